@@ -1,0 +1,38 @@
+// Bundles the extension host, the CLI, the snippet worker and the webview with esbuild,
+// and copies the webview's stylesheets and fonts into dist/media. `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, minify: production, logLevel: 'warning' };
+const entries = [
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['src/snippet/worker.ts'], outfile: 'dist/worker.js' },
+  { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, minify: production, logLevel: 'warning',
+    entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js' },
+].filter((e) => existsSync(join(root, e.entryPoints[0])));
+
+// Stylesheets and fonts the webview loads from the extension's own folder (no CDN, no injected <style>).
+const assets = [
+  ['node_modules/katex/dist/katex.min.css', 'dist/media/katex/katex.min.css'],
+  ['node_modules/katex/dist/fonts', 'dist/media/katex/fonts'],
+  ['node_modules/@vscode/codicons/dist/codicon.css', 'dist/media/codicons/codicon.css'],
+  ['node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/media/codicons/codicon.ttf'],
+];
+mkdirSync(join(root, 'dist/media'), { recursive: true });
+for (const [from, to] of assets) {
+  if (existsSync(join(root, from))) cpSync(join(root, from), join(root, to), { recursive: true });
+}
+
+process.chdir(root);
+if (watch) {
+  for (const e of entries) await (await esbuild.context(e)).watch();
+} else {
+  await Promise.all(entries.map((e) => esbuild.build(e)));
+}

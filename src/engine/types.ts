@@ -1,0 +1,115 @@
+/**
+ * Shared engine types. The engine is pure TypeScript (no vscode, no DOM, no Node-only APIs):
+ * the extension host, the snippet worker, the CLI and the webview all import it.
+ */
+
+/** Parameters, gradients and updates are float64 vectors. */
+export type Vec = Float64Array;
+
+/**
+ * A gradient transformation in optax's shape: `init(params) → state`, `update(...)`.
+ *
+ * For a hot loop without allocation, `update` works in place: `updates` arrives holding the
+ * gradient (or the previous transformation's output) and leaves holding the transformed
+ * updates; `state` is the object `init` returned and is updated in place. The state is plain
+ * data (numbers, booleans, Float64Arrays) so that it can be copied, inspected and serialised.
+ * A chain applies its members in order; the optimizer's final output is *added* to params.
+ */
+export interface GradientTransformation<S extends object = object> {
+  /** Short name used in inspection (`scaleByAdam`, `addDecayedWeights`, …). */
+  readonly name: string;
+  init(params: Vec): S;
+  update(updates: Vec, state: S, params: Vec): void;
+}
+
+/** A learning-rate schedule: step count (0-based, the number of updates done so far) → value. */
+export type Schedule = (count: number) => number;
+
+/** Hyperparameter values as written in experiment files. */
+export type HyperparameterValue = number | boolean | readonly [number, number];
+export type Hyperparameters = Readonly<Record<string, HyperparameterValue>>;
+
+/** Learning-rate schedule as written in experiment files (validated by `validateSchedule`). */
+export type ScheduleSpec =
+  | { readonly type: 'constant' }
+  | { readonly type: 'step'; readonly stepSize: number; readonly gamma?: number }
+  | { readonly type: 'exponential'; readonly gamma: number }
+  | { readonly type: 'cosine'; readonly steps: number; readonly warmup?: number; readonly minLr?: number }
+  | { readonly type: 'linearWarmup'; readonly warmup: number; readonly startFactor?: number }
+  | { readonly type: 'oneCycle'; readonly steps: number; readonly maxLr?: number; readonly pctStart?: number;
+      readonly divFactor?: number; readonly finalDivFactor?: number };
+
+/** Gradient clipping as written in experiment files. */
+export type ClipSpec = { readonly norm: number } | { readonly value: number };
+
+/** One run of an experiment, after validation and defaults (every hyperparameter present). */
+export interface RunSpec {
+  readonly label: string;
+  readonly optimizer: string;
+  readonly hyperparameters: Hyperparameters;
+  readonly schedule?: ScheduleSpec;
+  readonly clip?: ClipSpec;
+  /** Disabled runs are kept in the experiment (the panel's toggle) but not stepped. */
+  readonly enabled?: boolean;
+}
+
+/** Where the loss comes from. */
+export type LossSpec =
+  | { readonly preset: string }
+  | { readonly source: string }
+  | { readonly file: string };
+
+/** A validated experiment: defaults filled in, sweeps expanded, every field checked. */
+export interface Experiment {
+  readonly title?: string;
+  readonly loss: LossSpec;
+  /** Start point; undefined when it comes from the snippet's `init` export (known after compiling). */
+  readonly init?: readonly number[];
+  readonly steps: number;
+  readonly seed: number;
+  readonly batchSize?: number;
+  /** Converged when the gradient norm falls below this (default 1e-8). */
+  readonly tolerance: number;
+  readonly runs: readonly RunSpec[];
+}
+
+/** A problem the optimizers minimise: a preset or a compiled snippet, seen through one interface. */
+export interface Objective {
+  readonly dim: number;
+  /** Number of examples for mini-batch losses (0 when the loss has no data). */
+  readonly dataSize: number;
+  /**
+   * Loss at `params`, writing the gradient into `grad` (length `dim`).
+   * `batch` lists example indices for losses with data, or is null for the full loss.
+   */
+  valueAndGrad(params: Vec, grad: Vec, batch: Int32Array | null): number;
+  /** Loss only (for surfaces and line plots). */
+  value(params: Vec, batch: Int32Array | null): number;
+}
+
+/** A plot window for two-parameter problems. */
+export interface Domain { readonly x: readonly [number, number]; readonly y: readonly [number, number] }
+
+/** How a run ended. */
+export type RunStatus = 'running' | 'completed' | 'converged' | 'diverged' | 'error' | 'cancelled';
+
+/**
+ * Points of one run in columnar form: `count` consecutive steps starting at `fromStep`.
+ * `params` is row-major, `count × dim`.
+ */
+export interface PointBatch {
+  readonly run: number;
+  readonly fromStep: number;
+  readonly count: number;
+  readonly loss: Float64Array;
+  readonly params: Float64Array;
+  readonly gradNorm: Float64Array;
+  readonly lr: Float64Array;
+}
+
+/** What the runner reports while it steps an experiment. */
+export type RunnerEvent =
+  | { readonly type: 'points'; readonly batches: readonly PointBatch[] }
+  | { readonly type: 'runEnd'; readonly run: number; readonly status: Exclude<RunStatus, 'running'>;
+      readonly steps: number; readonly message?: string }
+  | { readonly type: 'done' };

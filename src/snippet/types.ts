@@ -1,0 +1,88 @@
+/**
+ * The public shape of the snippet room: compiling a loss, running an experiment in the worker
+ * sandbox, and the errors a person sees. `session.ts` implements `startExperiment`.
+ */
+import type { Domain, Experiment, RunnerEvent } from '../engine/types';
+
+/** A position in the user's snippet, 1-based like an editor shows it. */
+export interface SnippetDiagnostic {
+  readonly line: number;
+  readonly column: number;
+  readonly endLine?: number;
+  readonly endColumn?: number;
+  readonly message: string;
+  readonly severity: 'error' | 'warning';
+}
+
+/** How gradients are computed for this loss, said to the user. */
+export interface GradientInfo {
+  readonly mode: 'analytic' | 'autodiff' | 'user' | 'finite-differences';
+  /** Why, when mode is finite-differences ("`Math.random` is not differentiable"). */
+  readonly reason?: string;
+}
+
+/** Known once the loss compiled and the worker started. */
+export interface SessionInfo {
+  readonly dim: number;
+  readonly init: readonly number[];
+  readonly domain?: Domain;
+  readonly dataSize: number;
+  readonly gradient: GradientInfo;
+  /** Known minima (presets only). */
+  readonly minima?: readonly { readonly params: readonly number[]; readonly loss: number }[];
+}
+
+/** An error that stops the whole experiment: compile errors, missing exports, sandbox kills. */
+export interface LossError {
+  readonly kind: 'compile' | 'exports' | 'runtime' | 'timeout' | 'memory' | 'trust' | 'io';
+  /** One readable line. */
+  readonly message: string;
+  readonly diagnostics?: readonly SnippetDiagnostic[];
+}
+
+export interface StartOptions {
+  /** Folder that `loss.file` is relative to. */
+  readonly baseDir?: string;
+  /** Whether workspace loss files may run (Workspace Trust). Default true. */
+  readonly allowFiles?: boolean;
+  /** Per-evaluation deadline (default 2000 ms). */
+  readonly deadlineMs?: number;
+  /** Worker heap limit in MB (default 256). */
+  readonly memoryLimitMb?: number;
+  /** Points per batch message (default chosen for ~30 messages per second). */
+  readonly batchIntervalMs?: number;
+}
+
+/** A running experiment in its own worker. */
+export interface ExperimentSession {
+  /** Resolves when the loss compiled and stepping began; rejects with a LossError. */
+  readonly info: Promise<SessionInfo>;
+  /** Runner events, in order, as they arrive from the worker. */
+  onEvent(listener: (event: RunnerEvent) => void): void;
+  /** Stops the worker; runs still going end as `cancelled`. */
+  cancel(): void;
+  /** Resolves when every run ended (or the session was cancelled); rejects with a LossError. */
+  readonly done: Promise<void>;
+  /** Loss values on a grid over two coordinates (others fixed at `at`), row-major ys × xs. */
+  surface(request: SurfaceRequest): Promise<Float64Array>;
+  /** Replays run `run` to `step` and returns its optimizer state (for the formula view). */
+  inspect(run: number, step: number): Promise<InspectResult>;
+}
+
+export interface SurfaceRequest {
+  readonly xs: Float64Array;
+  readonly ys: Float64Array;
+  readonly at: readonly number[];
+  readonly dims: readonly [number, number];
+}
+
+export interface InspectResult {
+  readonly step: number;
+  readonly params: readonly number[];
+  readonly grad: readonly number[];
+  readonly lr: number;
+  /** State of each transformation in the optimizer's chain, by transformation name. */
+  readonly state: Readonly<Record<string, Readonly<Record<string, number | boolean | readonly number[]>>>>;
+}
+
+export type { Experiment };
