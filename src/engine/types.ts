@@ -113,3 +113,9 @@ export type RunnerEvent =
   | { readonly type: 'runEnd'; readonly run: number; readonly status: Exclude<RunStatus, 'running'>;
       readonly steps: number; readonly message?: string }
   | { readonly type: 'done' };
+
+/** A refused field: its path in the experiment (`runs[1].betas[0]`) and the reason. */
+export interface ValidationIssue {
+  readonly path: string;
+  readonly message: string;
+}
