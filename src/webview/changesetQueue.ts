@@ -1,0 +1,127 @@
+/**
+ * Streams rows into a Vega view without ever overlapping two `runAsync` calls.
+ *
+ * Points arrive from the host a few dozen times a second; each batch becomes an insert into a
+ * named data source. Applying a changeset and running the dataflow is asynchronous, and a
+ * second `runAsync` started while the first is in flight makes Vega re-enter its dataflow. So
+ * the queue keeps at most one application in flight: rows pushed meanwhile accumulate, and when
+ * the flight lands they are applied together, in one changeset per data source and one run.
+ * Pushes made in the same tick (or frame, with a frame scheduler) coalesce the same way.
+ *
+ * The queue is pure logic: what "apply" means is a function given to it (in the panel,
+ * `view.change(name, vega.changeset()...)` for each source, then `view.runAsync()`).
+ */
+
+/** What one application does to one named data source. */
+export interface SourceChange<Row> {
+  /** Remove every row present before this change (a reset), before inserting. */
+  readonly clear: boolean;
+  readonly insert: Row[];
+}
+
+/** Applies changes to the view (all sources at once) and resolves when the view has run. */
+export type ApplyChanges<Row> = (changes: ReadonlyMap<string, SourceChange<Row>>) => Promise<void>;
+
+/** Schedules a flush: `queueMicrotask` in tests, `requestAnimationFrame` in the panel. */
+export type FlushScheduler = (flush: () => void) => void;
+
+export class ChangesetQueue<Row> {
+  private pending = new Map<string, SourceChange<Row>>();
+  private inFlight: Promise<void> | null = null;
+  private scheduled = false;
+  private disposed = false;
+  private waiters: Array<() => void> = [];
+  /** Number of times `apply` was called (for the debug hook and tests). */
+  applications = 0;
+  /** Rows handed to `apply` in total. */
+  rowsApplied = 0;
+  /** The last error `apply` threw, if any (the queue keeps going). */
+  lastError: unknown = undefined;
+
+  constructor(
+    private readonly apply: ApplyChanges<Row>,
+    private readonly schedule: FlushScheduler = (f) => queueMicrotask(f),
+  ) {}
+
+  /** Queues rows for insertion into `source`. */
+  insert(source: string, rows: readonly Row[]): void {
+    if (this.disposed || rows.length === 0) return;
+    const change = this.pendingFor(source);
+    for (const r of rows) change.insert.push(r);
+    this.kick();
+  }
+
+  /** Queues the removal of every row of `source` (rows inserted after this call stay). */
+  clear(source: string): void {
+    if (this.disposed) return;
+    this.pending.set(source, { clear: true, insert: [] });
+    this.kick();
+  }
+
+  /** True when nothing is pending or in flight. */
+  get idle(): boolean {
+    return this.inFlight === null && this.pending.size === 0 && !this.scheduled;
+  }
+
+  /** Resolves once every change queued so far has been applied. */
+  whenIdle(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Drops pending changes and ignores further ones (the view is being replaced). */
+  dispose(): void {
+    this.disposed = true;
+    this.pending.clear();
+    this.release();
+  }
+
+  private pendingFor(source: string): { clear: boolean; insert: Row[] } {
+    let change = this.pending.get(source) as { clear: boolean; insert: Row[] } | undefined;
+    if (!change) {
+      change = { clear: false, insert: [] };
+      this.pending.set(source, change);
+    }
+    return change;
+  }
+
+  private kick(): void {
+    if (this.scheduled || this.inFlight) return;
+    this.scheduled = true;
+    this.schedule(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.disposed || this.inFlight || this.pending.size === 0) {
+      this.release();
+      return;
+    }
+    const changes = this.pending;
+    this.pending = new Map();
+    this.applications++;
+    for (const c of changes.values()) this.rowsApplied += c.insert.length;
+    let run: Promise<void>;
+    try {
+      run = this.apply(changes);
+    } catch (e) {
+      run = Promise.reject(e);
+    }
+    this.inFlight = run
+      .catch((e: unknown) => { this.lastError = e; })
+      .then(() => {
+        this.inFlight = null;
+        if (this.pending.size > 0 && !this.disposed) this.kick();
+        else this.release();
+      });
+  }
+
+  private release(): void {
+    if (!this.idle && !this.disposed) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The loss editor: CodeMirror 6 with TypeScript highlighting, colours from the VS Code theme,
+ * and compile/runtime errors from the host marked at their line and column (@codemirror/lint).
+ *
+ * Token colours use `classHighlighter` (`tok-keyword`, `tok-string`, …) styled in
+ * `media/panel.css` per theme class, so the editor follows light, dark and high contrast with
+ * no style injected beyond CodeMirror's own constructable stylesheets (allowed by the CSP).
+ */
+import { EditorState, Compartment } from '@codemirror/state';
+import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection } from '@codemirror/view';
+import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import { bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
+import { javascript } from '@codemirror/lang-javascript';
+import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
+import { classHighlighter } from '@lezer/highlight';
+
+/** An error in the snippet, 1-based line and column as the TypeScript compiler reports them. */
+export interface SnippetMark {
+  readonly line: number;
+  readonly column: number;
+  readonly endLine?: number;
+  readonly endColumn?: number;
+  readonly message: string;
+  readonly severity?: 'error' | 'warning';
+}
+
+/** Converts 1-based line/column marks into CodeMirror diagnostics, clamped to the document. */
+export function marksToDiagnostics(doc: { readonly lines: number; line(n: number): { from: number; to: number } }, marks: readonly SnippetMark[]): Diagnostic[] {
+  const pos = (line: number, column: number): number => {
+    const l = doc.line(Math.min(Math.max(1, Math.floor(line)), doc.lines));
+    return Math.min(l.from + Math.max(0, Math.floor(column) - 1), l.to);
+  };
+  return marks.map((m) => {
+    const from = pos(m.line, m.column);
+    let to = m.endLine !== undefined ? pos(m.endLine, m.endColumn ?? m.column) : from;
+    if (to <= from) {
+      // A point mark: underline to the end of the word (or one character) so it is visible.
+      const l = doc.line(Math.min(Math.max(1, Math.floor(m.line)), doc.lines));
+      to = Math.min(Math.max(from + 1, from), l.to);
+    }
+    return { from, to: Math.max(from, to), severity: m.severity ?? 'error', message: m.message, source: 'loss' };
+  });
+}
+
+export class LossEditor {
+  readonly view: EditorView;
+  private readonly readOnly = new Compartment();
+  private applyingRemote = false;
+
+  constructor(parent: HTMLElement, doc: string, private readonly onEdit: (source: string) => void) {
+    this.view = new EditorView({
+      parent,
+      state: EditorState.create({
+        doc,
+        extensions: [
+          lineNumbers(),
+          highlightActiveLineGutter(),
+          history(),
+          drawSelection(),
+          indentOnInput(),
+          bracketMatching(),
+          closeBrackets(),
+          highlightActiveLine(),
+          syntaxHighlighting(classHighlighter),
+          javascript({ typescript: true }),
+          lintGutter(),
+          keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),
+          EditorState.tabSize.of(2),
+          this.readOnly.of(EditorState.readOnly.of(false)),
+          EditorView.contentAttributes.of({ 'aria-label': 'Loss function (TypeScript)' }),
+          EditorView.updateListener.of((u) => {
+            if (u.docChanged && !this.applyingRemote) this.onEdit(u.state.doc.toString());
+          }),
+        ],
+      }),
+    });
+  }
+
+  get source(): string {
+    return this.view.state.doc.toString();
+  }
+
+  /** Replaces the text (a preset was picked, or the host sent a snapshot) without echoing an edit. */
+  setSource(source: string): void {
+    if (source === this.source) return;
+    this.applyingRemote = true;
+    try {
+      this.view.dispatch({ changes: { from: 0, to: this.view.state.doc.length, insert: source } });
+    } finally {
+      this.applyingRemote = false;
+    }
+  }
+
+  setReadOnly(readOnly: boolean): void {
+    this.view.dispatch({ effects: this.readOnly.reconfigure(EditorState.readOnly.of(readOnly)) });
+  }
+
+  /** Shows compile/runtime errors; an empty list clears them. */
+  setMarks(marks: readonly SnippetMark[]): void {
+    const diagnostics = marksToDiagnostics(this.view.state.doc, marks);
+    this.view.dispatch(setDiagnostics(this.view.state, diagnostics));
+  }
+}
