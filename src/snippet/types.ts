@@ -86,3 +86,24 @@ export interface InspectResult {
 }
 
 export type { Experiment };
+
+/**
+ * A snippet that compiled: the plain module and (when the differentiator can follow it) the
+ * differentiated module, both CommonJS function bodies of `exports`, with their source-map
+ * `mappings` back to `source`. Plain data, so it can be posted to the worker.
+ */
+export interface CompiledSnippet {
+  readonly ok: true;
+  readonly source: string;
+  readonly js: string;
+  readonly jsMappings: string;
+  /** Absent when the gradient is not computed by differentiation (`grad` export, or fallback). */
+  readonly adJs?: string;
+  readonly adMappings?: string;
+  /** What is known before running: 'autodiff', 'user', or 'finite-differences' with the reason. */
+  readonly gradient: GradientInfo;
+  /** Exported names (`default`, `loss`, `init`, `domain`, `data`, `grad`, …). */
+  readonly exports: readonly string[];
+  /** Parameter count when the loss destructures its params (`([x, y]) => …`). */
+  readonly paramCount?: number;
+}

@@ -1,0 +1,179 @@
+/**
+ * Automatic differentiation of a loss snippet by source transformation (a `ts.transform`
+ * transformer run inside `transpileModule`, so source maps still point at the user's code).
+ *
+ * Mode: REVERSE. A loss is ℝⁿ → ℝ, so one backward sweep gives the whole gradient for the price of
+ * a small constant times one evaluation whatever n is, whereas forward mode needs n tangents
+ * (n sweeps, or n-wide dual numbers); snippets have any number of parameters and mini-batch losses
+ * routinely have tens. Forward mode with unrolled tangent locals would win on 2-parameter toys,
+ * but it cannot follow values through arrays, closures, `map`/`reduce` and destructuring without
+ * shadowing every one of them; the tape follows them for free because active values are ordinary
+ * objects. The transformation is therefore small and local: every arithmetic operator, compound
+ * assignment, increment, `Math.*` call and comparison becomes a call into the runtime
+ * (`runtime.ts`), which records a node on a typed-array tape only when an operand depends on the
+ * parameters, and otherwise computes with plain numbers. Control flow (if, loops, ternaries,
+ * helpers, closures) is left as written: it runs on values, so the tape records the branch
+ * actually taken — the derivative of the piecewise-defined function where it is differentiable.
+ *
+ * Rewrites (a, b expressions; x an assignable target):
+ *   a + b → __add(a, b)   (likewise - * / % ** → __sub __mul __div __mod __pow)
+ *   -a → __neg(a), +a → __pos(a), !a → !__t(a), Number(a) → __pos(a)
+ *   x op= b → x = __op(x, b);  ++x → (x = __add(x, 1));  x++ → (x = __add(x, 1), __sub(x, 1))
+ *   a < b → __lt(a, b)     (likewise <= > >= === !== == != → __le __gt __ge __eq __ne __leq __lne)
+ *   Math.f → __m_f for the functions in DIFFERENTIABLE_MATH;  Number.isFinite/isNaN/isInteger → __isFinite …
+ *   if/while/do/for/?: conditions that are not already booleans → __t(condition)
+ * Known limits: a compound assignment to `o[f()]` evaluates `f()` twice; `a || b` on an active `a`
+ * tests the object, not its value.
+ */
+import ts from 'typescript';
+import { DIFFERENTIABLE_MATH } from './runtime';
+
+const ARITH: ReadonlyMap<ts.SyntaxKind, string> = new Map([
+  [ts.SyntaxKind.PlusToken, '__add'], [ts.SyntaxKind.MinusToken, '__sub'],
+  [ts.SyntaxKind.AsteriskToken, '__mul'], [ts.SyntaxKind.SlashToken, '__div'],
+  [ts.SyntaxKind.PercentToken, '__mod'], [ts.SyntaxKind.AsteriskAsteriskToken, '__pow'],
+]);
+const COMPOUND: ReadonlyMap<ts.SyntaxKind, string> = new Map([
+  [ts.SyntaxKind.PlusEqualsToken, '__add'], [ts.SyntaxKind.MinusEqualsToken, '__sub'],
+  [ts.SyntaxKind.AsteriskEqualsToken, '__mul'], [ts.SyntaxKind.SlashEqualsToken, '__div'],
+  [ts.SyntaxKind.PercentEqualsToken, '__mod'], [ts.SyntaxKind.AsteriskAsteriskEqualsToken, '__pow'],
+]);
+const COMPARE: ReadonlyMap<ts.SyntaxKind, string> = new Map([
+  [ts.SyntaxKind.LessThanToken, '__lt'], [ts.SyntaxKind.LessThanEqualsToken, '__le'],
+  [ts.SyntaxKind.GreaterThanToken, '__gt'], [ts.SyntaxKind.GreaterThanEqualsToken, '__ge'],
+  [ts.SyntaxKind.EqualsEqualsEqualsToken, '__eq'], [ts.SyntaxKind.ExclamationEqualsEqualsToken, '__ne'],
+  [ts.SyntaxKind.EqualsEqualsToken, '__leq'], [ts.SyntaxKind.ExclamationEqualsToken, '__lne'],
+]);
+const NUMBER_PREDICATES: ReadonlyMap<string, string> = new Map([
+  ['isFinite', '__isFinite'], ['isNaN', '__isNaN'], ['isInteger', '__isInteger'],
+]);
+
+/** True when `e` certainly evaluates to a boolean (so a condition needs no `__t`). */
+function isBooleanValued(e: ts.Expression): boolean {
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  if (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword) return true;
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return true;
+  if (ts.isBinaryExpression(e)) {
+    const k = e.operatorToken.kind;
+    if (COMPARE.has(k) || k === ts.SyntaxKind.InstanceOfKeyword || k === ts.SyntaxKind.InKeyword) return true;
+    if (k === ts.SyntaxKind.AmpersandAmpersandToken || k === ts.SyntaxKind.BarBarToken) {
+      return isBooleanValued(e.left) && isBooleanValued(e.right);
+    }
+  }
+  return false;
+}
+
+/** The transformer factory: rewrites a snippet's source file for the reverse-mode runtime. */
+export function differentiateTransformer(): ts.TransformerFactory<ts.SourceFile> {
+  return (context) => {
+    const f = context.factory;
+    const call = (name: string, args: ts.Expression[], range: ts.TextRange): ts.Expression =>
+      ts.setTextRange(f.createCallExpression(f.createIdentifier(name), undefined, args), range);
+    const one = (): ts.Expression => f.createNumericLiteral(1);
+    const cond = (original: ts.Expression, visited: ts.Expression): ts.Expression =>
+      isBooleanValued(original) ? visited : call('__t', [visited], original);
+
+    /** `x = __op(x, b)` for an assignable `target` (already visited). */
+    const assignOp = (target: ts.Expression, op: string, rhs: ts.Expression, range: ts.TextRange): ts.Expression =>
+      ts.setTextRange(f.createAssignment(target, call(op, [target, rhs], range)), range);
+
+    const visit = (node: ts.Node): ts.Node => {
+      // Increments whose value is unused: `x++;` and `for (…; …; i++)`.
+      if (ts.isExpressionStatement(node) && isIncrement(node.expression)) {
+        const e = node.expression as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression;
+        const target = ts.visitNode(e.operand, visit) as ts.Expression;
+        const op = e.operator === ts.SyntaxKind.PlusPlusToken ? '__add' : '__sub';
+        return f.updateExpressionStatement(node, assignOp(target, op, one(), e));
+      }
+      if (ts.isForStatement(node)) {
+        const initializer = node.initializer && ts.visitNode(node.initializer, visit) as ts.ForInitializer;
+        const condition = node.condition && cond(node.condition, ts.visitNode(node.condition, visit) as ts.Expression);
+        let incrementor = node.incrementor;
+        if (incrementor && isIncrement(incrementor)) {
+          const e = incrementor as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression;
+          const target = ts.visitNode(e.operand, visit) as ts.Expression;
+          incrementor = assignOp(target, e.operator === ts.SyntaxKind.PlusPlusToken ? '__add' : '__sub', one(), e);
+        } else if (incrementor) {
+          incrementor = ts.visitNode(incrementor, visit) as ts.Expression;
+        }
+        const statement = ts.visitNode(node.statement, visit) as ts.Statement;
+        return f.updateForStatement(node, initializer, condition, incrementor, statement);
+      }
+      if (ts.isIfStatement(node)) {
+        return f.updateIfStatement(node, cond(node.expression, ts.visitNode(node.expression, visit) as ts.Expression),
+          ts.visitNode(node.thenStatement, visit) as ts.Statement,
+          node.elseStatement && ts.visitNode(node.elseStatement, visit) as ts.Statement);
+      }
+      if (ts.isWhileStatement(node)) {
+        return f.updateWhileStatement(node, cond(node.expression, ts.visitNode(node.expression, visit) as ts.Expression),
+          ts.visitNode(node.statement, visit) as ts.Statement);
+      }
+      if (ts.isDoStatement(node)) {
+        return f.updateDoStatement(node, ts.visitNode(node.statement, visit) as ts.Statement,
+          cond(node.expression, ts.visitNode(node.expression, visit) as ts.Expression));
+      }
+      if (ts.isConditionalExpression(node)) {
+        return f.updateConditionalExpression(node,
+          cond(node.condition, ts.visitNode(node.condition, visit) as ts.Expression), node.questionToken,
+          ts.visitNode(node.whenTrue, visit) as ts.Expression, node.colonToken,
+          ts.visitNode(node.whenFalse, visit) as ts.Expression);
+      }
+      if (ts.isBinaryExpression(node)) {
+        const k = node.operatorToken.kind;
+        const compound = COMPOUND.get(k);
+        if (compound) {
+          const target = ts.visitNode(node.left, visit) as ts.Expression;
+          return assignOp(target, compound, ts.visitNode(node.right, visit) as ts.Expression, node);
+        }
+        const name = ARITH.get(k) ?? COMPARE.get(k);
+        if (name) {
+          return call(name, [ts.visitNode(node.left, visit) as ts.Expression, ts.visitNode(node.right, visit) as ts.Expression], node);
+        }
+        return ts.visitEachChild(node, visit, context);
+      }
+      if (ts.isPrefixUnaryExpression(node)) {
+        const operand = ts.visitNode(node.operand, visit) as ts.Expression;
+        switch (node.operator) {
+          case ts.SyntaxKind.MinusToken: return call('__neg', [operand], node);
+          case ts.SyntaxKind.PlusToken: return call('__pos', [operand], node);
+          case ts.SyntaxKind.ExclamationToken: return f.updatePrefixUnaryExpression(node, call('__t', [operand], node));
+          case ts.SyntaxKind.PlusPlusToken:
+          case ts.SyntaxKind.MinusMinusToken:
+            return f.createParenthesizedExpression(assignOp(operand,
+              node.operator === ts.SyntaxKind.PlusPlusToken ? '__add' : '__sub', one(), node));
+          default: return f.updatePrefixUnaryExpression(node, operand);
+        }
+      }
+      if (ts.isPostfixUnaryExpression(node)) {
+        // Value form: the new value minus (plus) one, exact for the integer counters it is used with.
+        const operand = ts.visitNode(node.operand, visit) as ts.Expression;
+        const inc = node.operator === ts.SyntaxKind.PlusPlusToken;
+        return f.createParenthesizedExpression(f.createCommaListExpression([
+          assignOp(operand, inc ? '__add' : '__sub', one(), node),
+          call(inc ? '__sub' : '__add', [operand, one()], node),
+        ]));
+      }
+      if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ts.isIdentifier(node.name)) {
+        const object = node.expression.text, member = node.name.text;
+        if (object === 'Math' && DIFFERENTIABLE_MATH.has(member)) {
+          return ts.setTextRange(f.createIdentifier(`__m_${member}`), node);
+        }
+        if (object === 'Number' && NUMBER_PREDICATES.has(member)) {
+          return ts.setTextRange(f.createIdentifier(NUMBER_PREDICATES.get(member) as string), node);
+        }
+        return node;
+      }
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Number'
+        && node.arguments.length === 1) {
+        return call('__pos', [ts.visitNode(node.arguments[0], visit) as ts.Expression], node);
+      }
+      return ts.visitEachChild(node, visit, context);
+    };
+    return (file) => ts.visitNode(file, visit) as ts.SourceFile;
+  };
+}
+
+function isIncrement(e: ts.Expression): boolean {
+  return (ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e))
+    && (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken);
+}

@@ -1,0 +1,330 @@
+/**
+ * The JavaScript that runs INSIDE the sandbox's `vm` context, next to the user's snippet: the
+ * reverse-mode tape that the differentiated snippet calls (`__add`, `__mul`, `__m_sin`, …) and the
+ * entry points the worker calls (`value`, `valueAndGrad`, `userGrad`).
+ *
+ * It is a string, not a module, on purpose: everything it creates (the tape's typed arrays, the
+ * params arrays handed to the loss, the batch arrays) must belong to the context's realm, so that
+ * no object of the worker's realm — whose `.constructor.constructor` is the worker's `Function` —
+ * is ever reachable from user code. The worker only writes numbers into, and reads numbers out
+ * of, typed arrays created here, and receives primitive strings for errors.
+ *
+ * Tape layout (reset per evaluation): node 0 is a sink, nodes 1…dim are the parameters, every
+ * later node i has up to two parents `A0[i]`, `A1[i]` with local partials `D0[i]`, `D1[i]`
+ * (∂node/∂parent). The backward sweep is adjoint[parent] += partial · adjoint[node], from the
+ * last node down (Griewank & Walther, "Evaluating Derivatives", ch. 3). An active value is an
+ * `__N { v, i }` (value, tape index); inactive values stay plain numbers, and every operator has
+ * a fast path for two plain numbers, so code that does not depend on the params (loop counters,
+ * indices, data) runs at plain speed.
+ */
+export const SANDBOX_RUNTIME = String.raw`
+let __cap = 1024, __n = 0;
+let A0 = new Int32Array(__cap), A1 = new Int32Array(__cap), D0 = new Float64Array(__cap), D1 = new Float64Array(__cap);
+let ADJ = new Float64Array(__cap);
+function __grow() {
+  const c = __cap * 2;
+  const a0 = new Int32Array(c); a0.set(A0); A0 = a0;
+  const a1 = new Int32Array(c); a1.set(A1); A1 = a1;
+  const d0 = new Float64Array(c); d0.set(D0); D0 = d0;
+  const d1 = new Float64Array(c); d1.set(D1); D1 = d1;
+  ADJ = new Float64Array(c);
+  __cap = c;
+}
+class NotDifferentiable extends Error {}
+class __N {
+  constructor(v, i) { this.v = v; this.i = i; }
+  valueOf() { return this.v; }
+  toString() { throw new NotDifferentiable('a string operation on a value that depends on the parameters'); }
+}
+function __node(v, a0, d0, a1, d1) {
+  if (__n === __cap) __grow();
+  const i = __n++;
+  A0[i] = a0; D0[i] = d0; A1[i] = a1; D1[i] = d1;
+  return new __N(v, i);
+}
+const __un = (v, a, d) => __node(v, a.i, d, 0, 0);
+function __other(a, b, op) {
+  if (typeof a === 'string' || typeof b === 'string') {
+    if (a instanceof __N || b instanceof __N) throw new NotDifferentiable('a string operation on a value that depends on the parameters');
+  }
+  switch (op) {
+    case 0: return a + b; case 1: return a - b; case 2: return a * b; case 3: return a / b; case 4: return a % b; default: return a ** b;
+  }
+}
+function __add(a, b) {
+  if (typeof a === 'number') {
+    if (typeof b === 'number') return a + b;
+    if (b instanceof __N) return __node(a + b.v, b.i, 1, 0, 0);
+  } else if (a instanceof __N) {
+    if (typeof b === 'number') return __node(a.v + b, a.i, 1, 0, 0);
+    if (b instanceof __N) return __node(a.v + b.v, a.i, 1, b.i, 1);
+  }
+  return __other(a, b, 0);
+}
+function __sub(a, b) {
+  if (typeof a === 'number') {
+    if (typeof b === 'number') return a - b;
+    if (b instanceof __N) return __node(a - b.v, b.i, -1, 0, 0);
+  } else if (a instanceof __N) {
+    if (typeof b === 'number') return __node(a.v - b, a.i, 1, 0, 0);
+    if (b instanceof __N) return __node(a.v - b.v, a.i, 1, b.i, -1);
+  }
+  return __other(a, b, 1);
+}
+function __mul(a, b) {
+  if (typeof a === 'number') {
+    if (typeof b === 'number') return a * b;
+    if (b instanceof __N) return __node(a * b.v, b.i, a, 0, 0);
+  } else if (a instanceof __N) {
+    if (typeof b === 'number') return __node(a.v * b, a.i, b, 0, 0);
+    if (b instanceof __N) return __node(a.v * b.v, a.i, b.v, b.i, a.v);
+  }
+  return __other(a, b, 2);
+}
+function __div(a, b) {
+  if (typeof a === 'number') {
+    if (typeof b === 'number') return a / b;
+    if (b instanceof __N) { const r = a / b.v; return __node(r, b.i, -r / b.v, 0, 0); }
+  } else if (a instanceof __N) {
+    if (typeof b === 'number') return __node(a.v / b, a.i, 1 / b, 0, 0);
+    if (b instanceof __N) { const r = a.v / b.v; return __node(r, a.i, 1 / b.v, b.i, -r / b.v); }
+  }
+  return __other(a, b, 3);
+}
+// a % b = a − trunc(a / b)·b: ∂/∂a = 1, ∂/∂b = −trunc(a / b).
+function __mod(a, b) {
+  if (typeof a === 'number' && typeof b === 'number') return a % b;
+  if ((a instanceof __N || typeof a === 'number') && (b instanceof __N || typeof b === 'number')) {
+    const av = +a, bv = +b, r = av % bv;
+    return __node(r, a instanceof __N ? a.i : 0, 1, b instanceof __N ? b.i : 0, -Math.trunc(av / bv));
+  }
+  return __other(a, b, 4);
+}
+// a ** b: ∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln a (taken as 0 where a = 0, as the limit along a > 0).
+function __pow(a, b) {
+  if (typeof a === 'number') {
+    if (typeof b === 'number') return a ** b;
+    if (b instanceof __N) { const r = a ** b.v; return __node(r, b.i, a === 0 ? 0 : r * Math.log(a), 0, 0); }
+  } else if (a instanceof __N) {
+    if (typeof b === 'number') {
+      if (b === 2) return __node(a.v * a.v, a.i, 2 * a.v, 0, 0);
+      return __node(a.v ** b, a.i, b === 0 ? 0 : b * a.v ** (b - 1), 0, 0);
+    }
+    if (b instanceof __N) {
+      const r = a.v ** b.v;
+      return __node(r, a.i, b.v === 0 ? 0 : b.v * a.v ** (b.v - 1), b.i, a.v === 0 ? 0 : r * Math.log(a.v));
+    }
+  }
+  return __other(a, b, 5);
+}
+function __neg(a) { return a instanceof __N ? __node(-a.v, a.i, -1, 0, 0) : -a; }
+function __pos(a) { return a instanceof __N ? a : +a; }
+function __v(a) { return a instanceof __N ? a.v : a; }
+function __t(a) { return a instanceof __N ? (a.v !== 0 && a.v === a.v) : a; }
+function __lt(a, b) { return __v(a) < __v(b); }
+function __le(a, b) { return __v(a) <= __v(b); }
+function __gt(a, b) { return __v(a) > __v(b); }
+function __ge(a, b) { return __v(a) >= __v(b); }
+function __eq(a, b) { return __v(a) === __v(b); }
+function __ne(a, b) { return __v(a) !== __v(b); }
+function __leq(a, b) { return __v(a) == __v(b); }
+function __lne(a, b) { return __v(a) != __v(b); }
+function __isFinite(a) { return Number.isFinite(__v(a)); }
+function __isNaN(a) { return Number.isNaN(__v(a)); }
+function __isInteger(a) { return Number.isInteger(__v(a)); }
+// One-argument Math functions: f(x) and f'(x) from the value and the result.
+function __f1(f, df) {
+  return (a) => {
+    if (a instanceof __N) { const r = f(a.v); return __node(r, a.i, df(a.v, r), 0, 0); }
+    return f(a);
+  };
+}
+const M = Math;
+const __m_sin = __f1(M.sin, (x) => M.cos(x));
+const __m_cos = __f1(M.cos, (x) => -M.sin(x));
+const __m_tan = __f1(M.tan, (x, r) => 1 + r * r);
+const __m_asin = __f1(M.asin, (x) => 1 / M.sqrt(1 - x * x));
+const __m_acos = __f1(M.acos, (x) => -1 / M.sqrt(1 - x * x));
+const __m_atan = __f1(M.atan, (x) => 1 / (1 + x * x));
+const __m_sinh = __f1(M.sinh, (x) => M.cosh(x));
+const __m_cosh = __f1(M.cosh, (x) => M.sinh(x));
+const __m_tanh = __f1(M.tanh, (x, r) => 1 - r * r);
+const __m_asinh = __f1(M.asinh, (x) => 1 / M.sqrt(x * x + 1));
+const __m_acosh = __f1(M.acosh, (x) => 1 / M.sqrt(x * x - 1));
+const __m_atanh = __f1(M.atanh, (x) => 1 / (1 - x * x));
+const __m_exp = __f1(M.exp, (x, r) => r);
+const __m_expm1 = __f1(M.expm1, (x) => M.exp(x));
+const __m_log = __f1(M.log, (x) => 1 / x);
+const __m_log1p = __f1(M.log1p, (x) => 1 / (1 + x));
+const __m_log2 = __f1(M.log2, (x) => 1 / (x * M.LN2));
+const __m_log10 = __f1(M.log10, (x) => 1 / (x * M.LN10));
+const __m_sqrt = __f1(M.sqrt, (x, r) => 0.5 / r);
+const __m_cbrt = __f1(M.cbrt, (x, r) => 1 / (3 * r * r));
+const __m_abs = __f1(M.abs, (x) => x > 0 ? 1 : x < 0 ? -1 : 0);
+// Piecewise-constant functions: derivative 0, so the result is a plain number.
+const __m_sign = (a) => M.sign(__v(a));
+const __m_floor = (a) => M.floor(__v(a));
+const __m_ceil = (a) => M.ceil(__v(a));
+const __m_round = (a) => M.round(__v(a));
+const __m_trunc = (a) => M.trunc(__v(a));
+function __m_pow(a, b) { return __pow(a, b); }
+function __m_atan2(y, x) {
+  const yv = __v(y), xv = __v(x), r = M.atan2(yv, xv);
+  if (!(y instanceof __N) && !(x instanceof __N)) return r;
+  const s = xv * xv + yv * yv;
+  return __node(r, y instanceof __N ? y.i : 0, xv / s, x instanceof __N ? x.i : 0, -yv / s);
+}
+// hypot(x₁…xₙ): ∂/∂xₖ = xₖ / hypot, one chained node per active argument.
+function __m_hypot(...xs) {
+  const vs = xs.map(__v), r = M.hypot(...vs);
+  let out = r, first = true;
+  for (let k = 0; k < xs.length; k++) {
+    const x = xs[k];
+    if (!(x instanceof __N)) continue;
+    const d = r === 0 ? 0 : vs[k] / r;
+    out = first ? __node(r, x.i, d, 0, 0) : __node(r, out.i, 1, x.i, d);
+    first = false;
+  }
+  return out;
+}
+// min/max pass the chosen argument through (its derivative; the first one on ties).
+function __m_min(...xs) {
+  if (xs.length === 0) return Infinity;
+  let best = xs[0];
+  for (let k = 1; k < xs.length; k++) { const x = xs[k]; if (__v(x) < __v(best) || __v(x) !== __v(x)) best = x; }
+  return typeof best === 'number' || best instanceof __N ? best : +best;
+}
+function __m_max(...xs) {
+  if (xs.length === 0) return -Infinity;
+  let best = xs[0];
+  for (let k = 1; k < xs.length; k++) { const x = xs[k]; if (__v(x) > __v(best) || __v(x) !== __v(x)) best = x; }
+  return typeof best === 'number' || best instanceof __N ? best : +best;
+}
+function __nondiff(what) { throw new NotDifferentiable(what); }
+
+// ---- entry points the worker calls ----
+const P = new Float64Array(1024);    // params in (the worker writes them)
+const G = new Float64Array(1024);    // gradient out
+const B = new Int32Array(65536);     // batch indices in
+let dim = 0, batchLength = -1;
+let plainLoss = null, adLoss = null, userGrad = null, plainData = null, adData = null;
+let lastError = '';
+
+function batchOf(data) {
+  if (batchLength < 0 || data === null) return data === null ? undefined : data;
+  const b = new Array(batchLength);
+  for (let k = 0; k < batchLength; k++) b[k] = data[B[k]];
+  return b;
+}
+function describe(r) {
+  if (r === null) return 'null';
+  if (typeof r === 'object' || typeof r === 'function') return 'a value of type ' + (Array.isArray(r) ? 'array' : typeof r);
+  return 'a ' + typeof r + ' (' + String(r).slice(0, 40) + ')';
+}
+function fail(kind, e) {
+  let message, stack = '';
+  try {
+    if (e instanceof Error) { message = e.name + ': ' + e.message; stack = String(e.stack); }
+    else message = 'threw ' + describe(e);
+  } catch (_) { message = 'threw an unprintable value'; }
+  if (e instanceof NotDifferentiable) kind = 'nondiff';
+  lastError = kind + '\n' + message + '\n' + stack;
+  return NaN;
+}
+function loadModules() {
+  const plainExports = {};
+    __modules[0](plainExports);
+  let adExports = null;
+  if (__modules[1] !== null) { adExports = {}; __modules[1](adExports); }
+  const pick = (ex) => ex === null ? null : (typeof ex.default === 'function' ? ex.default : typeof ex.loss === 'function' ? ex.loss : null);
+  plainLoss = pick(plainExports);
+  adLoss = adExports === null ? null : pick(adExports);
+  userGrad = typeof plainExports.grad === 'function' ? plainExports.grad : null;
+  plainData = Array.isArray(plainExports.data) ? plainExports.data : null;
+  adData = adExports !== null && Array.isArray(adExports.data) ? adExports.data : plainData;
+  const info = { hasLoss: plainLoss !== null, hasGrad: userGrad !== null,
+    dataLength: plainData === null ? 0 : plainData.length,
+    init: Array.isArray(plainExports.init) ? plainExports.init.map(Number) : null,
+    domain: null };
+  const d = plainExports.domain;
+  if (d && Array.isArray(d.x) && Array.isArray(d.y)) info.domain = { x: d.x.map(Number), y: d.y.map(Number) };
+  return JSON.stringify(info);
+}
+function checked(r) {
+  if (typeof r === 'number') return r;
+  lastError = 'type\n' + describe(r) + '\n';
+  return NaN;
+}
+`;
+
+/**
+ * The object the sandbox script evaluates to (after `SANDBOX_RUNTIME` and `__modules`, the plain
+ * and the differentiated module bodies as functions of `exports`). Its methods return numbers or
+ * primitive strings only.
+ */
+export const SANDBOX_API = String.raw`{
+  P, G, B,
+  load() {
+    lastError = '';
+    try { return loadModules(); } catch (e) { fail('throw', e); return ''; }
+  },
+  setDim(n) { dim = n; },
+  setBatch(n) { batchLength = n; },
+  error() { const e = lastError; lastError = ''; return e; },
+  value() {
+    lastError = '';
+    try {
+      const p = new Array(dim);
+      for (let k = 0; k < dim; k++) p[k] = P[k];
+      return checked(plainLoss(p, batchOf(plainData)));
+    } catch (e) { return fail('throw', e); }
+  },
+  valueAndGrad() {
+    lastError = '';
+    try {
+      __n = dim + 1;
+      if (__n >= __cap) { while (__cap <= __n) __grow(); }
+      const p = new Array(dim);
+      for (let k = 0; k < dim; k++) p[k] = new __N(P[k], k + 1);
+      const r = adLoss(p, batchOf(adData));
+      if (r instanceof __N) {
+        const top = r.i;
+        ADJ.fill(0, 0, top + 1);
+        ADJ[top] = 1;
+        for (let i = top; i > dim; i--) {
+          const g = ADJ[i];
+          if (g !== 0) { ADJ[A0[i]] += D0[i] * g; ADJ[A1[i]] += D1[i] * g; }
+        }
+        for (let k = 0; k < dim; k++) G[k] = ADJ[k + 1];
+        return r.v;
+      }
+      for (let k = 0; k < dim; k++) G[k] = 0;
+      return checked(r);
+    } catch (e) { return fail('throw', e); }
+  },
+  userGrad() {
+    lastError = '';
+    try {
+      const p = new Array(dim);
+      for (let k = 0; k < dim; k++) p[k] = P[k];
+      const g = userGrad(p, batchOf(plainData));
+      if (!g || typeof g.length !== 'number' || g.length !== dim) {
+        lastError = 'grad\nthe grad export returned ' + describe(g) + ', expected an array of ' + dim + ' numbers\n';
+        return NaN;
+      }
+      for (let k = 0; k < dim; k++) {
+        const x = g[k];
+        if (typeof x !== 'number') { lastError = 'grad\nthe grad export returned ' + describe(x) + ' at index ' + k + '\n'; return NaN; }
+        G[k] = x;
+      }
+      return 0;
+    } catch (e) { return fail('throw', e); }
+  },
+}`;
+
+/** Names the differentiated code calls, for `Math.f` (see `__m_*` in the runtime). */
+export const DIFFERENTIABLE_MATH: ReadonlySet<string> = new Set([
+  'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh',
+  'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'sqrt', 'cbrt', 'pow', 'hypot', 'abs', 'sign', 'min', 'max',
+  'floor', 'ceil', 'round', 'trunc',
+]);
