@@ -1,0 +1,408 @@
+/**
+ * The panel controller: owns the experiment and its run, and streams it to the webview.
+ *
+ * One `ExperimentSession` (src/snippet/session.ts) at a time. An edit re-runs after a short pause
+ * (`debounceMs`, ~300 ms); the new session replaces the one in flight only once its loss compiled,
+ * so an edit that does not compile or validate keeps the last good results and shows the error.
+ * Points are kept exactly (`ResultsStore`) and sent in batches every `flushMs` (a few dozen
+ * messages a second), thinned for display when runs are long. Pause stops the display where it
+ * stands while the worker keeps stepping into the store; Step shows more of what is stored.
+ *
+ * No `vscode` import: the panel (panel.ts) wires it to a webview, and the tests drive it directly.
+ */
+import type { Experiment, RunnerEvent, RunStatus } from '../engine/types';
+import type {
+  LossInfo, PanelError, PanelExperiment, PlaybackState, RunResult, SurfaceData, ToWebview,
+} from '../protocol';
+import type { ExperimentSession, LossError, SessionInfo, StartOptions } from '../snippet/types';
+import { validatePanelExperiment, type Validator } from './convert';
+import { ResultsStore } from './results';
+import { trustRefusal, type LossOrigin } from './trust';
+
+export interface ControllerDeps {
+  /** `startExperiment` from src/snippet/session.ts. */
+  readonly start: (experiment: Experiment, options?: StartOptions) => ExperimentSession;
+  /** `validateExperiment` from src/engine/experiment.ts. */
+  readonly validate: Validator;
+  /** Sends a message to the webview (dropped when there is none). */
+  readonly post: (message: ToWebview) => void;
+  /** Writes a line to the output channel. */
+  readonly log: (line: string) => void;
+  /** Options for each session (baseDir of loss files, Workspace Trust). */
+  readonly startOptions?: () => StartOptions;
+  /** Where the loss's code comes from and whether the workspace is trusted. */
+  readonly trust?: () => { readonly origin: LossOrigin; readonly trusted: boolean };
+  readonly debounceMs?: number;
+  readonly flushMs?: number;
+  /** Grid size of the loss surface per axis. */
+  readonly surfaceSize?: number;
+}
+
+/** What the controller reports to the panel (status bar, editor diagnostics, progress). */
+export interface ControllerEvents {
+  status?(state: PlaybackState, stepsPerSecond: number): void;
+  errors?(errors: readonly PanelError[]): void;
+  runEnded?(ended: number, total: number): void;
+  /** A session ran to its end (or was cancelled) and everything was shown. */
+  idle?(): void;
+}
+
+function lossErrorToPanel(e: unknown): PanelError[] {
+  if (e && typeof e === 'object' && 'kind' in e && 'message' in e) {
+    const le = e as LossError;
+    return [{ kind: le.kind, message: le.message, ...(le.diagnostics ? { diagnostics: le.diagnostics } : {}) }];
+  }
+  return [{ kind: 'internal', message: e instanceof Error ? e.message : String(e) }];
+}
+
+/** A session being started: its events are buffered until the loss compiled. */
+interface Pending {
+  readonly session: ExperimentSession;
+  readonly experiment: Experiment;
+  readonly buffered: RunnerEvent[];
+  live: boolean;
+}
+
+export class PlaygroundController {
+  experiment: PanelExperiment;
+  /** The validated experiment of the results shown. */
+  running?: Experiment;
+  state: PlaybackState = 'idle';
+  results: RunResult[] = [];
+  store?: ResultsStore;
+  info?: LossInfo;
+  surface?: SurfaceData;
+  errors: readonly PanelError[] = [];
+  surfaceDims: readonly [number, number] = [0, 1];
+  private scrubPoint?: readonly number[];
+  private session?: ExperimentSession;
+  private pending?: Pending;
+  private debounce?: ReturnType<typeof setTimeout>;
+  private flushTimer?: ReturnType<typeof setInterval>;
+  private paused = false;
+  private limits: number[] = [];
+  private endPosted: boolean[] = [];
+  private sessionDone = true;
+  private rate = { at: 0, points: 0, value: 0 };
+  private lastStatus = '';
+  private idleWaiters: (() => void)[] = [];
+  private disposed = false;
+  readonly events: ControllerEvents = {};
+
+  constructor(experiment: PanelExperiment, private readonly deps: ControllerDeps) {
+    this.experiment = experiment;
+  }
+
+  /** The person edited the experiment: re-run after the debounce. */
+  edit(experiment: PanelExperiment): void {
+    this.experiment = experiment;
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => { this.debounce = undefined; this.run(); }, this.deps.debounceMs ?? 300);
+  }
+
+  /** Run from the start, or resume when paused. */
+  run(): void {
+    clearTimeout(this.debounce);
+    this.debounce = undefined;
+    if (this.paused && this.pending === undefined && !this.sessionDone) {
+      this.resume();
+      return;
+    }
+    this.paused = false;
+    this.startSession();
+  }
+
+  pause(): void {
+    if (this.state !== 'running') return;
+    this.paused = true;
+    this.limits = this.store ? this.store.runs.map((r) => r.shown) : [];
+    this.setState('paused');
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.setState('running');
+    this.ensureFlushing();
+  }
+
+  /** While paused, shows `count` more steps of every run. */
+  step(count = 1): void {
+    if (!this.store) return;
+    if (!this.paused) this.pause();
+    this.limits = this.store.runs.map((r, i) => Math.min(r.count, (this.limits[i] ?? r.shown) + count));
+    this.flush();
+  }
+
+  /** Stops the run in flight, keeping its results. */
+  stop(): void {
+    clearTimeout(this.debounce);
+    this.debounce = undefined;
+    this.pending?.session.cancel();
+    this.pending = undefined;
+    this.session?.cancel();
+    this.paused = false;
+    this.flush();
+  }
+
+  /** Stops and forgets the results. */
+  reset(): void {
+    this.stop();
+    this.session = undefined;
+    this.store = undefined;
+    this.results = [];
+    this.running = undefined;
+    this.sessionDone = true;
+    this.setState('idle');
+    if (this.info) this.deps.post({ type: 'runStart', results: [], info: this.info });
+  }
+
+  /** Resolves when nothing is running, pending or waiting to be shown. */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    return this.debounce === undefined && this.pending === undefined && this.sessionDone && !this.hasUnshown();
+  }
+
+  private hasUnshown(): boolean {
+    return !!this.store?.runs.some((r, i) => r.shown < r.count || (r.status !== 'running' && !this.endPosted[i]));
+  }
+
+  private setErrors(errors: readonly PanelError[]): void {
+    this.errors = errors;
+    this.deps.post({ type: 'error', errors });
+    this.events.errors?.(errors);
+  }
+
+  private startSession(): void {
+    const trust = this.deps.trust?.() ?? { origin: 'panel' as LossOrigin, trusted: true };
+    const refusal = trustRefusal(this.experiment.loss, trust.origin, trust.trusted);
+    if (refusal) {
+      this.setErrors([refusal]);
+      this.settle();
+      return;
+    }
+    const checked = validatePanelExperiment(this.experiment, this.deps.validate);
+    if (!checked.ok) {
+      this.setErrors(checked.issues.map((i) => ({ kind: 'validation', message: `${i.path}: ${i.message}`, path: i.path })));
+      this.settle();
+      return;
+    }
+    this.pending?.session.cancel();
+    let session: ExperimentSession;
+    try {
+      session = this.deps.start(checked.experiment, this.deps.startOptions?.());
+    } catch (e) {
+      this.setErrors(lossErrorToPanel(e));
+      this.settle();
+      return;
+    }
+    const pending: Pending = { session, experiment: checked.experiment, buffered: [], live: false };
+    this.pending = pending;
+    session.onEvent((ev) => {
+      if (pending.live) this.onRunnerEvent(ev);
+      else if (this.pending === pending) pending.buffered.push(ev);
+    });
+    session.info.then(
+      (info) => this.onSessionStarted(pending, info),
+      (err) => {
+        if (this.pending !== pending) return;
+        this.pending = undefined;
+        this.setErrors(lossErrorToPanel(err));
+        this.settle();
+      },
+    );
+    session.done.then(
+      () => this.onSessionDone(pending),
+      (err) => {
+        if (pending.live) {
+          this.setErrors(lossErrorToPanel(err));
+          this.onSessionDone(pending);
+        }
+      },
+    );
+  }
+
+  private onSessionStarted(pending: Pending, info: SessionInfo): void {
+    if (this.pending !== pending || this.disposed) { pending.session.cancel(); return; }
+    this.pending = undefined;
+    this.session?.cancel();
+    this.session = pending.session;
+    this.running = pending.experiment;
+    this.sessionDone = false;
+    this.info = { dim: info.dim, init: [...info.init], ...(info.domain ? { domain: info.domain } : {}), dataSize: info.dataSize, gradient: info.gradient };
+    const labels = pending.experiment.runs.map((r) => r.label);
+    this.store = new ResultsStore(labels, info.dim);
+    this.results = labels.map((label, run) => ({
+      run, label, status: pending.experiment.runs[run].enabled === false ? 'cancelled' as RunStatus : 'running' as RunStatus, steps: 0,
+    }));
+    this.endPosted = labels.map(() => false);
+    this.limits = labels.map(() => 0);
+    this.rate = { at: Date.now(), points: 0, value: 0 };
+    this.scrubPoint = undefined;
+    if (this.surfaceDims[0] >= info.dim || this.surfaceDims[1] >= info.dim) this.surfaceDims = [0, 1];
+    this.setErrors([]);
+    this.deps.post({ type: 'runStart', results: this.results, info: this.info });
+    this.setState(this.paused ? 'paused' : 'running');
+    pending.live = true;
+    for (const ev of pending.buffered.splice(0)) this.onRunnerEvent(ev);
+    this.ensureFlushing();
+    void this.requestSurface(info);
+  }
+
+  private onSessionDone(pending: Pending): void {
+    if (this.session !== pending.session) return;
+    this.sessionDone = true;
+    // Runs the worker never ended (cancelled sessions) end as cancelled.
+    this.store?.runs.forEach((r) => { if (r.status === 'running') r.status = 'cancelled'; });
+    this.flush();
+  }
+
+  private onRunnerEvent(ev: RunnerEvent): void {
+    if (!this.store) return;
+    if (ev.type === 'points') {
+      const refused = this.store.append(ev.batches);
+      for (const b of refused) this.deps.log(`points of run ${b.run} from step ${b.fromStep} do not continue the run; ignored`);
+    } else if (ev.type === 'runEnd') {
+      const r = this.store.runs[ev.run];
+      if (r) {
+        r.status = ev.status;
+        if (ev.message) r.message = ev.message;
+        const ended = this.store.runs.filter((x) => x.status !== 'running').length;
+        this.events.runEnded?.(ended, this.store.runs.length);
+      }
+    } else if (ev.type === 'done') {
+      this.sessionDone = true;
+    }
+  }
+
+  private ensureFlushing(): void {
+    if (this.flushTimer === undefined) this.flushTimer = setInterval(() => this.flush(), this.deps.flushMs ?? 33);
+  }
+
+  /** Sends what is new: points, ended runs, status; stops the timer when everything is shown. */
+  flush(): void {
+    const store = this.store;
+    if (store) {
+      const series = [];
+      for (let run = 0; run < store.runs.length; run++) {
+        const s = store.takeDisplay(run, this.paused ? this.limits[run] : undefined);
+        if (s) series.push(s);
+      }
+      if (series.length > 0) this.deps.post({ type: 'points', series });
+      store.runs.forEach((r, run) => {
+        const res = this.results[run];
+        if (res) this.results[run] = { ...res, steps: Math.max(0, r.shown - 1) };
+        if (r.status !== 'running' && !this.endPosted[run] && r.shown >= r.count) {
+          this.endPosted[run] = true;
+          const status = r.status as Exclude<RunStatus, 'running'>;
+          this.results[run] = { ...this.results[run], status, ...(r.message ? { message: r.message } : {}) };
+          this.deps.post({ type: 'runEnd', run, status, steps: Math.max(0, r.count - 1), ...(r.message ? { message: r.message } : {}) });
+        }
+      });
+      const now = Date.now();
+      if (now - this.rate.at >= 500) {
+        const total = store.totalPoints;
+        this.rate = { at: now, points: total, value: ((total - this.rate.points) * 1000) / (now - this.rate.at) };
+      }
+    }
+    if (this.sessionDone && !this.hasUnshown() && this.pending === undefined) {
+      this.settle();
+    } else {
+      this.setState(this.paused ? 'paused' : 'running');
+    }
+  }
+
+  /** Nothing more to stream: idle (unless a new session is pending). */
+  private settle(): void {
+    if (this.flushTimer !== undefined) { clearInterval(this.flushTimer); this.flushTimer = undefined; }
+    if (this.pending !== undefined || this.debounce !== undefined) return;
+    if (!this.sessionDone) return;
+    this.paused = false;
+    this.setState('idle');
+    this.events.idle?.();
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private setState(state: PlaybackState): void {
+    this.state = state;
+    const sps = state === 'running' ? Math.round(this.rate.value) : 0;
+    const key = `${state}:${sps}`;
+    if (key === this.lastStatus) return;
+    this.lastStatus = key;
+    this.deps.post({ type: 'status', state, stepsPerSecond: sps });
+    this.events.status?.(state, sps);
+  }
+
+  /** The scrubber moved: for more than two parameters the surface is the slice through that point. */
+  scrub(step: number, run = 0): void {
+    const r = this.store?.runs[run];
+    if (!r || !this.info || this.info.dim <= 2 || step >= r.count) return;
+    const dim = this.info.dim;
+    this.scrubPoint = Array.from(r.params.view().subarray(step * dim, (step + 1) * dim));
+    void this.requestSurface();
+  }
+
+  pickDims(dims: readonly [number, number]): void {
+    if (!this.info || dims[0] >= this.info.dim || dims[1] >= this.info.dim) return;
+    this.surfaceDims = dims;
+    void this.requestSurface();
+  }
+
+  /** Loss on a grid over the two surface coordinates, sent as a `surface` message. */
+  async requestSurface(info: LossInfo | SessionInfo | undefined = this.info): Promise<void> {
+    const session = this.session;
+    if (!info || info.dim < 2 || !session) return;
+    const n = this.deps.surfaceSize ?? 64;
+    const [a, b] = this.surfaceDims;
+    const at = this.scrubPoint ?? info.init;
+    const span = (c: number): [number, number] => [c - Math.max(1, 2 * Math.abs(c)), c + Math.max(1, 2 * Math.abs(c))];
+    const xr = info.domain && a === 0 ? info.domain.x : info.domain && a === 1 ? info.domain.y : span(at[a]);
+    const yr = info.domain && b === 1 ? info.domain.y : info.domain && b === 0 ? info.domain.x : span(at[b]);
+    const grid = (r: readonly [number, number]): Float64Array => Float64Array.from({ length: n }, (_, i) => r[0] + ((r[1] - r[0]) * i) / (n - 1));
+    const xs = grid(xr), ys = grid(yr);
+    try {
+      const values = await session.surface({ xs, ys, at: [...at], dims: [a, b] });
+      if (session !== this.session) return;
+      const minima = 'minima' in info && info.minima ? info.minima : undefined;
+      this.surface = {
+        dims: [a, b], xs: Array.from(xs), ys: Array.from(ys),
+        loss: Array.from(values, (v) => (Number.isFinite(v) ? v : null)), at: [...at],
+        ...(minima ? { minima: minima.map((m) => ({ params: [...m.params], loss: m.loss })) } : {}),
+      };
+      this.deps.post({ type: 'surface', surface: this.surface });
+    } catch (e) {
+      this.deps.log(`loss surface: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** Run `run`'s optimizer state at `step`, for the formula view. */
+  async inspect(requestId: number, run: number, step: number): Promise<void> {
+    const session = this.session;
+    if (!session) {
+      this.deps.post({ type: 'inspect', requestId, error: 'nothing has run yet' });
+      return;
+    }
+    try {
+      const result = await session.inspect(run, step);
+      this.deps.post({ type: 'inspect', requestId, result });
+    } catch (e) {
+      this.deps.post({ type: 'inspect', requestId, error: e instanceof Error ? e.message : String(e && typeof e === 'object' && 'message' in e ? (e as { message: string }).message : e) });
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.debounce);
+    this.debounce = undefined;
+    if (this.flushTimer !== undefined) clearInterval(this.flushTimer);
+    this.flushTimer = undefined;
+    this.pending?.session.cancel();
+    this.pending = undefined;
+    this.session?.cancel();
+    this.sessionDone = true;
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+}

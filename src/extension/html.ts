@@ -1,0 +1,65 @@
+/**
+ * The playground webview's HTML: a strict Content-Security-Policy (`default-src 'none'`, scripts by
+ * nonce, no 'unsafe-eval', styles, fonts and images only from the extension's own folders), the
+ * bundled `dist/webview.js`, and the stylesheets the panel needs. Pure: the caller turns file paths
+ * into webview URIs (`webview.asWebviewUri`), so this is testable without VS Code.
+ */
+import { randomBytes } from 'node:crypto';
+
+export interface WebviewHtmlOptions {
+  /** `webview.cspSource`: the origin the webview loads the extension's resources from. */
+  readonly cspSource: string;
+  /** Webview URI of `dist/webview.js`. */
+  readonly script: string;
+  /** Webview URIs of the stylesheets, in cascade order (codicons, katex, panel, …). */
+  readonly styles: readonly string[];
+  /** A fresh nonce per HTML (tests pass a fixed one). */
+  readonly nonce?: string;
+}
+
+/** 128 random bits, base64 — a fresh one each time the HTML is set. */
+export function makeNonce(): string {
+  return randomBytes(16).toString('base64').replace(/[+/=]/g, '');
+}
+
+/**
+ * The CSP. `style-src` also admits the nonce so that CodeMirror (`EditorView.cspNonce`) and other
+ * libraries that mount `<style>` elements can do so with the nonce published in
+ * `<meta name="csp-nonce">`; no 'unsafe-inline', no 'unsafe-eval' (Vega runs with its AST
+ * interpreter).
+ */
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    `default-src 'none'`,
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `font-src ${cspSource}`,
+    `img-src ${cspSource} data: blob:`,
+    `worker-src 'none'`,
+    `connect-src 'none'`,
+  ].join('; ') + ';';
+}
+
+const escapeAttr = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The whole document. The body holds only the mount point; `dist/webview.js` builds the panel. */
+export function webviewHtml(o: WebviewHtmlOptions): string {
+  const nonce = o.nonce ?? makeNonce();
+  const links = o.styles.map((href) => `  <link rel="stylesheet" href="${escapeAttr(href)}">`).join('\n');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(o.cspSource, nonce))}">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <meta name="csp-nonce" content="${nonce}">
+${links}
+  <title>Optimizer Playground</title>
+</head>
+<body>
+  <div id="app" data-nonce="${nonce}"></div>
+  <script nonce="${nonce}" src="${escapeAttr(o.script)}"></script>
+</body>
+</html>`;
+}
