@@ -1,0 +1,6 @@
+/** Chart specs, their data rows, themes and downsampling: pure, shared by the panel and the CLI. */
+export * from './theme';
+export * from './rows';
+export * from './contours';
+export * from './downsample';
+export * from './specs';

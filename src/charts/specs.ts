@@ -1,0 +1,263 @@
+/**
+ * Vega-Lite 6 specs of the playground's charts: loss per step, parameter paths over the loss
+ * surface, learning rate per step and gradient norm per step. Pure functions of a theme and a
+ * few options; the data comes by name (see rows.ts), so one spec serves the live panel (rows
+ * streamed in with changesets) and the CLI (rows inlined with `withDatasets`).
+ *
+ * Colours: a run's colour is its label's position in `runs` within the theme's palette, the same
+ * in every chart. Tooltips: run, step, loss and every parameter.
+ */
+import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import type { Domain } from '../engine/types';
+import { formatNumber, type ChartData } from './rows';
+import { runColor, themeConfig, type ChartTheme } from './theme';
+
+/** What every chart needs. */
+export interface ChartOptions {
+  readonly theme: ChartTheme;
+  /** Run labels in run order: the colour legend's domain. */
+  readonly runs: readonly string[];
+  readonly width?: number;
+  readonly height?: number;
+  readonly title?: string;
+  /**
+   * Hover tooltips on every point (default true). Static renderings (the CLI's SVG files) turn
+   * it off: an invisible symbol per step and a Voronoi layer only add bytes to a file.
+   */
+  readonly interactive?: boolean;
+}
+
+export interface LossChartOptions extends ChartOptions {
+  /**
+   * The lowest loss there is or will be (a known minimum, or the data's own minimum). When it is
+   * above 0 the chart plots the loss itself on a log scale. When it is ≤ 0 the chart plots
+   * `loss − floor + ε` (ε = max(1e-12, 1e-9·|floor|)) and says so on the axis title. When it is
+   * undefined (a snippet whose minimum is unknown while points stream in) the chart finds the
+   * minimum of the data itself and shifts only when some loss is ≤ 0.
+   */
+  readonly lossFloor?: number;
+}
+
+export interface PathsChartOptions extends ChartOptions {
+  /** The plotted window of the parameter plane. */
+  readonly domain: Domain;
+  /** Axis titles of the two plotted coordinates (default θ₀, θ₁). */
+  readonly axisTitles?: readonly [string, string];
+  /** Cells per axis of the surface grid (`surfaceGrid(domain, n)`); sets the heatmap's cell size. */
+  readonly resolution?: number;
+}
+
+type Json = Record<string, unknown>;
+
+const TOOLTIP = [
+  { field: 'label', type: 'nominal', title: 'run' },
+  { field: 'step', type: 'quantitative', title: 'step' },
+  { field: 'loss', type: 'quantitative', title: 'loss', format: '.6~g' },
+  { field: 'params', type: 'nominal', title: 'params' },
+];
+
+/** The colour channel shared by every per-run mark. */
+function runColorEncoding(o: ChartOptions): Json {
+  return {
+    field: 'label', type: 'nominal',
+    scale: { domain: [...o.runs], range: o.runs.map((_, i) => runColor(o.theme, i)) },
+    legend: { title: null, orient: 'bottom', columns: 4, symbolType: 'stroke' },
+  };
+}
+
+function topLevel(o: ChartOptions, width: number, height: number, body: Json): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(o.title ? { title: o.title } : {}),
+    width: o.width ?? width,
+    height: o.height ?? height,
+    config: themeConfig(o.theme),
+    ...body,
+  } as unknown as TopLevelSpec;
+}
+
+/**
+ * A hover layer: one (invisible until nearest to the pointer) point per row with the tooltip.
+ * Lines alone cannot say which step the pointer is on.
+ */
+function hoverLayer(o: ChartOptions, name: string, x: Json, y: Json, transform: Json[]): Json[] {
+  if (o.interactive === false) return [];
+  return [{
+    data: { name: 'points' },
+    transform,
+    params: [{ name, select: { type: 'point', on: 'pointerover', nearest: true, clear: 'pointerout' } }],
+    mark: { type: 'point', filled: true, size: 36 },
+    encoding: {
+      x, y, color: runColorEncoding(o),
+      opacity: { condition: { param: name, empty: false, value: 1 }, value: 0 },
+      tooltip: TOOLTIP,
+    },
+  }];
+}
+
+/** Marks where runs diverged: a dashed rule at the step and a cross at the top, with the reason. */
+function divergenceLayers(o: ChartOptions): Json[] {
+  const tooltip = [
+    { field: 'label', type: 'nominal', title: 'run' },
+    { field: 'step', type: 'quantitative', title: 'diverged at step' },
+    { field: 'message', type: 'nominal', title: 'why' },
+  ];
+  return [
+    {
+      data: { name: 'events' },
+      mark: { type: 'rule', strokeDash: [4, 3], strokeWidth: 1.2 },
+      encoding: { x: { field: 'step', type: 'quantitative' }, color: runColorEncoding(o), tooltip },
+    },
+    {
+      data: { name: 'events' },
+      mark: { type: 'point', shape: 'cross', filled: true, size: 90, angle: 45 },
+      encoding: { x: { field: 'step', type: 'quantitative' }, y: { value: 6 }, color: runColorEncoding(o), tooltip },
+    },
+  ];
+}
+
+/** `lossFloor` → the transform computing `plotLoss` and the axis title that says what it is. */
+function lossTransform(floor: number | undefined): { transform: Json[]; title: string } {
+  const finite = { filter: 'isValid(datum.loss) && isFinite(datum.loss)' };
+  const positive = { filter: 'datum.plotLoss > 0' };
+  if (floor === undefined) {
+    return {
+      transform: [
+        finite,
+        { joinaggregate: [{ op: 'min', field: 'loss', as: 'minLoss' }] },
+        { calculate: 'datum.minLoss > 0 ? datum.loss : datum.loss - datum.minLoss + max(1e-12, 1e-9 * abs(datum.minLoss))', as: 'plotLoss' },
+        positive,
+      ],
+      title: 'loss (log scale; loss − min + ε when some loss ≤ 0)',
+    };
+  }
+  if (floor > 0) return { transform: [finite, { calculate: 'datum.loss', as: 'plotLoss' }, positive], title: 'loss (log scale)' };
+  const eps = Math.max(1e-12, 1e-9 * Math.abs(floor));
+  return {
+    transform: [finite, { calculate: `datum.loss - (${floor}) + ${eps}`, as: 'plotLoss' }, positive],
+    title: floor === 0 ? `loss + ε (log scale, ε = ${formatNumber(eps)})`
+      : `loss − min + ε (log scale, min = ${formatNumber(floor)}, ε = ${formatNumber(eps)})`,
+  };
+}
+
+/** Loss per step, log scale, one line per run; diverged runs marked where and why. */
+export function lossChart(o: LossChartOptions): TopLevelSpec {
+  const { transform, title } = lossTransform(o.lossFloor);
+  const x = { field: 'step', type: 'quantitative', title: 'step', axis: { format: '~s' } };
+  const y = { field: 'plotLoss', type: 'quantitative', title, scale: { type: 'log' }, axis: { format: '~g' } };
+  return topLevel(o, 480, 280, {
+    layer: [
+      {
+        data: { name: 'points' },
+        transform,
+        mark: { type: 'line', clip: true },
+        encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' } },
+      },
+      ...hoverLayer(o, 'lossHover', x, y, transform),
+      ...divergenceLayers(o),
+    ],
+  });
+}
+
+/** A per-step line chart of one point field (learning rate, gradient norm). */
+function stepChart(o: ChartOptions, field: 'lr' | 'gradNorm', title: string, log: boolean, hover: string): TopLevelSpec {
+  const transform = [{ filter: `isValid(datum.${field}) && isFinite(datum.${field})${log ? ` && datum.${field} > 0` : ''}` }];
+  const x = { field: 'step', type: 'quantitative', title: 'step', axis: { format: '~s' } };
+  const y = { field, type: 'quantitative', title, ...(log ? { scale: { type: 'log' }, axis: { format: '~g' } } : { axis: { format: '~g' } }) };
+  return topLevel(o, 480, 180, {
+    layer: [
+      {
+        data: { name: 'points' },
+        transform,
+        mark: { type: 'line', clip: true, interpolate: 'step-after' },
+        encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' } },
+      },
+      ...hoverLayer(o, hover, x, y, transform),
+    ],
+  });
+}
+
+/** The learning rate each update used (the schedule's value), per step. */
+export function learningRateChart(o: ChartOptions): TopLevelSpec {
+  return stepChart(o, 'lr', 'learning rate η', false, 'lrHover');
+}
+
+/** The gradient's global norm at each step, log scale. */
+export function gradNormChart(o: ChartOptions): TopLevelSpec {
+  return stepChart(o, 'gradNorm', 'gradient norm ‖∇J‖ (log scale)', true, 'gradHover');
+}
+
+/**
+ * Parameter paths over the loss surface: a heatmap of log₁₀(loss − min) (colour scheme from the
+ * theme), contour lines (precomputed by `contourRows`, data `contours`), one path per run, each
+ * run's start point (step 0) and the known minima (data `minima`).
+ */
+export function pathsChart(o: PathsChartOptions): TopLevelSpec {
+  const n = o.resolution ?? 60;
+  const dx = (o.domain.x[1] - o.domain.x[0]) / n;
+  const dy = (o.domain.y[1] - o.domain.y[0]) / n;
+  const [xTitle, yTitle] = o.axisTitles ?? ['θ₀', 'θ₁'];
+  const x = { field: 'x', type: 'quantitative', title: xTitle, scale: { domain: [...o.domain.x], nice: false, zero: false } };
+  const y = { field: 'y', type: 'quantitative', title: yTitle, scale: { domain: [...o.domain.y], nice: false, zero: false } };
+  const inPlane = { filter: 'isValid(datum.x) && isFinite(datum.x) && isValid(datum.y) && isFinite(datum.y)' };
+  return topLevel(o, 380, 320, {
+    layer: [
+      {
+        data: { name: 'surface' },
+        transform: [
+          { joinaggregate: [{ op: 'min', field: 'loss', as: 'minLoss' }, { op: 'max', field: 'loss', as: 'maxLoss' }] },
+          { calculate: 'log(datum.loss - datum.minLoss + max(1e-12, 1e-6 * (datum.maxLoss - datum.minLoss))) / LN10', as: 'logLoss' },
+          // Cells overlap by 4 % so that anti-aliasing leaves no seams between them.
+          { calculate: `datum.x - ${dx * 0.52}`, as: 'x0' }, { calculate: `datum.x + ${dx * 0.52}`, as: 'x1' },
+          { calculate: `datum.y - ${dy * 0.52}`, as: 'y0' }, { calculate: `datum.y + ${dy * 0.52}`, as: 'y1' },
+        ],
+        mark: { type: 'rect', clip: true, aria: false },
+        encoding: {
+          x: { ...x, field: 'x0' }, x2: { field: 'x1' }, y: { ...y, field: 'y0' }, y2: { field: 'y1' },
+          fill: { field: 'logLoss', type: 'quantitative', title: 'log₁₀(loss − min)', scale: { scheme: o.theme.scheme },
+            legend: { orient: 'right', gradientLength: 120 } },
+          tooltip: [
+            { field: 'x', type: 'quantitative', title: xTitle, format: '.4~g' },
+            { field: 'y', type: 'quantitative', title: yTitle, format: '.4~g' },
+            { field: 'loss', type: 'quantitative', title: 'loss', format: '.6~g' },
+          ],
+        },
+      },
+      {
+        data: { name: 'contours' },
+        mark: { type: 'line', clip: true, strokeWidth: 0.8, color: o.theme.contourColor, interpolate: 'linear', aria: false },
+        encoding: { x, y, detail: { field: 'contour', type: 'nominal' }, order: { field: 'order', type: 'quantitative' } },
+      },
+      {
+        data: { name: 'points' },
+        transform: [inPlane],
+        mark: { type: 'line', clip: true, strokeWidth: 1.8, point: false },
+        encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' } },
+      },
+      ...hoverLayer(o, 'pathHover', x, y, [inPlane]),
+      {
+        data: { name: 'points' },
+        transform: [inPlane, { filter: 'datum.step === 0' }],
+        mark: { type: 'point', shape: 'circle', size: 70, filled: true, fill: o.theme.background, strokeWidth: 2, clip: true },
+        encoding: { x, y, stroke: { value: o.theme.foreground }, tooltip: [{ field: 'params', type: 'nominal', title: 'start' }] },
+      },
+      {
+        data: { name: 'minima' },
+        mark: { type: 'point', shape: 'diamond', size: 110, filled: true, color: o.theme.accent, stroke: o.theme.background, strokeWidth: 1, clip: true },
+        encoding: { x, y, tooltip: [{ field: 'label', type: 'nominal', title: 'known minimum' }] },
+      },
+    ],
+  });
+}
+
+/** A copy of `spec` with its named data inlined (top-level `datasets`), for files and the CLI. */
+export function withDatasets(spec: TopLevelSpec, data: ChartData): TopLevelSpec {
+  const datasets: Record<string, readonly object[]> = {
+    points: data.points ?? [], surface: data.surface ?? [], contours: data.contours ?? [],
+    minima: data.minima ?? [], events: data.events ?? [],
+  };
+  return { ...spec, datasets } as unknown as TopLevelSpec;
+}
+
+/** Names of the data sources the charts read, for a webview that resets them. */
+export const DATA_SOURCES = ['points', 'surface', 'contours', 'minima', 'events'] as const;

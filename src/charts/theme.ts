@@ -1,0 +1,73 @@
+/**
+ * Colours and type for every chart. The webview builds a theme from VS Code's `--vscode-*`
+ * variables; the CLI uses the defaults below. A theme only changes how a spec looks, never
+ * which marks it has.
+ */
+export interface ChartTheme {
+  /** Text, axes and legend labels. */
+  readonly foreground: string;
+  /** Chart background ('transparent' lets the panel's own colour through). */
+  readonly background: string;
+  /** Grid lines and axis domain. */
+  readonly gridColor: string;
+  /** CSS font family. */
+  readonly font: string;
+  /** Base font size in px; titles are a little larger. */
+  readonly fontSize: number;
+  /** One colour per run, in run order (cycled when there are more runs than colours). */
+  readonly palette: readonly string[];
+  /** Vega sequential colour scheme for the loss surface heatmap (e.g. 'viridis'). */
+  readonly scheme: string;
+  /** Colour of contour lines drawn over the heatmap. */
+  readonly contourColor: string;
+  /** Colour of markers that are not a run's own (known minima). */
+  readonly accent: string;
+}
+
+/** Tableau 10, the palette most plotting tools default to; readable on light and dark. */
+const TABLEAU10 = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'];
+
+export const defaultLightTheme: ChartTheme = {
+  foreground: '#333333',
+  background: '#ffffff',
+  gridColor: '#e4e4e4',
+  font: 'system-ui, -apple-system, "Segoe UI", Roboto, Ubuntu, sans-serif',
+  fontSize: 11,
+  palette: TABLEAU10,
+  scheme: 'viridis',
+  contourColor: 'rgba(255,255,255,0.55)',
+  accent: '#d62728',
+};
+
+export const defaultDarkTheme: ChartTheme = {
+  foreground: '#cccccc',
+  background: '#1e1e1e',
+  gridColor: '#3c3c3c',
+  font: defaultLightTheme.font,
+  fontSize: 11,
+  palette: ['#5b9bd5', '#ffa94d', '#ff6b6b', '#63e6be', '#8ce99a', '#ffe066', '#da77f2', '#ffa8a8', '#c0a080', '#ced4da'],
+  scheme: 'magma',
+  contourColor: 'rgba(255,255,255,0.45)',
+  accent: '#ff6b6b',
+};
+
+/** Vega-Lite `config` block for a theme. */
+export function themeConfig(theme: ChartTheme): Record<string, unknown> {
+  const text = { labelColor: theme.foreground, titleColor: theme.foreground, labelFont: theme.font, titleFont: theme.font,
+    labelFontSize: theme.fontSize, titleFontSize: theme.fontSize + 1 };
+  return {
+    background: theme.background,
+    font: theme.font,
+    view: { stroke: theme.gridColor },
+    axis: { ...text, gridColor: theme.gridColor, domainColor: theme.gridColor, tickColor: theme.gridColor, titleFontWeight: 'normal' },
+    legend: { ...text, titleFontWeight: 'normal', symbolStrokeWidth: 2 },
+    title: { color: theme.foreground, font: theme.font, fontSize: theme.fontSize + 2, fontWeight: 'normal', anchor: 'start' },
+    text: { color: theme.foreground, font: theme.font, fontSize: theme.fontSize },
+    line: { strokeWidth: 1.6 },
+  };
+}
+
+/** The colour of run `index` in a theme's palette. */
+export function runColor(theme: ChartTheme, index: number): string {
+  return theme.palette[index % theme.palette.length] ?? '#888888';
+}

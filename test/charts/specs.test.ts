@@ -1,0 +1,116 @@
+import * as assert from 'node:assert/strict';
+import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import {
+  contourRows, defaultDarkTheme, defaultLightTheme, gradNormChart, learningRateChart, lossChart, minimumRows, pathsChart,
+  pointRows, surfaceGrid, surfaceRows, withDatasets, type ChartData, type EventRow, type PointRow,
+} from '../../src/charts';
+import type { PointBatch } from '../../src/engine/types';
+import { renderSvg } from '../../src/cli/render';
+
+/** Rosenbrock, its gradient norm and a descent path, without the engine (charts depend only on rows). */
+const rosen = (x: number, y: number): number => (1 - x) ** 2 + 100 * (y - x * x) ** 2;
+
+function fakeBatch(run: number, steps: number, diverge: boolean): PointBatch {
+  const loss = new Float64Array(steps);
+  const params = new Float64Array(steps * 2);
+  const gradNorm = new Float64Array(steps);
+  const lr = new Float64Array(steps);
+  let x = -1.5, y = 2;
+  for (let i = 0; i < steps; i++) {
+    params[2 * i] = x; params[2 * i + 1] = y;
+    loss[i] = diverge && i === steps - 1 ? Infinity : rosen(x, y);
+    gradNorm[i] = Math.hypot(-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x));
+    lr[i] = 0.01 * (1 - i / steps);
+    x += (1 - x) * 0.05 * (run + 1);
+    y += (1 - y) * 0.03 * (run + 1);
+  }
+  return { run, fromStep: 0, count: steps, loss, params, gradNorm, lr };
+}
+
+const runs = ['Adam η=0.1', 'SGD μ=0.9', 'GD η=1'];
+function sampleData(): ChartData & { points: PointRow[]; events: EventRow[] } {
+  const points = [
+    ...pointRows(fakeBatch(0, 40, false), runs[0] as string, 2),
+    ...pointRows(fakeBatch(1, 40, false), runs[1] as string, 2),
+    ...pointRows(fakeBatch(2, 12, true), runs[2] as string, 2),
+  ];
+  const events: EventRow[] = [{ run: 2, label: runs[2] as string, step: 11, loss: points[points.length - 2]?.loss ?? null,
+    message: 'the loss stopped being finite at step 11' }];
+  return { points, events };
+}
+
+/** The `<path>` elements inside Vega's SVG groups of one mark type (e.g. 'line', 'rect', 'symbol', 'rule'). */
+function countMarks(svg: string, type: string): number {
+  let count = 0;
+  const group = new RegExp(`<g class="mark-${type} role-mark[^"]*"[^>]*>(.*?)</g>`, 'gs');
+  for (const m of svg.matchAll(group)) count += ((m[1] ?? '').match(/<(path|line)\b/g) ?? []).length;
+  return count;
+}
+
+async function compiles(spec: TopLevelSpec): Promise<void> {
+  const vl = await import('vega-lite');
+  const out = vl.compile(spec);
+  assert.ok(out.spec.marks && out.spec.marks.length > 0, 'the compiled Vega spec has marks');
+}
+
+describe('charts: Vega-Lite specs', () => {
+  for (const theme of [defaultLightTheme, defaultDarkTheme]) {
+    it(`loss chart (${theme === defaultLightTheme ? 'light' : 'dark'}) draws one line per run and marks the divergence`, async () => {
+      const spec = withDatasets(lossChart({ theme, runs, lossFloor: 1e-3 }), sampleData());
+      await compiles(spec);
+      const svg = await renderSvg(spec);
+      assert.equal(countMarks(svg, 'line'), 3, 'three runs, three lines');
+      assert.equal(countMarks(svg, 'rule'), 1, 'one diverged run, one rule');
+      assert.match(svg, /loss \(log scale\)/);
+      assert.ok(svg.includes(theme.background), 'the theme background is used');
+    });
+  }
+
+  it('the loss axis says when it plots loss − min + ε', async () => {
+    const data = sampleData();
+    const shifted = { ...data, points: data.points.map((p) => ({ ...p, loss: p.loss - 5 })) };
+    const svg = await renderSvg(withDatasets(lossChart({ theme: defaultLightTheme, runs, lossFloor: -5 }), shifted));
+    assert.match(svg, /loss − min \+ ε \(log scale, min = -5/);
+    assert.equal(countMarks(svg, 'line'), 3);
+  });
+
+  it('with no known floor the loss chart shifts by the data minimum itself', async () => {
+    const data = sampleData();
+    const negative = { ...data, points: data.points.map((p) => ({ ...p, loss: p.loss - 1000 })) };
+    const svg = await renderSvg(withDatasets(lossChart({ theme: defaultLightTheme, runs }), negative));
+    assert.equal(countMarks(svg, 'line'), 3, 'negative losses still draw every run');
+    assert.match(svg, /when some loss ≤ 0/);
+  });
+
+  it('learning-rate and gradient-norm charts draw one line per run', async () => {
+    for (const make of [learningRateChart, gradNormChart]) {
+      const spec = withDatasets(make({ theme: defaultLightTheme, runs }), sampleData());
+      await compiles(spec);
+      assert.equal(countMarks(await renderSvg(spec), 'line'), 3);
+    }
+  });
+
+  it('paths chart draws the heatmap, contours, a path and a start per run, and the minimum', async () => {
+    const domain = { x: [-2, 2], y: [-1, 3] } as const;
+    const n = 30;
+    const { xs, ys } = surfaceGrid(domain, n);
+    const values = new Float64Array(n * n);
+    for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) values[j * n + i] = rosen(xs[i] as number, ys[j] as number);
+    const contours = contourRows(xs, ys, values);
+    const contourCount = new Set(contours.map((c) => c.contour)).size;
+    assert.ok(contourCount >= 8, `Rosenbrock has contours at many levels (${contourCount})`);
+    const data = { ...sampleData(), surface: surfaceRows(xs, ys, values), contours,
+      minima: minimumRows([{ params: [1, 1], loss: 0 }]) };
+    const spec = withDatasets(pathsChart({ theme: defaultLightTheme, runs, domain, resolution: n }), data);
+    await compiles(spec);
+    const svg = await renderSvg(spec);
+    assert.equal(countMarks(svg, 'rect'), n * n, 'one heatmap cell per grid point');
+    assert.equal(countMarks(svg, 'line'), contourCount + runs.length, 'every contour and every run path');
+    // Symbols: hover points (one per plotted row, invisible), three start points, one minimum.
+    const plotted = data.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)).length;
+    assert.equal(countMarks(svg, 'symbol'), plotted + runs.length + 1);
+    const still = await renderSvg(withDatasets(pathsChart({ theme: defaultLightTheme, runs, domain, resolution: n, interactive: false }), data));
+    assert.equal(countMarks(still, 'symbol'), runs.length + 1, 'static: only the start points and the minimum');
+    assert.equal(countMarks(still, 'line'), contourCount + runs.length);
+  });
+});
