@@ -1,0 +1,178 @@
+/**
+ * Which words get an explanation on hover, and as what. A pure function of the text, so that the
+ * rule is tested without VS Code.
+ *
+ * The rule (per language):
+ * - Optimizer names (adam, AdamW, SGD, RMSprop, …, any case) in TypeScript, JavaScript and Python
+ *   count when they are *used as an optimizer*: called or constructed (`Adam(`, `new SGD(`), qualified
+ *   by an optimizer namespace (`torch.optim.Adam`, `optax.adam`, `tf.keras.optimizers.Adam`), or a
+ *   string value of an optimizer key (`optimizer='adam'`, `{ optimizer: "sgd" }`). In `*.optim.json`
+ *   only as the value of `"optimizer"`.
+ * - Hyperparameter names (lr, learning_rate, betas, eps, weight_decay, alpha, …) count when written
+ *   as a keyword argument, object key or assignment (`lr=0.1`, `lr: 0.1`, `"lr": 0.1`) AND an
+ *   optimizer is mentioned within `CONTEXT_LINES` lines (a used optimizer name, or the words
+ *   optimizer/optim/optax). In `*.optim.json` every key that is a hyperparameter name counts.
+ *   The nearest optimizer mentioned decides whose meaning is shown (`alpha` is RMSprop's α).
+ * - LaTeX that names a registry symbol (`\hat{m}_t`, `\beta_1^t`, `\nabla_\theta J(\theta)`) counts in
+ *   Markdown anywhere, and in code inside comments or `$…$`.
+ */
+import { OPTIMIZERS } from '../engine/hyperparameters';
+import { HYPERPARAMETER_ALIASES } from './registry';
+import { symbolAt } from './latexSymbols';
+
+export type HoverLanguage = 'typescript' | 'javascript' | 'python' | 'json' | 'markdown';
+
+export type HoverTarget =
+  | { readonly kind: 'optimizer'; readonly id: string; readonly word: string; readonly start: number; readonly end: number }
+  | { readonly kind: 'hyperparameter'; readonly word: string; readonly name: string; readonly index?: 0 | 1;
+      readonly optimizerId?: string; readonly start: number; readonly end: number }
+  | { readonly kind: 'symbol'; readonly key: string; readonly start: number; readonly end: number };
+
+/** How far (in lines, each way) a hyperparameter looks for an optimizer. */
+export const CONTEXT_LINES = 6;
+
+/** Optimizer names as written in code (lower-cased) → optimizer id. */
+const OPTIMIZER_WORDS: ReadonlyMap<string, string> = new Map(
+  OPTIMIZERS.filter((o) => o.id !== 'gd').map((o) => [o.id, o.id] as const),
+);
+
+const NAMESPACE_BEFORE = /(?:\boptim|\boptax|\boptimizers|\blegacy|\bcontrib|\btf\.train)\s*\.\s*$/;
+const IMPORT_BEFORE = /(?:\bimport\s+(?:type\s+)?\{?[\w\s,]*|\bimport\s+[\w\s,]*)$/;
+const CALL_AFTER = /^\s*\(/;
+const OPTIMIZER_KEY_BEFORE = /\b(?:optimizer|optim|opt|optimizer_?name|optimizer_?type|optimizerId)["']?\s*[:=]\s*["'`]$/i;
+const KEYWORD_AFTER = /^["']?\s*(?:=(?!=)|:(?!:))/;
+const OPTIMIZER_WORD_IN_LINE = /\b(?:optimizer|optimizers|optim|optax|Optimizer)\b/;
+
+const wordChar = /[A-Za-z0-9_]/;
+
+/** The identifier covering `character` (inclusive of its end), with its columns. */
+function wordAt(line: string, character: number): { word: string; start: number; end: number } | undefined {
+  let start = Math.min(character, line.length);
+  let end = start;
+  while (start > 0 && wordChar.test(line[start - 1])) start--;
+  while (end < line.length && wordChar.test(line[end])) end++;
+  if (start === end || /^[0-9]/.test(line[start])) return undefined;
+  return { word: line.slice(start, end), start, end };
+}
+
+/** Is the word at [start, end) used as an optimizer (code languages)? */
+function optimizerInCode(line: string, start: number, end: number): boolean {
+  const before = line.slice(0, start), after = line.slice(end);
+  if (NAMESPACE_BEFORE.test(before)) return true;
+  if (IMPORT_BEFORE.test(before) && /(?:optim|optax|optimizers)/.test(line)) return true;
+  if (CALL_AFTER.test(after) && !/\.\s*$/.test(before.replace(NAMESPACE_BEFORE, ''))) return true;
+  if (OPTIMIZER_KEY_BEFORE.test(before) && /^["'`]/.test(after)) return true;
+  return false;
+}
+
+/** Is the word at [start, end) the value of an `"optimizer"` key (JSON)? */
+function optimizerInJson(line: string, start: number, end: number): boolean {
+  return /"optimizer"\s*:\s*"$/.test(line.slice(0, start)) && line[end] === '"';
+}
+
+/** Optimizer ids used on a line, with their columns. */
+function optimizersOnLine(line: string, language: HoverLanguage): { id: string; start: number }[] {
+  const out: { id: string; start: number }[] = [];
+  for (const m of line.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
+    const id = OPTIMIZER_WORDS.get(m[0].toLowerCase()) ?? (language === 'json' && m[0] === 'gd' ? 'gd' : undefined);
+    if (!id) continue;
+    const start = m.index, end = start + m[0].length;
+    const used = language === 'json' ? optimizerInJson(line, start, end) : optimizerInCode(line, start, end);
+    // `momentum=0.9` is a hyperparameter, not the optimizer.
+    if (used && !(id === 'momentum' && KEYWORD_AFTER.test(line.slice(end)))) out.push({ id, start });
+  }
+  return out;
+}
+
+/**
+ * The nearest optimizer used around line `row` (same line first, then alternately above and
+ * below), `null` when only the generic words (optimizer, optim, optax) appear, undefined when none.
+ */
+function nearbyOptimizer(getLine: (row: number) => string | undefined, row: number, language: HoverLanguage): string | null | undefined {
+  let generic = false;
+  for (let d = 0; d <= CONTEXT_LINES; d++) {
+    for (const r of d === 0 ? [row] : [row - d, row + d]) {
+      const text = getLine(r);
+      if (text === undefined) continue;
+      const used = optimizersOnLine(text, language);
+      if (used.length > 0) return used[0].id;
+      if (OPTIMIZER_WORD_IN_LINE.test(text)) generic = true;
+    }
+  }
+  return generic ? null : undefined;
+}
+
+function inComment(before: string, language: HoverLanguage): boolean {
+  if (language === 'python') return before.includes('#') || /^\s*("""|''')/.test(before);
+  return before.includes('//') || /^\s*(\/\*|\*)/.test(before);
+}
+
+function insideDollars(line: string, start: number, end: number): boolean {
+  const open = line.lastIndexOf('$', start);
+  const close = line.indexOf('$', end);
+  return open >= 0 && close >= 0;
+}
+
+/**
+ * What to explain at (row, character), or undefined. `getLine(row)` returns a line's text, or
+ * undefined outside the document.
+ */
+export function findHoverTarget(getLine: (row: number) => string | undefined, row: number, character: number,
+  language: HoverLanguage): HoverTarget | undefined {
+  const line = getLine(row);
+  if (line === undefined) return undefined;
+
+  // LaTeX symbols: Markdown anywhere, code only in comments or $…$.
+  const sym = symbolAt(line, character);
+  if (sym) {
+    const before = line.slice(0, sym.start);
+    if (language === 'markdown' || (language !== 'json' && (inComment(before, language) || insideDollars(line, sym.start, sym.end)))) {
+      return { kind: 'symbol', key: sym.key, start: sym.start, end: sym.end };
+    }
+  }
+  if (language === 'markdown') return undefined;
+
+  const w = wordAt(line, character);
+  if (!w) return undefined;
+  const after = line.slice(w.end);
+
+  // Optimizer names.
+  const id = OPTIMIZER_WORDS.get(w.word.toLowerCase()) ?? (language === 'json' && w.word === 'gd' ? 'gd' : undefined);
+  if (id && !(id === 'momentum' && KEYWORD_AFTER.test(after))) {
+    const used = language === 'json' ? optimizerInJson(line, w.start, w.end) : optimizerInCode(line, w.start, w.end);
+    if (used) return { kind: 'optimizer', id, word: w.word, start: w.start, end: w.end };
+  }
+
+  // Hyperparameter names.
+  const alias = HYPERPARAMETER_ALIASES[w.word];
+  if (!alias) return undefined;
+  if (language === 'json') {
+    const isKey = line[w.start - 1] === '"' && /^"\s*:/.test(after);
+    if (!isKey) return undefined;
+  } else {
+    const before = line.slice(0, w.start);
+    const keyword = KEYWORD_AFTER.test(after) && !/\.\s*$/.test(before);
+    const quotedKey = /["']$/.test(before) && /^["']\s*:/.test(after);
+    if (!keyword && !quotedKey) return undefined;
+  }
+  const near = nearbyOptimizer(getLine, row, language);
+  if (near === undefined && language !== 'json') return undefined;
+  return { kind: 'hyperparameter', word: w.word, name: alias.name, index: alias.index, optimizerId: near ?? undefined, start: w.start, end: w.end };
+}
+
+/** `findHoverTarget` over an array of lines. */
+export function findHoverTargetInLines(lines: readonly string[], row: number, character: number, language: HoverLanguage): HoverTarget | undefined {
+  return findHoverTarget((r) => lines[r], row, character, language);
+}
+
+/** The hover language of a VS Code language id and file name, or undefined when we do not hover there. */
+export function hoverLanguage(languageId: string, fileName: string): HoverLanguage | undefined {
+  if (/\.optim\.json$/i.test(fileName)) return 'json';
+  switch (languageId) {
+    case 'typescript': case 'typescriptreact': return 'typescript';
+    case 'javascript': case 'javascriptreact': return 'javascript';
+    case 'python': return 'python';
+    case 'markdown': return 'markdown';
+    default: return undefined;
+  }
+}
