@@ -1,0 +1,308 @@
+/**
+ * The runner: steps every enabled run of an experiment on one objective, interleaved so that many
+ * runs progress together, and reports columnar batches of points and how each run ended.
+ *
+ * A run's step k (0-based) evaluates the loss and gradient at the parameters after k updates and
+ * records one point, then (unless the run ends there) makes update k + 1:
+ *
+ *     g_k   = ∇L(θ_k)                       (on the step's mini-batch, when the loss has data)
+ *     point = (k, L(θ_k), θ_k, ‖g_k‖₂, η_k)  (η_k = the learning rate update k + 1 uses)
+ *     θ_{k+1} = θ_k + optimizer(g_k)
+ *
+ * so a run has one point per step from step 0 (the start, before any update) to the last step
+ * taken, and a completed run has `steps + 1` points.
+ *
+ * A run ends
+ * - `converged` at step k when ‖g_k‖₂ < tolerance;
+ * - `diverged` at step k when a parameter of θ_k or the loss is not finite, or the loss exceeds
+ *   10¹² × max(|L(θ_0)|, 10⁻⁶); the point of step k is still recorded (parameters as they are, the
+ *   loss NaN when parameters were not finite and it was not evaluated), and the message names the step and
+ *   what went wrong;
+ * - `error` when the objective throws (the message is the exception's) or returns a non-number;
+ * - `completed` after step `steps`; `cancelled` by `cancel()`.
+ *
+ * Mini-batches: for a loss with data (`objective.dataSize > 0`) and a `batchSize` below its size,
+ * every step draws `batchSize` distinct example indices (seeded by the experiment's `seed`;
+ * every run draws the same sequence, so runs compare on equal footing). The gradient comes from
+ * the batch; the point's loss is the FULL-data loss at θ_k (one extra evaluation per step) so that
+ * loss curves are smooth and comparable between runs; the gradient norm is the batch gradient's.
+ *
+ * Hot loop: no allocation per step. Parameters, gradients and updates live in preallocated
+ * Float64Arrays; points go into preallocated columnar buffers that are handed off (and replaced)
+ * when full, and at the end of every `advance` call (trimmed copies), so consumers see every point
+ * of a slice as soon as it returns.
+ */
+import { BatchSampler } from './random';
+import { createOptimizer, type Optimizer } from './optimizers';
+import { applyUpdates, copyState } from './transforms';
+import type { Experiment, Objective, PointBatch, RunnerEvent, RunStatus, RunSpec } from './types';
+
+export interface RunnerOptions {
+  /** Points per batch handed off (default 256). */
+  batchSize?: number;
+}
+
+/** The divergence threshold: loss > DIVERGENCE_FACTOR × max(|start loss|, DIVERGENCE_FLOOR). */
+export const DIVERGENCE_FACTOR = 1e12;
+export const DIVERGENCE_FLOOR = 1e-6;
+/** Most consecutive steps one run takes before the next run's turn. */
+const QUANTUM = 32;
+
+type EndStatus = Exclude<RunStatus, 'running'>;
+
+/** A number in a message: short, exact enough to recognise. */
+function short(x: number): string {
+  if (!Number.isFinite(x) || x === 0) return String(x);
+  const a = Math.abs(x);
+  return a >= 1e6 || a < 1e-4 ? x.toExponential(2).replace(/\.?0+e/, 'e') : String(Number(x.toPrecision(4)));
+}
+function showParams(p: Float64Array): string {
+  const shown = Array.from(p.subarray(0, 6), short).join(', ');
+  return `[${shown}${p.length > 6 ? `, … (${p.length} parameters)` : ''}]`;
+}
+
+class RunState {
+  readonly params: Float64Array;
+  readonly grad: Float64Array;
+  readonly updates: Float64Array;
+  readonly optimizer: Optimizer;
+  readonly transformState: Parameters<Optimizer['transform']['update']>[1];
+  readonly sampler: BatchSampler | null;
+  /** Updates done so far (= the step being evaluated next). */
+  count = 0;
+  status: RunStatus = 'running';
+  message: string | undefined;
+  startLoss = NaN;
+  /** Step of the last recorded point, −1 before the first. */
+  lastStep = -1;
+  // The point buffer being filled.
+  fromStep = 0;
+  filled = 0;
+  loss!: Float64Array;
+  points!: Float64Array;
+  gradNorm!: Float64Array;
+  lr!: Float64Array;
+
+  constructor(readonly index: number, readonly spec: RunSpec, experiment: Experiment, objective: Objective,
+    init: readonly number[], readonly capacity: number) {
+    const dim = objective.dim;
+    this.params = Float64Array.from(init);
+    this.grad = new Float64Array(dim);
+    this.updates = new Float64Array(dim);
+    this.optimizer = createOptimizer(spec, experiment.steps);
+    this.transformState = this.optimizer.transform.init(this.params);
+    const b = experiment.batchSize;
+    this.sampler = objective.dataSize > 0 && b !== undefined && b < objective.dataSize
+      ? new BatchSampler(objective.dataSize, b, experiment.seed) : null;
+    this.allocate(dim);
+  }
+
+  allocate(dim: number): void {
+    this.loss = new Float64Array(this.capacity);
+    this.points = new Float64Array(this.capacity * dim);
+    this.gradNorm = new Float64Array(this.capacity);
+    this.lr = new Float64Array(this.capacity);
+    this.filled = 0;
+  }
+
+  /** The filled part of the buffer as a batch: the buffers themselves when full, trimmed copies otherwise. */
+  handOff(dim: number): PointBatch | undefined {
+    const count = this.filled;
+    if (count === 0) return undefined;
+    const full = count === this.capacity;
+    const batch: PointBatch = {
+      run: this.index, fromStep: this.fromStep, count,
+      loss: full ? this.loss : this.loss.slice(0, count),
+      params: full ? this.points : this.points.slice(0, count * dim),
+      gradNorm: full ? this.gradNorm : this.gradNorm.slice(0, count),
+      lr: full ? this.lr : this.lr.slice(0, count),
+    };
+    if (full) this.allocate(dim);
+    else this.filled = 0;
+    this.fromStep += count;
+    return batch;
+  }
+}
+
+export class Runner {
+  private readonly runs: RunState[] = [];
+  private readonly active: RunState[] = [];
+  private readonly dim: number;
+  private readonly batches: PointBatch[] = [];
+  private readonly ended: RunState[] = [];
+  private cursor = 0;
+  private done = false;
+
+  /**
+   * @param experiment a validated experiment (its runs' hyperparameters complete)
+   * @param objective the loss and its gradient (`objective.dim` parameters)
+   * @param init the start point, `objective.dim` numbers
+   */
+  constructor(private readonly experiment: Experiment, private readonly objective: Objective, init: readonly number[],
+    options: RunnerOptions = {}) {
+    this.dim = objective.dim;
+    if (init.length !== objective.dim) {
+      throw new Error(`the start point has ${init.length} numbers, but the loss has ${objective.dim} parameters`);
+    }
+    const capacity = Math.max(1, Math.floor(options.batchSize ?? 256));
+    experiment.runs.forEach((spec, i) => {
+      const run = new RunState(i, spec, experiment, objective, init, capacity);
+      this.runs.push(run);
+      if (spec.enabled !== false) this.active.push(run);
+    });
+  }
+
+  /** Whether every run ended and the final `done` event was returned. */
+  get finished(): boolean {
+    return this.done;
+  }
+
+  /** How run `run` stands (`running` until its `runEnd` event). Disabled runs stay `running` and are never stepped. */
+  status(run: number): RunStatus {
+    return this.runs[run].status;
+  }
+
+  /**
+   * Steps the runs, interleaved round-robin (at most a few dozen steps of one run before the next
+   * run's turn), until `maxSteps` steps were taken in total or every run ended. Returns the events
+   * of this slice: one `points` event (every point recorded so far not yet handed off), then a
+   * `runEnd` per run that ended, then `done` once when none is left.
+   */
+  advance(maxSteps: number): RunnerEvent[] {
+    if (this.done) return [];
+    let budget = Math.max(0, Math.floor(maxSteps));
+    while (budget > 0 && this.active.length > 0) {
+      if (this.cursor >= this.active.length) this.cursor = 0;
+      const run = this.active[this.cursor];
+      const quantum = Math.min(budget, QUANTUM, Math.max(1, Math.ceil(budget / this.active.length)));
+      const taken = this.stepRun(run, quantum);
+      budget -= taken;
+      if (run.status !== 'running') {
+        this.active.splice(this.cursor, 1);
+        this.ended.push(run);
+      } else {
+        this.cursor++;
+      }
+    }
+    return this.collect();
+  }
+
+  /** Ends every run still going as `cancelled`; the next `advance` returns their events. */
+  cancel(): void {
+    for (const run of this.active) {
+      run.status = 'cancelled';
+      run.message = `cancelled after step ${Math.max(0, run.lastStep)}`;
+      this.ended.push(run);
+    }
+    this.active.length = 0;
+  }
+
+  /** The current optimizer state of run `run` (copies: parameters, updates done, transformation state). */
+  state(run: number): { params: Float64Array; count: number; transformState: unknown } {
+    const r = this.runs[run];
+    if (!r) throw new Error(`no run ${run}: the experiment has ${this.runs.length}`);
+    return { params: r.params.slice(), count: r.count, transformState: copyState(r.transformState) };
+  }
+
+  private collect(): RunnerEvent[] {
+    for (const run of this.runs) {
+      const batch = run.handOff(this.dim);
+      if (batch) this.batches.push(batch);
+    }
+    const events: RunnerEvent[] = [];
+    if (this.batches.length) events.push({ type: 'points', batches: this.batches.splice(0) });
+    for (const run of this.ended.splice(0)) {
+      events.push({ type: 'runEnd', run: run.index, status: run.status as EndStatus, steps: Math.max(0, run.lastStep), ...(run.message !== undefined ? { message: run.message } : {}) });
+    }
+    if (this.active.length === 0) {
+      this.done = true;
+      events.push({ type: 'done' });
+    }
+    return events;
+  }
+
+  private end(run: RunState, status: EndStatus, message?: string): void {
+    run.status = status;
+    run.message = message;
+  }
+
+  /** Takes up to `n` steps of one run; returns how many points it recorded. The hot loop. */
+  private stepRun(run: RunState, n: number): number {
+    const { objective, dim } = this;
+    const { params, grad, updates, optimizer, transformState, sampler } = run;
+    const transform = optimizer.transform;
+    const steps = this.experiment.steps;
+    const tolerance = this.experiment.tolerance;
+    let taken = 0;
+    while (taken < n) {
+      const k = run.count;
+      let finiteParams = true;
+      for (let i = 0; i < dim; i++) if (!Number.isFinite(params[i])) { finiteParams = false; break; }
+      let loss = NaN;
+      let norm = NaN;
+      if (finiteParams) {
+        try {
+          const batch = sampler ? sampler.draw() : null;
+          const value = objective.valueAndGrad(params, grad, batch);
+          loss = sampler ? objective.value(params, null) : value;
+          if (typeof loss !== 'number' || typeof value !== 'number') {
+            this.end(run, 'error', `the loss returned ${typeof (typeof value !== 'number' ? value : loss)}, not a number, at step ${k} (params ${showParams(params)})`);
+            return taken;
+          }
+        } catch (e) {
+          this.end(run, 'error', e instanceof Error ? e.message : String(e));
+          return taken;
+        }
+        let sq = 0;
+        for (let i = 0; i < dim; i++) sq += grad[i] * grad[i];
+        norm = Math.sqrt(sq);
+      }
+      if (k === 0) run.startLoss = loss;
+
+      // Record the point of step k.
+      const at = run.filled;
+      run.loss[at] = loss;
+      run.points.set(params, at * dim);
+      run.gradNorm[at] = norm;
+      run.lr[at] = optimizer.learningRate(k);
+      run.filled = at + 1;
+      run.lastStep = k;
+      taken++;
+      if (run.filled === run.capacity) {
+        const full = run.handOff(dim);
+        if (full) this.batches.push(full);
+      }
+
+      // How the run stands after step k.
+      if (!finiteParams) {
+        let i = 0;
+        while (Number.isFinite(params[i])) i++;
+        this.end(run, 'diverged', `diverged at step ${k}: parameter ${i} became ${params[i]} (params ${showParams(params)})`);
+        return taken;
+      }
+      if (!Number.isFinite(loss)) {
+        this.end(run, 'diverged', `diverged at step ${k}: the loss became ${loss} (params ${showParams(params)})`);
+        return taken;
+      }
+      const limit = DIVERGENCE_FACTOR * Math.max(Math.abs(run.startLoss), DIVERGENCE_FLOOR);
+      if (loss > limit) {
+        this.end(run, 'diverged', `diverged at step ${k}: the loss grew to ${short(loss)}, more than 10¹² × its start ${short(run.startLoss)} (params ${showParams(params)})`);
+        return taken;
+      }
+      if (norm < tolerance) {
+        this.end(run, 'converged', `converged at step ${k}: the gradient norm ${short(norm)} is below the tolerance ${short(tolerance)}`);
+        return taken;
+      }
+      if (k >= steps) {
+        this.end(run, 'completed');
+        return taken;
+      }
+      // Update k + 1, in place.
+      updates.set(grad);
+      transform.update(updates, transformState, params);
+      applyUpdates(params, updates);
+      run.count = k + 1;
+    }
+    return taken;
+  }
+}
