@@ -1,0 +1,223 @@
+/**
+ * The command handlers (category "Optimizer Playground"). Loaded on first use, not at activation.
+ * Every command that asks something also takes its answer as an argument, so the tests (and
+ * keybindings) can run it without the pickers.
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { OPTIMIZERS, optimizerSpec } from '../engine/hyperparameters';
+import { parseExperiment } from '../engine/experiment';
+import { PROBLEMS, getProblem } from '../engine/problems';
+import type { PanelExperiment } from '../protocol';
+import { checkPanelExperiment } from '../protocol';
+import { toExperimentFile, toPanelExperiment } from './convert';
+import {
+  LOSS_TEMPLATE, compareLearningRateRuns, compareOptimizerRuns, defaultExperiment, demoRun, parseLearningRates,
+} from './defaults';
+import { PlaygroundPanel, STATE_KEY, type PanelServices } from './panel';
+import { pytorchScript } from './pytorch';
+import { resultsCsv, resultsJson } from './results';
+
+/** The experiment to start from: the current panel's, the last saved one, or Rosenbrock with Adam. */
+function currentExperiment(s: PanelServices): PanelExperiment {
+  if (PlaygroundPanel.current) return PlaygroundPanel.current.controller.experiment;
+  const saved = checkPanelExperiment(s.context.workspaceState.get(STATE_KEY));
+  return saved.ok ? saved.message : defaultExperiment();
+}
+
+export async function openPlayground(s: PanelServices, experiment?: PanelExperiment): Promise<PlaygroundPanel> {
+  if (experiment) return PlaygroundPanel.showOrCreate(s, experiment);
+  if (PlaygroundPanel.current) {
+    PlaygroundPanel.current.panel.reveal();
+    return PlaygroundPanel.current;
+  }
+  return PlaygroundPanel.create(s, currentExperiment(s));
+}
+
+export async function openPreset(s: PanelServices, name?: string): Promise<PlaygroundPanel | undefined> {
+  if (name === undefined) {
+    const pick = await vscode.window.showQuickPick(
+      PROBLEMS.map((p) => ({ label: p.title, description: `${p.dim} parameters${p.dataSize ? `, ${p.dataSize} examples` : ''}`, detail: p.description, name: p.name })),
+      { title: 'Open Preset', placeHolder: 'A built-in loss to optimize', matchOnDetail: true },
+    );
+    if (!pick) return undefined;
+    name = pick.name;
+  }
+  const problem = getProblem(name);
+  if (!problem) throw new Error(`Open Preset: no preset named "${name}"`);
+  const base = PlaygroundPanel.current?.controller.experiment;
+  return PlaygroundPanel.showOrCreate(s, {
+    ...defaultExperiment({ preset: problem.name }, base?.runs),
+    ...(problem.dataSize > 0 ? { batchSize: 16 } : {}),
+  });
+}
+
+async function documentFor(uri: vscode.Uri | undefined): Promise<vscode.TextDocument | undefined> {
+  if (uri instanceof vscode.Uri) return vscode.workspace.openTextDocument(uri);
+  return vscode.window.activeTextEditor?.document;
+}
+
+export async function runLossInEditor(s: PanelServices, uri?: vscode.Uri, runs?: PanelExperiment['runs']): Promise<PlaygroundPanel | undefined> {
+  const doc = await documentFor(uri);
+  if (!doc || !['typescript', 'javascript'].includes(doc.languageId)) {
+    void vscode.window.showWarningMessage('Run Loss in Active Editor: open a TypeScript file that exports a loss function first.');
+    return undefined;
+  }
+  const base = currentExperiment(s);
+  const experiment: PanelExperiment = { ...base, loss: { source: doc.getText() }, init: undefined, runs: runs ?? base.runs };
+  delete (experiment as { init?: unknown }).init;
+  const panel = PlaygroundPanel.current ?? PlaygroundPanel.create(s, experiment, { run: false });
+  panel.bind(doc, experiment);
+  panel.panel.reveal(undefined, true);
+  return panel;
+}
+
+export async function compareOptimizers(s: PanelServices, uri?: vscode.Uri, ids?: readonly string[]): Promise<PlaygroundPanel | undefined> {
+  if (!ids) {
+    const picks = await vscode.window.showQuickPick(
+      OPTIMIZERS.map((o) => ({ label: o.name, description: o.id, detail: o.summary, id: o.id, picked: ['gd', 'momentum', 'adam'].includes(o.id) })),
+      { title: 'Compare Optimizers', placeHolder: 'Optimizers to run side by side', canPickMany: true },
+    );
+    if (!picks || picks.length === 0) return undefined;
+    ids = picks.map((p) => p.id);
+  }
+  const runs = compareOptimizerRuns(ids);
+  if (uri instanceof vscode.Uri) return runLossInEditor(s, uri, runs);
+  return withSweepProgress(PlaygroundPanel.showOrCreate(s, { ...currentExperiment(s), runs }), 'Comparing optimizers');
+}
+
+export async function compareLearningRates(
+  s: PanelServices, args?: { optimizer?: string; lrs?: readonly number[] },
+): Promise<PlaygroundPanel | undefined> {
+  let id = args?.optimizer;
+  if (!id) {
+    const pick = await vscode.window.showQuickPick(
+      OPTIMIZERS.map((o) => ({ label: o.name, description: o.id, detail: o.summary, id: o.id })),
+      { title: 'Compare Learning Rates (1/2)', placeHolder: 'Optimizer' },
+    );
+    if (!pick) return undefined;
+    id = pick.id;
+  }
+  if (!optimizerSpec(id)) throw new Error(`Compare Learning Rates: unknown optimizer "${id}"`);
+  let lrs = args?.lrs;
+  if (!lrs) {
+    const text = await vscode.window.showInputBox({
+      title: 'Compare Learning Rates (2/2)', prompt: 'Learning rates, separated by commas', value: '0.001, 0.01, 0.1',
+      validateInput: (t) => { const r = parseLearningRates(t); return r.ok ? undefined : r.error; },
+    });
+    if (text === undefined) return undefined;
+    const parsed = parseLearningRates(text);
+    if (!parsed.ok) return undefined;
+    lrs = parsed.lrs;
+  }
+  const panel = PlaygroundPanel.showOrCreate(s, { ...currentExperiment(s), runs: compareLearningRateRuns(id, lrs) });
+  return withSweepProgress(panel, `${optimizerSpec(id)?.name} at ${lrs.length} learning rates`);
+}
+
+/** Long sweeps report progress in a notification with a cancel button (cancel = Stop). */
+function withSweepProgress(panel: PlaygroundPanel, title: string): PlaygroundPanel {
+  const c = panel.controller;
+  void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+    let reported = 0;
+    const previous = c.events.runEnded;
+    c.events.runEnded = (ended, total) => {
+      previous?.(ended, total);
+      const pct = (100 * ended) / Math.max(1, total);
+      progress.report({ increment: pct - reported, message: `${ended} of ${total} runs done` });
+      reported = pct;
+    };
+    token.onCancellationRequested(() => c.stop());
+    return c.whenIdle().finally(() => { c.events.runEnded = previous; });
+  });
+  return panel;
+}
+
+export function stop(): void {
+  PlaygroundPanel.current?.controller.stop();
+}
+
+/**
+ * Writes `points.csv` and `runs.json` (every exact point), `experiment.optim.json`, and the charts
+ * as SVG and PNG (rendered by the webview) into a folder. Returns the files written.
+ */
+export async function exportResults(_s: PanelServices, folder?: vscode.Uri): Promise<string[] | undefined> {
+  const panel = PlaygroundPanel.current;
+  const store = panel?.controller.store;
+  if (!panel || !store) {
+    void vscode.window.showWarningMessage('Export Results: run an experiment in the Optimizer Playground first.');
+    return undefined;
+  }
+  if (!(folder instanceof vscode.Uri)) {
+    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Export here', title: 'Export Results' });
+    if (!picked?.[0]) return undefined;
+    folder = picked[0];
+  }
+  const dir = folder.fsPath;
+  await fs.mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  const write = async (name: string, data: string | Buffer): Promise<void> => {
+    await fs.writeFile(path.join(dir, name), data);
+    written.push(name);
+  };
+  const runs = panel.controller.running?.runs ?? [];
+  await write('points.csv', resultsCsv(store));
+  await write('runs.json', JSON.stringify(resultsJson(store, runs), null, 1) + '\n');
+  await write('experiment.optim.json', JSON.stringify(toExperimentFile(panel.controller.experiment), null, 2) + '\n');
+  for (const chart of await panel.requestCharts()) {
+    if (chart.svg) await write(`${chart.name}.svg`, chart.svg);
+    if (chart.png) await write(`${chart.name}.png`, Buffer.from(chart.png.slice(chart.png.indexOf(',') + 1), 'base64'));
+  }
+  void vscode.window.showInformationMessage(`Exported ${written.length} files to ${dir}`);
+  return written;
+}
+
+export async function copyAsPyTorch(): Promise<string | undefined> {
+  const panel = PlaygroundPanel.current;
+  if (!panel) {
+    void vscode.window.showWarningMessage('Copy as PyTorch: open the Optimizer Playground first.');
+    return undefined;
+  }
+  const script = pytorchScript(panel.controller.experiment, panel.controller.info?.init, panel.lossSource());
+  await vscode.env.clipboard.writeText(script);
+  void vscode.window.showInformationMessage('Copied a torch.optim script for the current runs to the clipboard.');
+  return script;
+}
+
+export async function newLossFunction(): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: LOSS_TEMPLATE });
+  return vscode.window.showTextDocument(doc);
+}
+
+export async function openExperimentFile(s: PanelServices, uri?: vscode.Uri): Promise<PlaygroundPanel | undefined> {
+  if (!(uri instanceof vscode.Uri)) {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    if (active?.path.endsWith('.optim.json')) uri = active;
+    else {
+      const picked = await vscode.window.showOpenDialog({ filters: { 'Optimizer experiments': ['optim.json', 'json'] }, title: 'Open Experiment File' });
+      if (!picked?.[0]) return undefined;
+      uri = picked[0];
+    }
+  }
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  const parsed = parseExperiment(text);
+  if (!parsed.ok) {
+    const msg = parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+    void vscode.window.showErrorMessage(`${path.basename(uri.fsPath)}: ${msg}`);
+    s.output.error(`${uri.fsPath}: ${msg}`);
+    return undefined;
+  }
+  const experiment = toPanelExperiment(parsed.experiment);
+  const panel = PlaygroundPanel.current ?? PlaygroundPanel.create(s, experiment, { run: false });
+  panel.setExperiment(experiment, { origin: 'panel', baseDir: path.dirname(uri.fsPath) });
+  panel.panel.reveal(undefined, true);
+  return panel;
+}
+
+/** Adds a run (used by the commands of the panel's title bar, if any). */
+export function addRun(id: string): void {
+  const panel = PlaygroundPanel.current;
+  if (!panel) return;
+  const e = panel.controller.experiment;
+  panel.setExperiment({ ...e, runs: [...e.runs, demoRun(id)] }, {});
+}

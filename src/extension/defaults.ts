@@ -1,0 +1,71 @@
+/**
+ * Starting experiments for the commands: a preset with one run, comparisons, and the template of
+ * "New Loss Function". Hyperparameter defaults come from the registry (src/engine/hyperparameters.ts).
+ */
+import { defaultHyperparameters, optimizerSpec } from '../engine/hyperparameters';
+import type { HyperparameterValue, LossSpec } from '../engine/types';
+import type { PanelExperiment, PanelRun } from '../protocol';
+
+/** A run of optimizer `id` with the registry's defaults, overridden by `overrides`. */
+export function defaultRun(id: string, overrides: Readonly<Record<string, HyperparameterValue>> = {}, label?: string): PanelRun {
+  const hyperparameters = { ...defaultHyperparameters(id), ...overrides };
+  const name = optimizerSpec(id)?.name ?? id;
+  return { label: label ?? `${name} η=${String(hyperparameters.lr)}`, optimizer: id, hyperparameters, enabled: true };
+}
+
+/**
+ * Learning rates that make each optimizer move visibly on the 2-D presets in a few hundred steps
+ * (the registry's defaults are PyTorch's, tuned for networks, and often crawl on these).
+ */
+const DEMO_LR: Readonly<Record<string, number>> = {
+  gd: 0.001, momentum: 0.001, sgd: 0.001, adagrad: 0.5, rmsprop: 0.01, adam: 0.05, adamw: 0.05,
+  adamax: 0.05, nadam: 0.05, radam: 0.05, adadelta: 1, lion: 0.01,
+};
+
+export function demoRun(id: string, extra: Readonly<Record<string, HyperparameterValue>> = {}): PanelRun {
+  return defaultRun(id, { ...(DEMO_LR[id] !== undefined ? { lr: DEMO_LR[id] } : {}), ...extra });
+}
+
+/** A preset (or any loss) with one Adam run. */
+export function defaultExperiment(loss: LossSpec = { preset: 'rosenbrock' }, runs?: readonly PanelRun[]): PanelExperiment {
+  return { loss, steps: 300, seed: 0, runs: runs ?? [demoRun('adam')] };
+}
+
+/** Runs of several optimizers at their demo learning rates. */
+export function compareOptimizerRuns(ids: readonly string[]): PanelRun[] {
+  return ids.map((id) => demoRun(id));
+}
+
+/** One optimizer at several learning rates (a sweep expanded into runs). */
+export function compareLearningRateRuns(id: string, lrs: readonly number[]): PanelRun[] {
+  return lrs.map((lr) => defaultRun(id, { lr }));
+}
+
+/** Parses "0.001, 0.01 0.1" into learning rates; the reason names the bad entry. */
+export function parseLearningRates(text: string): { ok: true; lrs: number[] } | { ok: false; error: string } {
+  const parts = text.split(/[\s,;]+/).filter((s) => s.length > 0);
+  if (parts.length === 0) return { ok: false, error: 'enter at least one learning rate' };
+  const lrs: number[] = [];
+  for (const [i, p] of parts.entries()) {
+    const v = Number(p);
+    if (!Number.isFinite(v) || v <= 0) return { ok: false, error: `learning rate ${i + 1} ("${p}") must be a number > 0` };
+    lrs.push(v);
+  }
+  return { ok: true, lrs };
+}
+
+/** The "New Loss Function" template (DESIGN.md "Loss snippets"). */
+export const LOSS_TEMPLATE = `// A loss for the Optimizer Playground. Click "▶ Optimize" above the function to run it.
+// Gradients are computed exactly by automatic differentiation; any number of parameters.
+
+/** Rosenbrock's banana valley: minimum 0 at (1, 1). */
+export default function loss([x, y]: number[]): number {
+  return (1 - x) ** 2 + 100 * (y - x * x) ** 2;
+}
+
+/** Where the optimizers start (optional). */
+export const init = [-1.5, 2];
+
+/** The plot window for two-parameter losses (optional). */
+export const domain = { x: [-2, 2], y: [-1, 3] };
+`;

@@ -1,0 +1,361 @@
+/**
+ * The playground panel: one webview panel, its controller, and the wiring between them and VS Code
+ * (theme, visibility, the bound editor document, diagnostics, the status bar, saved state).
+ *
+ * Follows VS Code's webview guidance: the HTML is set once; the webview posts `ready` and only then
+ * does the host post, starting with a full `init` snapshot; no `retainContextWhenHidden` — a panel
+ * shown again reloads and says `ready` again, and gets a fresh snapshot; every listener belongs to
+ * the panel's own disposables; messages are validated both ways (invalid ones are logged, dropped).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { validateExperiment } from '../engine/experiment';
+import { getProblem } from '../engine/problems';
+import {
+  parseFromWebview, type FromWebview, type InitMessage, type PanelError, type PanelExperiment, type RenderedChart,
+  type ThemeKind, type ToWebview,
+} from '../protocol';
+import { startExperiment } from '../snippet/session';
+import { PlaygroundController } from './controller';
+import { webviewHtml } from './html';
+import type { LossOrigin } from './trust';
+
+export const VIEW_TYPE = 'optimizerPlayground.panel';
+export const STATE_KEY = 'optimizerPlayground.lastExperiment';
+
+/** Shared by every panel: created once in `activate`. */
+export interface PanelServices {
+  readonly context: vscode.ExtensionContext;
+  readonly output: vscode.LogOutputChannel;
+  readonly diagnostics: vscode.DiagnosticCollection;
+  readonly statusBar: vscode.StatusBarItem;
+}
+
+export function themeKind(kind: vscode.ColorThemeKind): ThemeKind {
+  switch (kind) {
+    case vscode.ColorThemeKind.Light: return 'light';
+    case vscode.ColorThemeKind.HighContrast: return 'highContrast';
+    case vscode.ColorThemeKind.HighContrastLight: return 'highContrastLight';
+    default: return 'dark';
+  }
+}
+
+export class PlaygroundPanel {
+  /** The panel commands act on (the last one created or focused). */
+  static current: PlaygroundPanel | undefined;
+  private static readonly all = new Set<PlaygroundPanel>();
+
+  readonly controller: PlaygroundController;
+  /** Every message posted to the webview, when recording (the integration tests turn it on). */
+  readonly posted: ToWebview[] = [];
+  recording = false;
+  private readonly postListeners = new Set<(m: ToWebview) => void>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private readyWaiters: (() => void)[] = [];
+  private bound?: vscode.TextDocument;
+  private baseDir?: string;
+  private nextRequest = 1;
+  private readonly chartRequests = new Map<number, (charts: readonly RenderedChart[]) => void>();
+
+  /** Opens a new panel (beside the editor) on `experiment`. */
+  static create(services: PanelServices, experiment: PanelExperiment, options: { run?: boolean } = {}): PlaygroundPanel {
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Optimizer Playground', vscode.ViewColumn.Beside, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(services.context.extensionUri, 'dist'), vscode.Uri.joinPath(services.context.extensionUri, 'media')],
+    });
+    const p = new PlaygroundPanel(panel, services, experiment);
+    if (options.run !== false) p.controller.run();
+    return p;
+  }
+
+  /** The panel for commands: the current one, or a new one on `experiment`. */
+  static showOrCreate(services: PanelServices, experiment: PanelExperiment): PlaygroundPanel {
+    const current = PlaygroundPanel.current;
+    if (current) {
+      current.panel.reveal(undefined, true);
+      current.setExperiment(experiment, { origin: 'panel' });
+      return current;
+    }
+    return PlaygroundPanel.create(services, experiment);
+  }
+
+  /** Revives a panel after a window reload (WebviewPanelSerializer). */
+  static revive(panel: vscode.WebviewPanel, services: PanelServices, experiment: PanelExperiment): PlaygroundPanel {
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(services.context.extensionUri, 'dist'), vscode.Uri.joinPath(services.context.extensionUri, 'media')],
+    };
+    const p = new PlaygroundPanel(panel, services, experiment);
+    p.controller.run();
+    return p;
+  }
+
+  private constructor(readonly panel: vscode.WebviewPanel, private readonly services: PanelServices, experiment: PanelExperiment) {
+    PlaygroundPanel.current = this;
+    PlaygroundPanel.all.add(this);
+    this.controller = new PlaygroundController(experiment, {
+      start: startExperiment,
+      validate: validateExperiment,
+      post: (m) => this.post(m),
+      log: (line) => services.output.warn(line),
+      startOptions: () => ({
+        ...(this.baseDir ? { baseDir: this.baseDir } : {}),
+        allowFiles: vscode.workspace.isTrusted,
+      }),
+      trust: () => ({ origin: this.origin(), trusted: vscode.workspace.isTrusted }),
+    });
+    this.controller.events.status = (state, sps) => this.showStatus(state, sps);
+    this.controller.events.errors = (errors) => this.showDiagnostics(errors);
+    panel.webview.html = this.html();
+    void vscode.commands.executeCommand('setContext', 'optimizerPlayground.panelOpen', true);
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw) => this.receive(raw)),
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.active) PlaygroundPanel.current = this;
+        if (!e.webviewPanel.visible) this.ready = false; // its page is gone; it says `ready` again when shown
+      }),
+      panel.onDidDispose(() => this.dispose()),
+      vscode.window.onDidChangeActiveColorTheme((t) => this.post({ type: 'theme', theme: themeKind(t.kind) })),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (this.bound && e.document === this.bound && e.contentChanges.length > 0) this.onBoundDocumentEdited();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.controller.run()),
+    );
+    this.save();
+  }
+
+  private origin(): LossOrigin {
+    if (this.bound) return this.bound.isUntitled ? 'untitled' : 'workspaceFile';
+    return 'panel';
+  }
+
+  private html(): string {
+    const ext = this.services.context.extensionUri;
+    const uri = (...p: string[]): vscode.Uri => vscode.Uri.joinPath(ext, ...p);
+    const exists = (...p: string[]): boolean => {
+      return fs.existsSync(uri(...p).fsPath);
+    };
+    const styles = [
+      ['dist', 'media', 'codicons', 'codicon.css'], ['dist', 'media', 'katex', 'katex.min.css'],
+      ['media', 'panel.css'], ['dist', 'webview.css'],
+    ].filter((p) => exists(...p)).map((p) => this.panel.webview.asWebviewUri(uri(...p)).toString());
+    return webviewHtml({
+      cspSource: this.panel.webview.cspSource,
+      script: this.panel.webview.asWebviewUri(uri('dist', 'webview.js')).toString(),
+      styles,
+    });
+  }
+
+  /** Posts to the webview once it said `ready` (earlier messages are superseded by the `init` snapshot). */
+  post(message: ToWebview): void {
+    if (this.recording) this.posted.push(message);
+    for (const l of this.postListeners) l(message);
+    if (this.ready) void this.panel.webview.postMessage(message);
+  }
+
+  /** Listens to every message the host posts (tests and the benchmark). */
+  onDidPost(listener: (m: ToWebview) => void): vscode.Disposable {
+    this.postListeners.add(listener);
+    return new vscode.Disposable(() => this.postListeners.delete(listener));
+  }
+
+  /** Resolves once the webview said `ready`. */
+  whenReady(): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** The full snapshot the webview renders from. */
+  snapshot(): InitMessage {
+    const c = this.controller;
+    return {
+      type: 'init',
+      experiment: c.experiment,
+      theme: themeKind(vscode.window.activeColorTheme.kind),
+      state: c.state,
+      results: c.results,
+      points: c.store?.snapshot() ?? [],
+      ...(c.info ? { info: c.info } : {}),
+      ...(c.surface ? { surface: c.surface } : {}),
+      errors: c.errors,
+      ...(this.bound ? { boundDocument: path.basename(this.bound.fileName) } : {}),
+      trusted: vscode.workspace.isTrusted,
+    };
+  }
+
+  /** Handles one message from the webview (also the tests' way to act as the person). */
+  receive(raw: unknown): void {
+    const parsed = parseFromWebview(raw);
+    if (!parsed.ok) {
+      this.services.output.warn(`ignored a message from the webview: ${parsed.error}`);
+      return;
+    }
+    void this.handle(parsed.message).catch((e: unknown) => {
+      this.services.output.error(`${parsed.message.type}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    });
+  }
+
+  private async handle(m: FromWebview): Promise<void> {
+    const c = this.controller;
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        void this.panel.webview.postMessage(this.snapshot());
+        if (this.recording) this.posted.push(this.snapshot());
+        for (const w of this.readyWaiters.splice(0)) w();
+        return;
+      case 'editExperiment':
+        this.setExperiment(m.experiment, { fromWebview: true });
+        return;
+      case 'run': c.run(); return;
+      case 'pause': c.pause(); return;
+      case 'step': c.step(m.count ?? 1); return;
+      case 'reset': c.reset(); return;
+      case 'stop': c.stop(); return;
+      case 'scrub': c.scrub(m.step, m.run); return;
+      case 'setInit': this.setExperiment({ ...c.experiment, init: [...m.init] }, {}); return;
+      case 'pickDims': c.pickDims(m.dims); return;
+      case 'requestInspect': await c.inspect(m.requestId, m.run, m.step); return;
+      case 'openInEditor': await this.openInEditor(); return;
+      case 'export': await vscode.commands.executeCommand('optimizerPlayground.exportResults'); return;
+      case 'copyAsPyTorch': await vscode.commands.executeCommand('optimizerPlayground.copyAsPyTorch'); return;
+      case 'charts': this.chartRequests.get(m.requestId)?.(m.charts); this.chartRequests.delete(m.requestId); return;
+      case 'log': this.services.output[m.level === 'info' ? 'info' : m.level === 'warn' ? 'warn' : 'error'](`webview: ${m.message}`); return;
+    }
+  }
+
+  /**
+   * Replaces the experiment and re-runs: after the debounce for the person's edits, at once for
+   * commands. Saved in the workspace state on every change (the webview keeps it in its own state).
+   */
+  setExperiment(experiment: PanelExperiment, o: { fromWebview?: boolean; origin?: LossOrigin; baseDir?: string }): void {
+    if (o.origin === 'panel') this.unbind();
+    if (o.baseDir !== undefined) this.baseDir = o.baseDir;
+    if (o.fromWebview) {
+      this.controller.edit(experiment);
+    } else {
+      this.controller.experiment = experiment;
+      this.post({ type: 'experiment', experiment, ...(this.bound ? { boundDocument: path.basename(this.bound.fileName) } : {}) });
+      this.controller.run();
+    }
+    this.save();
+  }
+
+  /** Binds the panel to an editor document: its text is the loss, re-run on every edit. */
+  bind(document: vscode.TextDocument, experiment: PanelExperiment): void {
+    this.unbind();
+    this.bound = document;
+    this.baseDir = document.isUntitled ? undefined : path.dirname(document.fileName);
+    this.setExperiment({ ...experiment, loss: { source: document.getText() } }, {});
+  }
+
+  get boundDocument(): vscode.TextDocument | undefined { return this.bound; }
+
+  private unbind(): void {
+    if (this.bound) this.services.diagnostics.delete(this.bound.uri);
+    this.bound = undefined;
+  }
+
+  private onBoundDocumentEdited(): void {
+    if (!this.bound) return;
+    const experiment = { ...this.controller.experiment, loss: { source: this.bound.getText() } };
+    this.post({ type: 'experiment', experiment, boundDocument: path.basename(this.bound.fileName) });
+    this.controller.edit(experiment);
+    this.save();
+  }
+
+  /** The loss's TypeScript: the snippet, the preset's source, or the bound document's text. */
+  lossSource(): string | undefined {
+    const loss = this.controller.experiment.loss;
+    if (this.bound) return this.bound.getText();
+    if ('source' in loss) return loss.source;
+    if ('preset' in loss) return getProblem(loss.preset)?.source;
+    return undefined;
+  }
+
+  private async openInEditor(): Promise<void> {
+    if (this.bound) {
+      await vscode.window.showTextDocument(this.bound, vscode.ViewColumn.One);
+      return;
+    }
+    const loss = this.controller.experiment.loss;
+    if ('file' in loss) {
+      const file = path.resolve(this.baseDir ?? '', loss.file);
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+      await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+      this.bind(doc, this.controller.experiment);
+      return;
+    }
+    const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: this.lossSource() ?? '' });
+    await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    this.bind(doc, this.controller.experiment);
+  }
+
+  /** Asks the webview to render its charts (SVG and PNG); empty after `timeoutMs` or without a webview. */
+  requestCharts(timeoutMs = 5000): Promise<readonly RenderedChart[]> {
+    if (!this.ready) return Promise.resolve([]);
+    const requestId = this.nextRequest++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.chartRequests.delete(requestId); resolve([]); }, timeoutMs);
+      this.chartRequests.set(requestId, (charts) => { clearTimeout(timer); resolve(charts); });
+      this.post({ type: 'requestCharts', requestId });
+    });
+  }
+
+  private showStatus(state: string, sps: number): void {
+    if (PlaygroundPanel.current !== this) return;
+    const bar = this.services.statusBar;
+    if (state === 'idle') {
+      bar.text = '$(graph-line) Optimizer Playground';
+      bar.tooltip = 'Optimizer Playground: idle';
+    } else {
+      const rate = sps >= 1e6 ? `${(sps / 1e6).toFixed(1)}M` : sps >= 1e3 ? `${(sps / 1e3).toFixed(1)}k` : String(sps);
+      bar.text = state === 'running' ? `$(sync~spin) Optimizing ${rate} steps/s` : '$(debug-pause) Optimizer paused';
+      bar.tooltip = `Optimizer Playground: ${state}${state === 'running' ? `, ${rate} steps per second` : ''}. Click to stop.`;
+    }
+    bar.command = state === 'idle' ? 'optimizerPlayground.open' : 'optimizerPlayground.stop';
+    bar.show();
+  }
+
+  /** Compile and runtime errors of a bound document appear as editor diagnostics too. */
+  private showDiagnostics(errors: readonly PanelError[]): void {
+    if (!this.bound) return;
+    const diags: vscode.Diagnostic[] = [];
+    for (const e of errors) {
+      for (const d of e.diagnostics ?? []) {
+        const range = new vscode.Range(d.line - 1, d.column - 1, (d.endLine ?? d.line) - 1, (d.endColumn ?? d.column + 1) - 1);
+        const diag = new vscode.Diagnostic(range, d.message, d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error);
+        diag.source = 'Optimizer Playground';
+        diags.push(diag);
+      }
+      if (!e.diagnostics?.length && e.kind !== 'validation') {
+        const diag = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), e.message, vscode.DiagnosticSeverity.Error);
+        diag.source = 'Optimizer Playground';
+        diags.push(diag);
+      }
+    }
+    this.services.diagnostics.set(this.bound.uri, diags);
+  }
+
+  private save(): void {
+    void this.services.context.workspaceState.update(STATE_KEY, this.controller.experiment);
+  }
+
+  /** Every open panel (tests). */
+  static panels(): readonly PlaygroundPanel[] { return [...PlaygroundPanel.all]; }
+
+  dispose(): void {
+    PlaygroundPanel.all.delete(this);
+    if (PlaygroundPanel.current === this) PlaygroundPanel.current = [...PlaygroundPanel.all].pop();
+    this.unbind();
+    this.controller.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+    if (PlaygroundPanel.all.size === 0) {
+      this.services.statusBar.hide();
+      void vscode.commands.executeCommand('setContext', 'optimizerPlayground.panelOpen', false);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import { strict as assert } from 'node:assert';
+import { validateExperiment } from '../../src/engine/experiment';
+import { toExperimentFile, toPanelExperiment, validatePanelExperiment } from '../../src/extension/convert';
+import { exportedLossLine } from '../../src/extension/lossExport';
+import { compareLearningRateRuns, defaultExperiment, parseLearningRates } from '../../src/extension/defaults';
+import { contentSecurityPolicy, webviewHtml } from '../../src/extension/html';
+import { pytorchScript } from '../../src/extension/pytorch';
+import { trustRefusal } from '../../src/extension/trust';
+import type { PanelExperiment } from '../../src/protocol';
+
+const experiment: PanelExperiment = {
+  loss: { preset: 'rosenbrock' }, steps: 100, seed: 0,
+  runs: [
+    { label: 'Adam', optimizer: 'adam', hyperparameters: { lr: 0.1 } },
+    { label: 'SGD', optimizer: 'sgd', hyperparameters: { lr: 0.001, momentum: 0.9 }, enabled: false, schedule: { type: 'cosine', steps: 100, warmup: 10 }, clip: { norm: 1 } },
+  ],
+};
+
+describe('webview HTML', () => {
+  it('has a strict CSP: nothing by default, scripts by nonce only, no eval, no inline styles', () => {
+    const csp = contentSecurityPolicy('https://x.vscode-cdn.net', 'abc');
+    assert.match(csp, /^default-src 'none';/);
+    assert.match(csp, /script-src 'nonce-abc';/);
+    assert.doesNotMatch(csp, /unsafe-eval|unsafe-inline|https?:\/\/(?!x\.vscode-cdn\.net)/);
+    const html = webviewHtml({ cspSource: 'https://x.vscode-cdn.net', script: 'https://x/dist/webview.js', styles: ['https://x/media/panel.css'], nonce: 'abc' });
+    assert.match(html, /<script nonce="abc" src="https:\/\/x\/dist\/webview.js"><\/script>/);
+    assert.match(html, /<link rel="stylesheet" href="https:\/\/x\/media\/panel.css">/);
+    assert.equal((html.match(/<script/g) ?? []).length, 1, 'one script, no inline ones');
+    assert.doesNotMatch(html, /<style|style="/);
+  });
+});
+
+describe('experiments between panel and engine', () => {
+  it('writes the panel experiment in file form and validates it with the engine, keeping enabled', () => {
+    const file = toExperimentFile(experiment) as { runs: Record<string, unknown>[] };
+    assert.deepEqual(file.runs[0], { optimizer: 'adam', label: 'Adam', lr: 0.1 });
+    assert.equal(file.runs[1].enabled, false);
+    const r = validatePanelExperiment(experiment, validateExperiment);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.issues));
+    if (r.ok) {
+      assert.equal(r.experiment.runs[0].hyperparameters.eps, 1e-8, 'defaults filled from the registry');
+      assert.equal(r.experiment.runs[1].enabled, false);
+      const back = toPanelExperiment(r.experiment);
+      assert.equal(back.runs[1].enabled, false);
+      assert.equal(back.runs[1].hyperparameters.momentum, 0.9);
+    }
+  });
+
+  it('returns the engine\'s issues with their paths', () => {
+    const r = validatePanelExperiment({ ...experiment, runs: [{ label: 'x', optimizer: 'adam', hyperparameters: { lr: -1 } }] }, validateExperiment);
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.ok(r.issues.some((i) => i.path === 'runs[0].lr'), JSON.stringify(r.issues));
+  });
+});
+
+describe('commands\' helpers', () => {
+  it('parses learning rates and names the bad one', () => {
+    assert.deepEqual(parseLearningRates('0.001, 0.01 0.1'), { ok: true, lrs: [0.001, 0.01, 0.1] });
+    assert.deepEqual(parseLearningRates('0.1, fast'), { ok: false, error: 'learning rate 2 ("fast") must be a number > 0' });
+    assert.deepEqual(compareLearningRateRuns('adam', [0.1, 1]).map((r) => r.hyperparameters.lr), [0.1, 1]);
+    assert.equal(defaultExperiment().runs[0].optimizer, 'adam');
+  });
+
+  it('finds the exported loss for the CodeLens', () => {
+    assert.equal(exportedLossLine('// x\n\nexport default function loss(p: number[]) { return 0; }'), 2);
+    assert.equal(exportedLossLine('export const loss = (p: number[]) => 0;'), 0);
+    assert.equal(exportedLossLine('function loss() {}\nexport const init = [1];'), -1);
+  });
+
+  it('refuses workspace loss files in an untrusted workspace, not presets or panel snippets', () => {
+    assert.equal(trustRefusal({ file: 'loss.ts' }, 'panel', false)?.kind, 'trust');
+    assert.equal(trustRefusal({ source: 'x' }, 'workspaceFile', false)?.kind, 'trust');
+    assert.equal(trustRefusal({ preset: 'rosenbrock' }, 'panel', false), undefined);
+    assert.equal(trustRefusal({ source: 'x' }, 'panel', false), undefined);
+    assert.equal(trustRefusal({ source: 'x' }, 'untitled', false), undefined);
+    assert.equal(trustRefusal({ file: 'loss.ts' }, 'panel', true), undefined);
+  });
+
+  it('writes a torch.optim script with PyTorch names, schedules and clipping', () => {
+    const script = pytorchScript({ ...experiment, runs: [...experiment.runs.slice(0, 1), { ...experiment.runs[1], enabled: true }, { label: 'Lion', optimizer: 'lion', hyperparameters: {} }] }, [-1.5, 2]);
+    assert.match(script, /torch\.optim\.Adam\(\[p\], lr=0\.1, betas=\(0\.9, 0\.999\), eps=1e-8, weight_decay=0, amsgrad=False\)/);
+    assert.match(script, /torch\.optim\.SGD\(\[p\], lr=0\.001, momentum=0\.9, dampening=0, nesterov=False, weight_decay=0\)/);
+    assert.match(script, /SequentialLR/);
+    assert.match(script, /clip_grad_norm_\(\[p\], 1\)/);
+    assert.match(script, /from lion_pytorch import Lion/);
+    assert.match(script, /return \(1 - p\[0\]\) \*\* 2 \+ 100 \* \(p\[1\] - p\[0\] \*\* 2\) \*\* 2/);
+    assert.match(script, /INIT = \[-1\.5, 2\]/);
+  });
+});
