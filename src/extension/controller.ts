@@ -202,7 +202,7 @@ export class PlaygroundController {
     const pending: Pending = { session, experiment: checked.experiment, buffered: [], live: false };
     this.pending = pending;
     session.onEvent((ev) => {
-      if (pending.live) this.onRunnerEvent(ev);
+      if (pending.live) { if (this.session === pending.session) this.onRunnerEvent(ev); }
       else if (this.pending === pending) pending.buffered.push(ev);
     });
     session.info.then(
