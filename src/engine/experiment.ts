@@ -705,6 +705,7 @@ export function findJsonError(text: string): JsonError | undefined {
       if (text[i] === '}') { i++; return; }
       while (true) {
         ws();
+        if (text[i] === "'") throw new JsonSyntax('strings and names use double quotes in JSON', i);
         if (text[i] !== '"') fail(text[i] === '}' ? 'a property name (JSON has no trailing commas)' : 'a property name in double quotes');
         string(); ws();
         if (text[i] !== ':') fail('":" after the property name');
