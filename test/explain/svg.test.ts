@@ -1,0 +1,56 @@
+// Formula SVGs for hovers: every registry formula renders with MathJax, the result is a
+// self-contained SVG, and the themed colours read on light and dark hover backgrounds.
+import * as assert from 'node:assert/strict';
+import { FORMULA_COLORS, formulaDataUri, texToSvg, themedSvg } from '../../src/extension/explainSvg';
+import { FORMULAS, SYMBOLS } from '../../src/explain/registry';
+
+/** WCAG contrast ratio of two #rrggbb colours. */
+function contrast(a: string, b: string): number {
+  const lum = (hex: string): number => {
+    const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+describe('explain: formula SVG (mathjax-full)', () => {
+  it('renders every equation of every formula, and every symbol, without a LaTeX error', () => {
+    let count = 0;
+    for (const f of FORMULAS) {
+      for (const e of [...f.equations, ...(f.alternative?.equations ?? [])]) {
+        const svg = texToSvg(e.tex);
+        assert.ok(svg.startsWith('<svg') && svg.endsWith('</svg>'), `${f.id}: not an SVG element`);
+        assert.match(svg, /<path /, `${f.id}: no glyph paths (fonts must be embedded)`);
+        assert.doesNotMatch(svg, /<use /, `${f.id}: glyphs by reference would not survive as an image`);
+        assert.match(svg, /width="[\d.]+px" height="[\d.]+px"/, `${f.id}: size in px`);
+        count++;
+      }
+    }
+    for (const s of SYMBOLS.values()) texToSvg(s.tex, false);
+    assert.ok(count >= 50, `only ${count} equations`);
+  });
+
+  it('reports a LaTeX error with the source', () => {
+    assert.throws(() => texToSvg(String.raw`\frac{1}{`), /LaTeX error in "\\\\frac\{1\}\{"/);
+  });
+
+  it('themes: no currentColor left, colours that read on VS Code\'s hover backgrounds', () => {
+    const svg = texToSvg(String.raw`\hat{m}_t = \frac{m_t}{1-\beta_1^t}`);
+    assert.match(svg, /currentColor/);
+    const dark = themedSvg(svg, FORMULA_COLORS.dark), light = themedSvg(svg, FORMULA_COLORS.light);
+    assert.doesNotMatch(dark, /currentColor/);
+    assert.ok(dark.includes(`fill="${FORMULA_COLORS.dark}"`) && light.includes(`fill="${FORMULA_COLORS.light}"`));
+    assert.ok(contrast(FORMULA_COLORS.dark, '#252526') >= 7, 'dark theme hover background');
+    assert.ok(contrast(FORMULA_COLORS.light, '#f3f3f3') >= 7, 'light theme hover background');
+    assert.ok(contrast(FORMULA_COLORS.highContrast, '#000000') >= 7 && contrast(FORMULA_COLORS.highContrastLight, '#ffffff') >= 7);
+  });
+
+  it('makes a base64 data URI that decodes to the themed SVG', () => {
+    const uri = formulaDataUri(String.raw`\theta \leftarrow \theta - \eta g`, 'light');
+    assert.match(uri, /^data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+$/);
+    const svg = Buffer.from(uri.slice(uri.indexOf(',') + 1), 'base64').toString('utf8');
+    assert.ok(svg.startsWith('<svg') && svg.includes(FORMULA_COLORS.light) && !svg.includes('currentColor'));
+    assert.ok(svg.includes('xmlns="http://www.w3.org/2000/svg"'), 'a standalone SVG needs its namespace');
+  });
+});
