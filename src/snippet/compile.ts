@@ -206,8 +206,8 @@ function findNotDifferentiable(file: ts.SourceFile): string | undefined {
     if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Math'
       && ts.isIdentifier(node.name)) {
       const m = node.name.text;
-      const known = m === 'random' || m === 'fround' || m === 'imul' || m === 'clz32';
-      if (known || (!MATH_CONSTANTS.has(m) && !DIFF.has(m))) {
+      // imul and clz32 are integer functions (derivative 0), which the tape gets by coercion.
+      if (!MATH_CONSTANTS.has(m) && !DIFF.has(m) && m !== 'imul' && m !== 'clz32') {
         reason = `\`Math.${m}\` is not differentiable (${at(node)})`;
         return;
       }

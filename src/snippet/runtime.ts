@@ -28,6 +28,7 @@ function __grow() {
   const d0 = new Float64Array(c); d0.set(D0); D0 = d0;
   const d1 = new Float64Array(c); d1.set(D1); D1 = d1;
   ADJ = new Float64Array(c);
+  for (let i = __cap; i < c; i++) POOL.push(new __N(0, i));
   __cap = c;
 }
 class NotDifferentiable extends Error {}
@@ -36,11 +37,17 @@ class __N {
   valueOf() { return this.v; }
   toString() { throw new NotDifferentiable('a string operation on a value that depends on the parameters'); }
 }
+// Node objects are pooled (POOL[i] is the node at tape index i), so an evaluation allocates
+// nothing: a value kept from one evaluation to the next is not valid anyway, the tape is reset.
+const POOL = [];
+for (let i = 0; i < __cap; i++) POOL.push(new __N(0, i));
 function __node(v, a0, d0, a1, d1) {
   if (__n === __cap) __grow();
   const i = __n++;
   A0[i] = a0; D0[i] = d0; A1[i] = a1; D1[i] = d1;
-  return new __N(v, i);
+  const o = POOL[i];
+  o.v = v;
+  return o;
 }
 const __un = (v, a, d) => __node(v, a.i, d, 0, 0);
 function __other(a, b, op) {
@@ -285,7 +292,7 @@ export const SANDBOX_API = String.raw`{
       __n = dim + 1;
       if (__n >= __cap) { while (__cap <= __n) __grow(); }
       const p = new Array(dim);
-      for (let k = 0; k < dim; k++) p[k] = new __N(P[k], k + 1);
+      for (let k = 0; k < dim; k++) { const o = POOL[k + 1]; o.v = P[k]; p[k] = o; }
       const r = adLoss(p, batchOf(adData));
       if (r instanceof __N) {
         const top = r.i;

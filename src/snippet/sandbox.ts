@@ -1,0 +1,286 @@
+/**
+ * The sandbox a compiled snippet runs in (inside the worker thread): a `vm` context with string
+ * code generation and WebAssembly disabled, whose global holds only the JavaScript built-ins a
+ * loss needs, and an `Objective` over it for the engine's runner.
+ *
+ * Realm discipline: the context is created from a null-prototype object (so `this.constructor`
+ * is the context's own `Object`, never the worker's), nothing created in the worker is ever passed
+ * in — params, gradients and batch indices travel through typed arrays created inside the context
+ * (see `runtime.ts`), the worker passes only numbers, and reads back only numbers and strings.
+ *
+ * What the person sees for each failure (decided here, documented in the report):
+ * - a throw: "the loss threw at line L, column C: TypeError: …" (the snippet's own position);
+ * - a non-number return: "the loss returned a string ("…") at params [...], not a number" (error);
+ * - NaN at finite params: "the loss returned NaN at params [...]" (error: the code is wrong there);
+ * - ±Infinity, or NaN once the params themselves stopped being finite: returned as is, and the
+ *   runner reports the run as diverged (the params blew up; the loss is not at fault).
+ */
+import * as vm from 'node:vm';
+
+import { decodeMappings, originalPosition, type LineMappings } from './sourcemap';
+import { SANDBOX_API, SANDBOX_RUNTIME } from './runtime';
+import type { CompiledSnippet, GradientInfo, LossError } from './types';
+import type { Domain, Objective, Vec } from '../engine/types';
+
+/** Called around every evaluation of user code (the worker's watchdog bookkeeping). */
+export interface EvaluationHooks {
+  before(params: Vec | null): void;
+  after(): void;
+}
+
+/** The context-side API (see SANDBOX_API); every method returns numbers or primitive strings. */
+interface ContextApi {
+  readonly P: Float64Array;
+  readonly G: Float64Array;
+  readonly B: Int32Array;
+  load(): string;
+  setDim(n: number): void;
+  setBatch(n: number): void;
+  error(): string;
+  value(): number;
+  valueAndGrad(): number;
+  userGrad(): number;
+}
+
+/** What the snippet's exports say, read once it loaded. */
+export interface SnippetExports {
+  readonly dataLength: number;
+  readonly init: readonly number[] | null;
+  readonly domain: Domain | null;
+  readonly hasGrad: boolean;
+}
+
+export const MAX_PARAMS = 1024;
+const MAX_BATCH = 65536;
+const FILENAME = 'loss-snippet.js';
+
+/** Builtins removed from the context's global: nothing a loss needs, some useful to an attacker. */
+const REMOVED_GLOBALS = ['console', 'SharedArrayBuffer', 'Atomics', 'WebAssembly', 'FinalizationRegistry', 'WeakRef',
+  'eval', 'Function', 'escape', 'unescape', 'Intl'];
+
+/** The built-ins a loss may use, bound lexically around the snippet (see the constructor). */
+const KEPT_GLOBALS = ['Object', 'Array', 'Number', 'Boolean', 'String', 'Symbol', 'Math', 'JSON', 'Error', 'TypeError',
+  'RangeError', 'Map', 'Set', 'WeakMap', 'WeakSet', 'Float64Array', 'Float32Array', 'Int32Array', 'Uint32Array',
+  'Int8Array', 'Uint8Array', 'Int16Array', 'Uint16Array', 'Uint8ClampedArray', 'ArrayBuffer', 'isFinite', 'isNaN',
+  'parseFloat', 'parseInt', 'Infinity', 'NaN', 'undefined', 'Date', 'Reflect', 'Proxy', 'RegExp', 'BigInt', 'Promise'];
+const LEXICAL_GLOBALS = `const { ${KEPT_GLOBALS.filter((n) => n !== 'undefined' && n !== 'NaN' && n !== 'Infinity').join(', ')} } = globalThis;`;
+
+const HARDEN = `
+'use strict';
+for (const name of ${JSON.stringify(REMOVED_GLOBALS)}) delete globalThis[name];
+Object.defineProperty(Error, 'prepareStackTrace', { value: undefined, writable: false, configurable: false });
+`;
+
+/** Formats params for messages: `[1.5, -2]`, six significant digits, at most 8 shown. */
+export function formatParams(p: ArrayLike<number>): string {
+  const n = Math.min(p.length, 8);
+  const parts: string[] = [];
+  for (let k = 0; k < n; k++) parts.push(String(Number(p[k].toPrecision(6))));
+  return `[${parts.join(', ')}${p.length > n ? `, … (${p.length} in all)` : ''}]`;
+}
+
+/** An error for the user, carrying the LossError kind. */
+export class SnippetError extends Error {
+  constructor(readonly kind: LossError['kind'], message: string) { super(message); }
+}
+
+/** A loaded snippet: its exports, and objectives over it once the dimension is known. */
+export class Sandbox {
+  private readonly api: ContextApi;
+  private readonly plainLines: LineMappings[];
+  private readonly adLines: LineMappings[];
+  private readonly plainStart: number;
+  private readonly adStart: number;
+  readonly exports: SnippetExports;
+  gradient: GradientInfo;
+
+  constructor(private readonly compiled: CompiledSnippet, private readonly hooks: EvaluationHooks) {
+    const context = vm.createContext(Object.create(null), {
+      name: 'loss snippet', codeGeneration: { strings: false, wasm: false },
+    });
+    vm.runInContext(HARDEN, context);
+    // Built-ins become lexical bindings of the wrapper: a global lookup in a vm context goes through
+    // the contextified global's interceptor (~100 ns each), a lexical one is free.
+    const head = `(() => {\n'use strict';\n${LEXICAL_GLOBALS}\n${SANDBOX_RUNTIME}\nconst __modules = [function (exports) {\n`;
+    this.plainStart = lineCount(head);
+    const middle = `${compiled.js}\n}, ${compiled.adJs === undefined ? 'null' : 'function (exports) {\n'}`;
+    this.adStart = this.plainStart + lineCount(middle);
+    const tail = `${compiled.adJs === undefined ? '' : `${compiled.adJs}\n}`}];\nreturn ${SANDBOX_API};\n})()`;
+    this.api = new vm.Script(head + middle + tail, { filename: FILENAME }).runInContext(context) as ContextApi;
+    this.plainLines = decodeMappings(compiled.jsMappings);
+    this.adLines = decodeMappings(compiled.adMappings ?? '');
+    this.gradient = compiled.gradient;
+
+    hooks.before(null);
+    const text = this.api.load();
+    hooks.after();
+    if (typeof text !== 'string' || text === '') {
+      throw new SnippetError('runtime', this.describeError('the snippet', this.api.error(), null));
+    }
+    const raw = JSON.parse(text) as { hasLoss: boolean; hasGrad: boolean; dataLength: number; init: unknown; domain: unknown };
+    if (!raw.hasLoss) {
+      throw new SnippetError('exports', 'the snippet\'s loss export is not a function: add `export default function loss(p: number[]) {…}`');
+    }
+    this.exports = {
+      dataLength: raw.dataLength, hasGrad: raw.hasGrad,
+      init: checkInit(raw.init), domain: checkDomain(raw.domain),
+    };
+    if (this.exports.dataLength > MAX_BATCH) {
+      throw new SnippetError('exports', `the snippet's data has ${this.exports.dataLength} examples; at most ${MAX_BATCH} are supported`);
+    }
+  }
+
+  /** An objective of dimension `dim` over the loaded snippet, with `this.gradient`'s mode. */
+  objective(dim: number): Objective {
+    if (!(Number.isInteger(dim) && dim >= 1 && dim <= MAX_PARAMS)) {
+      throw new SnippetError('exports', `the loss has ${dim} parameters; between 1 and ${MAX_PARAMS} are supported`);
+    }
+    this.api.setDim(dim);
+    const { api, hooks } = this;
+    const P = api.P, G = api.G, B = api.B;
+    const load = (params: Vec, batch: Int32Array | null): void => {
+      for (let k = 0; k < dim; k++) P[k] = params[k];
+      if (batch === null) api.setBatch(-1);
+      else {
+        for (let k = 0; k < batch.length; k++) B[k] = batch[k];
+        api.setBatch(batch.length);
+      }
+    };
+    const value = (params: Vec, batch: Int32Array | null): number => {
+      load(params, batch);
+      hooks.before(params);
+      const r = api.value();
+      hooks.after();
+      return r === r ? r : this.nanOrError(params, 'the loss');
+    };
+    const mode = this.gradient.mode;
+    let valueAndGrad: (params: Vec, grad: Vec, batch: Int32Array | null) => number;
+    if (mode === 'autodiff') {
+      valueAndGrad = (params, grad, batch) => {
+        load(params, batch);
+        hooks.before(params);
+        const r = api.valueAndGrad();
+        hooks.after();
+        for (let k = 0; k < dim; k++) grad[k] = G[k];
+        return r === r ? r : this.nanOrError(params, 'the loss');
+      };
+    } else if (mode === 'user') {
+      valueAndGrad = (params, grad, batch) => {
+        const r = value(params, batch);
+        hooks.before(params);
+        const ok = api.userGrad();
+        hooks.after();
+        if (ok !== 0) this.nanOrError(params, 'the grad export');
+        for (let k = 0; k < dim; k++) grad[k] = G[k];
+        return r;
+      };
+    } else {
+      // Central differences, h = ∛ε·max(1, |θᵢ|): balances truncation O(h²) against rounding O(ε/h).
+      const x = new Float64Array(dim);
+      valueAndGrad = (params, grad, batch) => {
+        const r = value(params, batch);
+        x.set(params.subarray(0, dim));
+        for (let k = 0; k < dim; k++) {
+          const h = 6.055454452393343e-6 * Math.max(1, Math.abs(params[k]));
+          x[k] = params[k] + h; const up = value(x, batch);
+          x[k] = params[k] - h; const down = value(x, batch);
+          x[k] = params[k];
+          grad[k] = (up - down) / (2 * h);
+        }
+        return r;
+      };
+    }
+    return { dim, dataSize: this.exports.dataLength, value, valueAndGrad };
+  }
+
+  /**
+   * Checks that the differentiated code computes the same loss as the plain code at `params`
+   * and does not stop on a construct the tape cannot follow; otherwise switches this sandbox to
+   * finite differences and says why. Call before `objective()`.
+   */
+  probe(params: readonly number[]): void {
+    if (this.gradient.mode !== 'autodiff') return;
+    const dim = params.length;
+    const p = Float64Array.from(params);
+    this.api.setDim(dim);
+    for (let k = 0; k < dim; k++) this.api.P[k] = p[k];
+    this.api.setBatch(-1);
+    this.hooks.before(p);
+    const plain = this.api.value();
+    const plainError = this.api.error();
+    const ad = this.api.valueAndGrad();
+    const adError = this.api.error();
+    this.hooks.after();
+    if (plainError !== '') return;  // the loss itself fails here: the run reports it
+    if (adError !== '') {
+      const [kind, message] = adError.split('\n');
+      const where = this.position(adError) ?? '';
+      const what = kind === 'nondiff' ? `${message.replace(/^\w+: /, '')}` : `the differentiator could not follow the code (${message})`;
+      this.gradient = { mode: 'finite-differences', reason: `${what}${where ? ` at ${where}` : ''}` };
+      return;
+    }
+    const same = plain === ad || (plain !== plain && ad !== ad) || Math.abs(plain - ad) <= 1e-9 * Math.max(1, Math.abs(plain));
+    if (!same) {
+      this.gradient = { mode: 'finite-differences',
+        reason: `the differentiated loss computes ${ad}, not ${plain}, at ${formatParams(p)}: the differentiator could not follow the code` };
+    }
+  }
+
+  /** NaN from the context: either an error it recorded, or a NaN the loss returned. */
+  private nanOrError(params: Vec, who: string): number {
+    const e = this.api.error();
+    if (e === '') {
+      let finite = true;
+      for (let k = 0; k < params.length; k++) if (!Number.isFinite(params[k])) finite = false;
+      if (!finite) return NaN;  // the params blew up first: the runner reports divergence
+      throw new SnippetError('runtime', `${who} returned NaN at params ${formatParams(params)}`);
+    }
+    throw new SnippetError('runtime', this.describeError(who, e, params));
+  }
+
+  private describeError(who: string, e: string, params: Vec | null): string {
+    const [kind, message] = e.split('\n');
+    const at = params ? ` at params ${formatParams(params)}` : '';
+    if (kind === 'type') return `${who} returned ${message}${at}, not a number`;
+    if (kind === 'grad') return `${message}${at}`;
+    const where = this.position(e);
+    return `${who} threw${where ? ` at ${where}` : ''}: ${message}${at}`;
+  }
+
+  /** "line L, column C" in the user's snippet, from the first stack frame inside it. */
+  position(e: string): string | undefined {
+    const re = new RegExp(`${FILENAME.replace('.', '\\.')}:(\\d+):(\\d+)`, 'g');
+    for (const m of e.matchAll(re)) {
+      const line = Number(m[1]), column = Number(m[2]);
+      let pos: { line: number; column: number } | undefined;
+      if (this.compiled.adJs !== undefined && line > this.adStart) pos = originalPosition(this.adLines, line - this.adStart, column);
+      else if (line > this.plainStart && line <= this.adStart) pos = originalPosition(this.plainLines, line - this.plainStart, column);
+      if (pos) return `line ${pos.line}, column ${pos.column}`;
+    }
+    return undefined;
+  }
+}
+
+function lineCount(s: string): number {
+  let n = 0;
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) === 10) n++;
+  return n;
+}
+
+function checkInit(raw: unknown): number[] | null {
+  if (raw === null || raw === undefined) return null;
+  if (!Array.isArray(raw) || raw.length === 0 || !raw.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    throw new SnippetError('exports', 'the snippet\'s `init` export must be a non-empty array of finite numbers');
+  }
+  return raw as number[];
+}
+
+function checkDomain(raw: unknown): Domain | null {
+  if (raw === null || raw === undefined) return null;
+  const d = raw as { x: unknown[]; y: unknown[] };
+  const ok = (a: unknown[]): boolean => a.length === 2 && a.every((v) => typeof v === 'number' && Number.isFinite(v)) && (a[0] as number) < (a[1] as number);
+  if (!ok(d.x) || !ok(d.y)) {
+    throw new SnippetError('exports', 'the snippet\'s `domain` export must be `{ x: [min, max], y: [min, max] }` with min < max');
+  }
+  return { x: [d.x[0] as number, d.x[1] as number], y: [d.y[0] as number, d.y[1] as number] };
+}
