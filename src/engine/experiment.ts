@@ -185,7 +185,7 @@ function validateLoss(raw: unknown, issues: ValidationIssue[]): LossSpec | undef
       issues.push({ path: `loss.${k}`, message: `unknown field${didYouMean(k, LOSS_KINDS)} (a loss is one of ${quoted(LOSS_KINDS)})` });
     }
   }
-  const present = LOSS_KINDS.filter((k) => has(raw, k));
+  const present = LOSS_KINDS.filter((k) => get(raw, k) !== undefined);
   if (present.length === 0) { issues.push({ path: 'loss', message: `needs one of ${quoted(LOSS_KINDS)}: ${shape}` }); return undefined; }
   if (present.length > 1) { issues.push({ path: 'loss', message: `has ${quoted(present)}: give exactly one of ${quoted(LOSS_KINDS)}` }); return undefined; }
   const kind = present[0];
@@ -238,6 +238,7 @@ function validateRun(raw: unknown, index: number, issues: ValidationIssue[]): Ra
   let valid = spec !== undefined;
   for (const key of Object.keys(raw)) {
     const value = raw[key];
+    if (value === undefined) continue; // programmatic callers may leave optional fields undefined
     const at = `${path}.${key}`;
     switch (key) {
       case 'optimizer': continue;
@@ -345,7 +346,7 @@ export function validateExperiment(raw: unknown): ExperimentResult {
     return { ok: false, issues: [{ path: '', message: `an experiment must be a JSON object with "loss" and "runs", got ${describeValue(raw)}` }] };
   }
   for (const key of Object.keys(raw)) {
-    if (!(EXPERIMENT_FIELDS as readonly string[]).includes(key)) {
+    if (!(EXPERIMENT_FIELDS as readonly string[]).includes(key) && raw[key] !== undefined) {
       issues.push({ path: key, message: `unknown field${didYouMean(key, EXPERIMENT_FIELDS)} (an experiment has ${EXPERIMENT_FIELDS.filter((f) => f !== '$schema').join(', ')})` });
     }
   }
@@ -389,11 +390,11 @@ export function validateExperiment(raw: unknown): ExperimentResult {
     init = [...problem.init];
   }
 
-  const steps = has(raw, 'steps') ? validateInteger(raw.steps, 'steps', 1, MAX_STEPS, issues) : DEFAULT_STEPS;
-  const seed = has(raw, 'seed') ? validateInteger(raw.seed, 'seed', -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, issues) : DEFAULT_SEED;
-  const batchSize = has(raw, 'batchSize') ? validateInteger(raw.batchSize, 'batchSize', 1, Number.MAX_SAFE_INTEGER, issues) : undefined;
+  const steps = get(raw, 'steps') !== undefined ? validateInteger(raw.steps, 'steps', 1, MAX_STEPS, issues) : DEFAULT_STEPS;
+  const seed = get(raw, 'seed') !== undefined ? validateInteger(raw.seed, 'seed', -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, issues) : DEFAULT_SEED;
+  const batchSize = get(raw, 'batchSize') !== undefined ? validateInteger(raw.batchSize, 'batchSize', 1, Number.MAX_SAFE_INTEGER, issues) : undefined;
   let tolerance: number | undefined = DEFAULT_TOLERANCE;
-  if (has(raw, 'tolerance')) {
+  if (get(raw, 'tolerance') !== undefined) {
     const t = raw.tolerance;
     if (typeof t !== 'number' || !Number.isFinite(t) || !(t > 0)) {
       issues.push({ path: 'tolerance', message: `must be a finite number > 0 (converged when the gradient norm falls below it), got ${describeValue(t)}` });
