@@ -1,7 +1,8 @@
 /**
  * Parity with torch.optim: the engine's optimizers, schedules and clipping replay the trajectories
  * recorded by tools/torch/generate_fixtures.py (PyTorch 1.13, float64) step by step, and every
- * parameter, loss and learning rate agrees to a relative error of 1e-10.
+ * parameter, loss and learning rate agrees to a relative error of 1e-10, and so does the optimizer's
+ * state (moments, buffers, step counts) after the last step.
  *
  * The problems are re-implemented here (not imported from src/engine/problems.ts) so that this test
  * checks the optimizers alone, with analytic gradients.
@@ -26,6 +27,8 @@ interface FixtureCase {
   readonly params: number[][];
   readonly loss: number[];
   readonly lr: number[];
+  /** torch's `optimizer.state[param]` after the last step. */
+  readonly state: Record<string, number | number[]>;
 }
 interface Fixture {
   readonly generator: string;
@@ -36,6 +39,12 @@ interface Fixture {
 }
 
 const TOLERANCE = 1e-10;
+/**
+ * Near a minimum a buffer such as momentum is a sum of O(1) gradients that has cancelled to ~1e-7;
+ * its relative error says nothing there, so state entries also pass within this absolute error
+ * (a few ulps of the O(1) terms). Parameters and losses get no such floor.
+ */
+const STATE_FLOOR = 1e-14;
 
 function load(name: string): Fixture {
   return JSON.parse(fs.readFileSync(repoPath('test', 'fixtures', 'torch', name), 'utf8')) as Fixture;
@@ -101,6 +110,19 @@ function relErr(actual: number, expected: number): number {
   return Math.abs(actual - expected) / Math.max(Math.abs(expected), Math.abs(actual));
 }
 
+/** Where torch's state entries live in the engine's chain state: [transformation, field]. */
+function stateLocation(optimizer: string, key: string): [string | null, string] {
+  if (key === 'momentum_buffer') return ['traceMomentum', 'trace'];
+  const fields: Record<string, string> = {
+    step: 'count', exp_avg: 'mu', exp_avg_sq: 'nu', max_exp_avg_sq: 'nuMax', exp_inf: 'nuInf', mu_product: 'muProduct',
+    sum: 'sum', grad_avg: 'mu', acc_delta: 'accDelta', square_avg: optimizer === 'adadelta' ? 'squareAvg' : 'nu',
+  };
+  if (!(key in fields)) throw new Error(`${optimizer}: torch state "${key}" has no counterpart in the engine`);
+  return [null, fields[key]]; // null: the optimizer's own scaling (scaleByAdam, scaleByRms, …)
+}
+
+const GENERIC = new Set(['clip', 'clipByGlobalNorm', 'addDecayedWeights', 'traceMomentum', 'scaleByLearningRate']);
+
 /** The largest relative error seen over all cases, reported at the end of the run. */
 const worst = { err: 0, where: '' };
 
@@ -115,8 +137,8 @@ function replay(fixture: Fixture, c: FixtureCase): void {
   const params = Float64Array.from(c.params[0]);
   const u = new Float64Array(params.length);
   const state = opt.transform.init(params);
-  const check = (what: string, step: number, actual: number, expected: number): void => {
-    const e = relErr(actual, expected);
+  const check = (what: string, step: number, actual: number, expected: number, absFloor = 0): void => {
+    const e = Math.abs(actual - expected) <= absFloor ? 0 : relErr(actual, expected);
     if (e > worst.err) { worst.err = e; worst.where = `${where}, step ${step}, ${what}`; }
     if (!(e <= TOLERANCE)) {
       assert.fail(`${where}: step ${step}, ${what}: engine ${actual}, torch ${expected} (relative error ${e.toExponential(2)} > ${TOLERANCE})`);
@@ -131,9 +153,24 @@ function replay(fixture: Fixture, c: FixtureCase): void {
     for (let i = 0; i < params.length; i++) check(`θ[${i}]`, k + 1, params[i], c.params[k + 1][i]);
   }
   check('loss', c.steps, f(params, u), c.loss[c.steps]);
+  for (const [key, expected] of Object.entries(c.state)) {
+    const [name, field] = stateLocation(c.optimizer, key);
+    const entry = state.find((e) => (name === null ? !GENERIC.has(e.name) : e.name === name));
+    assert.ok(entry, `${where}: no chain member holds torch's state "${key}"`);
+    const actual = (entry.state as Record<string, unknown>)[field];
+    if (typeof expected === 'number') {
+      assert.equal(typeof actual, 'number', `${where}: ${entry.name}.${field}`);
+      check(`state ${key} (${entry.name}.${field})`, c.steps, actual as number, expected, STATE_FLOOR);
+    } else {
+      assert.ok(actual instanceof Float64Array && actual.length === expected.length, `${where}: ${entry.name}.${field}`);
+      for (let i = 0; i < expected.length; i++) {
+        check(`state ${key}[${i}] (${entry.name}.${field})`, c.steps, actual[i], expected[i], STATE_FLOOR);
+      }
+    }
+  }
 }
 
-describe('parity with torch.optim (float64, relative error ≤ 1e-10 at every step)', () => {
+describe('parity with torch.optim (float64, relative error ≤ 1e-10 at every step, and the final state)', () => {
   const files = ['optimizers.json', 'schedules-clip.json', 'lion.json'];
   after(() => {
     // A figure for the report: how close the closest-to-failing value came.

@@ -263,8 +263,19 @@ def run_case(opt_id, setting, problem, hp, schedule=None, clip=None, steps=STEPS
         case['schedule'] = schedule
     if clip:
         case['clip'] = clip
-    case.update({'steps': steps, 'params': params, 'loss': losses, 'lr': lrs})
+    case.update({'steps': steps, 'params': params, 'loss': losses, 'lr': lrs, 'state': final_state(opt, x)})
     return case
+
+
+def final_state(opt, x):
+    """The optimizer's state for x after the last step (buffers as lists, counters as numbers)."""
+    out = {}
+    for k, v in opt.state[x].items():
+        if torch.is_tensor(v):
+            out[k] = v.tolist() if v.dim() > 0 else v.item()
+        elif isinstance(v, (int, float)):
+            out[k] = v
+    return out
 
 
 def header(what):
