@@ -136,6 +136,7 @@ export function createSchedule(spec: ScheduleSpec | undefined, baseLr: number, t
     case 'linearWarmup': {
       const warmup = spec.warmup;
       const f = spec.startFactor ?? 0;
+      if (!(warmup > 0)) return () => baseLr;
       return (c) => baseLr * (f + (1 - f) * Math.min(warmup, c) / warmup);
     }
     case 'oneCycle': {

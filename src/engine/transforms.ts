@@ -446,9 +446,10 @@ export interface ScaleByNadamState {
  *     u ← (1 − μ_t)/(1 − Π_t) · g/d + μ_{t+1}/(1 − Π') · m_t/d
  *
  * Two conventions to note: the bias correction of v goes *inside* the root here (unlike Adam), and
- * PyTorch 1.13 computes Π' = Π_t·μ_t·μ_{t+1}, counting μ_t twice (PyTorch 2.0 changed it to
- * Π_t·μ_{t+1}, the paper's); we keep 1.13's so trajectories match it. Dozat, Incorporating Nesterov
- * Momentum into Adam (2016).
+ * PyTorch 1.13 computes Π' = Π_t·μ_t·μ_{t+1}, counting μ_t twice (later PyTorch versions use
+ * Π_t·μ_{t+1}, the paper's); we keep 1.13's so trajectories match it. PyTorch keeps Π in a tensor
+ * of the default dtype: float64 here, float32 unless `torch.set_default_dtype(torch.float64)`.
+ * Dozat, Incorporating Nesterov Momentum into Adam (2016).
  */
 export function scaleByNadam(options: { readonly b1: number; readonly b2: number; readonly eps: number;
   readonly momentumDecay: number }): GradientTransformation<ScaleByNadamState> {
