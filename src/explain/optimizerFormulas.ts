@@ -37,7 +37,7 @@ const gradientLine = eq(String.raw`⟨g⟩ = ⟨gradJ|\nabla_\theta J(\theta_{t-
   'gₜ = ∇θJ(θₜ₋₁) + λ·θₜ₋₁   (coupled weight decay: added to the gradient)');
 const momentsLines = [
   eq(String.raw`⟨m⟩ = ⟨beta1⟩ ⟨m|m_{t-1}⟩ + (1-⟨beta1⟩)\,⟨g⟩`, 'mₜ = β₁·mₜ₋₁ + (1 − β₁)·gₜ'),
-  eq(String.raw`⟨v⟩ = ⟨beta2⟩ ⟨v|v_{t-1}⟩ + (1-⟨beta2⟩)\,⟨g⟩^2`, 'vₜ = β₂·vₜ₋₁ + (1 − β₂)·gₜ²'),
+  eq(String.raw`⟨v⟩ = ⟨beta2⟩ ⟨v|v_{t-1}⟩ + (1-⟨beta2⟩)\,⟨g|g_t^2⟩`, 'vₜ = β₂·vₜ₋₁ + (1 − β₂)·gₜ²'),
 ];
 const biasCorrectionLines = [
   eq(String.raw`⟨mhat⟩ = \frac{⟨m⟩}{⟨bc1⟩}`, 'm̂ₜ = mₜ / (1 − β₁ᵗ)'),
@@ -190,7 +190,7 @@ const drafts: readonly Draft[] = [
     equations: [
       gradientLine,
       eq(String.raw`\tilde\eta_t = \frac{⟨eta⟩}{1 + (t-1)\,⟨lrDecay⟩}`, 'η̃ₜ = η / (1 + (t − 1)·γ)'),
-      eq(String.raw`⟨s⟩ = ⟨s|s_{t-1}⟩ + ⟨g⟩^2, \quad s_0 = ⟨s0⟩`, 'sₜ = sₜ₋₁ + gₜ², starting from the initial accumulator value'),
+      eq(String.raw`⟨s⟩ = ⟨s|s_{t-1}⟩ + ⟨g|g_t^2⟩, \quad s_0 = ⟨s0⟩`, 'sₜ = sₜ₋₁ + gₜ², starting from the initial accumulator value'),
       eq(String.raw`⟨theta|\theta_t⟩ = ⟨theta|\theta_{t-1}⟩ - \tilde\eta_t\,\frac{⟨g⟩}{\sqrt{⟨s⟩} + ⟨eps⟩}`, 'θₜ = θₜ₋₁ − η̃ₜ·gₜ / (√sₜ + ε)'),
     ],
     conventions: ['ε is outside the root, as in torch.optim.Adagrad.'],
@@ -215,7 +215,7 @@ const drafts: readonly Draft[] = [
     summary: 'Divide by a running root-mean-square of recent gradients: Adagrad that forgets.',
     equations: [
       gradientLine,
-      eq(String.raw`⟨v⟩ = ⟨alpha⟩\,⟨v|v_{t-1}⟩ + (1-⟨alpha⟩)\,⟨g⟩^2`, 'vₜ = α·vₜ₋₁ + (1 − α)·gₜ²'),
+      eq(String.raw`⟨v⟩ = ⟨alpha⟩\,⟨v|v_{t-1}⟩ + (1-⟨alpha⟩)\,⟨g|g_t^2⟩`, 'vₜ = α·vₜ₋₁ + (1 − α)·gₜ²'),
       eq(String.raw`⟨gbar⟩ = ⟨alpha⟩\,⟨gbar|\bar{g}_{t-1}⟩ + (1-⟨alpha⟩)\,⟨g⟩, \quad \tilde v_t = ⟨v⟩ - ⟨gbar⟩^2 \ \text{(centered; else } \tilde v_t = v_t)`,
         'centered: ḡₜ = α·ḡₜ₋₁ + (1 − α)·gₜ and ṽₜ = vₜ − ḡₜ²; otherwise ṽₜ = vₜ'),
       eq(String.raw`⟨b⟩ = ⟨mu⟩\,⟨b|b_{t-1}⟩ + \frac{⟨g⟩}{\sqrt{\tilde v_t} + ⟨eps⟩}, \quad b_0 = 0`, 'bₜ = μ·bₜ₋₁ + gₜ / (√ṽₜ + ε), starting from b₀ = 0'),
@@ -393,7 +393,7 @@ const drafts: readonly Draft[] = [
     summary: 'Scale each step by RMS(past updates)/RMS(gradients): units match, η is often left at 1.',
     equations: [
       gradientLine,
-      eq(String.raw`⟨v⟩ = ⟨rho⟩\,⟨v|v_{t-1}⟩ + (1-⟨rho⟩)\,⟨g⟩^2`, 'vₜ = ρ·vₜ₋₁ + (1 − ρ)·gₜ²'),
+      eq(String.raw`⟨v⟩ = ⟨rho⟩\,⟨v|v_{t-1}⟩ + (1-⟨rho⟩)\,⟨g|g_t^2⟩`, 'vₜ = ρ·vₜ₋₁ + (1 − ρ)·gₜ²'),
       eq(String.raw`⟨delta⟩ = \frac{\sqrt{⟨acc|u_{t-1}⟩ + ⟨eps⟩}}{\sqrt{⟨v⟩ + ⟨eps⟩}}\,⟨g⟩`, 'Δₜ = √(uₜ₋₁ + ε) / √(vₜ + ε) · gₜ'),
       eq(String.raw`⟨acc⟩ = ⟨rho⟩\,⟨acc|u_{t-1}⟩ + (1-⟨rho⟩)\,⟨delta⟩^2`, 'uₜ = ρ·uₜ₋₁ + (1 − ρ)·Δₜ²'),
       eq(String.raw`⟨theta|\theta_t⟩ = ⟨theta|\theta_{t-1}⟩ - ⟨eta⟩\,⟨delta⟩`, 'θₜ = θₜ₋₁ − η·Δₜ'),
