@@ -219,8 +219,9 @@ export interface TraceOptions {
  *     b_t = μ·b_{t−1} + (1 − τ)·u_t
  *     u_t ← u_t + μ·b_t   (Nesterov)   or   u_t ← b_t
  *
- * With τ = 0 this equals a buffer started at zero (optax's `trace`); PyTorch's choice only shows with
- * dampening. Placed after `scaleByLearningRate` it is the seed's form m ← βm + η∇J, θ ← θ − m.
+ * With τ = 0 this equals a buffer started at zero (optax's `trace`, and RMSprop's momentum buffer,
+ * which PyTorch starts at zero); PyTorch's choice only shows with dampening. Placed after
+ * `scaleByLearningRate` it is the seed's form m ← βm + η∇J, θ ← θ − m.
  */
 export function traceMomentum(options: TraceOptions): GradientTransformation<TraceState> {
   const mu = options.momentum;
