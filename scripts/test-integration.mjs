@@ -130,10 +130,17 @@ async function runSuite(browser, { trusted, name }) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   let exitCode;
   const exited = new Promise((res) => { exitCode = res; });
+  // The workbench forwards the extension host's console here; print mocha's lines (printf-style
+  // arguments substituted) from the suite's first line on, not the workbench's own chatter.
+  let printing = false;
   await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
-    const line = Array.isArray(logArgs) ? logArgs.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ') : String(logArgs);
-    if (/^%c/.test(line)) return;
-    (type === 'error' ? process.stderr : process.stdout).write(line.replace(/\n?$/, '\n'));
+    const parts = Array.isArray(logArgs) ? [...logArgs] : [logArgs];
+    let first = typeof parts[0] === 'string' ? parts.shift() : '';
+    first = first.replace(/%[sdifoOc]/g, () => (parts.length ? String(parts.shift()) : ''));
+    const line = [first, ...parts.map((a) => (typeof a === 'string' ? a : JSON.stringify(a)))].join(' ').trimEnd();
+    if (line.startsWith('integration suite:')) printing = true;
+    if (!printing) return;
+    (type === 'error' ? process.stderr : process.stdout).write(line + '\n');
   });
   await page.exposeFunction('codeAutomationExit', (code) => exitCode(code));
   const tests = join(outDir, 'test/integration/index');

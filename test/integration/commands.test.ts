@@ -1,0 +1,125 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PlaygroundPanel } from '../../src/extension/panel';
+import { api, closeAllPanels, currentPanel, panelClass, waitFor, workspaceFile } from './helpers';
+
+const run = <T>(id: string, ...args: unknown[]): Thenable<T> => vscode.commands.executeCommand<T>(`optimizerPlayground.${id}`, ...args);
+
+describe('commands', function () {
+  this.timeout(60_000);
+  afterEach(closeAllPanels);
+
+  it('activates quickly and contributes every command in its category', async () => {
+    const a = await api();
+    assert.ok(a.activationMs < 1000, `activate took ${a.activationMs} ms`);
+    const all = await vscode.commands.getCommands(true);
+    for (const id of ['open', 'openPreset', 'runLossInEditor', 'compareOptimizers', 'compareLearningRates', 'stop',
+      'exportResults', 'newLossFunction', 'openExperimentFile', 'copyAsPyTorch']) {
+      assert.ok(all.includes(`optimizerPlayground.${id}`), id);
+    }
+  });
+
+  it('Open Playground opens the panel and its webview says ready', async () => {
+    const panel = await run<PlaygroundPanel>('open');
+    assert.ok(panel, 'a panel');
+    assert.equal((await currentPanel()), panel);
+    assert.equal(panel.panel.viewType, 'optimizerPlayground.panel');
+    await waitFor('the webview to say ready', async () => (await Promise.race([panel.whenReady().then(() => true), new Promise((r) => setTimeout(r, 200))])) || undefined, 30_000);
+    await panel.controller.whenIdle();
+    assert.ok(panel.controller.store && panel.controller.store.runs[0].count > 1, 'it ran');
+  });
+
+  it('Open Preset… opens the named preset', async () => {
+    const panel = await run<PlaygroundPanel>('openPreset', 'himmelblau');
+    assert.deepEqual(panel.controller.experiment.loss, { preset: 'himmelblau' });
+    await panel.controller.whenIdle();
+    assert.equal(panel.controller.results.every((r) => r.status !== 'running'), true);
+  });
+
+  it('Compare Optimizers… runs one run per optimizer', async () => {
+    const panel = await run<PlaygroundPanel>('compareOptimizers', undefined, ['gd', 'momentum', 'adam']);
+    assert.deepEqual(panel.controller.experiment.runs.map((r) => r.optimizer), ['gd', 'momentum', 'adam']);
+    await panel.controller.whenIdle();
+    assert.equal(panel.controller.store?.runs.length, 3);
+  });
+
+  it('Compare Learning Rates… runs one optimizer at each rate', async () => {
+    const panel = await run<PlaygroundPanel>('compareLearningRates', { optimizer: 'sgd', lrs: [0.0001, 0.001] });
+    assert.deepEqual(panel.controller.experiment.runs.map((r) => r.hyperparameters.lr), [0.0001, 0.001]);
+    await panel.controller.whenIdle();
+    assert.equal(panel.controller.results.length, 2);
+  });
+
+  it('Run Loss in Active Editor binds the panel to the document and re-runs on every edit', async () => {
+    const doc = await vscode.workspace.openTextDocument(workspaceFile('loss.ts'));
+    const editor = await vscode.window.showTextDocument(doc);
+    const panel = await run<PlaygroundPanel>('runLossInEditor');
+    assert.equal(panel.boundDocument, doc);
+    await panel.controller.whenIdle();
+    const first = panel.controller.store!;
+    assert.equal(first.dim, 2);
+    await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount, 0), '// edited\n'));
+    await waitFor('a re-run after the edit', () => (panel.controller.store !== first ? true : undefined));
+    assert.match(JSON.stringify(panel.controller.experiment.loss), /edited/);
+    await panel.controller.whenIdle();
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('New Loss Function opens a TypeScript template that runs', async () => {
+    const editor = await run<vscode.TextEditor>('newLossFunction');
+    assert.equal(editor.document.languageId, 'typescript');
+    assert.match(editor.document.getText(), /export default function loss/);
+    const panel = await run<PlaygroundPanel>('runLossInEditor', editor.document.uri);
+    await panel.controller.whenIdle();
+    assert.deepEqual(panel.controller.errors, []);
+    assert.ok(panel.controller.results.every((r) => r.status === 'completed' || r.status === 'converged'), JSON.stringify(panel.controller.results));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('Open Experiment File loads a *.optim.json with a loss file beside it', async () => {
+    const panel = await run<PlaygroundPanel>('openExperimentFile', workspaceFile('quadratic.optim.json'));
+    assert.equal(panel.controller.experiment.steps, 50);
+    await panel.controller.whenIdle();
+    assert.deepEqual(panel.controller.errors, []);
+    const r = panel.controller.store!.runs[0];
+    assert.equal(r.count, 51);
+  });
+
+  it('Stop stops a long run, keeping its results', async () => {
+    const P = await panelClass();
+    const panel = await run<PlaygroundPanel>('open', {
+      loss: { preset: 'rosenbrock' }, steps: 5_000_000, seed: 0, runs: [{ label: 'Adam', optimizer: 'adam', hyperparameters: { lr: 0.001 } }],
+    });
+    assert.equal(P.current, panel);
+    await waitFor('points', () => ((panel.controller.store?.runs[0].count ?? 0) > 10 ? true : undefined));
+    await run('stop');
+    await panel.controller.whenIdle();
+    const r = panel.controller.store!.runs[0];
+    assert.equal(r.status, 'cancelled');
+    assert.ok(r.count > 10 && r.count < 5_000_001);
+  });
+
+  it('Export Results… writes every exact point, the experiment and the charts', async () => {
+    const panel = await run<PlaygroundPanel>('openPreset', 'booth');
+    await panel.controller.whenIdle();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'optim-export-'));
+    const written = await run<string[]>('exportResults', vscode.Uri.file(dir));
+    assert.ok(written.includes('points.csv') && written.includes('runs.json') && written.includes('experiment.optim.json'), written.join());
+    const csv = fs.readFileSync(path.join(dir, 'points.csv'), 'utf8').trim().split('\n');
+    assert.equal(csv.length - 1, panel.controller.store!.totalPoints);
+    const exp = JSON.parse(fs.readFileSync(path.join(dir, 'experiment.optim.json'), 'utf8'));
+    assert.deepEqual(exp.loss, { preset: 'booth' });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('Copy as PyTorch puts a torch.optim script on the clipboard', async () => {
+    await run<PlaygroundPanel>('compareOptimizers', undefined, ['adam', 'sgd']);
+    const script = await run<string>('copyAsPyTorch');
+    assert.match(script, /torch\.optim\.Adam\(/);
+    assert.match(script, /torch\.optim\.SGD\(/);
+    assert.equal(await vscode.env.clipboard.readText(), script);
+  });
+});
