@@ -1,0 +1,123 @@
+import * as assert from 'node:assert/strict';
+import { Sandbox, SnippetError } from '../../src/snippet/sandbox';
+import { compiled, noHooks, sandbox, valueAndGrad } from './helpers';
+
+/** Loads `body` as a one-parameter loss and returns its value at [1]. */
+function evaluate(body: string): number {
+  const s = sandbox(`export default function loss(p: number[]): number {\n${body}\n}`);
+  return s.objective(1).value(Float64Array.of(1), null);
+}
+
+describe('sandbox', () => {
+  describe('escapes are refused', () => {
+    it('has no require, process, module, fetch, timers, console, WebAssembly or Function in its global', () => {
+      const names = ['require', 'process', 'module', 'exports', 'fetch', 'setTimeout', 'setInterval', 'setImmediate',
+        'queueMicrotask', 'console', 'WebAssembly', 'SharedArrayBuffer', 'Atomics', 'Function', 'eval', 'Buffer', 'global'];
+      const present = evaluate(`const names = ${JSON.stringify(names)};
+  const g = globalThis as unknown as Record<string, unknown>;
+  return names.filter((n) => typeof g[n] !== 'undefined').length;`);
+      assert.equal(present, 0);
+    });
+
+    it('params.constructor.constructor cannot generate code', () => {
+      assert.throws(() => evaluate(`const F = (p as any).constructor.constructor;
+  return F('return process')().pid;`), (e: Error) => e instanceof SnippetError
+        && /line 3, column \d+: EvalError: Code generation from strings disallowed/.test(e.message));
+    });
+
+    it('globalThis.constructor.constructor and this.constructor are the context\'s own, without code generation', () => {
+      assert.throws(() => evaluate(`const g = globalThis as any;
+  return g.constructor.constructor('return process')();`), /EvalError: Code generation from strings disallowed/);
+      assert.throws(() => evaluate(`const f = function (this: any) { return this; };
+  return (f.call(globalThis) as any).constructor.constructor('return 1')();`), /EvalError/);
+    });
+
+    it('eval and new Function are unavailable, arrow constructors cannot compile code', () => {
+      assert.throws(() => evaluate('return (0, eval)("1");'), /ReferenceError: eval is not defined/);
+      assert.throws(() => evaluate('return ((() => 0).constructor as any)("return 1")();'), /EvalError/);
+      assert.throws(() => evaluate('return (async () => 0).constructor("return 1") as any;'), /EvalError/);
+    });
+
+    it('globalThis.process is undefined', () => {
+      assert.equal(evaluate('return typeof (globalThis as any).process === "undefined" ? 0 : 1;'), 0);
+    });
+
+    it('a stack-trace hook cannot reach the worker\'s frames', () => {
+      const leaked = evaluate(`let leaked = 0;
+  try {
+    (Error as any).prepareStackTrace = (_e: unknown, frames: any[]) => frames.map((f) => f.getThis());
+  } catch { /* locked */ }
+  const stack = (new Error('x') as any).stack;
+  if (Array.isArray(stack) && stack.some((t: unknown) => t && typeof t === 'object')) leaked = 1;
+  return leaked;`);
+      assert.equal(leaked, 0);
+    });
+
+    it('prototype pollution stays inside the sandbox', () => {
+      evaluate(`(Object.prototype as any).polluted = 1;
+  (Array.prototype as any).push = null;
+  (Math as any).sin = () => 42;
+  return 0;`);
+      assert.equal(({} as Record<string, unknown>).polluted, undefined);
+      const a: number[] = [];
+      a.push(1);
+      assert.deepEqual(a, [1]);
+      assert.equal(Math.sin(0), 0);
+    });
+
+    it('the snippet sees only numbers and arrays from its own realm', () => {
+      const r = evaluate(`const p0 = p as any;
+  return (p0 instanceof Array && Object.getPrototypeOf(p0) === Array.prototype && typeof p0[0] === 'number') ? 0 : 1;`);
+      assert.equal(r, 0);
+    });
+  });
+
+  describe('failures name their place', () => {
+    it('a throw reports the snippet\'s line and column', () => {
+      const s = sandbox('export default function loss([x, y]: number[]) {\n  const q = x * 2;\n  if (q > 1) {\n    throw new RangeError("too far");\n  }\n  return q + y;\n}');
+      const o = s.objective(2);
+      assert.throws(() => o.value(Float64Array.of(3, 0), null), /^Error: the loss threw at line 4, column 11: RangeError: too far at params \[3, 0\]$/);
+      assert.throws(() => o.valueAndGrad(Float64Array.of(3, 0), new Float64Array(2), null), /the loss threw at line 4, column 11: RangeError: too far/);
+      assert.equal(o.value(Float64Array.of(0.25, 1), null), 1.5);
+    });
+
+    it('a TypeError from a missing helper reports its line', () => {
+      const s = sandbox('export default function loss(p: number[]) {\n  const o: any = {};\n  return o.f(p[0]);\n}');
+      assert.throws(() => s.objective(1).value(Float64Array.of(1), null), /line 3, column \d+: TypeError/);
+    });
+
+    it('a non-number return names its type and the params', () => {
+      const s = sandbox('export default (p: number[]) => ("x" + p[0]) as unknown as number;');
+      assert.throws(() => s.objective(1).value(Float64Array.of(2.5), null), /the loss returned a string \(x2\.5\) at params \[2\.5\], not a number/);
+    });
+
+    it('NaN at finite params is an error naming them; at non-finite params it is divergence', () => {
+      const s = sandbox('export default ([x]: number[]) => Math.sqrt(x);');
+      const o = s.objective(1);
+      assert.throws(() => o.value(Float64Array.of(-4), null), /the loss returned NaN at params \[-4\]/);
+      assert.throws(() => o.valueAndGrad(Float64Array.of(-4), new Float64Array(1), null), /the loss returned NaN at params \[-4\]/);
+      assert.ok(Number.isNaN(o.value(Float64Array.of(Infinity), null) - Infinity));
+    });
+
+    it('Infinity is returned as is (the runner calls it divergence)', () => {
+      const s = sandbox('export default ([x]: number[]) => 1 / (x * 0);');
+      assert.equal(s.objective(1).value(Float64Array.of(2), null), Infinity);
+    });
+
+    it('a throw while loading the snippet is a runtime error with its line', () => {
+      assert.throws(() => new Sandbox(compiled('const t = [1];\nconst u = (t as any).nope.deeper;\nexport default (p: number[]) => p[0];'), noHooks),
+        (e: Error) => e instanceof SnippetError && e.kind === 'runtime' && /line 2/.test(e.message));
+    });
+
+    it('a bad init export is refused', () => {
+      assert.throws(() => sandbox('export default (p: number[]) => p[0];\nexport const init = [1, "a"];'),
+        /`init` export must be a non-empty array of finite numbers/);
+    });
+
+    it('after a failure, the same sandbox keeps working', () => {
+      const s = sandbox('export default ([x]: number[]) => { if (x < 0) throw new Error("negative"); return x * x; };', [1]);
+      assert.throws(() => valueAndGrad(s, [-1]), /negative/);
+      assert.deepEqual(valueAndGrad(s, [3]), { value: 9, grad: [6] });
+    });
+  });
+});
