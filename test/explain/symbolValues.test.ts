@@ -1,0 +1,121 @@
+// Live symbol values for the formula view, from the engine's own state: they must agree with the
+// update the engine actually made (θₜ − θₜ₋₁ = −η/(√v̂ₜ + ε)·m̂ₜ for Adam, −mₜ for the seed's momentum).
+import * as assert from 'node:assert/strict';
+import { defaultHyperparameters } from '../../src/engine/hyperparameters';
+import { createOptimizer } from '../../src/engine/optimizers';
+import { Random } from '../../src/engine/random';
+import { applyUpdates, type ChainState } from '../../src/engine/transforms';
+import type { Hyperparameters, ScheduleSpec } from '../../src/engine/types';
+import { formatSymbolValue, symbolValues, type InspectState, type SymbolValue } from '../../src/explain/symbolValues';
+
+/** The chain state as the worker's `inspect` reply carries it (records by name, arrays). */
+function inspectState(chain: ChainState): InspectState {
+  const out: Record<string, Record<string, number | boolean | number[]>> = {};
+  for (const { name, state } of chain) {
+    const fields: Record<string, number | boolean | number[]> = {};
+    for (const [k, v] of Object.entries(state)) {
+      if (typeof v === 'number' || typeof v === 'boolean') fields[k] = v;
+      else if (v instanceof Float64Array) fields[k] = Array.from(v);
+    }
+    out[name] = fields;
+  }
+  return out;
+}
+
+function stepEngine(optimizer: string, overrides: Hyperparameters, steps: number, schedule?: ScheduleSpec) {
+  const hyper = { ...defaultHyperparameters(optimizer), ...overrides };
+  const opt = createOptimizer({ label: 'x', optimizer, hyperparameters: hyper, schedule }, 50);
+  const rng = new Random(11);
+  const params = Float64Array.of(1.5, -0.5, 2);
+  const state = opt.transform.init(params);
+  let before = new Float64Array(params), grad = new Float64Array(3);
+  for (let t = 0; t < steps; t++) {
+    before = new Float64Array(params);
+    grad = Float64Array.from(params, (p) => 2 * p + rng.normal() * 0.1);
+    const u = new Float64Array(grad);
+    opt.transform.update(u, state, params);
+    applyUpdates(params, u);
+  }
+  const values = symbolValues({ optimizerId: optimizer, hyperparameters: hyper, state: inspectState(state), step: steps,
+    lr: opt.learningRate(steps), params: Array.from(params), grad: Array.from(grad) });
+  return { values, before, after: params, hyper, lrUsed: opt.learningRate(steps - 1) };
+}
+
+const vec = (v: SymbolValue | undefined, what: string): readonly number[] => {
+  assert.ok(Array.isArray(v), `${what} should be a vector, got ${JSON.stringify(v)}`);
+  return v as readonly number[];
+};
+const near = (a: number, b: number, what: string): void => assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+
+describe('explain: symbol values at a scrubbed step', () => {
+  it('Adam: m̂ₜ, v̂ₜ, bias corrections and the effective step reproduce the engine\'s last update', () => {
+    const { values, before, after } = stepEngine('adam', { lr: 0.05 }, 4);
+    assert.equal(values.get('t'), 4);
+    near(values.get('bc1') as number, 1 - 0.9 ** 4, '1 − β₁ᵗ');
+    near(values.get('bc2') as number, 1 - 0.999 ** 4, '1 − β₂ᵗ');
+    const mhat = vec(values.get('mhat'), 'm̂'), step = vec(values.get('step'), 'η/(√v̂+ε)');
+    for (let i = 0; i < 3; i++) near(after[i] - before[i], -step[i] * mhat[i], `θ[${i}] update`);
+    assert.equal(values.get('beta1'), 0.9);
+    assert.equal(values.get('eta'), 0.05);
+  });
+
+  it('AMSGrad divides by the largest v seen', () => {
+    const { values, before, after } = stepEngine('adamw', { lr: 0.05, amsgrad: true, weightDecay: 0 }, 6);
+    const mhat = vec(values.get('mhat'), 'm̂'), step = vec(values.get('step'), 'step');
+    assert.ok(values.has('vmax'));
+    for (let i = 0; i < 3; i++) near(after[i] - before[i], -step[i] * mhat[i], `θ[${i}] update`);
+  });
+
+  it('the seed\'s momentum: θₜ − θₜ₋₁ = −mₜ; SGD: the buffer b and η', () => {
+    const seed = stepEngine('momentum', { lr: 0.1, momentum: 0.9 }, 3);
+    const m = vec(seed.values.get('m'), 'm');
+    for (let i = 0; i < 3; i++) near(seed.after[i] - seed.before[i], -m[i], `θ[${i}]`);
+    assert.equal(seed.values.get('beta'), 0.9);
+    const sgd = stepEngine('sgd', { lr: 0.1, momentum: 0.9 }, 3);
+    const b = vec(sgd.values.get('b'), 'b');
+    for (let i = 0; i < 3; i++) near(sgd.after[i] - sgd.before[i], -0.1 * b[i], `θ[${i}]`);
+    assert.equal(sgd.values.get('mu'), 0.9);
+  });
+
+  it('η is the scheduled rate the shown update used', () => {
+    const { values, lrUsed } = stepEngine('adam', { lr: 0.1 }, 5, { type: 'cosine', steps: 50, warmup: 10 });
+    near(values.get('eta') as number, lrUsed, 'η');
+    assert.ok((values.get('eta') as number) < 0.1);
+  });
+
+  it('coupled weight decay enters gₜ; decoupled does not', () => {
+    const coupled = stepEngine('adam', { weightDecay: 0.5 }, 2);
+    const g = vec(coupled.values.get('g'), 'g'), raw = vec(coupled.values.get('gradJ'), '∇J');
+    near(g[0], raw[0] + 0.5 * coupled.after[0], 'g = ∇J + λθ');
+    const decoupled = stepEngine('adamw', { weightDecay: 0.5 }, 2);
+    assert.deepEqual(decoupled.values.get('g'), decoupled.values.get('gradJ'));
+  });
+
+  it('every optimizer yields its state symbols', () => {
+    const expect: Record<string, string[]> = {
+      gd: ['eta', 'wd'], momentum: ['m', 'beta'], sgd: ['b', 'mu', 'tau'], adagrad: ['s', 'eps'],
+      rmsprop: ['v', 'alpha', 'eps'], adam: ['m', 'v', 'mhat', 'vhat', 'step'], adamw: ['mhat', 'vhat'],
+      adamax: ['m', 'u', 'bc1'], nadam: ['m', 'v', 'vhat', 'mut', 'muprod'], radam: ['m', 'v', 'mhat', 'rhoT', 'rhoInf', 'rect'],
+      adadelta: ['v', 'acc', 'rho'], lion: ['m', 'beta1', 'beta2'],
+    };
+    for (const [id, keys] of Object.entries(expect)) {
+      const over: Hyperparameters = id === 'sgd' ? { momentum: 0.9 } : {};
+      const { values } = stepEngine(id, over, 8);
+      for (const k of keys) assert.ok(values.has(k), `${id}: no value for ${k} (has ${[...values.keys()].join(', ')})`);
+    }
+    const centered = stepEngine('rmsprop', { centered: true, momentum: 0.5 }, 3).values;
+    assert.ok(centered.has('gbar') && centered.has('b') && centered.has('v'));
+  });
+
+  it('before the first update: no bias-corrected values (1 − βᵗ = 0)', () => {
+    const { values } = stepEngine('adam', {}, 0);
+    assert.ok(!values.has('mhat') && !values.has('bc1'));
+    assert.equal(values.get('eta'), 0.001);
+  });
+
+  it('formats values for display', () => {
+    assert.equal(formatSymbolValue(0.000123456), '1.235e-4');
+    assert.equal(formatSymbolValue([1, null, -0.5]), '[1, —, -0.5]');
+    assert.equal(formatSymbolValue(Array.from({ length: 8 }, () => 0)), '[0, 0, 0, 0, 0, 0, … (8)]');
+  });
+});
