@@ -8,7 +8,9 @@
  * checked by `validateSchedule` and `validateClip`.
  *
  * Hyperparameters are written flat in a run, `{ "optimizer": "adam", "lr": 0.1 }`; the validated
- * `RunSpec` carries all of them (defaults filled in) under `hyperparameters`.
+ * `RunSpec` carries all of them (defaults filled in) under `hyperparameters`. That nested form is
+ * accepted too, so a validated experiment validates again unchanged (the JSON Schema describes
+ * files and lists only the flat form).
  *
  * `sweep: { name: [v₁, v₂, …] }` expands every run once per value, in order (several names: every
  * combination, the first name varying slowest); a swept value replaces the run's own. Labels are
@@ -236,6 +238,9 @@ function validateRun(raw: unknown, index: number, issues: ValidationIssue[]): Ra
   const values = new Map<string, HyperparameterValue>();
   let label: string | undefined, enabled: boolean | undefined, schedule: ScheduleSpec | undefined, clip: ClipSpec | undefined;
   let valid = spec !== undefined;
+  // Hyperparameters, flat in the run as files write them, or under `hyperparameters` as a
+  // validated RunSpec holds them (so a validated experiment validates again unchanged).
+  const hyperparameters: [key: string, value: unknown, at: string][] = [];
   for (const key of Object.keys(raw)) {
     const value = raw[key];
     if (value === undefined) continue; // programmatic callers may leave optional fields undefined
@@ -260,17 +265,34 @@ function validateRun(raw: unknown, index: number, issues: ValidationIssue[]): Ra
         if (found.length) { issues.push(...found); valid = false; } else clip = structuredCopy(value) as ClipSpec;
         continue;
       }
+      case 'hyperparameters':
+        if (!isRecord(value)) {
+          issues.push({ path: at, message: `must be an object of hyperparameters (or write them flat in the run), got ${describeValue(value)}` });
+          valid = false;
+        } else {
+          for (const k of Object.keys(value)) if (value[k] !== undefined) hyperparameters.push([k, value[k], `${at}.${k}`]);
+        }
+        continue;
     }
-    if (!spec) continue; // hyperparameters of an unknown optimizer cannot be checked
-    const h = spec.hyperparameters.find((x) => x.name === key);
+    hyperparameters.push([key, value, at]);
+  }
+  if (spec) {
     const names = spec.hyperparameters.map((x) => x.name);
-    if (!h) {
-      issues.push({ path: at, message: `unknown hyperparameter "${key.length > 40 ? key.slice(0, 40) + '…' : key}" for ${spec.id}${didYouMean(key, [...names, ...RUN_FIELDS])} (${spec.id} takes ${names.join(', ')}; every run may also have ${RUN_FIELDS.slice(1).join(', ')})` });
-      valid = false;
-      continue;
+    for (const [key, value, at] of hyperparameters) {
+      const h = spec.hyperparameters.find((x) => x.name === key);
+      if (!h) {
+        issues.push({ path: at, message: `unknown hyperparameter "${key.length > 40 ? key.slice(0, 40) + '…' : key}" for ${spec.id}${didYouMean(key, [...names, ...RUN_FIELDS])} (${spec.id} takes ${names.join(', ')}; every run may also have ${RUN_FIELDS.slice(1).join(', ')})` });
+        valid = false;
+        continue;
+      }
+      if (values.has(key)) {
+        issues.push({ path: at, message: `"${key}" is given twice (flat and under "hyperparameters")` });
+        valid = false;
+        continue;
+      }
+      const checked = checkHyperparameter(h, value, at);
+      if (checked.issues.length) { issues.push(...checked.issues); valid = false; } else values.set(key, checked.value!);
     }
-    const checked = checkHyperparameter(h, value, at);
-    if (checked.issues.length) { issues.push(...checked.issues); valid = false; } else values.set(key, checked.value!);
   }
   return valid ? { index, spec, values, label, enabled, schedule, clip } : undefined;
 }

@@ -186,7 +186,7 @@ describe('experiment validation (property-based)', () => {
       const target = where === 'top' ? raw : where === 'loss' ? raw.loss as Record<string, unknown> : (raw.runs as Record<string, unknown>[])[0];
       const known = where === 'top' ? ['$schema', 'title', 'loss', 'init', 'steps', 'seed', 'batchSize', 'tolerance', 'runs', 'sweep']
         : where === 'loss' ? ['preset', 'source', 'file']
-          : ['optimizer', 'label', 'enabled', 'schedule', 'clip', ...OPTIMIZERS.find((o) => o.id === target.optimizer)!.hyperparameters.map((h) => h.name)];
+          : ['optimizer', 'label', 'enabled', 'schedule', 'clip', 'hyperparameters', ...OPTIMIZERS.find((o) => o.id === target.optimizer)!.hyperparameters.map((h) => h.name)];
       if (known.includes(key)) return;
       const hostileRaw = JSON.parse(text) as Record<string, unknown>;
       const t = where === 'top' ? hostileRaw : where === 'loss' ? hostileRaw.loss as Record<string, unknown> : (hostileRaw.runs as Record<string, unknown>[])[0];

@@ -124,6 +124,15 @@ describe('experiment files', () => {
       }
     });
 
+    it('validates its own output unchanged (hyperparameters nested as in a RunSpec are accepted too)', () => {
+      const e = ok(parseExperiment(DESIGN_EXAMPLE));
+      assert.deepEqual(ok(validateExperiment(JSON.parse(JSON.stringify(e)))), e);
+      const list = issues(run({ optimizer: 'adam', lr: 0.1, hyperparameters: { lr: 0.2, momentum: 1 } }));
+      assert.match(issueAt(list, 'runs[0].hyperparameters.lr').message, /given twice/);
+      assert.match(issueAt(list, 'runs[0].hyperparameters.momentum').message, /unknown hyperparameter "momentum" for adam/);
+      assert.ok(issueAt(issues(run({ optimizer: 'adam', hyperparameters: 3 })), 'runs[0].hyperparameters'));
+    });
+
     it('writes one run per line with only the hyperparameters that differ from their defaults (and lr)', () => {
       const text = serializeExperiment(ok(validateExperiment(run({ optimizer: 'adam', lr: 0.1, eps: 1e-6 }))));
       assert.match(text, /\n {4}\{"optimizer": "adam", "label": "Adam ε=0.000001", "lr": 0.1, "eps": 0.000001\}\n/);
