@@ -12,10 +12,12 @@
  * `view.change(name, vega.changeset()...)` for each source, then `view.runAsync()`).
  */
 
-/** What one application does to one named data source. */
+/** What one application does to one named data source: removals first, then inserts. */
 export interface SourceChange<Row> {
-  /** Remove every row present before this change (a reset), before inserting. */
+  /** Remove every row present before this change (a reset). */
   readonly clear: boolean;
+  /** Remove the rows present before this change that match any of these (a run's points replaced). */
+  readonly remove: ReadonlyArray<(row: Row) => boolean>;
   readonly insert: Row[];
 }
 
@@ -27,6 +29,8 @@ export type FlushScheduler = (flush: () => void) => void;
 
 export class ChangesetQueue<Row> {
   private pending = new Map<string, SourceChange<Row>>();
+  /** A run was asked for with no data change (a signal changed). */
+  private touched = false;
   private inFlight: Promise<void> | null = null;
   private scheduled = false;
   private disposed = false;
@@ -54,13 +58,32 @@ export class ChangesetQueue<Row> {
   /** Queues the removal of every row of `source` (rows inserted after this call stay). */
   clear(source: string): void {
     if (this.disposed) return;
-    this.pending.set(source, { clear: true, insert: [] });
+    this.pending.set(source, { clear: true, remove: [], insert: [] });
+    this.kick();
+  }
+
+  /**
+   * Queues the removal of the rows of `source` that match `predicate`, both those already in
+   * the view and those still pending (rows inserted after this call stay).
+   */
+  remove(source: string, predicate: (row: Row) => boolean): void {
+    if (this.disposed) return;
+    const change = this.pendingFor(source);
+    change.insert = change.insert.filter((r) => !predicate(r));
+    if (!change.clear) change.remove.push(predicate);
+    this.kick();
+  }
+
+  /** Asks for one more application even without data changes (a signal changed and the view must run). */
+  touch(): void {
+    if (this.disposed) return;
+    this.touched = true;
     this.kick();
   }
 
   /** True when nothing is pending or in flight. */
   get idle(): boolean {
-    return this.inFlight === null && this.pending.size === 0 && !this.scheduled;
+    return this.inFlight === null && this.pending.size === 0 && !this.touched && !this.scheduled;
   }
 
   /** Resolves once every change queued so far has been applied. */
@@ -76,10 +99,10 @@ export class ChangesetQueue<Row> {
     this.release();
   }
 
-  private pendingFor(source: string): { clear: boolean; insert: Row[] } {
-    let change = this.pending.get(source) as { clear: boolean; insert: Row[] } | undefined;
+  private pendingFor(source: string): { clear: boolean; remove: Array<(row: Row) => boolean>; insert: Row[] } {
+    let change = this.pending.get(source) as { clear: boolean; remove: Array<(row: Row) => boolean>; insert: Row[] } | undefined;
     if (!change) {
-      change = { clear: false, insert: [] };
+      change = { clear: false, remove: [], insert: [] };
       this.pending.set(source, change);
     }
     return change;
@@ -95,12 +118,13 @@ export class ChangesetQueue<Row> {
   }
 
   private flush(): void {
-    if (this.disposed || this.inFlight || this.pending.size === 0) {
+    if (this.disposed || this.inFlight || (this.pending.size === 0 && !this.touched)) {
       this.release();
       return;
     }
     const changes = this.pending;
     this.pending = new Map();
+    this.touched = false;
     this.applications++;
     for (const c of changes.values()) this.rowsApplied += c.insert.length;
     let run: Promise<void>;
@@ -113,7 +137,7 @@ export class ChangesetQueue<Row> {
       .catch((e: unknown) => { this.lastError = e; })
       .then(() => {
         this.inFlight = null;
-        if (this.pending.size > 0 && !this.disposed) this.kick();
+        if ((this.pending.size > 0 || this.touched) && !this.disposed) this.kick();
         else this.release();
       });
   }

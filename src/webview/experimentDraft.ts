@@ -7,6 +7,7 @@
  */
 import { OPTIMIZERS, optimizerSpec, type HyperparameterSpec } from '../engine/hyperparameters';
 import type { HyperparameterValue, ValidationIssue } from '../engine/types';
+import { validateExperiment } from '../engine/experiment';
 import type { PanelExperiment, PanelRun } from '../protocol';
 import { formatNumber } from './fieldValidation';
 
@@ -212,4 +213,38 @@ export function placeIssues(issues: readonly ValidationIssue[], fields: readonly
     general.push(issue);
   }
   return { byField, general };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The experiment in file shape, and its validation by the engine's own validator.
+
+/** The experiment as an `*.optim.json` file writes it: hyperparameters flat in each run. */
+export function toExperimentFile(exp: PanelExperiment): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(exp)) if (v !== undefined && k !== 'runs') out[k] = v;
+  out.runs = exp.runs.map((r) => {
+    const run: Record<string, unknown> = { optimizer: r.optimizer, label: r.label };
+    for (const [k, v] of Object.entries(r.hyperparameters)) run[k] = v;
+    if (r.schedule) run.schedule = r.schedule;
+    if (r.clip) run.clip = r.clip;
+    if (r.enabled === false) run.enabled = false;
+    return run;
+  });
+  return out;
+}
+
+/**
+ * Every issue the engine's validator finds in the experiment (paths in file notation), so the
+ * panel refuses in place exactly what the host would refuse — cross-field rules included.
+ */
+export function validateDraft(exp: PanelExperiment): ValidationIssue[] {
+  const r = validateExperiment(toExperimentFile(exp));
+  return r.ok ? [] : r.issues;
+}
+
+/** The label of run `index` as the charts show it. */
+export function runLabel(exp: PanelExperiment, index: number): string {
+  const run = exp.runs[index];
+  if (!run) return `run ${index + 1}`;
+  return run.label.trim() !== '' ? run.label : defaultLabel(run);
 }

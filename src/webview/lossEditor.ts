@@ -48,7 +48,7 @@ export class LossEditor {
   private readonly readOnly = new Compartment();
   private applyingRemote = false;
 
-  constructor(parent: HTMLElement, doc: string, private readonly onEdit: (source: string) => void) {
+  constructor(parent: HTMLElement, doc: string, private readonly onEdit: (source: string) => void, nonce?: string) {
     this.view = new EditorView({
       parent,
       state: EditorState.create({
@@ -67,6 +67,7 @@ export class LossEditor {
           lintGutter(),
           keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),
           EditorState.tabSize.of(2),
+          ...(nonce ? [EditorView.cspNonce.of(nonce)] : []),
           this.readOnly.of(EditorState.readOnly.of(false)),
           EditorView.contentAttributes.of({ 'aria-label': 'Loss function (TypeScript)' }),
           EditorView.updateListener.of((u) => {

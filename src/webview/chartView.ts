@@ -1,0 +1,202 @@
+/**
+ * One chart of the panel: a Vega-Lite spec embedded with vega-embed into an element, and the
+ * queue that streams rows into its named data sources.
+ *
+ * The spec is embedded once per layout change (runs, dimensions, theme, size); rows go in as
+ * changesets through a `ChangesetQueue`, so at most one `runAsync` is in flight per view.
+ * Embedding follows the strict CSP: Vega's expression interpreter instead of `new Function`
+ * (`ast: true`), no stylesheet injected by vega-embed or vega-tooltip (their rules live in
+ * media/panel.css), the canvas renderer, no action menu.
+ */
+import type { View } from 'vega' with { 'resolution-mode': 'import' };
+import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import { ChangesetQueue, type SourceChange } from './changesetQueue';
+
+type Vega = typeof import('vega', { with: { 'resolution-mode': 'import' } });
+type Embed = typeof import('vega-embed', { with: { 'resolution-mode': 'import' } });
+type Interpreter = typeof import('vega-interpreter', { with: { 'resolution-mode': 'import' } });
+
+interface Libraries {
+  readonly vega: Vega;
+  readonly embed: Embed['default'];
+  readonly expressionInterpreter: Interpreter['expressionInterpreter'];
+}
+
+let libraries: Promise<Libraries> | undefined;
+
+/** Loads Vega, vega-embed and the expression interpreter once (they are ESM; the bundle inlines them). */
+export function loadVega(): Promise<Libraries> {
+  libraries ??= Promise.all([import('vega'), import('vega-embed'), import('vega-interpreter')])
+    .then(([vega, embed, interp]) => ({ vega, embed: embed.default, expressionInterpreter: interp.expressionInterpreter }));
+  return libraries;
+}
+
+export type Row = Record<string, unknown>;
+
+/**
+ * Schedules queue flushes: one view per animation frame, round-robin, so that a burst of
+ * messages costs each frame at most one view's dataflow run and render (the heavy, synchronous
+ * part of `runAsync`), instead of all four views in one long frame.
+ */
+const frameQueue: Array<() => void> = [];
+let frameRequested = false;
+function runNextFlush(): void {
+  frameRequested = false;
+  const next = frameQueue.shift();
+  next?.();
+  if (frameQueue.length > 0) requestFrame();
+}
+function requestFrame(): void {
+  if (frameRequested) return;
+  frameRequested = true;
+  if (typeof requestAnimationFrame === 'function' && document.visibilityState === 'visible') requestAnimationFrame(runNextFlush);
+  else setTimeout(runNextFlush, 16);
+}
+const frameScheduler = (flush: () => void): void => {
+  frameQueue.push(flush);
+  requestFrame();
+};
+
+export class ChartView {
+  private view: View | undefined;
+  private queue: ChangesetQueue<Row> | undefined;
+  private generation = 0;
+  private embedding: Promise<void> = Promise.resolve();
+  private signals = new Map<string, unknown>();
+  /** Time spent in `runAsync` for changesets (debug hook, benchmarks). */
+  private runTimes = { total: 0, max: 0 };
+  /** Called with the Vega view after each embed (event listeners are attached there). */
+  onEmbed: ((view: View) => void) | undefined;
+  /** Called when embedding or a changeset fails. */
+  onError: ((message: string) => void) | undefined;
+
+  constructor(readonly name: string, readonly element: HTMLElement) {}
+
+  get currentView(): View | undefined {
+    return this.view;
+  }
+
+  /**
+   * Embeds `spec` (replacing the chart shown), then loads `data` (all rows known so far, by
+   * source). Embeds are serialised: a newer call supersedes a pending older one.
+   */
+  embed(spec: TopLevelSpec, data: () => ReadonlyMap<string, readonly Row[]>): Promise<void> {
+    const generation = ++this.generation;
+    this.embedding = this.embedding.then(async () => {
+      if (generation !== this.generation) return;
+      const { vega, embed, expressionInterpreter } = await loadVega();
+      this.queue?.dispose();
+      this.queue = undefined;
+      this.view?.finalize();
+      this.view = undefined;
+      try {
+        const result = await embed(this.element, spec as never, {
+          mode: 'vega-lite',
+          renderer: 'canvas',
+          actions: false,
+          ast: true,
+          expr: expressionInterpreter,
+          defaultStyle: false,
+          tooltip: { disableDefaultStyle: true, theme: 'custom' },
+          logLevel: vega.Error,
+        });
+        if (generation !== this.generation) {
+          result.finalize();
+          return;
+        }
+        const view = result.view;
+        this.view = view;
+        const queue = new ChangesetQueue<Row>((changes) => this.applyChanges(vega, view, changes), frameScheduler);
+        this.queue = queue;
+        for (const [name, value] of this.signals) this.trySignal(view, name, value);
+        for (const [source, rows] of data()) {
+          if (rows.length > 0 && this.hasData(view, source)) queue.insert(source, rows);
+        }
+        this.onEmbed?.(view);
+        await queue.whenIdle();
+      } catch (e) {
+        this.onError?.(`${this.name} chart: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    });
+    return this.embedding;
+  }
+
+  private hasData(view: View, source: string): boolean {
+    try {
+      view.data(source);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async applyChanges(vega: Vega, view: View, changes: ReadonlyMap<string, SourceChange<Row>>): Promise<void> {
+    for (const [name, value] of this.signals) this.trySignal(view, name, value);
+    for (const [source, change] of changes) {
+      if (!this.hasData(view, source)) continue;
+      const cs = vega.changeset();
+      if (change.clear) cs.remove(() => true);
+      else if (change.remove.length > 0) cs.remove((t: object) => change.remove.some((p) => p(t as Row)));
+      if (change.insert.length > 0) cs.insert(change.insert);
+      view.change(source, cs);
+    }
+    const t0 = performance.now();
+    await view.runAsync();
+    const ms = performance.now() - t0;
+    this.runTimes.total += ms;
+    this.runTimes.max = Math.max(this.runTimes.max, ms);
+  }
+
+  insert(source: string, rows: readonly Row[]): void {
+    this.queue?.insert(source, rows);
+  }
+
+  remove(source: string, predicate: (row: Row) => boolean): void {
+    this.queue?.remove(source, predicate);
+  }
+
+  clear(source: string): void {
+    this.queue?.clear(source);
+  }
+
+  /** Sets a signal now and after every later embed (the scrubbed step). */
+  setSignal(name: string, value: unknown): void {
+    if (this.signals.get(name) === value) return;
+    this.signals.set(name, value);
+    // Applied by the queue before its next run, so it never overlaps a run in flight.
+    this.queue?.touch();
+  }
+
+  private trySignal(view: View, name: string, value: unknown): boolean {
+    try {
+      view.signal(name, value);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Resolves when the embed and every queued change have been applied. */
+  async settled(): Promise<void> {
+    await this.embedding;
+    await this.queue?.whenIdle();
+  }
+
+  /** Rows currently in a data source of the view (the debug hook and tests read these). */
+  data(source: string): Row[] {
+    if (!this.view || !this.hasData(this.view, source)) return [];
+    return this.view.data(source) as Row[];
+  }
+
+  stats(): { applications: number; rowsApplied: number; runMsTotal: number; runMsMax: number } {
+    return { applications: this.queue?.applications ?? 0, rowsApplied: this.queue?.rowsApplied ?? 0,
+      runMsTotal: Math.round(this.runTimes.total), runMsMax: Math.round(this.runTimes.max) };
+  }
+
+  finalize(): void {
+    this.generation++;
+    this.queue?.dispose();
+    this.view?.finalize();
+    this.view = undefined;
+  }
+}

@@ -1,0 +1,694 @@
+/**
+ * The playground panel: builds the page, keeps the webview's view state, applies the host's
+ * messages and posts the person's edits.
+ *
+ * The host owns run state (the experiment, results, points); the panel owns only view state —
+ * the scrubbed step, the plotted coordinates, collapsed sections — kept with `setState` so a
+ * revived panel looks the same. Every edit posts the whole experiment (`editExperiment`); the
+ * host debounces and re-runs. Charts are embedded once per layout change (runs, dimensions,
+ * theme, size) and fed streamed points as changesets (see chartView.ts).
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import type { View } from 'vega' with { 'resolution-mode': 'import' };
+import { contourRows, minimumRows, surfaceRows, type ChartTheme } from '../charts';
+import { runColor } from '../charts/theme';
+import {
+  checkPanelExperiment, fromWire, parseToWebview, type FromWebview, type LossInfo, type PanelError, type PanelExperiment,
+  type PlaybackState, type RenderedChart, type RunResult, type SurfaceData, type ToWebview,
+} from '../protocol';
+import { ChartView, type Row } from './chartView';
+import { clear, codicon, h } from './dom';
+import { placeIssues, runLabel, setField, validateDraft } from './experimentDraft';
+import { FieldRegistry } from './fields';
+import { formatNumber } from './fieldValidation';
+import { LossEditor, type SnippetMark } from './lossEditor';
+import { panelChartSpecs, SCRUB_SIGNAL, type ChartName } from './panelCharts';
+import { observeThemeChanges, readChartTheme } from './panelTheme';
+import { PointStore } from './pointStore';
+import { lossShape, presetOf, ProblemForm } from './problemForm';
+import { RunList } from './runList';
+
+/** What the webview keeps across reloads besides the experiment (opaque to the host). */
+export interface ViewState {
+  /** Scrubbed step; -1 follows the latest point. */
+  readonly scrub: number;
+  /** The two coordinates on the surface chart's axes. */
+  readonly dims: readonly [number, number];
+  /** Selected run (the formula view follows it). */
+  readonly selectedRun: number;
+  /** Sections by id → collapsed. */
+  readonly collapsed: Readonly<Record<string, boolean>>;
+}
+
+const DEFAULT_VIEW: ViewState = { scrub: -1, dims: [0, 1], selectedRun: 0, collapsed: {} };
+
+/** Parses the view part of saved state, falling back to defaults field by field. */
+export function parseViewState(raw: unknown): ViewState {
+  if (typeof raw !== 'object' || raw === null) return DEFAULT_VIEW;
+  const o = raw as Record<string, unknown>;
+  const int = (v: unknown, d: number, min: number): number => (typeof v === 'number' && Number.isInteger(v) && v >= min ? v : d);
+  const dims = Array.isArray(o.dims) && o.dims.length === 2 && o.dims.every((d) => Number.isInteger(d) && d >= 0) && o.dims[0] !== o.dims[1]
+    ? [o.dims[0] as number, o.dims[1] as number] as const : DEFAULT_VIEW.dims;
+  const collapsed: Record<string, boolean> = {};
+  if (typeof o.collapsed === 'object' && o.collapsed !== null) {
+    for (const [k, v] of Object.entries(o.collapsed)) if (typeof v === 'boolean') collapsed[k] = v;
+  }
+  return { scrub: int(o.scrub, -1, -1), dims, selectedRun: int(o.selectedRun, 0, 0), collapsed };
+}
+
+export interface PanelHost {
+  post(message: FromWebview): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+/** Hooks a formula view can register (src/webview/formulaView.ts mounts into `formulaSlot`). */
+export interface FormulaSlot {
+  readonly element: HTMLElement;
+}
+
+const CHARTS: readonly ChartName[] = ['loss', 'paths', 'lr', 'gradNorm'];
+
+export class Panel {
+  private experiment: PanelExperiment | undefined;
+  private info: LossInfo | undefined;
+  private surface: SurfaceData | undefined;
+  private results: RunResult[] = [];
+  private playback: PlaybackState = 'idle';
+  private stepsPerSecond = 0;
+  private errors: PanelError[] = [];
+  private trusted = true;
+  private boundDocument: string | undefined;
+  private view: ViewState;
+  private theme: ChartTheme;
+  private readonly points = new PointStore();
+  private readonly fields = new FieldRegistry();
+  private readonly charts = new Map<ChartName, ChartView>();
+  private layoutKey = '';
+  private chartWidth = 0;
+  private scrubPostTimer: ReturnType<typeof setTimeout> | undefined;
+  private editor!: LossEditor;
+  private problemForm!: ProblemForm;
+  private runList!: RunList;
+
+  // Elements that change.
+  private readonly root: HTMLElement;
+  private statusText!: HTMLElement;
+  private runButton!: HTMLElement;
+  private pauseButton!: HTMLElement;
+  private stepButton!: HTMLElement;
+  private scrubber!: HTMLInputElement;
+  private scrubLabel!: HTMLElement;
+  private liveButton!: HTMLElement;
+  private errorBanner!: HTMLElement;
+  private generalIssues!: HTMLElement;
+  private editorNote!: HTMLElement;
+  private dimsPicker!: HTMLElement;
+  private chartsArea!: HTMLElement;
+  private pathsCard!: HTMLElement;
+  readonly formulaSlot: FormulaSlot;
+  /** Called when the selected run or its step changes (the formula view listens). */
+  onSelection: ((run: number, step: number) => void) | undefined;
+  /** Messages the panel could not use, newest last (debug hook). */
+  readonly refused: string[] = [];
+
+  constructor(root: HTMLElement, private readonly host: PanelHost) {
+    this.root = root;
+    const saved = host.getState() as { view?: unknown; experiment?: unknown } | undefined;
+    this.view = parseViewState(saved?.view);
+    this.theme = readChartTheme();
+    this.formulaSlot = { element: h('div', { class: 'formula-slot', id: 'formula-view' }) };
+    this.build();
+    const revived = saved?.experiment !== undefined ? checkPanelExperiment(saved.experiment) : undefined;
+    if (revived?.ok) this.setExperiment(revived.message, true);
+  }
+
+  // ───────────────────────────── building the page ─────────────────────────────
+
+  private build(): void {
+    const button = (icon: string, label: string, title: string, onClick: () => void, secondary = true): HTMLElement =>
+      h('vscode-button', { icon, secondary, title, onclick: onClick }, label);
+    this.runButton = button('play', 'Run', 'Run the experiment from the start (or resume)', () => this.host.post({ type: 'run' }), false);
+    this.pauseButton = button('debug-pause', 'Pause', 'Pause streaming', () => this.host.post({ type: 'pause' }));
+    this.stepButton = button('debug-step-over', 'Step', 'Show one more step (while paused)', () => this.host.post({ type: 'step', count: 1 }));
+    const reset = button('debug-restart', 'Reset', 'Stop and clear the results', () => this.host.post({ type: 'reset' }));
+    this.statusText = h('span', { class: 'status-text', role: 'status' });
+    const toolbar = h('header', { class: 'toolbar' },
+      h('div', { class: 'toolbar-group' }, this.runButton, this.pauseButton, this.stepButton, reset),
+      this.statusText,
+      h('div', { class: 'toolbar-group toolbar-end' },
+        button('go-to-file', 'Open in Editor', 'Open the loss as a TypeScript document', () => this.host.post({ type: 'openInEditor' })),
+        button('export', 'Export…', 'Export points (CSV, JSON), the experiment and the charts', () => this.host.post({ type: 'export' })),
+        button('copy', 'Copy as PyTorch', 'Copy an equivalent torch.optim script', () => this.host.post({ type: 'copyAsPyTorch' }))));
+
+    // Settings column.
+    this.editorNote = h('div', { class: 'editor-note' });
+    this.editorNote.hidden = true;
+    const editorHost = h('div', { class: 'loss-editor' });
+    this.editor = new LossEditor(editorHost, '', (source) => this.onEditorEdit(source), cspNonce());
+    this.problemForm = new ProblemForm({
+      fields: this.fields,
+      experiment: () => this.experiment!,
+      edit: (next, rebuild) => this.edit(next, rebuild ? 'problem' : 'none'),
+      info: () => this.info,
+      editorSource: () => this.editor.source,
+      boundDocument: () => this.boundDocument,
+    }, (source) => {
+      if (source !== undefined) this.editor.setSource(source);
+    });
+    this.runList = new RunList({
+      fields: this.fields,
+      experiment: () => this.experiment!,
+      edit: (next, rebuild) => this.edit(next, rebuild ? 'runs' : 'none'),
+      runColor: (i) => runColor(this.theme, i),
+      result: (i) => this.results.find((r) => r.run === i),
+    });
+    this.generalIssues = h('div', { class: 'general-issues', role: 'alert' });
+    this.generalIssues.hidden = true;
+    const settings = h('div', { class: 'settings' },
+      this.section('loss', 'Loss function', h('div', {}, this.problemForm.picker, this.editorNote, editorHost)),
+      this.section('problem', 'Start point and steps', this.problemForm.element),
+      this.section('runs', 'Runs', h('div', {}, this.generalIssues, this.runList.element)),
+      this.section('formula', 'Update rule', this.formulaSlot.element));
+
+    // Charts column.
+    this.scrubber = h('input', { type: 'range', min: 0, max: 0, step: 1, value: 0, class: 'scrubber', 'aria-label': 'Step shown on every chart' });
+    this.scrubber.addEventListener('input', () => this.scrubTo(Number(this.scrubber.value)));
+    this.scrubLabel = h('span', { class: 'scrub-label' });
+    this.liveButton = h('vscode-button', { secondary: true, icon: 'debug-continue', title: 'Follow the latest step', class: 'live-button',
+      onclick: () => this.scrubTo(-1) }, 'Latest');
+    this.errorBanner = h('div', { class: 'error-banner', role: 'alert' });
+    this.errorBanner.hidden = true;
+    this.dimsPicker = h('div', { class: 'dims-picker' });
+    this.pathsCard = h('div', { class: 'chart-card chart-paths' }, this.dimsPicker);
+    const cards: Record<ChartName, HTMLElement> = {
+      loss: h('div', { class: 'chart-card chart-loss' }),
+      paths: this.pathsCard,
+      lr: h('div', { class: 'chart-card chart-lr' }),
+      gradNorm: h('div', { class: 'chart-card chart-gradnorm' }),
+    };
+    for (const name of CHARTS) {
+      const el = h('div', { class: 'chart', 'data-chart': name });
+      cards[name].appendChild(el);
+      const chart = new ChartView(name, el);
+      chart.onError = (m) => this.log('error', m);
+      if (name === 'paths') chart.onEmbed = (view) => this.attachSurfaceClick(view);
+      this.charts.set(name, chart);
+    }
+    this.chartsArea = h('div', { class: 'chart-grid' }, cards.loss, cards.paths, cards.lr, cards.gradNorm);
+    const charts = h('div', { class: 'charts' },
+      h('div', { class: 'scrub-row' }, codicon('history'), this.scrubber, this.scrubLabel, this.liveButton),
+      this.errorBanner, this.chartsArea);
+
+    this.root.classList.add('panel');
+    this.root.append(toolbar, h('main', { class: 'layout' }, settings, charts));
+    this.updateToolbar();
+    this.updateScrubber();
+
+    new ResizeObserver(() => this.onResize()).observe(this.chartsArea);
+    observeThemeChanges(() => this.onThemeChange());
+  }
+
+  private section(id: string, title: string, content: HTMLElement): HTMLElement {
+    const c = h('vscode-collapsible', { heading: title, class: `section section-${id}`, 'data-section': id });
+    c.open = !this.view.collapsed[id];
+    c.appendChild(content);
+    c.addEventListener('vsc-collapsible-toggle', () => {
+      this.view = { ...this.view, collapsed: { ...this.view.collapsed, [id]: !c.open } };
+      this.saveState();
+    });
+    return c;
+  }
+
+  // ───────────────────────────── host messages ─────────────────────────────
+
+  /** Applies a message from the host, after checking it against the protocol. */
+  receive(raw: unknown): void {
+    const parsed = parseToWebview(raw);
+    if (!parsed.ok) {
+      this.refused.push(parsed.error);
+      this.log('warn', `refused a message from the host: ${parsed.error}`);
+      return;
+    }
+    try {
+      this.apply(parsed.message);
+    } catch (e) {
+      this.log('error', `applying a ${parsed.message.type} message failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    }
+  }
+
+  private apply(m: ToWebview): void {
+    switch (m.type) {
+      case 'init': {
+        this.trusted = m.trusted;
+        this.boundDocument = m.boundDocument;
+        this.info = m.info;
+        this.surface = m.surface;
+        this.results = [...m.results];
+        this.playback = m.state;
+        this.errors = [...m.errors];
+        this.setExperiment(m.experiment, true);
+        this.points.reset((r) => this.labelOf(r));
+        this.points.setDims(this.surface?.dims ?? this.view.dims);
+        for (const s of m.points) this.points.add(s);
+        this.showErrors();
+        this.updateToolbar();
+        this.relayout(true);
+        break;
+      }
+      case 'experiment':
+        this.boundDocument = m.boundDocument;
+        this.setExperiment(m.experiment, false);
+        break;
+      case 'runStart': {
+        this.info = m.info;
+        this.results = [...m.results];
+        this.points.reset((r) => this.labelOf(r));
+        if (this.view.scrub >= 0) this.view = { ...this.view, scrub: -1 };
+        this.runList.updateStatus();
+        if (!this.relayout(false)) {
+          for (const c of this.charts.values()) {
+            c.clear('points');
+            c.clear('events');
+          }
+        }
+        this.problemForm.render();
+        this.updateScrubber();
+        break;
+      }
+      case 'points': {
+        for (const s of m.series) {
+          if (s.replace) for (const c of this.charts.values()) c.remove('points', (row) => row.run === s.run);
+          const rows = this.points.add(s) as unknown as Row[];
+          for (const c of this.charts.values()) c.insert('points', rows);
+          const r = this.results.find((x) => x.run === s.run);
+          const last = s.steps[s.steps.length - 1];
+          if (r && last !== undefined) this.results = this.results.map((x) => (x === r ? { ...x, steps: last } : x));
+        }
+        this.updateScrubber();
+        this.runList.updateStatus();
+        break;
+      }
+      case 'runEnd': {
+        const known = this.results.some((r) => r.run === m.run);
+        const ended: RunResult = { run: m.run, label: this.labelOf(m.run), status: m.status, steps: m.steps, message: m.message };
+        this.results = known ? this.results.map((r) => (r.run === m.run ? { ...r, status: m.status, steps: m.steps, message: m.message } : r)) : [...this.results, ended];
+        const events = this.points.eventRows(this.results) as unknown as Row[];
+        for (const c of this.charts.values()) {
+          c.clear('events');
+          c.insert('events', events);
+        }
+        this.runList.updateStatus();
+        break;
+      }
+      case 'status':
+        this.playback = m.state;
+        this.stepsPerSecond = m.stepsPerSecond;
+        this.updateToolbar();
+        break;
+      case 'error':
+        this.errors = [...m.errors];
+        this.showErrors();
+        break;
+      case 'surface':
+        this.surface = m.surface;
+        if (!this.relayout(false)) this.loadSurfaceRows();
+        break;
+      case 'theme':
+        this.onThemeChange();
+        break;
+      case 'inspect':
+        // The formula view asks and listens for these itself (see formulaView.ts).
+        this.root.dispatchEvent(new CustomEvent('op-inspect', { detail: m }));
+        break;
+      case 'requestCharts':
+        void this.renderCharts().then((charts) => this.host.post({ type: 'charts', requestId: m.requestId, charts }));
+        break;
+    }
+  }
+
+  private labelOf(run: number): string {
+    return this.results.find((r) => r.run === run)?.label ?? (this.experiment ? runLabel(this.experiment, run) : `run ${run + 1}`);
+  }
+
+  // ───────────────────────────── editing ─────────────────────────────
+
+  /** Shows an experiment from the host (or saved state); `force` rebuilds even when unchanged. */
+  private setExperiment(exp: PanelExperiment, force: boolean): void {
+    const same = this.experiment !== undefined && JSON.stringify(this.experiment) === JSON.stringify(exp);
+    if (same && !force) return;
+    this.experiment = exp;
+    this.syncEditor();
+    this.problemForm.render();
+    this.runList.render();
+    this.validate();
+    this.saveState();
+  }
+
+  /** Applies an edit made in the panel and posts the experiment; `rerender` rebuilds a section whose structure changed. */
+  private edit(next: PanelExperiment, rerender: 'none' | 'runs' | 'problem'): void {
+    this.experiment = next;
+    if (rerender === 'runs') this.runList.render();
+    if (rerender === 'problem') {
+      this.syncEditor();
+      this.problemForm.render();
+    }
+    this.validate();
+    this.saveState();
+    if (this.fields.refused.size === 0) this.host.post({ type: 'editExperiment', experiment: next });
+  }
+
+  private onEditorEdit(source: string): void {
+    if (!this.experiment) return;
+    if ('file' in this.experiment.loss) return;
+    const wasPreset = 'preset' in this.experiment.loss;
+    this.edit({ ...this.experiment, loss: { source } }, wasPreset ? 'problem' : 'none');
+  }
+
+  /** Shows the loss's code in the editor: the preset's source, the snippet, or a note for a file. */
+  private syncEditor(): void {
+    const exp = this.experiment;
+    if (!exp) return;
+    const loss = exp.loss;
+    if ('preset' in loss) {
+      const problem = presetOf(exp);
+      if (problem) this.editor.setSource(problem.source);
+      this.editor.setReadOnly(false);
+      this.editorNote.hidden = true;
+    } else if ('source' in loss) {
+      this.editor.setSource(loss.source);
+      this.editor.setReadOnly(false);
+      this.editorNote.hidden = true;
+    } else {
+      this.editor.setReadOnly(true);
+      this.editorNote.textContent = `This panel runs ${loss.file}${this.boundDocument ? ` (${this.boundDocument})` : ''}: edit the file in its editor, or use Open in Editor.`;
+      this.editorNote.hidden = false;
+    }
+  }
+
+  /** Checks the experiment with the engine's validator and shows each issue on its field. */
+  private validate(): void {
+    if (!this.experiment) return;
+    const local = validateDraft(this.experiment);
+    const host = this.errors.filter((e) => e.kind === 'validation' && e.path !== undefined).map((e) => ({ path: e.path!, message: e.message }));
+    const { byField, general } = placeIssues([...local, ...host], this.fields.paths());
+    this.fields.setHost(byField);
+    clear(this.generalIssues);
+    const seen = new Set<string>();
+    for (const issue of general) {
+      const text = issue.path ? `${issue.path}: ${issue.message}` : issue.message;
+      if (seen.has(text)) continue;
+      seen.add(text);
+      this.generalIssues.appendChild(h('div', { class: 'issue' }, codicon('error'), h('span', {}, text)));
+    }
+    this.generalIssues.hidden = seen.size === 0;
+  }
+
+  private showErrors(): void {
+    clear(this.errorBanner);
+    const marks: SnippetMark[] = [];
+    const shown = this.errors.filter((e) => e.kind !== 'validation' || e.path === undefined);
+    if (!this.trusted && this.experiment && 'file' in this.experiment.loss && !shown.some((e) => e.kind === 'trust')) {
+      shown.push({ kind: 'trust', message: 'This workspace is not trusted: loss files from it do not run. Presets and the panel\'s own snippets still do.' });
+    }
+    for (const e of shown) {
+      for (const d of e.diagnostics ?? []) marks.push(d);
+      const where = e.diagnostics?.[0] ? ` (line ${e.diagnostics[0].line}, column ${e.diagnostics[0].column})` : '';
+      this.errorBanner.appendChild(h('div', { class: `error-item kind-${e.kind}` },
+        codicon(e.kind === 'trust' ? 'shield' : e.kind === 'compile' || e.kind === 'exports' ? 'error' : 'warning'),
+        h('span', { class: 'error-kind' }, KIND_TITLE[e.kind] ?? e.kind),
+        h('span', { class: 'error-message' }, e.message + where)));
+    }
+    if (shown.length > 0 && this.points.pointCount > 0) {
+      this.errorBanner.appendChild(h('div', { class: 'error-footnote' }, 'The charts show the last run that worked.'));
+    }
+    this.errorBanner.hidden = shown.length === 0;
+    this.editor.setMarks(marks);
+    this.validate();
+  }
+
+  // ───────────────────────────── toolbar and scrubber ─────────────────────────────
+
+  private updateToolbar(): void {
+    const running = this.playback === 'running';
+    const paused = this.playback === 'paused';
+    this.runButton.textContent = paused ? 'Resume' : 'Run';
+    this.runButton.setAttribute('icon', paused ? 'debug-continue' : 'play');
+    (this.runButton as HTMLElement & { disabled: boolean }).disabled = running;
+    (this.pauseButton as HTMLElement & { disabled: boolean }).disabled = !running;
+    (this.stepButton as HTMLElement & { disabled: boolean }).disabled = !paused;
+    clear(this.statusText);
+    const icon = running ? codicon('loading', 'codicon-modifier-spin') : paused ? codicon('debug-pause') : codicon('circle-large-outline');
+    const speed = running && this.stepsPerSecond > 0 ? ` · ${formatRate(this.stepsPerSecond)} steps/s` : '';
+    this.statusText.append(icon, h('span', {}, `${this.playback === 'idle' ? 'Idle' : running ? 'Running' : 'Paused'}${speed}`));
+    this.root.dataset.state = this.playback;
+  }
+
+  private updateScrubber(): void {
+    const max = this.points.maxStep();
+    this.scrubber.max = String(max);
+    const live = this.view.scrub < 0;
+    const step = live ? max : Math.min(this.view.scrub, max);
+    this.scrubber.value = String(step);
+    this.scrubber.disabled = max === 0;
+    this.scrubLabel.textContent = `step ${step.toLocaleString('en-US')} / ${max.toLocaleString('en-US')}`;
+    this.liveButton.hidden = live;
+  }
+
+  /** Moves the step shown on every chart; -1 (or the last step) follows the latest point. */
+  scrubTo(step: number): void {
+    const max = this.points.maxStep();
+    const scrub = step < 0 || (step >= max && this.playback === 'running') ? -1 : step;
+    this.view = { ...this.view, scrub };
+    for (const c of this.charts.values()) c.setSignal(SCRUB_SIGNAL, scrub);
+    this.updateScrubber();
+    this.saveState();
+    const shown = scrub < 0 ? max : scrub;
+    this.onSelection?.(this.view.selectedRun, shown);
+    // The host recomputes the surface slice through the scrubbed point (more than two parameters).
+    clearTimeout(this.scrubPostTimer);
+    this.scrubPostTimer = setTimeout(() => this.host.post({ type: 'scrub', step: shown, run: this.view.selectedRun }), 120);
+  }
+
+  // ───────────────────────────── charts ─────────────────────────────
+
+  private surfaceLayout(): { domain: { x: [number, number]; y: [number, number] }; resolution: number; axisTitles: [string, string] } | undefined {
+    const s = this.surface;
+    const dim = this.experiment ? lossShape(this.experiment, this.info).dim : 0;
+    if (!s || dim < 2 || s.xs.length < 2 || s.ys.length < 2) return undefined;
+    const half = (a: readonly number[]): number => (a[a.length - 1]! - a[0]!) / (a.length - 1) / 2;
+    const domain = {
+      x: [s.xs[0]! - half(s.xs), s.xs[s.xs.length - 1]! + half(s.xs)] as [number, number],
+      y: [s.ys[0]! - half(s.ys), s.ys[s.ys.length - 1]! + half(s.ys)] as [number, number],
+    };
+    const sub = (i: number): string => `θ${String(i).split('').map((d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]).join('')}`;
+    return { domain, resolution: s.xs.length, axisTitles: [sub(s.dims[0]), sub(s.dims[1])] };
+  }
+
+  /**
+   * Re-embeds every chart when the layout changed (run labels, dimensions, surface window, theme,
+   * width), or when `force`. Returns whether it did.
+   */
+  private relayout(force: boolean): boolean {
+    if (!this.experiment) return false;
+    const width = Math.max(320, Math.floor(this.chartsArea.clientWidth || 640));
+    const runs = this.runLabels();
+    const surface = this.surfaceLayout();
+    const problem = presetOf(this.experiment);
+    const lossFloor = problem && problem.minima.length > 0 ? Math.min(...problem.minima.map((m) => m.loss)) : undefined;
+    const wide = width >= 900;
+    const chartWidth = wide ? Math.floor((width - 16) / 2) : width;
+    const key = JSON.stringify({ runs, surface, lossFloor, chartWidth, theme: this.theme });
+    if (!force && key === this.layoutKey) return false;
+    this.layoutKey = key;
+    this.chartWidth = chartWidth;
+    this.chartsArea.classList.toggle('two-columns', wide);
+    const specs = panelChartSpecs({ theme: this.theme, runs, width: chartWidth, lossFloor, surface });
+    this.pathsCard.hidden = !specs.paths;
+    this.renderDimsPicker();
+    this.points.setDims(this.surface?.dims ?? this.view.dims);
+    const data = (): Map<string, readonly Row[]> => new Map<string, readonly Row[]>([
+      ['points', this.points.allRows() as unknown as Row[]],
+      ['events', this.points.eventRows(this.results) as unknown as Row[]],
+      ...this.surfaceData(),
+    ]);
+    for (const name of CHARTS) {
+      const chart = this.charts.get(name)!;
+      const spec = specs[name];
+      if (!spec) {
+        chart.finalize();
+        continue;
+      }
+      chart.setSignal(SCRUB_SIGNAL, this.view.scrub);
+      void chart.embed(spec, data);
+    }
+    return true;
+  }
+
+  private runLabels(): string[] {
+    if (this.results.length > 0) return [...this.results].sort((a, b) => a.run - b.run).map((r) => r.label);
+    return this.experiment ? this.experiment.runs.map((_, i) => runLabel(this.experiment!, i)) : [];
+  }
+
+  private surfaceData(): Array<[string, readonly Row[]]> {
+    const s = this.surface;
+    if (!s) return [];
+    const values = fromWire(s.loss);
+    return [
+      ['surface', surfaceRows(s.xs, s.ys, values) as unknown as Row[]],
+      ['contours', contourRows(s.xs, s.ys, values) as unknown as Row[]],
+      ['minima', minimumRows(s.minima ?? [], s.dims) as unknown as Row[]],
+    ];
+  }
+
+  private loadSurfaceRows(): void {
+    const chart = this.charts.get('paths')!;
+    for (const [source, rows] of this.surfaceData()) {
+      chart.clear(source);
+      chart.insert(source, rows);
+    }
+  }
+
+  /** For more than two parameters: which two are on the surface chart's axes. */
+  private renderDimsPicker(): void {
+    clear(this.dimsPicker);
+    const dim = this.experiment ? lossShape(this.experiment, this.info).dim : 0;
+    this.dimsPicker.hidden = dim <= 2;
+    if (dim <= 2) return;
+    const dims = this.surface?.dims ?? this.view.dims;
+    const pick = (axis: 0 | 1): HTMLElement => {
+      const select = document.createElement('vscode-single-select');
+      for (let i = 0; i < Math.min(dim, 200); i++) {
+        const o = h('vscode-option', { value: String(i) }, `θ${i}`);
+        if (i === dims[axis]) o.setAttribute('selected', '');
+        select.appendChild(o);
+      }
+      select.value = String(dims[axis]);
+      select.setAttribute('aria-label', axis === 0 ? 'Horizontal axis parameter' : 'Vertical axis parameter');
+      select.addEventListener('change', () => {
+        const next: [number, number] = [dims[0], dims[1]];
+        next[axis] = Number(select.value);
+        if (next[0] === next[1]) next[1 - axis] = dims[axis];
+        this.view = { ...this.view, dims: next };
+        this.saveState();
+        this.host.post({ type: 'pickDims', dims: next });
+      });
+      return select;
+    };
+    this.dimsPicker.append(h('span', { class: 'dims-label' }, 'Axes'), pick(0), h('span', { class: 'dims-sep' }, '×'), pick(1),
+      h('span', { class: 'dims-hint' }, 'other coordinates fixed at the scrubbed point'));
+  }
+
+  /** A click on the surface sets the start point there (other coordinates stay as they are). */
+  private attachSurfaceClick(view: View): void {
+    view.addEventListener('click', (event) => {
+      if (!this.experiment) return;
+      const ev = event as MouseEvent;
+      const canvas = (view.container() ?? this.charts.get('paths')!.element).querySelector('canvas');
+      if (!canvas) return;
+      const rect = canvas.getBoundingClientRect();
+      const [ox, oy] = view.origin();
+      const px = ev.clientX - rect.left - ox;
+      const py = ev.clientY - rect.top - oy;
+      if (px < 0 || py < 0 || px > view.width() || py > view.height()) return;
+      const x = (view.scale('x') as unknown as { invert(v: number): number }).invert(px);
+      const y = (view.scale('y') as unknown as { invert(v: number): number }).invert(py);
+      const shape = lossShape(this.experiment, this.info);
+      const init = [...(this.experiment.init ?? shape.init)];
+      const [dx, dy] = this.surface?.dims ?? this.view.dims;
+      init[dx] = round(x);
+      init[dy] = round(y);
+      this.edit(setField(this.experiment, 'init', init), 'problem');
+    });
+  }
+
+  private onResize(): void {
+    const w = this.chartsArea.clientWidth;
+    const wide = w >= 900;
+    const next = wide ? Math.floor((w - 16) / 2) : w;
+    if (Math.abs(next - this.chartWidth) < 24) return;
+    clearTimeout(this.resizeTimer);
+    this.resizeTimer = setTimeout(() => this.relayout(false), 150);
+  }
+  private resizeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private onThemeChange(): void {
+    this.theme = readChartTheme();
+    this.runList.updateStatus();
+    this.relayout(false);
+  }
+
+  /** Renders every chart for Export Results (SVG and PNG). */
+  private async renderCharts(): Promise<RenderedChart[]> {
+    const out: RenderedChart[] = [];
+    for (const [name, chart] of this.charts) {
+      await chart.settled();
+      const view = chart.currentView;
+      if (!view) continue;
+      try {
+        const svg = await view.toSVG();
+        const png = await view.toImageURL('png', 2);
+        out.push({ name, svg, png });
+      } catch (e) {
+        this.log('warn', `rendering the ${name} chart for export failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    return out;
+  }
+
+  // ───────────────────────────── state, logs, debug ─────────────────────────────
+
+  private saveState(): void {
+    this.host.setState({ experiment: this.experiment, view: this.view });
+  }
+
+  private log(level: 'error' | 'warn' | 'info', message: string): void {
+    this.host.post({ type: 'log', level, message });
+  }
+
+  /** Selects a run (the formula view shows its update rule). */
+  selectRun(run: number): void {
+    this.view = { ...this.view, selectedRun: run };
+    this.saveState();
+    this.onSelection?.(run, this.view.scrub < 0 ? this.points.maxStep() : this.view.scrub);
+  }
+
+  /** For the browser test and for debugging in devtools: `window.__optimizerPlayground`. */
+  debug(): Record<string, unknown> {
+    return {
+      experiment: () => this.experiment,
+      view: () => this.view,
+      chart: (name: ChartName) => this.charts.get(name)?.currentView,
+      data: (name: ChartName, source: string) => this.charts.get(name)?.data(source) ?? [],
+      stats: (name: ChartName) => this.charts.get(name)?.stats(),
+      settled: () => Promise.all([...this.charts.values()].map((c) => c.settled())),
+      fieldMessages: () => this.fields.messages(),
+      refused: this.refused,
+      scrubTo: (step: number) => this.scrubTo(step),
+      pointCount: () => this.points.pointCount,
+    };
+  }
+}
+
+const KIND_TITLE: Record<string, string> = {
+  compile: 'Compile error', exports: 'Loss exports', runtime: 'Runtime error', timeout: 'Timeout', memory: 'Out of memory',
+  trust: 'Restricted mode', io: 'File error', validation: 'Invalid experiment', internal: 'Internal error',
+};
+
+function formatRate(r: number): string {
+  return r >= 1e6 ? `${(r / 1e6).toFixed(1)}M` : r >= 1e4 ? `${Math.round(r / 1e3)}k` : String(Math.round(r));
+}
+
+/** Rounds a clicked coordinate to 3 significant decimals of the window, so the start point reads well. */
+function round(v: number): number {
+  return Number(formatNumber(Number(v.toPrecision(3))));
+}
+
+/** The CSP nonce the host published for libraries that mount `<style>` elements. */
+function cspNonce(): string | undefined {
+  return document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content
+    ?? document.getElementById('app')?.dataset.nonce ?? undefined;
+}

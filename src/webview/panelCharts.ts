@@ -1,0 +1,110 @@
+/**
+ * The panel's four charts: the specs of src/charts with the step scrubber added.
+ *
+ * The scrubber is one Vega signal, `scrubStep`, shared by every chart. Each chart gets a layer
+ * marking every run's point at the scrubbed step (the last point at or before it, so downsampled
+ * runs still show one), drawn with the same transform and encodings as the chart's own line, and
+ * the per-step charts get a vertical rule at that step. `scrubStep = -1` means "follow the
+ * latest point": the markers sit at the head of each run and the rule is hidden.
+ * Pure functions of specs (JSON), so they are tested under Node.
+ */
+import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import { gradNormChart, learningRateChart, lossChart, pathsChart, type ChartTheme } from '../charts';
+import type { Domain } from '../engine/types';
+
+export const SCRUB_SIGNAL = 'scrubStep';
+
+type Json = Record<string, unknown>;
+
+/** Names of the panel's charts, also the file-name stems of exported charts. */
+export type ChartName = 'loss' | 'paths' | 'lr' | 'gradNorm';
+
+const TOOLTIP = [
+  { field: 'label', type: 'nominal', title: 'run' },
+  { field: 'step', type: 'quantitative', title: 'step' },
+  { field: 'loss', type: 'quantitative', title: 'loss', format: '.6~g' },
+  { field: 'params', type: 'nominal', title: 'params' },
+];
+
+/** The first line layer drawing `points`: the run's line whose transform and encodings the marker reuses. */
+function mainLayer(layers: readonly Json[]): Json | undefined {
+  return layers.find((l) => {
+    const data = l.data as { name?: string } | undefined;
+    const mark = typeof l.mark === 'string' ? l.mark : (l.mark as { type?: string } | undefined)?.type;
+    return data?.name === 'points' && mark === 'line';
+  });
+}
+
+/** `spec` with the scrubber's signal, its per-run markers and (for per-step charts) its rule. */
+export function withScrubber(spec: TopLevelSpec, theme: ChartTheme): TopLevelSpec {
+  const s = spec as unknown as Json;
+  const layers = (s.layer as Json[] | undefined) ?? [];
+  const line = mainLayer(layers);
+  if (!line) return spec;
+  const enc = (line.encoding ?? {}) as Json;
+  const x = enc.x as Json | undefined;
+  const added: Json[] = [{
+    data: { name: 'points' },
+    transform: [
+      ...((line.transform as Json[] | undefined) ?? []),
+      { filter: `${SCRUB_SIGNAL} < 0 || datum.step <= ${SCRUB_SIGNAL}` },
+      { joinaggregate: [{ op: 'max', field: 'step', as: 'scrubMax' }], groupby: ['label'] },
+      { filter: 'datum.step === datum.scrubMax' },
+    ],
+    mark: { type: 'point', filled: true, size: 64, stroke: theme.foreground, strokeWidth: 1, clip: true },
+    encoding: {
+      x, y: enc.y,
+      color: { ...(enc.color as Json), legend: null },
+      tooltip: TOOLTIP,
+    },
+  }];
+  if (x && x.field === 'step') {
+    added.unshift({
+      data: { values: [{}] },
+      transform: [{ filter: `${SCRUB_SIGNAL} >= 0` }, { calculate: SCRUB_SIGNAL, as: 'step' }],
+      mark: { type: 'rule', strokeDash: [3, 3], strokeWidth: 1, color: theme.foreground, opacity: 0.6 },
+      encoding: { x: { field: 'step', type: 'quantitative' } },
+    });
+  }
+  const params = [...((s.params as Json[] | undefined) ?? []), { name: SCRUB_SIGNAL, value: -1 }];
+  return { ...s, params, layer: [...layers, ...added] } as unknown as TopLevelSpec;
+}
+
+export interface PanelChartOptions {
+  readonly theme: ChartTheme;
+  /** Run labels in run order (the colour legend). */
+  readonly runs: readonly string[];
+  /** Width available to one chart, in CSS pixels. */
+  readonly width: number;
+  /** The known minimum loss (presets), for the log scale's floor. */
+  readonly lossFloor?: number;
+  /** The paths chart's window and resolution; no paths chart without them. */
+  readonly surface?: { readonly domain: Domain; readonly resolution: number; readonly axisTitles: readonly [string, string] };
+}
+
+/**
+ * Vega-Lite plot width from the space available: vega-lite's width is the plot area, so the
+ * axis titles, labels and legend (about 90 px, 150 px with the heatmap's colour legend) come off.
+ */
+export function plotWidth(available: number, legend: 'bottom' | 'right'): number {
+  return Math.max(160, Math.floor(available - (legend === 'right' ? 150 : 90)));
+}
+
+/** The four specs, with the scrubber. */
+export function panelChartSpecs(o: PanelChartOptions): Partial<Record<ChartName, TopLevelSpec>> {
+  const base = { theme: o.theme, runs: o.runs };
+  const w = plotWidth(o.width, 'bottom');
+  const specs: Partial<Record<ChartName, TopLevelSpec>> = {
+    loss: withScrubber(lossChart({ ...base, width: w, height: 220, lossFloor: o.lossFloor, title: 'Loss' }), o.theme),
+    lr: withScrubber(learningRateChart({ ...base, width: w, height: 120, title: 'Learning rate' }), o.theme),
+    gradNorm: withScrubber(gradNormChart({ ...base, width: w, height: 120, title: 'Gradient norm' }), o.theme),
+  };
+  if (o.surface) {
+    const { domain, resolution, axisTitles } = o.surface;
+    const pw = Math.min(plotWidth(o.width, 'right'), 560);
+    const ratio = (domain.y[1] - domain.y[0]) / (domain.x[1] - domain.x[0]);
+    const ph = Math.round(Math.max(180, Math.min(pw * (Number.isFinite(ratio) && ratio > 0 ? ratio : 1), 420)));
+    specs.paths = withScrubber(pathsChart({ ...base, domain, resolution, axisTitles, width: pw, height: ph, title: 'Paths over the loss surface' }), o.theme);
+  }
+  return specs;
+}

@@ -1,0 +1,273 @@
+/**
+ * The list of runs: per run the optimizer and every hyperparameter it has (defaults shown,
+ * invalid values refused in place with the reason), an optional schedule and clipping, and a
+ * learning-rate sweep that expands the run into several; add, remove, duplicate, enable/disable.
+ * Names, defaults, bounds and descriptions all come from the registries in src/engine.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
+import { OPTIMIZERS, optimizerSpec, type HyperparameterSpec } from '../engine/hyperparameters';
+import { SCHEDULES, type ScheduleFieldSpec } from '../engine/schedules';
+import { CLIP_FIELDS } from '../engine/clip';
+import type { ClipSpec, HyperparameterValue, ScheduleSpec } from '../engine/types';
+import type { PanelExperiment, PanelRun, RunResult } from '../protocol';
+import { clear, codicon, h } from './dom';
+import {
+  addRun, duplicateRun, expandLrSweep, isEnabled, removeRun, runHyperparameters, setHyperparameter, setOptimizer,
+  setRunProperty, toggleRun,
+} from './experimentDraft';
+import { checkboxField, selectField, textField, type FieldRegistry } from './fields';
+import { formatNumber, parseBounded, type FieldResult, parseHyperparameter, parseInteger, parseSweep } from './fieldValidation';
+
+export interface RunListContext {
+  readonly fields: FieldRegistry;
+  experiment(): PanelExperiment;
+  /** Applies an edit; `rebuild` re-renders the run list (structure changed), else only values changed. */
+  edit(next: PanelExperiment, rebuild: boolean): void;
+  /** The colour of run `index` in the charts. */
+  runColor(index: number): string;
+  /** The host's results for run `index`, if it has run. */
+  result(index: number): RunResult | undefined;
+}
+
+const STATUS_ICON: Record<string, string> = {
+  running: 'loading', completed: 'pass', converged: 'pass-filled', diverged: 'warning', error: 'error', cancelled: 'circle-slash',
+};
+
+export class RunList {
+  readonly element: HTMLElement;
+  private readonly list: HTMLElement;
+  /** Sweep texts per run, kept across rebuilds until expanded. */
+  private sweepText = new Map<number, string>();
+
+  constructor(private readonly ctx: RunListContext) {
+    this.list = h('div', { class: 'run-list' });
+    const add = h('vscode-button', { secondary: true, icon: 'add', class: 'add-run', onclick: () => this.ctx.edit(addRun(this.ctx.experiment()), true) }, 'Add run');
+    this.element = h('div', { class: 'runs' }, this.list, h('div', { class: 'run-list-actions' }, add));
+  }
+
+  render(): void {
+    this.ctx.fields.unregister('runs[');
+    clear(this.list);
+    const exp = this.ctx.experiment();
+    exp.runs.forEach((run, i) => this.list.appendChild(this.card(exp, run, i)));
+    if (exp.runs.length === 0) this.list.appendChild(h('p', { class: 'empty-note' }, 'No runs yet. Add one to start optimizing.'));
+  }
+
+  /** Updates status badges (from streamed results) without rebuilding the fields. */
+  updateStatus(): void {
+    for (const card of this.list.querySelectorAll<HTMLElement>('.run-card')) {
+      const i = Number(card.dataset.run);
+      const badge = card.querySelector<HTMLElement>('.run-status');
+      const note = card.querySelector<HTMLElement>('.run-note');
+      if (badge) this.fillStatus(badge, i);
+      if (note) {
+        const r = this.ctx.result(i);
+        const show = r && (r.status === 'diverged' || r.status === 'error') && r.message;
+        note.textContent = show ? r.message! : '';
+        note.hidden = !show;
+      }
+      const swatch = card.querySelector<HTMLElement>('.run-swatch');
+      if (swatch) swatch.style.backgroundColor = this.ctx.runColor(i);
+    }
+  }
+
+  private fillStatus(badge: HTMLElement, i: number): void {
+    clear(badge);
+    const r = this.ctx.result(i);
+    badge.className = `run-status${r ? ` status-${r.status}` : ''}`;
+    if (!r) return;
+    badge.append(codicon(STATUS_ICON[r.status] ?? 'circle', r.status === 'running' ? 'codicon-modifier-spin' : ''),
+      h('span', {}, r.status === 'running' ? `step ${r.steps}` : `${r.status} · ${r.steps} steps`));
+    badge.title = r.message ?? `${r.status} after ${r.steps} steps`;
+  }
+
+  private card(exp: PanelExperiment, run: PanelRun, i: number): HTMLElement {
+    const ctx = this.ctx;
+    const enabled = isEnabled(run);
+    const spec = optimizerSpec(run.optimizer);
+    const swatch = h('span', { class: 'run-swatch', 'aria-hidden': 'true' });
+    swatch.style.backgroundColor = ctx.runColor(i); // CSSOM, allowed by the CSP (no style attribute)
+    const enable = document.createElement('vscode-checkbox');
+    enable.checked = enabled;
+    enable.title = enabled ? 'Enabled: click to leave this run out' : 'Disabled: click to run it again';
+    enable.setAttribute('aria-label', `Run ${i + 1} enabled`);
+    enable.addEventListener('change', () => ctx.edit(toggleRun(ctx.experiment(), i, enable.checked), true));
+
+    const label = textField(ctx.fields, {
+      path: `runs[${i}].label`, label: 'Label', value: run.label, className: 'run-label', placeholder: 'label',
+      parse: (t) => ({ ok: true, value: t }),
+      onValue: (v) => ctx.edit(setRunProperty(ctx.experiment(), i, 'label', v), false),
+    });
+    const optimizer = selectField({
+      value: run.optimizer, className: 'run-optimizer',
+      options: OPTIMIZERS.map((o) => ({ value: o.id, label: o.name, description: o.summary })),
+      onValue: (v) => ctx.edit(setOptimizer(ctx.experiment(), i, v), true),
+    });
+    const status = h('span', { class: 'run-status' });
+    this.fillStatus(status, i);
+    const tool = (icon: string, title: string, onClick: () => void): HTMLElement => {
+      const b = h('vscode-toolbar-button', { icon, label: title, title, onclick: onClick });
+      return b;
+    };
+    const header = h('div', { class: 'run-header' },
+      enable, swatch, label, optimizer, status,
+      h('span', { class: 'run-actions' },
+        tool('copy', 'Duplicate run', () => ctx.edit(duplicateRun(ctx.experiment(), i), true)),
+        tool('trash', 'Remove run', () => ctx.edit(removeRun(ctx.experiment(), i), true))));
+
+    const note = h('div', { class: 'run-note', role: 'status' });
+    const r = ctx.result(i);
+    note.hidden = !(r && (r.status === 'diverged' || r.status === 'error') && r.message);
+    if (!note.hidden) note.textContent = r!.message!;
+
+    const grid = h('div', { class: 'hp-grid' });
+    for (const hp of runHyperparameters(exp, i)) grid.appendChild(this.hyperparameterField(i, hp.spec, hp.value, hp.isDefault));
+
+    return h('div', { class: `run-card${enabled ? '' : ' disabled'}`, 'data-run': i },
+      header,
+      spec ? h('div', { class: 'run-summary' }, spec.summary) : null,
+      note, grid,
+      h('div', { class: 'run-extras' }, this.scheduleEditor(run, i), this.clipEditor(run, i), this.sweepEditor(i)));
+  }
+
+  private hyperparameterField(i: number, spec: HyperparameterSpec, value: HyperparameterValue, isDefault: boolean): HTMLElement {
+    const ctx = this.ctx;
+    const path = `runs[${i}].${spec.name}`;
+    const hint = `${spec.description} (torch: ${spec.torchName}, default ${formatValue(spec.default)})`;
+    const suffix = isDefault ? 'default' : undefined;
+    if (spec.kind === 'boolean') {
+      return checkboxField(ctx.fields, {
+        path, label: spec.name, hint, checked: value === true, suffix,
+        onValue: (v) => ctx.edit(setHyperparameter(ctx.experiment(), i, spec.name, v === spec.default ? undefined : v), false),
+      });
+    }
+    if (spec.kind === 'betas') {
+      const pair = value as readonly [number, number];
+      const part = (k: 0 | 1): HTMLElement => textField(ctx.fields, {
+        path: `${path}[${k}]`, label: `${spec.name}[${k}]`, hint, value: formatNumber(pair[k]), suffix: k === 0 ? suffix : undefined,
+        className: 'hp-field',
+        parse: (t) => parseHyperparameter(spec, t, k),
+        onValue: (v) => {
+          const run = ctx.experiment().runs[i];
+          const current = (run?.hyperparameters[spec.name] ?? spec.default) as readonly [number, number];
+          const next: [number, number] = k === 0 ? [v, current[1]] : [current[0], v];
+          const d = spec.default as readonly [number, number];
+          ctx.edit(setHyperparameter(ctx.experiment(), i, spec.name, next[0] === d[0] && next[1] === d[1] ? undefined : next), false);
+        },
+      });
+      return h('div', { class: 'hp-pair' }, part(0), part(1));
+    }
+    return textField(ctx.fields, {
+      path, label: spec.name, hint, value: formatNumber(value as number), suffix, className: 'hp-field',
+      parse: (t) => parseHyperparameter(spec, t),
+      onValue: (v) => ctx.edit(setHyperparameter(ctx.experiment(), i, spec.name, v === spec.default ? undefined : v), false),
+    });
+  }
+
+  private scheduleEditor(run: PanelRun, i: number): HTMLElement {
+    const ctx = this.ctx;
+    const current = run.schedule;
+    const select = selectField({
+      label: 'Schedule', hint: 'Learning-rate schedule: how η changes with the step.',
+      value: current?.type ?? 'none', className: 'schedule-type',
+      options: [{ value: 'none', label: 'none (constant η)' }, ...SCHEDULES.filter((s) => s.type !== 'constant')
+        .map((s) => ({ value: s.type, label: s.type, description: s.summary }))],
+      onValue: (v) => ctx.edit(setRunProperty(ctx.experiment(), i, 'schedule', v === 'none' ? undefined : defaultSchedule(v, ctx.experiment().steps)), true),
+    });
+    const type = SCHEDULES.find((s) => s.type === current?.type);
+    const fields = type ? type.fields.map((f) => this.scheduleField(i, f)) : [];
+    return h('div', { class: 'run-extra schedule' }, select, ...fields);
+  }
+
+  private scheduleField(i: number, f: ScheduleFieldSpec): HTMLElement {
+    const ctx = this.ctx;
+    const path = `runs[${i}].schedule.${f.name}`;
+    const current = (ctx.experiment().runs[i]?.schedule as Record<string, unknown> | undefined)?.[f.name];
+    const value = typeof current === 'number' ? formatNumber(current) : '';
+    return textField<number | undefined>(ctx.fields, {
+      path, label: f.name, hint: f.description, value, className: 'hp-field',
+      placeholder: f.default !== undefined ? `${formatNumber(f.default)} (default)` : f.required ? 'required' : 'optional',
+      parse: (t): FieldResult<number | undefined> => {
+        if (t.trim() === '' && !f.required) return { ok: true, value: undefined };
+        return f.integer ? parseInteger(t, f.name, f.bounds.min ?? 0) : parseBounded(t, f.name, f.bounds);
+      },
+      onValue: (v: number | undefined) => {
+        const s = { ...(ctx.experiment().runs[i]?.schedule ?? { type: 'constant' }) } as Record<string, unknown>;
+        if (v === undefined) delete s[f.name];
+        else s[f.name] = v;
+        ctx.edit(setRunProperty(ctx.experiment(), i, 'schedule', s as unknown as ScheduleSpec), false);
+      },
+    });
+  }
+
+  private clipEditor(run: PanelRun, i: number): HTMLElement {
+    const ctx = this.ctx;
+    const kind = run.clip ? ('norm' in run.clip ? 'norm' : 'value') : 'none';
+    const select = selectField({
+      label: 'Clipping', hint: 'Gradient clipping, applied to the raw gradient before the optimizer.', value: kind, className: 'clip-type',
+      options: [{ value: 'none', label: 'none' }, ...CLIP_FIELDS.map((f) => ({ value: f.name, label: `by ${f.name}`, description: f.description }))],
+      onValue: (v) => ctx.edit(setRunProperty(ctx.experiment(), i, 'clip', v === 'none' ? undefined : (v === 'norm' ? { norm: 1 } : { value: 1 }) as ClipSpec), true),
+    });
+    if (!run.clip) return h('div', { class: 'run-extra clip' }, select);
+    const k = kind as 'norm' | 'value';
+    const v = (run.clip as Record<string, number>)[k]!;
+    const field = textField(ctx.fields, {
+      path: `runs[${i}].clip.${k}`, label: k, hint: CLIP_FIELDS.find((f) => f.name === k)?.description, value: formatNumber(v), className: 'hp-field',
+      parse: (t) => parseBounded(t, `clip.${k}`, { min: 0, minExclusive: true }),
+      onValue: (x) => ctx.edit(setRunProperty(ctx.experiment(), i, 'clip', (k === 'norm' ? { norm: x } : { value: x }) as ClipSpec), false),
+    });
+    return h('div', { class: 'run-extra clip' }, select, field);
+  }
+
+  private sweepEditor(i: number): HTMLElement {
+    const ctx = this.ctx;
+    let values: number[] = [];
+    const path = `runs[${i}].sweep`;
+    const field = textField(ctx.fields, {
+      path, label: 'η sweep', hint: 'Learning rates separated by commas: the run becomes one run per rate.',
+      value: this.sweepText.get(i) ?? '', placeholder: 'e.g. 0.001, 0.01, 0.1', className: 'sweep-field',
+      parse: (t) => {
+        this.sweepText.set(i, t);
+        return parseSweep(t, 'η sweep');
+      },
+      onValue: (v) => {
+        values = v;
+        button.disabled = v.length === 0;
+      },
+    });
+    const button = h('vscode-button', {
+      secondary: true, icon: 'split-horizontal', class: 'sweep-button', title: 'Replace this run by one run per learning rate',
+      onclick: () => {
+        if (values.length === 0) return;
+        this.sweepText.clear();
+        ctx.edit(expandLrSweep(ctx.experiment(), i, values), true);
+      },
+    }, 'Expand');
+    const initial = parseSweep(this.sweepText.get(i) ?? '');
+    if (initial.ok) values = initial.value;
+    button.disabled = values.length === 0;
+    return h('div', { class: 'run-extra sweep' }, field, button);
+  }
+}
+
+function formatValue(v: HyperparameterValue): string {
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'number') return formatNumber(v);
+  return `(${formatNumber(v[0])}, ${formatNumber(v[1])})`;
+}
+
+/** A schedule of a type with its required fields filled from the experiment (steps) and registry defaults. */
+export function defaultSchedule(type: string, steps: number): ScheduleSpec {
+  const spec = SCHEDULES.find((s) => s.type === type);
+  const out: Record<string, unknown> = { type };
+  for (const f of spec?.fields ?? []) {
+    if (!f.required) continue;
+    if (f.name === 'steps') out.steps = Math.max(2, steps);
+    else if (f.name === 'stepSize') out.stepSize = Math.max(1, Math.round(steps / 4));
+    else if (f.name === 'warmup') out.warmup = Math.max(1, Math.round(steps / 10));
+    else if (f.name === 'gamma') out.gamma = type === 'exponential' ? 0.99 : 0.1;
+    else out[f.name] = f.default ?? f.bounds.min ?? 1;
+  }
+  return out as unknown as ScheduleSpec;
+}

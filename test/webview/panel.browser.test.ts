@@ -1,0 +1,217 @@
+/**
+ * The real webview bundle (dist/webview.js) in a real browser (Debian's Chromium through
+ * playwright-core), in a page with the panel's own HTML and Content-Security-Policy
+ * (src/extension/html.ts). A fake `acquireVsCodeApi` records what the panel posts and the test
+ * dispatches host messages computed by the engine (scenario.ts): an `init`, then streamed points.
+ * Checks that the Vega views hold every streamed point, that edits are posted and refused values
+ * are not, and that no CSP violation occurred; saves test-results/webview.png.
+ *
+ * Needs `npm run build` first (dist/webview.js) and /usr/bin/chromium (`apt-get install chromium`).
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { webviewHtml } from '../../src/extension/html';
+import type { PanelExperiment } from '../../src/protocol';
+import { repoPath } from '../repoRoot';
+import { buildScenario } from './scenario';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const NONCE = 'testnonce0123456789';
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.html': 'text/html', '.map': 'application/json' };
+
+/** Serves the page and the repo's dist/, media/ and test fixtures (nothing else). */
+function serve(html: () => string): Promise<Server> {
+  const root = repoPath();
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (url.pathname === '/panel.html') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(html());
+      return;
+    }
+    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^\/+/, '');
+    const allowed = ['dist/', 'media/', 'test/webview/fixtures/'].some((p) => rel.startsWith(p));
+    const file = join(root, rel);
+    if (!allowed || !existsSync(file)) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+const experiment: PanelExperiment = {
+  title: 'Rosenbrock: Adam and SGD with momentum',
+  loss: { preset: 'rosenbrock' },
+  steps: 300,
+  seed: 0,
+  runs: [
+    { label: 'Adam η=0.05', optimizer: 'adam', hyperparameters: { lr: 0.05 } },
+    { label: 'SGD μ=0.9 η=0.0005', optimizer: 'sgd', hyperparameters: { lr: 0.0005, momentum: 0.9 } },
+    { label: 'SGD η=0.01', optimizer: 'sgd', hyperparameters: { lr: 0.01 } },
+  ],
+};
+
+interface PageProbe {
+  posted: Array<{ type: string; [k: string]: unknown }>;
+  violations: string[];
+  errors: string[];
+}
+
+describe('webview panel in Chromium (dist/webview.js under the panel CSP)', function () {
+  this.timeout(90_000);
+  let server: Server;
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  before(async function () {
+    assert.ok(existsSync(repoPath('dist/webview.js')), 'dist/webview.js is missing: run `npm run build` first');
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+    let origin = '';
+    server = await serve(() => webviewHtml({
+      cspSource: origin, script: `${origin}/dist/webview.js`, nonce: NONCE,
+      styles: [`${origin}/test/webview/fixtures/vscode-theme.css`, `${origin}/dist/media/codicons/codicon.css`, `${origin}/media/panel.css`],
+    }));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 1300 }, deviceScaleFactor: 1 });
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    page.on('response', (r) => { if (r.status() >= 400) consoleErrors.push(`${r.status()} ${r.url()}`); });
+    // The fake VS Code API and the theme classes VS Code puts on <body>; init scripts are not subject to the CSP.
+    await page.addInitScript(() => {
+      const w = window as unknown as { __probe: PageProbe; acquireVsCodeApi: () => unknown };
+      const probe: PageProbe = { posted: [], violations: [], errors: [] };
+      w.__probe = probe;
+      let state: unknown;
+      w.acquireVsCodeApi = () => ({
+        postMessage: (m: { type: string }) => { probe.posted.push(JSON.parse(JSON.stringify(m))); },
+        getState: () => state,
+        setState: (s: unknown) => { state = s; },
+      });
+      document.addEventListener('securitypolicyviolation', (e) => {
+        probe.violations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber}) ${e.sample}`);
+      });
+      document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-dark'));
+    });
+    await page.goto(`${origin}/panel.html`);
+    await page.waitForFunction(() => (window as unknown as { __probe: PageProbe }).__probe.posted.some((m) => m.type === 'ready'));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+
+  const probe = (): Promise<PageProbe> => page.evaluate(() => (window as unknown as { __probe: PageProbe }).__probe);
+  const dispatch = (messages: unknown[]): Promise<void> => page.evaluate((ms) => { for (const m of ms) window.postMessage(m, '*'); }, messages);
+  const settled = (): Promise<void> => page.evaluate(async () => {
+    await (window as unknown as { __optimizerPlayground: { settled(): Promise<void> } }).__optimizerPlayground.settled();
+  });
+  const data = (chart: string, source: string): Promise<Array<Record<string, unknown>>> => page.evaluate(([c, s]) =>
+    (window as unknown as { __optimizerPlayground: { data(c: string, s: string): unknown[] } }).__optimizerPlayground.data(c, s)
+      .map((r) => ({ ...(r as object) })) as Array<Record<string, unknown>>, [chart, source] as const);
+
+  it('says ready once, first', async () => {
+    const p = await probe();
+    assert.equal(p.posted[0]?.type, 'ready');
+    assert.equal(p.posted.filter((m) => m.type === 'ready').length, 1);
+  });
+
+  it('renders the init snapshot and every streamed point in the charts', async () => {
+    const scenario = buildScenario(experiment);
+    await dispatch([scenario.init]);
+    await settled();
+    // Stream in message-sized pieces, as the host does, without waiting between them.
+    for (let i = 0; i < scenario.stream.length; i += 4) await dispatch(scenario.stream.slice(i, i + 4));
+    await page.waitForFunction((n) => (window as unknown as { __optimizerPlayground: { data(c: string, s: string): unknown[] } })
+      .__optimizerPlayground.data('loss', 'points').length === n, scenario.totalPoints, { timeout: 30_000 });
+    await settled();
+
+    for (const chart of ['loss', 'paths', 'lr', 'gradNorm']) {
+      const rows = await data(chart, 'points');
+      assert.equal(rows.length, scenario.totalPoints, `${chart} chart holds every streamed point`);
+    }
+    const lossRows = await data('loss', 'points');
+    for (const [run, n] of scenario.pointsPerRun) {
+      const steps = lossRows.filter((r) => r.run === run).map((r) => r.step as number).sort((a, b) => a - b);
+      assert.equal(steps.length, n, `run ${run} has its ${n} points`);
+      assert.deepEqual(steps, Array.from({ length: n }, (_, k) => k), `run ${run} has steps 0..${n - 1}`);
+    }
+    assert.ok((await data('paths', 'surface')).length > 3000, 'the surface heatmap has its grid');
+    assert.ok((await data('paths', 'contours')).length > 0, 'the contour lines are there');
+    const events = await data('loss', 'events');
+    const diverged = (scenario.stream.filter((m) => m.type === 'runEnd' && m.status === 'diverged'));
+    assert.equal(events.length, diverged.length, 'each diverged run is marked');
+    const stats = await page.evaluate(() => (window as unknown as { __optimizerPlayground: { stats(c: string): { applications: number } } })
+      .__optimizerPlayground.stats('loss'));
+    const pointMessages = scenario.stream.filter((m) => m.type === 'points').length;
+    assert.ok(stats.applications < pointMessages + 3, `streamed batches were coalesced (${stats.applications} runs for ${pointMessages} messages)`);
+  });
+
+  it('refuses an invalid hyperparameter in place and posts valid edits', async () => {
+    const before = (await probe()).posted.length;
+    const lr = page.locator('vscode-textfield[data-path="runs[0].lr"]');
+    await lr.locator('input').fill('-1');
+    await page.waitForFunction(() => document.querySelector('vscode-textfield[data-path="runs[0].lr"]')?.hasAttribute('invalid'));
+    const message = await page.locator('.run-card[data-run="0"] .field.invalid .field-message').first().textContent();
+    assert.match(message ?? '', /lr must be > 0/);
+    assert.equal((await probe()).posted.slice(before).filter((m) => m.type === 'editExperiment').length, 0, 'a refused value is not posted');
+
+    await lr.locator('input').fill('0.02');
+    await page.waitForFunction(() => !document.querySelector('vscode-textfield[data-path="runs[0].lr"]')?.hasAttribute('invalid'));
+    const edits = (await probe()).posted.slice(before).filter((m) => m.type === 'editExperiment');
+    assert.ok(edits.length >= 1, 'the valid edit was posted');
+    const exp = edits[edits.length - 1]!.experiment as PanelExperiment;
+    assert.equal(exp.runs[0]!.hyperparameters.lr, 0.02);
+    // Put it back so the screenshot shows the scenario's experiment.
+    await lr.locator('input').fill('0.05');
+  });
+
+  it('shows compile errors at their line in the editor and keeps the charts', async () => {
+    await dispatch([{ type: 'error', errors: [{ kind: 'compile', message: "Cannot find name 'y2'.", diagnostics: [{ line: 2, column: 10, endLine: 2, endColumn: 12, message: "Cannot find name 'y2'.", severity: 'error' }] }] }]);
+    await page.waitForSelector('.cm-lintRange-error');
+    assert.match(await page.locator('.error-banner').textContent() ?? '', /Cannot find name 'y2'.*line 2, column 10/);
+    assert.ok((await data('loss', 'points')).length > 0, 'the last good charts stay');
+    await dispatch([{ type: 'error', errors: [] }]);
+    await page.waitForSelector('.cm-lintRange-error', { state: 'detached' });
+  });
+
+  it('refuses malformed host messages and logs why', async () => {
+    const before = (await probe()).posted.length;
+    await dispatch([{ type: 'points', series: [{ run: 0 }] }]);
+    await page.waitForFunction((n) => (window as unknown as { __probe: PageProbe }).__probe.posted.length > n, before);
+    const log = (await probe()).posted.slice(before).find((m) => m.type === 'log');
+    assert.ok(log, 'a log message was posted');
+    assert.match(String(log.message), /points message: series\[0\]/);
+  });
+
+  it('had no CSP violation and no page error; saves a screenshot', async () => {
+    await page.evaluate(() => (window as unknown as { __optimizerPlayground: { scrubTo(s: number): void } }).__optimizerPlayground.scrubTo(120));
+    await settled();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    mkdirSync(repoPath('test-results'), { recursive: true });
+    await page.screenshot({ path: repoPath('test-results/webview.png'), fullPage: true });
+    assert.ok(existsSync(repoPath('test-results/webview.png')));
+    const p = await probe();
+    assert.deepEqual(p.violations, [], 'no Content-Security-Policy violation');
+    assert.deepEqual(consoleErrors.filter((e) => !/favicon/.test(e)), [], 'no console error');
+  });
+});

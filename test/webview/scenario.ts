@@ -1,0 +1,87 @@
+/**
+ * Host messages for the browser test, computed by the real engine: an `init` snapshot for an
+ * experiment on a preset, then the `runStart`, `points`, `runEnd` and `status` messages the host
+ * would stream while the runner steps it. What the panel shows is what the engine computed.
+ */
+import { validateExperiment } from '../../src/engine/experiment';
+import { getProblem } from '../../src/engine/problems';
+import { Runner } from '../../src/engine/runner';
+import type { PointBatch } from '../../src/engine/types';
+import { surfaceGrid } from '../../src/charts/rows';
+import { toWire, type PanelExperiment, type PointSeries, type RunResult, type ToWebview } from '../../src/protocol';
+
+export interface Scenario {
+  readonly init: ToWebview;
+  /** The streamed messages, in order. */
+  readonly stream: ToWebview[];
+  /** Points streamed per run. */
+  readonly pointsPerRun: Map<number, number>;
+  readonly totalPoints: number;
+}
+
+function toSeries(b: PointBatch, dim: number): PointSeries {
+  const steps: number[] = [];
+  for (let i = 0; i < b.count; i++) steps.push(b.fromStep + i);
+  return {
+    run: b.run, steps, dim, replace: false,
+    loss: toWire(b.loss.subarray(0, b.count)), params: toWire(b.params.subarray(0, b.count * dim)),
+    gradNorm: toWire(b.gradNorm.subarray(0, b.count)), lr: toWire(b.lr.subarray(0, b.count)),
+  };
+}
+
+export function buildScenario(experiment: PanelExperiment, stepsPerMessage = 40): Scenario {
+  const preset = 'preset' in experiment.loss ? experiment.loss.preset : 'rosenbrock';
+  const problem = getProblem(preset);
+  if (!problem) throw new Error(`unknown preset ${preset}`);
+  const file = {
+    ...experiment,
+    runs: experiment.runs.map((r) => ({ optimizer: r.optimizer, label: r.label, ...r.hyperparameters, ...(r.schedule ? { schedule: r.schedule } : {}) })),
+  };
+  const valid = validateExperiment(file);
+  if (!valid.ok) throw new Error(`scenario experiment is invalid: ${valid.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  const objective = problem.objective();
+  const init = experiment.init ?? problem.init;
+  const runner = new Runner(valid.experiment, objective, init);
+
+  const { xs, ys } = surfaceGrid(problem.domain, 60);
+  const values: number[] = [];
+  const p = new Float64Array(problem.dim);
+  for (const y of ys) for (const x of xs) {
+    p[0] = x;
+    p[1] = y;
+    values.push(objective.value(p, null));
+  }
+  const results: RunResult[] = valid.experiment.runs.map((r, i) => ({ run: i, label: r.label, status: 'running', steps: 0 }));
+  const info = { dim: problem.dim, init: [...init], domain: problem.domain, dataSize: 0, gradient: { mode: 'analytic' as const } };
+  const initMessage: ToWebview = {
+    type: 'init', experiment, theme: 'dark', state: 'running', results: [], points: [], info,
+    surface: { dims: [0, 1], xs: [...xs], ys: [...ys], loss: toWire(values), at: [...init], minima: problem.minima.map((m) => ({ params: [...m.params], loss: m.loss })) },
+    errors: [], trusted: true,
+  };
+  const stream: ToWebview[] = [{ type: 'runStart', results, info }, { type: 'status', state: 'running', stepsPerSecond: 12000 }];
+  const pointsPerRun = new Map<number, number>();
+  let total = 0;
+  for (let guard = 0; guard < 10_000; guard++) {
+    const events = runner.advance(stepsPerMessage);
+    const series: PointSeries[] = [];
+    let done = false;
+    for (const e of events) {
+      if (e.type === 'points') {
+        for (const b of e.batches) {
+          series.push(toSeries(b, problem.dim));
+          pointsPerRun.set(b.run, (pointsPerRun.get(b.run) ?? 0) + b.count);
+          total += b.count;
+        }
+      } else if (e.type === 'runEnd') {
+        if (series.length > 0) stream.push({ type: 'points', series: series.splice(0) });
+        stream.push({ type: 'runEnd', run: e.run, status: e.status, steps: e.steps, message: e.message });
+      } else if (e.type === 'done') {
+        done = true;
+      }
+    }
+    if (series.length > 0) stream.push({ type: 'points', series });
+    if (done) break;
+  }
+  stream.push({ type: 'status', state: 'idle', stepsPerSecond: 0 });
+  return { init: initMessage, stream, pointsPerRun, totalPoints: total };
+}
