@@ -1,0 +1,239 @@
+/**
+ * The panel's formula view: the selected run's update rule rendered with KaTeX (bundled; its
+ * stylesheet and fonts are dist/media/katex, linked by the host's HTML), where every symbol can be
+ * hovered or focused to show its meaning and its live value at the scrubbed step.
+ *
+ * CSP: `katex.render` builds DOM nodes and sets KaTeX's few positioning styles through the CSSOM
+ * (`node.style[…]`), which a `style-src` without 'unsafe-inline' allows; nothing injects `<style>`
+ * or `style="…"` markup. `trust` admits only `\htmlData` (the symbol marks), so KaTeX emits
+ * `data-sym="key"` attributes; the view attaches its listeners to those elements.
+ *
+ * Values come from the host: the view asks through `onRequestValues(run, step)` (the panel posts
+ * `requestInspect`), and the reply's result is given to `setValues`.
+ */
+import katex from 'katex';
+import { defaultHyperparameters } from '../engine/hyperparameters';
+import type { ClipSpec, Hyperparameters, ScheduleSpec } from '../engine/types';
+import { formulaModel, KATEX_OPTIONS, type FormulaModel } from '../explain/formulaModel';
+import { formatSymbolValue, symbolValues, type InspectState, type SymbolValue } from '../explain/symbolValues';
+import { SYMBOLS } from '../explain/symbols';
+
+export interface FormulaViewOptions {
+  /** Ask the host for run `run`'s state at `step` (post `requestInspect`); answer with `setValues`. */
+  onRequestValues(run: number, step: number): void;
+}
+
+/** The host's inspect result, as `src/snippet/types.ts` `InspectResult` (non-finite numbers may be null). */
+export interface FormulaValues {
+  readonly step: number;
+  readonly params: readonly (number | null)[];
+  readonly grad: readonly (number | null)[];
+  readonly lr: number | null;
+  readonly state: InspectState;
+}
+
+export interface FormulaRun {
+  readonly optimizer: string;
+  /** Values by registry name; missing ones take the registry defaults. */
+  readonly hyperparameters: Hyperparameters;
+  readonly label: string;
+  readonly schedule?: ScheduleSpec;
+  readonly clip?: ClipSpec;
+}
+
+export interface FormulaView {
+  /** Shows a run's rule (`optimizerId` and its hyperparameters), titled with its label. */
+  show(optimizerId: string, hyperparameters: Hyperparameters, runLabel: string, extras?: { schedule?: ScheduleSpec; clip?: ClipSpec }): void;
+  /** Follows run `run` at `step`: shows its rule and asks for the values (debounced). */
+  select(run: number, step: number, spec: FormulaRun): void;
+  /** The host's reply for the current run and step. Replies for another step are ignored. */
+  setValues(values: FormulaValues): void;
+  /** The symbol values shown now, by key (for tests and debugging). */
+  values(): ReadonlyMap<string, SymbolValue>;
+  dispose(): void;
+}
+
+const REQUEST_DELAY_MS = 60;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+export function mountFormulaView(container: HTMLElement, options: FormulaViewOptions): FormulaView {
+  const root = el('div', 'formula-view');
+  const header = el('div', 'formula-header');
+  const title = el('span', 'formula-title');
+  const runLabel = el('span', 'formula-run');
+  const stepLabel = el('span', 'formula-step');
+  header.append(title, runLabel, stepLabel);
+  const rule = el('div', 'formula-rule');
+  rule.setAttribute('role', 'group');
+  rule.setAttribute('aria-label', 'Update rule');
+  const detail = el('div', 'formula-detail', 'Hover or focus a symbol to see its meaning and its value at the scrubbed step.');
+  detail.setAttribute('aria-live', 'polite');
+  const table = el('table', 'formula-values');
+  const notes = el('ul', 'formula-notes');
+  root.append(header, rule, detail, table, notes);
+  container.append(root);
+
+  let model: FormulaModel | undefined;
+  let hyper: Hyperparameters = {};
+  let current: { run: number; step: number } | undefined;
+  let shown = new Map<string, SymbolValue>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let activeKey: string | undefined;
+  const valueCells = new Map<string, HTMLElement>();
+
+  const describe = (key: string): string => {
+    const s = SYMBOLS.get(key);
+    if (!s) return key;
+    const v = shown.get(key);
+    return `${s.text}: ${s.meaning}${v !== undefined ? ` Value: ${formatSymbolValue(v)}.` : ''}`;
+  };
+
+  const showDetail = (key: string | undefined): void => {
+    activeKey = key;
+    for (const e of rule.querySelectorAll('.formula-active')) e.classList.remove('formula-active');
+    for (const e of table.querySelectorAll('tr.formula-active')) e.classList.remove('formula-active');
+    if (!key) return;
+    for (const e of rule.querySelectorAll(`[data-sym="${key}"]`)) e.classList.add('formula-active');
+    table.querySelector(`tr[data-sym="${key}"]`)?.classList.add('formula-active');
+    detail.textContent = describe(key);
+  };
+
+  const refreshTitles = (): void => {
+    for (const e of rule.querySelectorAll<HTMLElement>('[data-sym]')) e.title = describe(e.dataset.sym ?? '');
+    for (const [key, cell] of valueCells) {
+      const v = shown.get(key);
+      cell.textContent = v === undefined ? '—' : formatSymbolValue(v);
+    }
+    if (activeKey) detail.textContent = describe(activeKey);
+  };
+
+  const onOver = (event: Event): void => {
+    const target = (event.target as HTMLElement | null)?.closest<HTMLElement>('[data-sym]');
+    if (target && root.contains(target)) showDetail(target.dataset.sym);
+  };
+  root.addEventListener('mouseover', onOver);
+  root.addEventListener('focusin', onOver);
+
+  /** Symbol values that do not need the host: the hyperparameters and η (until the reply comes). */
+  const staticValues = (): Map<string, SymbolValue> => {
+    if (!model) return new Map();
+    const lr = typeof hyper.lr === 'number' ? hyper.lr : NaN;
+    return symbolValues({ optimizerId: model.optimizerId, hyperparameters: hyper, state: {}, step: 0, lr });
+  };
+
+  const render = (): void => {
+    rule.replaceChildren();
+    table.replaceChildren();
+    notes.replaceChildren();
+    valueCells.clear();
+    if (!model) return;
+    title.textContent = model.title;
+    for (const block of model.blocks) {
+      const section = el('div', 'formula-block');
+      if (block !== model.blocks[0] || model.blocks.length > 1) section.append(el('div', 'formula-block-title', block.title));
+      for (const line of block.lines) {
+        const math = el('div', 'formula-line');
+        katex.render(line.tex, math, KATEX_OPTIONS);
+        const words = el('div', 'formula-words', line.text);
+        section.append(math, words);
+      }
+      if (block.note) section.append(el('div', 'formula-note', block.note));
+      rule.append(section);
+    }
+    for (const e of rule.querySelectorAll<HTMLElement>('[data-sym]')) {
+      e.tabIndex = 0;
+      e.setAttribute('role', 'button');
+    }
+    const head = el('tr');
+    head.append(el('th', undefined, 'Symbol'), el('th', undefined, 'Meaning'), el('th', undefined, 'Value'));
+    table.append(head);
+    for (const s of model.symbols) {
+      const row = el('tr');
+      row.dataset.sym = s.key;
+      const sym = el('td', 'formula-symbol');
+      katex.render(s.tex, sym, { ...KATEX_OPTIONS, displayMode: false });
+      const value = el('td', 'formula-value');
+      valueCells.set(s.key, value);
+      row.append(sym, el('td', 'formula-meaning', s.meaning), value);
+      table.append(row);
+    }
+    for (const c of model.conventions) notes.append(el('li', undefined, c));
+    refreshTitles();
+  };
+
+  const view: FormulaView = {
+    show(optimizerId, hyperparameters, label, extras) {
+      let next: FormulaModel;
+      try {
+        next = formulaModel(optimizerId, extras?.schedule, extras?.clip);
+      } catch (e) {
+        model = undefined;
+        render();
+        title.textContent = '';
+        detail.textContent = (e as Error).message;
+        return;
+      }
+      const changed = model?.optimizerId !== optimizerId || JSON.stringify(model?.blocks.map((b) => b.title)) !== JSON.stringify(next.blocks.map((b) => b.title));
+      model = next;
+      hyper = { ...defaultHyperparameters(optimizerId), ...hyperparameters };
+      runLabel.textContent = label;
+      shown = staticValues();
+      if (changed) render(); else refreshTitles();
+    },
+    select(run, step, spec) {
+      view.show(spec.optimizer, spec.hyperparameters, spec.label, { schedule: spec.schedule, clip: spec.clip });
+      current = { run, step };
+      stepLabel.textContent = `t = ${step}`;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = setTimeout(() => { timer = undefined; options.onRequestValues(run, step); }, REQUEST_DELAY_MS);
+    },
+    setValues(values) {
+      if (!model || (current && values.step !== current.step)) return;
+      shown = symbolValues({
+        optimizerId: model.optimizerId, hyperparameters: hyper, state: values.state, step: values.step,
+        lr: values.lr ?? NaN, params: values.params, grad: values.grad,
+      });
+      stepLabel.textContent = `t = ${values.step}`;
+      refreshTitles();
+    },
+    values: () => shown,
+    dispose() {
+      if (timer !== undefined) clearTimeout(timer);
+      root.removeEventListener('mouseover', onOver);
+      root.removeEventListener('focusin', onOver);
+      root.remove();
+    },
+  };
+  return view;
+}
+
+/**
+ * Wires a formula view into the panel: requests go out as `requestInspect` with fresh ids, the
+ * host's `inspect` replies arrive as the panel's `op-inspect` events on `events`, and only the
+ * reply to the latest request is shown.
+ */
+export function attachFormulaView(o: {
+  readonly slot: HTMLElement;
+  /** Where the panel dispatches `op-inspect` (CustomEvent, detail = the `inspect` message). */
+  readonly events: EventTarget;
+  post(message: { type: 'requestInspect'; requestId: number; run: number; step: number }): void;
+}): FormulaView {
+  let lastId = 0;
+  const view = mountFormulaView(o.slot, {
+    onRequestValues(run, step) { o.post({ type: 'requestInspect', requestId: ++lastId, run, step }); },
+  });
+  const listener = (event: Event): void => {
+    const m = (event as CustomEvent<{ requestId: number; result?: FormulaValues; error?: string }>).detail;
+    if (m && m.requestId === lastId && m.result) view.setValues(m.result);
+  };
+  o.events.addEventListener('op-inspect', listener);
+  const dispose = view.dispose;
+  view.dispose = () => { o.events.removeEventListener('op-inspect', listener); dispose(); };
+  return view;
+}
