@@ -262,7 +262,8 @@ export class Runner {
       // Record the point of step k.
       const at = run.filled;
       run.loss[at] = loss;
-      run.points.set(params, at * dim);
+      const points = run.points;
+      for (let i = 0, o = at * dim; i < dim; i++) points[o + i] = params[i]; // a loop: .set() costs more for few parameters
       run.gradNorm[at] = norm;
       run.lr[at] = optimizer.learningRate(k);
       run.filled = at + 1;
@@ -298,7 +299,7 @@ export class Runner {
         return taken;
       }
       // Update k + 1, in place.
-      updates.set(grad);
+      for (let i = 0; i < dim; i++) updates[i] = grad[i];
       transform.update(updates, transformState, params);
       applyUpdates(params, updates);
       run.count = k + 1;
