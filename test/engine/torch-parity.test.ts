@@ -126,10 +126,14 @@ const GENERIC = new Set(['clip', 'clipByGlobalNorm', 'addDecayedWeights', 'trace
 /** The largest relative error seen over all cases, reported at the end of the run. */
 const worst = { err: 0, where: '' };
 
-function replay(fixture: Fixture, c: FixtureCase): void {
-  const where = `${c.optimizer} [${c.setting}] on ${c.problem}`;
+/**
+ * Replays a case with the engine. `as` replays it with another optimizer that should trace the same
+ * path (the seed's forms against torch's SGD); the final state is then not compared.
+ */
+function replay(fixture: Fixture, c: FixtureCase, as?: { optimizer: string; hyperparameters: Hyperparameters }): void {
+  const where = `${as ? `${as.optimizer} as ` : ''}${c.optimizer} [${c.setting}] on ${c.problem}`;
   const run = {
-    label: where, optimizer: c.optimizer, hyperparameters: c.hyperparameters,
+    label: where, optimizer: as?.optimizer ?? c.optimizer, hyperparameters: as?.hyperparameters ?? c.hyperparameters,
     ...(c.schedule ? { schedule: c.schedule } : {}), ...(c.clip ? { clip: c.clip } : {}),
   };
   const opt = createOptimizer(run, c.steps);
@@ -153,6 +157,7 @@ function replay(fixture: Fixture, c: FixtureCase): void {
     for (let i = 0; i < params.length; i++) check(`θ[${i}]`, k + 1, params[i], c.params[k + 1][i]);
   }
   check('loss', c.steps, f(params, u), c.loss[c.steps]);
+  if (as) return;
   for (const [key, expected] of Object.entries(c.state)) {
     const [name, field] = stateLocation(c.optimizer, key);
     const entry = state.find((e) => (name === null ? !GENERIC.has(e.name) : e.name === name));
@@ -199,6 +204,17 @@ describe('parity with torch.optim (float64, relative error ≤ 1e-10 at every st
       }
     });
   }
+
+  describe('the seed\'s forms replay torch\'s SGD (constant η): gd ≡ SGD(momentum=0), momentum ≡ SGD(momentum=β)', () => {
+    const fixture = load('optimizers.json');
+    for (const c of fixture.cases.filter((k) => k.optimizer === 'sgd' && k.hyperparameters.dampening === 0 && !k.hyperparameters.nesterov)) {
+      const { lr, momentum, weightDecay } = c.hyperparameters as Record<string, number>;
+      const as: { optimizer: string; hyperparameters: Hyperparameters } = momentum === 0
+        ? { optimizer: 'gd', hyperparameters: { lr, weightDecay } }
+        : { optimizer: 'momentum', hyperparameters: { lr, momentum, weightDecay } };
+      it(`${as.optimizer} as sgd [${c.setting}] on ${c.problem}`, () => replay(fixture, c, as));
+    }
+  });
 
   it('covers every PyTorch optimizer with ≥ 3 settings on ≥ 3 problems, ≥ 50 steps, and the flags', () => {
     const { cases } = load('optimizers.json');
