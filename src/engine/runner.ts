@@ -21,6 +21,9 @@
  * - `error` when the objective throws (the message is the exception's) or returns a non-number;
  * - `completed` after step `steps`; `cancelled` by `cancel()`.
  *
+ * A `runEnd` event's `steps` is the step of the run's last point (for `error`, the step before the
+ * one whose evaluation threw; 0 when it threw at the start).
+ *
  * Mini-batches: for a loss with data (`objective.dataSize > 0`) and a `batchSize` below its size,
  * every step draws `batchSize` distinct example indices (seeded by the experiment's `seed`;
  * every run draws the same sequence, so runs compare on equal footing). The gradient comes from
