@@ -8,7 +8,8 @@
  */
 import ts from 'typescript';
 import { differentiateTransformer } from './differentiate';
-import { DIFFERENTIABLE_MATH as DIFF } from './runtime';
+import { DIFFERENTIABLE_MATH as DIFF, STRAIGHT_LINE_EXPORT } from './runtime';
+import { straightLineGradient } from './straightline';
 import type { CompiledSnippet, GradientInfo, LossError, SnippetDiagnostic } from './types';
 
 const FILE = 'loss.ts';
@@ -73,6 +74,8 @@ export function compileSnippet(source: string): CompiledSnippet | { ok: false; e
         transformers: { before: [differentiateTransformer()] },
       });
       adJs = stripMapComment(ad.outputText);
+      const fast = exported.lossNode ? straightLineGradient(resolveFunction(file, exported.lossNode)) : undefined;
+      if (fast) adJs += `exports.${STRAIGHT_LINE_EXPORT} = ${fast};\n`;
       adMappings = mappingsOf(ad.sourceMapText);
       gradient = { mode: 'autodiff' };
     }

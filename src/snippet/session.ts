@@ -40,7 +40,7 @@ export function workerPath(): string {
   return found;
 }
 
-interface Spare { readonly worker: Worker; readonly memoryLimitMb: number }
+interface Spare { readonly worker: Worker; readonly memoryLimitMb: number; readonly online: Promise<void> }
 let spare: Spare | undefined;
 let keepSpare = false;
 
@@ -53,18 +53,25 @@ function spawn(memoryLimitMb: number): Worker {
 }
 
 /**
- * Starts a worker now, so the next `startExperiment` skips the worker's start-up (~30–80 ms).
+ * Starts a worker now, so the next `startExperiment` skips the worker's start-up (~30–80 ms);
+ * resolves when it is online.
  * Once called, a new spare is started each time one is taken. Idle spares don't keep the process alive.
  */
-export function prewarmWorker(memoryLimitMb = DEFAULT_MEMORY_MB): void {
+export function prewarmWorker(memoryLimitMb = DEFAULT_MEMORY_MB): Promise<void> {
   keepSpare = true;
-  if (spare && spare.memoryLimitMb === memoryLimitMb) return;
+  if (spare && spare.memoryLimitMb === memoryLimitMb) return spare.online;
   if (spare) void spare.worker.terminate();
   const worker = spawn(memoryLimitMb);
-  const s: Spare = { worker, memoryLimitMb };
+  worker.ref();  // until it is online, so that awaiting this keeps the process alive
+  const online = new Promise<void>((resolve) => {
+    worker.once('online', () => { if (spare?.worker === worker) worker.unref(); resolve(); });
+    worker.once('exit', () => resolve());
+  });
+  const s: Spare = { worker, memoryLimitMb, online };
   worker.on('error', () => { if (spare === s) spare = undefined; });
   worker.on('exit', () => { if (spare === s) spare = undefined; });
   spare = s;
+  return online;
 }
 
 /** Stops the spare worker, if any (tests and shutdown). */
@@ -79,11 +86,11 @@ function takeWorker(memoryLimitMb: number): Worker {
   spare = undefined;
   if (s && s.memoryLimitMb === memoryLimitMb) {
     s.worker.removeAllListeners();
-    if (keepSpare) setImmediate(() => { if (!spare && keepSpare) prewarmWorker(memoryLimitMb); });
+    if (keepSpare) setImmediate(() => { if (!spare && keepSpare) void prewarmWorker(memoryLimitMb); });
     return s.worker;
   }
   if (s) void s.worker.terminate();
-  if (keepSpare) setImmediate(() => { if (!spare && keepSpare) prewarmWorker(memoryLimitMb); });
+  if (keepSpare) setImmediate(() => { if (!spare && keepSpare) void prewarmWorker(memoryLimitMb); });
   return spawn(memoryLimitMb);
 }
 

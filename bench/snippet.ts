@@ -1,0 +1,163 @@
+/**
+ * The snippet room's benchmark (called by bench/index.ts in the same `npm run bench` process):
+ * 1. Adam on Rosenbrock: a hand-written plain-JavaScript loop (analytic gradient, torch.optim's
+ *    Adam inline) against the same run driven by the snippet with its differentiated gradient —
+ *    in-thread through the engine's Runner, and end to end through a worker session.
+ *    Target: the snippet-driven run at ≥ ¼ of the hand-written loop's steps per second.
+ * 2. For every built-in problem's snippet: the cost of one gradient (valueAndGrad) in plain
+ *    evaluations (value) of the same snippet in the same sandbox. Target: ≤ 4 on 2-parameter problems.
+ * 3. Time from receiving a snippet to the first point of a run (compile, worker start — a warm
+ *    spare —, first step), median of 10. Target: ≤ 150 ms.
+ */
+import { validateExperiment } from '../src/engine/experiment';
+import { PROBLEMS } from '../src/engine/problems';
+import { Runner } from '../src/engine/runner';
+import type { Experiment, Objective } from '../src/engine/types';
+import { compileSnippet } from '../src/snippet/compile';
+import { Sandbox } from '../src/snippet/sandbox';
+import { disposeSpareWorker, prewarmWorker, startExperiment } from '../src/snippet/session';
+
+const ROSENBROCK_SNIPPET = `export default function loss([x, y]: number[]): number {
+  return (1 - x) ** 2 + 100 * (y - x * x) ** 2;
+}
+export const init = [-1.5, 2];
+`;
+const noHooks = { before(): void { /* in-thread: no watchdog */ }, after(): void { /* idem */ } };
+
+function loadSnippet(source: string, init?: readonly number[]): { sandbox: Sandbox; objective: Objective; init: readonly number[] } {
+  const c = compileSnippet(source);
+  if (!c.ok) throw new Error(c.error.message);
+  const sandbox = new Sandbox(c, noHooks);
+  const start = init ?? sandbox.exports.init;
+  if (!start) throw new Error('no init');
+  sandbox.probe(start);
+  return { sandbox, objective: sandbox.objective(start.length), init: start };
+}
+
+function experiment(raw: Record<string, unknown>): Experiment {
+  const r = validateExperiment(raw);
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.experiment;
+}
+
+/** Hand-written Adam (torch.optim conventions, lr 0.001) on Rosenbrock; returns the final x to keep it honest. */
+function handWrittenAdam(steps: number): number {
+  let x = -1.5, y = 2, m0 = 0, m1 = 0, v0 = 0, v1 = 0, lossSum = 0;
+  const lr = 0.001, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+  for (let t = 1; t <= steps; t++) {
+    const d = y - x * x;
+    lossSum += (1 - x) * (1 - x) + 100 * d * d;
+    const gx = -2 * (1 - x) - 400 * x * d, gy = 200 * d;
+    m0 = b1 * m0 + (1 - b1) * gx; m1 = b1 * m1 + (1 - b1) * gy;
+    v0 = b2 * v0 + (1 - b2) * gx * gx; v1 = b2 * v1 + (1 - b2) * gy * gy;
+    const bc1 = 1 - b1 ** t, bc2 = Math.sqrt(1 - b2 ** t);
+    x -= (lr / bc1) * m0 / (Math.sqrt(v0) / bc2 + eps);
+    y -= (lr / bc1) * m1 / (Math.sqrt(v1) / bc2 + eps);
+  }
+  return x + lossSum * 0;
+}
+
+/** Runs `fn` repeatedly for about `ms`, returns seconds per call (after one warm-up second's tenth). */
+function perCall(fn: () => void, ms = 150): number {
+  const warm = performance.now();
+  while (performance.now() - warm < ms / 5) fn();
+  let calls = 0;
+  const t0 = performance.now();
+  let t = t0;
+  while (t - t0 < ms) {
+    for (let k = 0; k < 32; k++) fn();
+    calls += 32;
+    t = performance.now();
+  }
+  return (t - t0) / 1000 / calls;
+}
+
+function runnerStepsPerSecond(e: Experiment, objective: Objective, init: readonly number[]): number {
+  const runner = new Runner(e, objective, init);
+  const t0 = performance.now();
+  while (!runner.finished) runner.advance(1 << 16);
+  return e.steps / ((performance.now() - t0) / 1000);
+}
+
+function fmt(x: number, digits = 3): string {
+  return x >= 1e5 ? x.toExponential(2) : Number(x.toPrecision(digits)).toLocaleString('en-US');
+}
+
+async function benchAdam(): Promise<void> {
+  const steps = 200_000;
+  handWrittenAdam(steps);  // warm-up
+  let t0 = performance.now();
+  handWrittenAdam(steps);
+  const hand = steps / ((performance.now() - t0) / 1000);
+
+  const e = experiment({ loss: { source: ROSENBROCK_SNIPPET }, steps, tolerance: 1e-300, runs: [{ optimizer: 'adam', lr: 0.001 }] });
+  const snippet = loadSnippet(ROSENBROCK_SNIPPET);
+  runnerStepsPerSecond({ ...e, steps: 20_000 }, snippet.objective, snippet.init);
+  const inThread = runnerStepsPerSecond(e, snippet.objective, snippet.init);
+  const preset = PROBLEMS.find((p) => p.name === 'rosenbrock');
+  const presetRate = preset ? runnerStepsPerSecond(e, preset.objective(), preset.init) : NaN;
+
+  const session = startExperiment(e);
+  await session.info;
+  t0 = performance.now();
+  await session.done;
+  const worker = steps / ((performance.now() - t0) / 1000);
+  session.cancel();
+
+  console.log('\nSnippet room — Adam on Rosenbrock (lr 0.001, 200,000 steps)');
+  console.log('| loop | steps/s | vs hand-written |');
+  console.log('| --- | ---: | ---: |');
+  console.log(`| hand-written plain JS (analytic gradient, Adam inline) | ${fmt(hand)} | 1 |`);
+  console.log(`| preset, engine Runner (analytic gradient) | ${fmt(presetRate)} | ${fmt(presetRate / hand, 2)} |`);
+  console.log(`| snippet, engine Runner in-thread (autodiff) | ${fmt(inThread)} | ${fmt(inThread / hand, 2)} |`);
+  console.log(`| snippet, worker session end to end (autodiff) | ${fmt(worker)} | ${fmt(worker / hand, 2)} |`);
+  console.log(`target: snippet-driven ≥ 0.25 × hand-written — ${worker / hand >= 0.25 ? 'met' : 'NOT met'} (worker session ${fmt(worker / hand, 2)})`);
+}
+
+function benchGradientCost(): void {
+  console.log('\nSnippet room — gradient cost in plain evaluations of the same snippet (sandboxed)');
+  console.log('| problem | params | data | plain eval | gradient | ratio | mode |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+  let worst2 = 0;
+  for (const problem of PROBLEMS) {
+    const { sandbox, objective, init } = loadSnippet(problem.source, problem.init);
+    const p = Float64Array.from(init), g = new Float64Array(init.length);
+    let k = 0;
+    const plain = perCall(() => { p[0] = init[0] + (k++ & 7) * 1e-9; objective.value(p, null); });
+    const grad = perCall(() => { p[0] = init[0] + (k++ & 7) * 1e-9; objective.valueAndGrad(p, g, null); });
+    const ratio = grad / plain;
+    if (init.length === 2 && problem.dataSize === 0) worst2 = Math.max(worst2, ratio);
+    console.log(`| ${problem.name} | ${init.length} | ${problem.dataSize} | ${fmt(plain * 1e9)} ns | ${fmt(grad * 1e9)} ns | ${fmt(ratio, 2)} | ${sandbox.gradient.mode} |`);
+  }
+  console.log(`target: ≤ 4 plain evaluations on the 2-parameter problems without data — ${worst2 <= 4 ? 'met' : 'NOT met'} (worst ${fmt(worst2, 2)})`);
+}
+
+async function benchFirstPoint(): Promise<void> {
+  compileSnippet(ROSENBROCK_SNIPPET);  // the compiler is loaded once per process
+  const e = experiment({ loss: { source: ROSENBROCK_SNIPPET }, steps: 1000, runs: [{ optimizer: 'adam', lr: 0.01 }] });
+  const times: number[] = [];
+  for (let k = 0; k < 10; k++) {
+    await prewarmWorker();
+    const t0 = performance.now();
+    const session = startExperiment(e);
+    await new Promise<void>((resolve) => session.onEvent((ev) => { if (ev.type === 'points') resolve(); }));
+    times.push(performance.now() - t0);
+    session.cancel();
+  }
+  disposeSpareWorker();
+  times.sort((a, b) => a - b);
+  const median = (times[4] + times[5]) / 2;
+  console.log('\nSnippet room — time to first point (compile + warm worker + first step), 10 runs');
+  console.log(`median ${fmt(median)} ms (min ${fmt(times[0])}, max ${fmt(times[9])}) — target ≤ 150 ms: ${median <= 150 ? 'met' : 'NOT met'}`);
+}
+
+export async function benchSnippets(only?: string): Promise<void> {
+  if (only === 'gradient') { benchGradientCost(); return; }
+  await benchAdam();
+  benchGradientCost();
+  await benchFirstPoint();
+}
+
+if (require.main === module) {
+  benchSnippets(process.argv[2]).then(() => process.exit(0), (e: unknown) => { console.error(e); process.exit(1); });
+}

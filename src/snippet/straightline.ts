@@ -1,0 +1,215 @@
+/**
+ * The fast path of the differentiator: when a loss is straight-line scalar code — destructured
+ * parameters (`([x, y]: number[])`), `const`/`let` declarations and one `return`, built from
+ * numbers, `+ - * / **`, unary minus and the common `Math` functions — it is differentiated into
+ * source code with adjoint locals (reverse mode without a tape, as Tapenade or Zygote's
+ * source-to-source transforms do): a forward sweep that computes exactly what the plain snippet
+ * computes, operation for operation, into locals, then a backward sweep that accumulates
+ * ∂loss/∂local in reverse order. No objects, no tape, no calls: a gradient costs a small
+ * multiple of one plain evaluation. Anything else (loops, branches, arrays, helpers, data) goes to
+ * the general tape (`differentiate.ts`).
+ */
+import ts from 'typescript';
+
+/** Unary Math functions: f'(x) as an expression of the argument `a` and the result `r`. */
+const UNARY: Readonly<Record<string, (a: string, r: string) => string>> = {
+  sin: (a) => `Math.cos(${a})`,
+  cos: (a) => `-Math.sin(${a})`,
+  tan: (_a, r) => `(1 + ${r} * ${r})`,
+  asin: (a) => `(1 / Math.sqrt(1 - ${a} * ${a}))`,
+  acos: (a) => `(-1 / Math.sqrt(1 - ${a} * ${a}))`,
+  atan: (a) => `(1 / (1 + ${a} * ${a}))`,
+  sinh: (a) => `Math.cosh(${a})`,
+  cosh: (a) => `Math.sinh(${a})`,
+  tanh: (_a, r) => `(1 - ${r} * ${r})`,
+  exp: (_a, r) => r,
+  expm1: (a) => `Math.exp(${a})`,
+  log: (a) => `(1 / ${a})`,
+  log1p: (a) => `(1 / (1 + ${a}))`,
+  sqrt: (_a, r) => `(0.5 / ${r})`,
+  cbrt: (_a, r) => `(1 / (3 * ${r} * ${r}))`,
+  abs: (a) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : 0)`,
+};
+
+class NotStraight extends Error {}
+
+/**
+ * JavaScript for `function (P, G) { … return loss; }` (params in P, gradient written to G) when
+ * `fn` is straight-line scalar code, else undefined.
+ */
+export function straightLineGradient(fn: ts.Node | undefined): string | undefined {
+  if (!fn || !(ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isArrowFunction(fn)) || !fn.body) return undefined;
+  if (fn.parameters.length !== 1) return undefined;
+  const pattern = fn.parameters[0].name;
+  if (!ts.isArrayBindingPattern(pattern) || fn.parameters[0].initializer) return undefined;
+  const params: string[] = [];
+  for (const el of pattern.elements) {
+    if (!ts.isBindingElement(el) || el.dotDotDotToken || el.initializer || !ts.isIdentifier(el.name)) return undefined;
+    params.push(el.name.text);
+  }
+  try {
+    return new Emitter(params).emit(fn.body);
+  } catch (e) {
+    if (e instanceof NotStraight) return undefined;
+    throw e;
+  }
+}
+
+/** A value in the forward sweep: its JS name, and whether it depends on the params. */
+interface Value { readonly name: string; readonly active: boolean }
+
+class Emitter {
+  private readonly forward: string[] = [];
+  /** Backward statements, in forward order (emitted reversed). */
+  private readonly backward: string[] = [];
+  private readonly locals = new Map<string, Value>();
+  private readonly adjoints: string[] = [];
+  private temp = 0;
+
+  constructor(private readonly params: readonly string[]) {
+    params.forEach((p, i) => {
+      const name = `__p${i}`;
+      this.forward.push(`const ${name} = P[${i}];`);
+      this.locals.set(p, { name, active: true });
+      this.adjoints.push(`__a${name}`);
+    });
+  }
+
+  emit(body: ts.ConciseBody): string {
+    let result: Value;
+    if (ts.isBlock(body)) {
+      const statements = body.statements;
+      if (statements.length === 0) throw new NotStraight();
+      for (let k = 0; k < statements.length - 1; k++) {
+        const st = statements[k];
+        if (!ts.isVariableStatement(st) || (st.declarationList.flags & ts.NodeFlags.BlockScoped) === 0) throw new NotStraight();
+        for (const d of st.declarationList.declarations) {
+          if (!ts.isIdentifier(d.name) || !d.initializer) throw new NotStraight();
+          if (this.locals.has(d.name.text) && this.params.includes(d.name.text)) throw new NotStraight();
+          this.locals.set(d.name.text, this.expr(d.initializer));
+        }
+      }
+      const last = statements[statements.length - 1];
+      if (!ts.isReturnStatement(last) || !last.expression) throw new NotStraight();
+      result = this.expr(last.expression);
+    } else {
+      result = this.expr(body);
+    }
+    const lines = ['function (P, G) {', ...this.forward];
+    lines.push(`let ${this.adjoints.map((a) => `${a} = 0`).join(', ')};`);
+    if (result.active) {
+      lines.push(`__a${result.name} = 1;`);
+      lines.push(...this.backward.slice().reverse());
+    }
+    this.params.forEach((_p, i) => lines.push(`G[${i}] = __a__p${i};`));
+    lines.push(`return ${result.name};`, '}');
+    return lines.join('\n');
+  }
+
+  /** A new local holding `code`; with its adjoint when active. */
+  private local(code: string, active: boolean): Value {
+    const name = `__t${this.temp++}`;
+    this.forward.push(`const ${name} = ${code};`);
+    if (active) this.adjoints.push(`__a${name}`);
+    return { name, active };
+  }
+
+  /** backward: adjoint(of) += factor · adjoint(out). */
+  private pull(of: Value, out: Value, factor: string | null, negate = false): void {
+    if (!of.active) return;
+    const g = `__a${out.name}`;
+    const term = factor === null ? g : `${g} * ${factor}`;
+    this.backward.push(`__a${of.name} ${negate ? '-=' : '+='} ${term};`);
+  }
+
+  private expr(e: ts.Expression): Value {
+    if (ts.isParenthesizedExpression(e)) return this.expr(e.expression);
+    if (ts.isNumericLiteral(e)) return { name: `(${e.text})`, active: false };
+    if (ts.isIdentifier(e)) {
+      const v = this.locals.get(e.text);
+      if (v) return v;
+      if (e.text === 'undefined' || e.text === 'NaN' || e.text === 'Infinity') return { name: e.text, active: false };
+      // A module-level constant (computed from plain numbers in the differentiated module).
+      return { name: e.text, active: false };
+    }
+    if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Math'
+      && ['PI', 'E', 'LN2', 'LN10', 'LOG2E', 'LOG10E', 'SQRT2', 'SQRT1_2'].includes(e.name.text)) {
+      return { name: `Math.${e.name.text}`, active: false };
+    }
+    if (ts.isPrefixUnaryExpression(e)) {
+      const a = this.expr(e.operand);
+      if (e.operator === ts.SyntaxKind.PlusToken) return this.local(`+${a.name}`, a.active);
+      if (e.operator !== ts.SyntaxKind.MinusToken) throw new NotStraight();
+      const out = this.local(`-${a.name}`, a.active);
+      this.pull(a, out, null, true);
+      return out;
+    }
+    if (ts.isBinaryExpression(e)) {
+      const op = e.operatorToken.kind;
+      const a = this.expr(e.left), b = this.expr(e.right);
+      const active = a.active || b.active;
+      switch (op) {
+        case ts.SyntaxKind.PlusToken: {
+          const out = this.local(`${a.name} + ${b.name}`, active);
+          this.pull(a, out, null); this.pull(b, out, null);
+          return out;
+        }
+        case ts.SyntaxKind.MinusToken: {
+          const out = this.local(`${a.name} - ${b.name}`, active);
+          this.pull(a, out, null); this.pull(b, out, null, true);
+          return out;
+        }
+        case ts.SyntaxKind.AsteriskToken: {
+          const out = this.local(`${a.name} * ${b.name}`, active);
+          this.pull(a, out, b.name); this.pull(b, out, a.name);
+          return out;
+        }
+        case ts.SyntaxKind.SlashToken: {
+          const out = this.local(`${a.name} / ${b.name}`, active);
+          this.pull(a, out, `(1 / ${b.name})`); this.pull(b, out, `(-${out.name} / ${b.name})`);
+          return out;
+        }
+        case ts.SyntaxKind.AsteriskAsteriskToken: {
+          const out = this.local(`${a.name} ** ${b.name}`, active);
+          // Same partials as the tape: b·a^(b−1) (2a for b = 2), and a^b·ln a (0 at a = 0).
+          if (a.active) {
+            const two = ts.isNumericLiteral(e.right) && Number(e.right.text) === 2;
+            this.pull(a, out, two ? `(2 * ${a.name})` : `(${b.name} === 0 ? 0 : ${b.name} * ${a.name} ** (${b.name} - 1))`);
+          }
+          this.pull(b, out, `(${a.name} === 0 ? 0 : ${out.name} * Math.log(${a.name}))`);
+          return out;
+        }
+        default: throw new NotStraight();
+      }
+    }
+    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ts.isIdentifier(e.expression.expression)
+      && e.expression.expression.text === 'Math' && !e.arguments.some(ts.isSpreadElement)) {
+      const f = e.expression.name.text;
+      const args = e.arguments.map((x) => this.expr(x));
+      const active = args.some((x) => x.active);
+      if (UNARY[f] && args.length === 1) {
+        const [a] = args;
+        const out = this.local(`Math.${f}(${a.name})`, active);
+        if (a.active) this.pull(a, out, UNARY[f](a.name, out.name));
+        return out;
+      }
+      if (f === 'pow' && args.length === 2) {
+        const [a, b] = args;
+        const out = this.local(`Math.pow(${a.name}, ${b.name})`, active);
+        this.pull(a, out, `(${b.name} === 0 ? 0 : ${b.name} * ${a.name} ** (${b.name} - 1))`);
+        this.pull(b, out, `(${a.name} === 0 ? 0 : ${out.name} * Math.log(${a.name}))`);
+        return out;
+      }
+      if (f === 'atan2' && args.length === 2) {
+        const [y, x] = args;
+        const out = this.local(`Math.atan2(${y.name}, ${x.name})`, active);
+        const s = this.local(`${x.name} * ${x.name} + ${y.name} * ${y.name}`, false);
+        this.pull(y, out, `(${x.name} / ${s.name})`);
+        this.pull(x, out, `(-${y.name} / ${s.name})`);
+        return out;
+      }
+      throw new NotStraight();
+    }
+    throw new NotStraight();
+  }
+}
