@@ -1,3 +1,4 @@
+/* global process, console */
 // Regenerates schemas/optim.schema.json from the engine's registries (src/engine/schema.ts).
 // Bundles the TypeScript module in memory with esbuild, so it needs no prior compile.
 // Usage: npm run schema            (writes the file)
