@@ -769,3 +769,87 @@ export function findJsonError(text: string): JsonError | undefined {
     return { message: e.message, offset: e.offset, ...lineColumn(text, e.offset) };
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Where an issue's path is in the text, for editor diagnostics
+
+/** A range in the text, 1-based lines and columns (end exclusive), like an editor shows it. */
+export interface TextRange {
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
+/**
+ * Offsets of every value in valid JSON text, by path in the validator's notation
+ * (`runs[1].betas[0]`; the whole document is ''). Returns an empty map for malformed text.
+ */
+export function jsonValueOffsets(text: string): Map<string, { start: number; end: number }> {
+  const out = new Map<string, { start: number; end: number }>();
+  if (findJsonError(text) !== undefined) return out;
+  let i = 0;
+  const ws = (): void => { while (i < text.length && ' \t\n\r'.includes(text[i])) i++; };
+  const skipString = (): string => {
+    const start = i++;
+    while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i)) as string;
+  };
+  const value = (path: string): void => {
+    ws();
+    const start = i;
+    const c = text[i];
+    if (c === '{') {
+      i++; ws();
+      while (text[i] !== '}') {
+        ws();
+        const key = skipString();
+        ws(); i++; // ':'
+        value(path === '' ? key : `${path}.${key}`);
+        ws();
+        if (text[i] === ',') i++;
+        ws();
+      }
+      i++;
+    } else if (c === '[') {
+      i++; ws();
+      let k = 0;
+      while (text[i] !== ']') {
+        value(`${path}[${k++}]`);
+        ws();
+        if (text[i] === ',') i++;
+        ws();
+      }
+      i++;
+    } else if (c === '"') {
+      skipString();
+    } else {
+      while (i < text.length && !',]} \t\n\r'.includes(text[i])) i++;
+    }
+    if (!out.has(path)) out.set(path, { start, end: i });
+  };
+  if (text.charCodeAt(0) === 0xfeff) i = 1;
+  value('');
+  return out;
+}
+
+/**
+ * The range of the value an issue is about; when that value is absent (a missing field), the
+ * range of the nearest enclosing value that is there. Malformed JSON: the issue's own position.
+ */
+export function locateIssue(text: string, issue: ValidationIssue): TextRange {
+  const syntax = issue as Partial<JsonSyntaxIssue>;
+  if (typeof syntax.line === 'number' && typeof syntax.column === 'number') {
+    return { line: syntax.line, column: syntax.column, endLine: syntax.line, endColumn: syntax.column + 1 };
+  }
+  const offsets = jsonValueOffsets(text);
+  let path = issue.path;
+  while (!offsets.has(path) && path !== '') {
+    const parent = path.replace(/(\.[^.[\]]*|\[\d+\])$/, ''); // drop the last `.key` or `[i]`
+    path = parent === path ? '' : parent;
+  }
+  const found = offsets.get(path) ?? { start: 0, end: 0 };
+  const a = lineColumn(text, found.start), b = lineColumn(text, found.end);
+  return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+}

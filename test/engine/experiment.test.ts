@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import {
-  findJsonError, formatIssue, parseExperiment, serializeExperiment, validateExperiment, type ExperimentResult,
+  findJsonError, formatIssue, jsonValueOffsets, locateIssue, parseExperiment, serializeExperiment, validateExperiment, type ExperimentResult,
 } from '../../src/engine/experiment';
 import { OPTIMIZERS } from '../../src/engine/hyperparameters';
 import type { Experiment, ValidationIssue } from '../../src/engine/types';
@@ -295,5 +295,35 @@ describe('experiment files', () => {
     it('accepts a byte-order mark', () => {
       ok(parseExperiment(`\ufeff${DESIGN_EXAMPLE}`));
     });
+  });
+});
+
+describe('locating issues in the text', () => {
+  const text = '{\n  "loss": {"preset": "rosenbrock"},\n  "runs": [\n    {"optimizer": "adam", "betas": [1, 0.9]},\n    {"lr": 0.1}\n  ]\n}\n';
+
+  it('finds the value a path names, and the nearest enclosing value for a missing field', () => {
+    const result = parseExperiment(text);
+    assert.equal(result.ok, false);
+    if (result.ok) return;
+    const beta = result.issues.find((i) => i.path === 'runs[0].betas[0]')!;
+    assert.deepEqual(locateIssue(text, beta), { line: 4, column: 37, endLine: 4, endColumn: 38 });
+    const missing = result.issues.find((i) => i.path === 'runs[1].optimizer')!;
+    assert.deepEqual(locateIssue(text, missing), { line: 5, column: 5, endLine: 5, endColumn: 16 });
+    assert.deepEqual(locateIssue(text, { path: 'nowhere', message: '' }), { line: 1, column: 1, endLine: 7, endColumn: 2 });
+  });
+
+  it('uses the position of a JSON syntax error', () => {
+    const result = parseExperiment('{"a": }');
+    assert.ok(!result.ok);
+    if (result.ok) return;
+    assert.deepEqual(locateIssue('{"a": }', result.issues[0]), { line: 1, column: 7, endLine: 1, endColumn: 8 });
+  });
+
+  it('maps every path of a document to its exact text', () => {
+    const offsets = jsonValueOffsets(text);
+    assert.equal(text.slice(offsets.get('runs[0].optimizer')!.start, offsets.get('runs[0].optimizer')!.end), '"adam"');
+    assert.equal(text.slice(offsets.get('runs[1]')!.start, offsets.get('runs[1]')!.end), '{"lr": 0.1}');
+    assert.equal(text.slice(offsets.get('loss.preset')!.start, offsets.get('loss.preset')!.end), '"rosenbrock"');
+    assert.equal(jsonValueOffsets('{').size, 0);
   });
 });
