@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseExperiment, serializeExperiment, validateExperiment } from '../../src/engine/experiment';
+import { locateIssue, parseExperiment, serializeExperiment, validateExperiment } from '../../src/engine/experiment';
 import { OPTIMIZERS, type HyperparameterSpec } from '../../src/engine/hyperparameters';
 import { PROBLEMS } from '../../src/engine/problems';
 
@@ -220,6 +220,11 @@ describe('experiment validation (property-based)', () => {
       .map(([t, at, insert]) => t.slice(0, at) + insert + t.slice(at));
     fc.assert(fc.property(text, (t) => {
       const result = parseExperiment(t);
+      const lines = t.split(/\r\n|\r|\n/).length;
+      for (const issue of result.ok ? [] : result.issues) {
+        const range = locateIssue(t, issue);
+        assert.ok(range.line >= 1 && range.line <= lines && range.endLine >= range.line && range.endLine <= lines, `${JSON.stringify(range)} for ${issue.path}`);
+      }
       if (!result.ok && result.issues.length === 1 && 'line' in result.issues[0]) {
         const { line, column } = result.issues[0] as unknown as { line: number; column: number };
         assert.ok(line >= 1 && column >= 1 && line <= t.split(/\r\n|\r|\n/).length, `${line}:${column} in ${JSON.stringify(t)}`);
