@@ -6,7 +6,8 @@
  * validation issues use, so an issue lands on its field without a lookup table.
  */
 import { OPTIMIZERS, optimizerSpec, type HyperparameterSpec } from '../engine/hyperparameters';
-import type { HyperparameterValue, ValidationIssue } from '../engine/types';
+import { SCHEDULES } from '../engine/schedules';
+import type { HyperparameterValue, ScheduleSpec, ValidationIssue } from '../engine/types';
 import { validateExperiment } from '../engine/experiment';
 import type { PanelExperiment, PanelRun } from '../protocol';
 import { formatNumber } from './fieldValidation';
@@ -247,4 +248,19 @@ export function runLabel(exp: PanelExperiment, index: number): string {
   const run = exp.runs[index];
   if (!run) return `run ${index + 1}`;
   return run.label.trim() !== '' ? run.label : defaultLabel(run);
+}
+
+/** A schedule of a type with its required fields filled from the experiment (steps) and registry defaults. */
+export function defaultSchedule(type: string, steps: number): ScheduleSpec {
+  const spec = SCHEDULES.find((s) => s.type === type);
+  const out: Record<string, unknown> = { type };
+  for (const f of spec?.fields ?? []) {
+    if (!f.required) continue;
+    if (f.name === 'steps') out.steps = Math.max(2, steps);
+    else if (f.name === 'stepSize') out.stepSize = Math.max(1, Math.round(steps / 4));
+    else if (f.name === 'warmup') out.warmup = Math.max(1, Math.round(steps / 10));
+    else if (f.name === 'gamma') out.gamma = type === 'exponential' ? 0.99 : 0.1;
+    else out[f.name] = f.default ?? f.bounds.min ?? 1;
+  }
+  return out as unknown as ScheduleSpec;
 }

@@ -54,7 +54,7 @@ export function withScrubber(spec: TopLevelSpec, theme: ChartTheme): TopLevelSpe
     mark: { type: 'point', filled: true, size: 64, stroke: theme.foreground, strokeWidth: 1, clip: true },
     encoding: {
       x, y: enc.y,
-      color: { ...(enc.color as Json), legend: null },
+      ...(enc.color ? { color: { ...(enc.color as Json), legend: null } } : {}),
       tooltip: TOOLTIP,
     },
   }];
@@ -67,7 +67,9 @@ export function withScrubber(spec: TopLevelSpec, theme: ChartTheme): TopLevelSpe
     });
   }
   const params = [...((s.params as Json[] | undefined) ?? []), { name: SCRUB_SIGNAL, value: -1 }];
-  return { ...s, params, layer: [...layers, ...added] } as unknown as TopLevelSpec;
+  // Streamed points change axis label widths and legends: lay the view out again on every update
+  // (Vega's default computes the padding once, and later labels get clipped).
+  return { ...s, autosize: { type: 'pad', resize: true }, params, layer: [...layers, ...added] } as unknown as TopLevelSpec;
 }
 
 export interface PanelChartOptions {
@@ -84,10 +86,10 @@ export interface PanelChartOptions {
 
 /**
  * Vega-Lite plot width from the space available: vega-lite's width is the plot area, so the
- * axis titles, labels and legend (about 90 px, 150 px with the heatmap's colour legend) come off.
+ * axis titles, labels and padding (about 80 px, 140 px with the heatmap's colour legend) come off.
  */
 export function plotWidth(available: number, legend: 'bottom' | 'right'): number {
-  return Math.max(160, Math.floor(available - (legend === 'right' ? 150 : 90)));
+  return Math.max(160, Math.floor(available - (legend === 'right' ? 140 : 80)));
 }
 
 /** The four specs, with the scrubber. */

@@ -13,7 +13,7 @@ import type { ClipSpec, HyperparameterValue, ScheduleSpec } from '../engine/type
 import type { PanelExperiment, PanelRun, RunResult } from '../protocol';
 import { clear, codicon, h } from './dom';
 import {
-  addRun, duplicateRun, expandLrSweep, isEnabled, removeRun, runHyperparameters, setHyperparameter, setOptimizer,
+  addRun, defaultSchedule, duplicateRun, expandLrSweep, isEnabled, removeRun, runHyperparameters, setHyperparameter, setOptimizer,
   setRunProperty, toggleRun,
 } from './experimentDraft';
 import { checkboxField, selectField, textField, type FieldRegistry } from './fields';
@@ -111,7 +111,7 @@ export class RunList {
       return b;
     };
     const header = h('div', { class: 'run-header' },
-      enable, swatch, label, optimizer, status,
+      enable, swatch, label, status,
       h('span', { class: 'run-actions' },
         tool('copy', 'Duplicate run', () => ctx.edit(duplicateRun(ctx.experiment(), i), true)),
         tool('trash', 'Remove run', () => ctx.edit(removeRun(ctx.experiment(), i), true))));
@@ -126,7 +126,7 @@ export class RunList {
 
     return h('div', { class: `run-card${enabled ? '' : ' disabled'}`, 'data-run': i },
       header,
-      spec ? h('div', { class: 'run-summary' }, spec.summary) : null,
+      h('div', { class: 'run-optimizer-row' }, optimizer, spec ? h('div', { class: 'run-summary' }, spec.summary) : null),
       note, grid,
       h('div', { class: 'run-extras' }, this.scheduleEditor(run, i), this.clipEditor(run, i), this.sweepEditor(i)));
   }
@@ -255,19 +255,4 @@ function formatValue(v: HyperparameterValue): string {
   if (typeof v === 'boolean') return String(v);
   if (typeof v === 'number') return formatNumber(v);
   return `(${formatNumber(v[0])}, ${formatNumber(v[1])})`;
-}
-
-/** A schedule of a type with its required fields filled from the experiment (steps) and registry defaults. */
-export function defaultSchedule(type: string, steps: number): ScheduleSpec {
-  const spec = SCHEDULES.find((s) => s.type === type);
-  const out: Record<string, unknown> = { type };
-  for (const f of spec?.fields ?? []) {
-    if (!f.required) continue;
-    if (f.name === 'steps') out.steps = Math.max(2, steps);
-    else if (f.name === 'stepSize') out.stepSize = Math.max(1, Math.round(steps / 4));
-    else if (f.name === 'warmup') out.warmup = Math.max(1, Math.round(steps / 10));
-    else if (f.name === 'gamma') out.gamma = type === 'exponential' ? 0.99 : 0.1;
-    else out[f.name] = f.default ?? f.bounds.min ?? 1;
-  }
-  return out as unknown as ScheduleSpec;
 }

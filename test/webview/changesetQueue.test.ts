@@ -1,0 +1,133 @@
+import * as assert from 'node:assert/strict';
+import { ChangesetQueue, type SourceChange } from '../../src/webview/changesetQueue';
+
+type Row = { run: number; step: number };
+type Applied = Map<string, SourceChange<Row>>;
+
+/** A fake view: records each application; its "runAsync" resolves only when the test says so. */
+function harness() {
+  const applied: Applied[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const pending: Array<() => void> = [];
+  const queue = new ChangesetQueue<Row>((changes) => {
+    applied.push(new Map(changes) as Applied);
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    return new Promise<void>((resolve) => pending.push(() => { inFlight--; resolve(); }));
+  });
+  const land = async (): Promise<void> => {
+    pending.shift()?.();
+    await new Promise((r) => setTimeout(r, 0));
+  };
+  return { queue, applied, land, maxInFlight: () => maxInFlight, pendingRuns: () => pending.length };
+}
+
+const rows = (run: number, from: number, n: number): Row[] => Array.from({ length: n }, (_, k) => ({ run, step: from + k }));
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+describe('webview/ChangesetQueue', () => {
+  it('coalesces inserts made in the same tick into one application', async () => {
+    const h = harness();
+    h.queue.insert('points', rows(0, 0, 3));
+    h.queue.insert('points', rows(1, 0, 2));
+    h.queue.insert('events', [{ run: 1, step: 5 }]);
+    await tick();
+    assert.equal(h.applied.length, 1);
+    assert.deepEqual(h.applied[0]!.get('points')!.insert.map((r) => `${r.run}:${r.step}`), ['0:0', '0:1', '0:2', '1:0', '1:1']);
+    assert.equal(h.applied[0]!.get('events')!.insert.length, 1);
+  });
+
+  it('never overlaps two applications: rows pushed while one is in flight are applied together after it', async () => {
+    const h = harness();
+    h.queue.insert('points', rows(0, 0, 1));
+    await tick();
+    for (let i = 1; i <= 10; i++) {
+      h.queue.insert('points', rows(0, i, 1));
+      await tick();
+    }
+    assert.equal(h.applied.length, 1, 'still one in flight');
+    await h.land();
+    assert.equal(h.applied.length, 2);
+    assert.deepEqual(h.applied[1]!.get('points')!.insert.map((r) => r.step), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    await h.land();
+    assert.equal(h.maxInFlight(), 1);
+    assert.ok(h.queue.idle);
+    assert.equal(h.queue.rowsApplied, 11);
+  });
+
+  it('clear drops pending rows and removes what the view holds; later rows stay', async () => {
+    const h = harness();
+    h.queue.insert('points', rows(0, 0, 2));
+    h.queue.clear('points');
+    h.queue.insert('points', rows(1, 0, 1));
+    await tick();
+    const c = h.applied[0]!.get('points')!;
+    assert.equal(c.clear, true);
+    assert.deepEqual(c.insert, [{ run: 1, step: 0 }]);
+  });
+
+  it('remove(predicate) filters pending rows and is passed on for rows already in the view', async () => {
+    const h = harness();
+    h.queue.insert('points', [...rows(0, 0, 2), ...rows(1, 0, 2)]);
+    h.queue.remove('points', (r) => r.run === 0);
+    h.queue.insert('points', rows(0, 100, 1));
+    await tick();
+    const c = h.applied[0]!.get('points')!;
+    assert.equal(c.clear, false);
+    assert.equal(c.remove.length, 1);
+    assert.ok(c.remove[0]!({ run: 0, step: 7 }));
+    assert.ok(!c.remove[0]!({ run: 1, step: 7 }));
+    assert.deepEqual(c.insert.map((r) => `${r.run}:${r.step}`), ['1:0', '1:1', '0:100']);
+  });
+
+  it('whenIdle resolves after everything queued so far was applied', async () => {
+    const h = harness();
+    let idle = false;
+    h.queue.insert('points', rows(0, 0, 1));
+    const done = h.queue.whenIdle().then(() => { idle = true; });
+    await tick();
+    assert.equal(idle, false);
+    h.queue.insert('points', rows(0, 1, 1));
+    await h.land();
+    assert.equal(idle, false, 'the second batch is still to apply');
+    await h.land();
+    await done;
+    assert.equal(idle, true);
+  });
+
+  it('touch asks for a run without data (a signal changed), once per flush', async () => {
+    const h = harness();
+    h.queue.touch();
+    h.queue.touch();
+    await tick();
+    assert.equal(h.applied.length, 1);
+    assert.equal(h.applied[0]!.size, 0);
+    await h.land();
+    assert.ok(h.queue.idle);
+  });
+
+  it('keeps going after an application fails, and remembers the error', async () => {
+    let calls = 0;
+    const q = new ChangesetQueue<Row>(async () => {
+      calls++;
+      if (calls === 1) throw new Error('view finalized');
+    });
+    q.insert('points', rows(0, 0, 1));
+    await q.whenIdle();
+    q.insert('points', rows(0, 1, 1));
+    await q.whenIdle();
+    assert.equal(calls, 2);
+    assert.match(String(q.lastError), /view finalized/);
+  });
+
+  it('ignores everything after dispose', async () => {
+    const h = harness();
+    h.queue.dispose();
+    h.queue.insert('points', rows(0, 0, 1));
+    h.queue.touch();
+    await tick();
+    assert.equal(h.applied.length, 0);
+    await h.queue.whenIdle();
+  });
+});
