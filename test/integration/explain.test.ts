@@ -11,8 +11,9 @@ import type { PlaygroundPanel } from '../../src/extension/panel';
 import { api, closeAllPanels, panelClass, waitFor } from './helpers';
 
 const FILES: Record<string, string> = {
-  'train.py': 'import torch\n\nopt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999))\nalpha = 0.5  # blending, not an optimizer\n',
-  'train.ts': 'const opt = new AdamW({ learningRate: 0.001, weightDecay: 0.01 });\nconst alpha = 0.3;\n',
+  // A stray `alpha` more than CONTEXT_LINES (6) lines away from any optimizer is not explained.
+  'train.py': 'alpha = 0.5  # image blending\n' + '\n'.repeat(8) + 'import torch\n\nopt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999))\n',
+  'train.ts': 'const alpha = 0.3; // colour blending\n' + '\n'.repeat(8) + 'const opt = new AdamW({ learningRate: 0.001, weightDecay: 0.01 });\n',
   'train.js': 'const opt = tf.train.rmsprop(0.01);\nconst options = { epsilon: 1e-7 };\n',
   'notes.md': '# Adam\n\n$$\\hat{m}_t = \\frac{m_t}{1 - \\beta_1^t}$$\n\nThe plain word alpha is not explained.\n',
   'runs.optim.json': '{\n  "loss": { "preset": "rosenbrock" },\n  "runs": [\n    { "optimizer": "sgd", "lr": 0.01, "momentum": 0.9 }\n  ]\n}\n',
