@@ -1,6 +1,8 @@
 /**
- * A winding ravine: the floor follows y = sin(x) and is 100 times steeper across than along.
- * Plain gradient descent zig-zags across it; momentum and Adam follow the floor.
+ * A winding ravine: the floor follows y = sin(x), a hundred times steeper across than along.
+ * Gradient descent must keep its step small enough for the steep walls and then crawls along
+ * the floor; momentum builds up speed along it; Adam's per-parameter step sizes are tuned to the
+ * axes, and this ravine is not aligned with them.
  * The optimizers get exact gradients by automatic differentiation of this code.
  */
 const steepness = 10;
@@ -15,4 +17,4 @@ export default function loss([x, y]: number[]): number {
 }
 
 export const init = [-3, 1.5];
-export const domain = { x: [-3.5, 1.5], y: [-2, 2] };
+export const domain = { x: [-4.5, 1.5], y: [-2, 2] };

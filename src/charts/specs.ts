@@ -49,6 +49,17 @@ export interface PathsChartOptions extends ChartOptions {
 
 type Json = Record<string, unknown>;
 
+/** Default plot widths in px (the legend's column count depends on them). */
+const LINE_WIDTH = 480;
+const PATHS_WIDTH = 380;
+
+/** Log-axis labels: plain between 0.001 and 10⁴, exponent form outside (1e-7, 1e+6). */
+const LOG_AXIS = {
+  labelExpr: "datum.value >= 0.001 && datum.value < 1e4 ? format(datum.value, '~g') : format(datum.value, '.0e')",
+};
+/** Steps are counts: 0, 250, 1,000, 1M. */
+const STEP_AXIS = { labelExpr: "datum.value >= 1e6 ? format(datum.value, '.3~s') : format(datum.value, ',~d')" };
+
 const TOOLTIP = [
   { field: 'label', type: 'nominal', title: 'run' },
   { field: 'step', type: 'quantitative', title: 'step' },
@@ -56,12 +67,15 @@ const TOOLTIP = [
   { field: 'params', type: 'nominal', title: 'params' },
 ];
 
-/** The colour channel shared by every per-run mark. */
-function runColorEncoding(o: ChartOptions): Json {
+/** The colour channel shared by every per-run mark; the legend gets as many columns as fit. */
+function runColorEncoding(o: ChartOptions, width: number): Json {
+  const longest = Math.max(1, ...o.runs.map((r) => r.length));
+  const columnWidth = 28 + longest * o.theme.fontSize * 0.62;
+  const columns = Math.max(1, Math.min(o.runs.length, Math.floor((o.width ?? width) / columnWidth)));
   return {
     field: 'label', type: 'nominal',
     scale: { domain: [...o.runs], range: o.runs.map((_, i) => runColor(o.theme, i)) },
-    legend: { title: null, orient: 'bottom', columns: 4, symbolType: 'stroke' },
+    legend: { title: null, orient: 'bottom', columns, symbolType: 'stroke', labelLimit: 0 },
   };
 }
 
@@ -80,7 +94,7 @@ function topLevel(o: ChartOptions, width: number, height: number, body: Json): T
  * A hover layer: one (invisible until nearest to the pointer) point per row with the tooltip.
  * Lines alone cannot say which step the pointer is on.
  */
-function hoverLayer(o: ChartOptions, name: string, x: Json, y: Json, transform: Json[]): Json[] {
+function hoverLayer(o: ChartOptions, W: number, name: string, x: Json, y: Json, transform: Json[]): Json[] {
   if (o.interactive === false) return [];
   return [{
     data: { name: 'points' },
@@ -88,7 +102,7 @@ function hoverLayer(o: ChartOptions, name: string, x: Json, y: Json, transform: 
     params: [{ name, select: { type: 'point', on: 'pointerover', nearest: true, clear: 'pointerout' } }],
     mark: { type: 'point', filled: true, size: 36 },
     encoding: {
-      x, y, color: runColorEncoding(o),
+      x, y, color: runColorEncoding(o, W),
       opacity: { condition: { param: name, empty: false, value: 1 }, value: 0 },
       tooltip: TOOLTIP,
     },
@@ -96,7 +110,7 @@ function hoverLayer(o: ChartOptions, name: string, x: Json, y: Json, transform: 
 }
 
 /** Marks where runs diverged: a dashed rule at the step and a cross at the top, with the reason. */
-function divergenceLayers(o: ChartOptions): Json[] {
+function divergenceLayers(o: ChartOptions, W: number): Json[] {
   const tooltip = [
     { field: 'label', type: 'nominal', title: 'run' },
     { field: 'step', type: 'quantitative', title: 'diverged at step' },
@@ -106,12 +120,12 @@ function divergenceLayers(o: ChartOptions): Json[] {
     {
       data: { name: 'events' },
       mark: { type: 'rule', strokeDash: [4, 3], strokeWidth: 1.2 },
-      encoding: { x: { field: 'step', type: 'quantitative' }, color: runColorEncoding(o), tooltip },
+      encoding: { x: { field: 'step', type: 'quantitative' }, color: runColorEncoding(o, W), tooltip },
     },
     {
       data: { name: 'events' },
       mark: { type: 'point', shape: 'cross', filled: true, size: 90, angle: 45 },
-      encoding: { x: { field: 'step', type: 'quantitative' }, y: { value: 6 }, color: runColorEncoding(o), tooltip },
+      encoding: { x: { field: 'step', type: 'quantitative' }, y: { value: 6 }, color: runColorEncoding(o, W), tooltip },
     },
   ];
 }
@@ -142,37 +156,40 @@ function lossTransform(floor: number | undefined): { transform: Json[]; title: s
 
 /** Loss per step, log scale, one line per run; diverged runs marked where and why. */
 export function lossChart(o: LossChartOptions): TopLevelSpec {
+  const W = LINE_WIDTH;
   const { transform, title } = lossTransform(o.lossFloor);
-  const x = { field: 'step', type: 'quantitative', title: 'step', axis: { format: '~s' } };
-  const y = { field: 'plotLoss', type: 'quantitative', title, scale: { type: 'log' }, axis: { format: '~g' } };
-  return topLevel(o, 480, 280, {
+  const x = { field: 'step', type: 'quantitative', title: 'step', axis: STEP_AXIS };
+  const y = { field: 'plotLoss', type: 'quantitative', title, scale: { type: 'log' }, axis: LOG_AXIS };
+  return topLevel(o, W, 280, {
     layer: [
       {
         data: { name: 'points' },
         transform,
         mark: { type: 'line', clip: true },
-        encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' } },
+        encoding: { x, y, color: runColorEncoding(o, W), order: { field: 'step', type: 'quantitative' } },
       },
-      ...hoverLayer(o, 'lossHover', x, y, transform),
-      ...divergenceLayers(o),
+      ...hoverLayer(o, W, 'lossHover', x, y, transform),
+      ...divergenceLayers(o, W),
     ],
   });
 }
 
 /** A per-step line chart of one point field (learning rate, gradient norm). */
 function stepChart(o: ChartOptions, field: 'lr' | 'gradNorm', title: string, log: boolean, hover: string): TopLevelSpec {
+  const W = LINE_WIDTH;
   const transform = [{ filter: `isValid(datum.${field}) && isFinite(datum.${field})${log ? ` && datum.${field} > 0` : ''}` }];
-  const x = { field: 'step', type: 'quantitative', title: 'step', axis: { format: '~s' } };
-  const y = { field, type: 'quantitative', title, ...(log ? { scale: { type: 'log' }, axis: { format: '~g' } } : { axis: { format: '~g' } }) };
-  return topLevel(o, 480, 180, {
+  const x = { field: 'step', type: 'quantitative', title: 'step', axis: STEP_AXIS };
+  const y = { field, type: 'quantitative', title, ...(log ? { scale: { type: 'log' }, axis: LOG_AXIS } : { axis: { format: '~g' } }) };
+  return topLevel(o, W, 180, {
     layer: [
       {
         data: { name: 'points' },
         transform,
-        mark: { type: 'line', clip: true, interpolate: 'step-after' },
-        encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' } },
+        // A learning rate holds for a whole step; a gradient norm is a sample.
+        mark: { type: 'line', clip: true, interpolate: field === 'lr' ? 'step-after' : 'linear' },
+        encoding: { x, y, color: runColorEncoding(o, W), order: { field: 'step', type: 'quantitative' } },
       },
-      ...hoverLayer(o, hover, x, y, transform),
+      ...hoverLayer(o, W, hover, x, y, transform),
     ],
   });
 }
@@ -189,10 +206,12 @@ export function gradNormChart(o: ChartOptions): TopLevelSpec {
 
 /**
  * Parameter paths over the loss surface: a heatmap of log₁₀(loss − min) (colour scheme from the
- * theme), contour lines (precomputed by `contourRows`, data `contours`), one path per run, each
+ * theme), contour lines (precomputed by `contourRows`, data `contours`), one path per run (over a
+ * halo of the background colour, so two line marks per run), each
  * run's start point (step 0) and the known minima (data `minima`).
  */
 export function pathsChart(o: PathsChartOptions): TopLevelSpec {
+  const W = PATHS_WIDTH;
   const n = o.resolution ?? 60;
   const dx = (o.domain.x[1] - o.domain.x[0]) / n;
   const dy = (o.domain.y[1] - o.domain.y[0]) / n;
@@ -200,16 +219,16 @@ export function pathsChart(o: PathsChartOptions): TopLevelSpec {
   const x = { field: 'x', type: 'quantitative', title: xTitle, scale: { domain: [...o.domain.x], nice: false, zero: false } };
   const y = { field: 'y', type: 'quantitative', title: yTitle, scale: { domain: [...o.domain.y], nice: false, zero: false } };
   const inPlane = { filter: 'isValid(datum.x) && isFinite(datum.x) && isValid(datum.y) && isFinite(datum.y)' };
-  return topLevel(o, 380, 320, {
+  return topLevel(o, W, 320, {
     layer: [
       {
         data: { name: 'surface' },
         transform: [
           { joinaggregate: [{ op: 'min', field: 'loss', as: 'minLoss' }, { op: 'max', field: 'loss', as: 'maxLoss' }] },
           { calculate: 'log(datum.loss - datum.minLoss + max(1e-12, 1e-6 * (datum.maxLoss - datum.minLoss))) / LN10', as: 'logLoss' },
-          // Cells overlap by 4 % so that anti-aliasing leaves no seams between them.
-          { calculate: `datum.x - ${dx * 0.52}`, as: 'x0' }, { calculate: `datum.x + ${dx * 0.52}`, as: 'x1' },
-          { calculate: `datum.y - ${dy * 0.52}`, as: 'y0' }, { calculate: `datum.y + ${dy * 0.52}`, as: 'y1' },
+          // Cells overlap their neighbours so that anti-aliasing leaves no seams between them.
+          { calculate: `datum.x - ${dx * 0.5}`, as: 'x0' }, { calculate: `datum.x + ${dx * 0.75}`, as: 'x1' },
+          { calculate: `datum.y - ${dy * 0.5}`, as: 'y0' }, { calculate: `datum.y + ${dy * 0.75}`, as: 'y1' },
         ],
         mark: { type: 'rect', clip: true, aria: false },
         encoding: {
@@ -229,12 +248,19 @@ export function pathsChart(o: PathsChartOptions): TopLevelSpec {
         encoding: { x, y, detail: { field: 'contour', type: 'nominal' }, order: { field: 'order', type: 'quantitative' } },
       },
       {
+        // A halo under each path keeps it readable over any colour of the heatmap.
+        data: { name: 'points' },
+        transform: [inPlane],
+        mark: { type: 'line', clip: true, strokeWidth: 4, color: o.theme.background, opacity: 0.75, aria: false },
+        encoding: { x, y, detail: { field: 'label', type: 'nominal' }, order: { field: 'step', type: 'quantitative' } },
+      },
+      {
         data: { name: 'points' },
         transform: [inPlane],
         mark: { type: 'line', clip: true, strokeWidth: 1.8, point: false },
-        encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' } },
+        encoding: { x, y, color: runColorEncoding(o, W), order: { field: 'step', type: 'quantitative' } },
       },
-      ...hoverLayer(o, 'pathHover', x, y, [inPlane]),
+      ...hoverLayer(o, W, 'pathHover', x, y, [inPlane]),
       {
         data: { name: 'points' },
         transform: [inPlane, { filter: 'datum.step === 0' }],

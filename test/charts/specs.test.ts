@@ -105,12 +105,12 @@ describe('charts: Vega-Lite specs', () => {
     await compiles(spec);
     const svg = await renderSvg(spec);
     assert.equal(countMarks(svg, 'rect'), n * n, 'one heatmap cell per grid point');
-    assert.equal(countMarks(svg, 'line'), contourCount + runs.length, 'every contour and every run path');
+    assert.equal(countMarks(svg, 'line'), contourCount + 2 * runs.length, 'every contour and every run path, over its halo');
     // Symbols: hover points (one per plotted row, invisible), three start points, one minimum.
     const plotted = data.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)).length;
     assert.equal(countMarks(svg, 'symbol'), plotted + runs.length + 1);
     const still = await renderSvg(withDatasets(pathsChart({ theme: defaultLightTheme, runs, domain, resolution: n, interactive: false }), data));
     assert.equal(countMarks(still, 'symbol'), runs.length + 1, 'static: only the start points and the minimum');
-    assert.equal(countMarks(still, 'line'), contourCount + runs.length);
+    assert.equal(countMarks(still, 'line'), contourCount + 2 * runs.length);
   });
 });

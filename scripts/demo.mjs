@@ -1,0 +1,46 @@
+// `npm run demo` (after `npm run build`): runs every experiment in examples/ with the CLI,
+// writes its data, charts and SVGs to demo-output/<name>/, and prints a summary table per
+// experiment. The examples retell the seed: gradient descent and its two tweaks against Adam on
+// the simple problem, Adam at several learning rates, and a loss written in TypeScript.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'dist', 'cli.js');
+if (!existsSync(cli)) {
+  console.error('dist/cli.js is missing: run `npm run build` first (or `npm run demo`, which builds).');
+  process.exit(1);
+}
+
+// The seed's story in order; any other example follows alphabetically.
+const order = ['seed-tweaks', 'adam-learning-rates', 'snippet-ravine'];
+const names = readdirSync(join(root, 'examples'))
+  .filter((f) => f.endsWith('.optim.json'))
+  .map((f) => f.slice(0, -'.optim.json'.length))
+  .sort((a, b) => (order.indexOf(a) + 1 || order.length + 1) - (order.indexOf(b) + 1 || order.length + 1) || a.localeCompare(b));
+
+let failed = 0;
+const svgs = [];
+for (const name of names) {
+  const file = join('examples', `${name}.optim.json`);
+  const out = join('demo-output', name);
+  console.log(`\n━━ ${file} → ${out}/`);
+  const started = Date.now();
+  const result = spawnSync(process.execPath, [cli, 'run', file, '--summary', '--out', out], { cwd: root, encoding: 'utf8' });
+  process.stdout.write(result.stdout ?? '');
+  if (result.status !== 0) {
+    failed++;
+    process.stderr.write(result.stderr ?? '');
+    console.log(`✗ ${name}: exit status ${result.status}`);
+    continue;
+  }
+  const written = readdirSync(join(root, out)).filter((f) => f.endsWith('.svg'));
+  svgs.push(...written.map((f) => relative(root, join(root, out, f))));
+  console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s; ${written.length} charts: ${written.join(', ')})`);
+}
+
+console.log(`\n${names.length - failed} of ${names.length} experiments ran. Charts:`);
+for (const svg of svgs) console.log(`  ${svg}`);
+process.exit(failed ? 1 : 0);
