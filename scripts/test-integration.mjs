@@ -139,7 +139,7 @@ async function runSuite(browser, { trusted, name }) {
     first = first.replace(/%[sdifoOc]/g, () => (parts.length ? String(parts.shift()) : ''));
     const line = [first, ...parts.map((a) => (typeof a === 'string' ? a : JSON.stringify(a)))].join(' ').trimEnd();
     if (line.startsWith('integration suite:')) printing = true;
-    if (!printing) return;
+    if (!printing || /workbench\.js|^OverlayWebview|^InstantiationService|^\[lifecycle\]/.test(line)) return;
     (type === 'error' ? process.stderr : process.stdout).write(line + '\n');
   });
   await page.exposeFunction('codeAutomationExit', (code) => exitCode(code));

@@ -1,0 +1,172 @@
+/**
+ * The panel driven as a person would, in a real VS Code (code-server) under headless Chromium:
+ * command palette → "Open Playground" → choose Rosenbrock → Adam and SGD with momentum → Run; the
+ * charts must hold the streamed points (read from the Vega views in the webview frame through the
+ * panel's debug hook) and they must be the engine's; a screenshot goes to test-results/. Then the
+ * window reloads and the serializer must revive the panel with the same runs.
+ * Run by scripts/test-integration.mjs (not by mocha: it drives the browser from outside VS Code).
+ */
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { validateExperiment } from '../../src/engine/experiment';
+import { getProblem } from '../../src/engine/problems';
+import { Runner } from '../../src/engine/runner';
+import type { RunnerEvent } from '../../src/engine/types';
+import { validatePanelExperiment } from '../../src/extension/convert';
+import type { PanelExperiment } from '../../src/protocol';
+
+export interface WorkbenchContext {
+  readonly page: Page;
+  readonly resultsDir: string;
+}
+
+interface Hook {
+  experiment(): PanelExperiment;
+  data(chart: string, source: string): Record<string, unknown>[];
+  settled(): Promise<unknown>;
+  pointCount(): number;
+}
+type HookWindow = Window & { __optimizerPlayground?: Hook };
+
+/** Runs a command from the palette by its title, as a person types it. */
+export async function runCommand(page: Page, title: string, timeoutMs = 90_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    // The extension's commands appear once the extension host has scanned it: retry until then.
+    if (await row.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    await page.keyboard.press('Escape');
+    if (Date.now() > end) throw new Error(`the command "${title}" is not in the command palette`);
+    await page.waitForTimeout(1000);
+  }
+}
+
+/** The webview frame that holds the playground (the panel's page is nested in two iframes). */
+export async function playgroundFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    for (const f of page.frames()) {
+      const has = await f.evaluate(() => !!(window as HookWindow).__optimizerPlayground && !!document.querySelector('.toolbar')).catch(() => false);
+      if (has) return f;
+    }
+    if (Date.now() > end) throw new Error('the playground webview did not appear');
+    await page.waitForTimeout(200);
+  }
+}
+
+async function waitInFrame<T>(frame: Frame, what: string, fn: () => T | Promise<T>, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await frame.waitForTimeout(100);
+  }
+}
+
+/** Evaluates `f` in the webview with the panel's debug hook; `arg` is passed as JSON (closures do not travel). */
+const hook = <T, A = undefined>(frame: Frame, f: (h: Hook, arg: A) => T | Promise<T>, arg?: A): Promise<T> =>
+  frame.evaluate(`(${f.toString()})(window.__optimizerPlayground, ${JSON.stringify(arg ?? null)})`) as Promise<T>;
+
+/** Picks an option of a VS Code single-select by its visible text. */
+async function choose(frame: Frame, selectCss: string, optionText: string): Promise<void> {
+  const select = frame.locator(selectCss).first();
+  await select.click();
+  const option = frame.locator(`${selectCss} li.option, ${selectCss} .option`, { hasText: optionText }).first();
+  if (await option.count()) await option.click();
+  else {
+    await frame.page().keyboard.type(optionText);
+    await frame.page().keyboard.press('Enter');
+  }
+}
+
+/** The final loss of each run, from the engine in this process. */
+function engineFinalLoss(e: PanelExperiment): number[] {
+  const checked = validatePanelExperiment(e, validateExperiment);
+  if (!checked.ok) throw new Error(`the panel's experiment is invalid: ${JSON.stringify(checked.issues)}`);
+  const problem = getProblem('rosenbrock')!;
+  const runner = new Runner(checked.experiment, problem.objective(), checked.experiment.init ?? problem.init);
+  const last: number[] = [];
+  while (!runner.finished) {
+    for (const ev of runner.advance(100_000) as RunnerEvent[]) {
+      if (ev.type === 'points') for (const b of ev.batches) last[b.run] = b.loss[b.count - 1];
+    }
+  }
+  return last;
+}
+
+export async function drivePanelAsAPerson({ page, resultsDir }: WorkbenchContext): Promise<void> {
+  await runCommand(page, 'Optimizer Playground: Open Playground');
+  let frame = await playgroundFrame(page);
+
+  // Rosenbrock, then exactly Adam and SGD with momentum 0.9.
+  await choose(frame, 'vscode-single-select.loss-select, .loss-select vscode-single-select', 'Rosenbrock');
+  await waitInFrame(frame, 'the Rosenbrock preset', () => hook(frame, (h) => JSON.stringify(h.experiment().loss) === '{"preset":"rosenbrock"}'));
+  for (let n = await hook(frame, (h) => h.experiment().runs.length); n > 0; n--) {
+    await frame.locator('.run-card').first().locator('vscode-toolbar-button[title="Remove run"]').click();
+  }
+  await waitInFrame(frame, 'an empty run list', () => hook(frame, (h) => h.experiment().runs.length === 0));
+  await frame.locator('vscode-button.add-run').click();   // Adam (the first optimizer not in the list)
+  await frame.locator('vscode-button.add-run').click();   // SGD
+  await waitInFrame(frame, 'two runs', () => hook(frame, (h) => h.experiment().runs.map((r) => r.optimizer).join() === 'adam,sgd'));
+  await frame.locator('vscode-textfield[data-path="runs[1].momentum"]').locator('input').fill('0.9');
+  await frame.locator('vscode-textfield[data-path="runs[0].lr"]').locator('input').fill('0.05');
+  await frame.locator('vscode-textfield[data-path="runs[1].lr"]').locator('input').fill('0.0005');
+  await waitInFrame(frame, 'momentum 0.9', () => hook(frame, (h) => h.experiment().runs[1]?.hyperparameters.momentum === 0.9));
+  await frame.locator('header.toolbar vscode-button', { hasText: 'Run' }).first().click();
+
+  const experiment = await hook(frame, (h) => h.experiment());
+  const steps = experiment.steps;
+  await waitInFrame(frame, 'every streamed point in the charts', () =>
+    hook(frame, async (h, n) => { await h.settled(); return h.data('loss', 'points').length >= n; }, 2 * (steps + 1)), 90_000);
+  const rows = await hook(frame, (h) => h.data('loss', 'points')) as { run: number; step: number; loss: number }[];
+  assert.equal(rows.length, 2 * (steps + 1), 'one row per step per run in the loss chart');
+  const expected = engineFinalLoss(experiment);
+  for (const run of [0, 1]) {
+    const last = rows.filter((r) => r.run === run).sort((a, b) => a.step - b.step).pop()!;
+    assert.equal(last.step, steps);
+    assert.equal(last.loss, expected[run], `run ${run}: the chart's last loss is the engine's`);
+  }
+  const paths = await hook(frame, (h) => h.data('paths', 'points').length);
+  assert.equal(paths, 2 * (steps + 1), 'the paths chart holds the same points');
+  const surface = await hook(frame, (h) => h.data('paths', 'surface').length);
+  assert.ok(surface > 0, 'the loss surface is drawn under the paths');
+  await frame.evaluate(() => { window.scrollTo(0, 0); document.querySelectorAll('*').forEach((e) => { if (e.scrollTop) e.scrollTop = 0; }); });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(resultsDir, 'browser.png') });
+  console.log(`  charts: ${rows.length} loss rows, ${paths} path rows, ${surface} surface cells; final losses ${expected.map((x) => x.toExponential(3)).join(', ')}`);
+
+  // Reload the window: the serializer revives the panel with its runs and settings.
+  await page.reload();
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  frame = await playgroundFrame(page, 90_000);
+  const revived: PanelExperiment = await waitInFrame(frame, "the revived experiment", () => hook(frame, (h) => {
+    const e = h.experiment();
+    return e.runs.length === 2 ? e : (undefined as unknown as PanelExperiment);
+  }));
+  assert.deepEqual(revived.runs.map((r) => [r.optimizer, r.hyperparameters.momentum ?? null]), [['adam', experiment.runs[0].hyperparameters.momentum ?? null], ['sgd', 0.9]]);
+  assert.deepEqual(revived.loss, { preset: 'rosenbrock' });
+  await waitInFrame(frame, 'points after the revival', () => hook(frame, async (h) => { await h.settled(); return h.data('loss', 'points').length > 0; }));
+  await page.screenshot({ path: path.join(resultsDir, 'browser-revived.png') });
+}
+
+/** The packaged extension (installed from the .vsix): the panel opens and runs. */
+export async function runPackagedExtension({ page, resultsDir }: WorkbenchContext): Promise<void> {
+  await runCommand(page, 'Optimizer Playground: Open Preset…');
+  await page.keyboard.type('Himmelblau');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Himmelblau' }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  const frame = await playgroundFrame(page);
+  await waitInFrame(frame, 'the Himmelblau preset', () => hook(frame, (h) => JSON.stringify(h.experiment().loss) === '{"preset":"himmelblau"}'));
+  const steps = await hook(frame, (h) => h.experiment().steps);
+  await waitInFrame(frame, 'streamed points', () => hook(frame, async (h, n) => { await h.settled(); return h.data('loss', 'points').length >= n; }, steps + 1), 90_000);
+  await page.screenshot({ path: path.join(resultsDir, 'vsix.png') });
+}
