@@ -57,19 +57,26 @@ function handWrittenAdam(steps: number): number {
   return x + lossSum * 0;
 }
 
-/** Runs `fn` repeatedly for about `ms`, returns seconds per call (after one warm-up second's tenth). */
-function perCall(fn: () => void, ms = 150): number {
-  const warm = performance.now();
-  while (performance.now() - warm < ms / 5) fn();
-  let calls = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < ms) {
-    for (let k = 0; k < 32; k++) fn();
-    calls += 32;
-    t = performance.now();
-  }
-  return (t - t0) / 1000 / calls;
+/**
+ * Seconds per call of `a` and of `b`, measured in alternating rounds of ~20 ms; the minimum of
+ * each over the rounds (the machine is shared: the fastest round is the least disturbed one).
+ */
+function perCallPair(a: () => void, b: () => void, rounds = 9, ms = 20): [number, number] {
+  const round = (fn: () => void): number => {
+    let calls = 0;
+    const t0 = performance.now();
+    let t = t0;
+    while (t - t0 < ms) {
+      for (let k = 0; k < 16; k++) fn();
+      calls += 16;
+      t = performance.now();
+    }
+    return (t - t0) / 1000 / calls;
+  };
+  round(a); round(b);  // warm-up
+  let best = [Infinity, Infinity];
+  for (let r = 0; r < rounds; r++) best = [Math.min(best[0], round(a)), Math.min(best[1], round(b))];
+  return [best[0], best[1]];
 }
 
 function runnerStepsPerSecond(e: Experiment, objective: Objective, init: readonly number[]): number {
@@ -123,13 +130,14 @@ function benchGradientCost(): void {
     const { sandbox, objective, init } = loadSnippet(problem.source, problem.init);
     const p = Float64Array.from(init), g = new Float64Array(init.length);
     let k = 0;
-    const plain = perCall(() => { p[0] = init[0] + (k++ & 7) * 1e-9; objective.value(p, null); });
-    const grad = perCall(() => { p[0] = init[0] + (k++ & 7) * 1e-9; objective.valueAndGrad(p, g, null); });
+    const [plain, grad] = perCallPair(
+      () => { p[0] = init[0] + (k++ & 7) * 1e-9; objective.value(p, null); },
+      () => { p[0] = init[0] + (k++ & 7) * 1e-9; objective.valueAndGrad(p, g, null); });
     const ratio = grad / plain;
-    if (init.length === 2 && problem.dataSize === 0) worst2 = Math.max(worst2, ratio);
+    if (init.length === 2) worst2 = Math.max(worst2, ratio);
     console.log(`| ${problem.name} | ${init.length} | ${problem.dataSize} | ${fmt(plain * 1e9)} ns | ${fmt(grad * 1e9)} ns | ${fmt(ratio, 2)} | ${sandbox.gradient.mode} |`);
   }
-  console.log(`target: ≤ 4 plain evaluations on the 2-parameter problems without data — ${worst2 <= 4 ? 'met' : 'NOT met'} (worst ${fmt(worst2, 2)})`);
+  console.log(`target: ≤ 4 plain evaluations on the 2-parameter problems — ${worst2 <= 4 ? 'met' : 'NOT met'} (worst ${fmt(worst2, 2)})`);
 }
 
 async function benchFirstPoint(): Promise<void> {

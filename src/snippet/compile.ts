@@ -8,7 +8,8 @@
  */
 import ts from 'typescript';
 import { differentiateTransformer } from './differentiate';
-import { DIFFERENTIABLE_MATH as DIFF, STRAIGHT_LINE_EXPORT } from './runtime';
+import { forwardGradient } from './forward';
+import { DIFFERENTIABLE_MATH as DIFF, FORWARD_EXPORT, STRAIGHT_LINE_EXPORT } from './runtime';
 import { straightLineGradient } from './straightline';
 import type { CompiledSnippet, GradientInfo, LossError, SnippetDiagnostic } from './types';
 
@@ -76,6 +77,11 @@ export function compileSnippet(source: string): CompiledSnippet | { ok: false; e
       adJs = stripMapComment(ad.outputText);
       const fast = exported.lossNode ? straightLineGradient(resolveFunction(file, exported.lossNode)) : undefined;
       if (fast) adJs += `exports.${STRAIGHT_LINE_EXPORT} = ${fast};\n`;
+      else {
+        const dim = paramCountOf(resolveFunction(file, exported.lossNode ?? file)) ?? staticInitLength(file);
+        const forward = exported.lossNode ? forwardGradient(resolveFunction(file, exported.lossNode), dim, file) : undefined;
+        if (forward) adJs += `exports.${FORWARD_EXPORT} = ${forward};\nexports.${FORWARD_EXPORT}_dim = ${dim};\n`;
+      }
       adMappings = mappingsOf(ad.sourceMapText);
       gradient = { mode: 'autodiff' };
     }
@@ -231,4 +237,16 @@ function isDeclarationName(node: ts.Identifier): boolean {
   const p = node.parent;
   return (ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isFunctionDeclaration(p) || ts.isBindingElement(p)
     || ts.isPropertyAssignment(p)) && (p as { name?: ts.Node }).name === node;
+}
+
+/** The length of `export const init = [ … ]` when it is an array literal. */
+function staticInitLength(file: ts.SourceFile): number | undefined {
+  for (const st of file.statements) {
+    if (!ts.isVariableStatement(st) || !hasModifier(st, ts.SyntaxKind.ExportKeyword)) continue;
+    for (const d of st.declarationList.declarations) {
+      if (ts.isIdentifier(d.name) && d.name.text === 'init' && d.initializer && ts.isArrayLiteralExpression(d.initializer)
+        && !d.initializer.elements.some(ts.isSpreadElement)) return d.initializer.elements.length;
+    }
+  }
+  return undefined;
 }

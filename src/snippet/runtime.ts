@@ -214,7 +214,7 @@ const P = new Float64Array(1024);    // params in (the worker writes them)
 const G = new Float64Array(1024);    // gradient out
 const B = new Int32Array(65536);     // batch indices in
 let dim = 0, batchLength = -1;
-let adFast = null;
+let adFast = null, adFwd = null, adFwdDim = 0;
 let plainLoss = null, adLoss = null, userGrad = null, plainData = null, adData = null;
 let lastError = '';
 
@@ -248,6 +248,8 @@ function loadModules() {
   plainLoss = pick(plainExports);
   adLoss = adExports === null ? null : pick(adExports);
   adFast = adExports !== null && typeof adExports.__ad_fast === 'function' ? adExports.__ad_fast : null;
+  adFwd = adExports !== null && typeof adExports.__ad_fwd === 'function' ? adExports.__ad_fwd : null;
+  adFwdDim = adFwd !== null ? adExports.__ad_fwd_dim : 0;
   userGrad = typeof plainExports.grad === 'function' ? plainExports.grad : null;
   plainData = Array.isArray(plainExports.data) ? plainExports.data : null;
   adData = adExports !== null && Array.isArray(adExports.data) ? adExports.data : plainData;
@@ -292,6 +294,7 @@ export const SANDBOX_API = String.raw`{
     lastError = '';
     try {
       if (adFast !== null) return checked(adFast(P, G));
+      if (adFwd !== null && dim === adFwdDim) return checked(adFwd(P, G, batchOf(adData)));
       __n = dim + 1;
       if (__n >= __cap) { while (__cap <= __n) __grow(); }
       const p = new Array(dim);
@@ -341,3 +344,5 @@ export const DIFFERENTIABLE_MATH: ReadonlySet<string> = new Set([
 
 /** The differentiated module's export holding the straight-line gradient (see straightline.ts). */
 export const STRAIGHT_LINE_EXPORT = '__ad_fast';
+/** The differentiated module's export holding the forward-mode gradient (see forward.ts). */
+export const FORWARD_EXPORT = '__ad_fwd';

@@ -138,7 +138,7 @@ class Emitter {
     }
     if (ts.isPrefixUnaryExpression(e)) {
       const a = this.expr(e.operand);
-      if (e.operator === ts.SyntaxKind.PlusToken) return this.local(`+${a.name}`, a.active);
+      if (e.operator === ts.SyntaxKind.PlusToken) return a.active ? a : this.local(`+${a.name}`, false);
       if (e.operator !== ts.SyntaxKind.MinusToken) throw new NotStraight();
       const out = this.local(`-${a.name}`, a.active);
       this.pull(a, out, null, true);
