@@ -207,10 +207,13 @@ function validateLoss(raw: unknown, issues: ValidationIssue[]): LossSpec | undef
   return kind === 'source' ? { source: value } : { file: value };
 }
 
+/** 10,000,000: thousands separated, without Intl (slow to start, and absent in some runtimes). */
+const grouped = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
 function validateInteger(raw: unknown, path: string, min: number, max: number, issues: ValidationIssue[]): number | undefined {
-  const range = max < Number.MAX_SAFE_INTEGER ? `an integer from ${min} to ${max.toLocaleString('en-US')}`
-    : min > -Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : 'an integer';
   if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < min || raw > max) {
+    const range = max < Number.MAX_SAFE_INTEGER ? `an integer from ${grouped(min)} to ${grouped(max)}`
+      : min > -Number.MAX_SAFE_INTEGER ? `an integer ≥ ${grouped(min)}` : 'an integer';
     issues.push({ path, message: `must be ${range}, got ${describeValue(raw)}` });
     return undefined;
   }
@@ -391,7 +394,7 @@ export function validateExperiment(raw: unknown): ExperimentResult {
     if (!Array.isArray(rawInit) || rawInit.length === 0) {
       issues.push({ path: 'init', message: `must be a non-empty array of numbers (the start point), got ${describeValue(rawInit)}` });
     } else if (rawInit.length > MAX_PARAMETERS) {
-      issues.push({ path: 'init', message: `has ${rawInit.length} numbers; at most ${MAX_PARAMETERS.toLocaleString('en-US')} parameters` });
+      issues.push({ path: 'init', message: `has ${rawInit.length} numbers; at most ${grouped(MAX_PARAMETERS)} parameters` });
     } else {
       let valid = true;
       let reported = 0;
