@@ -346,7 +346,9 @@ function combinations(axes: readonly SweepAxis[]): { name: string; index: number
   let out: { name: string; index: number; value: unknown }[][] = [[]];
   for (const axis of axes) {
     const next: typeof out = [];
-    for (const prefix of out) axis.values.forEach((value, index) => next.push([...prefix, { name: axis.name, index, value }]));
+    for (const prefix of out) {
+      for (let index = 0; index < axis.values.length; index++) next.push([...prefix, { name: axis.name, index, value: axis.values[index] }]);
+    }
     out = next;
   }
   return out;
@@ -439,10 +441,10 @@ export function validateExperiment(raw: unknown): ExperimentResult {
     issues.push({ path: 'runs', message: `has ${rawRuns.length} runs; at most ${MAX_RUNS}` });
   } else {
     runsValid = true;
-    rawRuns.forEach((r: unknown, i) => {
-      const run = validateRun(r, i, issues);
+    for (let i = 0; i < rawRuns.length; i++) { // an index loop: holes of sparse arrays are refused, not skipped
+      const run = validateRun(rawRuns[i] as unknown, i, issues);
       if (run) runs.push(run); else runsValid = false;
-    });
+    }
   }
 
   let axes: SweepAxis[] = [];
@@ -463,13 +465,13 @@ export function validateExperiment(raw: unknown): ExperimentResult {
             sweepValid = false;
             continue;
           }
-          axis.values.forEach((v, k) => {
-            for (const issue of checkHyperparameter(h, v, `sweep.${axis.name}[${k}]`).issues) {
+          for (let k = 0; k < axis.values.length; k++) {
+            for (const issue of checkHyperparameter(h, axis.values[k], `sweep.${axis.name}[${k}]`).issues) {
               const key = issue.path + issue.message;
               if (!seen.has(key)) { seen.add(key); issues.push(issue); }
               sweepValid = false;
             }
-          });
+          }
         }
       }
       const count = axes.reduce((n, a) => n * a.values.length, Math.max(1, runs.length));

@@ -327,3 +327,15 @@ describe('locating issues in the text', () => {
     assert.equal(jsonValueOffsets('{').size, 0);
   });
 });
+
+describe('programmatic callers', () => {
+  it('refuse holes in sparse arrays instead of skipping them', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const runs = [, { optimizer: 'adam' }];
+    const r = validateExperiment({ loss: { preset: 'booth' }, runs });
+    assert.ok(!r.ok && r.issues.some((i) => i.path === 'runs[0]'));
+    // eslint-disable-next-line no-sparse-arrays
+    const s = validateExperiment({ loss: { preset: 'booth' }, runs: [{ optimizer: 'adam' }], sweep: { lr: [0.1, , 0.2] } });
+    assert.ok(!s.ok && s.issues.some((i) => i.path === 'sweep.lr[1]'));
+  });
+});
