@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { OPTIMIZERS } from '../../src/engine/hyperparameters';
+import { PROBLEMS } from '../../src/engine/problems';
 import { validateExperiment } from '../../src/engine/experiment';
 import { getProblem } from '../../src/engine/problems';
 import { Runner, type RunnerOptions } from '../../src/engine/runner';
@@ -264,5 +267,40 @@ describe('runner', () => {
     assert.throws(() => new Runner(e, booth.objective(), [1, 2, 3]), /start point has 3 numbers, but the loss has 2 parameters/);
     const runner = new Runner(e, booth.objective(), e.init!);
     assert.deepEqual(runner.advance(10), [{ type: 'done' }]);
+  });
+
+  it('property: any optimizer on any preset, any slicing — every enabled run ends once, with a point per step it took', () => {
+    const arbitrary = fc.record({
+      problem: fc.constantFrom(...PROBLEMS),
+      optimizers: fc.array(fc.constantFrom(...OPTIMIZERS.map((o) => o.id)), { minLength: 1, maxLength: 4 }),
+      lr: fc.constantFrom(1e-3, 0.1, 10),
+      steps: fc.integer({ min: 1, max: 60 }),
+      batchSize: fc.option(fc.integer({ min: 1, max: 70 }), { nil: undefined }),
+      slice: fc.integer({ min: 1, max: 50 }),
+      pointBatch: fc.integer({ min: 1, max: 40 }),
+      disabled: fc.nat(),
+    });
+    fc.assert(fc.property(arbitrary, (g) => {
+      const e = experiment({
+        loss: { preset: g.problem.name }, steps: g.steps, batchSize: g.batchSize,
+        runs: g.optimizers.map((optimizer, i) => ({ optimizer, lr: g.lr, enabled: i !== g.disabled % 5 })),
+      });
+      const o = runAll(e, g.problem.objective(), { batchSize: g.pointBatch }, g.slice);
+      e.runs.forEach((r, i) => {
+        const ends = o.ends.filter((x) => x.run === i);
+        if (r.enabled === false) {
+          assert.equal(ends.length, 0);
+          assert.equal(o.traces[i].steps.length, 0);
+          return;
+        }
+        assert.equal(ends.length, 1, `run ${i} ends once`);
+        const [end] = ends;
+        assert.ok(['completed', 'converged', 'diverged'].includes(end.status), `${end.status}: ${end.message}`);
+        assert.equal(o.traces[i].steps.length, end.steps + 1);
+        if (end.status === 'completed') assert.equal(end.steps, g.steps);
+        assert.ok(o.traces[i].loss.slice(0, -1).every(Number.isFinite), 'only the last point may be non-finite');
+      });
+      assert.deepEqual(o.events.at(-1), { type: 'done' });
+    }), { numRuns: 120 });
   });
 });
