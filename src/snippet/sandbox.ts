@@ -71,6 +71,19 @@ for (const name of ${JSON.stringify(REMOVED_GLOBALS)}) delete globalThis[name];
 Object.defineProperty(Error, 'prepareStackTrace', { value: undefined, writable: false, configurable: false });
 `;
 
+/**
+ * A new, hardened context: no string code generation or WebAssembly, a null-prototype global
+ * object (nothing of the worker's realm behind it), the unneeded built-ins removed, and
+ * `Error.prepareStackTrace` locked (a stack-trace hook would see call sites of the worker's frames).
+ */
+export function createSandboxContext(): vm.Context {
+  const context = vm.createContext(Object.create(null), {
+    name: 'loss snippet', codeGeneration: { strings: false, wasm: false },
+  });
+  vm.runInContext(HARDEN, context);
+  return context;
+}
+
 /** Formats params for messages: `[1.5, -2]`, six significant digits, at most 8 shown. */
 export function formatParams(p: ArrayLike<number>): string {
   const n = Math.min(p.length, 8);
@@ -94,11 +107,9 @@ export class Sandbox {
   readonly exports: SnippetExports;
   gradient: GradientInfo;
 
-  constructor(private readonly compiled: CompiledSnippet, private readonly hooks: EvaluationHooks) {
-    const context = vm.createContext(Object.create(null), {
-      name: 'loss snippet', codeGeneration: { strings: false, wasm: false },
-    });
-    vm.runInContext(HARDEN, context);
+  /** `context`: a fresh one from `createSandboxContext()` (made ahead of time by a warm worker), used once. */
+  constructor(private readonly compiled: CompiledSnippet, private readonly hooks: EvaluationHooks,
+    context: vm.Context = createSandboxContext()) {
     // Built-ins become lexical bindings of the wrapper: a global lookup in a vm context goes through
     // the contextified global's interceptor (~100 ns each), a lexical one is free.
     const head = `(() => {\n'use strict';\n${LEXICAL_GLOBALS}\n${SANDBOX_RUNTIME}\nconst __modules = [function (exports) {\n`;

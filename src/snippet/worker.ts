@@ -14,7 +14,7 @@ import { Runner } from '../engine/runner';
 import type { Experiment, Objective, PointBatch, RunnerEvent, Vec } from '../engine/types';
 import type { FromWorker, ToWorker } from './protocol';
 import { WATCH_BUSY, WATCH_COUNTER, WATCH_DIM, WATCH_MAX_PARAMS, WATCH_PARAMS_BYTE_OFFSET } from './protocol';
-import { Sandbox, SnippetError, type EvaluationHooks } from './sandbox';
+import { createSandboxContext, Sandbox, SnippetError, type EvaluationHooks } from './sandbox';
 import type { GradientInfo, InspectResult, LossError, SessionInfo, SurfaceRequest } from './types';
 
 const SLICE_MS = 15;
@@ -31,6 +31,9 @@ let pending: RunnerEvent[] = [];
 let lastFlush = -Infinity;
 let batchIntervalMs = 33;
 let stepsPerAdvance = 16;
+
+/** Made while the worker waits (a warm spare), so that a snippet's first point comes sooner. */
+let nextContext: ReturnType<typeof createSandboxContext> | undefined = createSandboxContext();
 
 const port = parentPort;
 if (port) {
@@ -100,7 +103,8 @@ function start(message: Extract<ToWorker, { type: 'start' }>): void {
         minima: dim === problem.dim ? problem.minima : problem.minimaFor(dim),
       };
     } else {
-      const sandbox = new Sandbox(compiled, watchHooks(message.watch));
+      const sandbox = new Sandbox(compiled, watchHooks(message.watch), nextContext);
+      nextContext = undefined;
       const fromExports = sandbox.exports.init;
       const count = compiled.paramCount;
       const start = experiment.init ?? fromExports ?? (count !== undefined ? new Array<number>(count).fill(0) : undefined);
