@@ -36,6 +36,11 @@ export interface LossChartOptions extends ChartOptions {
    * minimum of the data itself and shifts only when some loss is ≤ 0.
    */
   readonly lossFloor?: number;
+  /**
+   * Top of the loss axis. A diverging run climbs to 1e12 × its start and would flatten every
+   * other curve; with a ceiling its line leaves the plot at the top (its divergence marker stays).
+   */
+  readonly lossCeiling?: number;
 }
 
 export interface PathsChartOptions extends ChartOptions {
@@ -53,9 +58,13 @@ type Json = Record<string, unknown>;
 const LINE_WIDTH = 480;
 const PATHS_WIDTH = 380;
 
-/** Log-axis labels: plain between 0.001 and 10⁴, exponent form outside (1e-7, 1e+6). */
+/**
+ * Log-axis labels: only mantissas 1, 2 and 5 (the other ticks keep their grid line), plain between
+ * 0.001 and 10⁴, exponent form outside (1e-7, 1e+6).
+ */
 const LOG_AXIS = {
-  labelExpr: "datum.value >= 0.001 && datum.value < 1e4 ? format(datum.value, '~g') : format(datum.value, '.0e')",
+  labelExpr: "indexof([1, 2, 5], round(datum.value / pow(10, floor(log(datum.value) / LN10 + 1e-9)))) < 0 ? ''"
+    + " : datum.value >= 0.001 && datum.value < 1e4 ? format(datum.value, '~g') : format(datum.value, '.0e')",
 };
 /** Steps are counts: 0, 250, 1,000, 1M. */
 const STEP_AXIS = { labelExpr: "datum.value >= 1e6 ? format(datum.value, '.3~s') : format(datum.value, ',~d')" };
@@ -159,7 +168,9 @@ export function lossChart(o: LossChartOptions): TopLevelSpec {
   const W = LINE_WIDTH;
   const { transform, title } = lossTransform(o.lossFloor);
   const x = { field: 'step', type: 'quantitative', title: 'step', axis: STEP_AXIS };
-  const y = { field: 'plotLoss', type: 'quantitative', title, scale: { type: 'log' }, axis: LOG_AXIS };
+  const ceiling = o.lossCeiling !== undefined && Number.isFinite(o.lossCeiling) ? o.lossCeiling : undefined;
+  const y = { field: 'plotLoss', type: 'quantitative', title, axis: LOG_AXIS,
+    scale: { type: 'log', ...(ceiling !== undefined ? { domainMax: ceiling } : {}) } };
   return topLevel(o, W, 280, {
     layer: [
       {

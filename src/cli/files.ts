@@ -109,6 +109,12 @@ function plotDomain(info: SessionInfo, points: readonly PointRow[]): Domain {
   return { x: pad(x0, x1), y: pad(y0, y1) };
 }
 
+function maxFinite(values: Float64Array): number {
+  let max = -Infinity;
+  for (const v of values) if (Number.isFinite(v) && v > max) max = v;
+  return max;
+}
+
 /** [name, spec with inline data] of every chart the experiment has. */
 export async function chartSpecs(input: OutInput): Promise<[string, TopLevelSpec][]> {
   const { experiment, info, runs } = input;
@@ -117,10 +123,14 @@ export async function chartSpecs(input: OutInput): Promise<[string, TopLevelSpec
   const events = eventRows(runs);
   // The data's own minimum: a known minimum of 0 would shift every curve by ε for nothing.
   const lossFloor = Math.min(...runs.map((r) => r.minLoss));
+  // Room above the runs that did not diverge; a diverging line leaves the plot through the top.
+  const calm = runs.filter((r) => r.status !== 'diverged').map((r) => maxFinite(r.loss.subarray(0, r.count)));
+  const lossCeiling = calm.length > 0 && calm.length < runs.length ? 10 * Math.max(...calm) : undefined;
   const base = { theme: defaultLightTheme, runs: labels, interactive: false, ...(experiment.title ? { title: experiment.title } : {}) };
   const data: ChartData = { points, events };
   const specs: [string, TopLevelSpec][] = [
-    ['loss', withDatasets(lossChart({ ...base, ...(Number.isFinite(lossFloor) ? { lossFloor } : {}) }), data)],
+    ['loss', withDatasets(lossChart({ ...base, ...(Number.isFinite(lossFloor) ? { lossFloor } : {}),
+      ...(lossCeiling !== undefined && Number.isFinite(lossCeiling) ? { lossCeiling } : {}) }), data)],
     ['learning-rate', withDatasets(learningRateChart(base), data)],
     ['gradient-norm', withDatasets(gradNormChart(base), data)],
   ];
