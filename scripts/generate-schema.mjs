@@ -1,6 +1,7 @@
 /* global process, console */
-// Regenerates schemas/optim.schema.json from the engine's registries (src/engine/schema.ts).
-// Bundles the TypeScript module in memory with esbuild, so it needs no prior compile.
+// Regenerates schemas/optim.schema.json from the engine's registries (src/engine/schema.ts), with
+// the explanations room's Markdown (formulas) for hovers (src/explain/registry.ts).
+// Bundles the TypeScript modules in memory with esbuild, so it needs no prior compile.
 // Usage: npm run schema            (writes the file)
 //        npm run schema -- --check (exits 1 when the committed file is out of date)
 import { build } from 'esbuild';
@@ -11,14 +12,17 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const result = await build({
-  entryPoints: [join(root, 'src/engine/schema.ts')],
+  stdin: {
+    contents: "export * from './src/engine/schema';\nexport { hyperparameterMarkdown, optimizerMarkdown } from './src/explain/registry';\n",
+    resolveDir: root, loader: 'ts', sourcefile: 'generate-schema-entry.ts',
+  },
   bundle: true, write: false, format: 'cjs', platform: 'neutral', target: 'es2022', logLevel: 'error',
 });
 const module = { exports: {} };
 new Function('module', 'exports', 'require', result.outputFiles[0].text)(module, module.exports, createRequire(import.meta.url));
-const { experimentJsonSchemaText, SCHEMA_PATH } = module.exports;
+const { experimentJsonSchemaText, SCHEMA_PATH, hyperparameterMarkdown, optimizerMarkdown } = module.exports;
 const target = join(root, SCHEMA_PATH);
-const text = experimentJsonSchemaText();
+const text = experimentJsonSchemaText({ hyperparameterMarkdown, optimizerMarkdown });
 if (process.argv.includes('--check')) {
   let current = '';
   try { current = readFileSync(target, 'utf8'); } catch { /* missing */ }

@@ -22,6 +22,28 @@ import { SCHEDULES } from './schedules';
 /** A JSON Schema node (plain JSON data). */
 export type JsonSchema = { [key: string]: unknown };
 
+/**
+ * Richer Markdown for editors' hovers, from outside the engine (the explanations room has the
+ * formulas). The engine imports nothing, so the generator passes these in; without them the
+ * registry's one-line descriptions are used.
+ */
+export interface SchemaDocs {
+  /** Markdown for one hyperparameter of one optimizer (e.g. with the optimizer's update rule). */
+  hyperparameterMarkdown?(optimizerId: string, name: string): string | undefined;
+  /** Markdown for an optimizer id in the `optimizer` enum. */
+  optimizerMarkdown?(optimizerId: string): string | undefined;
+}
+
+/** A docs callback's answer, or undefined when it has none or fails. */
+function ask<A extends unknown[]>(f: ((...args: A) => string | undefined) | undefined, ...args: A): string | undefined {
+  try {
+    const text = f?.(...args);
+    return typeof text === 'string' && text.length > 0 ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where the committed schema lives in the package, and its `$id`. */
 export const SCHEMA_PATH = 'schemas/optim.schema.json';
 export const SCHEMA_ID = 'https://github.com/optimizer-playground/optimizer-playground/schemas/optim.schema.json';
@@ -92,12 +114,14 @@ function clipSchema(): JsonSchema {
 }
 
 /** Fields every run has besides its hyperparameters. */
-function runFields(): Record<string, JsonSchema> {
+function runFields(docs: SchemaDocs): Record<string, JsonSchema> {
+  const markdown = OPTIMIZERS.map((o) => ask(docs.optimizerMarkdown, o.id));
   return {
     optimizer: {
       enum: OPTIMIZERS.map((o) => o.id),
       description: 'The optimizer of this run.',
       enumDescriptions: OPTIMIZERS.map((o) => `${o.name}: ${o.summary}`),
+      ...(markdown.every((m) => m !== undefined) ? { markdownEnumDescriptions: markdown } : {}),
     },
     label: { type: 'string', minLength: 1, description: 'The name shown in legends; by default the optimizer and its notable hyperparameters.' },
     enabled: { type: 'boolean', default: true, description: 'Whether this run is stepped (disabled runs stay in the file).' },
@@ -106,8 +130,8 @@ function runFields(): Record<string, JsonSchema> {
   };
 }
 
-function runSchema(): JsonSchema {
-  const fields = runFields();
+function runSchema(docs: SchemaDocs): JsonSchema {
+  const fields = runFields(docs);
   return {
     type: 'object',
     description: 'One optimizer and its hyperparameters, written flat: {"optimizer": "adam", "lr": 0.1}.',
@@ -119,7 +143,11 @@ function runSchema(): JsonSchema {
         description: `${o.name}: ${o.summary}`,
         properties: {
           ...fields,
-          ...Object.fromEntries(o.hyperparameters.map((h) => [h.name, hyperparameterSchema(h)])),
+          ...Object.fromEntries(o.hyperparameters.map((h) => {
+            const schema = hyperparameterSchema(h);
+            const markdown = ask(docs.hyperparameterMarkdown, o.id, h.name);
+            return [h.name, markdown ? { ...schema, markdownDescription: markdown } : schema];
+          })),
         },
         additionalProperties: false,
       },
@@ -143,8 +171,8 @@ function sweepSchema(): JsonSchema {
   };
 }
 
-/** The JSON Schema of `*.optim.json` files. */
-export function experimentJsonSchema(): JsonSchema {
+/** The JSON Schema of `*.optim.json` files (`docs` enriches its hover texts). */
+export function experimentJsonSchema(docs: SchemaDocs = {}): JsonSchema {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: SCHEMA_ID,
@@ -194,7 +222,7 @@ export function experimentJsonSchema(): JsonSchema {
       sweep: { $ref: '#/definitions/sweep' },
     },
     definitions: {
-      run: runSchema(),
+      run: runSchema(docs),
       schedule: scheduleSchema(),
       clip: clipSchema(),
       sweep: sweepSchema(),
@@ -203,8 +231,8 @@ export function experimentJsonSchema(): JsonSchema {
 }
 
 /** The schema as the committed file holds it: two-space JSON and a final newline. */
-export function experimentJsonSchemaText(): string {
-  return `${JSON.stringify(experimentJsonSchema(), null, 2)}\n`;
+export function experimentJsonSchemaText(docs: SchemaDocs = {}): string {
+  return `${JSON.stringify(experimentJsonSchema(docs), null, 2)}\n`;
 }
 
 /** Every name a run may carry, for completion outside JSON Schema (run fields, then hyperparameters). */

@@ -5,6 +5,7 @@ import { OPTIMIZERS } from '../../src/engine/hyperparameters';
 import { PROBLEMS } from '../../src/engine/problems';
 import { SCHEDULES } from '../../src/engine/schedules';
 import { experimentJsonSchema, experimentJsonSchemaText, SCHEMA_PATH, type JsonSchema } from '../../src/engine/schema';
+import { hyperparameterMarkdown, optimizerMarkdown } from '../../src/explain/registry';
 import { repoPath } from '../repoRoot';
 
 /**
@@ -69,8 +70,19 @@ const schemaErrors = (value: unknown): string[] => check(schema, value, schema);
 describe('JSON Schema of experiment files', () => {
   it('the committed schemas/optim.schema.json is the generated one (run `npm run schema` after changing a registry)', () => {
     const committed = fs.readFileSync(repoPath(SCHEMA_PATH), 'utf8');
-    assert.equal(committed, experimentJsonSchemaText());
-    assert.deepEqual(JSON.parse(committed), schema);
+    assert.equal(committed, experimentJsonSchemaText({ hyperparameterMarkdown, optimizerMarkdown }));
+  });
+
+  it('takes richer Markdown for hovers from outside the engine, falling back to the registry\'s lines', () => {
+    const rich = experimentJsonSchema({ hyperparameterMarkdown: (o, h) => (o === 'adam' && h === 'lr' ? 'RICH' : undefined), optimizerMarkdown: (id) => `**${id}**` });
+    const branches = ((rich.definitions as Record<string, JsonSchema>).run.allOf as JsonSchema[]);
+    const props = (id: string): Record<string, JsonSchema> =>
+      (branches.find((b) => ((b.if as JsonSchema).properties as Record<string, JsonSchema>).optimizer.const === id)!.then as JsonSchema).properties as Record<string, JsonSchema>;
+    assert.equal(props('adam').lr.markdownDescription, 'RICH');
+    assert.match(String(props('sgd').lr.markdownDescription), /^\*\*lr\*\*/);
+    assert.deepEqual(props('adam').optimizer.markdownEnumDescriptions, OPTIMIZERS.map((o) => `**${o.id}**`));
+    const failing = experimentJsonSchema({ hyperparameterMarkdown: () => { throw new Error('x'); } });
+    assert.deepEqual(failing, schema, 'a failing docs callback changes nothing');
   });
 
   it('has one if/then branch per optimizer, listing exactly its hyperparameters with the registry\'s defaults and bounds', () => {
