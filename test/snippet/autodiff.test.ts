@@ -1,7 +1,14 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { PROBLEMS } from '../../src/engine/problems';
-import { assertClose, centralDifferences, sandbox, valueAndGrad } from './helpers';
+import { Sandbox } from '../../src/snippet/sandbox';
+import { assertClose, centralDifferences, compiled, noHooks, sandbox, valueAndGrad } from './helpers';
+
+/** The same snippet with its fast paths removed: the general tape only. */
+function tapeOnly(source: string): Sandbox {
+  const c = compiled(source);
+  return new Sandbox({ ...c, adJs: (c.adJs ?? '').replace(/exports\.__ad_(fast|fwd)[\s\S]*$/, '') }, noHooks);
+}
 
 /** One or more snippets per construct the differentiator follows, each checked against central differences. */
 const CONSTRUCTS: readonly { readonly name: string; readonly source: string; readonly at: readonly number[] }[] = [
@@ -157,6 +164,51 @@ describe('automatic differentiation', () => {
           const got = valueAndGrad(s, problem.init, batch);
           assert.equal(got.value, expected, `${problem.name} batch loss`);
           assertClose(got.grad, Array.from(g), 1e-12, `${problem.name} batch gradient`);
+        }
+      });
+    }
+  });
+
+  describe('the fast paths agree with the general tape', () => {
+    const cases: readonly { name: string; path: RegExp; source: string; at: number[]; batch?: Int32Array }[] = [
+      { name: 'straight-line reverse mode (Rosenbrock)', path: /__ad_fast/, at: [-1.2, 0.9],
+        source: 'export default function loss([x, y]: number[]): number {\n  return (1 - x) ** 2 + 100 * (y - x * x) ** 2;\n}' },
+      { name: 'straight-line reverse mode (Math, division, powers)', path: /__ad_fast/, at: [0.7, 1.3, -0.4],
+        source: `export default function loss([x, y, z]: number[]) {
+  const a = Math.sin(x * y) / (1 + z * z);
+  const b = Math.exp(-x) * Math.sqrt(y) + Math.atan2(z, x) - Math.log(y + 2) ** 3;
+  return a * b + Math.pow(y, z) + Math.tanh(a - b) + Math.abs(z) - -x;
+}` },
+      { name: 'forward mode over the params', path: /__ad_fwd/, at: [0.4, -1.3, 2.2],
+        source: `export default function loss(p: number[]) {
+  let s = 0;
+  for (const x of p) s += x ** 4 - 3 * Math.cos(x) + Math.max(x, 0.5);
+  for (let i = 0; i + 1 < p.length; i++) { const d = p[i + 1] - p[i] * p[i]; s += d > 0 ? d * d : -d; }
+  return s / p.length;
+}
+export const init = [1, 2, 3];` },
+      { name: 'forward mode over a data batch', path: /__ad_fwd/, at: [0.3, -0.2], batch: Int32Array.of(0, 2),
+        source: `export const data = [[0.5, 1], [1.5, 0], [-1, 1]];
+export default function loss([w, b]: number[], batch: number[][] = data): number {
+  let s = 0;
+  for (const [x, label] of batch) {
+    const z = w * x + b;
+    s += Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - label * z;
+  }
+  return s / batch.length;
+}` },
+    ];
+    for (const c of cases) {
+      it(c.name, () => {
+        assert.match(compiled(c.source).adJs ?? '', c.path);
+        const fast = sandbox(c.source, c.at), tape = tapeOnly(c.source);
+        tape.probe(c.at);
+        assert.deepEqual(fast.gradient, { mode: 'autodiff' });
+        for (const batch of [null, c.batch ?? null]) {
+          const a = valueAndGrad(fast, c.at, batch), b = valueAndGrad(tape, c.at, batch);
+          assert.equal(a.value, b.value);
+          assertClose(a.grad, b.grad, 1e-13, c.name);
+          assertClose(a.grad, centralDifferences(fast, c.at, batch), 1e-6, `${c.name} vs central differences`);
         }
       });
     }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { validateExperiment } from '../../src/engine/experiment';
 import type { Experiment, PointBatch, RunnerEvent } from '../../src/engine/types';
-import { startExperiment } from '../../src/snippet/session';
+import { disposeSpareWorker, prewarmWorker, startExperiment } from '../../src/snippet/session';
 import type { ExperimentSession, LossError, StartOptions } from '../../src/snippet/types';
 
 function experiment(raw: Record<string, unknown>): Experiment {
@@ -153,6 +153,17 @@ describe('startExperiment (worker sessions)', function () {
     assert.match(endOf(nan, 0)?.message ?? '', /the loss returned NaN at params \[0\.\d+\]/);
     const inf = await run({ loss: { source: 'export default ([x]: number[]) => Math.exp(x * x);\nexport const init = [3];' }, runs: [{ optimizer: 'sgd', lr: 1 }] });
     assert.equal(endOf(inf, 0)?.status, 'diverged');
+  });
+
+  it('takes a warm spare worker when one was started', async () => {
+    await prewarmWorker();
+    try {
+      const o = await run({ loss: { source: ROSENBROCK } });
+      assert.equal(endOf(o, 0)?.status, 'completed');
+      assertContiguous(o.points.get(0) ?? [], 30);
+    } finally {
+      disposeSpareWorker();
+    }
   });
 
   it('cancel ends the runs still going as cancelled', async () => {
