@@ -23,6 +23,7 @@ import { ChartView, type Row } from './chartView';
 import { clear, codicon, h } from './dom';
 import { placeIssues, runLabel, setField, validateDraft } from './experimentDraft';
 import { FieldRegistry } from './fields';
+import { attachFormulaView, type FormulaView } from './formulaView';
 import { formatNumber } from './fieldValidation';
 import { LossEditor, type SnippetMark } from './lossEditor';
 import { panelChartSpecs, SCRUB_SIGNAL, type ChartName } from './panelCharts';
@@ -110,6 +111,7 @@ export class Panel {
   private chartsArea!: HTMLElement;
   private pathsCard!: HTMLElement;
   readonly formulaSlot: FormulaSlot;
+  private formula: FormulaView | undefined;
   /** Called when the selected run or its step changes (the formula view listens). */
   onSelection: ((run: number, step: number) => void) | undefined;
   /** Messages the panel could not use, newest last (debug hook). */
@@ -122,6 +124,11 @@ export class Panel {
     this.theme = readChartTheme();
     this.formulaSlot = { element: h('div', { class: 'formula-slot', id: 'formula-view' }) };
     this.build();
+    try {
+      this.formula = attachFormulaView({ slot: this.formulaSlot.element, events: this.root, post: (m) => this.host.post(m) });
+    } catch (e) {
+      this.log('warn', `the formula view could not start: ${e instanceof Error ? e.message : String(e)}`);
+    }
     const revived = saved?.experiment !== undefined ? checkPanelExperiment(saved.experiment) : undefined;
     if (revived?.ok) this.setExperiment(revived.message, true);
   }
@@ -165,6 +172,8 @@ export class Panel {
       edit: (next, rebuild) => this.edit(next, rebuild ? 'runs' : 'none'),
       runColor: (i) => runColor(this.theme, i),
       result: (i) => this.results.find((r) => r.run === i),
+      selected: () => this.view.selectedRun,
+      select: (i) => this.selectRun(i),
     });
     this.generalIssues = h('div', { class: 'general-issues', role: 'alert' });
     this.generalIssues.hidden = true;
@@ -304,11 +313,15 @@ export class Panel {
         this.runList.updateStatus();
         break;
       }
-      case 'status':
+      case 'status': {
+        const was = this.playback;
         this.playback = m.state;
         this.stepsPerSecond = m.stepsPerSecond;
         this.updateToolbar();
+        // The formula view's values follow the latest step once streaming stops.
+        if (was === 'running' && m.state !== 'running') this.showFormula();
         break;
+      }
       case 'error':
         this.errors = [...m.errors];
         this.showErrors();
@@ -346,6 +359,7 @@ export class Panel {
     this.runList.render();
     this.validate();
     this.saveState();
+    this.showFormula();
   }
 
   /** Applies an edit made in the panel and posts the experiment; `rerender` rebuilds a section whose structure changed. */
@@ -358,6 +372,7 @@ export class Panel {
     }
     this.validate();
     this.saveState();
+    this.showFormula();
     if (this.fields.refused.size === 0) this.host.post({ type: 'editExperiment', experiment: next });
   }
 
@@ -467,7 +482,7 @@ export class Panel {
     this.updateScrubber();
     this.saveState();
     const shown = scrub < 0 ? max : scrub;
-    this.onSelection?.(this.view.selectedRun, shown);
+    this.showFormula();
     // The host recomputes the surface slice through the scrubbed point (more than two parameters).
     clearTimeout(this.scrubPostTimer);
     this.scrubPostTimer = setTimeout(() => this.host.post({ type: 'scrub', step: shown, run: this.view.selectedRun }), 120);
@@ -653,7 +668,23 @@ export class Panel {
   selectRun(run: number): void {
     this.view = { ...this.view, selectedRun: run };
     this.saveState();
-    this.onSelection?.(run, this.view.scrub < 0 ? this.points.maxStep() : this.view.scrub);
+    this.runList.markSelected(run);
+    this.showFormula();
+  }
+
+  /** The formula view follows the selected run at the scrubbed step. */
+  private showFormula(): void {
+    const exp = this.experiment;
+    if (!exp || !this.formula || exp.runs.length === 0) return;
+    const run = Math.min(this.view.selectedRun, exp.runs.length - 1);
+    const r = exp.runs[run]!;
+    const step = this.view.scrub < 0 ? this.points.maxStep() : this.view.scrub;
+    try {
+      this.formula.select(run, step, { optimizer: r.optimizer, hyperparameters: r.hyperparameters, label: r.label, schedule: r.schedule, clip: r.clip });
+    } catch (e) {
+      this.log('warn', `formula view: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.onSelection?.(run, step);
   }
 
   /** For the browser test and for debugging in devtools: `window.__optimizerPlayground`. */

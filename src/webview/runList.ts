@@ -28,6 +28,9 @@ export interface RunListContext {
   runColor(index: number): string;
   /** The host's results for run `index`, if it has run. */
   result(index: number): RunResult | undefined;
+  /** The selected run (the formula view shows its update rule). */
+  selected(): number;
+  select(index: number): void;
 }
 
 const STATUS_ICON: Record<string, string> = {
@@ -52,6 +55,15 @@ export class RunList {
     const exp = this.ctx.experiment();
     exp.runs.forEach((run, i) => this.list.appendChild(this.card(exp, run, i)));
     if (exp.runs.length === 0) this.list.appendChild(h('p', { class: 'empty-note' }, 'No runs yet. Add one to start optimizing.'));
+  }
+
+  /** Highlights the selected run's card. */
+  markSelected(run: number): void {
+    for (const card of this.list.querySelectorAll<HTMLElement>('.run-card')) {
+      const selected = Number(card.dataset.run) === run;
+      card.classList.toggle('selected', selected);
+      card.setAttribute('aria-current', selected ? 'true' : 'false');
+    }
   }
 
   /** Updates status badges (from streamed results) without rebuilding the fields. */
@@ -124,11 +136,22 @@ export class RunList {
     const grid = h('div', { class: 'hp-grid' });
     for (const hp of runHyperparameters(exp, i)) grid.appendChild(this.hyperparameterField(i, hp.spec, hp.value, hp.isDefault));
 
-    return h('div', { class: `run-card${enabled ? '' : ' disabled'}`, 'data-run': i },
+    const selected = ctx.selected() === i;
+    const card = h('div', { class: `run-card${enabled ? '' : ' disabled'}${selected ? ' selected' : ''}`, 'data-run': i, 'aria-current': selected ? 'true' : 'false',
+      title: 'Click to show this run\'s update rule' });
+    // Selecting a run (its update rule in the formula view) by clicking anywhere on its card but the controls.
+    card.addEventListener('click', (e) => {
+      const t = e.target as HTMLElement;
+      if (t.closest('vscode-textfield, vscode-single-select, vscode-checkbox, vscode-button, vscode-toolbar-button, input')) return;
+      if (ctx.selected() !== i) ctx.select(i);
+    });
+    card.addEventListener('focusin', () => { if (ctx.selected() !== i) ctx.select(i); });
+    card.append(
       header,
       h('div', { class: 'run-optimizer-row' }, optimizer, spec ? h('div', { class: 'run-summary' }, spec.summary) : null),
       note, grid,
       h('div', { class: 'run-extras' }, this.scheduleEditor(run, i), this.clipEditor(run, i), this.sweepEditor(i)));
+    return card;
   }
 
   private hyperparameterField(i: number, spec: HyperparameterSpec, value: HyperparameterValue, isDefault: boolean): HTMLElement {

@@ -83,7 +83,7 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
     let origin = '';
     server = await serve(() => webviewHtml({
       cspSource: origin, script: `${origin}/dist/webview.js`, nonce: NONCE,
-      styles: [`${origin}/test/webview/fixtures/vscode-theme.css`, `${origin}/dist/media/codicons/codicon.css`, `${origin}/media/panel.css`],
+      styles: [`${origin}/test/webview/fixtures/vscode-theme.css`, `${origin}/dist/media/codicons/codicon.css`, `${origin}/dist/media/katex/katex.min.css`, `${origin}/media/panel.css`],
     }));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({

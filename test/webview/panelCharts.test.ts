@@ -20,6 +20,7 @@ describe('webview/panelCharts', () => {
     const rule = layers[layers.length - 2]!;
     assert.equal((rule.mark as Json).type, 'rule');
     assert.deepEqual(spec.autosize, { type: 'pad', resize: true });
+    for (const l of layers) assert.equal((l.mark as Json).clip, true, 'every mark is clipped to the plot');
   });
 
   it('builds four specs that Vega-Lite compiles, each reading the named sources', async () => {
