@@ -62,7 +62,7 @@ export function withScrubber(spec: TopLevelSpec, theme: ChartTheme): TopLevelSpe
     added.unshift({
       data: { values: [{}] },
       transform: [{ filter: `${SCRUB_SIGNAL} >= 0` }, { calculate: SCRUB_SIGNAL, as: 'step' }],
-      mark: { type: 'rule', strokeDash: [3, 3], strokeWidth: 1, color: theme.foreground, opacity: 0.6 },
+      mark: { type: 'rule', strokeDash: [3, 3], strokeWidth: 1, color: theme.foreground, opacity: 0.6, clip: true },
       encoding: { x: { field: 'step', type: 'quantitative' } },
     });
   }
