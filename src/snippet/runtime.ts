@@ -17,7 +17,30 @@
  * a fast path for two plain numbers, so code that does not depend on the params (loop counters,
  * indices, data) runs at plain speed.
  */
-export const SANDBOX_RUNTIME = String.raw`
+/** One-argument Math functions and f′ as an expression of the argument `x` and the result `r`. */
+const UNARY_MATH: readonly (readonly [string, string])[] = [
+  ['sin', 'M.cos(x)'], ['cos', '-M.sin(x)'], ['tan', '1 + r * r'],
+  ['asin', '1 / M.sqrt(1 - x * x)'], ['acos', '-1 / M.sqrt(1 - x * x)'], ['atan', '1 / (1 + x * x)'],
+  ['sinh', 'M.cosh(x)'], ['cosh', 'M.sinh(x)'], ['tanh', '1 - r * r'],
+  ['asinh', '1 / M.sqrt(x * x + 1)'], ['acosh', '1 / M.sqrt(x * x - 1)'], ['atanh', '1 / (1 - x * x)'],
+  ['exp', 'r'], ['expm1', 'M.exp(x)'], ['log', '1 / x'], ['log1p', '1 / (1 + x)'],
+  ['log2', '1 / (x * M.LN2)'], ['log10', '1 / (x * M.LN10)'], ['sqrt', '0.5 / r'], ['cbrt', '1 / (3 * r * r)'],
+  ['abs', 'x > 0 ? 1 : x < 0 ? -1 : 0'],
+];
+// One function per Math function (not a shared closure), so each call site stays monomorphic.
+const UNARY_MATH_SOURCE = UNARY_MATH.map(([f, d]) => `function __m_${f}(a) {
+  if (a instanceof __N) { const x = a.v, r = M.${f}(x); return __node(r, a.i, ${d}, 0, 0); }
+  return M.${f}(a);
+}`).join('\n');
+
+/** The operations the differentiated code calls, handed to each module (see sandbox.ts). */
+export const OP_NAMES: readonly string[] = [
+  '__add', '__sub', '__mul', '__div', '__mod', '__pow', '__neg', '__pos', '__t', '__lt', '__le', '__gt', '__ge',
+  '__eq', '__ne', '__leq', '__lne', '__isFinite', '__isNaN', '__isInteger', '__nondiff',
+  ...['sign', 'floor', 'ceil', 'round', 'trunc', 'pow', 'atan2', 'hypot', 'min', 'max', ...UNARY_MATH.map(([f]) => f)].map((f) => `__m_${f}`),
+];
+
+export const SANDBOX_RUNTIME: string = String.raw`
 let __cap = 1024, __n = 0;
 let A0 = new Int32Array(__cap), A1 = new Int32Array(__cap), D0 = new Float64Array(__cap), D1 = new Float64Array(__cap);
 let ADJ = new Float64Array(__cap);
@@ -139,35 +162,8 @@ function __lne(a, b) { return __v(a) != __v(b); }
 function __isFinite(a) { return Number.isFinite(__v(a)); }
 function __isNaN(a) { return Number.isNaN(__v(a)); }
 function __isInteger(a) { return Number.isInteger(__v(a)); }
-// One-argument Math functions: f(x) and f'(x) from the value and the result.
-function __f1(f, df) {
-  return (a) => {
-    if (a instanceof __N) { const r = f(a.v); return __node(r, a.i, df(a.v, r), 0, 0); }
-    return f(a);
-  };
-}
 const M = Math;
-const __m_sin = __f1(M.sin, (x) => M.cos(x));
-const __m_cos = __f1(M.cos, (x) => -M.sin(x));
-const __m_tan = __f1(M.tan, (x, r) => 1 + r * r);
-const __m_asin = __f1(M.asin, (x) => 1 / M.sqrt(1 - x * x));
-const __m_acos = __f1(M.acos, (x) => -1 / M.sqrt(1 - x * x));
-const __m_atan = __f1(M.atan, (x) => 1 / (1 + x * x));
-const __m_sinh = __f1(M.sinh, (x) => M.cosh(x));
-const __m_cosh = __f1(M.cosh, (x) => M.sinh(x));
-const __m_tanh = __f1(M.tanh, (x, r) => 1 - r * r);
-const __m_asinh = __f1(M.asinh, (x) => 1 / M.sqrt(x * x + 1));
-const __m_acosh = __f1(M.acosh, (x) => 1 / M.sqrt(x * x - 1));
-const __m_atanh = __f1(M.atanh, (x) => 1 / (1 - x * x));
-const __m_exp = __f1(M.exp, (x, r) => r);
-const __m_expm1 = __f1(M.expm1, (x) => M.exp(x));
-const __m_log = __f1(M.log, (x) => 1 / x);
-const __m_log1p = __f1(M.log1p, (x) => 1 / (1 + x));
-const __m_log2 = __f1(M.log2, (x) => 1 / (x * M.LN2));
-const __m_log10 = __f1(M.log10, (x) => 1 / (x * M.LN10));
-const __m_sqrt = __f1(M.sqrt, (x, r) => 0.5 / r);
-const __m_cbrt = __f1(M.cbrt, (x, r) => 1 / (3 * r * r));
-const __m_abs = __f1(M.abs, (x) => x > 0 ? 1 : x < 0 ? -1 : 0);
+${UNARY_MATH_SOURCE}
 // Piecewise-constant functions: derivative 0, so the result is a plain number.
 const __m_sign = (a) => M.sign(__v(a));
 const __m_floor = (a) => M.floor(__v(a));
@@ -208,6 +204,7 @@ function __m_max(...xs) {
   return typeof best === 'number' || best instanceof __N ? best : +best;
 }
 function __nondiff(what) { throw new NotDifferentiable(what); }
+const __ops = Object.freeze({ ${OP_NAMES.join(', ')} });
 
 // ---- entry points the worker calls ----
 const P = new Float64Array(1024);    // params in (the worker writes them)
@@ -241,9 +238,9 @@ function fail(kind, e) {
 }
 function loadModules() {
   const plainExports = {};
-    __modules[0](plainExports);
+  __modules[0](plainExports, __ops);
   let adExports = null;
-  if (__modules[1] !== null) { adExports = {}; __modules[1](adExports); }
+  if (__modules[1] !== null) { adExports = {}; __modules[1](adExports, __ops); }
   const pick = (ex) => ex === null ? null : (typeof ex.default === 'function' ? ex.default : typeof ex.loss === 'function' ? ex.loss : null);
   plainLoss = pick(plainExports);
   adLoss = adExports === null ? null : pick(adExports);
@@ -309,7 +306,7 @@ export const SANDBOX_API = String.raw`{
           if (g !== 0) { ADJ[A0[i]] += D0[i] * g; ADJ[A1[i]] += D1[i] * g; }
         }
         for (let k = 0; k < dim; k++) G[k] = ADJ[k + 1];
-        return r.v;
+        return checked(r.v);
       }
       for (let k = 0; k < dim; k++) G[k] = 0;
       return checked(r);

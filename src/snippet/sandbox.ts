@@ -18,7 +18,7 @@
 import * as vm from 'node:vm';
 
 import { decodeMappings, originalPosition, type LineMappings } from './sourcemap';
-import { SANDBOX_API, SANDBOX_RUNTIME } from './runtime';
+import { OP_NAMES, SANDBOX_API, SANDBOX_RUNTIME } from './runtime';
 import type { CompiledSnippet, GradientInfo, LossError } from './types';
 import type { Domain, Objective, Vec } from '../engine/types';
 
@@ -112,11 +112,14 @@ export class Sandbox {
     context: vm.Context = createSandboxContext()) {
     // Built-ins become lexical bindings of the wrapper: a global lookup in a vm context goes through
     // the contextified global's interceptor (~100 ns each), a lexical one is free.
-    const head = `(() => {\n'use strict';\n${LEXICAL_GLOBALS}\n${SANDBOX_RUNTIME}\nconst __modules = [function (exports) {\n`;
+    // The modules see the built-ins and the operations (`__ops`), not the runtime's internals.
+    const prologue = `const { ${OP_NAMES.join(', ')} } = __ops;`;
+    const head = `(() => {\n'use strict';\n${LEXICAL_GLOBALS}\nconst __modules = [function (exports, __ops) { ${prologue}\n`;
     this.plainStart = lineCount(head);
-    const middle = `${compiled.js}\n}, ${compiled.adJs === undefined ? 'null' : 'function (exports) {\n'}`;
+    const middle = `${compiled.js}\n}, ${compiled.adJs === undefined ? 'null' : `function (exports, __ops) { ${prologue}\n`}`;
     this.adStart = this.plainStart + lineCount(middle);
-    const tail = `${compiled.adJs === undefined ? '' : `${compiled.adJs}\n}`}];\nreturn ${SANDBOX_API};\n})()`;
+    const tail = `${compiled.adJs === undefined ? '' : `${compiled.adJs}\n}`}];\n`
+      + `return ((__modules) => {\n${SANDBOX_RUNTIME}\nreturn ${SANDBOX_API};\n})(__modules);\n})()`;
     this.api = new vm.Script(head + middle + tail, { filename: FILENAME }).runInContext(context) as ContextApi;
     this.plainLines = decodeMappings(compiled.jsMappings);
     this.adLines = decodeMappings(compiled.adMappings ?? '');
@@ -126,7 +129,7 @@ export class Sandbox {
     const text = this.api.load();
     hooks.after();
     if (typeof text !== 'string' || text === '') {
-      throw new SnippetError('runtime', this.describeError('the snippet', this.api.error(), null));
+      throw new SnippetError('runtime', this.describeError('the snippet', this.error(), null));
     }
     const raw = JSON.parse(text) as { hasLoss: boolean; hasGrad: boolean; dataLength: number; init: unknown; domain: unknown };
     if (!raw.hasLoss) {
@@ -162,6 +165,7 @@ export class Sandbox {
       hooks.before(params);
       const r = api.value();
       hooks.after();
+      if (typeof r !== 'number') throw new SnippetError('runtime', 'the sandbox returned a non-number');
       return r === r ? r : this.nanOrError(params, 'the loss');
     };
     const mode = this.gradient.mode;
@@ -172,6 +176,7 @@ export class Sandbox {
         hooks.before(params);
         const r = api.valueAndGrad();
         hooks.after();
+        if (typeof r !== 'number') throw new SnippetError('runtime', 'the sandbox returned a non-number');
         for (let k = 0; k < dim; k++) grad[k] = G[k];
         return r === r ? r : this.nanOrError(params, 'the loss');
       };
@@ -218,9 +223,9 @@ export class Sandbox {
     this.api.setBatch(-1);
     this.hooks.before(p);
     const plain = this.api.value();
-    const plainError = this.api.error();
+    const plainError = this.error();
     const ad = this.api.valueAndGrad();
-    const adError = this.api.error();
+    const adError = this.error();
     this.hooks.after();
     if (plainError !== '') return;  // the loss itself fails here: the run reports it
     if (adError !== '') {
@@ -237,9 +242,15 @@ export class Sandbox {
     }
   }
 
+  /** The context's last error as a string (it only ever records strings; checked all the same). */
+  private error(): string {
+    const e = this.api.error();
+    return typeof e === 'string' ? e : 'throw\nthe sandbox reported an error it could not describe\n';
+  }
+
   /** NaN from the context: either an error it recorded, or a NaN the loss returned. */
   private nanOrError(params: Vec, who: string): number {
-    const e = this.api.error();
+    const e = this.error();
     if (e === '') {
       let finite = true;
       for (let k = 0; k < params.length; k++) if (!Number.isFinite(params[k])) finite = false;

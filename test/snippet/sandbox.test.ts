@@ -65,6 +65,17 @@ describe('sandbox', () => {
       assert.equal(Math.sin(0), 0);
     });
 
+    it('the runtime\'s internals are out of the snippet\'s reach', () => {
+      const internals = ['lastError', 'P', 'G', 'B', 'dim', 'ADJ', 'POOL', 'plainLoss', 'adLoss', 'checked', 'fail', 'loadModules'];
+      const seen = evaluate(`let seen = 0;
+  ${internals.map((n) => `try { if (typeof ${n} !== 'undefined') seen++; } catch { /* not defined */ }`).join('\n  ')}
+  return seen;`);
+      assert.equal(seen, 0);
+      // Reassigning an operation changes the snippet's own code only; the sandbox goes on working.
+      const s = sandbox('export default function loss([x]: number[]) {\n  // eslint-disable-next-line\n  (globalThis as any).__add = null;\n  return x * x + 1;\n}', [2]);
+      assert.deepEqual(valueAndGrad(s, [2]), { value: 5, grad: [4] });
+    });
+
     it('the snippet sees only numbers and arrays from its own realm', () => {
       const r = evaluate(`const p0 = p as any;
   return (p0 instanceof Array && Object.getPrototypeOf(p0) === Array.prototype && typeof p0[0] === 'number') ? 0 : 1;`);
