@@ -162,9 +162,11 @@ export function benchEngine(): { rows: EngineBenchResult[]; handArrays: number; 
     const hs = measure(handAdamScalars).rate;
     handArrays = Math.max(handArrays, ha);
     handScalars = Math.max(handScalars, hs);
-    const prev = rows.find((r) => r.optimizer === 'adam');
-    if (prev) (prev as { engine: number }).engine = Math.max(prev.engine, e);
-    else rows.push({ optimizer: 'adam', engine: e, runner: measure(runnerLoop('adam')).rate });
+    const runner = measure(runnerLoop('adam')).rate;
+    const prev = rows.findIndex((r) => r.optimizer === 'adam');
+    const row = { optimizer: 'adam', engine: Math.max(e, rows[prev]?.engine ?? 0), runner: Math.max(runner, rows[prev]?.runner ?? 0) };
+    if (prev >= 0) rows[prev] = row;
+    else rows.push(row);
   };
   adam();
   for (const id of ids) {
