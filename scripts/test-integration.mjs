@@ -196,7 +196,7 @@ try {
   }
   if (only.has('vsix')) {
     console.log('\n▶ vsix: npm run package');
-    const pkg = spawnSync('npx', ['vsce', 'package', '--no-dependencies', '-o', 'optimizer-playground.vsix'], { cwd: root, stdio: 'inherit' });
+    const pkg = spawnSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     const vsix = join(root, 'optimizer-playground.vsix');
     if (pkg.status !== 0 || !existsSync(vsix)) failures.push('vsix (package)');
     else {

@@ -109,18 +109,18 @@ export async function drivePanelAsAPerson({ page, resultsDir }: WorkbenchContext
 
   // Rosenbrock, then exactly Adam and SGD with momentum 0.9.
   await choose(frame, 'vscode-single-select.loss-select, .loss-select vscode-single-select', 'Rosenbrock');
-  await waitInFrame(frame, 'the Rosenbrock preset', () => hook(frame, (h) => JSON.stringify(h.experiment().loss) === '{"preset":"rosenbrock"}'));
-  for (let n = await hook(frame, (h) => h.experiment().runs.length); n > 0; n--) {
+  await waitInFrame(frame, 'the Rosenbrock preset', () => hook(frame, (h) => JSON.stringify(h.experiment()?.loss) === '{"preset":"rosenbrock"}'));
+  for (let n = await hook(frame, (h) => h.experiment()?.runs.length ?? 0); n > 0; n--) {
     await frame.locator('.run-card').first().locator('vscode-toolbar-button[title="Remove run"]').click();
   }
-  await waitInFrame(frame, 'an empty run list', () => hook(frame, (h) => h.experiment().runs.length === 0));
+  await waitInFrame(frame, 'an empty run list', () => hook(frame, (h) => h.experiment()?.runs.length === 0));
   await frame.locator('vscode-button.add-run').click();   // Adam (the first optimizer not in the list)
   await frame.locator('vscode-button.add-run').click();   // SGD
-  await waitInFrame(frame, 'two runs', () => hook(frame, (h) => h.experiment().runs.map((r) => r.optimizer).join() === 'adam,sgd'));
+  await waitInFrame(frame, 'two runs', () => hook(frame, (h) => h.experiment()?.runs.map((r) => r.optimizer).join() === 'adam,sgd'));
   await frame.locator('vscode-textfield[data-path="runs[1].momentum"]').locator('input').fill('0.9');
   await frame.locator('vscode-textfield[data-path="runs[0].lr"]').locator('input').fill('0.05');
   await frame.locator('vscode-textfield[data-path="runs[1].lr"]').locator('input').fill('0.0005');
-  await waitInFrame(frame, 'momentum 0.9', () => hook(frame, (h) => h.experiment().runs[1]?.hyperparameters.momentum === 0.9));
+  await waitInFrame(frame, 'momentum 0.9', () => hook(frame, (h) => h.experiment()?.runs[1]?.hyperparameters.momentum === 0.9));
   await frame.locator('header.toolbar vscode-button', { hasText: 'Run' }).first().click();
 
   const experiment = await hook(frame, (h) => h.experiment());
@@ -150,7 +150,7 @@ export async function drivePanelAsAPerson({ page, resultsDir }: WorkbenchContext
   frame = await playgroundFrame(page, 90_000);
   const revived: PanelExperiment = await waitInFrame(frame, "the revived experiment", () => hook(frame, (h) => {
     const e = h.experiment();
-    return e.runs.length === 2 ? e : (undefined as unknown as PanelExperiment);
+    return e?.runs.length === 2 ? e : (undefined as unknown as PanelExperiment);
   }));
   assert.deepEqual(revived.runs.map((r) => [r.optimizer, r.hyperparameters.momentum ?? null]), [['adam', experiment.runs[0].hyperparameters.momentum ?? null], ['sgd', 0.9]]);
   assert.deepEqual(revived.loss, { preset: 'rosenbrock' });
@@ -161,11 +161,14 @@ export async function drivePanelAsAPerson({ page, resultsDir }: WorkbenchContext
 /** The packaged extension (installed from the .vsix): the panel opens and runs. */
 export async function runPackagedExtension({ page, resultsDir }: WorkbenchContext): Promise<void> {
   await runCommand(page, 'Optimizer Playground: Open Preset…');
-  await page.keyboard.type('Himmelblau');
+  // The preset quick pick opens once the extension activated: wait for its placeholder, then type.
+  const input = page.locator('.quick-input-widget input[placeholder="A built-in loss to optimize"]');
+  await input.waitFor({ state: 'visible', timeout: 60_000 });
+  await input.fill('Himmelblau');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Himmelblau' }).first().waitFor({ timeout: 15_000 });
   await page.keyboard.press('Enter');
   const frame = await playgroundFrame(page);
-  await waitInFrame(frame, 'the Himmelblau preset', () => hook(frame, (h) => JSON.stringify(h.experiment().loss) === '{"preset":"himmelblau"}'));
+  await waitInFrame(frame, 'the Himmelblau preset', () => hook(frame, (h) => JSON.stringify(h.experiment()?.loss) === '{"preset":"himmelblau"}'));
   const steps = await hook(frame, (h) => h.experiment().steps);
   await waitInFrame(frame, 'streamed points', () => hook(frame, async (h, n) => { await h.settled(); return h.data('loss', 'points').length >= n; }, steps + 1), 90_000);
   await page.screenshot({ path: path.join(resultsDir, 'vsix.png') });
