@@ -273,6 +273,7 @@ export class Panel {
         this.setExperiment(m.experiment, false);
         break;
       case 'runStart': {
+        const shapeBefore = this.experiment ? JSON.stringify(lossShape(this.experiment, this.info)) : '';
         this.info = m.info;
         this.results = [...m.results];
         this.points.reset((r) => this.labelOf(r));
@@ -284,7 +285,9 @@ export class Panel {
             c.clear('events');
           }
         }
-        this.problemForm.render();
+        // Rebuild the start-point fields only when the loss's shape changed (a snippet's dimension or
+        // default start): a re-run follows every edit, and rebuilding would steal the focus mid-typing.
+        if (this.experiment && JSON.stringify(lossShape(this.experiment, this.info)) !== shapeBefore) this.problemForm.render();
         this.updateScrubber();
         break;
       }
