@@ -3,7 +3,7 @@
 // experiment. The examples retell the seed: gradient descent and its two tweaks against Adam on
 // the simple problem, Adam at several learning rates, and a loss written in TypeScript.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,6 +40,24 @@ for (const name of names) {
   svgs.push(...written.map((f) => relative(root, join(root, out, f))));
   console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s; ${written.length} charts: ${written.join(', ')})`);
 }
+
+// One line per experiment, from the runs.json each run wrote: which run got lowest, which diverged.
+const rows = [['experiment', 'runs', 'lowest final loss', 'by', 'diverged']];
+for (const name of names) {
+  const file = join(root, 'demo-output', name, 'runs.json');
+  if (!existsSync(file)) continue;
+  const runs = JSON.parse(readFileSync(file, 'utf8')).runs;
+  const finite = runs.filter((r) => r.status !== 'diverged' && typeof r.finalLoss === 'number');
+  const best = finite.reduce((a, r) => (a && a.finalLoss <= r.finalLoss ? a : r), undefined);
+  const diverged = runs.filter((r) => r.status === 'diverged').map((r) => r.label);
+  rows.push([name, String(runs.length), best ? (Math.abs(best.finalLoss) < 1e-3 ? best.finalLoss.toExponential(3) : best.finalLoss.toPrecision(4)) : '—', best?.label ?? '—', diverged.join(', ') || '—']);
+}
+const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+console.log('\nSummary');
+rows.forEach((r, i) => {
+  console.log(r.map((cell, c) => (c === 1 || c === 2 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd());
+  if (i === 0) console.log(widths.map((w) => '─'.repeat(w)).join('  '));
+});
 
 console.log(`\n${names.length - failed} of ${names.length} experiments ran. Charts:`);
 for (const svg of svgs) console.log(`  ${svg}`);

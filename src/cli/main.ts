@@ -33,7 +33,10 @@ function isLossError(e: unknown): e is LossError {
 export function describeIssues(file: string, issues: readonly ValidationIssue[]): string {
   const lines = issues.map((issue) => {
     const at = issue as ValidationIssue & { line?: number; column?: number };
-    if (!issue.path && at.line !== undefined) return `${file}:${at.line}:${at.column ?? 1}: ${issue.message}`;
+    if (!issue.path && at.line !== undefined) {
+      // The position moves to the front, where editors and terminals make it a link.
+      return `${file}:${at.line}:${at.column ?? 1}: ${issue.message.replace(/^malformed JSON at line \d+, column \d+:/, 'malformed JSON:')}`;
+    }
     return `  ${formatIssue(issue)}`;
   });
   const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
