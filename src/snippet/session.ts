@@ -6,7 +6,9 @@
  * Safety net, host side: the worker has a heap limit (`memoryLimitMb`, default 256); a watchdog
  * polls the shared evaluation counter every 50 ms and terminates the worker when one evaluation
  * has been running for `deadlineMs` (default 2000): "the loss did not return within 2000 ms (last
- * params [..])". Either way the runs still going end with status 'error' and that message, and
+ * params [..])". Typed arrays are allocated outside the heap limit, so the watchdog also stops the
+ * worker when the process's resident memory grows by more than `memoryLimitMb` during one
+ * evaluation, or by more than max(4 × limit, 1 GB) during the session. Either way the runs still going end with status 'error' and that message, and
  * `done` rejects with the LossError. A new session always gets a new worker, so the next run
  * works normally.
  */
@@ -183,11 +185,19 @@ export function startExperiment(experiment: Experiment, options: StartOptions = 
     const watch = new SharedArrayBuffer(WATCH_BYTES);
     const ints = new Int32Array(watch, 0, 4);
     const params = new Float64Array(watch, WATCH_PARAMS_BYTE_OFFSET, WATCH_MAX_PARAMS);
-    let seen = -1, since = 0;
+    let seen = -1, since = 0, rssAtStart = process.memoryUsage.rss();
+    const sessionRss = rssAtStart;
+    const limitBytes = memoryLimitMb * 1024 * 1024;
+    const memoryError: LossError = { kind: 'memory', message: `the loss ran out of memory: it needed more than the ${memoryLimitMb} MB the sandbox allows` };
     watchdog = setInterval(() => {
       const now = Date.now();
       const count = Atomics.load(ints, WATCH_COUNTER);
-      if (Atomics.load(ints, WATCH_BUSY) !== 1 || count !== seen) { seen = count; since = now; return; }
+      // Typed arrays live outside the worker's heap limit: watch the process's resident memory,
+      // both within one evaluation and over the whole session.
+      const rss = process.memoryUsage.rss();
+      if (rss - sessionRss > Math.max(4 * limitBytes, 1 << 30)) { fail(memoryError); return; }
+      if (Atomics.load(ints, WATCH_BUSY) !== 1 || count !== seen) { seen = count; since = now; rssAtStart = rss; return; }
+      if (rss - rssAtStart > limitBytes) { fail(memoryError); return; }
       if (now - since >= deadlineMs) {
         const n = Math.min(Atomics.load(ints, WATCH_DIM), WATCH_MAX_PARAMS);
         const last = n > 0 ? ` (last params ${formatParams(params.subarray(0, n))})` : '';

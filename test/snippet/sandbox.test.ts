@@ -97,6 +97,11 @@ describe('sandbox', () => {
       assert.throws(() => s.objective(1).value(Float64Array.of(1), null), /line 3, column \d+: TypeError/);
     });
 
+    it('runaway recursion reports the stack overflow and its line', () => {
+      const s = sandbox('function f(n: number): number {\n  return f(n + 1) + 1;\n}\nexport default ([x]: number[]) => f(x);');
+      assert.throws(() => s.objective(1).value(Float64Array.of(1), null), /the loss threw at line 2, column \d+: RangeError: Maximum call stack size exceeded/);
+    });
+
     it('a non-number return names its type and the params', () => {
       const s = sandbox('export default (p: number[]) => ("x" + p[0]) as unknown as number;');
       assert.throws(() => s.objective(1).value(Float64Array.of(2.5), null), /the loss returned a string \(x2\.5\) at params \[2\.5\], not a number/);

@@ -136,6 +136,14 @@ describe('startExperiment (worker sessions)', function () {
     assert.equal(endOf(next, 0)?.status, 'completed');
   });
 
+  it('stops a typed-array memory bomb (outside the heap limit) too', async () => {
+    const o = await run({
+      loss: { source: 'const hoard: Float64Array[] = [];\nexport default ([x]: number[]) => {\n  while (true) hoard.push(new Float64Array(1e6).fill(x));\n};\nexport const init = [1];' },
+    }, { memoryLimitMb: 64 });
+    assert.equal(o.error?.kind, 'memory');
+    assert.match(o.error?.message ?? '', /ran out of memory.*64 MB/);
+  });
+
   it('a throw in the middle of a run ends that run with the snippet\'s line and column', async () => {
     const o = await run({
       loss: { source: 'export default function loss([x]: number[]) {\n  if (x > 1.2) throw new Error("went too far");\n  return (x - 3) ** 2;\n}\nexport const init = [1];' },
