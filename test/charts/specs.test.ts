@@ -82,6 +82,16 @@ describe('charts: Vega-Lite specs', () => {
     assert.match(svg, /when some loss ≤ 0/);
   });
 
+  it('a loss ceiling keeps a diverging run from flattening the others', async () => {
+    const data = sampleData();
+    const exploding = { ...data, points: data.points.map((p) => (p.run === 2 ? { ...p, loss: 10 ** p.step } : p)) };
+    const free = await renderSvg(withDatasets(lossChart({ theme: defaultLightTheme, runs, lossFloor: 1e-3, interactive: false }), exploding));
+    assert.match(free, />1e\+10</, 'without a ceiling the axis climbs with the diverging run');
+    const capped = await renderSvg(withDatasets(lossChart({ theme: defaultLightTheme, runs, lossFloor: 1e-3, lossCeiling: 1e4, interactive: false }), exploding));
+    assert.doesNotMatch(capped, />1e\+10</);
+    assert.equal(countMarks(capped, 'line'), 3, 'the diverging line is still drawn (clipped)');
+  });
+
   it('learning-rate and gradient-norm charts draw one line per run', async () => {
     for (const make of [learningRateChart, gradNormChart]) {
       const spec = withDatasets(make({ theme: defaultLightTheme, runs }), sampleData());
