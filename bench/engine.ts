@@ -72,7 +72,7 @@ function engineLoop(id: string): (steps: number) => number {
   };
 }
 
-/** The full Runner on a one-run experiment of `steps` steps. */
+/** The full Runner on a one-run experiment of `steps` steps, advanced in slices like the worker does. */
 function runnerLoop(id: string): (steps: number) => number {
   const objective = (getProblem('rosenbrock') ?? fail('no rosenbrock preset')).objective();
   return (steps) => {
@@ -80,7 +80,8 @@ function runnerLoop(id: string): (steps: number) => number {
     const runner = new Runner(experiment, objective, INIT);
     let points = 0;
     while (!runner.finished) {
-      for (const event of runner.advance(1 << 20)) {
+      // Slices of a few milliseconds, as the worker advances it; points are counted and dropped.
+      for (const event of runner.advance(8192)) {
         if (event.type === 'points') for (const b of event.batches) points += b.count;
       }
     }
