@@ -30,6 +30,11 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
 const NOT_DIFFERENTIABLE_GLOBALS: ReadonlySet<string> = new Set(['Date', 'performance', 'crypto']);
 const MATH_CONSTANTS: ReadonlySet<string> = new Set(['PI', 'E', 'LN2', 'LN10', 'LOG2E', 'LOG10E', 'SQRT2', 'SQRT1_2']);
 
+export interface CompileOptions {
+  /** Use the straight-line and forward-mode differentiators where they apply (default true); false: the tape only. */
+  readonly fastPaths?: boolean;
+}
+
 const MISSING_LOSS = 'the snippet exports no loss function: add `export default function loss(p: number[]) {…}`';
 
 /**
@@ -38,7 +43,7 @@ const MISSING_LOSS = 'the snippet exports no loss function: add `export default 
  * when the loss destructures its parameters; or a LossError ('compile' with diagnostics, or
  * 'exports').
  */
-export function compileSnippet(source: string): CompiledSnippet | { ok: false; error: LossError } {
+export function compileSnippet(source: string, options: CompileOptions = {}): CompiledSnippet | { ok: false; error: LossError } {
   const file = ts.createSourceFile(FILE, source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const plain = ts.transpileModule(source, { compilerOptions: COMPILER_OPTIONS, fileName: FILE, reportDiagnostics: true });
   const syntax = (plain.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
@@ -70,19 +75,25 @@ export function compileSnippet(source: string): CompiledSnippet | { ok: false; e
     if (reason) {
       gradient = { mode: 'finite-differences', reason };
     } else {
-      const ad = ts.transpileModule(source, {
-        compilerOptions: COMPILER_OPTIONS, fileName: FILE,
-        transformers: { before: [differentiateTransformer()] },
-      });
-      adJs = stripMapComment(ad.outputText);
-      const fast = exported.lossNode ? straightLineGradient(resolveFunction(file, exported.lossNode)) : undefined;
-      if (fast) adJs += `exports.${STRAIGHT_LINE_EXPORT} = ${fast};\n`;
-      else {
-        const dim = paramCountOf(resolveFunction(file, exported.lossNode ?? file)) ?? staticInitLength(file);
-        const forward = exported.lossNode ? forwardGradient(resolveFunction(file, exported.lossNode), dim, file) : undefined;
+      const lossFn = exported.lossNode ? resolveFunction(file, exported.lossNode) : undefined;
+      const fastPaths = options.fastPaths !== false;
+      const fast = fastPaths ? straightLineGradient(lossFn) : undefined;
+      if (fast) {
+        // The straight-line gradient takes every evaluation (its parameter count is fixed by the
+        // destructuring), so the differentiated module is the plain one plus that function.
+        adJs = `${stripMapComment(plain.outputText)}exports.${STRAIGHT_LINE_EXPORT} = ${fast};\n`;
+        adMappings = mappingsOf(plain.sourceMapText);
+      } else {
+        const ad = ts.transpileModule(source, {
+          compilerOptions: COMPILER_OPTIONS, fileName: FILE,
+          transformers: { before: [differentiateTransformer()] },
+        });
+        adJs = stripMapComment(ad.outputText);
+        adMappings = mappingsOf(ad.sourceMapText);
+        const dim = paramCountOf(lossFn ?? file) ?? staticInitLength(file);
+        const forward = fastPaths ? forwardGradient(lossFn, dim, file) : undefined;
         if (forward) adJs += `exports.${FORWARD_EXPORT} = ${forward};\nexports.${FORWARD_EXPORT}_dim = ${dim};\n`;
       }
-      adMappings = mappingsOf(ad.sourceMapText);
       gradient = { mode: 'autodiff' };
     }
   }

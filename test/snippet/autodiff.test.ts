@@ -1,13 +1,16 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { PROBLEMS } from '../../src/engine/problems';
+import { compileSnippet } from '../../src/snippet/compile';
 import { Sandbox } from '../../src/snippet/sandbox';
 import { assertClose, centralDifferences, compiled, noHooks, sandbox, valueAndGrad } from './helpers';
 
 /** The same snippet with its fast paths removed: the general tape only. */
 function tapeOnly(source: string): Sandbox {
-  const c = compiled(source);
-  return new Sandbox({ ...c, adJs: (c.adJs ?? '').replace(/exports\.__ad_(fast|fwd)[\s\S]*$/, '') }, noHooks);
+  const c = compileSnippet(source, { fastPaths: false });
+  assert.ok(c.ok);
+  assert.doesNotMatch(c.adJs ?? '', /__ad_(fast|fwd)/);
+  return new Sandbox(c, noHooks);
 }
 
 /** One or more snippets per construct the differentiator follows, each checked against central differences. */
@@ -143,8 +146,13 @@ describe('automatic differentiation', () => {
 
   describe('every built-in problem written as a snippet', () => {
     for (const problem of PROBLEMS) {
-      it(`${problem.name}: the gradient equals the analytic gradient to 1e-12 relative`, () => {
-        const s = sandbox(problem.source, problem.init);
+      it(`${problem.name}: the gradient equals the analytic gradient to 1e-12 relative (fast path and tape)`, () => {
+        for (const s of [sandbox(problem.source, problem.init), tapeOnly(problem.source)]) checkProblem(problem, s);
+      });
+    }
+    function checkProblem(problem: (typeof PROBLEMS)[number], s: Sandbox): void {
+      {
+        s.probe(problem.init);
         assert.deepEqual(s.gradient, { mode: 'autodiff' });
         const analytic = problem.objective({ dim: problem.dim });
         const points = [problem.init, problem.init.map((v, i) => v * 0.7 + 0.31 * (i + 1)), problem.init.map((v) => -v + 0.123)];
@@ -165,7 +173,7 @@ describe('automatic differentiation', () => {
           assert.equal(got.value, expected, `${problem.name} batch loss`);
           assertClose(got.grad, Array.from(g), 1e-12, `${problem.name} batch gradient`);
         }
-      });
+      }
     }
   });
 

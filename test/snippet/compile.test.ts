@@ -10,8 +10,11 @@ describe('compileSnippet', () => {
     assert.deepEqual([...r.exports].sort(), ['default', 'init']);
     assert.equal(r.paramCount, 2);
     assert.deepEqual(r.gradient, { mode: 'autodiff' });
-    assert.match(r.adJs ?? '', /__pow\(/);
-    assert.doesNotMatch(r.js, /__pow\(/);
+    assert.match(r.adJs ?? '', /__ad_fast = function \(P, G\)/);
+    assert.doesNotMatch(r.js, /__pow\(|__ad_fast/);
+    const tape = compileSnippet(ROSENBROCK, { fastPaths: false });
+    assert.ok(tape.ok);
+    assert.match(tape.adJs ?? '', /__pow\(/);
   });
 
   it('reports syntax errors with the snippet\'s line and column, and nothing else runs', () => {
