@@ -21,7 +21,15 @@ export function openCommandLink(optimizerId: string): string {
   return `command:${OPEN_WITH_OPTIMIZER_COMMAND}?${encodeURIComponent(JSON.stringify([{ optimizer: optimizerId }]))}`;
 }
 
-/** Escapes text for Markdown (and for the alt text of an image). */
+/**
+ * Text for an image's alt: Markdown keeps backslash escapes there verbatim (a screen reader would
+ * read them), so nothing is escaped; only what would end the alt text or start code is replaced.
+ */
+export function altText(s: string): string {
+  return s.replace(/\[/g, '⟨').replace(/\]/g, '⟩').replace(/[\\`]/g, '');
+}
+
+/** Escapes text for Markdown. */
 export function escapeMarkdown(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`);
 }
@@ -31,7 +39,7 @@ function rule(equations: readonly Equation[], image: FormulaImage): string[] {
     ? equations[0].tex
     : String.raw`\begin{gathered}` + equations.map((e) => e.tex).join(String.raw` \\ `) + String.raw`\end{gathered}`;
   const words = equations.map((e) => e.text).join('; ');
-  return [image(tex, escapeMarkdown(words)), '', ...equations.map((e) => `- ${escapeMarkdown(e.text)}`)];
+  return [image(tex, altText(words)), '', ...equations.map((e) => `- ${escapeMarkdown(e.text)}`)];
 }
 
 function paperLine(f: Formula): string[] {
@@ -70,7 +78,7 @@ export function hyperparameterHover(word: string, optimizerId: string | undefine
     `**Default:** \`${e.defaultText}\``,
     '',
   ];
-  if (sym) out.push(image(sym.tex, escapeMarkdown(sym.text)) + ` — ${escapeMarkdown(sym.meaning)}`, '');
+  if (sym) out.push(image(sym.tex, altText(sym.text)) + ` — ${escapeMarkdown(sym.meaning)}`, '');
   out.push(`In ${escapeMarkdown(f.title)}:`, '', ...rule(f.equations, image), '');
   out.push(`[$(play) Open ${escapeMarkdown(e.optimizer.name)} in the Optimizer Playground](${openCommandLink(e.optimizer.id)})`);
   return out.join('\n');
@@ -81,7 +89,7 @@ export function symbolHover(key: string, image: FormulaImage): string | undefine
   const sym = SYMBOLS.get(key);
   if (!sym) return undefined;
   const users = FORMULAS.filter((f) => f.kind === 'optimizer' && f.symbols.includes(key)).map((f) => f.title);
-  const out = [image(sym.tex, escapeMarkdown(sym.text)) + ` **${escapeMarkdown(sym.text)}** — ${escapeMarkdown(sym.meaning)}`, ''];
+  const out = [image(sym.tex, altText(sym.text)) + ` **${escapeMarkdown(sym.text)}** — ${escapeMarkdown(sym.meaning)}`, ''];
   if (sym.hyperparameter) {
     const e = explainHyperparameter(sym.hyperparameter.name === 'betas' ? `beta${(sym.hyperparameter.index ?? 0) + 1}` : sym.hyperparameter.name);
     if (e) out.push(`Hyperparameter \`${e.spec.name}\` (PyTorch \`${e.spec.torchName}\`), default \`${e.defaultText}\` in ${escapeMarkdown(e.optimizer.name)}.`, '');

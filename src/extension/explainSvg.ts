@@ -1,7 +1,9 @@
 /**
  * LaTeX → SVG with mathjax-full (TeX input, SVG output, lite DOM adaptor: no browser needed), for
- * editor hovers, which cannot render LaTeX themselves. Glyphs are embedded as paths
- * (`fontCache: 'none'`), so an SVG is self-contained and works as a `data:` image.
+ * editor hovers, which cannot render LaTeX themselves. Glyphs are embedded as paths defined once
+ * per SVG and reused (`fontCache: 'local'`: `<defs>` + `<use href="#…">` inside the same file), so
+ * an SVG is self-contained, works as a `data:` image, and is about half the size of repeating every
+ * glyph (`'none'`) — which matters: VS Code truncates hover Markdown at 100,000 characters.
  *
  * MathJax is loaded on the first render (about 0.2 s), never at activation; renders are cached by
  * LaTeX source, colours are applied afterwards by replacing `currentColor`, so one render serves
@@ -29,7 +31,7 @@ function loadMathJax(): MathJaxEngine {
   RegisterHTMLHandler(adaptor);
   const doc = mathjax.document('', {
     InputJax: new TeX({ packages: ['base', 'ams'] }),
-    OutputJax: new SVG({ fontCache: 'none' }),
+    OutputJax: new SVG({ fontCache: 'local' }),
   });
   engine = {
     render(tex: string, display: boolean): string {

@@ -17,6 +17,9 @@ export function formulaTheme(kind: vscode.ColorThemeKind): FormulaTheme {
   }
 }
 
+/** Characters of images per hover, leaving room for the text under VS Code's 100,000 limit. */
+const MARKDOWN_BUDGET = 85_000;
+
 export class ExplanationHoverProvider implements vscode.HoverProvider {
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const language = hoverLanguage(document.languageId, document.fileName);
@@ -25,9 +28,15 @@ export class ExplanationHoverProvider implements vscode.HoverProvider {
     const target = findHoverTarget(getLine, position.line, position.character, language);
     if (!target) return undefined;
     const theme = formulaTheme(vscode.window.activeColorTheme.kind);
+    // VS Code cuts hover Markdown at 100,000 characters (a cut data: URI shows as text): images
+    // beyond the budget fall back to their words.
+    let budget = MARKDOWN_BUDGET;
     const image: FormulaImage = (tex, alt) => {
       try {
-        return `![${alt}](${formulaDataUri(tex, theme)})`;
+        const md = `![${alt}](${formulaDataUri(tex, theme)})`;
+        if (md.length > budget) return `\`${alt}\``;
+        budget -= md.length;
+        return md;
       } catch {
         return `\`${alt}\``; // the words, when MathJax refuses the LaTeX
       }

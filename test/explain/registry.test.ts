@@ -112,7 +112,8 @@ describe('explain: hyperparameter explanations come from the hyperparameter regi
 describe('explain: hover Markdown', () => {
   it('optimizer: formula image with words, defaults, paper and a command link', () => {
     const md = optimizerHover('adam', stubImage);
-    assert.match(md, /<img alt="θₜ = θₜ₋₁ − η \/ \(√v̂ₜ \+ ε\)|<img alt=/);
+    assert.ok(md.includes('θₜ = θₜ₋₁ − η / (√v̂ₜ + ε) · m̂ₜ" tex='), 'the rule in words as the image\'s alt text, unescaped');
+    for (const alt of md.matchAll(/<img alt="([^"]*)"/g)) assert.doesNotMatch(alt[1], /[[\]\\`]/, 'alt text that cannot end the image syntax');
     assert.ok(md.includes('`lr` = `0.001`'), 'lr default from the registry');
     assert.ok(md.includes('`betas` = `[0.9, 0.999]`'));
     assert.ok(md.includes('https://arxiv.org/abs/1412.6980'));

@@ -22,7 +22,10 @@ describe('explain: formula SVG (mathjax-full)', () => {
         const svg = texToSvg(e.tex);
         assert.ok(svg.startsWith('<svg') && svg.endsWith('</svg>'), `${f.id}: not an SVG element`);
         assert.match(svg, /<path /, `${f.id}: no glyph paths (fonts must be embedded)`);
-        assert.doesNotMatch(svg, /<use /, `${f.id}: glyphs by reference would not survive as an image`);
+        assert.doesNotMatch(svg, /href="(?!#)/, `${f.id}: only references inside the SVG`);
+        const defined = new Set([...svg.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]));
+        for (const use of svg.matchAll(/<use [^>]*href="#([^"]+)"/g)) assert.ok(defined.has(use[1]), `${f.id}: <use> of #${use[1]} not defined in the same SVG`);
+        assert.ok(svg.length < 60_000, `${f.id}: ${svg.length} characters (hovers must stay under VS Code's 100,000)`);
         assert.match(svg, /width="[\d.]+px" height="[\d.]+px"/, `${f.id}: size in px`);
         count++;
       }

@@ -1,0 +1,128 @@
+/**
+ * Hovers as a person sees them, in a real VS Code (code-server) under headless Chromium: opens a
+ * Python file that creates `torch.optim.Adam(...)` and a Markdown file with the seed's LaTeX, moves
+ * the mouse over `Adam`, `lr` and `\hat{m}_t`, checks that the hover shows the formula image (the
+ * SVG `data:` image has loaded and has a size) beside its words, in the dark and the light theme, and
+ * saves screenshots to test-results/explain/.
+ * Not a mocha test: it drives the workbench from outside. Call it with a workbench page, e.g. from
+ * scripts/test-integration.mjs's `withWorkbench(browser, 'hovers', screenshotHovers)`.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+
+export interface HoverContext {
+  readonly page: Page;
+  readonly resultsDir: string;
+  readonly server: { readonly workspace: string };
+}
+
+const PYTHON = 'import torch\n\nmodel = torch.nn.Linear(2, 1)\nopt = torch.optim.Adam(model.parameters(), lr=0.1, betas=(0.9, 0.999))\n';
+const MARKDOWN = '# Bias correction\n\n$$\\hat{m}_t = \\frac{m_t}{1 - \\beta_1^t}$$\n';
+
+async function openFile(page: Page, name: string, marker: string): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.monaco-editor .view-line', { hasText: marker }).first().waitFor({ timeout: 30_000 });
+}
+
+/** The screen box of the first occurrence of `needle` in the editor line that contains it. */
+async function textBox(page: Page, needle: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  const box = await page.evaluate((n) => {
+    for (const line of document.querySelectorAll('.monaco-editor .view-line')) {
+      const text = (line.textContent ?? '').replace(/\u00a0/g, ' ');
+      const at = text.indexOf(n);
+      if (at < 0) continue;
+      // Walk the text nodes to the needle's first and last characters.
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      const range = document.createRange();
+      let offset = 0, started = false;
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const len = node.textContent?.length ?? 0;
+        if (!started && at < offset + len) { range.setStart(node, at - offset); started = true; }
+        if (started && at + n.length <= offset + len) { range.setEnd(node, at + n.length - offset); break; }
+        offset += len;
+      }
+      const r = range.getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width, height: r.height };
+    }
+    return undefined;
+  }, needle);
+  if (!box) throw new Error(`"${needle}" is not in the editor`);
+  return box;
+}
+
+/** Hovers `target` until our hover (with `expect` in its text) shows; checks its formula image; saves a screenshot. */
+async function hoverAndShoot(page: Page, needle: string, expect: RegExp, file: string, minWidth = 100): Promise<string> {
+  const hover = page.locator('.monaco-hover:visible', { hasText: expect }).first();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const box = await textBox(page, needle);
+    await page.mouse.move(box.x - 30, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+    if (await hover.waitFor({ state: 'visible', timeout: 6000 }).then(() => true, () => false)) break;
+  }
+  await hover.waitFor({ state: 'visible', timeout: 5000 });
+  const images = hover.locator('img[src^="data:image/svg+xml;base64,"]');
+  await images.first().waitFor({ state: 'visible', timeout: 10_000 });
+  const measure = (): Promise<{ w: number; h: number; alt: string }[]> => images.evaluateAll((es) => es.map((e) => {
+    const img = e as HTMLImageElement;
+    return { w: img.complete ? img.naturalWidth : 0, h: img.complete ? img.naturalHeight : 0, alt: img.alt };
+  }));
+  let sizes = await measure();
+  for (let i = 0; i < 50 && !(sizes.every((x) => x.w > 0) && sizes.some((x) => x.w > minWidth)); i++) {
+    await page.waitForTimeout(100); // images decode asynchronously
+    sizes = await measure();
+  }
+  assert.ok(sizes.every((s) => s.w > 0 && s.h > 0 && s.alt.length > 0), `every formula image loaded and has alt text: ${JSON.stringify(sizes)}`);
+  assert.ok(sizes.some((s) => s.w > minWidth), `a formula wider than ${minWidth} px: ${JSON.stringify(sizes.map((s) => [s.w, s.h]))}`);
+  const hb = await hover.boundingBox();
+  const tb = await textBox(page, needle);
+  if (hb) {
+    const x = Math.max(0, Math.min(hb.x, tb.x) - 20), y = Math.max(0, Math.min(hb.y, tb.y) - 20);
+    const clip = { x, y, width: Math.max(hb.x + hb.width, tb.x + tb.width) - x + 20, height: Math.max(hb.y + hb.height, tb.y + tb.height) - y + 20 };
+    await page.screenshot({ path: file, clip });
+  }
+  const text = (await hover.textContent()) ?? '';
+  await page.mouse.move(5, 5);
+  await page.keyboard.press('Escape');
+  return text;
+}
+
+/** Switches the colour theme through the workspace settings (VS Code applies them live). */
+async function setTheme(page: Page, workspace: string, theme: string, dark: boolean): Promise<void> {
+  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.colorTheme': theme }));
+  await page.waitForFunction((d) => document.querySelector('.monaco-workbench')?.classList.contains('vs-dark') === d, dark, { timeout: 20_000 });
+  await page.waitForTimeout(500);
+}
+
+export async function screenshotHovers({ page, resultsDir, server }: HoverContext): Promise<void> {
+  const out = path.join(resultsDir, 'explain');
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(server.workspace, 'train_adam.py'), PYTHON);
+  fs.writeFileSync(path.join(server.workspace, 'bias_correction.md'), MARKDOWN);
+  const theme = async (): Promise<string> => ((await page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs-dark'))) ? 'dark' : 'light');
+
+  for (const pass of [0, 1]) {
+    const kind = await theme();
+    await openFile(page, 'train_adam.py', 'torch.optim');
+    const adam = await hoverAndShoot(page, 'Adam', /Momentum on the gradient/, path.join(out, `hover-adam-${kind}.png`));
+    assert.match(adam, /Open Adam in the Optimizer Playground/);
+    assert.match(adam, /0\.001/, 'the default lr from the registry');
+    if (pass === 0) {
+      const lr = await hoverAndShoot(page, 'lr=', /Learning rate η/, path.join(out, `hover-lr-${kind}.png`));
+      assert.match(lr, /of Adam/);
+      await openFile(page, 'bias_correction.md', 'Bias correction');
+      const md = await hoverAndShoot(page, 'hat{m}', /Bias-corrected first moment/, path.join(out, `hover-mhat-${kind}.png`), 10);
+      assert.match(md, /Appears in/);
+      await setTheme(page, server.workspace, kind === 'dark' ? 'Default Light Modern' : 'Default Dark Modern', kind !== 'dark');
+      assert.notEqual(await theme(), kind, 'the theme changed');
+    }
+  }
+}
