@@ -131,6 +131,11 @@ export function summaryTable(runs: readonly RunResult[]): string {
     .map((cell, c) => (numeric.has(c) ? cell.padStart(widths[c] as number) : cell.padEnd(widths[c] as number)))
     .join('  ').trimEnd();
   const out = [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)];
+  const total = runs.reduce((n, r) => n + r.steps, 0);
+  const seconds = Math.max(0, ...runs.map((r) => r.elapsedMs)) / 1000;
+  if (runs.length > 1 && seconds > 0) {
+    out.push('', `${runs.length} runs, ${total.toLocaleString('en-US')} steps in ${seconds.toFixed(2)} s: ${formatRate(total / seconds)} steps/s in all`);
+  }
   const notes = runs.filter((r) => r.message).map((r) => `${r.spec.label}: ${r.message}`);
   return out.join('\n') + (notes.length ? `\n\n${notes.join('\n')}` : '') + '\n';
 }

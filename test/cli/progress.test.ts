@@ -1,0 +1,28 @@
+import * as assert from 'node:assert/strict';
+import { ProgressBar } from '../../src/cli/progress';
+
+/** A terminal-like stream that records what is written (the bar's only dependency). */
+function terminal(isTTY: boolean): NodeJS.WriteStream & { text: string } {
+  const stream = { isTTY, columns: 100, text: '', write(chunk: string) { stream.text += chunk; return true; } };
+  return stream as unknown as NodeJS.WriteStream & { text: string };
+}
+
+describe('cli: progress bar', () => {
+  it('draws on a terminal and erases itself at the end', () => {
+    const tty = terminal(true);
+    const bar = new ProgressBar(1000, tty);
+    bar.update(1000);
+    assert.match(tty.text, /^\r.*100%\s+1,000\/1,000 steps/);
+    bar.clear();
+    assert.ok(tty.text.endsWith('\r\x1b[K'), 'the line is erased');
+  });
+
+  it('draws nothing when stderr is a pipe or a file', () => {
+    const pipe = terminal(false);
+    const bar = new ProgressBar(1000, pipe);
+    bar.update(500);
+    bar.update(1000);
+    bar.clear();
+    assert.equal(pipe.text, '');
+  });
+});
