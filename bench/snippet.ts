@@ -79,11 +79,17 @@ function perCallPair(a: () => void, b: () => void, rounds = 9, ms = 20): [number
   return [best[0], best[1]];
 }
 
+/** Seconds of this process's CPU time (user + system) spent in `f`: robust on a shared machine. */
+function cpuSeconds(f: () => void): number {
+  const u = process.cpuUsage();
+  f();
+  const d = process.cpuUsage(u);
+  return (d.user + d.system) / 1e6;
+}
+
 function runnerStepsPerSecond(e: Experiment, objective: Objective, init: readonly number[]): number {
   const runner = new Runner(e, objective, init);
-  const t0 = performance.now();
-  while (!runner.finished) runner.advance(1 << 16);
-  return e.steps / ((performance.now() - t0) / 1000);
+  return e.steps / cpuSeconds(() => { while (!runner.finished) runner.advance(1 << 16); });
 }
 
 function fmt(x: number, digits = 3): string {
@@ -94,11 +100,7 @@ async function benchAdam(): Promise<void> {
   const steps = 200_000;
   // Best of several runs for each in-thread loop: the machine may be shared.
   const best = (f: () => number, n = 4): number => Math.max(...Array.from({ length: n }, f));
-  const hand = best(() => {
-    const t = performance.now();
-    handWrittenAdam(steps);
-    return steps / ((performance.now() - t) / 1000);
-  });
+  const hand = best(() => steps / cpuSeconds(() => handWrittenAdam(steps)));
 
   const e = experiment({ loss: { source: ROSENBROCK_SNIPPET }, steps, tolerance: 1e-300, runs: [{ optimizer: 'adam', lr: 0.001 }] });
   const snippet = loadSnippet(ROSENBROCK_SNIPPET);
@@ -107,21 +109,25 @@ async function benchAdam(): Promise<void> {
   const preset = PROBLEMS.find((p) => p.name === 'rosenbrock');
   const presetRate = preset ? best(() => runnerStepsPerSecond(e, preset.objective(), preset.init), 3) : NaN;
 
-  const session = startExperiment(e);
-  await session.info;
-  const t0 = performance.now();
-  await session.done;
-  const worker = steps / ((performance.now() - t0) / 1000);
-  session.cancel();
+  let worker = 0;
+  for (let k = 0; k < 2; k++) {
+    const session = startExperiment(e);
+    await session.info;
+    const t0 = performance.now();
+    await session.done;
+    worker = Math.max(worker, steps / ((performance.now() - t0) / 1000));
+    session.cancel();
+  }
 
-  console.log('\nSnippet room — Adam on Rosenbrock (lr 0.001, 200,000 steps)');
+  console.log('\nSnippet room — Adam on Rosenbrock (lr 0.001, 200,000 steps; in-thread rows per CPU second, the worker row per wall second)');
   console.log('| loop | steps/s | vs hand-written |');
   console.log('| --- | ---: | ---: |');
   console.log(`| hand-written plain JS (analytic gradient, Adam inline) | ${fmt(hand)} | 1 |`);
   console.log(`| preset, engine Runner (analytic gradient) | ${fmt(presetRate)} | ${fmt(presetRate / hand, 2)} |`);
   console.log(`| snippet, engine Runner in-thread (autodiff) | ${fmt(inThread)} | ${fmt(inThread / hand, 2)} |`);
   console.log(`| snippet, worker session end to end (autodiff) | ${fmt(worker)} | ${fmt(worker / hand, 2)} |`);
-  console.log(`target: snippet-driven ≥ 0.25 × hand-written — ${worker / hand >= 0.25 ? 'met' : 'NOT met'} (worker session ${fmt(worker / hand, 2)})`);
+  console.log(`target: snippet-driven ≥ 0.25 × hand-written — in-thread ${inThread / hand >= 0.25 ? 'met' : 'NOT met'} (${fmt(inThread / hand, 2)}), `
+    + `worker session ${worker / hand >= 0.25 ? 'met' : 'NOT met'} (${fmt(worker / hand, 2)}; wall time, includes streaming every point)`);
 }
 
 function benchGradientCost(): void {
@@ -158,7 +164,9 @@ async function benchFirstPoint(): Promise<void> {
   disposeSpareWorker();
   times.sort((a, b) => a - b);
   const median = (times[4] + times[5]) / 2;
+  const compileCpu = cpuSeconds(() => { for (let k = 0; k < 10; k++) compileSnippet(ROSENBROCK_SNIPPET); }) / 10;
   console.log('\nSnippet room — time to first point (compile + warm worker + first step), 10 runs');
+  console.log(`compile alone: ${fmt(compileCpu * 1000)} ms of CPU`);
   console.log(`median ${fmt(median)} ms (min ${fmt(times[0])}, max ${fmt(times[9])}) — target ≤ 150 ms: ${median <= 150 ? 'met' : 'NOT met'}`);
 }
 
