@@ -234,7 +234,7 @@ export class PlaygroundController {
     this.sessionDone = false;
     this.info = { dim: info.dim, init: [...info.init], ...(info.domain ? { domain: info.domain } : {}), dataSize: info.dataSize, gradient: info.gradient };
     const labels = pending.experiment.runs.map((r) => r.label);
-    this.store = new ResultsStore(labels, info.dim);
+    this.store = new ResultsStore(labels, info.dim, undefined, pending.experiment.steps + 1);
     this.results = labels.map((label, run) => ({
       run, label, status: pending.experiment.runs[run].enabled === false ? 'cancelled' as RunStatus : 'running' as RunStatus, steps: 0,
     }));

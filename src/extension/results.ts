@@ -1,11 +1,13 @@
 /**
  * The exact points of every run (for export) and what of them the panel is shown.
  *
- * Every point the worker streams is kept, in growing float64 columns. The panel gets them in
- * batches; a batch of more than `chunkBudget` new points is thinned to each bucket's minimum and
- * maximum loss (so spikes and the best value survive), and when a run's displayed points pass
- * `displayBudget` the whole run is thinned again and resent with `replace: true`. 4 × 10,000 steps
- * are therefore shown exactly, and 10,000,000 steps stay a few thousand points on screen.
+ * Every point the worker streams is kept, in growing float64 columns. Runs that fit the display
+ * budget (`steps + 1 ≤ displayBudget`) are shown exactly, at most `chunkBudget` points per run per
+ * batch (the rest follows in the next batches, so one message never carries a whole run). Longer
+ * runs are thinned: each batch to its buckets' least and greatest loss (so spikes and the best
+ * value survive), and when a run's displayed points pass `displayBudget` the whole run is thinned
+ * again and resent with `replace: true`. 4 × 10,000 steps are therefore shown exactly, and
+ * 10,000,000 steps stay a few thousand points on screen.
  */
 import type { PointBatch, RunStatus } from '../engine/types';
 import { downsampleMinMax } from '../charts/downsample';
@@ -86,8 +88,12 @@ export const DEFAULT_BUDGET: DisplayBudget = { chunkBudget: 2000, displayBudget:
 /** Every run's exact points, and the display thinning. */
 export class ResultsStore {
   readonly runs: RunPoints[];
-  constructor(labels: readonly string[], readonly dim: number, readonly budget: DisplayBudget = DEFAULT_BUDGET) {
+  /** Whether every point is shown (runs no longer than the display budget). */
+  readonly exact: boolean;
+  /** `maxPoints`: the most points a run can have (steps + 1), when known. */
+  constructor(labels: readonly string[], readonly dim: number, readonly budget: DisplayBudget = DEFAULT_BUDGET, maxPoints = Infinity) {
     this.runs = labels.map((l) => new RunPoints(l, dim));
+    this.exact = maxPoints <= budget.displayBudget;
   }
 
   /** Appends the batches; returns the ones refused (unknown run, or a gap/overlap in steps). */
@@ -125,6 +131,13 @@ export class ResultsStore {
     if (end <= r.shown) return undefined;
     const { chunkBudget, displayBudget } = this.budget;
     let s: PointSeries;
+    if (this.exact) {
+      const to = Math.min(end, r.shown + chunkBudget);
+      s = this.series(run, Array.from({ length: to - r.shown }, (_, k) => r.shown + k), false);
+      r.displayed += s.steps.length;
+      r.shown = to;
+      return s;
+    }
     if (r.displayed + Math.min(end - r.shown, chunkBudget) > displayBudget) {
       s = this.series(run, minMaxIndices(r.loss.view(), 0, end, Math.floor(displayBudget / 4)), true);
       r.displayed = s.steps.length;
@@ -141,7 +154,8 @@ export class ResultsStore {
     const out: PointSeries[] = [];
     this.runs.forEach((r, run) => {
       if (r.shown === 0) return;
-      const s = this.series(run, minMaxIndices(r.loss.view(), 0, r.shown, Math.floor(this.budget.displayBudget / 4)), true);
+      const buckets = Math.floor(this.budget.displayBudget / (this.exact ? 2 : 4));
+      const s = this.series(run, minMaxIndices(r.loss.view(), 0, r.shown, buckets), true);
       r.displayed = s.steps.length;
       out.push(s);
     });

@@ -27,6 +27,18 @@ describe('results store', () => {
     assert.deepEqual(store.takeDisplay(0)!.steps, [100, 101, 102, 103, 104, 105, 106, 107, 108, 109]);
   });
 
+  it('shows runs that fit the display budget exactly, a chunk per batch', () => {
+    const store = new ResultsStore(['a'], 2, { chunkBudget: 2000, displayBudget: 20000 }, 10_001);
+    store.append([batch(0, 0, 10_001, 2, (s) => Math.sin(s))]);
+    const steps: number[] = [];
+    for (let s = store.takeDisplay(0); s; s = store.takeDisplay(0)) {
+      assert.ok(s.steps.length <= 2000 && !s.replace);
+      steps.push(...s.steps);
+    }
+    assert.deepEqual(steps, Array.from({ length: 10_001 }, (_, i) => i));
+    assert.equal(store.snapshot()[0].steps.length, 10_001, 'a fresh snapshot is exact too');
+  });
+
   it('refuses batches that do not continue a run', () => {
     const store = new ResultsStore(['a'], 1);
     store.append([batch(0, 0, 10, 1, () => 1)]);

@@ -29,8 +29,8 @@ interface Hook {
 }
 type HookWindow = Window & { __optimizerPlayground?: Hook };
 
-/** Runs a command from the palette by its title, as a person types it. */
-export async function runCommand(page: Page, title: string, timeoutMs = 90_000): Promise<void> {
+/** Runs a command from the palette by its title, as a person types it; returns when Enter was pressed (ms). */
+export async function runCommand(page: Page, title: string, timeoutMs = 90_000): Promise<number> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     await page.keyboard.press('F1');
@@ -40,8 +40,9 @@ export async function runCommand(page: Page, title: string, timeoutMs = 90_000):
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     // The extension's commands appear once the extension host has scanned it: retry until then.
     if (await row.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) {
+      const pressed = Date.now();
       await page.keyboard.press('Enter');
-      return;
+      return pressed;
     }
     await page.keyboard.press('Escape');
     if (Date.now() > end) throw new Error(`the command "${title}" is not in the command palette`);
