@@ -79,6 +79,9 @@ Object.defineProperty(Error, 'prepareStackTrace', { value: undefined, writable: 
 export function createSandboxContext(): vm.Context {
   const context = vm.createContext(Object.create(null), {
     name: 'loss snippet', codeGeneration: { strings: false, wasm: false },
+    // The context gets its own microtask queue, drained only after `runInContext`: promise
+    // callbacks a snippet schedules never run behind an evaluation's back.
+    microtaskMode: 'afterEvaluate',
   });
   vm.runInContext(HARDEN, context);
   return context;

@@ -185,7 +185,7 @@ export function startExperiment(experiment: Experiment, options: StartOptions = 
     const watch = new SharedArrayBuffer(WATCH_BYTES);
     const ints = new Int32Array(watch, 0, 4);
     const params = new Float64Array(watch, WATCH_PARAMS_BYTE_OFFSET, WATCH_MAX_PARAMS);
-    let seen = -1, since = 0, rssAtStart = process.memoryUsage.rss();
+    let seen = -1, since = 0, lastMessage = 0, rssAtStart = process.memoryUsage.rss();
     const sessionRss = rssAtStart;
     const limitBytes = memoryLimitMb * 1024 * 1024;
     const memoryError: LossError = { kind: 'memory', message: `the loss ran out of memory: it needed more than the ${memoryLimitMb} MB the sandbox allows` };
@@ -196,8 +196,15 @@ export function startExperiment(experiment: Experiment, options: StartOptions = 
       // both within one evaluation and over the whole session.
       const rss = process.memoryUsage.rss();
       if (rss - sessionRss > Math.max(4 * limitBytes, 1 << 30)) { fail(memoryError); return; }
-      if (Atomics.load(ints, WATCH_BUSY) !== 1 || count !== seen) { seen = count; since = now; rssAtStart = rss; return; }
-      if (rss - rssAtStart > limitBytes) { fail(memoryError); return; }
+      if (count !== seen || lastMessage > since) { seen = count; since = now; rssAtStart = rss; return; }
+      const busy = Atomics.load(ints, WATCH_BUSY) === 1;
+      if (busy && rss - rssAtStart > limitBytes) { fail(memoryError); return; }
+      if (!busy) {
+        // No evaluation and no message for a whole deadline while runs are going: the worker is
+        // stuck in code that runs outside evaluations (it should never be).
+        if (!isDone && now - since >= deadlineMs) fail({ kind: 'timeout', message: `the loss's worker stopped responding for ${deadlineMs} ms` });
+        return;
+      }
       if (now - since >= deadlineMs) {
         const n = Math.min(Atomics.load(ints, WATCH_DIM), WATCH_MAX_PARAMS);
         const last = n > 0 ? ` (last params ${formatParams(params.subarray(0, n))})` : '';
@@ -207,6 +214,7 @@ export function startExperiment(experiment: Experiment, options: StartOptions = 
     watchdog.unref();
 
     w.on('message', (m: FromWorker) => {
+      lastMessage = Date.now();
       if (finished && m.type !== 'reply') return;
       switch (m.type) {
         case 'info': hasInfo = true; resolveInfo(m.info); break;

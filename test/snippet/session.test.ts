@@ -126,6 +126,14 @@ describe('startExperiment (worker sessions)', function () {
     assert.equal(endOf(next, 0)?.status, 'completed');
   });
 
+  it('promise callbacks a snippet schedules never run outside an evaluation', async () => {
+    const o = await run({
+      loss: { source: 'export default ([x]: number[]) => {\n  void Promise.resolve().then(() => { while (true) { /* spin */ } });\n  void (async () => { await 0; while (true) { /* spin */ } })();\n  return x * x;\n};\nexport const init = [1];' },
+    }, { deadlineMs: 500 });
+    assert.equal(o.error, undefined);
+    assert.equal(endOf(o, 0)?.status, 'completed');
+  });
+
   it('stops a memory bomb with a clear message, and the next session works', async () => {
     const o = await run({
       loss: { source: 'export default ([x]: number[]) => {\n  const hoard: number[][] = [];\n  while (true) hoard.push(new Array(1e5).fill(x));\n};\nexport const init = [1];' },
