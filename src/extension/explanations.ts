@@ -19,6 +19,9 @@ export const OPEN_WITH_OPTIMIZER = 'optimizerPlayground.openWithOptimizer';
 /** Opens a walkthrough experiment by file name (`examples/walkthrough/NAME.optim.json`): `["01-learning-rate"]`. */
 export const OPEN_WALKTHROUGH_EXPERIMENT = 'optimizerPlayground.openWalkthroughExperiment';
 
+/** Context key prefix set when walkthrough step N's experiment was opened (`…walkthroughStep1`). */
+export const WALKTHROUGH_STEP_CONTEXT = 'optimizerPlayground.walkthroughStep';
+
 export function registerExplanations(context: vscode.ExtensionContext): void {
   let provider: vscode.HoverProvider | undefined;
   const lazyProvider: vscode.HoverProvider = {
@@ -46,7 +49,11 @@ export function registerExplanations(context: vscode.ExtensionContext): void {
         throw new Error(`${OPEN_WALKTHROUGH_EXPERIMENT}: expected a walkthrough experiment name such as "01-learning-rate", got ${JSON.stringify(name)}`);
       }
       const uri = vscode.Uri.joinPath(context.extensionUri, 'examples', 'walkthrough', `${name}.optim.json`);
-      return vscode.commands.executeCommand('optimizerPlayground.openExperimentFile', uri);
+      const opened = await vscode.commands.executeCommand('optimizerPlayground.openExperimentFile', uri);
+      // Checks off this step only (its completionEvents is onContext:<this key>); all steps share the command.
+      const step = /^(\d+)-/.exec(name);
+      if (opened && step) void vscode.commands.executeCommand('setContext', `${WALKTHROUGH_STEP_CONTEXT}${Number(step[1])}`, true);
+      return opened;
     }),
   );
 }

@@ -126,3 +126,34 @@ export async function screenshotHovers({ page, resultsDir, server }: HoverContex
     }
   }
 }
+
+/**
+ * The Getting Started walkthrough in the workbench: opens it from the palette, checks its seven
+ * steps, shows a step's page (with its pre-rendered formula image) and presses its button, which
+ * must open the playground panel on that step's experiment. Screenshots to test-results/explain/.
+ */
+export async function screenshotWalkthrough({ page, resultsDir }: HoverContext): Promise<void> {
+  const out = path.join(resultsDir, 'explain');
+  fs.mkdirSync(out, { recursive: true });
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('>Welcome: Open Walkthrough');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Walkthrough' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const ours = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Learn Optimizers' }).first();
+  await ours.waitFor({ timeout: 30_000 });
+  await ours.click();
+  const steps = page.locator('.getting-started-step');
+  await page.waitForFunction(() => document.querySelectorAll('.getting-started-step').length >= 7, undefined, { timeout: 30_000 });
+  assert.equal(await steps.count(), 7);
+  await steps.nth(4).click(); // Adam and its bias correction
+  await page.waitForTimeout(2500);
+  await page.screenshot({ path: path.join(out, 'walkthrough.png') });
+  const button = steps.nth(4).locator('.button-link, a.button-link, .monaco-button', { hasText: 'Open the experiment' }).first();
+  await button.click();
+  await page.locator('.tab', { hasText: /Optimizer Playground|Playground/ }).first().waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(8000);
+  await page.screenshot({ path: path.join(out, 'walkthrough-experiment.png') });
+}

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { repoPath } from '../repoRoot';
 import { loadWalkthrough, runWalkthrough, type RunOutcome } from './walkthroughRun';
 
-interface Step { id: string; title: string; description: string; media: { markdown: string } }
+interface Step { id: string; title: string; description: string; media: { markdown: string }; completionEvents?: string[] }
 const pkg = JSON.parse(fs.readFileSync(repoPath('package.json'), 'utf8')) as {
   activationEvents: string[];
   contributes: { walkthroughs: { id: string; steps: Step[] }[]; jsonValidation: { fileMatch: string; url: string }[] };
@@ -39,6 +39,8 @@ describe('explain: walkthrough contribution', () => {
       }
       const name = experimentOf(step);
       assert.ok(fs.existsSync(repoPath('examples', 'walkthrough', `${name}.optim.json`)), `step ${step.id}: experiment ${name} is missing`);
+      // Every step shares the command: each is checked off by the context key its experiment sets.
+      assert.deepEqual(step.completionEvents, [`onContext:optimizerPlayground.walkthroughStep${Number(name.slice(0, 2))}`], `step ${step.id}`);
     }
   });
   it('activates for the walkthrough\'s command and the hovers\' languages; validates *.optim.json', () => {
