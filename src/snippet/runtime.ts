@@ -266,12 +266,13 @@ function checked(r) {
 `;
 
 /**
- * The object the sandbox script evaluates to (after `SANDBOX_RUNTIME` and `__modules`, the plain
- * and the differentiated module bodies as functions of `exports`). Its methods return numbers or
- * primitive strings only.
+ * The object the runtime script evaluates to. `attach` receives the snippet's modules once (the
+ * plain and the differentiated module bodies, as functions of `exports` and `__ops`); the other
+ * methods return numbers or primitive strings only.
  */
 export const SANDBOX_API = String.raw`{
   P, G, B,
+  attach(modules) { if (__modules === null) __modules = modules; },
   load() {
     lastError = '';
     try { return loadModules(); } catch (e) { fail('throw', e); return ''; }

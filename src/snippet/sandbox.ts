@@ -30,6 +30,7 @@ export interface EvaluationHooks {
 
 /** The context-side API (see SANDBOX_API); every method returns numbers or primitive strings. */
 interface ContextApi {
+  attach(modules: unknown): void;
   readonly P: Float64Array;
   readonly G: Float64Array;
   readonly B: Int32Array;
@@ -76,7 +77,7 @@ Object.defineProperty(Error, 'prepareStackTrace', { value: undefined, writable: 
  * object (nothing of the worker's realm behind it), the unneeded built-ins removed, and
  * `Error.prepareStackTrace` locked (a stack-trace hook would see call sites of the worker's frames).
  */
-export function createSandboxContext(): vm.Context {
+export function createSandboxContext(): SandboxContext {
   const context = vm.createContext(Object.create(null), {
     name: 'loss snippet', codeGeneration: { strings: false, wasm: false },
     // The context gets its own microtask queue, drained only after `runInContext`: promise
@@ -84,7 +85,17 @@ export function createSandboxContext(): vm.Context {
     microtaskMode: 'afterEvaluate',
   });
   vm.runInContext(HARDEN, context);
-  return context;
+  // Built-ins become lexical bindings of the wrappers: a global lookup in a vm context goes through
+  // the contextified global's interceptor (~100 ns each), a lexical one is free.
+  const source = `(() => {\n'use strict';\n${LEXICAL_GLOBALS}\nlet __modules = null;\n${SANDBOX_RUNTIME}\nreturn ${SANDBOX_API};\n})()`;
+  const api = new vm.Script(source, { filename: 'sandbox-runtime.js' }).runInContext(context) as ContextApi;
+  return { context, api };
+}
+
+/** A hardened context with the runtime loaded, waiting for a snippet (one use). */
+export interface SandboxContext {
+  readonly context: vm.Context;
+  readonly api: ContextApi;
 }
 
 /** Formats params for messages: `[1.5, -2]`, six significant digits, at most 8 shown. */
@@ -112,18 +123,17 @@ export class Sandbox {
 
   /** `context`: a fresh one from `createSandboxContext()` (made ahead of time by a warm worker), used once. */
   constructor(private readonly compiled: CompiledSnippet, private readonly hooks: EvaluationHooks,
-    context: vm.Context = createSandboxContext()) {
-    // Built-ins become lexical bindings of the wrapper: a global lookup in a vm context goes through
-    // the contextified global's interceptor (~100 ns each), a lexical one is free.
+    prepared: SandboxContext = createSandboxContext()) {
     // The modules see the built-ins and the operations (`__ops`), not the runtime's internals.
     const prologue = `const { ${OP_NAMES.join(', ')} } = __ops;`;
-    const head = `(() => {\n'use strict';\n${LEXICAL_GLOBALS}\nconst __modules = [function (exports, __ops) { ${prologue}\n`;
+    const head = `(() => {\n'use strict';\n${LEXICAL_GLOBALS}\nreturn [function (exports, __ops) { ${prologue}\n`;
     this.plainStart = lineCount(head);
     const middle = `${compiled.js}\n}, ${compiled.adJs === undefined ? 'null' : `function (exports, __ops) { ${prologue}\n`}`;
     this.adStart = this.plainStart + lineCount(middle);
-    const tail = `${compiled.adJs === undefined ? '' : `${compiled.adJs}\n}`}];\n`
-      + `return ((__modules) => {\n${SANDBOX_RUNTIME}\nreturn ${SANDBOX_API};\n})(__modules);\n})()`;
-    this.api = new vm.Script(head + middle + tail, { filename: FILENAME }).runInContext(context) as ContextApi;
+    const tail = `${compiled.adJs === undefined ? '' : `${compiled.adJs}\n}`}];\n})()`;
+    const modules: unknown = new vm.Script(head + middle + tail, { filename: FILENAME }).runInContext(prepared.context);
+    this.api = prepared.api;
+    this.api.attach(modules);
     this.plainLines = decodeMappings(compiled.jsMappings);
     this.adLines = decodeMappings(compiled.adMappings ?? '');
     this.gradient = compiled.gradient;
