@@ -6,7 +6,7 @@
  */
 import { optimizerSpec } from '../engine/hyperparameters';
 import type { HoverTarget } from './hoverRule';
-import { defaultsMarkdown, explainHyperparameter, FORMULAS, optimizerFormula } from './registry';
+import { defaultsMarkdown, explainHyperparameter, formulaByKey, FORMULAS, optimizerFormula } from './registry';
 import { SYMBOLS } from './symbols';
 import type { Equation, Formula } from './types';
 
@@ -98,11 +98,25 @@ export function symbolHover(key: string, image: FormulaImage): string | undefine
   return out.join('\n');
 }
 
+/** Hover Markdown for a schedule or clipping rule (`schedule:cosine`, `clip:norm`). */
+export function formulaHover(key: string, image: FormulaImage): string | undefined {
+  const f = formulaByKey(key);
+  if (!f) return undefined;
+  const out = [`**${escapeMarkdown(f.title)}** — ${escapeMarkdown(f.summary)}`, '', ...rule(f.equations, image), ''];
+  for (const c of f.conventions) out.push(`- ${escapeMarkdown(c)}`);
+  if (f.conventions.length) out.push('');
+  out.push(`**When to use:** ${escapeMarkdown(f.whenToUse)}`, '');
+  if (f.pitfalls.length) out.push(`**Pitfalls:** ${f.pitfalls.map(escapeMarkdown).join(' ')}`, '');
+  out.push(...paperLine(f));
+  return out.join('\n');
+}
+
 /** The hover Markdown for a target found by `findHoverTarget`. */
 export function hoverMarkdown(target: HoverTarget, image: FormulaImage): string | undefined {
   switch (target.kind) {
     case 'optimizer': return optimizerHover(target.id, image);
     case 'hyperparameter': return hyperparameterHover(target.word, target.optimizerId, image);
     case 'symbol': return symbolHover(target.key, image);
+    case 'formula': return formulaHover(target.key, image);
   }
 }

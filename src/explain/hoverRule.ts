@@ -15,8 +15,11 @@
  *   The nearest optimizer mentioned decides whose meaning is shown (`alpha` is RMSprop's α).
  * - LaTeX that names a registry symbol (`\hat{m}_t`, `\beta_1^t`, `\nabla_\theta J(\theta)`) counts in
  *   Markdown anywhere, and in code inside comments or `$…$`.
+ * - In `*.optim.json`, a schedule's `"type"` value (`"cosine"`) and a clipping key (`"norm"`,
+ *   `"value"` right after `"clip": {`) explain that schedule or clipping rule.
  */
 import { OPTIMIZERS } from '../engine/hyperparameters';
+import { SCHEDULES } from '../engine/schedules';
 import { HYPERPARAMETER_ALIASES } from './registry';
 import { symbolAt } from './latexSymbols';
 
@@ -26,7 +29,9 @@ export type HoverTarget =
   | { readonly kind: 'optimizer'; readonly id: string; readonly word: string; readonly start: number; readonly end: number }
   | { readonly kind: 'hyperparameter'; readonly word: string; readonly name: string; readonly index?: 0 | 1;
       readonly optimizerId?: string; readonly start: number; readonly end: number }
-  | { readonly kind: 'symbol'; readonly key: string; readonly start: number; readonly end: number };
+  | { readonly kind: 'symbol'; readonly key: string; readonly start: number; readonly end: number }
+  /** A schedule type or clipping kind in *.optim.json: registry key `schedule:cosine`, `clip:norm`. */
+  | { readonly kind: 'formula'; readonly key: string; readonly start: number; readonly end: number };
 
 /** How far (in lines, each way) a hyperparameter looks for an optimizer. */
 export const CONTEXT_LINES = 6;
@@ -36,6 +41,7 @@ const OPTIMIZER_WORDS: ReadonlyMap<string, string> = new Map(
   OPTIMIZERS.filter((o) => o.id !== 'gd').map((o) => [o.id, o.id] as const),
 );
 
+const SCHEDULE_TYPES: ReadonlySet<string> = new Set(SCHEDULES.map((s) => s.type));
 const NAMESPACE_BEFORE = /(?:\boptim|\boptax|\boptimizers|\blegacy|\bcontrib|\btf\.train)\s*\.\s*$/;
 const IMPORT_BEFORE = /(?:\bimport\s+(?:type\s+)?\{?[\w\s,]*|\bimport\s+[\w\s,]*)$/;
 const CALL_AFTER = /^\s*\(/;
@@ -135,6 +141,17 @@ export function findHoverTarget(getLine: (row: number) => string | undefined, ro
   const w = wordAt(line, character);
   if (!w) return undefined;
   const after = line.slice(w.end);
+
+  // Schedules and clipping in experiment files.
+  if (language === 'json') {
+    const before = line.slice(0, w.start);
+    if (/"type"\s*:\s*"$/.test(before) && line[w.end] === '"' && SCHEDULE_TYPES.has(w.word)) {
+      return { kind: 'formula', key: `schedule:${w.word}`, start: w.start, end: w.end };
+    }
+    if ((w.word === 'norm' || w.word === 'value') && /"clip"\s*:\s*\{\s*"$/.test(before) && line[w.end] === '"') {
+      return { kind: 'formula', key: `clip:${w.word}`, start: w.start, end: w.end };
+    }
+  }
 
   // Optimizer names.
   const id = OPTIMIZER_WORDS.get(w.word.toLowerCase()) ?? (language === 'json' && w.word === 'gd' ? 'gd' : undefined);

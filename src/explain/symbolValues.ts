@@ -67,14 +67,10 @@ export function symbolValues(input: SymbolValuesInput): Map<string, SymbolValue>
   set('t', t);
   set('eta', lr);
   if (input.params) set('theta', input.params);
+  // ∇J at the current θ (what the next update will use). gₜ, the gradient update t used (at θₜ₋₁),
+  // is not in the reply, so it is left without a value rather than shown wrong.
   if (input.grad) set('gradJ', input.grad);
-  const wd = numberOf(h, 'weightDecay');
-  set('wd', wd);
-  // gₜ: the gradient the rule uses — plus λθ where weight decay is coupled (not AdamW, not Lion).
-  if (input.grad) {
-    const coupled = wd !== undefined && wd !== 0 && id !== 'adamw' && id !== 'lion' && input.params;
-    set('g', coupled ? map(input.grad, (x, i) => x + wd * (input.params![i] ?? NaN)) : input.grad);
-  }
+  set('wd', numberOf(h, 'weightDecay'));
   const betas = Array.isArray(h.betas) ? (h.betas as readonly [number, number]) : undefined;
   if (betas) { set('beta1', betas[0]); set('beta2', betas[1]); }
   set('eps', numberOf(h, 'eps'));

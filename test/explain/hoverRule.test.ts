@@ -107,6 +107,14 @@ describe('explain: hover rule — *.optim.json', () => {
     expectHyper(cursor('"alpha"', 2), 'json', 'alpha', 'rmsprop');
     expectOptimizer('{ "optimizer": "g|d" }', 'json', 'gd');
   });
+  it('schedule types and clipping kinds', () => {
+    const cosine = at('{ "schedule": { "type": "cos|ine", "steps": 200 } }', 'json');
+    assert.deepEqual(cosine && cosine.kind === 'formula' && cosine.key, 'schedule:cosine');
+    const clip = at('{ "clip": { "no|rm": 1 } }', 'json');
+    assert.deepEqual(clip && clip.kind === 'formula' && clip.key, 'clip:norm');
+    expectNothing('{ "loss": { "type": "cos|ine" } }'.replace('"type"', '"kind"'), 'json');
+    expectNothing('{ "extra": { "no|rm": 1 } }', 'json');
+  });
   it('leaves other keys and values alone', () => {
     expectNothing(cursor('"runs"', 2), 'json');
     expectNothing('{ "title": "ad|am at three rates" }', 'json');

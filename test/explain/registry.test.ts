@@ -132,6 +132,11 @@ describe('explain: hover Markdown', () => {
     const beta2 = hyperparameterHover('b2', 'adam', stubImage)!;
     assert.ok(beta2.includes('element 1 of `betas`') && beta2.includes('`0.999`'), beta2);
   });
+  it('schedule and clipping rules', () => {
+    const md = hoverMarkdown({ kind: 'formula', key: 'schedule:oneCycle', start: 0, end: 1 }, stubImage)!;
+    assert.ok(md.includes('OneCycleLR') && md.includes('arxiv.org/abs/1708.07120'), md);
+    assert.ok(hoverMarkdown({ kind: 'formula', key: 'clip:norm', start: 0, end: 1 }, stubImage)!.includes('10⁻⁶'));
+  });
   it('symbol: meaning and where it appears', () => {
     const md = symbolHover('mhat', stubImage)!;
     assert.ok(md.includes('Bias-corrected first moment') && md.includes('Adam') && md.includes('RAdam'), md);

@@ -16,7 +16,7 @@ const FILES: Record<string, string> = {
   'train.ts': 'const alpha = 0.3; // colour blending\n' + '\n'.repeat(8) + 'const opt = new AdamW({ learningRate: 0.001, weightDecay: 0.01 });\n',
   'train.js': 'const opt = tf.train.rmsprop(0.01);\nconst options = { epsilon: 1e-7 };\n',
   'notes.md': '# Adam\n\n$$\\hat{m}_t = \\frac{m_t}{1 - \\beta_1^t}$$\n\nThe plain word alpha is not explained.\n',
-  'runs.optim.json': '{\n  "loss": { "preset": "rosenbrock" },\n  "runs": [\n    { "optimizer": "sgd", "lr": 0.01, "momentum": 0.9 }\n  ]\n}\n',
+  'runs.optim.json': '{\n  "loss": { "preset": "rosenbrock" },\n  "runs": [\n    { "optimizer": "sgd", "lr": 0.01, "momentum": 0.9, "schedule": { "type": "cosine", "steps": 100 } }\n  ]\n}\n',
   'bad.optim.json': '{\n  "loss": { "preset": "rosenbrock" },\n  "steps": "many",\n  "runs": [ { "optimizer": "adam", "lr": 0.1 } ]\n}\n',
 };
 
@@ -73,6 +73,7 @@ describe('explanations (hovers, schema, walkthrough)', function () {
   it('*.optim.json: the optimizer value and hyperparameter keys', async () => {
     assert.match(await hoverAt('runs.optim.json', 'sgd"'), /\*\*SGD/);
     assert.match(await hoverAt('runs.optim.json', 'momentum"'), /`momentum`.*of \*\*SGD\*\*/);
+    assert.match(await hoverAt('runs.optim.json', 'cosine"'), /\*\*Warmup \+ cosine decay\*\*/);
   });
 
   it('the JSON Schema marks a wrongly typed field in *.optim.json', async () => {
