@@ -222,6 +222,15 @@ export default function loss([w, b]: number[], batch: number[][] = data): number
     }
   });
 
+  it('a forward-mode snippet run at another dimension than its init export falls back to the tape', () => {
+    const source = 'export default (p: number[]) => { let s = 0; for (const x of p) s += x * x * x; return s; };\nexport const init = [1, 2];';
+    assert.match(compiled(source).adJs ?? '', /__ad_fwd_dim = 2/);
+    const at = [0.5, -1, 2];
+    const s = sandbox(source, at);
+    assertClose(valueAndGrad(s, at).grad, at.map((x) => 3 * x * x), 1e-14, 'tape at dimension 3');
+    assertClose(valueAndGrad(s, [1, 2]).grad, [3, 12], 1e-14, 'forward mode at dimension 2');
+  });
+
   it('uses the grad export as given', () => {
     const s = sandbox('export default ([x, y]: number[]) => x * x + y;\nexport const grad = ([x, y]: number[]) => [42 + x, y];', [1, 2]);
     assert.deepEqual(s.gradient, { mode: 'user' });
