@@ -6,7 +6,7 @@
  */
 import { optimizerSpec } from '../engine/hyperparameters';
 import type { HoverTarget } from './hoverRule';
-import { defaultsMarkdown, explainHyperparameter, formulaByKey, FORMULAS, optimizerFormula } from './registry';
+import { defaultsMarkdown, explainHyperparameter, formulaByKey, FORMULAS, LIMITATIONS, optimizerFormula } from './registry';
 import { SYMBOLS } from './symbols';
 import type { Equation, Formula } from './types';
 
@@ -54,6 +54,14 @@ export function optimizerHover(id: string, image: FormulaImage): string {
   const out = [`**${escapeMarkdown(f.title)}**${torch} — ${escapeMarkdown(f.summary)}`, '', ...rule(f.equations, image), ''];
   if (f.alternative) {
     out.push(`*${escapeMarkdown(f.alternative.title)}:*`, '', ...rule(f.alternative.equations, image), '', escapeMarkdown(f.alternative.note), '');
+  }
+  if (id === 'gd') {
+    out.push('**The limits of plain gradient descent, and what answers them:**', '');
+    for (const l of LIMITATIONS) {
+      const names = l.answeredBy.map((k) => formulaByKey(k)?.title ?? k).join(', ');
+      out.push(`- *${escapeMarkdown(l.title)}* — ${escapeMarkdown(l.text)} → ${escapeMarkdown(names)}: ${escapeMarkdown(l.how)}`);
+    }
+    out.push('');
   }
   out.push('**Defaults:**', '', ...defaultsMarkdown(id).map((l) => `- ${l}`), '');
   out.push(`**When to use:** ${escapeMarkdown(f.whenToUse)}`, '');

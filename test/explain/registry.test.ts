@@ -122,6 +122,11 @@ describe('explain: hover Markdown', () => {
     assert.deepEqual(JSON.parse(decodeURIComponent(link[1])), [{ optimizer: 'adam' }]);
     assert.equal(openCommandLink('sgd'), `command:optimizerPlayground.openWithOptimizer?${encodeURIComponent('[{"optimizer":"sgd"}]')}`);
   });
+  it('gradient descent lists the seed\'s four limitations and what answers each', () => {
+    const md = optimizerHover('gd', stubImage);
+    for (const l of LIMITATIONS) assert.ok(md.includes(l.title), l.title);
+    assert.ok(md.includes('Adam') && md.includes('Momentum'), md);
+  });
   it('momentum shows the seed\'s form beside PyTorch\'s', () => {
     const md = optimizerHover('momentum', stubImage);
     assert.ok(md.includes('PyTorch') && md.includes('mₜ = η·bₜ'), md);
