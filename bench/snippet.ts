@@ -109,25 +109,29 @@ async function benchAdam(): Promise<void> {
   const preset = PROBLEMS.find((p) => p.name === 'rosenbrock');
   const presetRate = preset ? best(() => runnerStepsPerSecond(e, preset.objective(), preset.init), 3) : NaN;
 
-  let worker = 0;
+  let worker = 0, workerCpu = 0;
   for (let k = 0; k < 2; k++) {
     const session = startExperiment(e);
     await session.info;
-    const t0 = performance.now();
+    const t0 = performance.now(), u = process.cpuUsage();
     await session.done;
+    const d = process.cpuUsage(u);
     worker = Math.max(worker, steps / ((performance.now() - t0) / 1000));
+    // Process CPU time: the worker's and the host's threads together (receiving every point included).
+    workerCpu = Math.max(workerCpu, steps / ((d.user + d.system) / 1e6));
     session.cancel();
   }
 
-  console.log('\nSnippet room — Adam on Rosenbrock (lr 0.001, 200,000 steps; in-thread rows per CPU second, the worker row per wall second)');
+  console.log('\nSnippet room — Adam on Rosenbrock (lr 0.001, 200,000 steps; in-thread rows per CPU second)');
   console.log('| loop | steps/s | vs hand-written |');
   console.log('| --- | ---: | ---: |');
   console.log(`| hand-written plain JS (analytic gradient, Adam inline) | ${fmt(hand)} | 1 |`);
   console.log(`| preset, engine Runner (analytic gradient) | ${fmt(presetRate)} | ${fmt(presetRate / hand, 2)} |`);
   console.log(`| snippet, engine Runner in-thread (autodiff) | ${fmt(inThread)} | ${fmt(inThread / hand, 2)} |`);
-  console.log(`| snippet, worker session end to end (autodiff) | ${fmt(worker)} | ${fmt(worker / hand, 2)} |`);
+  console.log(`| snippet, worker session end to end (autodiff), per process CPU second | ${fmt(workerCpu)} | ${fmt(workerCpu / hand, 2)} |`);
+  console.log(`| snippet, worker session end to end (autodiff), per wall second | ${fmt(worker)} | ${fmt(worker / hand, 2)} |`);
   console.log(`target: snippet-driven ≥ 0.25 × hand-written — in-thread ${inThread / hand >= 0.25 ? 'met' : 'NOT met'} (${fmt(inThread / hand, 2)}), `
-    + `worker session ${worker / hand >= 0.25 ? 'met' : 'NOT met'} (${fmt(worker / hand, 2)}; wall time, includes streaming every point)`);
+    + `worker session ${workerCpu / hand >= 0.25 ? 'met' : 'NOT met'} (${fmt(workerCpu / hand, 2)} per CPU second, ${fmt(worker / hand, 2)} per wall second; includes streaming every point)`);
 }
 
 function benchGradientCost(): void {
