@@ -42,7 +42,13 @@ export function workerPath(): string {
   return found;
 }
 
-interface Spare { readonly worker: Worker; readonly memoryLimitMb: number; readonly online: Promise<void> }
+interface Spare {
+  readonly worker: Worker;
+  readonly memoryLimitMb: number;
+  readonly online: Promise<void>;
+  /** Resolves `online` (when the spare is taken before it came online). */
+  readonly settle: () => void;
+}
 let spare: Spare | undefined;
 let keepSpare = false;
 
@@ -65,11 +71,13 @@ export function prewarmWorker(memoryLimitMb = DEFAULT_MEMORY_MB): Promise<void> 
   if (spare) void spare.worker.terminate();
   const worker = spawn(memoryLimitMb);
   worker.ref();  // until it is online, so that awaiting this keeps the process alive
+  let settle!: () => void;
   const online = new Promise<void>((resolve) => {
+    settle = resolve;
     worker.once('online', () => { if (spare?.worker === worker) worker.unref(); resolve(); });
     worker.once('exit', () => resolve());
   });
-  const s: Spare = { worker, memoryLimitMb, online };
+  const s: Spare = { worker, memoryLimitMb, online, settle };
   worker.on('error', () => { if (spare === s) spare = undefined; });
   worker.on('exit', () => { if (spare === s) spare = undefined; });
   spare = s;
@@ -88,10 +96,11 @@ function takeWorker(memoryLimitMb: number): Worker {
   spare = undefined;
   if (s && s.memoryLimitMb === memoryLimitMb) {
     s.worker.removeAllListeners();
+    s.settle();
     if (keepSpare) setImmediate(() => { if (!spare && keepSpare) void prewarmWorker(memoryLimitMb); });
     return s.worker;
   }
-  if (s) void s.worker.terminate();
+  if (s) { s.settle(); void s.worker.terminate(); }
   if (keepSpare) setImmediate(() => { if (!spare && keepSpare) void prewarmWorker(memoryLimitMb); });
   return spawn(memoryLimitMb);
 }
