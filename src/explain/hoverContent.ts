@@ -29,9 +29,12 @@ export function altText(s: string): string {
   return s.replace(/\[/g, '⟨').replace(/\]/g, '⟩').replace(/[\\`]/g, '');
 }
 
-/** Escapes text for Markdown. */
+/**
+ * Escapes registry text for Markdown: emphasis, links, HTML and tables. Backticks are kept, so the
+ * registry's `code` spans render as code.
+ */
 export function escapeMarkdown(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`);
+  return s.replace(/[\\*_[\]<>|]/g, (c) => `\\${c}`);
 }
 
 function rule(equations: readonly Equation[], image: FormulaImage): string[] {

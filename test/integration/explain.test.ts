@@ -73,7 +73,7 @@ describe('explanations (hovers, schema, walkthrough)', function () {
   it('*.optim.json: the optimizer value and hyperparameter keys', async () => {
     assert.match(await hoverAt('runs.optim.json', 'sgd"'), /\*\*SGD/);
     assert.match(await hoverAt('runs.optim.json', 'momentum"'), /`momentum`.*of \*\*SGD\*\*/);
-    assert.match(await hoverAt('runs.optim.json', 'cosine"'), /\*\*Warmup \+ cosine decay\*\*/);
+    assert.match(await hoverAt('runs.optim.json', 'cosine"'), /\*\*Warmup \+ cosine decay\*\* — Rise linearly from 0 for `warmup` steps/);
   });
 
   it('the JSON Schema marks a wrongly typed field in *.optim.json', async () => {
