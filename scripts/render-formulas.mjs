@@ -1,9 +1,10 @@
 // Pre-renders the formulas the walkthrough's pages show into media/walkthrough/formulas/*.svg
 // (MathJax, glyphs embedded). Walkthrough pages show them as <img>, which has no theme colour, so
 // they are drawn in a mid-grey that reads on light and dark backgrounds alike.
-// Usage: node scripts/render-formulas.mjs   (run after changing a formula in src/explain/)
+// Usage: node scripts/render-formulas.mjs           (run after changing a formula in src/explain/)
+//        node scripts/render-formulas.mjs --check   (exits 1 when a committed SVG is out of date)
 import * as esbuild from 'esbuild';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import process from 'node:process';
@@ -44,8 +45,17 @@ const images = {
 };
 
 const out = join(root, 'media', 'walkthrough', 'formulas');
+const check = process.argv.includes('--check');
+const stale = [];
 mkdirSync(out, { recursive: true });
 for (const [name, tex] of Object.entries(images)) {
-  writeFileSync(join(out, `${name}.svg`), themedSvg(texToSvg(tex), MID_GREY) + '\n');
+  const file = join(out, `${name}.svg`);
+  const svg = themedSvg(texToSvg(tex), MID_GREY) + '\n';
+  if (!check) writeFileSync(file, svg);
+  else if (!existsSync(file) || readFileSync(file, 'utf8') !== svg) stale.push(file);
 }
-process.stdout.write(`render-formulas: ${Object.keys(images).length} SVGs in ${out}\n`);
+if (stale.length > 0) {
+  process.stderr.write(`render-formulas: out of date (run node scripts/render-formulas.mjs): ${stale.join(', ')}\n`);
+  process.exit(1);
+}
+process.stdout.write(`render-formulas: ${Object.keys(images).length} SVGs ${check ? 'up to date' : 'written'} in ${out}\n`);

@@ -1,6 +1,7 @@
 // The Getting Started walkthrough: every step's experiment validates, tells the story its page
 // tells (run headless on the engine), and every file the walkthrough names exists.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoPath } from '../repoRoot';
@@ -48,6 +49,10 @@ describe('explain: walkthrough contribution', () => {
       assert.ok(pkg.activationEvents.includes(e), `activationEvents lacks ${e}`);
     }
     assert.deepEqual(pkg.contributes.jsonValidation.find((v) => v.fileMatch === '*.optim.json'), { fileMatch: '*.optim.json', url: './schemas/optim.schema.json' });
+  });
+  it('the pages\' pre-rendered formulas are those of the registry (scripts/render-formulas.mjs --check)', () => {
+    const r = spawnSync(process.execPath, [repoPath('scripts', 'render-formulas.mjs'), '--check'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
   });
   it('every experiment file validates', () => {
     const names = fs.readdirSync(repoPath('examples', 'walkthrough')).filter((f) => f.endsWith('.optim.json'));
