@@ -17,7 +17,7 @@ import { WATCH_BUSY, WATCH_COUNTER, WATCH_DIM, WATCH_MAX_PARAMS, WATCH_PARAMS_BY
 import { createSandboxContext, Sandbox, SnippetError, type EvaluationHooks } from './sandbox';
 import type { GradientInfo, InspectResult, LossError, SessionInfo, SurfaceRequest } from './types';
 
-const SLICE_MS = 15;
+const SLICE_MS = 20;
 
 interface Loaded {
   readonly experiment: Experiment;
@@ -147,9 +147,9 @@ function slice(): void {
       const events = r.advance(stepsPerAdvance);
       for (const e of events) pending.push(e);
       const took = performance.now() - a;
-      // Aim for ~2 ms per advance call so the slice ends close to SLICE_MS.
-      if (took < 1) stepsPerAdvance = Math.min(stepsPerAdvance * 2, 1 << 20);
-      else if (took > 4) stepsPerAdvance = Math.max(1, stepsPerAdvance >> 1);
+      // Aim for ~4–12 ms per advance call: few hand-offs of point buffers, slices close to SLICE_MS.
+      if (took < 4) stepsPerAdvance = Math.min(stepsPerAdvance * 2, 1 << 20);
+      else if (took > 12) stepsPerAdvance = Math.max(1, stepsPerAdvance >> 1);
       if (lastFlush === -Infinity && pending.length > 0) break;  // the first point goes out at once
       if (performance.now() - t0 >= SLICE_MS) break;
     }
