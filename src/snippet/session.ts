@@ -17,7 +17,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Experiment, RunnerEvent } from '../engine/types';
-import { compileSnippet } from './compile';
+import type * as CompileModule from './compile';
 import type { FromWorker, ToWorker } from './protocol';
 import { WATCH_BUSY, WATCH_BYTES, WATCH_COUNTER, WATCH_DIM, WATCH_MAX_PARAMS, WATCH_PARAMS_BYTE_OFFSET } from './protocol';
 import { formatParams } from './sandbox';
@@ -183,6 +183,9 @@ export function startExperiment(experiment: Experiment, options: StartOptions = 
     let compiled: CompiledSnippet | null = null;
     const source = await lossSource(experiment, options);
     if (source !== null) {
+      // Loaded on first use: the TypeScript compiler is large, and presets never need it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { compileSnippet } = require('./compile') as typeof CompileModule;
       const result = compileSnippet(source);
       if (!result.ok) throw result.error;
       compiled = result;
