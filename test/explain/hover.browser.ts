@@ -23,6 +23,12 @@ const MARKDOWN = '# Bias correction\n\n$$\\hat{m}_t = \\frac{m_t}{1 - \\beta_1^t
 
 async function openFile(page: Page, name: string, marker: string): Promise<void> {
   await page.keyboard.press('Escape');
+  const tab = page.locator('.tabs-container .tab', { hasText: name }).first();
+  if (await tab.count() > 0) {
+    await tab.click();
+    await page.locator('.monaco-editor .view-line', { hasText: marker }).first().waitFor({ timeout: 30_000 });
+    return;
+  }
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 15_000 });
