@@ -347,6 +347,25 @@ export interface ScaleByAdamOptions {
 }
 
 /**
+ * `1 − β^t`, computed as torch does (`1 - beta ** step`), but without calling `pow` once the
+ * result is exactly 1: for β^t ≤ 2⁻⁵⁴, `1 − β^t` rounds to 1 in float64, so returning 1 from the
+ * first such t on is bit-identical and saves two `pow` calls per Adam step on long runs.
+ */
+export function biasCorrection(beta: number): (t: number) => number {
+  const tiny = 2 ** -54;
+  let saturated = Infinity;
+  if (beta > 0 && beta < 1) {
+    let t = Math.max(1, Math.ceil((-54 * Math.LN2) / Math.log(beta)));
+    while (t > 1 && beta ** (t - 1) <= tiny) t--;
+    while (beta ** t > tiny) t++;
+    saturated = t;
+  } else if (beta === 0) {
+    saturated = 1;
+  }
+  return (t: number) => (t >= saturated ? 1 : 1 - beta ** t);
+}
+
+/**
  * Adam's scaling, as torch.optim.Adam (ε added *after* the bias-corrected root):
  *
  *     m_t = β₁·m_{t−1} + (1 − β₁)·g,        v_t = β₂·v_{t−1} + (1 − β₂)·g²
@@ -359,6 +378,8 @@ export interface ScaleByAdamOptions {
 export function scaleByAdam(options: ScaleByAdamOptions): GradientTransformation<ScaleByAdamState> {
   const { b1, b2, eps } = options;
   const amsgrad = options.amsgrad ?? false;
+  const correction1 = biasCorrection(b1);
+  const correction2 = biasCorrection(b2);
   return {
     name: 'scaleByAdam',
     init: (params: Vec) => ({
@@ -372,8 +393,8 @@ export function scaleByAdam(options: ScaleByAdamOptions): GradientTransformation
       const v = s.nu;
       const vMax = s.nuMax;
       const t = s.count + 1;
-      const bc1 = 1 - b1 ** t;
-      const bc2Sqrt = Math.sqrt(1 - b2 ** t);
+      const bc1 = correction1(t);
+      const bc2Sqrt = Math.sqrt(correction2(t));
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
         m[i] = m[i] * b1 + (1 - b1) * g;

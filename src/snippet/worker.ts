@@ -96,7 +96,7 @@ function start(message: Extract<ToWorker, { type: 'start' }>): void {
       const problem = getProblem(name);
       if (!problem) throw new SnippetError('exports', `unknown preset "${name}"`);
       const dim = experiment.init?.length ?? problem.dim;
-      objective = problem.objective({ dim, seed: experiment.seed });
+      objective = problem.objective({ dim });
       init = experiment.init ?? (dim === problem.dim ? problem.init : problem.initFor(dim));
       info = {
         dim, init, domain: problem.domain, dataSize: objective.dataSize, gradient: { mode: 'analytic' },

@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import { defaultHyperparameters, OPTIMIZERS } from '../../src/engine/hyperparameters';
 import { createOptimizer } from '../../src/engine/optimizers';
 import {
+  biasCorrection,
   addDecayedWeights, applyUpdates, chain, clip, clipByGlobalNorm, copyState, findState, identity, scale, scaleByAdam,
   scaleByLearningRate, scaleByRms, scaleBySign, traceMomentum,
 } from '../../src/engine/transforms';
@@ -220,6 +221,17 @@ describe('gradient transformations', () => {
         const r = minimise(id, { lr: rosenLr[id] }, rosenbrock, [-1.2, 1], 500);
         assert.ok(r.last < 0.5 * r.first, `${id}: Rosenbrock loss ${r.first} → ${r.last}`);
       });
+    }
+  });
+});
+
+describe('biasCorrection', () => {
+  it('equals 1 − β^t bit for bit, before and after it saturates at 1', () => {
+    for (const beta of [0, 0.3, 0.9, 0.99, 0.999, 0.9999]) {
+      const correction = biasCorrection(beta);
+      for (let t = 1; t <= 400_000; t += t < 1000 ? 1 : 7) {
+        assert.equal(correction(t), 1 - beta ** t, `β=${beta}, t=${t}`);
+      }
     }
   });
 });
