@@ -11,6 +11,7 @@
  * Targets (issue 4): first point < 500 ms, no frame > 100 ms while streaming, activation < 50 ms.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { playgroundFrame, runCommand } from '../test/integration/browser';
@@ -45,14 +46,16 @@ function frameStats(ts: readonly number[]): { frames: number; fps: number; longe
   return { frames: ts.length, fps: span > 0 ? ((ts.length - 1) * 1000) / span : 0, longestMs: longest, over50 };
 }
 
-async function firstPointMs(page: Page): Promise<number> {
+async function firstPointMs(page: Page): Promise<{ total: number; webview: number }> {
   await runCommand(page, 'View: Close All Editors');
   await page.waitForTimeout(500);
   const t0 = await runCommand(page, 'Optimizer Playground: Open Playground');
+  let webview = 0;
   for (;;) {
     for (const f of page.frames()) {
       const n = await f.evaluate('window.__optimizerPlayground ? window.__optimizerPlayground.data("loss", "points").length : -1').catch(() => -1) as number;
-      if (n > 0) return Date.now() - t0;
+      if (n >= 0 && webview === 0) webview = Date.now() - t0;
+      if (n > 0) return { total: Date.now() - t0, webview };
     }
     if (Date.now() - t0 > 60_000) throw new Error('no point plotted within 60 s');
     await page.waitForTimeout(5);
@@ -74,7 +77,7 @@ async function streamFrames(page: Page, frame: Frame): Promise<Record<string, un
     const status = await hookEval<string>('document.querySelector(".status-text")?.textContent ?? ""');
     if (!/idle/i.test(status)) seenBusy = true;
     else if (seenBusy) break;
-    if (Date.now() - t0 > 120_000) throw new Error(`still "${status}" after 120 s`);
+    if (Date.now() - t0 > 300_000) throw new Error(`still "${status}" after 300 s`);
     await page.waitForTimeout(20);
   }
   await hookEval('window.__optimizerPlayground.settled()');
@@ -82,7 +85,8 @@ async function streamFrames(page: Page, frame: Frame): Promise<Record<string, un
   const streamMs = Date.now() - t0;
   const webview = frameStats(await frame.evaluate(STOP_FRAMES) as number[]);
   const workbench = frameStats(await page.evaluate(STOP_FRAMES) as number[]);
-  return { streamMs, pointsReceived: plotted, webview, workbench };
+  const charts = await hookEval<Record<string, unknown>>('Object.fromEntries(["loss", "paths", "lr", "gradNorm"].map((c) => [c, window.__optimizerPlayground.stats(c)]))');
+  return { streamMs, pointsReceived: plotted, webview, workbench, charts };
 }
 
 function activationFromLog(base: string): number | undefined {
@@ -104,7 +108,7 @@ function activationFromLog(base: string): number | undefined {
 
 async function vscodeActivation(page: Page): Promise<string | undefined> {
   await runCommand(page, 'Developer: Show Running Extensions');
-  const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'Optimizer Playground' }).first();
+  const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'optimizer-playground' }).first();
   const ok = await row.waitFor({ timeout: 15_000 }).then(() => true, () => false);
   if (!ok) return undefined;
   const text = (await row.innerText()).replace(/\s+/g, ' ');
@@ -112,15 +116,17 @@ async function vscodeActivation(page: Page): Promise<string | undefined> {
 }
 
 export async function benchVscode({ page, resultsDir, server }: BenchContext): Promise<void> {
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) times.push(await firstPointMs(page));
+  const runs: { total: number; webview: number }[] = [];
+  for (let i = 0; i < 5; i++) runs.push(await firstPointMs(page));
+  const times = runs.map((r) => r.total);
   const frame = await playgroundFrame(page);
   const streaming = await streamFrames(page, frame);
   const activationMs = activationFromLog(server.base);
   const vscodeFigure = await vscodeActivation(page);
   await page.screenshot({ path: path.join(resultsDir, 'bench-running-extensions.png') });
   const result = {
-    firstPointMs: { median: median(times), cold: times[0], all: times },
+    firstPointMs: { median: median(times), cold: times[0], all: times, webviewScriptRunningAt: runs.map((r) => r.webview) },
+    loadAverage: os.loadavg()[0],
     streaming4x10k: streaming,
     activation: { activateMs: activationMs, vscodeRunningExtensions: vscodeFigure },
   };

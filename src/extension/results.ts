@@ -6,8 +6,9 @@
  * batch (the rest follows in the next batches, so one message never carries a whole run). Longer
  * runs are thinned: each batch to its buckets' least and greatest loss (so spikes and the best
  * value survive), and when a run's displayed points pass `displayBudget` the whole run is thinned
- * again and resent with `replace: true`. 4 × 10,000 steps are therefore shown exactly, and
- * 10,000,000 steps stay a few thousand points on screen.
+ * again and resent with `replace: true`. With the default budget, runs of up to 3,999 steps are
+ * shown exactly; 10,000 or 10,000,000 steps stay a few thousand points per run on screen, while
+ * `resultsCsv`/`resultsJson` export every exact point.
  */
 import type { PointBatch, RunStatus } from '../engine/types';
 import { downsampleMinMax } from '../charts/downsample';
@@ -83,7 +84,11 @@ export interface DisplayBudget {
   readonly displayBudget: number;
 }
 
-export const DEFAULT_BUDGET: DisplayBudget = { chunkBudget: 2000, displayBudget: 20000 };
+/**
+ * A chart a few hundred pixels wide cannot show more than a few thousand distinct points per line,
+ * and every row costs the webview's Vega dataflow (hover voronoi, marks) on each update.
+ */
+export const DEFAULT_BUDGET: DisplayBudget = { chunkBudget: 1000, displayBudget: 4000 };
 
 /** Every run's exact points, and the display thinning. */
 export class ResultsStore {

@@ -105,11 +105,16 @@ describe('commands', function () {
   it('Export Results… writes every exact point, the experiment and the charts', async () => {
     const panel = await run<PlaygroundPanel>('openPreset', 'booth');
     await panel.controller.whenIdle();
+    await panel.whenReady();
+    await new Promise((r) => setTimeout(r, 1000)); // let the webview draw what it was sent
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'optim-export-'));
     const written = await run<string[]>('exportResults', vscode.Uri.file(dir));
     assert.ok(written.includes('points.csv') && written.includes('runs.json') && written.includes('experiment.optim.json'), written.join());
     const csv = fs.readFileSync(path.join(dir, 'points.csv'), 'utf8').trim().split('\n');
     assert.equal(csv.length - 1, panel.controller.store!.totalPoints);
+    assert.ok(written.includes('loss.svg') && written.includes('loss.png'), `charts rendered by the webview: ${written.join(', ')}`);
+    assert.match(fs.readFileSync(path.join(dir, 'loss.svg'), 'utf8'), /<svg/);
+    assert.deepEqual([...fs.readFileSync(path.join(dir, 'loss.png')).subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG file');
     const exp = JSON.parse(fs.readFileSync(path.join(dir, 'experiment.optim.json'), 'utf8'));
     assert.deepEqual(exp.loss, { preset: 'booth' });
     fs.rmSync(dir, { recursive: true, force: true });
