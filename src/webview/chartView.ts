@@ -57,6 +57,9 @@ const frameScheduler = (flush: () => void): void => {
   requestFrame();
 };
 
+/** Shortest time between two updates of one view while points stream (about 6 per second). */
+const MIN_UPDATE_INTERVAL_MS = 160;
+
 export class ChartView {
   private view: View | undefined;
   private queue: ChangesetQueue<Row> | undefined;
@@ -106,7 +109,7 @@ export class ChartView {
         }
         const view = result.view;
         this.view = view;
-        const queue = new ChangesetQueue<Row>((changes) => this.applyChanges(vega, view, changes), frameScheduler);
+        const queue = new ChangesetQueue<Row>((changes) => this.applyChanges(vega, view, changes), (flush) => this.scheduleFlush(flush));
         this.queue = queue;
         for (const [name, value] of this.signals) this.trySignal(view, name, value);
         for (const [source, rows] of data()) {
@@ -120,6 +123,22 @@ export class ChartView {
     });
     return this.embedding;
   }
+
+  /**
+   * At most one update per view every MIN_UPDATE_INTERVAL_MS: each update costs time in
+   * proportion to the rows the view holds, so fewer, larger changesets keep streaming cheap
+   * (rows pushed meanwhile coalesce in the queue).
+   */
+  private scheduleFlush(flush: () => void): void {
+    const wait = this.lastFlush + MIN_UPDATE_INTERVAL_MS - performance.now();
+    const go = (): void => frameScheduler(() => {
+      this.lastFlush = performance.now();
+      flush();
+    });
+    if (wait > 0) setTimeout(go, wait);
+    else go();
+  }
+  private lastFlush = -Infinity;
 
   private hasData(view: View, source: string): boolean {
     try {

@@ -263,6 +263,7 @@ export class Panel {
         this.points.reset((r) => this.labelOf(r));
         this.points.setDims(this.surface?.dims ?? this.view.dims);
         for (const s of m.points) this.points.add(s);
+        for (const r of this.results) if (r.status !== 'running') this.points.finish(r.run);
         this.showErrors();
         this.updateToolbar();
         this.relayout(true);
@@ -293,9 +294,11 @@ export class Panel {
       }
       case 'points': {
         for (const s of m.series) {
-          if (s.replace) for (const c of this.charts.values()) c.remove('points', (row) => row.run === s.run);
-          const rows = this.points.add(s) as unknown as Row[];
-          for (const c of this.charts.values()) c.insert('points', rows);
+          const delta = this.points.add(s);
+          for (const c of this.charts.values()) {
+            if (delta.replace) c.remove('points', (row) => row.run === s.run);
+            c.insert('points', delta.rows as unknown as Row[]);
+          }
           const r = this.results.find((x) => x.run === s.run);
           const last = s.steps[s.steps.length - 1];
           if (r && last !== undefined) this.results = this.results.map((x) => (x === r ? { ...x, steps: last } : x));
@@ -308,8 +311,10 @@ export class Panel {
         const known = this.results.some((r) => r.run === m.run);
         const ended: RunResult = { run: m.run, label: this.labelOf(m.run), status: m.status, steps: m.steps, message: m.message };
         this.results = known ? this.results.map((r) => (r.run === m.run ? { ...r, status: m.status, steps: m.steps, message: m.message } : r)) : [...this.results, ended];
+        const tail = this.points.finish(m.run).rows as unknown as Row[];
         const events = this.points.eventRows(this.results) as unknown as Row[];
         for (const c of this.charts.values()) {
+          c.insert('points', tail);
           c.clear('events');
           c.insert('events', events);
         }
@@ -703,6 +708,7 @@ export class Panel {
       refused: this.refused,
       scrubTo: (step: number) => this.scrubTo(step),
       pointCount: () => this.points.pointCount,
+      displayCount: () => this.points.displayCount,
     };
   }
 }

@@ -1,9 +1,17 @@
 /**
- * Every point the panel has been sent, per run, and the chart rows made from them.
+ * Every point the panel has been sent, per run, and the chart rows shown for them.
  *
- * The host streams `PointSeries` (columnar, `null` for non-finite numbers); the store keeps them
- * as rows of the charts' `points` source (src/charts/rows.ts) and can rebuild every row when the
- * plotted coordinates change (a loss with more than two parameters) or a chart is re-embedded.
+ * The host streams `PointSeries` (columnar, `null` for non-finite numbers). The store keeps every
+ * point (the scrubber, the formula view and divergence markers read them) but shows at most about
+ * `cap` rows per run in the charts: a chart 500 px wide cannot show more, and every Vega update
+ * costs time proportional to the rows it holds, so 4 runs × 10,000 steps would otherwise make
+ * each streamed batch slower than the last.
+ *
+ * Display rows are min–max decimated as points stream in (the same idea as `downsampleMinMax` in
+ * src/charts, done incrementally): points are grouped into consecutive buckets of `span` points,
+ * and each complete bucket shows its lowest- and highest-loss points, so spikes and the best loss
+ * survive. `span` starts at 1 (every point shown); when a run's rows exceed `cap`, `span` doubles
+ * and that run's rows are rebuilt (a `replace` delta). A run's last point is added when it ends.
  */
 import { formatParams, type EventRow, type PointRow } from '../charts';
 import { fromWire, type PointSeries, type RunResult } from '../protocol';
@@ -15,69 +23,145 @@ interface RunPoints {
   params: number[];
   gradNorm: number[];
   lr: number[];
+  /** Points per display bucket. */
+  span: number;
+  /** Raw index where the first incomplete bucket starts. */
+  bucketStart: number;
+  /** Rows shown in the charts. */
+  display: PointRow[];
+  /** The run ended: its last point is shown too. */
+  finished: boolean;
 }
+
+/** What changed in the charts' rows of one run. */
+export interface DisplayDelta {
+  readonly run: number;
+  /** Drop every row of this run shown so far before inserting `rows`. */
+  readonly replace: boolean;
+  readonly rows: PointRow[];
+}
+
+/** Rows per run above which the display is thinned (2 rows per bucket). */
+export const DEFAULT_DISPLAY_CAP = 800;
 
 export class PointStore {
   private runs = new Map<number, RunPoints>();
-  private rows = new Map<number, PointRow[]>();
 
-  constructor(private dims: readonly [number, number] = [0, 1], private labelOf: (run: number) => string = (r) => `run ${r + 1}`) {}
+  constructor(private dims: readonly [number, number] = [0, 1], private labelOf: (run: number) => string = (r) => `run ${r + 1}`,
+    private readonly cap = DEFAULT_DISPLAY_CAP) {}
 
   /** Forgets everything (a new run of the experiment began). */
   reset(labelOf?: (run: number) => string): void {
     this.runs.clear();
-    this.rows.clear();
     if (labelOf) this.labelOf = labelOf;
   }
 
-  /** Plots other coordinates; every row is rebuilt. */
+  /** Plots other coordinates; every shown row is rebuilt (read them with `allRows`). */
   setDims(dims: readonly [number, number]): void {
     this.dims = dims;
-    this.rows.clear();
-    for (const run of this.runs.keys()) this.rows.set(run, this.makeRows(run, 0));
+    for (const run of this.runs.values()) run.display = run.display.map((r) => this.makeRow(r.run, this.indexOf(run, r.step)));
   }
 
   /**
-   * Adds a series and returns the rows it produced. With `replace`, the run's earlier points are
-   * dropped first (the caller removes that run's rows from the views).
+   * Adds a series and returns the change to the rows shown for its run. With `series.replace`
+   * (the host re-downsampled a long run), the run's earlier points are dropped first.
    */
-  add(series: PointSeries): PointRow[] {
+  add(series: PointSeries): DisplayDelta {
     let run = this.runs.get(series.run);
     if (!run || series.replace) {
-      run = { dim: series.dim, steps: [], loss: [], params: [], gradNorm: [], lr: [] };
+      run = { dim: series.dim, steps: [], loss: [], params: [], gradNorm: [], lr: [], span: 1, bucketStart: 0, display: [], finished: false };
       this.runs.set(series.run, run);
-      this.rows.set(series.run, []);
     }
-    const from = run.steps.length;
     pushAll(run.steps, series.steps);
     pushAll(run.loss, fromWire(series.loss));
     pushAll(run.params, fromWire(series.params));
     pushAll(run.gradNorm, fromWire(series.gradNorm));
     pushAll(run.lr, fromWire(series.lr));
-    const rows = this.makeRows(series.run, from);
-    pushAll(this.rows.get(series.run)!, rows);
-    return rows;
+    const rows = this.closeBuckets(series.run, run);
+    if (run.display.length > this.cap) return { run: series.run, replace: true, rows: this.rethin(series.run, run) };
+    return { run: series.run, replace: series.replace, rows };
   }
 
-  private makeRows(runIndex: number, from: number): PointRow[] {
-    const run = this.runs.get(runIndex)!;
-    const label = this.labelOf(runIndex);
-    const [dx, dy] = this.dims;
-    const out: PointRow[] = [];
-    for (let i = from; i < run.steps.length; i++) {
-      const p = run.params.slice(i * run.dim, (i + 1) * run.dim);
-      out.push({
-        run: runIndex, label, step: run.steps[i]!, loss: run.loss[i]!,
-        x: p[dx] ?? 0, y: run.dim > 1 ? (p[dy] ?? 0) : 0,
-        gradNorm: run.gradNorm[i]!, lr: run.lr[i]!, params: formatParams(p),
-      });
+  /** The run ended: show what is left of its last bucket and its very last point. */
+  finish(runIndex: number): DisplayDelta {
+    const run = this.runs.get(runIndex);
+    if (!run || run.finished) return { run: runIndex, replace: false, rows: [] };
+    run.finished = true;
+    const rows = this.bucketRows(runIndex, run, run.bucketStart, run.steps.length);
+    const last = run.steps.length - 1;
+    if (last >= 0 && !rows.some((r) => r.step === run.steps[last]) && run.display[run.display.length - 1]?.step !== run.steps[last]) {
+      rows.push(this.makeRow(runIndex, last));
     }
+    run.bucketStart = run.steps.length;
+    pushAll(run.display, rows);
+    return { run: runIndex, replace: false, rows };
+  }
+
+  /** Emits the min/max rows of every complete bucket. */
+  private closeBuckets(runIndex: number, run: RunPoints): PointRow[] {
+    const out: PointRow[] = [];
+    while (run.bucketStart + run.span <= run.steps.length) {
+      pushAll(out, this.bucketRows(runIndex, run, run.bucketStart, run.bucketStart + run.span));
+      run.bucketStart += run.span;
+    }
+    pushAll(run.display, out);
     return out;
   }
 
-  /** All rows, in run order. */
+  /** Doubles the span until the run's rows fit under the cap, rebuilding them. */
+  private rethin(runIndex: number, run: RunPoints): PointRow[] {
+    while (run.display.length > this.cap) {
+      run.span *= 2;
+      run.bucketStart = 0;
+      run.display = [];
+      this.closeBuckets(runIndex, run);
+    }
+    return [...run.display];
+  }
+
+  /** Rows of the lowest- and highest-loss points of raw indices [from, to), in step order. */
+  private bucketRows(runIndex: number, run: RunPoints, from: number, to: number): PointRow[] {
+    if (to <= from) return [];
+    let lo = -1;
+    let hi = -1;
+    for (let i = from; i < to; i++) {
+      const v = run.loss[i]!;
+      if (Number.isNaN(v)) continue;
+      if (lo < 0 || v < run.loss[lo]!) lo = i;
+      if (hi < 0 || v > run.loss[hi]!) hi = i;
+    }
+    if (lo < 0) return [this.makeRow(runIndex, from)];
+    if (lo === hi) return [this.makeRow(runIndex, lo)];
+    const [a, b] = lo < hi ? [lo, hi] : [hi, lo];
+    return [this.makeRow(runIndex, a), this.makeRow(runIndex, b)];
+  }
+
+  private indexOf(run: RunPoints, step: number): number {
+    // Steps are ascending: binary search.
+    let lo = 0;
+    let hi = run.steps.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (run.steps[mid]! < step) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private makeRow(runIndex: number, i: number): PointRow {
+    const run = this.runs.get(runIndex)!;
+    const [dx, dy] = this.dims;
+    const p = run.params.slice(i * run.dim, (i + 1) * run.dim);
+    return {
+      run: runIndex, label: this.labelOf(runIndex), step: run.steps[i]!, loss: run.loss[i]!,
+      x: p[dx] ?? 0, y: run.dim > 1 ? (p[dy] ?? 0) : 0,
+      gradNorm: run.gradNorm[i]!, lr: run.lr[i]!, params: formatParams(p),
+    };
+  }
+
+  /** Every row shown, in run order. */
   allRows(): PointRow[] {
-    return [...this.rows.keys()].sort((a, b) => a - b).flatMap((r) => this.rows.get(r)!);
+    return [...this.runs.keys()].sort((a, b) => a - b).flatMap((r) => this.runs.get(r)!.display);
   }
 
   /** The largest step of any run (the scrubber's range). */
@@ -87,12 +171,12 @@ export class PointStore {
     return m;
   }
 
-  /** The parameters of `run` at the last point at or before `step` (the surface slice, a click's other coordinates). */
+  /** The parameters of `run` at the last point at or before `step`. */
   paramsAt(runIndex: number, step: number): number[] | undefined {
     const run = this.runs.get(runIndex);
     if (!run || run.steps.length === 0) return undefined;
-    let k = 0;
-    while (k + 1 < run.steps.length && run.steps[k + 1]! <= step) k++;
+    let k = this.indexOf(run, step);
+    if (run.steps[k]! > step && k > 0) k--;
     return run.params.slice(k * run.dim, (k + 1) * run.dim);
   }
 
@@ -111,9 +195,17 @@ export class PointStore {
       .map((r) => ({ run: r.run, label: this.labelOf(r.run), step: r.steps, loss: this.lastFiniteLoss(r.run), message: r.message ?? 'diverged' }));
   }
 
+  /** Points received (every one, shown or not). */
   get pointCount(): number {
     let n = 0;
-    for (const rows of this.rows.values()) n += rows.length;
+    for (const run of this.runs.values()) n += run.steps.length;
+    return n;
+  }
+
+  /** Rows shown in the charts. */
+  get displayCount(): number {
+    let n = 0;
+    for (const run of this.runs.values()) n += run.display.length;
     return n;
   }
 }

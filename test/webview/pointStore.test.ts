@@ -12,7 +12,8 @@ const series = (run: number, steps: number[], replace = false): PointSeries => (
 describe('webview/PointStore', () => {
   it('turns streamed series into chart rows, null as NaN', () => {
     const store = new PointStore([0, 1], (r) => `run ${r}`);
-    const rows = store.add(series(0, [0, 1, 99]));
+    const { rows, replace } = store.add(series(0, [0, 1, 99]));
+    assert.equal(replace, false);
     assert.equal(rows.length, 3);
     assert.deepEqual({ ...rows[1] }, { run: 0, label: 'run 0', step: 1, loss: 9, x: 1, y: 2, gradNorm: 1, lr: 0.1, params: '[1, 2, 3]' });
     assert.ok(Number.isNaN(rows[2]!.loss));
@@ -26,7 +27,7 @@ describe('webview/PointStore', () => {
     store.add(series(0, [2, 3]));
     assert.equal(store.pointCount, 5);
     assert.equal(store.maxStep(), 3);
-    store.add(series(0, [0, 10], true));
+    assert.equal(store.add(series(0, [0, 10], true)).replace, true);
     assert.deepEqual(store.allRows().map((r) => `${r.run}:${r.step}`), ['0:0', '0:10', '1:0']);
     store.setDims([2, 0]);
     assert.deepEqual(store.allRows().map((r) => [r.x, r.y]), [[0, 0], [30, 10], [0, 0]]);
@@ -51,5 +52,41 @@ describe('webview/PointStore', () => {
     store.add({ run: 0, steps, dim: 1, replace: false, loss: steps, params: steps, gradNorm: steps, lr: steps });
     assert.equal(store.pointCount, n);
     assert.equal(store.maxStep(), n - 1);
+    assert.ok(store.displayCount <= 800);
+  });
+
+  it('thins what the charts show to the cap, keeping the lowest and highest losses and the last point', () => {
+    const cap = 200;
+    const store = new PointStore([0, 1], (r) => `run ${r}`, cap);
+    // 10,000 steps in batches of 250: a decaying loss with one spike at step 6001 and the minimum at 8000.
+    const loss = (s: number): number => (s === 6001 ? 1e6 : s === 8000 ? -5 : 1000 / (1 + s));
+    let shown: Array<{ step: number; loss: number }> = [];
+    let replaces = 0;
+    for (let from = 0; from < 10_000; from += 250) {
+      const steps = Array.from({ length: 250 }, (_, k) => from + k);
+      const d = store.add({ run: 0, steps, dim: 1, replace: false, loss: steps.map(loss), params: steps, gradNorm: steps, lr: steps });
+      if (d.replace) { replaces++; shown = []; }
+      shown.push(...d.rows);
+      assert.ok(shown.length <= cap + 2, `at most the cap (+ one bucket), got ${shown.length}`);
+    }
+    shown.push(...store.finish(0).rows);
+    assert.ok(replaces >= 1 && replaces <= 8, `the span doubled a few times (${replaces})`);
+    assert.deepEqual(shown.map((r) => r.step), store.allRows().map((r) => r.step), 'the deltas add up to what the store shows');
+    const steps = shown.map((r) => r.step);
+    assert.deepEqual(steps, [...steps].sort((a, b) => a - b), 'rows in step order');
+    assert.ok(steps.includes(0), 'the start');
+    assert.ok(steps.includes(6001), 'the spike');
+    assert.ok(steps.includes(8000), 'the minimum');
+    assert.equal(steps[steps.length - 1], 9999, 'the last point');
+    assert.equal(store.pointCount, 10_000, 'every point is kept for the scrubber');
+    assert.deepEqual(store.paramsAt(0, 4321), [4321]);
+  });
+
+  it('shows every point of a short run, and its last one once', () => {
+    const store = new PointStore();
+    const d = store.add(series(0, [0, 1, 2]));
+    assert.deepEqual(d.rows.map((r) => r.step), [0, 1, 2]);
+    assert.deepEqual(store.finish(0).rows, []);
+    assert.equal(store.displayCount, 3);
   });
 });
