@@ -109,6 +109,7 @@ export class ChartView {
         }
         const view = result.view;
         this.view = view;
+        this.embeds++;
         const queue = new ChangesetQueue<Row>((changes) => this.applyChanges(vega, view, changes), (flush) => this.scheduleFlush(flush));
         this.queue = queue;
         for (const [name, value] of this.signals) this.trySignal(view, name, value);
@@ -139,6 +140,8 @@ export class ChartView {
     else go();
   }
   private lastFlush = -Infinity;
+  /** Times a spec was embedded (debug hook: layout changes, never per batch). */
+  private embeds = 0;
 
   private hasData(view: View, source: string): boolean {
     try {
@@ -207,8 +210,8 @@ export class ChartView {
     return this.view.data(source) as Row[];
   }
 
-  stats(): { applications: number; rowsApplied: number; runMsTotal: number; runMsMax: number } {
-    return { applications: this.queue?.applications ?? 0, rowsApplied: this.queue?.rowsApplied ?? 0,
+  stats(): { embeds: number; applications: number; rowsApplied: number; runMsTotal: number; runMsMax: number } {
+    return { embeds: this.embeds, applications: this.queue?.applications ?? 0, rowsApplied: this.queue?.rowsApplied ?? 0,
       runMsTotal: Math.round(this.runTimes.total), runMsMax: Math.round(this.runTimes.max) };
   }
 

@@ -709,6 +709,7 @@ export class Panel {
       scrubTo: (step: number) => this.scrubTo(step),
       pointCount: () => this.points.pointCount,
       displayCount: () => this.points.displayCount,
+      theme: () => this.theme,
     };
   }
 }

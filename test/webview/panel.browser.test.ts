@@ -183,6 +183,7 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
     assert.equal(exp.runs[0]!.hyperparameters.lr, 0.02);
     // Put it back so the screenshot shows the scenario's experiment.
     await lr.locator('input').fill('0.05');
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __optimizerPlayground: { fieldMessages(): object } }).__optimizerPlayground.fieldMessages()), {});
   });
 
   it('shows compile errors at their line in the editor and keeps the charts', async () => {
@@ -192,6 +193,47 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
     assert.ok((await data('loss', 'points')).length > 0, 'the last good charts stay');
     await dispatch([{ type: 'error', errors: [] }]);
     await page.waitForSelector('.cm-lintRange-error', { state: 'detached' });
+  });
+
+  it('sets the start point where the surface chart is clicked', async () => {
+    const before = (await probe()).posted.length;
+    const target = await page.evaluate(() => {
+      const view = (window as unknown as { __optimizerPlayground: { chart(n: string): { scale(n: string): (v: number) => number; origin(): number[]; container(): HTMLElement } } })
+        .__optimizerPlayground.chart('paths');
+      const rect = view.container().querySelector('canvas')!.getBoundingClientRect();
+      const [ox, oy] = view.origin();
+      return { x: rect.left + ox! + view.scale('x')(0.5), y: rect.top + oy! + view.scale('y')(1) };
+    });
+    await page.mouse.click(target.x, target.y);
+    await page.waitForFunction((n) => (window as unknown as { __probe: PageProbe }).__probe.posted.slice(n).some((m) => m.type === 'editExperiment'), before);
+    const edit = (await probe()).posted.slice(before).find((m) => m.type === 'editExperiment')!;
+    const init = (edit.experiment as PanelExperiment).init!;
+    assert.ok(Math.abs(init[0]! - 0.5) < 0.05 && Math.abs(init[1]! - 1) < 0.05, `clicked (0.5, 1), got ${JSON.stringify(init)}`);
+    assert.equal(await page.locator('vscode-textfield[data-path="init[0]"]').evaluate((e) => (e as HTMLInputElement).value), String(init[0]));
+  });
+
+  it('adds a run from the run list', async () => {
+    const before = (await probe()).posted.length;
+    await page.locator('.add-run').click();
+    await page.waitForFunction((n) => (window as unknown as { __probe: PageProbe }).__probe.posted.slice(n).some((m) => m.type === 'editExperiment'), before);
+    const edit = (await probe()).posted.slice(before).find((m) => m.type === 'editExperiment')!;
+    const runs = (edit.experiment as PanelExperiment).runs;
+    assert.equal(runs.length, experiment.runs.length + 1);
+    assert.equal(runs[runs.length - 1]!.optimizer, 'rmsprop');
+    assert.equal(await page.locator('.run-card').count(), experiment.runs.length + 1);
+  });
+
+  it('re-embeds the charts in the new colours when VS Code switches theme', async () => {
+    type Debug = { __optimizerPlayground: { stats(c: string): { embeds: number }; theme(): { foreground: string } } };
+    const embeds = await page.evaluate(() => (window as unknown as Debug).__optimizerPlayground.stats('loss').embeds);
+    assert.equal((await page.evaluate(() => (window as unknown as Debug).__optimizerPlayground.theme())).foreground, '#cccccc');
+    await page.evaluate(() => { document.body.classList.replace('vscode-dark', 'vscode-light'); });
+    await page.waitForFunction((n) => (window as unknown as Debug).__optimizerPlayground.stats('loss').embeds > n, embeds);
+    assert.equal((await page.evaluate(() => (window as unknown as Debug).__optimizerPlayground.theme())).foreground, '#3b3b3b');
+    await settled();
+    await page.screenshot({ path: repoPath('test-results/webview-light.png'), fullPage: false });
+    await page.evaluate(() => { document.body.classList.replace('vscode-light', 'vscode-dark'); });
+    await page.waitForFunction(() => (window as unknown as Debug).__optimizerPlayground.theme().foreground === '#cccccc');
   });
 
   it('refuses malformed host messages and logs why', async () => {
@@ -204,6 +246,8 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
   });
 
   it('had no CSP violation and no page error; saves a screenshot', async () => {
+    // The scenario's experiment again (the tests above edited it), as the host would send it.
+    await dispatch([{ type: 'experiment', experiment }]);
     await page.evaluate(() => (window as unknown as { __optimizerPlayground: { scrubTo(s: number): void } }).__optimizerPlayground.scrubTo(120));
     await settled();
     await page.evaluate(() => window.scrollTo(0, 0));
