@@ -236,6 +236,18 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
     await page.waitForFunction(() => (window as unknown as Debug).__optimizerPlayground.theme().foreground === '#cccccc');
   });
 
+  it('renders every chart as SVG and PNG when the host asks (Export Results)', async () => {
+    await dispatch([{ type: 'requestCharts', requestId: 7 }]);
+    await page.waitForFunction(() => (window as unknown as { __probe: PageProbe }).__probe.posted.some((m) => m.type === 'charts'), undefined, { timeout: 30_000 });
+    const reply = (await probe()).posted.find((m) => m.type === 'charts')! as unknown as { requestId: number; charts: Array<{ name: string; svg?: string; png?: string }> };
+    assert.equal(reply.requestId, 7);
+    assert.deepEqual(reply.charts.map((c) => c.name).sort(), ['gradNorm', 'loss', 'lr', 'paths']);
+    for (const c of reply.charts) {
+      assert.match(c.svg ?? '', /^<svg[\s\S]*<\/svg>$/, `${c.name} SVG`);
+      assert.match(c.png ?? '', /^data:image\/png;base64,/, `${c.name} PNG`);
+    }
+  });
+
   it('refuses malformed host messages and logs why', async () => {
     const before = (await probe()).posted.length;
     await dispatch([{ type: 'points', series: [{ run: 0 }] }]);
