@@ -31,34 +31,7 @@ import { observeThemeChanges, readChartTheme } from './panelTheme';
 import { PointStore } from './pointStore';
 import { lossShape, presetOf, ProblemForm } from './problemForm';
 import { RunList } from './runList';
-
-/** What the webview keeps across reloads besides the experiment (opaque to the host). */
-export interface ViewState {
-  /** Scrubbed step; -1 follows the latest point. */
-  readonly scrub: number;
-  /** The two coordinates on the surface chart's axes. */
-  readonly dims: readonly [number, number];
-  /** Selected run (the formula view follows it). */
-  readonly selectedRun: number;
-  /** Sections by id → collapsed. */
-  readonly collapsed: Readonly<Record<string, boolean>>;
-}
-
-const DEFAULT_VIEW: ViewState = { scrub: -1, dims: [0, 1], selectedRun: 0, collapsed: {} };
-
-/** Parses the view part of saved state, falling back to defaults field by field. */
-export function parseViewState(raw: unknown): ViewState {
-  if (typeof raw !== 'object' || raw === null) return DEFAULT_VIEW;
-  const o = raw as Record<string, unknown>;
-  const int = (v: unknown, d: number, min: number): number => (typeof v === 'number' && Number.isInteger(v) && v >= min ? v : d);
-  const dims = Array.isArray(o.dims) && o.dims.length === 2 && o.dims.every((d) => Number.isInteger(d) && d >= 0) && o.dims[0] !== o.dims[1]
-    ? [o.dims[0] as number, o.dims[1] as number] as const : DEFAULT_VIEW.dims;
-  const collapsed: Record<string, boolean> = {};
-  if (typeof o.collapsed === 'object' && o.collapsed !== null) {
-    for (const [k, v] of Object.entries(o.collapsed)) if (typeof v === 'boolean') collapsed[k] = v;
-  }
-  return { scrub: int(o.scrub, -1, -1), dims, selectedRun: int(o.selectedRun, 0, 0), collapsed };
-}
+import { parseViewState, type ViewState } from './viewState';
 
 export interface PanelHost {
   post(message: FromWebview): void;

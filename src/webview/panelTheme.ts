@@ -39,7 +39,7 @@ export function readChartTheme(body: HTMLElement = document.body): ChartTheme {
   const vsPalette = CHART_VARS.map((v) => cssVar(s, v)).filter((v): v is string => v !== undefined);
   // VS Code's six chart colours first, then the base palette for the seventh run onwards.
   const palette = vsPalette.length === CHART_VARS.length
-    ? [...vsPalette, ...base.palette.filter((c) => !vsPalette.includes(c)).slice(4)]
+    ? [...vsPalette, ...base.palette.slice(vsPalette.length)]
     : base.palette;
   const fontSize = Number.parseFloat(cssVar(s, '--vscode-font-size') ?? '') || base.fontSize;
   return {

@@ -1,0 +1,16 @@
+import * as assert from 'node:assert/strict';
+import { parseViewState } from '../../src/webview/viewState';
+
+describe('webview/viewState', () => {
+  it('restores saved view state', () => {
+    const v = { scrub: 42, dims: [2, 0], selectedRun: 1, collapsed: { formula: true } };
+    assert.deepEqual(parseViewState(v), v);
+  });
+
+  it('falls back field by field on anything malformed', () => {
+    assert.deepEqual(parseViewState(undefined), { scrub: -1, dims: [0, 1], selectedRun: 0, collapsed: {} });
+    assert.deepEqual(parseViewState({ scrub: 1.5, dims: [1, 1], selectedRun: -2, collapsed: { a: 'yes', b: false } }),
+      { scrub: -1, dims: [0, 1], selectedRun: 0, collapsed: { b: false } });
+    assert.deepEqual(parseViewState({ dims: [0, 1, 2] }).dims, [0, 1]);
+  });
+});
