@@ -195,6 +195,27 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
     await page.waitForSelector('.cm-lintRange-error', { state: 'detached' });
   });
 
+  it('shows step, loss and parameters when hovering a point', async () => {
+    const target = await page.evaluate(() => {
+      const dbg = (window as unknown as { __optimizerPlayground: { chart(n: string): { scale(n: string): (v: number) => number; origin(): number[]; container(): HTMLElement }; data(c: string, s: string): Array<{ run: number; step: number; loss: number }> } }).__optimizerPlayground;
+      const view = dbg.chart('loss');
+      const row = dbg.data('loss', 'points').find((r) => r.run === 0 && r.step === 100)!;
+      const rect = view.container().querySelector('canvas')!.getBoundingClientRect();
+      const [ox, oy] = view.origin();
+      return { x: rect.left + ox! + view.scale('x')(100), y: rect.top + oy! + view.scale('y')(row.loss + 1e-12) };
+    });
+    await page.mouse.move(target.x - 30, target.y - 30);
+    await page.mouse.move(target.x, target.y, { steps: 4 });
+    await page.waitForSelector('#vg-tooltip-element.visible', { timeout: 10_000 });
+    const text = await page.locator('#vg-tooltip-element').textContent() ?? '';
+    const step = Number(/step\s*(\d+)/.exec(text)?.[1]);
+    assert.ok(Math.abs(step - 100) <= 10, `the point nearest the pointer (step ${step}): ${text}`);
+    assert.match(text, /run\s*Adam η=0\.05/);
+    assert.match(text, /loss\s*[\d.]+/);
+    assert.match(text, /params\s*\[/);
+    await page.mouse.move(5, 5);
+  });
+
   it('sets the start point where the surface chart is clicked', async () => {
     const before = (await probe()).posted.length;
     const target = await page.evaluate(() => {
