@@ -213,6 +213,8 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
     assert.match(text, /run\s*Adam η=0\.05/);
     assert.match(text, /loss\s*[\d.]+/);
     assert.match(text, /params\s*\[/);
+    mkdirSync(repoPath('test-results'), { recursive: true });
+    await page.screenshot({ path: repoPath('test-results/webview-tooltip.png'), clip: { x: target.x - 260, y: target.y - 160, width: 520, height: 320 } });
     await page.mouse.move(5, 5);
   });
 
