@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { LossCodeLensProvider } from './codelens';
+import { registerExplanations } from './explanations';
 import type { PanelServices } from './panel';
 
 const VIEW_TYPE = 'optimizerPlayground.panel';
@@ -81,6 +82,9 @@ export function activate(context: vscode.ExtensionContext): PlaygroundApi {
     }),
     vscode.languages.registerCodeLensProvider([{ language: 'typescript' }, { language: 'typescriptreact' }], new LossCodeLensProvider()),
   );
+
+  // Hovers over optimizer names and symbols, and the walkthrough's commands (src/extension/explanations.ts).
+  registerExplanations(context);
 
   const activationMs = performance.now() - t0;
   output.info(`activated in ${activationMs.toFixed(1)} ms`);

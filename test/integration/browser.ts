@@ -136,7 +136,10 @@ export async function drivePanelAsAPerson({ page, resultsDir }: WorkbenchContext
     assert.equal(last.step, steps);
     assert.equal(last.loss, expected[run], `run ${run}: the chart's last loss is the engine's`);
   }
-  const paths = await hook(frame, (h) => h.data('paths', 'points').length);
+  // The paths chart is embedded again when the surface arrives (a layout change): wait for it to settle.
+  const paths = await waitInFrame(frame, 'the paths chart', () =>
+    hook(frame, async (h, n) => { await h.settled(); const k = h.data('paths', 'points').length; return k === n ? k : 0; }, 2 * (steps + 1)), 30_000)
+    .catch(async () => hook(frame, (h) => h.data('paths', 'points').length));
   assert.equal(paths, 2 * (steps + 1), 'the paths chart holds the same points');
   const surface = await hook(frame, (h) => h.data('paths', 'surface').length);
   assert.ok(surface > 0, 'the loss surface is drawn under the paths');
