@@ -52,7 +52,7 @@ describe('webview/PointStore', () => {
     store.add({ run: 0, steps, dim: 1, replace: false, loss: steps, params: steps, gradNorm: steps, lr: steps });
     assert.equal(store.pointCount, n);
     assert.equal(store.maxStep(), n - 1);
-    assert.ok(store.displayCount <= 800);
+    assert.ok(store.displayCount <= 600);
   });
 
   it('thins what the charts show to the cap, keeping the lowest and highest losses and the last point', () => {
