@@ -4,9 +4,10 @@
  * Every point the worker streams is kept, in growing float64 columns. Runs that fit the display
  * budget (`steps + 1 ≤ displayBudget`) are shown exactly, at most `chunkBudget` points per run per
  * batch (the rest follows in the next batches, so one message never carries a whole run). Longer
- * runs are thinned: each batch to its buckets' least and greatest loss (so spikes and the best
- * value survive), and when a run's displayed points pass `displayBudget` the whole run is thinned
- * again and resent with `replace: true`. With the default budget, runs of up to 3,999 steps are
+ * runs are thinned to each fixed bucket's least and greatest loss (so spikes and the best value
+ * survive), buckets sized so that the whole run fits the budget; a bucket is sent when complete
+ * and never resent. (When the length is unknown, batches are thinned as they come and the run is
+ * thinned again and resent with `replace: true` when it passes the budget.) With the default budget, runs of up to 3,999 steps are
  * shown exactly; 10,000 or 10,000,000 steps stay a few thousand points per run on screen, while
  * `resultsCsv`/`resultsJson` export every exact point.
  */
@@ -77,6 +78,28 @@ export function minMaxIndices(values: Float64Array, from: number, to: number, bu
   return Array.from(keep, (i) => i + from);
 }
 
+/**
+ * Indices in [from, to) for fixed buckets of `size` steps starting at `from`: each bucket's least
+ * and greatest loss (a non-finite loss counts as greatest, so a divergence stays visible), plus
+ * `extra` indices (the start, the last point). Sorted, unique. Fixed buckets let a long run of
+ * known length stream at its final resolution: a bucket is sent once, when complete, never resent.
+ */
+export function bucketIndices(values: Float64Array, from: number, to: number, size: number, extra: readonly number[] = []): number[] {
+  const out: number[] = [...extra.filter((i) => i >= from && i < to)];
+  for (let lo = from; lo < to; lo += size) {
+    const hi = Math.min(lo + size, to);
+    let iMin = lo, iMax = lo;
+    for (let i = lo + 1; i < hi; i++) {
+      const v = values[i];
+      if (v < values[iMin]) iMin = i;
+      if (!(v <= values[iMax]) && !(Number.isNaN(v) && Number.isNaN(values[iMax]))) iMax = i;
+    }
+    out.push(iMin, iMax);
+  }
+  out.sort((a, b) => a - b);
+  return out.filter((v, i) => i === 0 || v !== out[i - 1]);
+}
+
 export interface DisplayBudget {
   /** At most this many points per run per batch message. */
   readonly chunkBudget: number;
@@ -99,6 +122,16 @@ export class ResultsStore {
   constructor(labels: readonly string[], readonly dim: number, readonly budget: DisplayBudget = DEFAULT_BUDGET, maxPoints = Infinity) {
     this.runs = labels.map((l) => new RunPoints(l, dim));
     this.exact = maxPoints <= budget.displayBudget;
+    this.bucket = !this.exact && Number.isFinite(maxPoints) ? Math.ceil(maxPoints / Math.floor(budget.displayBudget / 2)) : 0;
+  }
+
+  /** Steps per display bucket for long runs of known length (0: length unknown, thin and resend). */
+  readonly bucket: number;
+
+  private bucketSeries(run: number, from: number, to: number, ended: boolean, replace: boolean): PointSeries {
+    const r = this.runs[run];
+    const extra = [0, ...(ended ? [to - 1] : [])];
+    return this.series(run, bucketIndices(r.loss.view(), from, to, this.bucket, extra), replace);
   }
 
   /** Appends the batches; returns the ones refused (unknown run, or a gap/overlap in steps). */
@@ -143,6 +176,16 @@ export class ResultsStore {
       r.shown = to;
       return s;
     }
+    if (this.bucket > 0) {
+      // Complete buckets only, until the run ended; then the rest.
+      const ended = r.status !== 'running' && end === r.count;
+      const to = ended ? end : Math.floor(end / this.bucket) * this.bucket;
+      if (to <= r.shown) return undefined;
+      s = this.bucketSeries(run, r.shown, to, ended, false);
+      r.displayed += s.steps.length;
+      r.shown = to;
+      return s;
+    }
     if (r.displayed + Math.min(end - r.shown, chunkBudget) > displayBudget) {
       s = this.series(run, minMaxIndices(r.loss.view(), 0, end, Math.floor(displayBudget / 4)), true);
       r.displayed = s.steps.length;
@@ -160,7 +203,9 @@ export class ResultsStore {
     this.runs.forEach((r, run) => {
       if (r.shown === 0) return;
       const buckets = Math.floor(this.budget.displayBudget / (this.exact ? 2 : 4));
-      const s = this.series(run, minMaxIndices(r.loss.view(), 0, r.shown, buckets), true);
+      const s = this.bucket > 0
+        ? this.bucketSeries(run, 0, r.shown, r.status !== 'running' && r.shown === r.count, true)
+        : this.series(run, minMaxIndices(r.loss.view(), 0, r.shown, buckets), true);
       r.displayed = s.steps.length;
       out.push(s);
     });

@@ -39,6 +39,29 @@ describe('results store', () => {
     assert.equal(store.snapshot()[0].steps.length, 10_001, 'a fresh snapshot is exact too');
   });
 
+  it('streams a long run of known length in fixed buckets, never resent, extremes kept', () => {
+    const n = 1_000_001;
+    const store = new ResultsStore(['a'], 1, { chunkBudget: 1000, displayBudget: 4000 }, n);
+    assert.equal(store.exact, false);
+    const spikeAt = 654_321, dipAt = 123_457;
+    const steps: number[] = [];
+    for (let from = 0; from < n; from += 77_777) {
+      const count = Math.min(77_777, n - from);
+      store.append([batch(0, from, count, 1, (s) => (s === spikeAt ? 1e9 : s === dipAt ? -1 : 1 + Math.cos(s)))]);
+      if (from + count === n) store.runs[0].status = 'completed';
+      for (let s = store.takeDisplay(0); s; s = store.takeDisplay(0)) {
+        assert.equal(s.replace, false);
+        steps.push(...s.steps);
+      }
+    }
+    assert.ok(steps.length <= 4002, `${steps.length} points shown`);
+    assert.ok(steps.every((x, i) => i === 0 || x > steps[i - 1]), 'in order, each once');
+    assert.equal(steps[0], 0);
+    assert.equal(steps[steps.length - 1], n - 1, 'the last point');
+    assert.ok(steps.includes(spikeAt) && steps.includes(dipAt), 'the extremes');
+    assert.deepEqual(store.snapshot()[0].steps, steps, 'a fresh snapshot shows the same points');
+  });
+
   it('refuses batches that do not continue a run', () => {
     const store = new ResultsStore(['a'], 1);
     store.append([batch(0, 0, 10, 1, () => 1)]);
