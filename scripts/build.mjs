@@ -1,5 +1,10 @@
 // Bundles the extension host, the CLI, the snippet worker and the webview with esbuild,
 // and copies the webview's stylesheets and fonts into dist/media. `--watch` rebuilds on change.
+// The extension host is three bundles, so that activation loads only a few kilobytes:
+// dist/extension.js (activation and registrations), dist/host.js (commands, panel, controller,
+// snippet session with the TypeScript compiler: required on first use) and dist/explainHost.js
+// (hovers with MathJax: required on the first hover). extension.js requires the other two by a
+// computed path (`require(path.join(__dirname, 'host.js'))`), which esbuild leaves unbundled.
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,6 +17,8 @@ const production = process.argv.includes('--production');
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, minify: production, logLevel: 'warning' };
 const entries = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/extension/host.ts'], outfile: 'dist/host.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/extension/explainHost.ts'], outfile: 'dist/explainHost.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['src/snippet/worker.ts'], outfile: 'dist/worker.js' },
   { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, minify: production, logLevel: 'warning',

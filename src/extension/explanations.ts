@@ -2,8 +2,10 @@
  * Registers the explanations: hovers over optimizer and hyperparameter names and LaTeX symbols
  * (TypeScript, JavaScript, Python, Markdown, *.optim.json), the command a hover links to, and the
  * command the walkthrough's buttons use. Registration only: the registry, the hover rule and
- * MathJax load on the first hover (see hoverProvider.ts), so this costs well under 5 ms.
+ * MathJax load on the first hover (hoverProvider.ts, bundled on its own as `dist/explainHost.js`
+ * from explainHost.ts), so this costs well under 5 ms and adds nothing heavy to `dist/extension.js`.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 /** Where a hover can appear. `*.optim.json` by pattern, whatever language VS Code gives it. */
@@ -27,8 +29,10 @@ export function registerExplanations(context: vscode.ExtensionContext): void {
   const lazyProvider: vscode.HoverProvider = {
     provideHover(document, position, token) {
       if (!provider) {
+        // A computed path, so esbuild does not bundle it into extension.js: `explainHost.js` beside
+        // this file's bundle (dist/) or its tsc output.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { ExplanationHoverProvider } = require('./hoverProvider') as typeof import('./hoverProvider');
+        const { ExplanationHoverProvider } = require(path.join(__dirname, 'explainHost.js')) as typeof import('./explainHost');
         provider = new ExplanationHoverProvider();
       }
       return provider.provideHover(document, position, token);

@@ -1,8 +1,12 @@
 /**
  * Activation: registers commands, the panel serializer, the CodeLens provider and the status bar
- * item — and nothing heavier. The panel, the engine and the snippet worker load on first use
- * (`import()` inside the handlers), so activation stays well under 50 ms.
+ * item — and nothing heavier. This file is its own small bundle (`dist/extension.js`); the panel,
+ * the commands' bodies, the engine and the snippet session (with the TypeScript compiler) live in
+ * `dist/host.js` (src/extension/host.ts), loaded on first use, and the hovers' MathJax in
+ * `dist/explainHost.js` (explanations.ts), loaded on the first hover. So VS Code loads and
+ * activates the extension well under 50 ms.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LossCodeLensProvider } from './codelens';
 import { registerExplanations } from './explanations';
@@ -10,20 +14,18 @@ import type { PanelServices } from './panel';
 
 const VIEW_TYPE = 'optimizerPlayground.panel';
 
+type Host = typeof import('./host');
+let host: Host | undefined;
+
 /**
- * Loads a module on first use. `require` with literal paths (not `import()`): the host runs as
- * CommonJS, esbuild bundles these lazily (the module's body runs on first call), and tsc's output
- * for the tests resolves them without file extensions.
+ * The heavy half (src/extension/host.ts), loaded once on first use. A computed path, so esbuild
+ * leaves the `require` alone instead of bundling host.ts into this file: `dist/host.js` beside
+ * `dist/extension.js` (and `host.js` beside `extension.js` in tsc's output).
  */
-function load<T>(name: 'commands' | 'panel' | 'protocol' | 'defaults'): T {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  switch (name) {
-    case 'commands': return require('./commands') as T;
-    case 'panel': return require('./panel') as T;
-    case 'protocol': return require('../protocol') as T;
-    case 'defaults': return require('./defaults') as T;
-  }
-  /* eslint-enable @typescript-eslint/no-require-imports */
+function loadHost(): Host {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  host ??= require(path.join(__dirname, 'host.js')) as Host;
+  return host;
 }
 
 /** What `activate` returns: used by the integration tests and the benchmark. */
@@ -43,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): PlaygroundApi {
   context.subscriptions.push(output, diagnostics, statusBar);
   const services: PanelServices = { context, output, diagnostics, statusBar };
 
-  const commands = async (): Promise<typeof import('./commands')> => load<typeof import('./commands')>('commands');
+  const commands = async (): Promise<Host['commands']> => loadHost().commands;
   const register = (id: string, handler: (...args: never[]) => unknown): void => {
     context.subscriptions.push(vscode.commands.registerCommand(`optimizerPlayground.${id}`, async (...args: unknown[]) => {
       try {
@@ -70,14 +72,7 @@ export function activate(context: vscode.ExtensionContext): PlaygroundApi {
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-        const { PlaygroundPanel, STATE_KEY } = load<typeof import('./panel')>('panel');
-        const { checkPanelExperiment } = load<typeof import('../protocol')>('protocol');
-        const { defaultExperiment } = load<typeof import('./defaults')>('defaults');
-        const fromView = checkPanelExperiment((state as { experiment?: unknown } | undefined)?.experiment);
-        const saved = checkPanelExperiment(context.workspaceState.get(STATE_KEY));
-        if (!fromView.ok && state !== undefined && state !== null) output.warn(`revived panel: its saved state was refused (${fromView.error})`);
-        const experiment = fromView.ok ? fromView.message : saved.ok ? saved.message : defaultExperiment();
-        PlaygroundPanel.revive(panel, services, experiment);
+        loadHost().revivePanel(panel, services, state);
       },
     }),
     vscode.languages.registerCodeLensProvider([{ language: 'typescript' }, { language: 'typescriptreact' }], new LossCodeLensProvider()),
@@ -88,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): PlaygroundApi {
 
   const activationMs = performance.now() - t0;
   output.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, panels: async () => load<typeof import('./panel')>('panel') };
+  return { activationMs, panels: async () => loadHost().panel };
 }
 
 export function deactivate(): void {

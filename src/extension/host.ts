@@ -1,0 +1,22 @@
+/**
+ * The heavy half of the extension host, bundled on its own (`dist/host.js`) and loaded by
+ * extension.ts on the first command or panel revival — never at activation. It carries the
+ * commands' bodies, the panel, its controller and the snippet session (with the TypeScript
+ * compiler), which is what made a single bundle slow to load.
+ */
+import type * as vscode from 'vscode';
+import { checkPanelExperiment } from '../protocol';
+import * as commands from './commands';
+import { defaultExperiment } from './defaults';
+import * as panel from './panel';
+
+export { commands, panel };
+
+/** The panel serializer's body: revives a panel from its saved state (or the last experiment). */
+export function revivePanel(webviewPanel: vscode.WebviewPanel, services: panel.PanelServices, state: unknown): void {
+  const fromView = checkPanelExperiment((state as { experiment?: unknown } | undefined)?.experiment);
+  const saved = checkPanelExperiment(services.context.workspaceState.get(panel.STATE_KEY));
+  if (!fromView.ok && state !== undefined && state !== null) services.output.warn(`revived panel: its saved state was refused (${fromView.error})`);
+  const experiment = fromView.ok ? fromView.message : saved.ok ? saved.message : defaultExperiment();
+  panel.PlaygroundPanel.revive(webviewPanel, services, experiment);
+}
