@@ -183,9 +183,11 @@ export function startExperiment(experiment: Experiment, options: StartOptions = 
     let compiled: CompiledSnippet | null = null;
     const source = await lossSource(experiment, options);
     if (source !== null) {
-      // Loaded on first use: the TypeScript compiler is large, and presets never need it.
+      // Loaded on first use: the TypeScript compiler is large, and presets never need it. The path
+      // is computed so that bundlers leave it alone: `dist/compile.js` is its own bundle beside
+      // `dist/host.js` and `dist/cli.js`, and `compile.js` sits beside this file under tsc.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { compileSnippet } = require('./compile') as typeof CompileModule;
+      const { compileSnippet } = require(path.join(__dirname, 'compile.js')) as typeof CompileModule;
       const result = compileSnippet(source);
       if (!result.ok) throw result.error;
       compiled = result;
