@@ -9,6 +9,7 @@
 //           window.codeAutomationExit
 // untrusted the same suite's Workspace Trust part, in a workspace VS Code does not trust
 // browser    drives the panel as a person (out/test/integration/browser.js), screenshot in test-results/
+// explain    hovers (light and dark) and the Getting Started walkthrough, screenshots in test-results/explain/
 // vsix       packages the extension (vsce), installs the .vsix into code-server, opens the panel, runs
 // --bench    instead of tests: out/bench/vscode.js (command → first point, frame times, activation)
 //
@@ -26,7 +27,7 @@ const args = process.argv.slice(2);
 const opt = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : fallback; };
 const outDir = resolve(root, opt('--out', 'out'));
 const bench = args.includes('--bench');
-const only = new Set((opt('--only', bench ? 'bench' : 'suite,untrusted,browser,vsix')).split(','));
+const only = new Set((opt('--only', bench ? 'bench' : 'suite,untrusted,browser,explain,vsix')).split(','));
 const codeServer = join(root, '.vscode-test/code-server/node_modules/.bin/code-server');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const resultsDir = join(root, 'test-results');
@@ -193,6 +194,11 @@ try {
   if (only.has('browser')) {
     const { drivePanelAsAPerson } = await loadModule('test/integration/browser.js');
     if ((await withWorkbench(browser, 'browser', drivePanelAsAPerson)) !== 0) failures.push('browser');
+  }
+  if (only.has('explain')) {
+    const { screenshotHovers, screenshotWalkthrough } = await loadModule('test/explain/hover.browser.js');
+    const explain = async (ctx) => { await screenshotHovers(ctx); await screenshotWalkthrough(ctx); };
+    if ((await withWorkbench(browser, 'explain', explain)) !== 0) failures.push('explain');
   }
   if (only.has('vsix')) {
     console.log('\n▶ vsix: npm run package');
