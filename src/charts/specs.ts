@@ -6,6 +6,10 @@
  *
  * Colours: a run's colour is its label's position in `runs` within the theme's palette, the same
  * in every chart. Tooltips: run, step, loss and every parameter.
+ *
+ * Every mark is clipped to the plot (`clip: true`): the panel lays a view out again on every
+ * update, and one unclipped mark far outside the window (a diverged run's last point, even an
+ * invisible hover point) would grow the view to its bounds.
  */
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import type { Domain } from '../engine/types';
@@ -26,6 +30,14 @@ export interface ChartOptions {
    */
   readonly interactive?: boolean;
 }
+
+/**
+ * The signal that turns the hover layers on and off without re-embedding (default true). A hover
+ * layer finds the point nearest the pointer through a Voronoi diagram of every point it holds,
+ * rebuilt on each data change: while points stream in, the panel sets it to false (the layer then
+ * holds no rows) and back to true once the runs stop.
+ */
+export const HOVER_SIGNAL = 'hoverOn';
 
 export interface LossChartOptions extends ChartOptions {
   /**
@@ -95,6 +107,7 @@ function topLevel(o: ChartOptions, width: number, height: number, body: Json): T
     width: o.width ?? width,
     height: o.height ?? height,
     config: themeConfig(o.theme),
+    ...(o.interactive === false ? {} : { params: [{ name: HOVER_SIGNAL, value: true }] }),
     ...body,
   } as unknown as TopLevelSpec;
 }
@@ -107,9 +120,9 @@ function hoverLayer(o: ChartOptions, W: number, name: string, x: Json, y: Json, 
   if (o.interactive === false) return [];
   return [{
     data: { name: 'points' },
-    transform,
+    transform: [{ filter: HOVER_SIGNAL }, ...transform],
     params: [{ name, select: { type: 'point', on: 'pointerover', nearest: true, clear: 'pointerout' } }],
-    mark: { type: 'point', filled: true, size: 36 },
+    mark: { type: 'point', filled: true, size: 36, clip: true },
     encoding: {
       x, y, color: runColorEncoding(o, W),
       opacity: { condition: { param: name, empty: false, value: 1 }, value: 0 },
@@ -128,12 +141,12 @@ function divergenceLayers(o: ChartOptions, W: number): Json[] {
   return [
     {
       data: { name: 'events' },
-      mark: { type: 'rule', strokeDash: [4, 3], strokeWidth: 1.2 },
+      mark: { type: 'rule', strokeDash: [4, 3], strokeWidth: 1.2, clip: true },
       encoding: { x: { field: 'step', type: 'quantitative' }, color: runColorEncoding(o, W), tooltip },
     },
     {
       data: { name: 'events' },
-      mark: { type: 'point', shape: 'cross', filled: true, size: 90, angle: 45 },
+      mark: { type: 'point', shape: 'cross', filled: true, size: 90, angle: 45, clip: true },
       encoding: { x: { field: 'step', type: 'quantitative' }, y: { value: 6 }, color: runColorEncoding(o, W), tooltip },
     },
   ];

@@ -243,6 +243,16 @@ export function validateDraft(exp: PanelExperiment): ValidationIssue[] {
   return r.ok ? [] : r.issues;
 }
 
+/**
+ * Every run's label as the host will report it once the experiment runs: the engine's own labels
+ * (it makes equal labels distinct), so the charts' legend does not change when the results come.
+ */
+export function engineLabels(exp: PanelExperiment): string[] {
+  const r = validateExperiment(toExperimentFile(exp));
+  if (r.ok && r.experiment.runs.length === exp.runs.length) return r.experiment.runs.map((run) => run.label);
+  return exp.runs.map((_, i) => runLabel(exp, i));
+}
+
 /** The label of run `index` as the charts show it. */
 export function runLabel(exp: PanelExperiment, index: number): string {
   const run = exp.runs[index];

@@ -5,7 +5,8 @@
  *
  * CSP: `katex.render` builds DOM nodes and sets KaTeX's few positioning styles through the CSSOM
  * (`node.style[…]`), which a `style-src` without 'unsafe-inline' allows; nothing injects `<style>`
- * or `style="…"` markup. `trust` admits only `\htmlData` (the symbol marks), so KaTeX emits
+ * or `style="…"` markup — except the inline SVGs of tall delimiters, whose `style` attribute
+ * `renderTex` turns into CSSOM writes. `trust` admits only `\htmlData` (the symbol marks), so KaTeX emits
  * `data-sym="key"` attributes; the view attaches its listeners to those elements.
  *
  * Values come from the host: the view asks through `onRequestValues(run, step)` (the panel posts
@@ -17,6 +18,23 @@ import type { ClipSpec, Hyperparameters, ScheduleSpec } from '../engine/types';
 import { formulaModel, KATEX_OPTIONS, type FormulaModel } from '../explain/formulaModel';
 import { formatSymbolValue, symbolValues, type InspectState, type SymbolValue } from '../explain/symbolValues';
 import { SYMBOLS } from '../explain/symbols';
+
+/**
+ * `katex.render`, with the `style` attributes KaTeX sets on the SVGs of tall delimiters
+ * (`setAttribute('style', 'width:…')`, refused by the panel's CSP) applied through the CSSOM.
+ */
+function renderTex(tex: string, into: HTMLElement, options: katex.KatexOptions): void {
+  const setAttribute = Element.prototype.setAttribute;
+  Element.prototype.setAttribute = function (this: Element, name: string, value: string): void {
+    if (name.toLowerCase() === 'style' && (this instanceof HTMLElement || this instanceof SVGElement)) this.style.cssText = value;
+    else setAttribute.call(this, name, value);
+  };
+  try {
+    katex.render(tex, into, options);
+  } finally {
+    Element.prototype.setAttribute = setAttribute;
+  }
+}
 
 export interface FormulaViewOptions {
   /** Ask the host for run `run`'s state at `step` (post `requestInspect`); answer with `setValues`. */
@@ -139,7 +157,7 @@ export function mountFormulaView(container: HTMLElement, options: FormulaViewOpt
       if (block !== model.blocks[0] || model.blocks.length > 1) section.append(el('div', 'formula-block-title', block.title));
       for (const line of block.lines) {
         const math = el('div', 'formula-line');
-        katex.render(line.tex, math, KATEX_OPTIONS);
+        renderTex(line.tex, math, KATEX_OPTIONS);
         const words = el('div', 'formula-words', line.text);
         section.append(math, words);
       }
@@ -157,7 +175,7 @@ export function mountFormulaView(container: HTMLElement, options: FormulaViewOpt
       const row = el('tr');
       row.dataset.sym = s.key;
       const sym = el('td', 'formula-symbol');
-      katex.render(s.tex, sym, { ...KATEX_OPTIONS, displayMode: false });
+      renderTex(s.tex, sym, { ...KATEX_OPTIONS, displayMode: false });
       const value = el('td', 'formula-value');
       valueCells.set(s.key, value);
       row.append(sym, el('td', 'formula-meaning', s.meaning), value);

@@ -13,7 +13,7 @@ import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { View } from 'vega' with { 'resolution-mode': 'import' };
-import { contourRows, minimumRows, surfaceRows, type ChartTheme } from '../charts';
+import { contourRows, HOVER_SIGNAL, minimumRows, surfaceRows, type ChartTheme } from '../charts';
 import { runColor } from '../charts/theme';
 import {
   checkPanelExperiment, fromWire, parseToWebview, type FromWebview, type LossInfo, type PanelError, type PanelExperiment,
@@ -21,7 +21,7 @@ import {
 } from '../protocol';
 import { ChartView, type Row } from './chartView';
 import { clear, codicon, h } from './dom';
-import { placeIssues, runLabel, setField, validateDraft } from './experimentDraft';
+import { engineLabels, placeIssues, setField, validateDraft } from './experimentDraft';
 import { FieldRegistry } from './fields';
 import { attachFormulaView, type FormulaView } from './formulaView';
 import { formatNumber } from './fieldValidation';
@@ -62,6 +62,8 @@ export class Panel {
   private readonly fields = new FieldRegistry();
   private readonly charts = new Map<ChartName, ChartView>();
   private layoutKey = '';
+  /** The host's `init` arrived (charts are embedded only from then on). */
+  private initialized = false;
   private chartWidth = 0;
   private scrubPostTimer: ReturnType<typeof setTimeout> | undefined;
   private editor!: LossEditor;
@@ -239,7 +241,11 @@ export class Panel {
         for (const r of this.results) if (r.status !== 'running') this.points.finish(r.run);
         this.showErrors();
         this.updateToolbar();
-        this.relayout(true);
+        // A revived panel gets its points here (the scrubber's range too).
+        this.updateScrubber();
+        this.updateHover();
+        this.initialized = true;
+        if (!this.relayout()) this.reloadRows();
         break;
       }
       case 'experiment':
@@ -253,7 +259,8 @@ export class Panel {
         this.points.reset((r) => this.labelOf(r));
         if (this.view.scrub >= 0) this.view = { ...this.view, scrub: -1 };
         this.runList.updateStatus();
-        if (!this.relayout(false)) {
+        this.updateHover(true);
+        if (!this.relayout()) {
           for (const c of this.charts.values()) {
             c.clear('points');
             c.clear('events');
@@ -299,6 +306,7 @@ export class Panel {
         this.playback = m.state;
         this.stepsPerSecond = m.stepsPerSecond;
         this.updateToolbar();
+        this.updateHover();
         // The formula view's values follow the latest step once streaming stops.
         if (was === 'running' && m.state !== 'running') this.showFormula();
         break;
@@ -309,7 +317,7 @@ export class Panel {
         break;
       case 'surface':
         this.surface = m.surface;
-        if (!this.relayout(false)) this.loadSurfaceRows();
+        if (!this.relayout()) this.loadSurfaceRows();
         break;
       case 'theme':
         this.onThemeChange();
@@ -325,8 +333,17 @@ export class Panel {
   }
 
   private labelOf(run: number): string {
-    return this.results.find((r) => r.run === run)?.label ?? (this.experiment ? runLabel(this.experiment, run) : `run ${run + 1}`);
+    return this.results.find((r) => r.run === run)?.label ?? this.experimentLabels()[run] ?? `run ${run + 1}`;
   }
+
+  /** `engineLabels` of the current experiment (validating it once per experiment, not per row). */
+  private experimentLabels(): readonly string[] {
+    const exp = this.experiment;
+    if (!exp) return [];
+    if (this.labelCache?.experiment !== exp) this.labelCache = { experiment: exp, labels: engineLabels(exp) };
+    return this.labelCache.labels;
+  }
+  private labelCache: { experiment: PanelExperiment; labels: readonly string[] } | undefined;
 
   // ───────────────────────────── editing ─────────────────────────────
 
@@ -347,6 +364,7 @@ export class Panel {
   private edit(next: PanelExperiment, rerender: 'none' | 'runs' | 'problem'): void {
     this.experiment = next;
     if (rerender === 'runs') this.runList.render();
+    else this.runList.syncValues();
     if (rerender === 'problem') {
       this.syncEditor();
       this.problemForm.render();
@@ -454,6 +472,15 @@ export class Panel {
     this.liveButton.hidden = live;
   }
 
+  /**
+   * Hover tooltips only while nothing streams (`streaming`: a run is starting): the hover layers'
+   * Voronoi diagrams, rebuilt on every update, were most of a streamed update's time. Switched by
+   * a signal, so the charts are not embedded again.
+   */
+  private updateHover(streaming = this.playback === 'running'): void {
+    for (const c of this.charts.values()) c.setSignal(HOVER_SIGNAL, !streaming);
+  }
+
   /** Moves the step shown on every chart; -1 (or the last step) follows the latest point. */
   scrubTo(step: number): void {
     const max = this.points.maxStep();
@@ -486,10 +513,11 @@ export class Panel {
 
   /**
    * Re-embeds every chart when the layout changed (run labels, dimensions, surface window, theme,
-   * width), or when `force`. Returns whether it did.
+   * width). Returns whether it did. Nothing before the host's `init` (a revived panel knows its
+   * experiment from saved state, but not yet its results, surface or size).
    */
-  private relayout(force: boolean): boolean {
-    if (!this.experiment) return false;
+  private relayout(): boolean {
+    if (!this.experiment || !this.initialized) return false;
     const width = Math.max(320, Math.floor(this.chartsArea.clientWidth || 640));
     const runs = this.runLabels();
     const surface = this.surfaceLayout();
@@ -498,7 +526,7 @@ export class Panel {
     const wide = width >= 900;
     const chartWidth = wide ? Math.floor((width - 16) / 2) : width;
     const key = JSON.stringify({ runs, surface, lossFloor, chartWidth, theme: this.theme });
-    if (!force && key === this.layoutKey) return false;
+    if (key === this.layoutKey) return false;
     this.layoutKey = key;
     this.chartWidth = chartWidth;
     this.chartsArea.classList.toggle('two-columns', wide);
@@ -526,7 +554,20 @@ export class Panel {
 
   private runLabels(): string[] {
     if (this.results.length > 0) return [...this.results].sort((a, b) => a.run - b.run).map((r) => r.label);
-    return this.experiment ? this.experiment.runs.map((_, i) => runLabel(this.experiment!, i)) : [];
+    return [...this.experimentLabels()];
+  }
+
+  /** Loads every row known into the charts as they are (an `init` that did not change the layout). */
+  private reloadRows(): void {
+    const points = this.points.allRows() as unknown as Row[];
+    const events = this.points.eventRows(this.results) as unknown as Row[];
+    for (const c of this.charts.values()) {
+      c.clear('points');
+      c.insert('points', points);
+      c.clear('events');
+      c.insert('events', events);
+    }
+    this.loadSurfaceRows();
   }
 
   private surfaceData(): Array<[string, readonly Row[]]> {
@@ -607,14 +648,14 @@ export class Panel {
     const next = wide ? Math.floor((w - 16) / 2) : w;
     if (Math.abs(next - this.chartWidth) < 24) return;
     clearTimeout(this.resizeTimer);
-    this.resizeTimer = setTimeout(() => this.relayout(false), 150);
+    this.resizeTimer = setTimeout(() => this.relayout(), 150);
   }
   private resizeTimer: ReturnType<typeof setTimeout> | undefined;
 
   private onThemeChange(): void {
     this.theme = readChartTheme();
     this.runList.updateStatus();
-    this.relayout(false);
+    this.relayout();
   }
 
   /** Renders every chart for Export Results (SVG and PNG). */

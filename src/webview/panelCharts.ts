@@ -67,16 +67,10 @@ export function withScrubber(spec: TopLevelSpec, theme: ChartTheme): TopLevelSpe
     });
   }
   const params = [...((s.params as Json[] | undefined) ?? []), { name: SCRUB_SIGNAL, value: -1 }];
-  // Every mark is clipped to the plot: with the layout recomputed on each update, one unclipped
-  // mark far outside the window (a diverged run's last point, even an invisible hover point)
-  // would otherwise grow the view to its bounds.
-  const clipped = layers.map((l) => {
-    const mark = typeof l.mark === 'string' ? { type: l.mark } : (l.mark as Json | undefined);
-    return mark && mark.clip === undefined ? { ...l, mark: { ...mark, clip: true } } : l;
-  });
   // Streamed points change axis label widths and legends: lay the view out again on every update
-  // (Vega's default computes the padding once, and later labels get clipped).
-  return { ...s, autosize: { type: 'pad', resize: true }, params, layer: [...clipped, ...added] } as unknown as TopLevelSpec;
+  // (Vega's default computes the padding once, and later labels get clipped). Every mark of the
+  // specs is clipped to the plot (src/charts/specs.ts), the ones added here too.
+  return { ...s, autosize: { type: 'pad', resize: true }, params, layer: [...layers, ...added] } as unknown as TopLevelSpec;
 }
 
 export interface PanelChartOptions {

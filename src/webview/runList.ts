@@ -66,6 +66,28 @@ export class RunList {
     }
   }
 
+  /**
+   * Shows what a value edit changed elsewhere in the cards without rebuilding them (which would
+   * take the focus from the field being typed in): an automatic label that followed η, and the
+   * "default" mark of every hyperparameter (shown only while the value is the default).
+   */
+  syncValues(): void {
+    const exp = this.ctx.experiment();
+    for (const card of this.list.querySelectorAll<HTMLElement>('.run-card')) {
+      const i = Number(card.dataset.run);
+      const run = exp.runs[i];
+      if (!run) continue;
+      const label = card.querySelector<HTMLElement & { value: string }>(`vscode-textfield[data-path="runs[${i}].label"]`);
+      // Not while the label itself is being typed in (an emptied label means automatic).
+      if (label && label.value !== run.label && !label.matches(':focus-within')) label.value = run.label;
+      for (const hp of runHyperparameters(exp, i)) {
+        const path = hp.spec.kind === 'betas' ? `${hp.path}[0]` : hp.path;
+        const suffix = card.querySelector(`[data-path="${path}"]`)?.closest('.field')?.querySelector<HTMLElement>('.field-suffix');
+        if (suffix) suffix.hidden = !hp.isDefault;
+      }
+    }
+  }
+
   /** Updates status badges (from streamed results) without rebuilding the fields. */
   updateStatus(): void {
     for (const card of this.list.querySelectorAll<HTMLElement>('.run-card')) {
@@ -158,12 +180,18 @@ export class RunList {
     const ctx = this.ctx;
     const path = `runs[${i}].${spec.name}`;
     const hint = `${spec.description} (torch: ${spec.torchName}, default ${formatValue(spec.default)})`;
-    const suffix = isDefault ? 'default' : undefined;
+    // The mark is always there, hidden unless the value is the default (syncValues updates it).
+    const suffix = 'default';
+    const marked = (field: HTMLElement): HTMLElement => {
+      const mark = field.querySelector<HTMLElement>('.field-suffix');
+      if (mark) mark.hidden = !isDefault;
+      return field;
+    };
     if (spec.kind === 'boolean') {
-      return checkboxField(ctx.fields, {
+      return marked(checkboxField(ctx.fields, {
         path, label: spec.name, hint, checked: value === true, suffix,
         onValue: (v) => ctx.edit(setHyperparameter(ctx.experiment(), i, spec.name, v === spec.default ? undefined : v), false),
-      });
+      }));
     }
     if (spec.kind === 'betas') {
       const pair = value as readonly [number, number];
@@ -179,13 +207,13 @@ export class RunList {
           ctx.edit(setHyperparameter(ctx.experiment(), i, spec.name, next[0] === d[0] && next[1] === d[1] ? undefined : next), false);
         },
       });
-      return h('div', { class: 'hp-pair' }, part(0), part(1));
+      return h('div', { class: 'hp-pair' }, marked(part(0)), part(1));
     }
-    return textField(ctx.fields, {
+    return marked(textField(ctx.fields, {
       path, label: spec.name, hint, value: formatNumber(value as number), suffix, className: 'hp-field',
       parse: (t) => parseHyperparameter(spec, t),
       onValue: (v) => ctx.edit(setHyperparameter(ctx.experiment(), i, spec.name, v === spec.default ? undefined : v), false),
-    });
+    }));
   }
 
   private scheduleEditor(run: PanelRun, i: number): HTMLElement {

@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
+import type { View } from 'vega' with { 'resolution-mode': 'import' };
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import {
   contourRows, defaultDarkTheme, defaultLightTheme, gradNormChart, learningRateChart, lossChart, minimumRows, pathsChart,
-  pointRows, surfaceGrid, surfaceRows, withDatasets, type ChartData, type EventRow, type PointRow,
+  HOVER_SIGNAL, pointRows, surfaceGrid, surfaceRows, withDatasets, type ChartData, type EventRow, type PointRow,
 } from '../../src/charts';
 import type { PointBatch } from '../../src/engine/types';
 import { renderSvg } from '../../src/cli/render';
@@ -123,4 +124,49 @@ describe('charts: Vega-Lite specs', () => {
     assert.equal(countMarks(still, 'symbol'), runs.length + 1, 'static: only the start points and the minimum');
     assert.equal(countMarks(still, 'line'), contourCount + 2 * runs.length);
   });
+
+  it('clips every mark of every chart to its plot, in the spec itself', () => {
+    const domain = { x: [-2, 2], y: [-1, 3] } as const;
+    const specs = {
+      loss: lossChart({ theme: defaultDarkTheme, runs }), lr: learningRateChart({ theme: defaultDarkTheme, runs }),
+      gradNorm: gradNormChart({ theme: defaultDarkTheme, runs }), paths: pathsChart({ theme: defaultDarkTheme, runs, domain }),
+    };
+    for (const [name, spec] of Object.entries(specs)) {
+      for (const layer of (spec as unknown as { layer: Array<{ mark: { type: string; clip?: boolean } }> }).layer) {
+        assert.equal(layer.mark.clip, true, `${name}: the ${layer.mark.type} mark is clipped`);
+      }
+    }
+  });
+
+  it('switches hover layers with a signal (no hover points while it is false), and has none when static', async () => {
+    const vega = await import('vega');
+    const vl = await import('vega-lite');
+    const spec = withDatasets(lossChart({ theme: defaultDarkTheme, runs, lossFloor: 0 }), sampleData());
+    const view = new vega.View(vega.parse(vl.compile(spec as never).spec), { renderer: 'none' });
+    await view.runAsync();
+    assert.equal(view.signal(HOVER_SIGNAL), true);
+    const on = hoverPoints(view);
+    assert.ok(on > 50, `hover points while on (${on})`);
+    view.signal(HOVER_SIGNAL, false);
+    await view.runAsync();
+    assert.equal(hoverPoints(view), 0, 'no hover point (nor Voronoi cell) while off');
+    view.signal(HOVER_SIGNAL, true);
+    await view.runAsync();
+    assert.equal(hoverPoints(view), on, 'back on');
+    view.finalize();
+    const still = lossChart({ theme: defaultDarkTheme, runs, interactive: false }) as unknown as { params?: unknown[] };
+    assert.equal(still.params, undefined, 'no hover signal in a static chart');
+  });
 });
+
+/** Items of the loss chart's hover layer (its second layer: `layer_1_marks`). */
+function hoverPoints(view: View): number {
+  let n = 0;
+  const visit = (node: { marktype?: string; name?: string; items?: unknown[] }): void => {
+    if (!node || !Array.isArray(node.items)) return;
+    if (node.marktype === 'symbol' && node.name === 'layer_1_marks') n += node.items.length;
+    for (const item of node.items) visit(item as never);
+  };
+  visit((view.scenegraph() as unknown as { root: never }).root);
+  return n;
+}
