@@ -113,6 +113,15 @@ function topLevel(o: ChartOptions, width: number, height: number, body: Json): T
 }
 
 /**
+ * ARIA of a mark with a row per step: kept in static files (SVG, where each line is described),
+ * dropped in the live panel (canvas, no ARIA per item), where Vega-Lite would format a
+ * description for every row again on every streamed update.
+ */
+function rowAria(o: ChartOptions): Json {
+  return o.interactive === false ? {} : { aria: false };
+}
+
+/**
  * A hover layer: one (invisible until nearest to the pointer) point per row with the tooltip.
  * Lines alone cannot say which step the pointer is on.
  */
@@ -122,7 +131,7 @@ function hoverLayer(o: ChartOptions, W: number, name: string, x: Json, y: Json, 
     data: { name: 'points' },
     transform: [{ filter: HOVER_SIGNAL }, ...transform],
     params: [{ name, select: { type: 'point', on: 'pointerover', nearest: true, clear: 'pointerout' } }],
-    mark: { type: 'point', filled: true, size: 36, clip: true },
+    mark: { type: 'point', filled: true, size: 36, clip: true, aria: false },
     encoding: {
       x, y, color: runColorEncoding(o, W),
       opacity: { condition: { param: name, empty: false, value: 1 }, value: 0 },
@@ -189,7 +198,7 @@ export function lossChart(o: LossChartOptions): TopLevelSpec {
       {
         data: { name: 'points' },
         transform,
-        mark: { type: 'line', clip: true },
+        mark: { type: 'line', clip: true, ...rowAria(o) },
         encoding: { x, y, color: runColorEncoding(o, W), order: { field: 'step', type: 'quantitative' } },
       },
       ...hoverLayer(o, W, 'lossHover', x, y, transform),
@@ -210,7 +219,7 @@ function stepChart(o: ChartOptions, field: 'lr' | 'gradNorm', title: string, log
         data: { name: 'points' },
         transform,
         // A learning rate holds for a whole step; a gradient norm is a sample.
-        mark: { type: 'line', clip: true, interpolate: field === 'lr' ? 'step-after' : 'linear' },
+        mark: { type: 'line', clip: true, ...rowAria(o), interpolate: field === 'lr' ? 'step-after' : 'linear' },
         encoding: { x, y, color: runColorEncoding(o, W), order: { field: 'step', type: 'quantitative' } },
       },
       ...hoverLayer(o, W, hover, x, y, transform),
@@ -281,7 +290,7 @@ export function pathsChart(o: PathsChartOptions): TopLevelSpec {
       {
         data: { name: 'points' },
         transform: [inPlane],
-        mark: { type: 'line', clip: true, strokeWidth: 1.8, point: false },
+        mark: { type: 'line', clip: true, strokeWidth: 1.8, point: false, ...rowAria(o) },
         encoding: { x, y, color: runColorEncoding(o, W), order: { field: 'step', type: 'quantitative' } },
       },
       ...hoverLayer(o, W, 'pathHover', x, y, [inPlane]),

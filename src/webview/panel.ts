@@ -468,7 +468,7 @@ export class Panel {
     const step = live ? max : Math.min(this.view.scrub, max);
     this.scrubber.value = String(step);
     this.scrubber.disabled = max === 0;
-    this.scrubLabel.textContent = `step ${step.toLocaleString('en-US')} / ${max.toLocaleString('en-US')}`;
+    this.scrubLabel.textContent = `step ${STEP_FORMAT.format(step)} / ${STEP_FORMAT.format(max)}`;
     this.liveButton.hidden = live;
   }
 
@@ -727,6 +727,9 @@ export class Panel {
     };
   }
 }
+
+/** Step counts with thousands separators (one formatter: `toLocaleString` builds one per call). */
+const STEP_FORMAT = new Intl.NumberFormat('en-US');
 
 const KIND_TITLE: Record<string, string> = {
   compile: 'Compile error', exports: 'Loss exports', runtime: 'Runtime error', timeout: 'Timeout', memory: 'Out of memory',
