@@ -215,6 +215,11 @@ export class ChartView {
       runMsTotal: Math.round(this.runTimes.total), runMsMax: Math.round(this.runTimes.max) };
   }
 
+  /** Starts the update times afresh (a benchmark measures one stream, not the embed's first load). */
+  resetStats(): void {
+    this.runTimes = { total: 0, max: 0 };
+  }
+
   finalize(): void {
     this.generation++;
     this.queue?.dispose();

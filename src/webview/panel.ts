@@ -717,6 +717,7 @@ export class Panel {
       chart: (name: ChartName) => this.charts.get(name)?.currentView,
       data: (name: ChartName, source: string) => this.charts.get(name)?.data(source) ?? [],
       stats: (name: ChartName) => this.charts.get(name)?.stats(),
+      resetStats: () => { for (const c of this.charts.values()) c.resetStats(); },
       settled: () => Promise.all([...this.charts.values()].map((c) => c.settled())),
       fieldMessages: () => this.fields.messages(),
       refused: this.refused,
