@@ -51,9 +51,15 @@ export function defaultLabel(run: Pick<PanelRun, 'optimizer' | 'hyperparameters'
   return `${spec?.name ?? run.optimizer}${lr !== undefined ? ` η=${formatNumber(lr)}` : ''}`;
 }
 
-/** Whether the run's label was made by the panel (so it follows optimizer and η changes). */
+/**
+ * Whether the run's label was made by the panel or the host (so it follows optimizer and η
+ * changes): empty, or `<optimizer name> η=<its η>` with η written any way (`1e-5`, `0.00001`).
+ */
 export function hasAutoLabel(run: PanelRun): boolean {
-  return run.label.trim() === '' || run.label === defaultLabel(run);
+  if (run.label.trim() === '' || run.label === defaultLabel(run)) return true;
+  const name = optimizerSpec(run.optimizer)?.name ?? run.optimizer;
+  const m = /^(.*) η=(\S+)$/.exec(run.label.trim());
+  return m !== null && m[1] === name && Number(m[2]) === runLr(run);
 }
 
 /** A run with its label recomputed when it was automatic before the change. */

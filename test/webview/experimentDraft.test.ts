@@ -36,6 +36,14 @@ describe('webview/experimentDraft', () => {
     assert.equal(setRunProperty(e, 1, 'label', '  ').runs[1]!.label, 'SGD η=0.5', 'an emptied label becomes automatic');
   });
 
+  it('treats a host-made label as automatic whichever way it writes η', () => {
+    const run = { label: 'Adam η=0.00005', optimizer: 'adam', hyperparameters: { lr: 5e-5 } };
+    assert.ok(hasAutoLabel(run));
+    assert.equal(setHyperparameter({ ...base, runs: [run] }, 0, 'lr', 0.01).runs[0]!.label, 'Adam η=0.01');
+    assert.ok(!hasAutoLabel({ ...run, label: 'Adam η=0.1' }), 'a label naming another η is the user\'s');
+    assert.ok(!hasAutoLabel({ ...run, label: 'mine η=0.00005' }));
+  });
+
   it('switching optimizer keeps only the hyperparameters the new one has', () => {
     const e = setOptimizer(base, 1, 'adam');
     assert.deepEqual(e.runs[1]!.hyperparameters, { lr: 0.001 });
