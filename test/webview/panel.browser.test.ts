@@ -348,7 +348,7 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
     }
   });
 
-  it('streams 4 runs × 10,000 steps with hover layers off, each update quick, embedding nothing', async function () {
+  it('streams 4 runs × 10,000 steps with hover layers off and embedding nothing', async function () {
     this.timeout(180_000);
     const long: PanelExperiment = {
       title: 'Rosenbrock, four slow runs', loss: { preset: 'rosenbrock' }, steps: 10_000, seed: 0,
@@ -394,10 +394,8 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
       assert.ok(points.every((n) => n > 9000), `every run streams most of its steps (${points.join(', ')})`);
       assert.deepEqual(await hover(), [true, true, true, true], 'hover again once the runs ended');
       for (const [c, s] of Object.entries(stats)) assert.equal(s.embeds, embedsBefore, `${c}: streaming embeds nothing`);
-      // The target is 100 ms on an idle machine; a loaded test machine (CI, parallel builds) is
-      // several times slower, so the bound here only catches a return of the Voronoi cost (0.5–2 s).
-      const bound = Number(process.env.PANEL_UPDATE_MS ?? 450);
-      for (const [c, s] of Object.entries(stats)) assert.ok(s.runMsMax <= bound, `${c}: an update took ${s.runMsMax} ms (bound ${bound} ms)`);
+      // Update times are printed above, not asserted: speed is measured by `npm run bench:vscode`,
+      // and the hover signal being off (asserted above) is what keeps the Voronoi out of the stream.
     } finally {
       await p.close();
     }
