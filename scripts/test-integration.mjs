@@ -231,3 +231,4 @@ try {
 }
 if (failures.length) { console.error(`\nFAILED: ${failures.join(', ')}`); process.exit(1); }
 console.log('\nall passed');
+process.exit(0); // a child's pipe or a stopped server's handle must not keep CI waiting
