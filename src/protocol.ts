@@ -14,7 +14,7 @@
  * convert. Columns are plain arrays, columnar per run, to keep a batch of thousands of points one
  * small message.
  */
-import type { ClipSpec, Domain, HyperparameterValue, LossSpec, RunStatus, ScheduleSpec } from './engine/types';
+import type { ClipSpec, Domain, Experiment, HyperparameterValue, RunStatus, ScheduleSpec } from './engine/types';
 import type { GradientInfo, InspectResult, SnippetDiagnostic } from './snippet/types';
 
 // ───────────────────────────── shared shapes ─────────────────────────────
@@ -40,17 +40,10 @@ export interface PanelRun {
  * The host validates it with the engine's `validateExperiment` before running; issues come back in an
  * `error` message with their field paths (`runs[1].betas[0]`).
  */
-export interface PanelExperiment {
-  readonly title?: string;
-  readonly loss: LossSpec;
-  /** Start point; absent = the preset's default or the snippet's `init` export. */
-  readonly init?: readonly number[];
-  readonly steps: number;
-  readonly seed: number;
-  readonly batchSize?: number;
+export type PanelExperiment = Omit<Experiment, 'tolerance' | 'runs'> & {
   readonly tolerance?: number;
   readonly runs: readonly PanelRun[];
-}
+};
 
 /** VS Code's colour theme kind. */
 export type ThemeKind = 'light' | 'dark' | 'highContrast' | 'highContrastLight';
