@@ -24,6 +24,7 @@
  */
 import type { Bounds } from './hyperparameters';
 import type { Schedule, ScheduleSpec, ValidationIssue } from './types';
+import { closest } from './suggest';
 
 /** One field of a schedule type, for validation, the JSON Schema and hovers. */
 export interface ScheduleFieldSpec {
@@ -163,30 +164,10 @@ export function createSchedule(spec: ScheduleSpec | undefined, baseLr: number, t
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-/** Levenshtein distance, for "did you mean". */
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
-}
-
 /** `; did you mean "x"?` when a candidate is close, else ''. */
 export function didYouMean(word: string, candidates: readonly string[]): string {
-  let best = '';
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word, c);
-    if (d < bestD) { bestD = d; best = c; }
-  }
-  return best !== '' && bestD <= Math.max(2, Math.floor(best.length / 3)) ? `; did you mean "${best}"?` : '';
+  const c = closest(word, candidates);
+  return c === undefined ? '' : `; did you mean "${c}"?`;
 }
 
 function describe(x: unknown): string {
