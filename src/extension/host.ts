@@ -14,9 +14,16 @@ export { commands, panel };
 
 /** The panel serializer's body: revives a panel from its saved state (or the last experiment). */
 export function revivePanel(webviewPanel: vscode.WebviewPanel, services: panel.PanelServices, state: unknown): void {
-  const fromView = checkPanelExperiment((state as { experiment?: unknown } | undefined)?.experiment);
+  const viewState = state as { experiment?: unknown; savedAt?: unknown } | undefined | null;
+  const fromView = checkPanelExperiment(viewState?.experiment);
   const saved = checkPanelExperiment(services.context.workspaceState.get(panel.STATE_KEY));
   if (!fromView.ok && state !== undefined && state !== null) services.output.warn(`revived panel: its saved state was refused (${fromView.error})`);
-  const experiment = fromView.ok ? fromView.message : saved.ok ? saved.message : defaultExperiment();
+  // The webview's state and the workspace state reach storage late; the copy the host wrote to disk
+  // on the last edit wins when it is newer than the webview's.
+  const onDisk = panel.readSavedExperiment(services.context);
+  const fromDisk = onDisk ? checkPanelExperiment(onDisk.experiment) : undefined;
+  const viewSavedAt = typeof viewState?.savedAt === 'number' ? viewState.savedAt : -Infinity;
+  const experiment = fromDisk?.ok && onDisk!.savedAt > viewSavedAt ? fromDisk.message
+    : fromView.ok ? fromView.message : saved.ok ? saved.message : defaultExperiment();
   panel.PlaygroundPanel.revive(webviewPanel, services, experiment);
 }

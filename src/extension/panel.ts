@@ -24,6 +24,31 @@ import type { LossOrigin } from './trust';
 export const VIEW_TYPE = 'optimizerPlayground.panel';
 export const STATE_KEY = 'optimizerPlayground.lastExperiment';
 
+/** The latest experiment of any panel, with when it was saved (newest wins on revival). */
+export interface SavedExperiment { readonly experiment: unknown; readonly savedAt: number }
+
+function savedExperimentFile(context: vscode.ExtensionContext): string {
+  return path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'last-experiment.json');
+}
+
+function writeSavedExperiment(context: vscode.ExtensionContext, experiment: unknown): void {
+  const file = savedExperimentFile(context);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({ experiment, savedAt: Date.now() } satisfies SavedExperiment));
+  } catch { /* the workspace state still has it */ }
+}
+
+/** The experiment last saved on disk, or undefined. */
+export function readSavedExperiment(context: vscode.ExtensionContext): SavedExperiment | undefined {
+  try {
+    const saved = JSON.parse(fs.readFileSync(savedExperimentFile(context), 'utf8')) as Partial<SavedExperiment>;
+    return typeof saved.savedAt === 'number' ? { experiment: saved.experiment, savedAt: saved.savedAt } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Shared by every panel: created once in `activate`. */
 export interface PanelServices {
   readonly context: vscode.ExtensionContext;
@@ -340,7 +365,11 @@ export class PlaygroundPanel {
   }
 
   private save(): void {
-    void this.services.context.workspaceState.update(STATE_KEY, this.controller.experiment);
+    const experiment = this.controller.experiment;
+    void this.services.context.workspaceState.update(STATE_KEY, experiment);
+    // Also on disk at once: VS Code flushes webview state and workspace state to storage later, so a
+    // reload right after an edit could revive an older experiment (seen in code-server).
+    writeSavedExperiment(this.services.context, experiment);
   }
 
   /** Every open panel (tests). */

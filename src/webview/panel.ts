@@ -679,7 +679,7 @@ export class Panel {
   // ───────────────────────────── state, logs, debug ─────────────────────────────
 
   private saveState(): void {
-    this.host.setState({ experiment: this.experiment, view: this.view });
+    this.host.setState({ experiment: this.experiment, view: this.view, savedAt: Date.now() });
   }
 
   private log(level: 'error' | 'warn' | 'info', message: string): void {
