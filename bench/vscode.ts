@@ -46,7 +46,21 @@ function frameStats(ts: readonly number[]): { frames: number; fps: number; longe
   return { frames: ts.length, fps: span > 0 ? ((ts.length - 1) * 1000) / span : 0, longestMs: longest, over50 };
 }
 
-async function firstPointMs(page: Page): Promise<{ total: number; webview: number }> {
+/** When each frame's document started, and the webview's marks (see src/webview/main.ts), in ms after `t0`. */
+const TIMELINE = `(() => {
+  const o = performance.timeOrigin;
+  const doc = location.pathname.split('/').pop() || location.pathname;
+  const marks = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('op:')).map((m) => [m.name, o + m.startTime]);
+  const nav = performance.getEntriesByType('navigation')[0];
+  const navs = nav ? [[doc + ' responseEnd', o + nav.responseEnd], [doc + ' DOMContentLoaded', o + nav.domContentLoadedEventEnd]] : [];
+  const res = performance.getEntriesByType('resource').flatMap((r) => {
+    const n = doc + ' → ' + r.name.split('?')[0].split('/').slice(-1)[0];
+    return [[n + ' start', o + r.startTime], [n + ' end', o + r.responseEnd]];
+  });
+  return [[doc + ' (document)', o], ...navs, ...res, ...marks];
+})()`;
+
+async function firstPointMs(page: Page): Promise<{ total: number; webview: number; timeline: Record<string, number> }> {
   await runCommand(page, 'View: Close All Editors');
   await page.waitForTimeout(500);
   const t0 = await runCommand(page, 'Optimizer Playground: Open Playground');
@@ -55,7 +69,15 @@ async function firstPointMs(page: Page): Promise<{ total: number; webview: numbe
     for (const f of page.frames()) {
       const n = await f.evaluate('window.__optimizerPlayground ? window.__optimizerPlayground.data("loss", "points").length : -1').catch(() => -1) as number;
       if (n >= 0 && webview === 0) webview = Date.now() - t0;
-      if (n > 0) return { total: Date.now() - t0, webview };
+      if (n > 0) {
+        const total = Date.now() - t0;
+        const timeline: Record<string, number> = {};
+        for (const g of page.frames()) {
+          const entries = await g.evaluate(TIMELINE).catch(() => []) as [string, number][];
+          for (const [name, at] of entries) if (at >= t0 - 1000) timeline[name] = Math.round(at - t0);
+        }
+        return { total, webview, timeline };
+      }
     }
     if (Date.now() - t0 > 60_000) throw new Error('no point plotted within 60 s');
     await page.waitForTimeout(5);
@@ -67,17 +89,24 @@ async function streamFrames(page: Page, frame: Frame): Promise<Record<string, un
   const hookEval = <T>(js: string): Promise<T> => frame.evaluate(js) as Promise<T>;
   const runs = await hookEval<number>('window.__optimizerPlayground.experiment().runs.length');
   for (let i = runs; i < 4; i++) await frame.locator('vscode-button.add-run').click();
+  // Each added run re-ran the 300 steps: wait for the last of those to end before measuring.
+  const idle = async (): Promise<boolean> => /idle/i.test(await hookEval<string>('document.querySelector(".status-text")?.textContent ?? ""'));
+  await page.waitForTimeout(600);
+  while (!(await idle())) await page.waitForTimeout(20);
+  await hookEval('window.__optimizerPlayground.settled()');
+  await hookEval('window.__optimizerPlayground.resetStats()');
   await frame.evaluate(RECORD_FRAMES);
   await page.evaluate(RECORD_FRAMES);
   const t0 = Date.now();
   await frame.locator('vscode-textfield[data-path="steps"]').locator('input').fill('10000');
-  // Streaming is over when the toolbar said something other than Idle and then Idle again.
-  let seenBusy = false;
-  for (;;) {
-    const status = await hookEval<string>('document.querySelector(".status-text")?.textContent ?? ""');
-    if (!/idle/i.test(status)) seenBusy = true;
-    else if (seenBusy) break;
-    if (Date.now() - t0 > 300_000) throw new Error(`still "${status}" after 300 s`);
+  // Streaming began when the scrubber went past the old 300 steps, and is over at Idle again.
+  const maxStep = (): Promise<number> => hookEval<number>('Number(document.querySelector(".scrubber")?.max ?? 0)');
+  while ((await maxStep()) <= 300) {
+    if (Date.now() - t0 > 60_000) throw new Error('the 10,000-step run did not start within 60 s');
+    await page.waitForTimeout(20);
+  }
+  while (!(await idle())) {
+    if (Date.now() - t0 > 300_000) throw new Error('still running after 300 s');
     await page.waitForTimeout(20);
   }
   await hookEval('window.__optimizerPlayground.settled()');
@@ -86,7 +115,8 @@ async function streamFrames(page: Page, frame: Frame): Promise<Record<string, un
   const webview = frameStats(await frame.evaluate(STOP_FRAMES) as number[]);
   const workbench = frameStats(await page.evaluate(STOP_FRAMES) as number[]);
   const charts = await hookEval<Record<string, unknown>>('Object.fromEntries(["loss", "paths", "lr", "gradNorm"].map((c) => [c, window.__optimizerPlayground.stats(c)]))');
-  return { streamMs, pointsReceived: plotted, webview, workbench, charts };
+  const displayed = await hookEval<number>('window.__optimizerPlayground.displayCount()');
+  return { streamMs, pointsReceived: plotted, rowsDisplayed: displayed, webview, workbench, charts };
 }
 
 function activationFromLog(base: string): number | undefined {
@@ -116,8 +146,13 @@ async function vscodeActivation(page: Page): Promise<string | undefined> {
 }
 
 export async function benchVscode({ page, resultsDir, server }: BenchContext): Promise<void> {
-  const runs: { total: number; webview: number }[] = [];
-  for (let i = 0; i < 5; i++) runs.push(await firstPointMs(page));
+  const runs: { total: number; webview: number; timeline: Record<string, number> }[] = [];
+  for (let i = 0; i < 5; i++) {
+    const trace = process.env.OP_TRACE && i === 3 ? page.context().browser() : null;
+    if (trace) await trace.startTracing(page, { path: process.env.OP_TRACE, categories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline', 'toplevel', 'blink.user_timing', 'loading', 'navigation'] });
+    runs.push(await firstPointMs(page));
+    if (trace) await trace.stopTracing();
+  }
   const times = runs.map((r) => r.total);
   const frame = await playgroundFrame(page);
   const streaming = await streamFrames(page, frame);
@@ -125,7 +160,8 @@ export async function benchVscode({ page, resultsDir, server }: BenchContext): P
   const vscodeFigure = await vscodeActivation(page);
   await page.screenshot({ path: path.join(resultsDir, 'bench-running-extensions.png') });
   const result = {
-    firstPointMs: { median: median(times), cold: times[0], all: times, webviewScriptRunningAt: runs.map((r) => r.webview) },
+    firstPointMs: { median: median(times), cold: times[0], all: times, webviewScriptRunningAt: runs.map((r) => r.webview),
+      timelines: runs.map((r) => Object.fromEntries(Object.entries(r.timeline).sort((a, b) => a[1] - b[1]))) },
     loadAverage: os.loadavg()[0],
     streaming4x10k: streaming,
     activation: { activateMs: activationMs, vscodeRunningExtensions: vscodeFigure },

@@ -227,6 +227,7 @@ export class Panel {
   private apply(m: ToWebview): void {
     switch (m.type) {
       case 'init': {
+        performance.mark('op:init');
         this.trusted = m.trusted;
         this.boundDocument = m.boundDocument;
         this.info = m.info;
