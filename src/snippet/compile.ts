@@ -4,7 +4,8 @@
  * the constructs the differentiator cannot follow (which send the gradient to finite differences,
  * with the reason and the line), and the two emitted modules: plain and differentiated.
  *
- * Runs on the host (no user code runs here); the worker only receives the emitted JavaScript.
+ * Runs in the compiler worker (compiler.ts, compilerWorker.ts), never on the extension host's or
+ * the CLI's main thread; no user code runs here. The sandbox worker only receives the emitted JavaScript.
  */
 import ts from 'typescript';
 import { differentiateTransformer } from './differentiate';

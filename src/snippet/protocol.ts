@@ -3,6 +3,7 @@
  * everything goes through structured clone, point buffers are transferred.
  */
 import type { Experiment, RunnerEvent } from '../engine/types';
+import type { CompileOptions } from './compile';
 import type { CompiledSnippet, InspectResult, LossError, SessionInfo, SurfaceRequest } from './types';
 
 /**
@@ -31,3 +32,12 @@ export type FromWorker =
   | { readonly type: 'events'; readonly events: readonly RunnerEvent[] }
   | { readonly type: 'reply'; readonly id: number; readonly surface?: Float64Array; readonly inspect?: InspectResult;
       readonly error?: string };
+
+/** To the compiler worker (worker.ts with `workerData.role === 'compiler'`; see compiler.ts). */
+export type ToCompiler = { readonly type: 'compile'; readonly id: number; readonly source: string; readonly options: CompileOptions };
+
+export type FromCompiler =
+  /** The TypeScript compiler is loaded and warm. */
+  | { readonly type: 'ready' }
+  | { readonly type: 'compiled'; readonly id: number;
+      readonly result: CompiledSnippet | { readonly ok: false; readonly error: LossError } };

@@ -1,7 +1,8 @@
 /**
- * Running an experiment off the main thread: `startExperiment` compiles a snippet (or names a
- * preset), hands it to a worker thread (`worker.ts`) that runs the engine's Runner next to the
- * loss, and relays the runner's events. The host never runs user code.
+ * Running an experiment off the main thread: `startExperiment` has a snippet compiled in the
+ * compiler worker (`compiler.ts`; presets need no compile), hands it to a worker thread
+ * (`worker.ts`) that runs the engine's Runner next to the loss, and relays the runner's events.
+ * The host never runs user code, and its thread never loads the TypeScript compiler.
  *
  * Safety net, host side: the worker has a heap limit (`memoryLimitMb`, default 256); a watchdog
  * polls the shared evaluation counter every 50 ms and terminates the worker when one evaluation
@@ -12,12 +13,11 @@
  * `done` rejects with the LossError. A new session always gets a new worker, so the next run
  * works normally.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Experiment, RunnerEvent } from '../engine/types';
-import type * as CompileModule from './compile';
+import { compileOffThread, prewarmCompiler, workerPath } from './compiler';
 import type { FromWorker, ToWorker } from './protocol';
 import { WATCH_BUSY, WATCH_BYTES, WATCH_COUNTER, WATCH_DIM, WATCH_MAX_PARAMS, WATCH_PARAMS_BYTE_OFFSET } from './protocol';
 import { formatParams } from './sandbox';
@@ -29,18 +29,7 @@ const DEFAULT_DEADLINE_MS = 2000;
 const DEFAULT_MEMORY_MB = 256;
 const WATCHDOG_INTERVAL_MS = 50;
 
-/** The worker script: beside this file when bundled (dist/) or compiled (out/src/snippet/). */
-export function workerPath(): string {
-  const candidates = [
-    path.join(__dirname, 'worker.js'),
-    path.join(__dirname, '..', 'snippet', 'worker.js'),
-    path.join(__dirname, '..', 'dist', 'worker.js'),
-    path.join(__dirname, '..', '..', 'dist', 'worker.js'),
-  ];
-  const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new Error(`the snippet worker is missing (looked for ${candidates.join(', ')})`);
-  return found;
-}
+export { workerPath } from './compiler';
 
 interface Spare {
   readonly worker: Worker;
@@ -61,11 +50,16 @@ function spawn(memoryLimitMb: number): Worker {
 }
 
 /**
- * Starts a worker now, so the next `startExperiment` skips the worker's start-up (~30–80 ms);
- * resolves when it is online.
- * Once called, a new spare is started each time one is taken. Idle spares don't keep the process alive.
+ * Starts a worker now, so the next `startExperiment` skips the worker's start-up (~30–80 ms), and
+ * the compiler worker (compiler.ts), so that the first snippet does not wait for the TypeScript
+ * compiler to load (~0.1–1 s); resolves when both are ready. The host calls it when a panel opens.
+ * Once called, a new spare is started each time one is taken. Idle workers don't keep the process alive.
  */
 export function prewarmWorker(memoryLimitMb = DEFAULT_MEMORY_MB): Promise<void> {
+  return Promise.all([prewarmSpare(memoryLimitMb), prewarmCompiler()]).then(() => undefined);
+}
+
+function prewarmSpare(memoryLimitMb: number): Promise<void> {
   keepSpare = true;
   if (spare && spare.memoryLimitMb === memoryLimitMb) return spare.online;
   if (spare) void spare.worker.terminate();
@@ -97,11 +91,11 @@ function takeWorker(memoryLimitMb: number): Worker {
   if (s && s.memoryLimitMb === memoryLimitMb) {
     s.worker.removeAllListeners();
     s.settle();
-    if (keepSpare) setImmediate(() => { if (!spare && keepSpare) void prewarmWorker(memoryLimitMb); });
+    if (keepSpare) setImmediate(() => { if (!spare && keepSpare) void prewarmSpare(memoryLimitMb); });
     return s.worker;
   }
   if (s) { s.settle(); void s.worker.terminate(); }
-  if (keepSpare) setImmediate(() => { if (!spare && keepSpare) void prewarmWorker(memoryLimitMb); });
+  if (keepSpare) setImmediate(() => { if (!spare && keepSpare) void prewarmSpare(memoryLimitMb); });
   return spawn(memoryLimitMb);
 }
 
@@ -183,12 +177,8 @@ export function startExperiment(experiment: Experiment, options: StartOptions = 
     let compiled: CompiledSnippet | null = null;
     const source = await lossSource(experiment, options);
     if (source !== null) {
-      // Loaded on first use: the TypeScript compiler is large, and presets never need it. The path
-      // is computed so that bundlers leave it alone: `dist/compile.js` is its own bundle beside
-      // `dist/host.js` and `dist/cli.js`, and `compile.js` sits beside this file under tsc.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { compileSnippet } = require(path.join(__dirname, 'compile.js')) as typeof CompileModule;
-      const result = compileSnippet(source);
+      // In the compiler worker (compiler.ts): the TypeScript compiler never loads on this thread.
+      const result = await compileOffThread(source);
       if (!result.ok) throw result.error;
       compiled = result;
     }

@@ -7,11 +7,12 @@
  * Around every evaluation of user code it writes into the watchdog's shared memory (see
  * protocol.ts), so the host can stop a loss that never returns.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { createOptimizer } from '../engine/optimizers';
 import { getProblem } from '../engine/problems';
 import { Runner } from '../engine/runner';
 import type { Experiment, Objective, PointBatch, RunnerEvent, Vec } from '../engine/types';
+import { serveCompiler } from './compilerWorker';
 import type { FromWorker, ToWorker } from './protocol';
 import { WATCH_BUSY, WATCH_COUNTER, WATCH_DIM, WATCH_MAX_PARAMS, WATCH_PARAMS_BYTE_OFFSET } from './protocol';
 import { createSandboxContext, Sandbox, SnippetError, type EvaluationHooks } from './sandbox';
@@ -32,11 +33,19 @@ let lastFlush = -Infinity;
 let batchIntervalMs = 33;
 let stepsPerAdvance = 16;
 
+/**
+ * The same script serves as the long-lived compiler worker (compiler.ts): a worker started with
+ * `workerData.role === 'compiler'` compiles snippets and never runs one.
+ */
+const isCompiler = (workerData as { role?: string } | null)?.role === 'compiler';
+
 /** Made while the worker waits (a warm spare), so that a snippet's first point comes sooner. */
-let nextContext: ReturnType<typeof createSandboxContext> | undefined = createSandboxContext();
+let nextContext: ReturnType<typeof createSandboxContext> | undefined = isCompiler ? undefined : createSandboxContext();
 
 const port = parentPort;
-if (port) {
+if (port && isCompiler) {
+  serveCompiler(port);
+} else if (port) {
   port.on('message', (message: ToWorker) => {
     try {
       handle(message);
