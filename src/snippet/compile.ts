@@ -10,6 +10,7 @@
 import ts from 'typescript';
 import { differentiateTransformer } from './differentiate';
 import { forwardGradient } from './forward';
+import { findKeptState } from './purity';
 import { DIFFERENTIABLE_MATH as DIFF, FORWARD_EXPORT, STRAIGHT_LINE_EXPORT } from './runtime';
 import { straightLineGradient } from './straightline';
 import type { CompiledSnippet, GradientInfo, LossError, SnippetDiagnostic } from './types';
@@ -72,11 +73,11 @@ export function compileSnippet(source: string, options: CompileOptions = {}): Co
   if (exported.names.has('grad')) {
     gradient = { mode: 'user' };
   } else {
-    const reason = findNotDifferentiable(file);
+    const lossFn = exported.lossNode ? resolveFunction(file, exported.lossNode) : undefined;
+    const reason = findNotDifferentiable(file) ?? findKeptState(file, lossFn);
     if (reason) {
       gradient = { mode: 'finite-differences', reason };
     } else {
-      const lossFn = exported.lossNode ? resolveFunction(file, exported.lossNode) : undefined;
       const fastPaths = options.fastPaths !== false;
       const fast = fastPaths ? straightLineGradient(lossFn) : undefined;
       if (fast) {

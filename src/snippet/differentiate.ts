@@ -29,11 +29,17 @@
  *   a + b → __add(a, b)   (likewise - * / % ** → __sub __mul __div __mod __pow)
  *   -a → __neg(a), +a → __pos(a), !a → !__t(a), Number(a) → __pos(a)
  *   x op= b → x = __op(x, b);  ++x → (x = __add(x, 1));  x++ → (x = __add(x, 1), __sub(x, 1))
+ *     where x is `o[k]` or `o.f` with an `o` or `k` that is not a plain name or literal, they are
+ *     evaluated once, into hoisted temporaries: o[f()] += b → (_o = o, _k = f(), _o[_k] = __add(_o[_k], b))
+ *     (JavaScript's order: object, key, read, right-hand side, write)
+ *   a || b → (__t(_a = a) ? _a : b);  a && b → (__t(_a = a) ? b : _a)   (a's value is tested, not the
+ *     tape object, which is always truthy); x ||= b → (__t(x) ? x : (x = b)), x &&= b likewise.
+ *     `??` needs nothing: an active value is never null or undefined, exactly like the number it stands for.
  *   a < b → __lt(a, b)     (likewise <= > >= === !== == != → __le __gt __ge __eq __ne __leq __lne)
  *   Math.f → __m_f for the functions in DIFFERENTIABLE_MATH;  Number.isFinite/isNaN/isInteger → __isFinite …
  *   if/while/do/for/?: conditions that are not already booleans → __t(condition)
- * Known limits: a compound assignment to `o[f()]` evaluates `f()` twice; `a || b` on an active `a`
- * tests the object, not its value.
+ * A value of the tape kept from one evaluation to the next (a module-level cache) would be invalid
+ * in the next one (the tape is reset): compile.ts sends such snippets to finite differences (purity.ts).
  */
 import ts from 'typescript';
 import { DIFFERENTIABLE_MATH } from './runtime';
@@ -83,9 +89,53 @@ export function differentiateTransformer(): ts.TransformerFactory<ts.SourceFile>
     const cond = (original: ts.Expression, visited: ts.Expression): ts.Expression =>
       isBooleanValued(original) ? visited : call('__t', [visited], original);
 
-    /** `x = __op(x, b)` for an assignable `target` (already visited). */
-    const assignOp = (target: ts.Expression, op: string, rhs: ts.Expression, range: ts.TextRange): ts.Expression =>
-      ts.setTextRange(f.createAssignment(target, call(op, [target, rhs], range)), range);
+    /** A fresh variable, declared (`var`) at the top of the enclosing function or module. */
+    const temp = (): ts.Identifier => {
+      const id = f.createUniqueName('__ad');
+      context.hoistVariableDeclaration(id);
+      return id;
+    };
+    const isSimple = (e: ts.Expression): boolean => ts.isIdentifier(e) || e.kind === ts.SyntaxKind.ThisKeyword
+      || ts.isNumericLiteral(e) || ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e);
+    /**
+     * An assignable `target` (already visited) that can be read and written several times while
+     * its object and key are evaluated once: `pre` evaluates them into temporaries, `ref()` is
+     * the target over those temporaries (or the target itself when it has no side effects).
+     */
+    const once = (target: ts.Expression): { pre: ts.Expression[]; ref: () => ts.Expression } => {
+      const pre: ts.Expression[] = [];
+      const hold = (e: ts.Expression): ts.Expression => {
+        if (isSimple(e)) return e;
+        const t = temp();
+        pre.push(f.createAssignment(t, e));
+        return t;
+      };
+      if (ts.isPropertyAccessExpression(target) && !isSimple(target.expression)) {
+        const o = hold(target.expression), name = target.name;
+        return { pre, ref: () => f.createPropertyAccessExpression(o, name) };
+      }
+      if (ts.isElementAccessExpression(target) && !(isSimple(target.expression) && isSimple(target.argumentExpression))) {
+        const o = hold(target.expression), k = hold(target.argumentExpression);
+        return { pre, ref: () => f.createElementAccessExpression(o, k) };
+      }
+      return { pre, ref: () => target };
+    };
+    const sequence = (parts: ts.Expression[], range: ts.TextRange): ts.Expression => parts.length === 1 ? parts[0]
+      : ts.setTextRange(f.createParenthesizedExpression(f.createCommaListExpression(parts)), range);
+
+    /** `x = __op(x, b)` for an assignable `target` (already visited), its object and key evaluated once. */
+    const assignOp = (target: ts.Expression, op: string, rhs: ts.Expression, range: ts.TextRange): ts.Expression => {
+      const { pre, ref } = once(target);
+      return sequence([...pre, ts.setTextRange(f.createAssignment(ref(), call(op, [ref(), rhs], range)), range)], range);
+    };
+
+    /** `a || b` / `a && b` testing the value of `a` (visited), evaluated once. */
+    const logical = (a: ts.Expression, b: ts.Expression, or: boolean, range: ts.TextRange): ts.Expression => {
+      let test: ts.Expression, held: ts.Expression;
+      if (ts.isIdentifier(a)) { test = a; held = a; } else { held = temp(); test = f.createAssignment(held, a); }
+      const c = f.createConditionalExpression(call('__t', [test], range), undefined, or ? held : b, undefined, or ? b : held);
+      return ts.setTextRange(f.createParenthesizedExpression(ts.setTextRange(c, range)), range);
+    };
 
     const visit = (node: ts.Node): ts.Node => {
       // Increments whose value is unused: `x++;` and `for (…; …; i++)`.
@@ -135,6 +185,19 @@ export function differentiateTransformer(): ts.TransformerFactory<ts.SourceFile>
           const target = ts.visitNode(node.left, visit) as ts.Expression;
           return assignOp(target, compound, ts.visitNode(node.right, visit) as ts.Expression, node);
         }
+        if ((k === ts.SyntaxKind.BarBarToken || k === ts.SyntaxKind.AmpersandAmpersandToken) && !isBooleanValued(node.left)) {
+          return logical(ts.visitNode(node.left, visit) as ts.Expression, ts.visitNode(node.right, visit) as ts.Expression,
+            k === ts.SyntaxKind.BarBarToken, node);
+        }
+        if (k === ts.SyntaxKind.BarBarEqualsToken || k === ts.SyntaxKind.AmpersandAmpersandEqualsToken) {
+          // x ||= b → __t(x) ? x : (x = b);  x &&= b → __t(x) ? (x = b) : x
+          const { pre, ref } = once(ts.visitNode(node.left, visit) as ts.Expression);
+          const assign = f.createParenthesizedExpression(f.createAssignment(ref(), ts.visitNode(node.right, visit) as ts.Expression));
+          const or = k === ts.SyntaxKind.BarBarEqualsToken;
+          const c = ts.setTextRange(f.createConditionalExpression(call('__t', [ref()], node), undefined,
+            or ? ref() : assign, undefined, or ? assign : ref()), node);
+          return sequence([...pre, c], node);
+        }
         const name = ARITH.get(k) ?? COMPARE.get(k);
         if (name) {
           return call(name, [ts.visitNode(node.left, visit) as ts.Expression, ts.visitNode(node.right, visit) as ts.Expression], node);
@@ -156,11 +219,12 @@ export function differentiateTransformer(): ts.TransformerFactory<ts.SourceFile>
       }
       if (ts.isPostfixUnaryExpression(node)) {
         // Value form: the new value minus (plus) one, exact for the integer counters it is used with.
-        const operand = ts.visitNode(node.operand, visit) as ts.Expression;
+        const { pre, ref } = once(ts.visitNode(node.operand, visit) as ts.Expression);
         const inc = node.operator === ts.SyntaxKind.PlusPlusToken;
         return f.createParenthesizedExpression(f.createCommaListExpression([
-          assignOp(operand, inc ? '__add' : '__sub', one(), node),
-          call(inc ? '__sub' : '__add', [operand, one()], node),
+          ...pre,
+          ts.setTextRange(f.createAssignment(ref(), call(inc ? '__add' : '__sub', [ref(), one()], node)), node),
+          call(inc ? '__sub' : '__add', [ref(), one()], node),
         ]));
       }
       if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ts.isIdentifier(node.name)) {
