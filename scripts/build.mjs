@@ -6,7 +6,7 @@
 // (hovers with MathJax: required on the first hover). extension.js requires the other two by a
 // computed path (`require(path.join(__dirname, 'host.js'))`), which esbuild leaves unbundled.
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +15,41 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, minify: production, logLevel: 'warning' };
+/**
+ * Writes dist/webview-preload.json: the chunks dist/webview.js imports statically (transitively) and Vega's,
+ * which the panel's HTML lists as `<link rel="modulepreload">` so that they download together with
+ * the entry instead of after it has been parsed (src/extension/html.ts).
+ */
+const preloadManifest = {
+  name: 'webview-preload',
+  setup(build) {
+    build.onEnd((result) => {
+      const outputs = result.metafile?.outputs;
+      if (!outputs || !outputs['dist/webview.js']) return;
+      const seen = new Set();
+      const visit = (file) => {
+        for (const i of outputs[file]?.imports ?? []) {
+          if (i.kind !== 'import-statement' || seen.has(i.path)) continue;
+          seen.add(i.path);
+          visit(i.path);
+        }
+      };
+      visit('dist/webview.js');
+      // Vega's modules are imported statically by main.ts and dynamically by chartView.ts; the
+      // dynamic imports resolve to tiny re-export chunks, which the first embed waits for: preload
+      // them too (CodeMirror's and KaTeX's chunks stay out: they load after the first point).
+      for (const i of outputs['dist/webview.js'].imports) {
+        if (i.kind === 'dynamic-import' && /node_modules\/vega/.test(outputs[i.path]?.entryPoint ?? '') && !seen.has(i.path)) {
+          seen.add(i.path);
+          visit(i.path);
+        }
+      }
+      const chunks = [...seen].map((p) => p.replace(/^dist\//, ''));
+      writeFileSync(join(root, 'dist/webview-preload.json'), JSON.stringify({ chunks }, null, 2) + '\n');
+    });
+  },
+};
+
 const entries = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/extension/host.ts'], outfile: 'dist/host.js', external: ['vscode'] },
@@ -23,9 +58,13 @@ const entries = [
   { ...node, entryPoints: ['src/snippet/compile.ts'], outfile: 'dist/compile.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['src/snippet/worker.ts'], outfile: 'dist/worker.js' },
-  { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, minify: production, logLevel: 'warning',
-    entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js' },
-].filter((e) => existsSync(join(root, e.entryPoints[0])));
+  // The webview: an ES module split into chunks, so that what the first plotted point needs (the
+  // panel, Vega) loads first and CodeMirror and KaTeX (dynamic imports) after it. Chunks go to
+  // dist/chunks/ and are imported relative to dist/webview.js (they inherit its CSP nonce).
+  { bundle: true, platform: 'browser', target: 'es2022', format: 'esm', splitting: true, sourcemap: true, minify: production, logLevel: 'warning',
+    entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'dist', chunkNames: 'chunks/[name]-[hash]', metafile: true,
+    plugins: [preloadManifest] },
+].filter((e) => existsSync(join(root, Array.isArray(e.entryPoints) ? e.entryPoints[0] : Object.values(e.entryPoints)[0])));
 
 // Stylesheets and fonts the webview loads from the extension's own folder (no CDN, no injected <style>).
 const assets = [
@@ -35,6 +74,8 @@ const assets = [
   ['node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/media/codicons/codicon.ttf'],
 ];
 mkdirSync(join(root, 'dist/media'), { recursive: true });
+// Chunk names carry a content hash: drop the previous build's.
+rmSync(join(root, 'dist/chunks'), { recursive: true, force: true });
 for (const [from, to] of assets) {
   if (existsSync(join(root, from))) cpSync(join(root, from), join(root, to), { recursive: true });
 }

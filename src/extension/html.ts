@@ -1,7 +1,8 @@
 /**
  * The playground webview's HTML: a strict Content-Security-Policy (`default-src 'none'`, scripts by
  * nonce, no 'unsafe-eval', styles, fonts and images only from the extension's own folders), the
- * bundled `dist/webview.js`, and the stylesheets the panel needs. Pure: the caller turns file paths
+ * bundled `dist/webview.js` (an ES module: its lazily loaded chunks in `dist/chunks/` are imported by
+ * it, and inherit its nonce), and the stylesheets the panel needs. Pure: the caller turns file paths
  * into webview URIs (`webview.asWebviewUri`), so this is testable without VS Code.
  */
 import { randomBytes } from 'node:crypto';
@@ -11,10 +12,18 @@ export interface WebviewHtmlOptions {
   readonly cspSource: string;
   /** Webview URI of `dist/webview.js`. */
   readonly script: string;
+  /** Webview URIs of the chunks `dist/webview.js` imports statically (dist/webview-preload.json), fetched alongside it. */
+  readonly preload?: readonly string[];
   /** Webview URIs of the stylesheets, in cascade order (codicons, katex, panel, …). */
   readonly styles: readonly string[];
   /** A fresh nonce per HTML (tests pass a fixed one). */
   readonly nonce?: string;
+  /**
+   * Data the page can use before the host's first message (the experiment to show, so the loss
+   * chart can be embedded at once): JSON in a `<script type="application/json">`, which is data,
+   * not code — the CSP does not run it.
+   */
+  readonly initial?: unknown;
 }
 
 /** 128 random bits, base64 — a fresh one each time the HTML is set. */
@@ -40,13 +49,20 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   ].join('; ') + ';';
 }
 
+/** JSON that cannot end its `<script>` element early (`</script>`, `<!--`). */
+const scriptJson = (value: unknown): string =>
+  JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+
 const escapeAttr = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The whole document. The body holds only the mount point; `dist/webview.js` builds the panel. */
 export function webviewHtml(o: WebviewHtmlOptions): string {
   const nonce = o.nonce ?? makeNonce();
-  const links = o.styles.map((href) => `  <link rel="stylesheet" href="${escapeAttr(href)}">`).join('\n');
+  const links = [
+    ...(o.preload ?? []).map((href) => `  <link rel="modulepreload" nonce="${nonce}" href="${escapeAttr(href)}">`),
+    ...o.styles.map((href) => `  <link rel="stylesheet" href="${escapeAttr(href)}">`),
+  ].join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -59,7 +75,7 @@ ${links}
 </head>
 <body>
   <div id="app" data-nonce="${nonce}"></div>
-  <script nonce="${nonce}" src="${escapeAttr(o.script)}"></script>
+${o.initial !== undefined ? `  <script type="application/json" id="op-initial">${scriptJson(o.initial)}</script>\n` : ''}  <script type="module" nonce="${nonce}" src="${escapeAttr(o.script)}"></script>
 </body>
 </html>`;
 }

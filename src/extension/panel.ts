@@ -166,10 +166,18 @@ export class PlaygroundPanel {
       ['dist', 'media', 'codicons', 'codicon.css'], ['dist', 'media', 'katex', 'katex.min.css'],
       ['media', 'panel.css'], ['dist', 'webview.css'],
     ].filter((p) => exists(...p)).map((p) => this.panel.webview.asWebviewUri(uri(...p)).toString());
+    let preload: string[] = [];
+    try {
+      const manifest = JSON.parse(fs.readFileSync(uri('dist', 'webview-preload.json').fsPath, 'utf8')) as { chunks?: unknown };
+      if (Array.isArray(manifest.chunks)) preload = manifest.chunks.filter((c): c is string => typeof c === 'string').map((c) => this.panel.webview.asWebviewUri(uri('dist', ...c.split('/'))).toString());
+    } catch { /* no manifest: the chunks load after dist/webview.js, a little later */ }
     return webviewHtml({
       cspSource: this.panel.webview.cspSource,
       script: this.panel.webview.asWebviewUri(uri('dist', 'webview.js')).toString(),
+      preload,
       styles,
+      // The webview embeds its loss chart from this while the `init` snapshot is on its way.
+      initial: { experiment: this.controller.experiment },
     });
   }
 

@@ -3,6 +3,13 @@
  * Builds the panel into `#app`, attaches the message listener, then says `ready`: the host
  * answers with the `init` snapshot (a host that posted first would leave a blank panel).
  */
+// Vega, Vega-Lite and vega-embed are imported here statically, so that they download with this
+// module (in parallel chunks), not after it: the first plotted point needs them. chartView.ts
+// imports them again dynamically, which then resolves at once. CodeMirror and KaTeX stay behind
+// dynamic imports (editorSlot.ts, panel.ts) and load after the first point.
+import 'vega';
+import 'vega-embed';
+import 'vega-interpreter';
 import { Panel } from './panel';
 import { vscodeApi } from './vscodeApi';
 

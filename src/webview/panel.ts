@@ -23,9 +23,10 @@ import { ChartView, type Row } from './chartView';
 import { clear, codicon, h } from './dom';
 import { engineLabels, placeIssues, setField, validateDraft } from './experimentDraft';
 import { FieldRegistry } from './fields';
-import { attachFormulaView, type FormulaView } from './formulaView';
+import type { FormulaView } from './formulaView';
+import { EditorSlot } from './editorSlot';
 import { formatNumber } from './fieldValidation';
-import { LossEditor, type SnippetMark } from './lossEditor';
+import type { SnippetMark } from './lossEditor';
 import { panelChartSpecs, SCRUB_SIGNAL, type ChartName } from './panelCharts';
 import { observeThemeChanges, readChartTheme } from './panelTheme';
 import { PointStore } from './pointStore';
@@ -62,11 +63,23 @@ export class Panel {
   private readonly fields = new FieldRegistry();
   private readonly charts = new Map<ChartName, ChartView>();
   private layoutKey = '';
-  /** The host's `init` arrived (charts are embedded only from then on). */
+  /** The host's `init` arrived (before it, only the loss chart is embedded: see `startUp`). */
   private initialized = false;
+  /** The spec each chart was last embedded with (JSON): a chart is embedded again only when its own spec changed. */
+  private readonly chartKeys = new Map<ChartName, string>();
+  /** Specs of charts waiting for the first plotted point (the start-up order, see `startUp`). */
+  private readonly deferredCharts = new Map<ChartName, () => void>();
+  /** The first plotted point was shown: the other charts, the editor and the formula view may load. */
+  private started = false;
+  /** The start-up's work (other charts, editor, formula view), once it began. */
+  private startup: Promise<void> | undefined;
+  private startWaiters: (() => void)[] = [];
+  private startTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Surface rows by surface message (computing contours is not free: once per surface, for the paths chart only). */
+  private surfaceRowsCache: { surface: SurfaceData; rows: Array<[string, readonly Row[]]> } | undefined;
   private chartWidth = 0;
   private scrubPostTimer: ReturnType<typeof setTimeout> | undefined;
-  private editor!: LossEditor;
+  private editor!: EditorSlot;
   private problemForm!: ProblemForm;
   private runList!: RunList;
 
@@ -99,13 +112,65 @@ export class Panel {
     this.theme = readChartTheme();
     this.formulaSlot = { element: h('div', { class: 'formula-slot', id: 'formula-view' }) };
     this.build();
-    try {
-      this.formula = attachFormulaView({ slot: this.formulaSlot.element, events: this.root, post: (m) => this.host.post(m) });
-    } catch (e) {
-      this.log('warn', `the formula view could not start: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    // The experiment to show before the host's `init`: the webview's own state (a panel shown again,
+    // or revived), else the one the host wrote into the page.
     const revived = saved?.experiment !== undefined ? checkPanelExperiment(saved.experiment) : undefined;
-    if (revived?.ok) this.setExperiment(revived.message, true);
+    const initial = revived?.ok ? revived : initialExperiment();
+    if (initial?.ok) {
+      this.setExperiment(initial.message, true);
+      // The loss chart can be embedded now, while the host's snapshot is on its way.
+      this.relayout();
+    }
+  }
+
+  /**
+   * Start-up order, so that the first point is plotted as early as it can be: the loss chart is
+   * embedded first (even before `init`, from the experiment in the page); once it has drawn its
+   * first points (or after `START_FALLBACK_MS`, when there are none to draw), the other charts are
+   * embedded one after another, then CodeMirror and the formula view (KaTeX) are loaded. Before
+   * that, the loss's code shows as plain text in the editor's place.
+   */
+  private startUp(): void {
+    if (this.started) return;
+    this.started = true;
+    clearTimeout(this.startTimer);
+    performance.mark('op:start-rest');
+    for (const w of this.startWaiters.splice(0)) w();
+    this.startup = (async () => {
+      for (const name of CHARTS) {
+        const embed = this.deferredCharts.get(name);
+        if (!embed) continue;
+        this.deferredCharts.delete(name);
+        embed();
+        // One chart per task: each embed compiles and runs a view (tens of ms), and the frames
+        // in between keep the panel and VS Code responsive.
+        await this.charts.get(name)!.settled();
+        await nextTask();
+      }
+      await this.editor.load().catch((e: unknown) => this.log('error', `the loss editor could not load: ${e instanceof Error ? e.message : String(e)}`));
+      await nextTask();
+      try {
+        const { attachFormulaView } = await import('./formulaView.js');
+        this.formula = attachFormulaView({ slot: this.formulaSlot.element, events: this.root, post: (m) => this.host.post(m) });
+        this.showFormula();
+      } catch (e) {
+        this.log('warn', `the formula view could not start: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      performance.mark('op:started');
+    })();
+  }
+
+  /** Resolves when the start-up is over (at once before `init`: it cannot start without one). */
+  private async startedUp(): Promise<void> {
+    if (this.initialized && !this.started) await new Promise<void>((resolve) => this.startWaiters.push(resolve));
+    await this.startup;
+  }
+
+  /** Starts the rest once the loss chart shows points (called after every change that may have drawn some). */
+  private checkStarted(): void {
+    if (this.started || this.points.pointCount === 0) return;
+    const loss = this.charts.get('loss')!;
+    if (this.chartKeys.has('loss')) void loss.settled().then(() => { if (loss.data('points').length > 0) this.startUp(); });
   }
 
   // ───────────────────────────── building the page ─────────────────────────────
@@ -130,7 +195,7 @@ export class Panel {
     this.editorNote = h('div', { class: 'editor-note' });
     this.editorNote.hidden = true;
     const editorHost = h('div', { class: 'loss-editor' });
-    this.editor = new LossEditor(editorHost, '', (source) => this.onEditorEdit(source), cspNonce());
+    this.editor = new EditorSlot(editorHost, (source) => this.onEditorEdit(source), cspNonce());
     this.problemForm = new ProblemForm({
       fields: this.fields,
       experiment: () => this.experiment!,
@@ -246,7 +311,10 @@ export class Panel {
         this.updateScrubber();
         this.updateHover();
         this.initialized = true;
-        if (!this.relayout()) this.reloadRows();
+        const embedded = this.relayout();
+        this.reloadRows(embedded);
+        this.checkStarted();
+        this.startTimer ??= setTimeout(() => this.startUp(), START_FALLBACK_MS);
         break;
       }
       case 'experiment':
@@ -261,11 +329,11 @@ export class Panel {
         if (this.view.scrub >= 0) this.view = { ...this.view, scrub: -1 };
         this.runList.updateStatus();
         this.updateHover(true);
-        if (!this.relayout()) {
-          for (const c of this.charts.values()) {
-            c.clear('points');
-            c.clear('events');
-          }
+        const embedded = this.relayout();
+        for (const [name, c] of this.charts) {
+          if (embedded.has(name)) continue;
+          c.clear('points');
+          c.clear('events');
         }
         // Rebuild the start-point fields only when the loss's shape changed (a snippet's dimension or
         // default start): a re-run follows every edit, and rebuilding would steal the focus mid-typing.
@@ -286,6 +354,7 @@ export class Panel {
         }
         this.updateScrubber();
         this.runList.updateStatus();
+        this.checkStarted();
         break;
       }
       case 'runEnd': {
@@ -318,7 +387,7 @@ export class Panel {
         break;
       case 'surface':
         this.surface = m.surface;
-        if (!this.relayout()) this.loadSurfaceRows();
+        if (!this.relayout().has('paths')) this.loadSurfaceRows();
         break;
       case 'theme':
         this.onThemeChange();
@@ -513,44 +582,59 @@ export class Panel {
   }
 
   /**
-   * Re-embeds every chart when the layout changed (run labels, dimensions, surface window, theme,
-   * width). Returns whether it did. Nothing before the host's `init` (a revived panel knows its
-   * experiment from saved state, but not yet its results, surface or size).
+   * Embeds each chart whose spec changed (run labels, dimensions, surface window, theme, width) and
+   * returns the names of those it embedded (they load every known row themselves). Before the
+   * host's `init` only the loss chart (a revived panel knows its experiment, but not yet its
+   * results, surface or size); before the first plotted point, the other charts wait (`startUp`).
    */
-  private relayout(): boolean {
-    if (!this.experiment || !this.initialized) return false;
+  private relayout(): Set<ChartName> {
+    const embedded = new Set<ChartName>();
+    if (!this.experiment) return embedded;
     const width = Math.max(320, Math.floor(this.chartsArea.clientWidth || 640));
     const runs = this.runLabels();
-    const surface = this.surfaceLayout();
+    const surface = this.initialized ? this.surfaceLayout() : undefined;
     const problem = presetOf(this.experiment);
     const lossFloor = problem && problem.minima.length > 0 ? Math.min(...problem.minima.map((m) => m.loss)) : undefined;
     const wide = width >= 900;
     const chartWidth = wide ? Math.floor((width - 16) / 2) : width;
     const key = JSON.stringify({ runs, surface, lossFloor, chartWidth, theme: this.theme });
-    if (key === this.layoutKey) return false;
+    if (key === this.layoutKey) return embedded;
     this.layoutKey = key;
     this.chartWidth = chartWidth;
     this.chartsArea.classList.toggle('two-columns', wide);
     const specs = panelChartSpecs({ theme: this.theme, runs, width: chartWidth, lossFloor, surface });
-    this.pathsCard.hidden = !specs.paths;
-    this.renderDimsPicker();
-    this.points.setDims(this.surface?.dims ?? this.view.dims);
-    const data = (): Map<string, readonly Row[]> => new Map<string, readonly Row[]>([
-      ['points', this.points.allRows() as unknown as Row[]],
-      ['events', this.points.eventRows(this.results) as unknown as Row[]],
-      ...this.surfaceData(),
-    ]);
+    this.pathsCard.hidden = this.initialized && !specs.paths;
+    if (this.initialized) {
+      this.renderDimsPicker();
+      this.points.setDims(this.surface?.dims ?? this.view.dims);
+    }
     for (const name of CHARTS) {
+      if (!this.initialized && name !== 'loss') continue;
       const chart = this.charts.get(name)!;
       const spec = specs[name];
+      const specKey = spec ? JSON.stringify(spec) : '';
+      if (this.chartKeys.get(name) === specKey) continue;
+      this.chartKeys.set(name, specKey);
+      this.deferredCharts.delete(name);
       if (!spec) {
         chart.finalize();
         continue;
       }
-      chart.setSignal(SCRUB_SIGNAL, this.view.scrub);
-      void chart.embed(spec, data);
+      embedded.add(name);
+      const embed = (): void => {
+        chart.setSignal(SCRUB_SIGNAL, this.view.scrub);
+        // Rows as they are when the embed runs (it may wait for the start-up).
+        const rows = (): Map<string, readonly Row[]> => new Map<string, readonly Row[]>([
+          ['points', this.points.allRows() as unknown as Row[]],
+          ['events', this.points.eventRows(this.results) as unknown as Row[]],
+          ...(name === 'paths' ? this.surfaceData() : []),
+        ]);
+        void chart.embed(spec, rows).then(() => { if (name === 'loss') this.checkStarted(); });
+      };
+      if (name === 'loss' || this.started) embed();
+      else this.deferredCharts.set(name, embed);
     }
-    return true;
+    return embedded;
   }
 
   private runLabels(): string[] {
@@ -558,28 +642,35 @@ export class Panel {
     return [...this.experimentLabels()];
   }
 
-  /** Loads every row known into the charts as they are (an `init` that did not change the layout). */
-  private reloadRows(): void {
+  /** Loads every row known into the charts that were not embedded just now (an `init`). */
+  private reloadRows(embedded: ReadonlySet<ChartName>): void {
     const points = this.points.allRows() as unknown as Row[];
     const events = this.points.eventRows(this.results) as unknown as Row[];
-    for (const c of this.charts.values()) {
+    for (const [name, c] of this.charts) {
+      if (embedded.has(name)) continue;
       c.clear('points');
       c.insert('points', points);
       c.clear('events');
       c.insert('events', events);
     }
-    this.loadSurfaceRows();
+    if (!embedded.has('paths')) this.loadSurfaceRows();
   }
 
   private surfaceData(): Array<[string, readonly Row[]]> {
     const s = this.surface;
     if (!s) return [];
-    const values = fromWire(s.loss);
-    return [
-      ['surface', surfaceRows(s.xs, s.ys, values) as unknown as Row[]],
-      ['contours', contourRows(s.xs, s.ys, values) as unknown as Row[]],
-      ['minima', minimumRows(s.minima ?? [], s.dims) as unknown as Row[]],
-    ];
+    if (this.surfaceRowsCache?.surface !== s) {
+      const values = fromWire(s.loss);
+      this.surfaceRowsCache = {
+        surface: s,
+        rows: [
+          ['surface', surfaceRows(s.xs, s.ys, values) as unknown as Row[]],
+          ['contours', contourRows(s.xs, s.ys, values) as unknown as Row[]],
+          ['minima', minimumRows(s.minima ?? [], s.dims) as unknown as Row[]],
+        ],
+      };
+    }
+    return this.surfaceRowsCache.rows;
   }
 
   private loadSurfaceRows(): void {
@@ -662,6 +753,7 @@ export class Panel {
   /** Renders every chart for Export Results (SVG and PNG). */
   private async renderCharts(): Promise<RenderedChart[]> {
     const out: RenderedChart[] = [];
+    await this.startedUp();
     for (const [name, chart] of this.charts) {
       await chart.settled();
       const view = chart.currentView;
@@ -719,7 +811,18 @@ export class Panel {
       data: (name: ChartName, source: string) => this.charts.get(name)?.data(source) ?? [],
       stats: (name: ChartName) => this.charts.get(name)?.stats(),
       resetStats: () => { for (const c of this.charts.values()) c.resetStats(); },
-      settled: () => Promise.all([...this.charts.values()].map((c) => c.settled())),
+      settled: async () => {
+        await this.startedUp();
+        await Promise.all([...this.charts.values()].map((c) => c.settled()));
+      },
+      editorLoaded: () => this.editor.loaded,
+      /** Applies an experiment as if the person had edited the panel (benchmarks). */
+      applyExperiment: (exp: PanelExperiment) => {
+        const checked = checkPanelExperiment(exp);
+        if (!checked.ok) throw new Error(checked.error);
+        this.edit(checked.message, 'problem');
+        this.runList.render();
+      },
       fieldMessages: () => this.fields.messages(),
       refused: this.refused,
       scrubTo: (step: number) => this.scrubTo(step),
@@ -727,6 +830,25 @@ export class Panel {
       displayCount: () => this.points.displayCount,
       theme: () => this.theme,
     };
+  }
+}
+
+/** When the first point does not come (an error, nothing to run), the rest of the panel loads after this long. */
+const START_FALLBACK_MS = 1200;
+
+/** Resolves in a later task (lets the browser paint and handle input in between). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** The experiment the host wrote into the page (`<script type="application/json" id="op-initial">`). */
+function initialExperiment(): ReturnType<typeof checkPanelExperiment> | undefined {
+  const text = document.getElementById('op-initial')?.textContent;
+  if (!text) return undefined;
+  try {
+    return checkPanelExperiment((JSON.parse(text) as { experiment?: unknown }).experiment);
+  } catch {
+    return undefined;
   }
 }
 

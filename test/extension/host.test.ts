@@ -23,10 +23,22 @@ describe('webview HTML', () => {
     assert.match(csp, /script-src 'nonce-abc';/);
     assert.doesNotMatch(csp, /unsafe-eval|unsafe-inline|https?:\/\/(?!x\.vscode-cdn\.net)/);
     const html = webviewHtml({ cspSource: 'https://x.vscode-cdn.net', script: 'https://x/dist/webview.js', styles: ['https://x/media/panel.css'], nonce: 'abc' });
-    assert.match(html, /<script nonce="abc" src="https:\/\/x\/dist\/webview.js"><\/script>/);
+    assert.match(html, /<script type="module" nonce="abc" src="https:\/\/x\/dist\/webview.js"><\/script>/);
     assert.match(html, /<link rel="stylesheet" href="https:\/\/x\/media\/panel.css">/);
     assert.equal((html.match(/<script/g) ?? []).length, 1, 'one script, no inline ones');
     assert.doesNotMatch(html, /<style|style="/);
+  });
+
+  it('preloads the entry chunks by nonce and carries the initial experiment as inert JSON that cannot close its element', () => {
+    const initial = { experiment: { title: '</script><script>alert(1)</script> <!-- \u2028', loss: { preset: 'rosenbrock' } } };
+    const html = webviewHtml({ cspSource: 'https://x.vscode-cdn.net', script: 'https://x/dist/webview.js', preload: ['https://x/dist/chunks/a.js'], styles: [], nonce: 'abc', initial });
+    assert.match(html, /<link rel="modulepreload" nonce="abc" href="https:\/\/x\/dist\/chunks\/a.js">/);
+    const m = /<script type="application\/json" id="op-initial">([^]*?)<\/script>/.exec(html);
+    assert.ok(m, 'the JSON element is there');
+    assert.doesNotMatch(m[1], /<|\u2028/);
+    assert.deepEqual(JSON.parse(m[1]), initial);
+    // One executable script (the module); the JSON is data.
+    assert.equal((html.match(/<script(?! type="application\/json")/g) ?? []).length, 1);
   });
 });
 

@@ -1,0 +1,72 @@
+/**
+ * The loss editor's place in the panel, before and after CodeMirror arrives.
+ *
+ * CodeMirror (with the TypeScript grammar) is a third of the webview's code and its first
+ * dispatches cost a few hundred milliseconds on a slow machine: the panel's first plotted point
+ * should not wait for it. So the panel shows the loss's code at once as plain, read-only text in
+ * the editor's place, and `load()` (called once the first chart is drawn) imports the editor
+ * chunk and swaps it in with the text, read-only state and error marks it was given meanwhile.
+ * Until then nothing can be typed, so no edit is lost.
+ */
+import type { LossEditor, SnippetMark } from './lossEditor';
+
+export class EditorSlot {
+  private editor: LossEditor | undefined;
+  private loading: Promise<void> | undefined;
+  private text = '';
+  private readOnly = false;
+  private marks: readonly SnippetMark[] = [];
+  private readonly placeholder: HTMLPreElement;
+
+  constructor(private readonly host: HTMLElement, private readonly onEdit: (source: string) => void, private readonly nonce?: string) {
+    this.placeholder = document.createElement('pre');
+    this.placeholder.className = 'loss-editor-placeholder';
+    this.placeholder.setAttribute('aria-label', 'Loss function (TypeScript), loading the editor');
+    host.appendChild(this.placeholder);
+  }
+
+  /** The text in the editor (what the person typed, once they can). */
+  get source(): string {
+    return this.editor ? this.editor.source : this.text;
+  }
+
+  /** Whether CodeMirror is in place (tests and the debug hook). */
+  get loaded(): boolean {
+    return this.editor !== undefined;
+  }
+
+  setSource(source: string): void {
+    this.text = source;
+    if (this.editor) this.editor.setSource(source);
+    else this.placeholder.textContent = source;
+  }
+
+  setReadOnly(readOnly: boolean): void {
+    if (readOnly === this.readOnly) return;
+    this.readOnly = readOnly;
+    this.editor?.setReadOnly(readOnly);
+  }
+
+  /** Compile and runtime errors at line:column (kept until the editor can show them). */
+  setMarks(marks: readonly SnippetMark[]): void {
+    // An unchanged (usually empty) list costs CodeMirror a dispatch and a DOM selection read.
+    if (JSON.stringify(marks) === JSON.stringify(this.marks)) return;
+    this.marks = marks;
+    this.editor?.setMarks(marks);
+  }
+
+  /** Loads CodeMirror and puts it in place of the plain text (once; later calls wait for the first). */
+  load(): Promise<void> {
+    this.loading ??= import('./lossEditor.js').then(({ LossEditor }) => {
+      const editor = new LossEditor(this.host, this.text, (source) => {
+        this.text = source;
+        this.onEdit(source);
+      }, this.nonce);
+      if (this.readOnly) editor.setReadOnly(true);
+      if (this.marks.length > 0) editor.setMarks(this.marks);
+      this.placeholder.remove();
+      this.editor = editor;
+    });
+    return this.loading;
+  }
+}
