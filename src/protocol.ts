@@ -527,6 +527,8 @@ function inspectResult(v: unknown, path: string): void {
   int(o.step, `${path}.step`);
   nums(o.params, `${path}.params`);
   nums(o.grad, `${path}.grad`);
+  opt(o, 'gradUsed', path, nums);
+  opt(o, 'prevParams', path, nums);
   num(o.lr, `${path}.lr`);
   const state = obj(o.state, `${path}.state`);
   for (const [name, fields] of Object.entries(state)) {

@@ -66,7 +66,13 @@ function showParams(p: Float64Array): string {
 
 class RunState {
   readonly params: Float64Array;
-  readonly grad: Float64Array;
+  /** Where the next evaluation writes the gradient. */
+  grad: Float64Array;
+  /**
+   * The gradient the last update used (raw: before clipping), on that step's mini-batch: after
+   * each update the two buffers swap, so keeping it costs no copy in the hot loop.
+   */
+  applied: Float64Array;
   readonly updates: Float64Array;
   readonly optimizer: Optimizer;
   readonly transformState: Parameters<Optimizer['transform']['update']>[1];
@@ -91,6 +97,7 @@ class RunState {
     const dim = objective.dim;
     this.params = Float64Array.from(init);
     this.grad = new Float64Array(dim);
+    this.applied = new Float64Array(dim);
     this.updates = new Float64Array(dim);
     this.optimizer = createOptimizer(spec, experiment.steps);
     this.transformState = this.optimizer.transform.init(this.params);
@@ -200,11 +207,18 @@ export class Runner {
     this.active.length = 0;
   }
 
-  /** The current optimizer state of run `run` (copies: parameters, updates done, transformation state). */
-  state(run: number): { params: Float64Array; count: number; transformState: unknown } {
+  /**
+   * The current optimizer state of run `run` (copies): parameters θₜ, updates done t, the
+   * transformation state, and `lastGrad`, the raw gradient update t used — ∇L(θₜ₋₁) on step
+   * t − 1's mini-batch, before clipping — or null before the first update.
+   */
+  state(run: number): { params: Float64Array; count: number; transformState: unknown; lastGrad: Float64Array | null } {
     const r = this.runs[run];
     if (!r) throw new Error(`no run ${run}: the experiment has ${this.runs.length}`);
-    return { params: r.params.slice(), count: r.count, transformState: copyState(r.transformState) };
+    return {
+      params: r.params.slice(), count: r.count, transformState: copyState(r.transformState),
+      lastGrad: r.count > 0 ? r.applied.slice() : null,
+    };
   }
 
   private collect(): RunnerEvent[] {
@@ -232,7 +246,8 @@ export class Runner {
   /** Takes up to `n` steps of one run; returns how many points it recorded. The hot loop. */
   private stepRun(run: RunState, n: number): number {
     const { objective, dim } = this;
-    const { params, grad, updates, optimizer, transformState, sampler } = run;
+    const { params, updates, optimizer, transformState, sampler } = run;
+    let grad = run.grad;
     const transform = optimizer.transform;
     const steps = this.experiment.steps;
     const tolerance = this.experiment.tolerance;
@@ -306,6 +321,10 @@ export class Runner {
       transform.update(updates, transformState, params);
       applyUpdates(params, updates);
       run.count = k + 1;
+      // Keep the gradient this update used; the next evaluation writes into the other buffer.
+      run.grad = run.applied;
+      run.applied = grad;
+      grad = run.grad;
     }
     return taken;
   }

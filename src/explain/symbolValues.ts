@@ -24,7 +24,17 @@ export interface SymbolValuesInput {
   readonly lr: number;
   readonly params?: readonly (number | null)[];
   readonly grad?: readonly (number | null)[];
+  /** The gradient update t used: ∇J(θₜ₋₁) on its mini-batch, after clipping (the host's `gradUsed`). */
+  readonly gradUsed?: readonly (number | null)[];
+  /** θₜ₋₁ (the host's `prevParams`), for the coupled weight decay in gₜ. */
+  readonly prevParams?: readonly (number | null)[];
 }
+
+/**
+ * Optimizers whose weight decay joins the gradient before the algorithm (coupled: gₜ includes
+ * λθₜ₋₁), as src/engine/optimizers.ts chains them; AdamW and Lion decay θ outside (decoupled).
+ */
+const DECOUPLED_DECAY: ReadonlySet<string> = new Set(['adamw', 'lion']);
 
 /** A symbol's value: one number, or one per parameter (`null` where not finite). */
 export type SymbolValue = number | readonly (number | null)[];
@@ -67,10 +77,19 @@ export function symbolValues(input: SymbolValuesInput): Map<string, SymbolValue>
   set('t', t);
   set('eta', lr);
   if (input.params) set('theta', input.params);
-  // ∇J at the current θ (what the next update will use). gₜ, the gradient update t used (at θₜ₋₁),
-  // is not in the reply, so it is left without a value rather than shown wrong.
+  // ∇J at the current θ (what the next update will use).
   if (input.grad) set('gradJ', input.grad);
   set('wd', numberOf(h, 'weightDecay'));
+  // gₜ: what update t fed the algorithm — the clipped mini-batch gradient at θₜ₋₁, plus λθₜ₋₁
+  // when the decay is coupled (the engine's addDecayedWeights: u + λ·θ, the same arithmetic).
+  if (t > 0 && input.gradUsed) {
+    const wd = numberOf(h, 'weightDecay') ?? 0;
+    const prev = input.prevParams;
+    if (wd === 0 || DECOUPLED_DECAY.has(id)) set('g', input.gradUsed);
+    else if (prev && prev.length === input.gradUsed.length) {
+      set('g', map(input.gradUsed, (x, i) => (prev[i] === null ? NaN : x + wd * (prev[i] as number))));
+    }
+  }
   const betas = Array.isArray(h.betas) ? (h.betas as readonly [number, number]) : undefined;
   if (betas) { set('beta1', betas[0]); set('beta2', betas[1]); }
   set('eps', numberOf(h, 'eps'));

@@ -77,9 +77,20 @@ export interface SurfaceRequest {
 }
 
 export interface InspectResult {
+  /** t: updates done. */
   readonly step: number;
+  /** θₜ. */
   readonly params: readonly number[];
+  /** ∇L(θₜ) on all the data: what the next update's gradient is computed from. */
   readonly grad: readonly number[];
+  /**
+   * The gradient update t used, exactly: ∇L(θₜ₋₁) on step t − 1's mini-batch, after the run's
+   * clipping (before weight decay, which the formula adds: gₜ = this + λθₜ₋₁ when coupled).
+   * Absent before the first update, or when the run ended before step t.
+   */
+  readonly gradUsed?: readonly number[];
+  /** θₜ₋₁, the parameters update t started from (with `gradUsed`). */
+  readonly prevParams?: readonly number[];
   readonly lr: number;
   /** State of each transformation in the optimizer's chain, by transformation name. */
   readonly state: Readonly<Record<string, Readonly<Record<string, number | boolean | readonly number[]>>>>;

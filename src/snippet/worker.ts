@@ -8,6 +8,7 @@
  * protocol.ts), so the host can stop a loss that never returns.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { createClip } from '../engine/clip';
 import { createOptimizer } from '../engine/optimizers';
 import { getProblem } from '../engine/problems';
 import { Runner } from '../engine/runner';
@@ -269,22 +270,40 @@ function inspect(run: number, step: number): InspectResult {
   const { experiment, objective, init } = loaded;
   const spec = experiment.runs[run];
   if (!spec) throw new Error(`inspect: there is no run ${run}`);
-  const replay = new Runner({ ...experiment, runs: [{ ...spec, enabled: true }] }, objective, init);
-  let left = Math.max(0, Math.min(step, experiment.steps));
-  while (left > 0 && !replay.finished) {
-    const n = Math.min(left, 100000);
-    replay.advance(n);
-    left -= n;
-  }
+  /** A replay of the run for `steps` updates (fewer when it ended earlier). */
+  const replayed = (steps: number): Runner => {
+    const replay = new Runner({ ...experiment, runs: [{ ...spec, enabled: true }] }, objective, init);
+    for (let left = steps; left > 0 && !replay.finished;) {
+      const n = Math.min(left, 100000);
+      replay.advance(n);
+      left -= n;
+    }
+    return replay;
+  };
+  const target = Math.max(0, Math.min(step, experiment.steps));
+  // One update short first, to keep θₜ₋₁ on the way.
+  const replay = replayed(target - 1);
+  const short = replay.state(0);
+  if (target > 0 && !replay.finished) replay.advance(1);
   const state = replay.state(0);
   const grad = new Float64Array(objective.dim);
   try { objective.valueAndGrad(state.params, grad, null); } catch { grad.fill(NaN); }
+  let used: Pick<InspectResult, 'gradUsed' | 'prevParams'> = {};
+  if (state.lastGrad && state.count > 0) {
+    // θₜ₋₁ (when the run ended before step t, one more replay to its own last update).
+    const before = short.count === state.count - 1 ? short.params : replayed(state.count - 1).state(0).params;
+    // gₜ as update t used it: clipped by the run's own clip transformation (the first of its chain).
+    const g = state.lastGrad;
+    if (spec.clip) { const c = createClip(spec.clip); c.update(g, c.init(g), before); }
+    used = { gradUsed: Array.from(g), prevParams: Array.from(before) };
+  }
   return {
     step: state.count,
     params: Array.from(state.params),
     grad: Array.from(grad),
     lr: createOptimizer(spec, experiment.steps).learningRate(state.count),
     state: inspectable(state.transformState),
+    ...used,
   };
 }
 

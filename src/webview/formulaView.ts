@@ -46,6 +46,10 @@ export interface FormulaValues {
   readonly step: number;
   readonly params: readonly (number | null)[];
   readonly grad: readonly (number | null)[];
+  /** gₜ's gradient: ∇J(θₜ₋₁) on its mini-batch after clipping; absent at t = 0. */
+  readonly gradUsed?: readonly (number | null)[];
+  /** θₜ₋₁; absent at t = 0. */
+  readonly prevParams?: readonly (number | null)[];
   readonly lr: number | null;
   readonly state: InspectState;
 }
@@ -216,6 +220,8 @@ export function mountFormulaView(container: HTMLElement, options: FormulaViewOpt
       shown = symbolValues({
         optimizerId: model.optimizerId, hyperparameters: hyper, state: values.state, step: values.step,
         lr: values.lr ?? NaN, params: values.params, grad: values.grad,
+        ...(values.gradUsed ? { gradUsed: values.gradUsed } : {}),
+        ...(values.prevParams ? { prevParams: values.prevParams } : {}),
       });
       stepLabel.textContent = `t = ${values.step}`;
       refreshTitles();

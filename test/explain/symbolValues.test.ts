@@ -22,7 +22,7 @@ function inspectState(chain: ChainState): InspectState {
   return out;
 }
 
-function stepEngine(optimizer: string, overrides: Hyperparameters, steps: number, schedule?: ScheduleSpec) {
+function stepEngine(optimizer: string, overrides: Hyperparameters, steps: number, schedule?: ScheduleSpec, withUsed = false) {
   const hyper = { ...defaultHyperparameters(optimizer), ...overrides };
   const opt = createOptimizer({ label: 'x', optimizer, hyperparameters: hyper, schedule }, 50);
   const rng = new Random(11);
@@ -37,8 +37,10 @@ function stepEngine(optimizer: string, overrides: Hyperparameters, steps: number
     applyUpdates(params, u);
   }
   const values = symbolValues({ optimizerId: optimizer, hyperparameters: hyper, state: inspectState(state), step: steps,
-    lr: opt.learningRate(steps), params: Array.from(params), grad: Array.from(grad) });
-  return { values, before, after: params, hyper, lrUsed: opt.learningRate(steps - 1) };
+    lr: opt.learningRate(steps), params: Array.from(params), grad: Array.from(grad),
+    // The worker's gradUsed/prevParams: the gradient the last update used (no clipping here) and θₜ₋₁.
+    ...(withUsed ? { gradUsed: Array.from(grad), prevParams: Array.from(before) } : {}) });
+  return { values, before, after: params, hyper, lrUsed: opt.learningRate(steps - 1), grad };
 }
 
 const vec = (v: SymbolValue | undefined, what: string): readonly number[] => {
@@ -83,11 +85,29 @@ describe('explain: symbol values at a scrubbed step', () => {
     assert.ok((values.get('eta') as number) < 0.1);
   });
 
-  it('∇J is the gradient at the shown θ; gₜ (at θₜ₋₁) is not claimed', () => {
+  it('∇J is the gradient at the shown θ; gₜ (at θₜ₋₁) is not claimed without the host\'s gradUsed', () => {
     const { values, after } = stepEngine('adam', { weightDecay: 0.5 }, 2);
     assert.ok(!values.has('g'));
     assert.deepEqual(values.get('theta'), Array.from(after));
     assert.equal((values.get('gradJ') as number[]).length, 3);
+  });
+
+  it('gₜ reproduces the update: SGD with coupled weight decay moves θ by −η·gₜ (gₜ = ∇J(θₜ₋₁) + λθₜ₋₁)', () => {
+    const { values, before, after } = stepEngine('sgd', { lr: 0.1, weightDecay: 0.3 }, 3, undefined, true);
+    const g = vec(values.get('g'), 'gₜ');
+    for (let i = 0; i < 3; i++) near(after[i] - before[i], -0.1 * g[i], `θ[${i}] update`);
+  });
+
+  it('gₜ has no λθ when the decay is decoupled (AdamW, Lion), and no value before the first update', () => {
+    for (const id of ['adamw', 'lion']) {
+      const { values, grad } = stepEngine(id, { weightDecay: 0.3 }, 3, undefined, true);
+      assert.deepEqual(values.get('g'), Array.from(grad), `${id}: gₜ is the gradient itself`);
+    }
+    const coupled = stepEngine('adam', { weightDecay: 0.3 }, 3, undefined, true);
+    assert.notDeepEqual(coupled.values.get('g'), Array.from(coupled.grad), 'adam: gₜ includes λθₜ₋₁');
+    const zero = symbolValues({ optimizerId: 'adam', hyperparameters: defaultHyperparameters('adam'), state: {}, step: 0, lr: 0.001,
+      gradUsed: [1, 2], prevParams: [0, 0] });
+    assert.ok(!zero.has('g'));
   });
 
   it('every optimizer yields its state symbols', () => {

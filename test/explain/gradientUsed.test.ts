@@ -1,0 +1,122 @@
+/**
+ * gₜ in the formula view: the value shown for gₜ (symbolValues fed by the worker's `inspect`,
+ * as the panel's formula view does) equals an independent recomputation — the gradient at θₜ₋₁
+ * (the streamed point of step t − 1) on step t − 1's mini-batch, clipped as torch clips, plus
+ * λθₜ₋₁ when the weight decay is coupled.
+ */
+import * as assert from 'node:assert/strict';
+import { validateExperiment } from '../../src/engine/experiment';
+import { defaultHyperparameters } from '../../src/engine/hyperparameters';
+import { getProblem } from '../../src/engine/problems';
+import { BatchSampler } from '../../src/engine/random';
+import type { Experiment, Objective, RunnerEvent } from '../../src/engine/types';
+import { symbolValues } from '../../src/explain/symbolValues';
+import { startExperiment } from '../../src/snippet/session';
+
+function experiment(raw: Record<string, unknown>): Experiment {
+  const r = validateExperiment(raw);
+  if (!r.ok) assert.fail(r.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
+  return r.experiment;
+}
+
+/** Runs `e` in a worker session; θ of every step of run 0 (from the streamed points), and the session. */
+async function run(e: Experiment): Promise<{ thetas: Float64Array[]; session: ReturnType<typeof startExperiment> }> {
+  const session = startExperiment(e);
+  const info = await session.info;
+  const thetas: Float64Array[] = [];
+  session.onEvent((ev: RunnerEvent) => {
+    if (ev.type !== 'points') return;
+    for (const b of ev.batches) {
+      if (b.run !== 0) continue;
+      for (let k = 0; k < b.count; k++) thetas[b.fromStep + k] = b.params.slice(k * info.dim, (k + 1) * info.dim);
+    }
+  });
+  await session.done;
+  return { thetas, session };
+}
+
+/** torch.nn.utils.clip_grad_norm_ / clip_grad_value_, written out. */
+function clipped(g: Float64Array, clip: { norm?: number; value?: number } | undefined): Float64Array {
+  if (clip?.norm !== undefined) {
+    const norm = Math.sqrt(g.reduce((s, x) => s + x * x, 0));
+    const c = Math.min(clip.norm / (norm + 1e-6), 1);
+    return g.map((x) => x * c);
+  }
+  if (clip?.value !== undefined) { const v = clip.value; return g.map((x) => Math.min(Math.max(x, -v), v)); }
+  return g;
+}
+
+/** The value the formula view shows for gₜ at step t of run 0. */
+async function shownG(session: ReturnType<typeof startExperiment>, e: Experiment, t: number): Promise<readonly (number | null)[]> {
+  const spec = e.runs[0];
+  const result = await session.inspect(0, t);
+  assert.equal(result.step, t);
+  const hyperparameters = { ...defaultHyperparameters(spec.optimizer), ...spec.hyperparameters };
+  const values = symbolValues({
+    optimizerId: spec.optimizer, hyperparameters, state: result.state, step: result.step, lr: result.lr,
+    params: result.params, grad: result.grad, gradUsed: result.gradUsed, prevParams: result.prevParams,
+  });
+  const g = values.get('g');
+  assert.ok(Array.isArray(g), `gₜ has a value at t = ${t}`);
+  return g as readonly (number | null)[];
+}
+
+function assertNear(actual: readonly (number | null)[], expected: Float64Array, what: string): void {
+  assert.equal(actual.length, expected.length);
+  expected.forEach((x, i) => {
+    const a = actual[i];
+    assert.ok(a !== null && Math.abs(a - x) <= 1e-12 * Math.max(1, Math.abs(x)), `${what}[${i}]: ${a} vs ${x}`);
+  });
+}
+
+describe('formula view: gₜ is the gradient the update used', function () {
+  this.timeout(20000);
+
+  it('a clipped run (Adam, clip by norm, coupled weight decay): clip(∇J(θₜ₋₁)) + λθₜ₋₁', async () => {
+    const e = experiment({ loss: { preset: 'rosenbrock' }, steps: 30, tolerance: 1e-300,
+      runs: [{ optimizer: 'adam', lr: 0.05, weightDecay: 0.1, clip: { norm: 1 } }] });
+    const problem = getProblem('rosenbrock');
+    assert.ok(problem);
+    const objective: Objective = problem.objective();
+    const { thetas, session } = await run(e);
+    try {
+      for (const t of [1, 2, 17, 30]) {
+        const prev = thetas[t - 1];
+        const raw = new Float64Array(2);
+        objective.valueAndGrad(prev, raw, null);
+        assert.ok(Math.hypot(raw[0], raw[1]) > 1, 'clipping is active at this step');
+        const expected = clipped(raw, { norm: 1 }).map((x, i) => x + 0.1 * prev[i]);
+        assertNear(await shownG(session, e, t), expected, `g at t = ${t}`);
+      }
+      // Before the first update there is no gₜ.
+      const zero = await session.inspect(0, 0);
+      assert.equal(zero.gradUsed, undefined);
+    } finally {
+      session.cancel();
+    }
+  });
+
+  it('a batched run (logistic regression, batch 8, clip by value): clip(∇J(θₜ₋₁) on step t − 1\'s batch)', async () => {
+    const e = experiment({ loss: { preset: 'logistic-regression' }, steps: 25, batchSize: 8, seed: 5, tolerance: 1e-300,
+      runs: [{ optimizer: 'sgd', lr: 0.5, momentum: 0.9, clip: { value: 0.05 } }] });
+    const problem = getProblem('logistic-regression');
+    assert.ok(problem);
+    const objective: Objective = problem.objective();
+    const { thetas, session } = await run(e);
+    try {
+      const sampler = new BatchSampler(objective.dataSize, 8, 5);
+      const batches = Array.from({ length: 25 }, () => sampler.draw().slice());
+      for (const t of [1, 9, 25]) {
+        const prev = thetas[t - 1];
+        const raw = new Float64Array(objective.dim);
+        objective.valueAndGrad(prev, raw, batches[t - 1]);
+        const full = new Float64Array(objective.dim);
+        objective.valueAndGrad(prev, full, null);
+        assert.notDeepEqual(raw, full, 'the batch gradient differs from the full-data one');
+        assertNear(await shownG(session, e, t), clipped(raw, { value: 0.05 }), `g at t = ${t}`);
+      }
+    } finally {
+      session.cancel();
+    }
+  });
+});
