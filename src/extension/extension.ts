@@ -34,6 +34,8 @@ export interface PlaygroundApi {
   readonly activationMs: number;
   /** The panel module (loaded on demand): `PlaygroundPanel.current`, `.panels()`. */
   panels(): Promise<typeof import('./panel')>;
+  /** Revives a webview panel as the serializer does after a window reload (the integration tests). */
+  revive(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
 }
 
 export function activate(context: vscode.ExtensionContext): PlaygroundApi {
@@ -83,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): PlaygroundApi {
 
   const activationMs = performance.now() - t0;
   output.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, panels: async () => loadHost().panel };
+  return { activationMs, panels: async () => loadHost().panel, revive: async (panel, state) => loadHost().revivePanel(panel, services, state) };
 }
 
 export function deactivate(): void {

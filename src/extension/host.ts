@@ -4,6 +4,7 @@
  * commands' bodies, the panel, its controller and the snippet session (with the TypeScript
  * compiler), which is what made a single bundle slow to load.
  */
+import { randomUUID } from 'node:crypto';
 import type * as vscode from 'vscode';
 import { checkPanelExperiment } from '../protocol';
 import * as commands from './commands';
@@ -14,16 +15,17 @@ export { commands, panel };
 
 /** The panel serializer's body: revives a panel from its saved state (or the last experiment). */
 export function revivePanel(webviewPanel: vscode.WebviewPanel, services: panel.PanelServices, state: unknown): void {
-  const viewState = state as { experiment?: unknown; savedAt?: unknown } | undefined | null;
+  const viewState = state as { experiment?: unknown; savedAt?: unknown; panelId?: unknown } | undefined | null;
+  const panelId = typeof viewState?.panelId === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(viewState.panelId) ? viewState.panelId : randomUUID();
   const fromView = checkPanelExperiment(viewState?.experiment);
   const saved = checkPanelExperiment(services.context.workspaceState.get(panel.STATE_KEY));
   if (!fromView.ok && state !== undefined && state !== null) services.output.warn(`revived panel: its saved state was refused (${fromView.error})`);
   // The webview's state and the workspace state reach storage late; the copy the host wrote to disk
-  // on the last edit wins when it is newer than the webview's.
-  const onDisk = panel.readSavedExperiment(services.context);
+  // for this panel on its last edit wins when it is newer than the webview's.
+  const onDisk = panel.readSavedExperiment(services.context, panelId);
   const fromDisk = onDisk ? checkPanelExperiment(onDisk.experiment) : undefined;
   const viewSavedAt = typeof viewState?.savedAt === 'number' ? viewState.savedAt : -Infinity;
   const experiment = fromDisk?.ok && onDisk!.savedAt > viewSavedAt ? fromDisk.message
     : fromView.ok ? fromView.message : saved.ok ? saved.message : defaultExperiment();
-  panel.PlaygroundPanel.revive(webviewPanel, services, experiment);
+  panel.PlaygroundPanel.revive(webviewPanel, services, experiment, panelId);
 }

@@ -7,6 +7,7 @@
  * shown again reloads and says `ready` again, and gets a fresh snapshot; every listener belongs to
  * the panel's own disposables; messages are validated both ways (invalid ones are logged, dropped).
  */
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -27,26 +28,46 @@ export const STATE_KEY = 'optimizerPlayground.lastExperiment';
 /** The latest experiment of any panel, with when it was saved (newest wins on revival). */
 export interface SavedExperiment { readonly experiment: unknown; readonly savedAt: number }
 
-function savedExperimentFile(context: vscode.ExtensionContext): string {
-  return path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'last-experiment.json');
+/**
+ * Where a panel's latest experiment is kept on disk: one file per panel (its id travels in the
+ * webview's state), so that two panels revive as two different experiments. Ids are generated
+ * here (UUIDs), but a revived state could carry anything: only `[A-Za-z0-9-]` reaches a path.
+ */
+function savedExperimentFile(context: vscode.ExtensionContext, panelId: string): string {
+  const safe = panelId.replace(/[^A-Za-z0-9-]/g, '').slice(0, 64) || 'panel';
+  return path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'panels', `${safe}.json`);
 }
 
-function writeSavedExperiment(context: vscode.ExtensionContext, experiment: unknown): void {
-  const file = savedExperimentFile(context);
+function writeSavedExperiment(context: vscode.ExtensionContext, panelId: string, experiment: unknown): void {
+  const file = savedExperimentFile(context, panelId);
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify({ experiment, savedAt: Date.now() } satisfies SavedExperiment));
   } catch { /* the workspace state still has it */ }
 }
 
-/** The experiment last saved on disk, or undefined. */
-export function readSavedExperiment(context: vscode.ExtensionContext): SavedExperiment | undefined {
+/** The experiment a panel last saved on disk, or undefined. */
+export function readSavedExperiment(context: vscode.ExtensionContext, panelId: string): SavedExperiment | undefined {
   try {
-    const saved = JSON.parse(fs.readFileSync(savedExperimentFile(context), 'utf8')) as Partial<SavedExperiment>;
+    const saved = JSON.parse(fs.readFileSync(savedExperimentFile(context, panelId), 'utf8')) as Partial<SavedExperiment>;
     return typeof saved.savedAt === 'number' ? { experiment: saved.experiment, savedAt: saved.savedAt } : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Forgets copies not written for 30 days. Not on dispose: VS Code may dispose panels while the
+ * window reloads, exactly when the copy is needed.
+ */
+function pruneSavedExperiments(context: vscode.ExtensionContext): void {
+  const dir = path.dirname(savedExperimentFile(context, 'x'));
+  try {
+    for (const name of fs.readdirSync(dir)) {
+      const file = path.join(dir, name);
+      if (Date.now() - fs.statSync(file).mtimeMs > 30 * 24 * 3600_000) fs.rmSync(file, { force: true });
+    }
+  } catch { /* no copies yet */ }
 }
 
 /** Shared by every panel: created once in `activate`. */
@@ -90,7 +111,8 @@ export class PlaygroundPanel {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(services.context.extensionUri, 'dist'), vscode.Uri.joinPath(services.context.extensionUri, 'media')],
     });
-    const p = new PlaygroundPanel(panel, services, experiment);
+    pruneSavedExperiments(services.context);
+    const p = new PlaygroundPanel(panel, services, experiment, randomUUID());
     if (options.run !== false) p.controller.run();
     return p;
   }
@@ -107,17 +129,21 @@ export class PlaygroundPanel {
   }
 
   /** Revives a panel after a window reload (WebviewPanelSerializer). */
-  static revive(panel: vscode.WebviewPanel, services: PanelServices, experiment: PanelExperiment): PlaygroundPanel {
+  static revive(panel: vscode.WebviewPanel, services: PanelServices, experiment: PanelExperiment, panelId: string = randomUUID()): PlaygroundPanel {
     panel.webview.options = {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(services.context.extensionUri, 'dist'), vscode.Uri.joinPath(services.context.extensionUri, 'media')],
     };
-    const p = new PlaygroundPanel(panel, services, experiment);
+    const p = new PlaygroundPanel(panel, services, experiment, panelId);
     p.controller.run();
     return p;
   }
 
-  private constructor(readonly panel: vscode.WebviewPanel, private readonly services: PanelServices, experiment: PanelExperiment) {
+  /** Identifies the panel across window reloads (kept in the webview's state; names its file on disk). */
+  readonly id: string;
+
+  private constructor(readonly panel: vscode.WebviewPanel, private readonly services: PanelServices, experiment: PanelExperiment, id: string) {
+    this.id = id;
     PlaygroundPanel.current = this;
     PlaygroundPanel.all.add(this);
     this.controller = new PlaygroundController(experiment, {
@@ -177,7 +203,7 @@ export class PlaygroundPanel {
       preload,
       styles,
       // The webview embeds its loss chart from this while the `init` snapshot is on its way.
-      initial: { experiment: this.controller.experiment },
+      initial: { experiment: this.controller.experiment, panelId: this.id },
     });
   }
 
@@ -377,7 +403,7 @@ export class PlaygroundPanel {
     void this.services.context.workspaceState.update(STATE_KEY, experiment);
     // Also on disk at once: VS Code flushes webview state and workspace state to storage later, so a
     // reload right after an edit could revive an older experiment (seen in code-server).
-    writeSavedExperiment(this.services.context, experiment);
+    writeSavedExperiment(this.services.context, this.id, experiment);
   }
 
   /** Every open panel (tests). */

@@ -49,6 +49,7 @@ const CHARTS: readonly ChartName[] = ['loss', 'paths', 'lr', 'gradNorm'];
 
 export class Panel {
   private experiment: PanelExperiment | undefined;
+  private readonly panelId: string | undefined;
   private info: LossInfo | undefined;
   private surface: SurfaceData | undefined;
   private results: RunResult[] = [];
@@ -107,7 +108,10 @@ export class Panel {
 
   constructor(root: HTMLElement, private readonly host: PanelHost) {
     this.root = root;
-    const saved = host.getState() as { view?: unknown; experiment?: unknown } | undefined;
+    const saved = host.getState() as { view?: unknown; experiment?: unknown; panelId?: unknown } | undefined;
+    const page = initialData();
+    // Which panel this is, for the host's per-panel copy of the experiment (revival after a reload).
+    this.panelId = typeof saved?.panelId === 'string' ? saved.panelId : typeof page?.panelId === 'string' ? page.panelId : undefined;
     this.view = parseViewState(saved?.view);
     this.theme = readChartTheme();
     this.formulaSlot = { element: h('div', { class: 'formula-slot', id: 'formula-view' }) };
@@ -115,7 +119,7 @@ export class Panel {
     // The experiment to show before the host's `init`: the webview's own state (a panel shown again,
     // or revived), else the one the host wrote into the page.
     const revived = saved?.experiment !== undefined ? checkPanelExperiment(saved.experiment) : undefined;
-    const initial = revived?.ok ? revived : initialExperiment();
+    const initial = revived?.ok ? revived : page?.experiment !== undefined ? checkPanelExperiment(page.experiment) : undefined;
     if (initial?.ok) {
       this.setExperiment(initial.message, true);
       // The loss chart can be embedded now, while the host's snapshot is on its way.
@@ -772,7 +776,7 @@ export class Panel {
   // ───────────────────────────── state, logs, debug ─────────────────────────────
 
   private saveState(): void {
-    this.host.setState({ experiment: this.experiment, view: this.view, savedAt: Date.now() });
+    this.host.setState({ experiment: this.experiment, view: this.view, savedAt: Date.now(), ...(this.panelId ? { panelId: this.panelId } : {}) });
   }
 
   private log(level: 'error' | 'warn' | 'info', message: string): void {
@@ -841,12 +845,13 @@ function nextTask(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** The experiment the host wrote into the page (`<script type="application/json" id="op-initial">`). */
-function initialExperiment(): ReturnType<typeof checkPanelExperiment> | undefined {
+/** What the host wrote into the page (`<script type="application/json" id="op-initial">`): the experiment and the panel's id. */
+function initialData(): { experiment?: unknown; panelId?: unknown } | undefined {
   const text = document.getElementById('op-initial')?.textContent;
   if (!text) return undefined;
   try {
-    return checkPanelExperiment((JSON.parse(text) as { experiment?: unknown }).experiment);
+    const data = JSON.parse(text) as unknown;
+    return data && typeof data === 'object' ? data as { experiment?: unknown; panelId?: unknown } : undefined;
   } catch {
     return undefined;
   }

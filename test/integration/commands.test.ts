@@ -128,3 +128,35 @@ describe('commands', function () {
     assert.equal(await vscode.env.clipboard.readText(), script);
   });
 });
+
+describe('two panels across a window reload', function () {
+  this.timeout(60_000);
+  afterEach(closeAllPanels);
+
+  it('each panel revives with its own latest experiment, even when its webview state is older', async () => {
+    const P = await panelClass();
+    const a = await run<PlaygroundPanel>('openPreset', 'himmelblau');
+    await a.whenReady();
+    // A second panel beside the first (commands reuse the current one).
+    const b = P.create((a as unknown as { services: Parameters<typeof P.create>[0] }).services, { ...a.controller.experiment, loss: { preset: 'beale' } });
+    await b.whenReady();
+    assert.notEqual(a.id, b.id);
+    // Edits from each webview: saved at once, per panel.
+    a.receive({ type: 'editExperiment', experiment: { ...a.controller.experiment, steps: 123 } });
+    b.receive({ type: 'editExperiment', experiment: { ...b.controller.experiment, steps: 77 } });
+    const ids = [a.id, b.id];
+    // As after a reload: new webview panels whose (late) webview state still has the old experiments.
+    const stale = [a, b].map((p) => ({ panelId: p.id, experiment: { ...p.controller.experiment, steps: 5 }, savedAt: 0 }));
+    a.dispose();
+    b.dispose();
+    const revived: PlaygroundPanel[] = [];
+    for (const state of stale) {
+      const webviewPanel = vscode.window.createWebviewPanel('optimizerPlayground.panel', 'Optimizer Playground', vscode.ViewColumn.One, {});
+      await (await api()).revive(webviewPanel, state);
+      revived.push(P.current!);
+    }
+    assert.deepEqual(revived.map((p) => p.id), ids, 'the same ids');
+    assert.deepEqual(revived.map((p) => [p.controller.experiment.loss, p.controller.experiment.steps]),
+      [[{ preset: 'himmelblau' }, 123], [{ preset: 'beale' }, 77]]);
+  });
+});
