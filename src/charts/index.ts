@@ -4,3 +4,4 @@ export * from './rows';
 export * from './contours';
 export * from './downsample';
 export * from './specs';
+export * from './heatmap';

@@ -13,6 +13,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import type { Domain } from '../engine/types';
+import { LOG_LOSS_EXPR } from './heatmap';
 import { formatNumber, type ChartData } from './rows';
 import { runColor, themeConfig, type ChartTheme } from './theme';
 
@@ -29,6 +30,20 @@ export interface ChartOptions {
    * it off: an invisible symbol per step and a Voronoi layer only add bytes to a file.
    */
   readonly interactive?: boolean;
+  /**
+   * The experiment's step count: the step axis is fixed at [0, steps] instead of following the
+   * data, so that a streamed point never changes the axis (which re-encodes every mark).
+   */
+  readonly steps?: number;
+  /**
+   * Axis domains for streaming (the live panel). A data-driven domain changes with nearly every
+   * streamed batch, and a changed scale makes Vega encode every item of every mark again (each
+   * through the expression interpreter, under the panel's CSP) and repaint the whole plot. With
+   * `liveDomains`, a per-step chart's value axis is computed from the data by signals rounded
+   * outwards (whole decades on log scales, 1–2–5 steps on linear ones), so it changes only a few
+   * times in a whole run; the step axis likewise when `steps` is unknown.
+   */
+  readonly liveDomains?: boolean;
 }
 
 /**
@@ -38,6 +53,27 @@ export interface ChartOptions {
  * holds no rows) and back to true once the runs stop.
  */
 export const HOVER_SIGNAL = 'hoverOn';
+
+/**
+ * The signal holding the highest starting loss of the runs shown (step-0 rows), in the live
+ * panel's loss chart. The loss axis stops three decades above it (rounded up to a decade, in the
+ * chart's plotted units): a run that climbs further — towards the 10¹² × start at which the
+ * runner calls it diverged — leaves the plot at the top and its divergence marker stays, instead
+ * of flattening every other curve. null (no run started): no ceiling from it.
+ */
+export const LOSS_START_SIGNAL = 'lossStart';
+
+/**
+ * The signal holding the experiment's step count in the live panel (null: unknown): the step
+ * axes span [0, stepMax], set once per run, instead of following the streamed data.
+ */
+export const STEP_MAX_SIGNAL = 'stepMax';
+
+/** Decades between the highest starting loss and the top of the live loss axis. */
+export const LOSS_CEILING_DECADES = 3;
+
+/** The named data of the heatmap image (one row: `url`, `x0`, `x1`, `y0`, `y1`), see heatmap.ts. */
+export const HEATMAP_SOURCE = 'heatmap';
 
 export interface LossChartOptions extends ChartOptions {
   /**
@@ -62,9 +98,23 @@ export interface PathsChartOptions extends ChartOptions {
   readonly axisTitles?: readonly [string, string];
   /** Cells per axis of the surface grid (`surfaceGrid(domain, n)`); sets the heatmap's cell size. */
   readonly resolution?: number;
+  /**
+   * Draw the heatmap as one image (data `heatmap`, made by the live panel with `heatmapPixels`)
+   * instead of a rectangle per cell; an invisible two-row layer of `surface` keeps the fill scale
+   * and its colour legend. Default false (the CLI's static SVG keeps the rectangles).
+   */
+  readonly surfaceImage?: boolean;
 }
 
 type Json = Record<string, unknown>;
+
+/**
+ * A named data source. Rows arrive typed (numbers are numbers), so Vega-Lite's automatic parsing
+ * (a `toNumber` formula per quantitative field, run on every streamed row) is turned off.
+ */
+function named(name: string): Json {
+  return { name, format: { parse: null } };
+}
 
 /** Default plot widths in px (the legend's column count depends on them). */
 const LINE_WIDTH = 480;
@@ -100,17 +150,74 @@ function runColorEncoding(o: ChartOptions, width: number): Json {
   };
 }
 
-function topLevel(o: ChartOptions, width: number, height: number, body: Json): TopLevelSpec {
+function topLevel(o: ChartOptions, width: number, height: number, body: Json, params: Json[] = []): TopLevelSpec {
+  const all = [...(o.interactive === false ? [] : [{ name: HOVER_SIGNAL, value: true }]), ...params];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     ...(o.title ? { title: o.title } : {}),
     width: o.width ?? width,
     height: o.height ?? height,
     config: themeConfig(o.theme),
-    ...(o.interactive === false ? {} : { params: [{ name: HOVER_SIGNAL, value: true }] }),
+    ...(all.length > 0 ? { params: all } : {}),
     ...body,
   } as unknown as TopLevelSpec;
 }
+
+/** Vega expression: whole decades below and above. `v` must be > 0. */
+const decadeFloor = (v: string): string => `pow(10, floor(log(${v}) / LN10 + 1e-9))`;
+const decadeCeil = (v: string): string => `pow(10, ceil(log(${v}) / LN10 - 1e-9))`;
+/** Vega expression: the least of 1, 2, 5 × 10ᵏ at or above `v` (> 0). */
+const niceCeil = (v: string): string => {
+  const e = decadeFloor(v);
+  return `(${v} <= ${e} ? 1 : ${v} <= 2 * ${e} ? 2 : ${v} <= 5 * ${e} ? 5 : 10) * ${e}`;
+};
+/** Vega expression: [min, max] of a field of every streamed row (NaN and null skipped). */
+const extentOf = (field: string): string => `extent(pluck(data('points'), '${field}'))`;
+
+/**
+ * The step axis: fixed at [0, steps]; or, live, [0, STEP_MAX_SIGNAL] (the panel sets it per run)
+ * and, while that is unknown, [0, a 1–2–5 step above the data]; or the data's.
+ */
+function stepScale(o: ChartOptions): { scale?: Json; params: Json[] } {
+  if (o.steps !== undefined && o.steps > 0) return { scale: { domain: [0, o.steps], nice: false, zero: true }, params: [] };
+  if (!o.liveDomains) return { params: [] };
+  return {
+    scale: { domain: [0, { expr: 'stepHi' }], nice: false },
+    params: [
+      { name: STEP_MAX_SIGNAL, value: null },
+      { name: 'stepExtent', expr: extentOf('step') },
+      { name: 'stepHi', expr: `isValid(${STEP_MAX_SIGNAL}) && ${STEP_MAX_SIGNAL} > 0 ? ${STEP_MAX_SIGNAL}`
+        + ` : isValid(stepExtent[1]) && stepExtent[1] > 0 ? ${niceCeil('stepExtent[1]')} : 10` },
+    ],
+  };
+}
+
+/**
+ * A log value axis for streaming: [decade below the least, decade above the greatest] of
+ * `plot(extent)`, capped at `ceiling` (a signal name) when that lies above the bottom.
+ */
+function liveLogScale(prefix: string, field: string, plot: (v: string) => string, ceiling?: string): { domain: Json[]; params: Json[] } {
+  // `ceiling`: a Vega expression of the top's cap in plotted units, null for none.
+  const ext = `${prefix}Extent`;
+  const lo = `${prefix}Lo`;
+  const hi = `${prefix}Hi`;
+  const top = `(isValid(${ext}[1]) && isFinite(${plot(`${ext}[1]`)}) && ${plot(`${ext}[1]`)} > 0 ? ${decadeCeil(plot(`${ext}[1]`))} : 10)`;
+  const cap = `${prefix}Cap`;
+  const capped = ceiling
+    ? `max(${lo} * 10, isValid(${cap}) && ${cap} > ${lo} ? min(${top}, ${cap}) : ${top})`
+    : `max(${lo} * 10, ${top})`;
+  return {
+    domain: [{ expr: lo }, { expr: hi }],
+    params: [
+      ...(ceiling ? [{ name: cap, expr: ceiling }] : []),
+      { name: ext, expr: extentOf(field) },
+      { name: lo, expr: `isValid(${ext}[0]) && isFinite(${plot(`${ext}[0]`)}) && ${plot(`${ext}[0]`)} > 0 ? ${decadeFloor(plot(`${ext}[0]`))}`
+        + ` : isValid(${ext}[1]) && ${plot(`${ext}[1]`)} > 0 ? ${decadeFloor(`${plot(`${ext}[1]`)} * 1e-6`)} : 1` },
+      { name: hi, expr: capped },
+    ],
+  };
+}
+
 
 /**
  * ARIA of a mark with a row per step: kept in static files (SVG, where each line is described),
@@ -128,7 +235,7 @@ function rowAria(o: ChartOptions): Json {
 function hoverLayer(o: ChartOptions, W: number, name: string, x: Json, y: Json, transform: Json[]): Json[] {
   if (o.interactive === false) return [];
   return [{
-    data: { name: 'points' },
+    data: named('points'),
     transform: [{ filter: HOVER_SIGNAL }, ...transform],
     params: [{ name, select: { type: 'point', on: 'pointerover', nearest: true, clear: 'pointerout' } }],
     mark: { type: 'point', filled: true, size: 36, clip: true, aria: false },
@@ -141,7 +248,7 @@ function hoverLayer(o: ChartOptions, W: number, name: string, x: Json, y: Json, 
 }
 
 /** Marks where runs diverged: a dashed rule at the step and a cross at the top, with the reason. */
-function divergenceLayers(o: ChartOptions, W: number): Json[] {
+function divergenceLayers(o: ChartOptions, W: number, x: Json): Json[] {
   const tooltip = [
     { field: 'label', type: 'nominal', title: 'run' },
     { field: 'step', type: 'quantitative', title: 'diverged at step' },
@@ -149,23 +256,41 @@ function divergenceLayers(o: ChartOptions, W: number): Json[] {
   ];
   return [
     {
-      data: { name: 'events' },
+      data: named('events'),
       mark: { type: 'rule', strokeDash: [4, 3], strokeWidth: 1.2, clip: true },
-      encoding: { x: { field: 'step', type: 'quantitative' }, color: runColorEncoding(o, W), tooltip },
+      encoding: { x, color: runColorEncoding(o, W), tooltip },
     },
     {
-      data: { name: 'events' },
+      data: named('events'),
       mark: { type: 'point', shape: 'cross', filled: true, size: 90, angle: 45, clip: true },
-      encoding: { x: { field: 'step', type: 'quantitative' }, y: { value: 6 }, color: runColorEncoding(o, W), tooltip },
+      encoding: { x, y: { value: 6 }, color: runColorEncoding(o, W), tooltip },
     },
   ];
 }
 
-/** `lossFloor` → the transform computing `plotLoss` and the axis title that says what it is. */
-function lossTransform(floor: number | undefined): { transform: Json[]; title: string } {
+/**
+ * `lossFloor` → the transform computing `plotLoss`, the axis title that says what it is, and
+ * `plot(v)`: the same map as a Vega expression of a loss `v` (for the live axis domain).
+ */
+function lossTransform(floor: number | undefined, live: boolean): { transform: Json[]; title: string; plot: (v: string) => string; params: Json[] } {
   const finite = { filter: 'isValid(datum.loss) && isFinite(datum.loss)' };
   const positive = { filter: 'datum.plotLoss > 0' };
   if (floor === undefined) {
+    const title = 'loss (log scale; loss − min + ε when some loss ≤ 0)';
+    if (live) {
+      // The shift as a signal: it changes only while some loss is ≤ 0 and falling, so streamed
+      // points do not rewrite every row (a joinaggregate would, on each new minimum).
+      const shift = 'lossShift';
+      return {
+        transform: [finite, { calculate: `datum.loss - ${shift}`, as: 'plotLoss' }, positive],
+        title, plot: (v) => `(${v} - ${shift})`,
+        params: [
+          { name: 'lossMinExtent', expr: extentOf('loss') },
+          { name: shift, expr: 'isValid(lossMinExtent[0]) && isFinite(lossMinExtent[0]) && lossMinExtent[0] <= 0'
+            + ' ? lossMinExtent[0] - max(1e-12, 1e-9 * abs(lossMinExtent[0])) : 0' },
+        ],
+      };
+    }
     return {
       transform: [
         finite,
@@ -173,50 +298,78 @@ function lossTransform(floor: number | undefined): { transform: Json[]; title: s
         { calculate: 'datum.minLoss > 0 ? datum.loss : datum.loss - datum.minLoss + max(1e-12, 1e-9 * abs(datum.minLoss))', as: 'plotLoss' },
         positive,
       ],
-      title: 'loss (log scale; loss − min + ε when some loss ≤ 0)',
+      title, plot: (v) => v, params: [],
     };
   }
-  if (floor > 0) return { transform: [finite, { calculate: 'datum.loss', as: 'plotLoss' }, positive], title: 'loss (log scale)' };
+  if (floor > 0) return { transform: [finite, { calculate: 'datum.loss', as: 'plotLoss' }, positive], title: 'loss (log scale)', plot: (v) => v, params: [] };
   const eps = Math.max(1e-12, 1e-9 * Math.abs(floor));
   return {
     transform: [finite, { calculate: `datum.loss - (${floor}) + ${eps}`, as: 'plotLoss' }, positive],
     title: floor === 0 ? `loss + ε (log scale, ε = ${formatNumber(eps)})`
       : `loss − min + ε (log scale, min = ${formatNumber(floor)}, ε = ${formatNumber(eps)})`,
+    plot: (v) => `(${v} - (${floor}) + ${eps})`, params: [],
   };
 }
 
 /** Loss per step, log scale, one line per run; diverged runs marked where and why. */
 export function lossChart(o: LossChartOptions): TopLevelSpec {
   const W = LINE_WIDTH;
-  const { transform, title } = lossTransform(o.lossFloor);
-  const x = { field: 'step', type: 'quantitative', title: 'step', axis: STEP_AXIS };
-  const ceiling = o.lossCeiling !== undefined && Number.isFinite(o.lossCeiling) ? o.lossCeiling : undefined;
+  const live = o.liveDomains === true;
+  const { transform, title, plot, params: shiftParams } = lossTransform(o.lossFloor, live);
+  const steps = stepScale(o);
+  const x = { field: 'step', type: 'quantitative', title: 'step', axis: STEP_AXIS, ...(steps.scale ? { scale: steps.scale } : {}) };
+  const ceiling = o.lossCeiling !== undefined && Number.isFinite(o.lossCeiling) && o.lossCeiling > 0 ? o.lossCeiling : undefined;
+  // Live: capped LOSS_CEILING_DECADES above the highest start (a signal), and at `lossCeiling` when given.
+  const fromStart = `(isValid(${LOSS_START_SIGNAL}) && isFinite(${plot(LOSS_START_SIGNAL)}) && ${plot(LOSS_START_SIGNAL)} > 0`
+    + ` ? ${decadeCeil(plot(LOSS_START_SIGNAL))} * ${10 ** LOSS_CEILING_DECADES} : null)`;
+  const cap = ceiling === undefined ? fromStart : `min(${ceiling}, isValid(${fromStart}) ? ${fromStart} : ${ceiling})`;
+  const liveScale = live ? liveLogScale('loss', 'loss', plot, cap) : undefined;
   const y = { field: 'plotLoss', type: 'quantitative', title, axis: LOG_AXIS,
-    scale: { type: 'log', ...(ceiling !== undefined ? { domainMax: ceiling } : {}) } };
+    scale: { type: 'log', ...(liveScale ? { domain: liveScale.domain } : ceiling !== undefined ? { domainMax: ceiling } : {}) } };
+  const params = live
+    ? [...steps.params, ...shiftParams, { name: LOSS_START_SIGNAL, value: null }, ...(liveScale?.params ?? [])]
+    : steps.params;
   return topLevel(o, W, 280, {
     layer: [
       {
-        data: { name: 'points' },
+        data: named('points'),
         transform,
         mark: { type: 'line', clip: true, ...rowAria(o) },
         encoding: { x, y, color: runColorEncoding(o, W), order: { field: 'step', type: 'quantitative' } },
       },
       ...hoverLayer(o, W, 'lossHover', x, y, transform),
-      ...divergenceLayers(o, W),
+      ...divergenceLayers(o, W, x),
     ],
-  });
+  }, params);
 }
 
 /** A per-step line chart of one point field (learning rate, gradient norm). */
 function stepChart(o: ChartOptions, field: 'lr' | 'gradNorm', title: string, log: boolean, hover: string): TopLevelSpec {
   const W = LINE_WIDTH;
   const transform = [{ filter: `isValid(datum.${field}) && isFinite(datum.${field})${log ? ` && datum.${field} > 0` : ''}` }];
-  const x = { field: 'step', type: 'quantitative', title: 'step', axis: STEP_AXIS };
-  const y = { field, type: 'quantitative', title, ...(log ? { scale: { type: 'log' }, axis: LOG_AXIS } : { axis: { format: '~g' } }) };
+  const steps = stepScale(o);
+  const x = { field: 'step', type: 'quantitative', title: 'step', axis: STEP_AXIS, ...(steps.scale ? { scale: steps.scale } : {}) };
+  const params: Json[] = [...steps.params];
+  let scale: Json | undefined = log ? { type: 'log' } : undefined;
+  if (o.liveDomains && log) {
+    const s = liveLogScale(field, field, (v) => v);
+    scale = { type: 'log', domain: s.domain };
+    params.push(...s.params);
+  } else if (o.liveDomains) {
+    // Linear (the learning rate): from 0 (or a 1–2–5 step below a negative least) to a 1–2–5 step above the greatest.
+    const ext = `${field}Extent`;
+    params.push(
+      { name: ext, expr: extentOf(field) },
+      { name: `${field}Hi`, expr: `isValid(${ext}[1]) && isFinite(${ext}[1]) && ${ext}[1] > 0 ? ${niceCeil(`${ext}[1]`)} : 1` },
+      { name: `${field}Lo`, expr: `isValid(${ext}[0]) && isFinite(${ext}[0]) && ${ext}[0] < 0 ? -(${niceCeil(`(-${ext}[0])`)}) : 0` },
+    );
+    scale = { domain: [{ expr: `${field}Lo` }, { expr: `${field}Hi` }], nice: false, zero: false };
+  }
+  const y = { field, type: 'quantitative', title, ...(scale ? { scale } : {}), ...(log ? { axis: LOG_AXIS } : { axis: { format: '~g' } }) };
   return topLevel(o, W, 180, {
     layer: [
       {
-        data: { name: 'points' },
+        data: named('points'),
         transform,
         // A learning rate holds for a whole step; a gradient norm is a sample.
         mark: { type: 'line', clip: true, ...rowAria(o), interpolate: field === 'lr' ? 'step-after' : 'linear' },
@@ -224,7 +377,7 @@ function stepChart(o: ChartOptions, field: 'lr' | 'gradNorm', title: string, log
       },
       ...hoverLayer(o, W, hover, x, y, transform),
     ],
-  });
+  }, params);
 }
 
 /** The learning rate each update used (the schedule's value), per step. */
@@ -254,59 +407,86 @@ export function pathsChart(o: PathsChartOptions): TopLevelSpec {
   const inPlane = { filter: 'isValid(datum.x) && isFinite(datum.x) && isValid(datum.y) && isFinite(datum.y)' };
   return topLevel(o, W, 320, {
     layer: [
+      ...surfaceLayers(o, x, y, xTitle, yTitle, dx, dy),
       {
-        data: { name: 'surface' },
-        transform: [
-          { joinaggregate: [{ op: 'min', field: 'loss', as: 'minLoss' }, { op: 'max', field: 'loss', as: 'maxLoss' }] },
-          { calculate: 'log(datum.loss - datum.minLoss + max(1e-12, 1e-6 * (datum.maxLoss - datum.minLoss))) / LN10', as: 'logLoss' },
-          // Cells overlap their neighbours so that anti-aliasing leaves no seams between them.
-          { calculate: `datum.x - ${dx * 0.5}`, as: 'x0' }, { calculate: `datum.x + ${dx * 0.75}`, as: 'x1' },
-          { calculate: `datum.y - ${dy * 0.5}`, as: 'y0' }, { calculate: `datum.y + ${dy * 0.75}`, as: 'y1' },
-        ],
-        mark: { type: 'rect', clip: true, aria: false },
-        encoding: {
-          x: { ...x, field: 'x0' }, x2: { field: 'x1' }, y: { ...y, field: 'y0' }, y2: { field: 'y1' },
-          fill: { field: 'logLoss', type: 'quantitative', title: 'log₁₀(loss − min)', scale: { scheme: o.theme.scheme },
-            legend: { orient: 'right', gradientLength: 120 } },
-          tooltip: [
-            { field: 'x', type: 'quantitative', title: xTitle, format: '.4~g' },
-            { field: 'y', type: 'quantitative', title: yTitle, format: '.4~g' },
-            { field: 'loss', type: 'quantitative', title: 'loss', format: '.6~g' },
-          ],
-        },
-      },
-      {
-        data: { name: 'contours' },
+        data: named('contours'),
         mark: { type: 'line', clip: true, strokeWidth: 0.8, color: o.theme.contourColor, interpolate: 'linear', aria: false },
         encoding: { x, y, detail: { field: 'contour', type: 'nominal' }, order: { field: 'order', type: 'quantitative' } },
       },
       {
         // A halo under each path keeps it readable over any colour of the heatmap.
-        data: { name: 'points' },
+        data: named('points'),
         transform: [inPlane],
         mark: { type: 'line', clip: true, strokeWidth: 4, color: o.theme.background, opacity: 0.75, aria: false },
         encoding: { x, y, detail: { field: 'label', type: 'nominal' }, order: { field: 'step', type: 'quantitative' } },
       },
       {
-        data: { name: 'points' },
+        data: named('points'),
         transform: [inPlane],
         mark: { type: 'line', clip: true, strokeWidth: 1.8, point: false, ...rowAria(o) },
         encoding: { x, y, color: runColorEncoding(o, W), order: { field: 'step', type: 'quantitative' } },
       },
       ...hoverLayer(o, W, 'pathHover', x, y, [inPlane]),
       {
-        data: { name: 'points' },
+        data: named('points'),
         transform: [inPlane, { filter: 'datum.step === 0' }],
         mark: { type: 'point', shape: 'circle', size: 70, filled: true, fill: o.theme.background, strokeWidth: 2, clip: true },
         encoding: { x, y, stroke: { value: o.theme.foreground }, tooltip: [{ field: 'params', type: 'nominal', title: 'start' }] },
       },
       {
-        data: { name: 'minima' },
+        data: named('minima'),
         mark: { type: 'point', shape: 'diamond', size: 110, filled: true, color: o.theme.accent, stroke: o.theme.background, strokeWidth: 1, clip: true },
         encoding: { x, y, tooltip: [{ field: 'label', type: 'nominal', title: 'known minimum' }] },
       },
     ],
   });
+}
+
+/**
+ * The heatmap of log₁₀(loss − min + δ) (see heatmap.ts): a rectangle per grid cell, or (with
+ * `surfaceImage`) the `heatmap` image under an invisible two-row layer (the surface's least and
+ * greatest loss, drawn with zero size) that carries the fill scale and its colour legend.
+ */
+function surfaceLayers(o: PathsChartOptions, x: Json, y: Json, xTitle: string, yTitle: string, dx: number, dy: number): Json[] {
+  const logLoss: Json[] = [
+    { joinaggregate: [{ op: 'min', field: 'loss', as: 'minLoss' }, { op: 'max', field: 'loss', as: 'maxLoss' }] },
+    { calculate: LOG_LOSS_EXPR, as: 'logLoss' },
+  ];
+  const fill = { field: 'logLoss', type: 'quantitative', title: 'log₁₀(loss − min)',
+    scale: { scheme: o.theme.scheme, zero: false, nice: false }, legend: { orient: 'right', gradientLength: 120 } };
+  if (o.surfaceImage) {
+    return [
+      {
+        data: named(HEATMAP_SOURCE),
+        mark: { type: 'image', aspect: false, smooth: false, clip: true, aria: false },
+        encoding: { url: { field: 'url', type: 'nominal' }, x: { ...x, field: 'x0' }, x2: { field: 'x1' }, y: { ...y, field: 'y0' }, y2: { field: 'y1' } },
+      },
+      {
+        data: named('surface'),
+        transform: [...logLoss, { filter: 'datum.loss === datum.minLoss || datum.loss === datum.maxLoss' }],
+        mark: { type: 'rect', clip: true, aria: false },
+        encoding: { x: { ...x, field: 'x' }, x2: { field: 'x' }, y: { ...y, field: 'y' }, y2: { field: 'y' }, fill },
+      },
+    ];
+  }
+  return [{
+    data: named('surface'),
+    transform: [
+      ...logLoss,
+      // Cells overlap their neighbours so that anti-aliasing leaves no seams between them.
+      { calculate: `datum.x - ${dx * 0.5}`, as: 'x0' }, { calculate: `datum.x + ${dx * 0.75}`, as: 'x1' },
+      { calculate: `datum.y - ${dy * 0.5}`, as: 'y0' }, { calculate: `datum.y + ${dy * 0.75}`, as: 'y1' },
+    ],
+    mark: { type: 'rect', clip: true, aria: false },
+    encoding: {
+      x: { ...x, field: 'x0' }, x2: { field: 'x1' }, y: { ...y, field: 'y0' }, y2: { field: 'y1' }, fill,
+      tooltip: [
+        { field: 'x', type: 'quantitative', title: xTitle, format: '.4~g' },
+        { field: 'y', type: 'quantitative', title: yTitle, format: '.4~g' },
+        { field: 'loss', type: 'quantitative', title: 'loss', format: '.6~g' },
+      ],
+    },
+  }];
 }
 
 /** A copy of `spec` with its named data inlined (top-level `datasets`), for files and the CLI. */
@@ -319,4 +499,4 @@ export function withDatasets(spec: TopLevelSpec, data: ChartData): TopLevelSpec 
 }
 
 /** Names of the data sources the charts read, for a webview that resets them. */
-export const DATA_SOURCES = ['points', 'surface', 'contours', 'minima', 'events'] as const;
+export const DATA_SOURCES = ['points', 'surface', 'contours', 'minima', 'events', HEATMAP_SOURCE] as const;

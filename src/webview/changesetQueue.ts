@@ -149,3 +149,33 @@ export class ChangesetQueue<Row> {
     for (const w of waiters) w();
   }
 }
+
+/**
+ * A removal followed by inserts, reduced to what actually changes: of the rows in the view that
+ * the removal matches (`existing`), those re-inserted unchanged (same `key`, `same(old, new)`)
+ * stay, and only the others are removed; only rows not already there are inserted.
+ *
+ * The panel replaces a run's rows when it thins them (pointStore.ts): the thinner rows are a
+ * subset of the rows shown, so instead of removing every row of the run and encoding them all
+ * again, the view only drops the rows that went.
+ */
+export function reconcileReplace<Row>(existing: readonly Row[], remove: ReadonlyArray<(row: Row) => boolean>, insert: readonly Row[],
+  key: (row: Row) => string, same: (a: Row, b: Row) => boolean = () => true): { remove: Row[]; insert: Row[] } {
+  const going = new Map<string, Row>();
+  const removeAlso: Row[] = [];
+  for (const row of existing) {
+    if (!remove.some((p) => p(row))) continue;
+    const k = key(row);
+    // Two rows with one key: keep the first, remove the other.
+    if (going.has(k)) removeAlso.push(row);
+    else going.set(k, row);
+  }
+  const inserts: Row[] = [];
+  for (const row of insert) {
+    const k = key(row);
+    const old = going.get(k);
+    if (old !== undefined && same(old, row)) going.delete(k);
+    else inserts.push(row);
+  }
+  return { remove: [...going.values(), ...removeAlso], insert: inserts };
+}

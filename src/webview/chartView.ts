@@ -10,7 +10,9 @@
  */
 import type { View } from 'vega' with { 'resolution-mode': 'import' };
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
-import { ChangesetQueue, type SourceChange } from './changesetQueue';
+import { HEATMAP_SOURCE, HOVER_SIGNAL, LOSS_START_SIGNAL, type SurfaceRow } from '../charts';
+import { ChangesetQueue, reconcileReplace, type SourceChange } from './changesetQueue';
+import { heatmapRow } from './heatmap';
 
 type Vega = typeof import('vega', { with: { 'resolution-mode': 'import' } });
 type Embed = typeof import('vega-embed', { with: { 'resolution-mode': 'import' } });
@@ -67,13 +69,25 @@ export class ChartView {
   private embedding: Promise<void> = Promise.resolve();
   private signals = new Map<string, unknown>();
   /** Time spent in `runAsync` for changesets (debug hook, benchmarks). */
-  private runTimes = { total: 0, max: 0 };
+  private runTimes = { total: 0, max: 0, slow: [] as string[] };
   /** Called with the Vega view after each embed (event listeners are attached there). */
   onEmbed: ((view: View) => void) | undefined;
   /** Called when embedding or a changeset fails. */
   onError: ((message: string) => void) | undefined;
 
-  constructor(readonly name: string, readonly element: HTMLElement) {}
+  constructor(readonly name: string, readonly element: HTMLElement) {
+    // Hover layers switch on when the pointer first comes over the chart (see `setSignal`).
+    element.addEventListener('pointerenter', () => {
+      if (this.pointerCame) return;
+      this.pointerCame = true;
+      this.applyHover();
+    });
+  }
+
+  /** The panel's wish for HOVER_SIGNAL (false while streaming). */
+  private hoverWanted: unknown = true;
+  /** The pointer came over this chart since the hover layers were last switched off. */
+  private pointerCame = false;
 
   get currentView(): View | undefined {
     return this.view;
@@ -116,9 +130,12 @@ export class ChartView {
         const queue = new ChangesetQueue<Row>((changes) => this.applyChanges(vega, view, changes), (flush) => this.scheduleFlush(flush));
         this.queue = queue;
         for (const [name, value] of this.signals) this.trySignal(view, name, value);
+        this.starts.clear();
         for (const [source, rows] of data()) {
+          this.noteRows(source, rows);
           if (rows.length > 0 && this.hasData(view, source)) queue.insert(source, rows);
         }
+        this.setSignal(LOSS_START_SIGNAL, this.highestStart());
         this.onEmbed?.(view);
         await queue.whenIdle();
       } catch (e) {
@@ -162,13 +179,23 @@ export class ChartView {
     for (const [source, change] of changes) {
       if (!this.hasData(view, source)) continue;
       const cs = vega.changeset();
-      if (change.clear) cs.remove(() => true);
-      else if (change.remove.length > 0) cs.remove((t: object) => change.remove.some((p) => p(t as Row)));
-      if (change.insert.length > 0) cs.insert(change.insert);
+      if (change.clear) {
+        cs.remove(() => true);
+        if (change.insert.length > 0) cs.insert(change.insert);
+      } else if (change.remove.length > 0 && change.insert.length > 0 && source === 'points') {
+        // A run's rows replaced by a thinner set (mostly a subset): drop only what went.
+        const r = reconcileReplace(view.data(source) as Row[], change.remove, change.insert, pointKey, samePoint);
+        if (r.remove.length > 0) cs.remove(r.remove);
+        if (r.insert.length > 0) cs.insert(r.insert);
+      } else {
+        if (change.remove.length > 0) cs.remove((t: object) => change.remove.some((p) => p(t as Row)));
+        if (change.insert.length > 0) cs.insert(change.insert);
+      }
       view.change(source, cs);
     }
     const t0 = performance.now();
     await view.runAsync();
+    if (changes.has('surface') && this.hasData(view, HEATMAP_SOURCE)) await this.drawHeatmap(vega, view);
     const ms = performance.now() - t0;
     if (!this.plotted && this.data('points').length > 0) {
       this.plotted = true;
@@ -176,9 +203,51 @@ export class ChartView {
     }
     this.runTimes.total += ms;
     this.runTimes.max = Math.max(this.runTimes.max, ms);
+    if (ms > 50 && this.runTimes.slow.length < 20) {
+      const rows = [...changes].map(([s, c]) => `${s}${c.clear ? ' cleared' : ''} +${c.insert.length}${c.remove.length > 0 ? ` −(${c.remove.length})` : ''}`).join(', ');
+      this.runTimes.slow.push(`${Math.round(ms)} ms: ${rows || 'signals'}`);
+    }
   }
 
+  /**
+   * The heatmap image from the surface rows the view holds, coloured by the view's fill scale
+   * (so image and colour legend agree), into the `heatmap` source. Runs when the surface changed.
+   */
+  private async drawHeatmap(vega: Vega, view: View): Promise<void> {
+    const rows = view.data('surface') as unknown as SurfaceRow[];
+    let fill: ((v: number) => string) | undefined;
+    try {
+      fill = view.scale('fill') as unknown as (v: number) => string;
+    } catch {
+      fill = undefined;
+    }
+    const row = fill ? heatmapRow(rows, fill) : undefined;
+    const cs = vega.changeset().remove(() => true);
+    if (row) cs.insert([row]);
+    view.change(HEATMAP_SOURCE, cs);
+    await view.runAsync();
+  }
+
+  /** Step-0 rows give the runs' starting losses (the loss chart's ceiling, LOSS_START_SIGNAL). */
+  private noteRows(source: string, rows: readonly Row[]): void {
+    if (source !== 'points') return;
+    for (const r of rows) if (r.step === 0 && typeof r.run === 'number' && typeof r.loss === 'number') this.starts.set(r.run, r.loss);
+  }
+
+  private highestStart(): number | null {
+    let top = -Infinity;
+    for (const v of this.starts.values()) if (Number.isFinite(v) && v > top) top = v;
+    return top === -Infinity ? null : top;
+  }
+
+  /** Starting loss of each run whose step-0 row was given. */
+  private readonly starts = new Map<number, number>();
+
   insert(source: string, rows: readonly Row[]): void {
+    if (source === 'points' && rows.some((r) => r.step === 0)) {
+      this.noteRows(source, rows);
+      this.setSignal(LOSS_START_SIGNAL, this.highestStart());
+    }
     this.queue?.insert(source, rows);
   }
 
@@ -187,11 +256,36 @@ export class ChartView {
   }
 
   clear(source: string): void {
+    if (source === 'points') {
+      this.starts.clear();
+      this.setSignal(LOSS_START_SIGNAL, null);
+    }
     this.queue?.clear(source);
   }
 
-  /** Sets a signal now and after every later embed (the scrubbed step). */
+  /**
+   * Sets a signal now and after every later embed (the scrubbed step).
+   *
+   * HOVER_SIGNAL is deferred: switching the hover layers on builds a Voronoi diagram and encodes
+   * a hover point with its tooltip for every row — a few hundred milliseconds for 4 × 600 rows —
+   * so a chart turns them on when the pointer first comes over it, not when a stream ends (a
+   * long frame then would freeze VS Code's window, which shares the webview's thread).
+   */
   setSignal(name: string, value: unknown): void {
+    if (name === HOVER_SIGNAL) {
+      this.hoverWanted = value;
+      if (value === false) this.pointerCame = this.element.matches(':hover');
+      this.applyHover();
+      return;
+    }
+    this.putSignal(name, value);
+  }
+
+  private applyHover(): void {
+    this.putSignal(HOVER_SIGNAL, this.hoverWanted !== false && this.pointerCame);
+  }
+
+  private putSignal(name: string, value: unknown): void {
     if (this.signals.get(name) === value) return;
     this.signals.set(name, value);
     // Applied by the queue before its next run, so it never overlaps a run in flight.
@@ -219,14 +313,14 @@ export class ChartView {
     return this.view.data(source) as Row[];
   }
 
-  stats(): { embeds: number; applications: number; rowsApplied: number; runMsTotal: number; runMsMax: number } {
+  stats(): { embeds: number; applications: number; rowsApplied: number; runMsTotal: number; runMsMax: number; slow: string[] } {
     return { embeds: this.embeds, applications: this.queue?.applications ?? 0, rowsApplied: this.queue?.rowsApplied ?? 0,
-      runMsTotal: Math.round(this.runTimes.total), runMsMax: Math.round(this.runTimes.max) };
+      runMsTotal: Math.round(this.runTimes.total), runMsMax: Math.round(this.runTimes.max), slow: [...this.runTimes.slow] };
   }
 
   /** Starts the update times afresh (a benchmark measures one stream, not the embed's first load). */
   resetStats(): void {
-    this.runTimes = { total: 0, max: 0 };
+    this.runTimes = { total: 0, max: 0, slow: [] };
   }
 
   finalize(): void {
@@ -236,3 +330,8 @@ export class ChartView {
     this.view = undefined;
   }
 }
+
+/** A point row's identity: its run and step. */
+const pointKey = (r: Row): string => `${String(r.run)}:${String(r.step)}`;
+/** Two rows of one run and step show the same thing (the plotted coordinates and the label may change). */
+const samePoint = (a: Row, b: Row): boolean => Object.is(a.loss, b.loss) && Object.is(a.x, b.x) && Object.is(a.y, b.y) && a.label === b.label;

@@ -35,7 +35,17 @@ function mainLayer(layers: readonly Json[]): Json | undefined {
   });
 }
 
-/** `spec` with the scrubber's signal, its per-run markers and (for per-step charts) its rule. */
+/** The scrubber's filter: rows up to the scrubbed step (every row when following the latest). */
+const UP_TO_SCRUB = { filter: `${SCRUB_SIGNAL} < 0 || datum.step <= ${SCRUB_SIGNAL}` };
+
+/**
+ * `spec` with the scrubber's signal, its per-run markers and (for per-step charts) its rule; on
+ * the paths chart (x is not the step) the paths themselves stop at the scrubbed step.
+ *
+ * A marker is each run's row with the greatest step at or before the scrubbed one: an `argmax`
+ * aggregate per run, whose output is one row per run (only those are encoded on an update), its
+ * fields copied up for the encodings.
+ */
 export function withScrubber(spec: TopLevelSpec, theme: ChartTheme): TopLevelSpec {
   const s = spec as unknown as Json;
   const layers = (s.layer as Json[] | undefined) ?? [];
@@ -43,34 +53,46 @@ export function withScrubber(spec: TopLevelSpec, theme: ChartTheme): TopLevelSpe
   if (!line) return spec;
   const enc = (line.encoding ?? {}) as Json;
   const x = enc.x as Json | undefined;
+  const y = enc.y as Json | undefined;
+  const perStep = x?.field === 'step';
+  const fields = [...new Set([x?.field, y?.field, 'step', 'loss', 'params'].filter((f): f is string => typeof f === 'string'))];
   const added: Json[] = [{
-    data: { name: 'points' },
+    data: line.data,
     transform: [
       ...((line.transform as Json[] | undefined) ?? []),
-      { filter: `${SCRUB_SIGNAL} < 0 || datum.step <= ${SCRUB_SIGNAL}` },
-      { joinaggregate: [{ op: 'max', field: 'step', as: 'scrubMax' }], groupby: ['label'] },
-      { filter: 'datum.step === datum.scrubMax' },
+      UP_TO_SCRUB,
+      { aggregate: [{ op: 'argmax', field: 'step', as: 'head' }], groupby: ['label'] },
+      ...fields.map((f) => ({ calculate: `datum.head[${JSON.stringify(f)}]`, as: f })),
     ],
     mark: { type: 'point', filled: true, size: 64, stroke: theme.foreground, strokeWidth: 1, clip: true },
     encoding: {
-      x, y: enc.y,
+      x, y,
       ...(enc.color ? { color: { ...(enc.color as Json), legend: null } } : {}),
       tooltip: TOOLTIP,
     },
   }];
-  if (x && x.field === 'step') {
+  if (x && perStep) {
     added.unshift({
       data: { values: [{}] },
       transform: [{ filter: `${SCRUB_SIGNAL} >= 0` }, { calculate: SCRUB_SIGNAL, as: 'step' }],
       mark: { type: 'rule', strokeDash: [3, 3], strokeWidth: 1, color: theme.foreground, opacity: 0.6, clip: true },
-      encoding: { x: { field: 'step', type: 'quantitative' } },
+      encoding: { x: { ...x, title: null } },
     });
   }
+  const cut = perStep ? layers : layers.map((l) => (isPathLayer(l) ? { ...l, transform: [...((l.transform as Json[] | undefined) ?? []), UP_TO_SCRUB] } : l));
   const params = [...((s.params as Json[] | undefined) ?? []), { name: SCRUB_SIGNAL, value: -1 }];
   // Streamed points change axis label widths and legends: lay the view out again on every update
   // (Vega's default computes the padding once, and later labels get clipped). Every mark of the
   // specs is clipped to the plot (src/charts/specs.ts), the ones added here too.
-  return { ...s, autosize: { type: 'pad', resize: true }, params, layer: [...layers, ...added] } as unknown as TopLevelSpec;
+  return { ...s, autosize: { type: 'pad', resize: true }, params, layer: [...cut, ...added] } as unknown as TopLevelSpec;
+}
+
+/** A layer drawing the runs' paths or their hover points (not the start markers: a run's start stays). */
+function isPathLayer(l: Json): boolean {
+  const data = l.data as { name?: string } | undefined;
+  const mark = typeof l.mark === 'string' ? l.mark : (l.mark as { type?: string } | undefined)?.type;
+  const transform = JSON.stringify(l.transform ?? []);
+  return data?.name === 'points' && (mark === 'line' || (mark === 'point' && !transform.includes('datum.step === 0')));
 }
 
 export interface PanelChartOptions {
@@ -81,6 +103,14 @@ export interface PanelChartOptions {
   readonly width: number;
   /** The known minimum loss (presets), for the log scale's floor. */
   readonly lossFloor?: number;
+  /** The experiment's step count: the step axes are fixed at [0, steps] (nothing moves while points stream). */
+  readonly steps?: number;
+  /**
+   * A fixed top for the loss axis (plotted units). Without it the axis still stops
+   * LOSS_CEILING_DECADES above the highest starting loss (the `lossStart` signal, which the chart
+   * view keeps from the streamed step-0 rows: chartView.ts).
+   */
+  readonly lossCeiling?: number;
   /** The paths chart's window and resolution; no paths chart without them. */
   readonly surface?: { readonly domain: Domain; readonly resolution: number; readonly axisTitles: readonly [string, string] };
 }
@@ -95,10 +125,10 @@ export function plotWidth(available: number, legend: 'bottom' | 'right'): number
 
 /** The four specs, with the scrubber. */
 export function panelChartSpecs(o: PanelChartOptions): Partial<Record<ChartName, TopLevelSpec>> {
-  const base = { theme: o.theme, runs: o.runs };
+  const base = { theme: o.theme, runs: o.runs, liveDomains: true, ...(o.steps !== undefined ? { steps: o.steps } : {}) };
   const w = plotWidth(o.width, 'bottom');
   const specs: Partial<Record<ChartName, TopLevelSpec>> = {
-    loss: withScrubber(lossChart({ ...base, width: w, height: 220, lossFloor: o.lossFloor, title: 'Loss' }), o.theme),
+    loss: withScrubber(lossChart({ ...base, width: w, height: 220, lossFloor: o.lossFloor, lossCeiling: o.lossCeiling, title: 'Loss' }), o.theme),
     lr: withScrubber(learningRateChart({ ...base, width: w, height: 120, title: 'Learning rate' }), o.theme),
     gradNorm: withScrubber(gradNormChart({ ...base, width: w, height: 120, title: 'Gradient norm' }), o.theme),
   };
@@ -107,7 +137,8 @@ export function panelChartSpecs(o: PanelChartOptions): Partial<Record<ChartName,
     const pw = Math.min(plotWidth(o.width, 'right'), 560);
     const ratio = (domain.y[1] - domain.y[0]) / (domain.x[1] - domain.x[0]);
     const ph = Math.round(Math.max(180, Math.min(pw * (Number.isFinite(ratio) && ratio > 0 ? ratio : 1), 420)));
-    specs.paths = withScrubber(pathsChart({ ...base, domain, resolution, axisTitles, width: pw, height: ph, title: 'Paths over the loss surface' }), o.theme);
+    specs.paths = withScrubber(pathsChart({ ...base, domain, resolution, axisTitles, width: pw, height: ph, surfaceImage: true,
+      title: 'Paths over the loss surface' }), o.theme);
   }
   return specs;
 }

@@ -119,9 +119,16 @@ export class PointStore {
     return [...run.display];
   }
 
-  /** Rows of the lowest- and highest-loss points of raw indices [from, to), in step order. */
+  /**
+   * Rows of the lowest- and highest-loss points of raw indices [from, to), in step order; the
+   * run's first point is always among them (the start marker and the loss ceiling read it).
+   */
   private bucketRows(runIndex: number, run: RunPoints, from: number, to: number): PointRow[] {
     if (to <= from) return [];
+    if (from === 0) {
+      const rest = this.bucketRows(runIndex, run, 1, to);
+      return [this.makeRow(runIndex, 0), ...rest];
+    }
     let lo = -1;
     let hi = -1;
     for (let i = from; i < to; i++) {

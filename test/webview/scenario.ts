@@ -6,9 +6,10 @@
 import { validateExperiment } from '../../src/engine/experiment';
 import { getProblem } from '../../src/engine/problems';
 import { Runner } from '../../src/engine/runner';
-import type { PointBatch } from '../../src/engine/types';
+import type { PointBatch, RunStatus } from '../../src/engine/types';
 import { surfaceGrid } from '../../src/charts/rows';
 import { toWire, type PanelExperiment, type PointSeries, type RunResult, type ToWebview } from '../../src/protocol';
+import { ResultsStore } from '../../src/extension/results';
 
 export interface Scenario {
   readonly init: ToWebview;
@@ -29,7 +30,14 @@ function toSeries(b: PointBatch, dim: number): PointSeries {
   };
 }
 
-export function buildScenario(experiment: PanelExperiment, stepsPerMessage = 40): Scenario {
+/**
+ * Host messages for `experiment`. By default every point is streamed, `stepsPerMessage` steps
+ * (over all runs) per `points` message. With `host: true` the points go through the host's own
+ * display thinning (src/extension/results.ts `ResultsStore`, as src/extension/controller.ts
+ * flushes it): a message per `stepsPerMessage` runner steps carrying each run's complete display
+ * buckets, so 10,000-step runs arrive as the panel gets them in VS Code.
+ */
+export function buildScenario(experiment: PanelExperiment, stepsPerMessage = 40, options: { host?: boolean } = {}): Scenario {
   const preset = 'preset' in experiment.loss ? experiment.loss.preset : 'rosenbrock';
   const problem = getProblem(preset);
   if (!problem) throw new Error(`unknown preset ${preset}`);
@@ -61,6 +69,32 @@ export function buildScenario(experiment: PanelExperiment, stepsPerMessage = 40)
   const stream: ToWebview[] = [{ type: 'runStart', results, info }, { type: 'status', state: 'running', stepsPerSecond: 12000 }];
   const pointsPerRun = new Map<number, number>();
   let total = 0;
+  if (options.host) {
+    const store = new ResultsStore(results.map((r) => r.label), problem.dim, undefined, valid.experiment.steps + 1);
+    const endPosted = new Set<number>();
+    for (let guard = 0; guard < 1_000_000 && endPosted.size < results.length; guard++) {
+      for (const e of runner.advance(stepsPerMessage)) {
+        if (e.type === 'points') store.append(e.batches);
+        else if (e.type === 'runEnd') Object.assign(store.runs[e.run]!, { status: e.status }, e.message ? { message: e.message } : {});
+      }
+      const series: PointSeries[] = [];
+      store.runs.forEach((_, run) => {
+        const s = store.takeDisplay(run);
+        if (!s) return;
+        series.push(s);
+        pointsPerRun.set(run, (pointsPerRun.get(run) ?? 0) + s.steps.length);
+        total += s.steps.length;
+      });
+      if (series.length > 0) stream.push({ type: 'points', series });
+      store.runs.forEach((r, run) => {
+        if (r.status === 'running' || endPosted.has(run) || r.shown < r.count) return;
+        endPosted.add(run);
+        stream.push({ type: 'runEnd', run, status: r.status as Exclude<RunStatus, 'running'>, steps: Math.max(0, r.count - 1), ...(r.message ? { message: r.message } : {}) });
+      });
+    }
+    stream.push({ type: 'status', state: 'idle', stepsPerSecond: 0 });
+    return { init: initMessage, stream, pointsPerRun, totalPoints: total };
+  }
   for (let guard = 0; guard < 10_000; guard++) {
     const events = runner.advance(stepsPerMessage);
     const series: PointSeries[] = [];

@@ -1,0 +1,110 @@
+/**
+ * The panel charts' dataflow cost per streamed update, under Node (no rendering): the panel's four
+ * specs (src/webview/panelCharts.ts) compiled by Vega-Lite and run by Vega with the expression
+ * interpreter (as under the panel's CSP), fed the rows the panel's PointStore derives from the
+ * host's messages for 4 runs × 10,000 steps (test/webview/scenario.ts, `host: true`), one
+ * changeset per message. Prints, per chart, the longest and total `runAsync` time and how many
+ * items the marks' encoders visited. A quick, rendering-free companion to bench/webviewStream.ts.
+ */
+import { contourRows, defaultDarkTheme, minimumRows, surfaceRows } from '../src/charts';
+import { getProblem } from '../src/engine/problems';
+import { fromWire, type PanelExperiment, type ToWebview } from '../src/protocol';
+import { panelChartSpecs, type ChartName } from '../src/webview/panelCharts';
+import { reconcileReplace } from '../src/webview/changesetQueue';
+import { PointStore } from '../src/webview/pointStore';
+import { buildScenario } from '../test/webview/scenario';
+
+const experiment: PanelExperiment = {
+  title: 'Rosenbrock, four runs', loss: { preset: 'rosenbrock' }, steps: 10_000, seed: 0,
+  runs: [
+    { label: 'Adam η=0.001', optimizer: 'adam', hyperparameters: { lr: 0.001 } },
+    { label: 'SGD η=0.001', optimizer: 'sgd', hyperparameters: { lr: 0.001 } },
+    { label: 'SGD μ=0.9 η=0.0005', optimizer: 'sgd', hyperparameters: { lr: 0.0005, momentum: 0.9 } },
+    { label: 'RMSprop η=0.01', optimizer: 'rmsprop', hyperparameters: { lr: 0.01 } },
+  ],
+};
+
+export async function benchChartUpdates(): Promise<void> {
+  const vega = await import('vega');
+  const vl = await import('vega-lite');
+  const { expressionInterpreter } = await import('vega-interpreter');
+  const problem = getProblem('rosenbrock')!;
+  const scenario = buildScenario(experiment, 200, { host: true });
+  const init = scenario.init as Extract<ToWebview, { type: 'init' }>;
+  const s = init.surface!;
+  const values = fromWire(s.loss);
+  const half = (a: readonly number[]): number => (a[a.length - 1]! - a[0]!) / (a.length - 1) / 2;
+  const domain = { x: [s.xs[0]! - half(s.xs), s.xs[s.xs.length - 1]! + half(s.xs)] as [number, number],
+    y: [s.ys[0]! - half(s.ys), s.ys[s.ys.length - 1]! + half(s.ys)] as [number, number] };
+  const runs = experiment.runs.map((r) => r.label!);
+  const specs = panelChartSpecs({ theme: defaultDarkTheme, runs, width: 600, lossFloor: 0, steps: experiment.steps,
+    surface: { domain, resolution: s.xs.length, axisTitles: ['θ₀', 'θ₁'] } });
+  const surface = new Map<string, object[]>([['surface', surfaceRows(s.xs, s.ys, values)], ['contours', contourRows(s.xs, s.ys, values)],
+    ['minima', minimumRows(problem.minima)]]);
+  for (const name of Object.keys(specs) as ChartName[]) {
+    const compiled = vl.compile(specs[name] as never).spec;
+    const view = new vega.View(vega.parse(compiled, undefined, { ast: true }), { expr: expressionInterpreter, renderer: 'none', logLevel: vega.Error });
+    // Count the items each encoder visits: wrap every Encode operator's transform.
+    let encoded = 0;
+    const ops = (view as unknown as { _runtime: { nodes: Record<string, { _update?: unknown; transform?: (...a: unknown[]) => unknown; constructor: { name: string } }> } })._runtime.nodes;
+    for (const op of Object.values(ops)) {
+      if (op.constructor.name !== 'Encode' || !op.transform) continue;
+      const t = op.transform.bind(op);
+      op.transform = (p: unknown, pulse: unknown) => {
+        const out = t(p, pulse) as { mod?: unknown[] } | undefined;
+        const pl = pulse as { add: unknown[]; mod: unknown[]; source?: unknown[] };
+        encoded += pl.add.length + ((p as { modified(): boolean }).modified() ? (pl.source?.length ?? 0) : pl.mod.length);
+        return out;
+      };
+    }
+    for (const [n, rows] of surface) if (hasData(view, n)) view.insert(n, rows);
+    trySignal(view, 'hoverOn', false);
+    await view.runAsync();
+    encoded = 0;
+    const store = new PointStore([0, 1], (r) => runs[r]!);
+    let max = 0, total = 0, updates = 0;
+    const slow: string[] = [];
+    for (const m of scenario.stream) {
+      if (m.type !== 'points' && m.type !== 'runEnd') continue;
+      const cs = vega.changeset();
+      const inserts: object[] = [];
+      const replaced = new Set<number>();
+      if (m.type === 'points') {
+        for (const series of m.series) {
+          const d = store.add(series);
+          if (d.replace) replaced.add(d.run);
+          inserts.push(...d.rows);
+        }
+      } else inserts.push(...store.finish(m.run).rows);
+      // As chartView.ts applies a replace: only the rows that went are removed.
+      type R = Record<string, unknown>;
+      const r = replaced.size > 0
+        ? reconcileReplace<R>(view.data('points') as R[], [(t) => replaced.has(t.run as number)], inserts as R[], (t) => `${String(t.run)}:${String(t.step)}`)
+        : { remove: [], insert: inserts };
+      if (r.remove.length > 0) cs.remove(r.remove);
+      cs.insert(r.insert);
+      view.change('points', cs);
+      const t0 = performance.now();
+      await view.runAsync();
+      const ms = performance.now() - t0;
+      max = Math.max(max, ms);
+      if (process.env.SLOW && ms > Number(process.env.SLOW)) slow.push(`#${updates} ${ms.toFixed(0)} ms (+${r.insert.length} −${r.remove.length} rows)`);
+      total += ms;
+      updates++;
+    }
+    console.log(`${name.padEnd(8)} updates ${updates}, longest ${max.toFixed(1)} ms, total ${total.toFixed(0)} ms, items encoded ${encoded} (${store.displayCount} rows at the end)`);
+    if (slow.length > 0) console.log(`  slow updates: ${slow.join(', ')}`);
+    view.finalize();
+  }
+}
+
+function hasData(view: { data(n: string): unknown }, name: string): boolean {
+  try { view.data(name); return true; } catch { return false; }
+}
+function trySignal(view: { signal(n: string, v: unknown): unknown }, name: string, value: unknown): void {
+  try { view.signal(name, value); } catch { /* not in this chart */ }
+}
+
+if (require.main === module) {
+  benchChartUpdates().then(() => process.exit(0), (e: unknown) => { console.error(e); process.exit(1); });
+}
