@@ -54,7 +54,7 @@ const entries = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/extension/host.ts'], outfile: 'dist/host.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/extension/explainHost.ts'], outfile: 'dist/explainHost.js', external: ['vscode'] },
-  // The TypeScript compiler (3.5 MB) only for snippets: required by src/snippet/session.ts on first use.
+  // The TypeScript compiler (3.5 MB) only for snippets: required by the compiler worker (src/snippet/compilerWorker.ts, in dist/worker.js).
   { ...node, entryPoints: ['src/snippet/compile.ts'], outfile: 'dist/compile.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['src/snippet/worker.ts'], outfile: 'dist/worker.js' },

@@ -17,7 +17,7 @@ import {
   parseFromWebview, type FromWebview, type InitMessage, type PanelError, type PanelExperiment, type RenderedChart,
   type ThemeKind, type ToWebview,
 } from '../protocol';
-import { startExperiment } from '../snippet/session';
+import { prewarmWorker, startExperiment } from '../snippet/session';
 import { PlaygroundController } from './controller';
 import { webviewHtml } from './html';
 import type { LossOrigin } from './trust';
@@ -158,6 +158,12 @@ export class PlaygroundPanel {
       trust: () => ({ origin: this.origin(), trusted: vscode.workspace.isTrusted }),
     });
     this.controller.events.status = (state, sps) => this.showStatus(state, sps);
+    // Once the first run is over (so as not to compete with the webview's start-up for the CPU):
+    // a spare sandbox worker, and the compiler worker loading TypeScript, for the snippet edits to come.
+    this.controller.events.idle = () => {
+      this.controller.events.idle = undefined;
+      setTimeout(() => void prewarmWorker(), 500).unref();
+    };
     this.controller.events.errors = (errors) => this.showDiagnostics(errors);
     panel.webview.html = this.html();
     void vscode.commands.executeCommand('setContext', 'optimizerPlayground.panelOpen', true);

@@ -13,7 +13,7 @@ import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { View } from 'vega' with { 'resolution-mode': 'import' };
-import { contourRows, HOVER_SIGNAL, minimumRows, surfaceRows, type ChartTheme } from '../charts';
+import { contourRows, HOVER_SIGNAL, minimumRows, STEP_MAX_SIGNAL, surfaceRows, type ChartTheme } from '../charts';
 import { runColor } from '../charts/theme';
 import {
   checkPanelExperiment, fromWire, parseToWebview, type FromWebview, type LossInfo, type PanelError, type PanelExperiment,
@@ -305,6 +305,7 @@ export class Panel {
         this.playback = m.state;
         this.errors = [...m.errors];
         this.setExperiment(m.experiment, true);
+        this.updateStepAxis();
         this.points.reset((r) => this.labelOf(r));
         this.points.setDims(this.surface?.dims ?? this.view.dims);
         for (const s of m.points) this.points.add(s);
@@ -330,6 +331,7 @@ export class Panel {
         this.info = m.info;
         this.results = [...m.results];
         this.points.reset((r) => this.labelOf(r));
+        this.updateStepAxis();
         if (this.view.scrub >= 0) this.view = { ...this.view, scrub: -1 };
         this.runList.updateStatus();
         this.updateHover(true);
@@ -553,6 +555,15 @@ export class Panel {
    */
   private updateHover(streaming = this.playback === 'running'): void {
     for (const c of this.charts.values()) c.setSignal(HOVER_SIGNAL, !streaming);
+  }
+
+  /**
+   * The step axes span the experiment's steps: a signal set once per run, so streamed points never
+   * change the axes (a domain following the data re-encoded every mark on every update).
+   */
+  private updateStepAxis(): void {
+    const steps = this.experiment?.steps;
+    for (const c of this.charts.values()) c.setSignal(STEP_MAX_SIGNAL, steps !== undefined && steps > 0 ? steps : null);
   }
 
   /** Moves the step shown on every chart; -1 (or the last step) follows the latest point. */
