@@ -67,7 +67,7 @@ export function withScrubber(spec: TopLevelSpec, theme: ChartTheme): TopLevelSpe
     mark: { type: 'point', filled: true, size: 64, stroke: theme.foreground, strokeWidth: 1, clip: true },
     encoding: {
       x, y,
-      ...(enc.color ? { color: { ...(enc.color as Json), legend: null } } : {}),
+      ...(enc.color ? { color: enc.color } : {}),
       tooltip: TOOLTIP,
     },
   }];

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ChangesetQueue, type SourceChange } from '../../src/webview/changesetQueue';
+import { ChangesetQueue, reconcileReplace, type SourceChange } from '../../src/webview/changesetQueue';
 
 type Row = { run: number; step: number };
 type Applied = Map<string, SourceChange<Row>>;
@@ -129,5 +129,33 @@ describe('webview/ChangesetQueue', () => {
     await tick();
     assert.equal(h.applied.length, 0);
     await h.queue.whenIdle();
+  });
+});
+
+describe('webview/reconcileReplace', () => {
+  type P = { run: number; step: number; loss: number };
+  const key = (r: P): string => `${r.run}:${r.step}`;
+  const same = (a: P, b: P): boolean => a.loss === b.loss;
+  const row = (run: number, step: number, loss = step): P => ({ run, step, loss });
+
+  it('keeps the rows re-inserted unchanged, removes only those that went, inserts only new ones', () => {
+    const existing = [row(0, 0), row(0, 1), row(0, 2), row(0, 3), row(1, 0), row(1, 1)];
+    const inserts = [row(0, 0), row(0, 2), row(0, 4)];
+    const r = reconcileReplace(existing, [(t) => t.run === 0], inserts, key, same);
+    assert.deepEqual(r.remove, [existing[1], existing[3]], 'steps 1 and 3 of run 0 went; run 1 is untouched');
+    assert.deepEqual(r.insert, [row(0, 4)]);
+    assert.ok(r.remove.every((t) => existing.includes(t)), 'removes the very objects the view holds');
+  });
+
+  it('replaces a row whose values changed, and removes duplicates of one key', () => {
+    const existing = [row(0, 0, 1), row(0, 1), row(0, 1)];
+    const r = reconcileReplace(existing, [() => true], [row(0, 0, 7), row(0, 1)], key, same);
+    assert.deepEqual(r.insert, [row(0, 0, 7)]);
+    assert.deepEqual(r.remove, [existing[0], existing[2]]);
+  });
+
+  it('is a plain replace when nothing matches', () => {
+    const r = reconcileReplace([row(1, 0)], [(t) => t.run === 0], [row(0, 5)], key, same);
+    assert.deepEqual(r, { remove: [], insert: [row(0, 5)] });
   });
 });

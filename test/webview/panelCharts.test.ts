@@ -1,20 +1,53 @@
 import * as assert from 'node:assert/strict';
+import type { View } from 'vega' with { 'resolution-mode': 'import' };
+import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import { defaultDarkTheme } from '../../src/charts/theme';
-import { lossChart } from '../../src/charts/specs';
+import { HEATMAP_SOURCE, LOSS_START_SIGNAL, lossChart, STEP_MAX_SIGNAL } from '../../src/charts/specs';
 import { panelChartSpecs, plotWidth, SCRUB_SIGNAL, withScrubber } from '../../src/webview/panelCharts';
 
 type Json = Record<string, unknown>;
 const surface = { domain: { x: [-2, 2] as [number, number], y: [-1, 3] as [number, number] }, resolution: 40, axisTitles: ['θ₀', 'θ₁'] as [string, string] };
+const UP_TO_SCRUB = { filter: `${SCRUB_SIGNAL} < 0 || datum.step <= ${SCRUB_SIGNAL}` };
+
+/** A point row as the panel's PointStore makes them. */
+const point = (run: number, step: number, loss: number, x = step / 100, y = -step / 100): Json =>
+  ({ run, label: ['Adam', 'SGD'][run], step, loss, x, y, gradNorm: loss / 10, lr: 0.01 * (run + 1), params: `[${x}, ${y}]` });
+
+/** A panel chart's Vega view under Node (no rendering), with the interpreter the panel uses under its CSP. */
+async function panelView(spec: TopLevelSpec): Promise<View> {
+  const vega = await import('vega');
+  const vl = await import('vega-lite');
+  const { expressionInterpreter } = await import('vega-interpreter');
+  return new vega.View(vega.parse(vl.compile(spec as never).spec, undefined, { ast: true }), { renderer: 'none', logLevel: vega.Error, expr: expressionInterpreter } as never);
+}
+
+/** The items of every mark of a view, by mark name (Vega-Lite's `layer_N_marks`), with their datum. */
+function itemsByMark(view: View): Map<string, Array<{ datum: Json }>> {
+  const out = new Map<string, Array<{ datum: Json }>>();
+  const visit = (node: { marktype?: string; name?: string; items?: unknown[] }): void => {
+    if (node.marktype && node.name && node.marktype !== 'group') out.set(node.name, [...(out.get(node.name) ?? []), ...((node.items ?? []) as Array<{ datum: Json }>)]);
+    for (const item of node.items ?? []) {
+      const i = item as { items?: unknown[] };
+      if (i.items) for (const child of i.items) visit(child as never);
+    }
+  };
+  visit((view.scenegraph() as unknown as { root: never }).root);
+  return out;
+}
+
+const specs = (): ReturnType<typeof panelChartSpecs> => panelChartSpecs({ theme: defaultDarkTheme, runs: ['Adam', 'SGD'], width: 600, lossFloor: 0, surface });
 
 describe('webview/panelCharts', () => {
-  it('adds the scrubber signal, a per-run marker layer and a step rule to a per-step chart', () => {
-    const spec = withScrubber(lossChart({ theme: defaultDarkTheme, runs: ['a', 'b'] }), defaultDarkTheme) as unknown as Json;
+  it('adds the scrubber signal, a per-run marker layer (argmax per run) and a step rule to a per-step chart', () => {
+    const spec = withScrubber(lossChart({ theme: defaultDarkTheme, runs: ['a', 'b'], lossFloor: 1 }), defaultDarkTheme) as unknown as Json;
     const params = spec.params as Json[];
     assert.deepEqual(params.find((p) => p.name === SCRUB_SIGNAL), { name: SCRUB_SIGNAL, value: -1 });
     const layers = spec.layer as Json[];
     const marker = layers[layers.length - 1]!;
     const transform = marker.transform as Json[];
-    assert.deepEqual(transform.slice(-3)[0], { filter: `${SCRUB_SIGNAL} < 0 || datum.step <= ${SCRUB_SIGNAL}` });
+    assert.ok(transform.some((t) => JSON.stringify(t) === JSON.stringify(UP_TO_SCRUB)), 'the marker stops at the scrubbed step');
+    assert.deepEqual(transform.find((t) => 'aggregate' in t), { aggregate: [{ op: 'argmax', field: 'step', as: 'head' }], groupby: ['label'] });
+    assert.ok(!JSON.stringify(transform).includes('joinaggregate'), 'no joinaggregate rewriting every row');
     const line = layers[0]!;
     assert.deepEqual((marker.encoding as Json).y, (line.encoding as Json).y, 'the marker uses the line\'s y (plotLoss)');
     const rule = layers[layers.length - 2]!;
@@ -25,20 +58,110 @@ describe('webview/panelCharts', () => {
 
   it('builds four specs that Vega-Lite compiles, each reading the named sources', async () => {
     const vl = await import('vega-lite');
-    const specs = panelChartSpecs({ theme: defaultDarkTheme, runs: ['Adam', 'SGD'], width: 600, lossFloor: 0, surface });
-    assert.deepEqual(Object.keys(specs).sort(), ['gradNorm', 'loss', 'lr', 'paths']);
-    for (const [name, spec] of Object.entries(specs)) {
+    const all = specs();
+    assert.deepEqual(Object.keys(all).sort(), ['gradNorm', 'loss', 'lr', 'paths']);
+    for (const [name, spec] of Object.entries(all)) {
       const compiled = vl.compile(spec as never).spec as { data: Array<{ name: string }>; signals?: Array<{ name: string }> };
       const sources = compiled.data.map((d) => d.name);
       assert.ok(sources.includes('points'), `${name} reads points`);
-      assert.ok((compiled.signals ?? []).some((s) => s.name === SCRUB_SIGNAL), `${name} has the scrub signal`);
-      if (name === 'paths') for (const s of ['surface', 'contours', 'minima']) assert.ok(sources.includes(s), `paths reads ${s}`);
+      const signals = (compiled.signals ?? []).map((s) => s.name);
+      assert.ok(signals.includes(SCRUB_SIGNAL), `${name} has the scrub signal`);
+      if (name !== 'paths') assert.ok(signals.includes(STEP_MAX_SIGNAL), `${name} has the step axis signal`);
+      if (name === 'paths') for (const s of ['surface', 'contours', 'minima', HEATMAP_SOURCE]) assert.ok(sources.includes(s), `paths reads ${s}`);
     }
+    assert.ok(JSON.stringify(all.paths).includes('"type":"image"'), 'the panel draws the heatmap as an image');
   });
 
   it('has no paths chart without a surface, and sizes plots from the space available', () => {
     assert.equal(panelChartSpecs({ theme: defaultDarkTheme, runs: [], width: 500 }).paths, undefined);
     assert.equal(plotWidth(500, 'bottom'), 420);
     assert.equal(plotWidth(100, 'right'), 160, 'never narrower than 160 px');
+  });
+
+  it('marks each run at the last step at or before the scrubbed one, and at its head when following the latest', async () => {
+    const view = await panelView(specs().loss!);
+    try {
+      view.insert('points', [...[0, 10, 20, 30].map((s) => point(0, s, 10 - s / 10)), ...[0, 15, 25].map((s) => point(1, s, 8 - s / 10))]);
+      await view.runAsync();
+      const markers = (): string[] => {
+        const items = [...itemsByMark(view).values()].find((its) => its.some((i) => i.datum.head !== undefined)) ?? [];
+        return items.map((i) => `${String(i.datum.label)}@${String(i.datum.step)}`).sort();
+      };
+      assert.deepEqual(markers(), ['Adam@30', 'SGD@25'], 'latest');
+      view.signal(SCRUB_SIGNAL, 17);
+      await view.runAsync();
+      assert.deepEqual(markers(), ['Adam@10', 'SGD@15'], 'scrubbed to step 17');
+    } finally {
+      view.finalize();
+    }
+  });
+
+  it('cuts the paths at the scrubbed step, keeping the start markers', async () => {
+    const view = await panelView(specs().paths!);
+    try {
+      view.insert('points', [...[0, 10, 20, 30].map((s) => point(0, s, 10 - s / 10)), ...[0, 15, 25].map((s) => point(1, s, 8 - s / 10))]);
+      await view.runAsync();
+      const lineSteps = (): number[] => [...itemsByMark(view)].filter(([name]) => /marks$/.test(name))
+        .flatMap(([, items]) => items).filter((i) => i.datum.head === undefined && typeof i.datum.step === 'number').map((i) => i.datum.step as number);
+      assert.equal(Math.max(...lineSteps()), 30, 'the whole paths while following the latest');
+      view.signal(SCRUB_SIGNAL, 12);
+      await view.runAsync();
+      const steps = lineSteps();
+      assert.ok(steps.length > 0 && steps.every((s) => s <= 12), `only steps ≤ 12 drawn (${steps.join(', ')})`);
+      assert.equal(steps.filter((s) => s === 0).length >= 2, true, 'the start markers stay');
+    } finally {
+      view.finalize();
+    }
+  });
+
+  it('keeps the loss axis in whole decades while points stream, and caps it 3 decades above the highest start', async () => {
+    const view = await panelView(specs().loss!);
+    try {
+      const y = (): number[] => (view.scale('y') as unknown as { domain(): number[] }).domain();
+      const x = (): number[] => (view.scale('x') as unknown as { domain(): number[] }).domain();
+      view.insert('points', [point(0, 0, 12), point(0, 1, 3), point(1, 0, 9)]);
+      await view.runAsync();
+      assert.deepEqual(y(), [1, 100], 'losses 3…12: decades 1 to 100');
+      const before = view.scale('y');
+      view.insert('points', [point(0, 2, 2.5), point(1, 1, 7)]);
+      await view.runAsync();
+      assert.deepEqual(y(), [1, 100], 'points inside the decades leave the axis as it was');
+      assert.equal(view.scale('y'), before);
+      assert.deepEqual(x(), [0, 2], 'steps unknown: a 1–2–5 step above the data');
+      view.signal(STEP_MAX_SIGNAL, 10_000);
+      await view.runAsync();
+      assert.deepEqual(x(), [0, 10_000], 'the experiment\'s steps once the panel says them');
+
+      // A run diverging to 1e13: without a start the axis follows it; with the starts (12), it stops at 1e2 × 1e3.
+      view.insert('points', [point(1, 2, 1e5), point(1, 3, 1e13)]);
+      await view.runAsync();
+      assert.deepEqual(y(), [1, 1e13]);
+      view.signal(LOSS_START_SIGNAL, 12);
+      await view.runAsync();
+      assert.deepEqual(y(), [1, 1e5], 'three decades above the decade of the highest start');
+      view.insert('points', [point(0, 3, 0.004)]);
+      await view.runAsync();
+      assert.deepEqual(y(), [0.001, 1e5], 'a new low decade');
+    } finally {
+      view.finalize();
+    }
+  });
+
+  it('keeps the learning rate and gradient norm axes on round values', async () => {
+    const all = specs();
+    const lr = await panelView(all.lr!);
+    const grad = await panelView(all.gradNorm!);
+    try {
+      const rows = [point(0, 0, 30), point(0, 1, 0.2), point(1, 0, 4)];
+      for (const v of [lr, grad]) {
+        v.insert('points', rows);
+        await v.runAsync();
+      }
+      assert.deepEqual((lr.scale('y') as unknown as { domain(): number[] }).domain(), [0, 0.02], 'η up to 0.02: [0, 0.02]');
+      assert.deepEqual((grad.scale('y') as unknown as { domain(): number[] }).domain(), [0.01, 10], '‖∇J‖ 0.02…3: decades');
+    } finally {
+      lr.finalize();
+      grad.finalize();
+    }
   });
 });

@@ -89,4 +89,29 @@ describe('webview/PointStore', () => {
     assert.deepEqual(store.finish(0).rows, []);
     assert.equal(store.displayCount, 3);
   });
+
+  it('always shows a run\'s first point, and thins to a subset of the rows shown (a replace only drops rows)', () => {
+    const cap = 40;
+    const store = new PointStore([0, 1], (r) => `run ${r}`, cap);
+    // The start is not the highest loss of its bucket: min–max alone would drop it.
+    const loss = (s: number): number => (s === 0 ? 5 : s === 1 ? 50 : 10 + Math.sin(s));
+    let shown = new Set<string>();
+    for (let from = 0; from < 2_000; from += 50) {
+      const steps = Array.from({ length: 50 }, (_, k) => from + k);
+      const d = store.add({ run: 0, steps, dim: 1, replace: false, loss: steps.map(loss), params: steps, gradNorm: steps, lr: steps });
+      const keys = d.rows.map((r) => `${r.step}:${r.loss}`);
+      if (d.replace) {
+        const before = shown;
+        const lastShown = Math.max(...[...before].map((k) => Number(k.split(':')[0])));
+        const added = keys.filter((k) => !before.has(k));
+        // Rows after the last one shown (buckets completed by this batch) are new; every earlier one was shown before.
+        assert.ok(added.every((k) => Number(k.split(':')[0]) > lastShown), `a replace re-adds no row it had dropped (${added.slice(0, 3).join(', ')}; last shown ${lastShown})`);
+        shown = new Set(keys);
+      } else {
+        for (const k of keys) shown.add(k);
+      }
+      assert.ok(store.allRows().some((r) => r.step === 0), `step 0 shown after the batch from ${from}`);
+    }
+    assert.deepEqual(store.allRows()[0], { run: 0, label: 'run 0', step: 0, loss: 5, x: 0, y: 0, gradNorm: 0, lr: 0, params: '[0]' });
+  });
 });
