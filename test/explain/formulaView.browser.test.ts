@@ -17,6 +17,7 @@ import { createOptimizer } from '../../src/engine/optimizers';
 import { getProblem } from '../../src/engine/problems';
 import { applyUpdates, type ChainState } from '../../src/engine/transforms';
 import { contentSecurityPolicy } from '../../src/extension/html';
+import { formatSymbolValue } from '../../src/explain/symbolValues';
 import { repoPath } from '../repoRoot';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -30,8 +31,11 @@ function adamValues(steps: number) {
   const objective = getProblem('rosenbrock')!.objective();
   const params = Float64Array.of(-1.5, 2), grad = new Float64Array(2);
   const chain = opt.transform.init(params) as ChainState;
+  let gradUsed: number[] = [], prevParams: number[] = [];
   for (let t = 0; t < steps; t++) {
     objective.valueAndGrad(params, grad, null);
+    gradUsed = Array.from(grad);
+    prevParams = Array.from(params);
     opt.transform.update(grad, chain, params);
     applyUpdates(params, grad);
   }
@@ -40,7 +44,7 @@ function adamValues(steps: number) {
   for (const { name, state: s } of chain) {
     state[name] = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Float64Array ? Array.from(v) : v]));
   }
-  return { hyper, values: { step: steps, params: Array.from(params), grad: Array.from(grad), lr: opt.learningRate(steps), state } };
+  return { hyper, values: { step: steps, params: Array.from(params), grad: Array.from(grad), gradUsed, prevParams, lr: opt.learningRate(steps), state } };
 }
 
 describe('explain: formula view in Chromium under the panel CSP', function () {
@@ -138,6 +142,9 @@ describe('explain: formula view in Chromium under the panel CSP', function () {
     assert.equal(await page.locator('.formula-values tr.formula-active').getAttribute('data-sym'), 'mhat');
     const bcCell = await page.locator('.formula-values tr[data-sym="bc1"] .formula-value').textContent();
     assert.equal(bcCell, String(Number(bc1.toPrecision(4))));
+    // gₜ: the gradient update t used (at θₜ₋₁; no clipping or weight decay in this run).
+    const gCell = await page.locator('.formula-values tr[data-sym="g"] .formula-value').textContent();
+    assert.equal(gCell, formatSymbolValue(values.gradUsed));
     const title = await page.locator('.formula-rule [data-sym="step"]').first().getAttribute('title');
     assert.match(title ?? '', /effective per-parameter step.*Value: \[/);
 
