@@ -76,6 +76,9 @@ async function firstPointMs(page: Page): Promise<{ total: number; webview: numbe
           const entries = await g.evaluate(TIMELINE).catch(() => []) as [string, number][];
           for (const [name, at] of entries) if (at >= t0 - 1000) timeline[name] = Math.round(at - t0);
         }
+        // Let the panel finish loading before it is closed: a webview closed while its resources are
+        // still being fetched leaves the service worker waiting 30 s for them, and VS Code's next webview with it.
+        await f.evaluate('window.__optimizerPlayground.settled()').catch(() => undefined);
         return { total, webview, timeline };
       }
     }

@@ -14,6 +14,12 @@ export interface WebviewHtmlOptions {
   readonly script: string;
   /** Webview URIs of the chunks `dist/webview.js` imports statically (dist/webview-preload.json), fetched alongside it. */
   readonly preload?: readonly string[];
+  /**
+   * Webview URIs of fonts to fetch at once rather than when first used (the icons, KaTeX's main
+   * fonts): a webview closed while a resource is still loading leaves VS Code's webview service
+   * worker waiting 30 s for it, and the next webview's start with it.
+   */
+  readonly fonts?: readonly string[];
   /** Webview URIs of the stylesheets, in cascade order (codicons, katex, panel, …). */
   readonly styles: readonly string[];
   /** A fresh nonce per HTML (tests pass a fixed one). */
@@ -61,6 +67,7 @@ export function webviewHtml(o: WebviewHtmlOptions): string {
   const nonce = o.nonce ?? makeNonce();
   const links = [
     ...(o.preload ?? []).map((href) => `  <link rel="modulepreload" nonce="${nonce}" href="${escapeAttr(href)}">`),
+    ...(o.fonts ?? []).map((href) => `  <link rel="preload" as="font" crossorigin href="${escapeAttr(href)}">`),
     ...o.styles.map((href) => `  <link rel="stylesheet" href="${escapeAttr(href)}">`),
   ].join('\n');
   return `<!DOCTYPE html>

@@ -207,6 +207,8 @@ export class PlaygroundPanel {
       cspSource: this.panel.webview.cspSource,
       script: this.panel.webview.asWebviewUri(uri('dist', 'webview.js')).toString(),
       preload,
+      fonts: [['dist', 'media', 'codicons', 'codicon.ttf'], ['dist', 'media', 'katex', 'fonts', 'KaTeX_Main-Regular.woff2'],
+        ['dist', 'media', 'katex', 'fonts', 'KaTeX_Math-Italic.woff2']].filter((p) => exists(...p)).map((p) => this.panel.webview.asWebviewUri(uri(...p)).toString()),
       styles,
       // The webview embeds its loss chart from this while the `init` snapshot is on its way.
       initial: { experiment: this.controller.experiment, panelId: this.id },

@@ -829,6 +829,7 @@ export class Panel {
       settled: async () => {
         await this.startedUp();
         await Promise.all([...this.charts.values()].map((c) => c.settled()));
+        await document.fonts.ready;
       },
       editorLoaded: () => this.editor.loaded,
       /** Applies an experiment as if the person had edited the panel (benchmarks). */
