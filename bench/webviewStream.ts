@@ -15,7 +15,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { dirname, extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 import { webviewHtml } from '../src/extension/html';
 import type { PanelExperiment } from '../src/protocol';
@@ -31,13 +31,13 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-/** Bundles the webview as scripts/build.mjs does, into `dir`. */
+/** Bundles the webview as scripts/build.mjs does (an ES module and its chunks), into `dir`. */
 async function bundle(dir: string): Promise<string> {
   const esbuild = await import('esbuild');
-  const outfile = join(dir, 'webview.js');
-  await esbuild.build({ bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, minify: !process.argv.includes('--readable'),
-    logLevel: 'warning', entryPoints: [repoPath('src/webview/main.ts')], outfile });
-  return outfile;
+  await esbuild.build({ bundle: true, platform: 'browser', target: 'es2022', format: 'esm', splitting: true, sourcemap: true,
+    minify: !process.argv.includes('--readable'), logLevel: 'warning', entryPoints: { webview: repoPath('src/webview/main.ts') }, outdir: dir,
+    chunkNames: 'chunks/[name]-[hash]' });
+  return join(dir, 'webview.js');
 }
 
 function serve(html: () => string, script: string): Promise<Server> {
@@ -55,8 +55,9 @@ function serve(html: () => string, script: string): Promise<Server> {
       return;
     }
     const rel = normalize(decodeURIComponent(url.pathname)).replace(/^\/+/, '');
-    const file = rel === 'webview.js' ? script : rel === 'webview.js.map' ? `${script}.map` : join(root, rel);
-    const allowed = rel.startsWith('webview.js') || ['dist/media/', 'media/', 'test/webview/fixtures/'].some((p) => rel.startsWith(p));
+    const own = rel.startsWith('webview.js') || rel.startsWith('chunks/');
+    const file = own ? join(dirname(script), rel) : join(root, rel);
+    const allowed = own || ['dist/media/', 'media/', 'test/webview/fixtures/'].some((p) => rel.startsWith(p));
     if (!allowed || !existsSync(file)) {
       res.writeHead(404);
       res.end();
@@ -159,16 +160,6 @@ async function main(): Promise<void> {
       await page.waitForFunction(() => '__optimizerPlayground' in window);
       await page.evaluate((m) => window.postMessage(m, '*'), scenario.init);
       await page.evaluate(async () => { await (window as unknown as { __optimizerPlayground: { settled(): Promise<void> } }).__optimizerPlayground.settled(); });
-      if (!process.argv.includes('--no-step-max')) {
-        // What the panel does per run (STEP_MAX_SIGNAL, see /work/helpers/s1-panel-request.md), set on the views directly.
-        await page.evaluate(async (steps) => {
-          const dbg = (window as unknown as { __optimizerPlayground: { chart(c: string): { signal(n: string, v: unknown): unknown; runAsync(): Promise<unknown> } | undefined } }).__optimizerPlayground;
-          for (const c of ['loss', 'paths', 'lr', 'gradNorm']) {
-            const view = dbg.chart(c);
-            try { view?.signal('stepMax', steps); await view?.runAsync(); } catch { /* no step axis */ }
-          }
-        }, experiment.steps);
-      }
       await page.waitForTimeout(500);
       const profileFile = arg('--profile');
       const cdp = profileFile ? await page.context().newCDPSession(page) : undefined;

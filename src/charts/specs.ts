@@ -163,9 +163,13 @@ function topLevel(o: ChartOptions, width: number, height: number, body: Json, pa
   } as unknown as TopLevelSpec;
 }
 
-/** Vega expression: whole decades below and above. `v` must be > 0. */
-const decadeFloor = (v: string): string => `pow(10, floor(log(${v}) / LN10 + 1e-9))`;
-const decadeCeil = (v: string): string => `pow(10, ceil(log(${v}) / LN10 - 1e-9))`;
+/**
+ * Vega expressions: the power of ten at or below / above `v` (> 0), written exactly (`1e-4`, not
+ * `pow(10, -4)` = 0.00009999…); `every` decades apart (the live axis' floor moves two decades at
+ * a time, so a loss falling over 12 decades changes the axis 6 times, not 12).
+ */
+const decadeFloor = (v: string, every = 1): string => `toNumber('1e' + ${every} * floor(log(${v}) / LN10 / ${every} + 1e-9))`;
+const decadeCeil = (v: string): string => `toNumber('1e' + ceil(log(${v}) / LN10 - 1e-9))`;
 /** Vega expression: the least of 1, 2, 5 × 10ᵏ at or above `v` (> 0). */
 const niceCeil = (v: string): string => {
   const e = decadeFloor(v);
@@ -193,8 +197,8 @@ function stepScale(o: ChartOptions): { scale?: Json; params: Json[] } {
 }
 
 /**
- * A log value axis for streaming: [decade below the least, decade above the greatest] of
- * `plot(extent)`, capped at `ceiling` (a signal name) when that lies above the bottom.
+ * A log value axis for streaming: [even decade below the least, decade above the greatest] of
+ * `plot(extent)`, capped at `ceiling` (an expression) when that lies above the bottom.
  */
 function liveLogScale(prefix: string, field: string, plot: (v: string) => string, ceiling?: string): { domain: Json[]; params: Json[] } {
   // `ceiling`: a Vega expression of the top's cap in plotted units, null for none.
@@ -211,7 +215,7 @@ function liveLogScale(prefix: string, field: string, plot: (v: string) => string
     params: [
       ...(ceiling ? [{ name: cap, expr: ceiling }] : []),
       { name: ext, expr: extentOf(field) },
-      { name: lo, expr: `isValid(${ext}[0]) && isFinite(${plot(`${ext}[0]`)}) && ${plot(`${ext}[0]`)} > 0 ? ${decadeFloor(plot(`${ext}[0]`))}`
+      { name: lo, expr: `isValid(${ext}[0]) && isFinite(${plot(`${ext}[0]`)}) && ${plot(`${ext}[0]`)} > 0 ? ${decadeFloor(plot(`${ext}[0]`), 2)}`
         + ` : isValid(${ext}[1]) && ${plot(`${ext}[1]`)} > 0 ? ${decadeFloor(`${plot(`${ext}[1]`)} * 1e-6`)} : 1` },
       { name: hi, expr: capped },
     ],

@@ -11,7 +11,10 @@
  * src/charts, done incrementally): points are grouped into consecutive buckets of `span` points,
  * and each complete bucket shows its lowest- and highest-loss points, so spikes and the best loss
  * survive. `span` starts at 1 (every point shown); when a run's rows exceed `cap`, `span` doubles
- * and that run's rows are rebuilt (a `replace` delta). A run's last point is added when it ends.
+ * and that run's rows are rebuilt (a `replace` delta). A run's last point is added when it ends,
+ * its first is always shown. When the panel says how many steps the runs take (`expectSteps`),
+ * buckets are fixed step ranges sized for the whole run instead, so a row once shown stays: no
+ * rebuild while streaming (each one removed half of the rows of every chart at once).
  */
 import { formatParams, type EventRow, type PointRow } from '../charts';
 import { fromWire, type PointSeries, type RunResult } from '../protocol';
@@ -23,8 +26,14 @@ interface RunPoints {
   params: number[];
   gradNorm: number[];
   lr: number[];
-  /** Points per display bucket. */
+  /** Points per display bucket (when `stepWidth` is 0). */
   span: number;
+  /**
+   * Steps per display bucket, for a run of known length: buckets are fixed step ranges
+   * [k·w, (k+1)·w) from the start, sized so the whole run fits the cap, so rows once shown are
+   * final (no thinning again, no `replace`). 0: buckets of `span` points, doubled as needed.
+   */
+  stepWidth: number;
   /** Raw index where the first incomplete bucket starts. */
   bucketStart: number;
   /** Rows shown in the charts. */
@@ -50,6 +59,17 @@ export class PointStore {
   constructor(private dims: readonly [number, number] = [0, 1], private labelOf: (run: number) => string = (r) => `run ${r + 1}`,
     private readonly cap = DEFAULT_DISPLAY_CAP) {}
 
+  /** Steps the runs will take (the experiment's `steps`); 0 when unknown. */
+  private expectedSteps = 0;
+
+  /**
+   * The runs about to stream take `steps` steps (null: unknown). Runs of known length are thinned
+   * in fixed step buckets from the start (see `RunPoints.stepWidth`); applies to runs added after.
+   */
+  expectSteps(steps: number | null | undefined): void {
+    this.expectedSteps = steps !== null && steps !== undefined && Number.isFinite(steps) && steps > 0 ? Math.floor(steps) : 0;
+  }
+
   /** Forgets everything (a new run of the experiment began). */
   reset(labelOf?: (run: number) => string): void {
     this.runs.clear();
@@ -69,7 +89,8 @@ export class PointStore {
   add(series: PointSeries): DisplayDelta {
     let run = this.runs.get(series.run);
     if (!run || series.replace) {
-      run = { dim: series.dim, steps: [], loss: [], params: [], gradNorm: [], lr: [], span: 1, bucketStart: 0, display: [], finished: false };
+      run = { dim: series.dim, steps: [], loss: [], params: [], gradNorm: [], lr: [], span: 1, bucketStart: 0, display: [], finished: false,
+        stepWidth: this.expectedSteps > 0 ? Math.max(1, Math.ceil((this.expectedSteps + 1) / Math.max(1, Math.floor(this.cap / 2) - 1))) : 0 };
       this.runs.set(series.run, run);
     }
     pushAll(run.steps, series.steps);
@@ -100,18 +121,32 @@ export class PointStore {
   /** Emits the min/max rows of every complete bucket. */
   private closeBuckets(runIndex: number, run: RunPoints): PointRow[] {
     const out: PointRow[] = [];
-    while (run.bucketStart + run.span <= run.steps.length) {
-      pushAll(out, this.bucketRows(runIndex, run, run.bucketStart, run.bucketStart + run.span));
-      run.bucketStart += run.span;
+    for (let end = this.bucketEnd(run, run.bucketStart); end !== undefined; end = this.bucketEnd(run, run.bucketStart)) {
+      pushAll(out, this.bucketRows(runIndex, run, run.bucketStart, end));
+      run.bucketStart = end;
     }
     pushAll(run.display, out);
     return out;
   }
 
-  /** Doubles the span until the run's rows fit under the cap, rebuilding them. */
+  /** Where the bucket starting at raw index `start` ends (exclusive), or undefined while it is incomplete. */
+  private bucketEnd(run: RunPoints, start: number): number | undefined {
+    const n = run.steps.length;
+    if (start >= n) return undefined;
+    if (run.stepWidth > 0) {
+      const limit = (Math.floor(run.steps[start]! / run.stepWidth) + 1) * run.stepWidth;
+      let i = start;
+      while (i < n && run.steps[i]! < limit) i++;
+      return i < n ? i : undefined;
+    }
+    return start + run.span <= n ? start + run.span : undefined;
+  }
+
+  /** Doubles the bucket size until the run's rows fit under the cap, rebuilding them. */
   private rethin(runIndex: number, run: RunPoints): PointRow[] {
     while (run.display.length > this.cap) {
-      run.span *= 2;
+      if (run.stepWidth > 0) run.stepWidth *= 2;
+      else run.span *= 2;
       run.bucketStart = 0;
       run.display = [];
       this.closeBuckets(runIndex, run);

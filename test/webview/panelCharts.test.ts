@@ -141,7 +141,7 @@ describe('webview/panelCharts', () => {
       assert.deepEqual(y(), [1, 1e5], 'three decades above the decade of the highest start');
       view.insert('points', [point(0, 3, 0.004)]);
       await view.runAsync();
-      assert.deepEqual(y(), [0.001, 1e5], 'a new low decade');
+      assert.deepEqual(y(), [1e-4, 1e5], 'a new low: the floor moves two decades at a time');
     } finally {
       view.finalize();
     }

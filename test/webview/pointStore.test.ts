@@ -114,4 +114,33 @@ describe('webview/PointStore', () => {
     }
     assert.deepEqual(store.allRows()[0], { run: 0, label: 'run 0', step: 0, loss: 5, x: 0, y: 0, gradNorm: 0, lr: 0, params: '[0]' });
   });
+
+  it('thins a run of known length in fixed step buckets: rows once shown stay, under the cap', () => {
+    const cap = 100;
+    const store = new PointStore([0, 1], (r) => `run ${r}`, cap);
+    store.expectSteps(10_000);
+    const loss = (s: number): number => (s === 6003 ? 1e6 : 1000 / (1 + s) + (s % 7));
+    const shown: number[] = [];
+    // As the host sends a long run: its own min/max buckets of 6 steps (two points each), 40 buckets a message.
+    for (let from = 0; from < 10_000; from += 240) {
+      const steps: number[] = [];
+      for (let b = from; b < Math.min(from + 240, 10_001); b += 6) steps.push(b, b + 3);
+      if (from + 240 >= 10_000) steps.push(10_000);
+      const d = store.add({ run: 0, steps, dim: 1, replace: false, loss: steps.map(loss), params: steps, gradNorm: steps, lr: steps });
+      assert.equal(d.replace, false, `no rebuild (batch from ${from})`);
+      shown.push(...d.rows.map((r) => r.step));
+    }
+    shown.push(...store.finish(0).rows.map((r) => r.step));
+    assert.ok(shown.length <= cap, `${shown.length} rows for 10,000 steps (cap ${cap})`);
+    assert.ok(shown.length >= cap * 0.8, `the cap is used (${shown.length})`);
+    assert.deepEqual(shown, [...shown].sort((a, b) => a - b), 'in step order, each once');
+    assert.equal(new Set(shown).size, shown.length);
+    assert.equal(shown[0], 0, 'the start');
+    assert.ok(shown.includes(6003), 'the spike');
+    assert.equal(shown[shown.length - 1], 10_000, 'the last point');
+    store.reset();
+    store.expectSteps(null);
+    const d = store.add(series(0, [0, 1, 2]));
+    assert.deepEqual(d.rows.map((r) => r.step), [0, 1, 2], 'unknown length: every point while under the cap');
+  });
 });
