@@ -7,7 +7,10 @@
  * 2. For every built-in problem's snippet: the cost of one gradient (valueAndGrad) in plain
  *    evaluations (value) of the same snippet in the same sandbox. Target: ≤ 4 on 2-parameter problems.
  * 3. Time from receiving a snippet to the first point of a run (compile, worker start — a warm
- *    spare —, first step), median of 10. Target: ≤ 150 ms.
+ *    spare —, first step), median of 10. Target: ≤ 150 ms. Also: the first snippet of a process
+ *    (after `prewarmWorker`), and how long the host's main thread was busy meanwhile (event-loop
+ *    utilisation), against a preset session that compiles nothing — snippets compile in the
+ *    compiler worker (src/snippet/compiler.ts), so the two should be about equal.
  */
 import { performance } from 'node:perf_hooks';
 import { validateExperiment } from '../src/engine/experiment';

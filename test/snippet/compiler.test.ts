@@ -19,6 +19,11 @@ describe('compiler worker (compileOffThread)', function () {
       const off = await compileOffThread(source);
       assert.deepEqual(off, compileSnippet(source));
     }
+    // Errors too: the same kind, message and diagnostics (line:column) as before the move.
+    for (const broken of ['export default function loss(p: number[]) {\n  return p[0] +;\n}', 'export const init = [1];',
+      'import fs from "fs";\nexport default (p: number[]) => p[0];']) {
+      assert.deepEqual(await compileOffThread(broken), compileSnippet(broken));
+    }
     const tapeOnly = await compileOffThread(BOWL, { fastPaths: false });
     assert.deepEqual(tapeOnly, compileSnippet(BOWL, { fastPaths: false }));
   });
