@@ -139,10 +139,41 @@ export function findKeptState(file: ts.SourceFile, loss: ts.Node | undefined): s
     while (callee && ts.isParenthesizedExpression(callee)) callee = callee.expression;
     if (callee && ts.isIdentifier(callee)) {
       const made = topLevel.get(callee.text);
-      const body = made && ts.isFunctionDeclaration(made) ? made.body
+      const fn = made && ts.isFunctionDeclaration(made) ? made
         : made && ts.isVariableDeclaration(made) && made.initializer && ts.isFunctionLike(made.initializer) ? made.initializer : undefined;
-      if (body) closuresIn(body);
+      if (fn) returnedClosures(fn);
     }
+  };
+  /**
+   * The closures a factory returns (`return (v) => …`, `return { f() {…} }`, `return inner`), not
+   * those it only uses while it runs (a data generator's helpers run at load, once).
+   */
+  const returnedClosures = (fn: ts.Node): void => {
+    const body = (fn as { body?: ts.Node }).body;
+    if (!body) return;
+    if (!ts.isBlock(body)) { closuresIn(fn); return; }  // `() => (v) => …`: the expression is what it returns
+    const locals = new Map<string, ts.Node>();
+    const returned: ts.Expression[] = [];
+    const visit = (n: ts.Node): void => {
+      if (ts.isFunctionLike(n) || ts.isClassLike(n)) {
+        if (ts.isFunctionDeclaration(n) && n.name) locals.set(n.name.text, n);
+        return;
+      }
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) locals.set(n.name.text, n.initializer);
+      if (ts.isReturnStatement(n) && n.expression) returned.push(n.expression);
+      ts.forEachChild(n, visit);
+    };
+    ts.forEachChild(body, visit);
+    const take = (e: ts.Node): void => {
+      if (ts.isFunctionLike(e) || ts.isClassLike(e)) { reach(e); return; }
+      if (ts.isIdentifier(e)) {
+        const local = locals.get(e.text);
+        if (local && (ts.isFunctionLike(local) || ts.isClassLike(local))) reach(local);
+        return;
+      }
+      ts.forEachChild(e, take);
+    };
+    for (const e of returned) take(e);
   };
   reach(loss);
 

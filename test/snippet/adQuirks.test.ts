@@ -142,6 +142,14 @@ export default function loss([x, y]: number[]) {
   for (const d of data) { const local = [d]; local.push(x * d); s += local[1] * y; }
   return s;
 }`,
+      // A data factory whose helper closure keeps state while the factory runs (at load only).
+      `function makeData(seed: number) {
+  let s = seed;
+  const next = () => { s = (s * 16807) % 2147483647; return s / 2147483647; };
+  return Array.from({ length: 6 }, () => [next(), next()]);
+}
+const data = makeData(3);
+export default ([w, b]: number[]) => data.reduce((acc, [x, y]) => acc + (w * x + b - y) ** 2, 0);`,
     ]) {
       const c = compileSnippet(source);
       if (!c.ok) assert.fail(c.error.message);
