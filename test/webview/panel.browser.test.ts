@@ -144,6 +144,29 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
     (window as unknown as { __optimizerPlayground: { data(c: string, s: string): unknown[] } }).__optimizerPlayground.data(c, s)
       .map((r) => ({ ...(r as object) })) as Array<Record<string, unknown>>, [chart, source] as const);
 
+  /**
+   * What a chart draws, from its scenegraph: the steps of the path lines' points (marks drawing
+   * `points` rows that are not markers), the scrub markers' steps (argmax rows, `head`), and how
+   * many start markers (step 0 points) there are.
+   */
+  const markItems = (chart: string): Promise<{ pathSteps: number[]; markers: number[]; starts: number }> => page.evaluate((c) => {
+    type Node = { marktype?: string; name?: string; items?: Node[]; datum?: Record<string, unknown>; opacity?: number };
+    const view = (window as unknown as { __optimizerPlayground: { chart(n: string): { scenegraph(): { root: Node } } } }).__optimizerPlayground.chart(c);
+    const out = { pathSteps: [] as number[], markers: [] as number[], starts: 0 };
+    const visit = (node: Node): void => {
+      for (const item of node.items ?? []) {
+        const d = item.datum;
+        if (node.marktype === 'line' && d && typeof d.step === 'number' && 'params' in d) out.pathSteps.push(d.step);
+        if (node.marktype === 'symbol' && d && d.head !== undefined) out.markers.push(d.step as number);
+        // (Hover points are there too once the pointer came, invisible: opacity 0.)
+        if (node.marktype === 'symbol' && d && d.step === 0 && d.head === undefined && 'params' in d && item.opacity !== 0) out.starts++;
+        if (item.items) for (const child of item.items) visit(child);
+      }
+    };
+    visit(view.scenegraph().root);
+    return out;
+  }, chart);
+
   it('says ready once, first', async () => {
     const p = await probe();
     assert.equal(p.posted[0]?.type, 'ready');
@@ -171,6 +194,11 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
       assert.deepEqual(steps, Array.from({ length: n }, (_, k) => k), `run ${run} has steps 0..${n - 1}`);
     }
     assert.ok((await data('paths', 'surface')).length > 3000, 'the surface heatmap has its grid');
+    const heatmap = await data('paths', 'heatmap');
+    assert.equal(heatmap.length, 1, 'the heatmap is one image');
+    assert.match(String(heatmap[0]!.url), /^data:image\/png;base64,/);
+    assert.deepEqual([heatmap[0]!.x0, heatmap[0]!.x1, heatmap[0]!.y0, heatmap[0]!.y1].map((v) => Math.round((v as number) * 1000) / 1000), [-2, 2, -1, 3],
+      'over the whole plotted window');
     assert.ok((await data('paths', 'contours')).length > 0, 'the contour lines are there');
     const events = await data('loss', 'events');
     const diverged = (scenario.stream.filter((m) => m.type === 'runEnd' && m.status === 'diverged'));
@@ -241,6 +269,10 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
       return { x: rect.left + ox! + view.scale('x')(100), y: rect.top + oy! + view.scale('y')(row.loss + 1e-12) };
     });
     await page.mouse.move(target.x - 30, target.y - 30);
+    // The hover layers switch on when the pointer first comes over the chart (chartView.ts).
+    await page.waitForFunction(() => (window as unknown as { __optimizerPlayground: { chart(n: string): { signal(n: string): unknown } } })
+      .__optimizerPlayground.chart('loss').signal('hoverOn') === true);
+    await settled();
     await page.mouse.move(target.x, target.y, { steps: 4 });
     await page.waitForSelector('#vg-tooltip-element.visible', { timeout: 10_000 });
     const text = await page.locator('#vg-tooltip-element').textContent() ?? '';
@@ -305,6 +337,36 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
       assert.match(c.svg ?? '', /^<svg[\s\S]*<\/svg>$/, `${c.name} SVG`);
       assert.match(c.png ?? '', /^data:image\/png;base64,/, `${c.name} PNG`);
     }
+    const paths = reply.charts.find((c) => c.name === 'paths')!;
+    assert.match(paths.svg ?? '', /<image[^>]*href="data:image\/png;base64,/, 'the exported paths chart has the heatmap image');
+    assert.match(paths.svg ?? '', /log₁₀\(loss − min\)/, 'and its colour legend');
+    // The PNG: the plot is covered by the heatmap (opaque, many colours), not just the paths over the background.
+    const cover = await page.evaluate(async (png) => {
+      const dbg = (window as unknown as { __optimizerPlayground: { chart(n: string): { origin(): number[]; width(): number; height(): number } } }).__optimizerPlayground;
+      const view = dbg.chart('paths');
+      const img = new Image();
+      img.src = png;
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.width;
+      canvas.height = img.height;
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const [ox, oy] = view.origin();
+      // toImageURL('png', 2): twice the view's pixels; sample the plot's inner 80 %.
+      const x0 = Math.round((ox! + view.width() * 0.1) * 2), y0 = Math.round((oy! + view.height() * 0.1) * 2);
+      const w = Math.round(view.width() * 0.8 * 2), h = Math.round(view.height() * 0.8 * 2);
+      const px = ctx.getImageData(x0, y0, w, h).data;
+      let opaque = 0;
+      const colours = new Set<number>();
+      for (let i = 0; i < px.length; i += 4) {
+        if (px[i + 3]! > 200) opaque++;
+        colours.add((px[i]! << 16) | (px[i + 1]! << 8) | px[i + 2]!);
+      }
+      return { opaque: opaque / (w * h), colours: colours.size };
+    }, paths.png!);
+    assert.ok(cover.opaque > 0.9, `the heatmap covers the plot in the PNG (${Math.round(cover.opaque * 100)} % opaque)`);
+    assert.ok(cover.colours > 50, `with the scheme's colours (${cover.colours})`);
   });
 
   it('refuses malformed host messages and logs why', async () => {
@@ -392,7 +454,12 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
       console.log(`      streamed ${points.join(' + ')} points; runMsMax ${Object.entries(stats).map(([c, s]) => `${c} ${s.runMsMax} ms (${s.applications} updates, ${s.embeds} embeds)`).join(', ')}; `
         + `longest tasks ${longTasks.slice(0, 5).join(', ') || 'none'} ms`);
       assert.ok(points.every((n) => n > 9000), `every run streams most of its steps (${points.join(', ')})`);
-      assert.deepEqual(await hover(), [true, true, true, true], 'hover again once the runs ended');
+      // Hover layers come back chart by chart, when the pointer first comes over one (not all at the stream's end).
+      assert.deepEqual(await hover(), [false, false, false, false], 'no hover layer switched on by the stream\'s end itself');
+      const box = await p.locator('.chart[data-chart="lr"]').boundingBox();
+      await p.mouse.move(box!.x + box!.width / 2, box!.y + box!.height / 2, { steps: 3 });
+      await p.waitForFunction(() => (window as unknown as Debug).__optimizerPlayground.chart('lr')?.signal('hoverOn') === true);
+      assert.deepEqual(await hover(), [false, false, true, false], 'the chart under the pointer hovers again');
       for (const [c, s] of Object.entries(stats)) assert.equal(s.embeds, embedsBefore, `${c}: streaming embeds nothing`);
       // Update times are printed above, not asserted: speed is measured by `npm run bench:vscode`,
       // and the hover signal being off (asserted above) is what keeps the Voronoi out of the stream.
@@ -404,8 +471,21 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
   it('had no CSP violation and no page error; saves a screenshot', async () => {
     // The scenario's experiment again (the tests above edited it), as the host would send it.
     await dispatch([{ type: 'experiment', experiment }]);
+    await page.evaluate(() => (window as unknown as { __optimizerPlayground: { scrubTo(s: number): void } }).__optimizerPlayground.scrubTo(-1));
+    await settled();
+    const full = await markItems('paths');
     await page.evaluate(() => (window as unknown as { __optimizerPlayground: { scrubTo(s: number): void } }).__optimizerPlayground.scrubTo(120));
     await settled();
+    const cut = await markItems('paths');
+    assert.ok(full.pathSteps.length > 0 && Math.max(...full.pathSteps) > 120, 'following the latest, the paths go past step 120');
+    assert.ok(cut.pathSteps.length > 0 && Math.max(...cut.pathSteps) <= 120, `scrubbed to 120, the paths stop there (${Math.max(...cut.pathSteps)})`);
+    assert.equal(cut.starts, experiment.runs.length, 'every run\'s start marker stays');
+    for (const chart of ['loss', 'paths', 'lr', 'gradNorm']) {
+      const { markers } = await markItems(chart);
+      assert.equal(markers.length, experiment.runs.length, `${chart}: one scrub marker per run`);
+      assert.ok(markers.every((s) => s <= 120), `${chart}: markers at the last shown step ≤ 120 (${markers.join(', ')})`);
+      assert.ok(markers.some((s) => s >= 100), `${chart}: a run still going at 120 is marked near it (${markers.join(', ')})`);
+    }
     await page.evaluate(() => window.scrollTo(0, 0));
     mkdirSync(repoPath('test-results'), { recursive: true });
     await page.screenshot({ path: repoPath('test-results/webview.png'), fullPage: true });
