@@ -61,7 +61,8 @@ class __N {
   toString() { throw new NotDifferentiable('a string operation on a value that depends on the parameters'); }
 }
 // Node objects are pooled (POOL[i] is the node at tape index i), so an evaluation allocates
-// nothing: a value kept from one evaluation to the next is not valid anyway, the tape is reset.
+// nothing: a value kept from one evaluation to the next is not valid anyway, the tape is reset
+// (compile.ts sends snippets that keep such values to finite differences: see purity.ts).
 const POOL = [];
 for (let i = 0; i < __cap; i++) POOL.push(new __N(0, i));
 function __node(v, a0, d0, a1, d1) {
