@@ -529,6 +529,7 @@ function inspectResult(v: unknown, path: string): void {
   nums(o.grad, `${path}.grad`);
   opt(o, 'gradUsed', path, nums);
   opt(o, 'prevParams', path, nums);
+  opt(o, 'gradAtPrev', path, nums);
   num(o.lr, `${path}.lr`);
   const state = obj(o.state, `${path}.state`);
   for (const [name, fields] of Object.entries(state)) {

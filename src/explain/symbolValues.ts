@@ -28,6 +28,8 @@ export interface SymbolValuesInput {
   readonly gradUsed?: readonly (number | null)[];
   /** θₜ₋₁ (the host's `prevParams`), for the coupled weight decay in gₜ. */
   readonly prevParams?: readonly (number | null)[];
+  /** ∇J(θₜ₋₁) on update t's mini-batch before clipping (the host's `gradAtPrev`). */
+  readonly gradAtPrev?: readonly (number | null)[];
 }
 
 /**
@@ -77,8 +79,10 @@ export function symbolValues(input: SymbolValuesInput): Map<string, SymbolValue>
   set('t', t);
   set('eta', lr);
   if (input.params) set('theta', input.params);
-  // ∇J at the current θ (what the next update will use).
-  if (input.grad) set('gradJ', input.grad);
+  // ∇θJ(θₜ₋₁), as the update rules write it: the gradient update t computed (on its mini-batch,
+  // before clipping). Before the first update there is no θ₋₁: ∇J at θ₀, which update 1 will use.
+  if (t > 0 && input.gradAtPrev) set('gradJ', input.gradAtPrev);
+  else if (t === 0 && input.grad) set('gradJ', input.grad);
   set('wd', numberOf(h, 'weightDecay'));
   // gₜ: what update t fed the algorithm — the clipped mini-batch gradient at θₜ₋₁, plus λθₜ₋₁
   // when the decay is coupled (the engine's addDecayedWeights: u + λ·θ, the same arithmetic).

@@ -89,6 +89,8 @@ export interface InspectResult {
    * Absent before the first update, or when the run ended before step t.
    */
   readonly gradUsed?: readonly number[];
+  /** ∇J(θₜ₋₁) on update t's mini-batch, before clipping (the ∇θJ(θₜ₋₁) of the update rules). */
+  readonly gradAtPrev?: readonly number[];
   /** θₜ₋₁, the parameters update t started from (with `gradUsed`). */
   readonly prevParams?: readonly number[];
   readonly lr: number;

@@ -288,14 +288,15 @@ function inspect(run: number, step: number): InspectResult {
   const state = replay.state(0);
   const grad = new Float64Array(objective.dim);
   try { objective.valueAndGrad(state.params, grad, null); } catch { grad.fill(NaN); }
-  let used: Pick<InspectResult, 'gradUsed' | 'prevParams'> = {};
+  let used: Pick<InspectResult, 'gradUsed' | 'gradAtPrev' | 'prevParams'> = {};
   if (state.lastGrad && state.count > 0) {
     // θₜ₋₁ (when the run ended before step t, one more replay to its own last update).
     const before = short.count === state.count - 1 ? short.params : replayed(state.count - 1).state(0).params;
     // gₜ as update t used it: clipped by the run's own clip transformation (the first of its chain).
     const g = state.lastGrad;
+    const raw = Array.from(g);
     if (spec.clip) { const c = createClip(spec.clip); c.update(g, c.init(g), before); }
-    used = { gradUsed: Array.from(g), prevParams: Array.from(before) };
+    used = { gradUsed: Array.from(g), gradAtPrev: raw, prevParams: Array.from(before) };
   }
   return {
     step: state.count,

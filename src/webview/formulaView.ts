@@ -50,6 +50,7 @@ export interface FormulaValues {
   readonly gradUsed?: readonly (number | null)[];
   /** θₜ₋₁; absent at t = 0. */
   readonly prevParams?: readonly (number | null)[];
+  readonly gradAtPrev?: readonly (number | null)[];
   readonly lr: number | null;
   readonly state: InspectState;
 }
@@ -222,6 +223,7 @@ export function mountFormulaView(container: HTMLElement, options: FormulaViewOpt
         lr: values.lr ?? NaN, params: values.params, grad: values.grad,
         ...(values.gradUsed ? { gradUsed: values.gradUsed } : {}),
         ...(values.prevParams ? { prevParams: values.prevParams } : {}),
+        ...(values.gradAtPrev ? { gradAtPrev: values.gradAtPrev } : {}),
       });
       stepLabel.textContent = `t = ${values.step}`;
       refreshTitles();

@@ -87,6 +87,11 @@ describe('formula view: gₜ is the gradient the update used', function () {
         assert.ok(Math.hypot(raw[0], raw[1]) > 1, 'clipping is active at this step');
         const expected = clipped(raw, { norm: 1 }).map((x, i) => x + 0.1 * prev[i]);
         assertNear(await shownG(session, e, t), expected, `g at t = ${t}`);
+        // ∇θJ(θₜ₋₁) in the rule is the gradient before clipping.
+        const r = await session.inspect(0, t);
+        const gradJ = symbolValues({ optimizerId: 'adam', hyperparameters: { ...defaultHyperparameters('adam'), ...e.runs[0].hyperparameters },
+          state: r.state, step: r.step, lr: r.lr, params: r.params, grad: r.grad, gradAtPrev: r.gradAtPrev }).get('gradJ');
+        assertNear(gradJ as readonly number[], raw, `∇J(θₜ₋₁) at t = ${t}`);
       }
       // Before the first update there is no gₜ.
       const zero = await session.inspect(0, 0);

@@ -85,11 +85,14 @@ describe('explain: symbol values at a scrubbed step', () => {
     assert.ok((values.get('eta') as number) < 0.1);
   });
 
-  it('∇J is the gradient at the shown θ; gₜ (at θₜ₋₁) is not claimed without the host\'s gradUsed', () => {
-    const { values, after } = stepEngine('adam', { weightDecay: 0.5 }, 2);
+  it('∇θJ(θₜ₋₁) and gₜ are not claimed without the host\'s gradAtPrev and gradUsed; ∇θJ(θₜ₋₁) is gradAtPrev, and ∇J(θ₀) before any update', () => {
+    const { values, after, hyper } = stepEngine('adam', { weightDecay: 0.5 }, 2);
     assert.ok(!values.has('g'));
+    assert.ok(!values.has('gradJ'), 'the gradient at θₜ is not ∇θJ(θₜ₋₁)');
     assert.deepEqual(values.get('theta'), Array.from(after));
-    assert.equal((values.get('gradJ') as number[]).length, 3);
+    const base = { optimizerId: 'adam', hyperparameters: hyper, state: {}, lr: 0.001, params: Array.from(after), grad: [7, 8, 9] };
+    assert.deepEqual(symbolValues({ ...base, step: 2, gradAtPrev: [1, 2, 3] }).get('gradJ'), [1, 2, 3]);
+    assert.deepEqual(symbolValues({ ...base, step: 0 }).get('gradJ'), [7, 8, 9]);
   });
 
   it('gₜ reproduces the update: SGD with coupled weight decay moves θ by −η·gₜ (gₜ = ∇J(θₜ₋₁) + λθₜ₋₁)', () => {
