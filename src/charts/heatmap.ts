@@ -8,14 +8,15 @@
  *
  * (min, max over the grid; ℓ_lo, ℓ_hi the extremes of ℓ). As 3,600–4,096 `rect` marks, every
  * repaint of the plot (a streamed path crosses all of it) walks and fills every cell; as one image
- * it is one `drawImage`. The live panel draws the image (`heatmapPixels` into a canvas, a `data:`
- * URL into an `image` mark) and keeps the colour legend from a two-row layer carrying the same
- * fill scale; the CLI keeps the rectangles (static SVG files, no canvas in Node).
+ * it is one `drawImage`. The live panel draws the image (`heatmapPixels` into a canvas, the contour
+ * lines over it, `contourPaths`; a `data:` URL into an `image` mark) and keeps the colour legend
+ * from a two-row layer carrying the same fill scale; the surface and contour rows never enter the
+ * chart's dataflow. The CLI keeps rectangles and vector contours (static SVG, no canvas in Node).
  *
  * `LOG_LOSS_EXPR` (the spec's Vega expression) and `logLossValues` (the image's numbers) are the
  * same formula, kept side by side so they cannot drift apart.
  */
-import type { SurfaceRow } from './rows';
+import type { ContourRow, SurfaceRow } from './rows';
 
 /** Vega expression of ℓ for a surface row with `minLoss`/`maxLoss` joined in (see pathsChart). */
 export const LOG_LOSS_EXPR = 'log(datum.loss - datum.minLoss + max(1e-12, 1e-6 * (datum.maxLoss - datum.minLoss))) / LN10';
@@ -124,4 +125,33 @@ export function heatmapPixels(grid: SurfaceGridValues, color: (logLoss: number) 
     }
   }
   return out;
+}
+
+/** The colour of ℓ in a scheme (`vega.scheme(name)`): its place in [lo, hi], as the legend's sequential scale maps it. */
+export function schemeColor(scheme: (t: number) => string, lo: number, hi: number): (logLoss: number) => string {
+  const span = hi - lo;
+  return (l) => scheme(span > 0 ? (l - lo) / span : 0.5);
+}
+
+/**
+ * Contour polylines in image pixels: each contour's vertices (rows in `order`) mapped from data
+ * coordinates within `bounds` to a `width × height` image whose first row is the highest y.
+ */
+export function contourPaths(rows: readonly ContourRow[], bounds: HeatmapBounds, width: number, height: number): number[][] {
+  const byContour = new Map<number, ContourRow[]>();
+  for (const r of rows) {
+    const list = byContour.get(r.contour);
+    if (list) list.push(r);
+    else byContour.set(r.contour, [r]);
+  }
+  const sx = width / (bounds.x1 - bounds.x0);
+  const sy = height / (bounds.y1 - bounds.y0);
+  const paths: number[][] = [];
+  for (const list of byContour.values()) {
+    list.sort((a, b) => a.order - b.order);
+    const path: number[] = [];
+    for (const r of list) path.push((r.x - bounds.x0) * sx, (bounds.y1 - r.y) * sy);
+    if (path.length >= 4) paths.push(path);
+  }
+  return paths;
 }

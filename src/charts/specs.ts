@@ -72,8 +72,18 @@ export const STEP_MAX_SIGNAL = 'stepMax';
 /** Decades between the highest starting loss and the top of the live loss axis. */
 export const LOSS_CEILING_DECADES = 3;
 
-/** The named data of the heatmap image (one row: `url`, `x0`, `x1`, `y0`, `y1`), see heatmap.ts. */
+/**
+ * The named data of the heatmap image: one row, `url` (the image), `x0`, `x1`, `y0`, `y1` (where
+ * it goes, data coordinates) and `lo`, `hi` (its least and greatest ℓ, for the colour legend).
+ * See heatmap.ts.
+ */
 export const HEATMAP_SOURCE = 'heatmap';
+
+/** The signal telling the panel how to draw the heatmap image: `{ scheme, contourColor, contourWidth }`. */
+export const HEATMAP_STYLE_SIGNAL = 'heatmapStyle';
+
+/** Contour line width in px. */
+const CONTOUR_WIDTH = 0.8;
 
 export interface LossChartOptions extends ChartOptions {
   /**
@@ -409,14 +419,16 @@ export function pathsChart(o: PathsChartOptions): TopLevelSpec {
   const x = { field: 'x', type: 'quantitative', title: xTitle, scale: { domain: [...o.domain.x], nice: false, zero: false } };
   const y = { field: 'y', type: 'quantitative', title: yTitle, scale: { domain: [...o.domain.y], nice: false, zero: false } };
   const inPlane = { filter: 'isValid(datum.x) && isFinite(datum.x) && isValid(datum.y) && isFinite(datum.y)' };
+  const style = o.surfaceImage ? [{ name: HEATMAP_STYLE_SIGNAL, value: { scheme: o.theme.scheme, contourColor: o.theme.contourColor, contourWidth: CONTOUR_WIDTH } }] : [];
   return topLevel(o, W, 320, {
     layer: [
       ...surfaceLayers(o, x, y, xTitle, yTitle, dx, dy),
-      {
+      // With the heatmap image, the contour lines are drawn into it (chartView.ts).
+      ...(o.surfaceImage ? [] : [{
         data: named('contours'),
-        mark: { type: 'line', clip: true, strokeWidth: 0.8, color: o.theme.contourColor, interpolate: 'linear', aria: false },
+        mark: { type: 'line', clip: true, strokeWidth: CONTOUR_WIDTH, color: o.theme.contourColor, interpolate: 'linear', aria: false },
         encoding: { x, y, detail: { field: 'contour', type: 'nominal' }, order: { field: 'order', type: 'quantitative' } },
-      },
+      }]),
       {
         // A halo under each path keeps it readable over any colour of the heatmap.
         data: named('points'),
@@ -443,7 +455,7 @@ export function pathsChart(o: PathsChartOptions): TopLevelSpec {
         encoding: { x, y, tooltip: [{ field: 'label', type: 'nominal', title: 'known minimum' }] },
       },
     ],
-  });
+  }, style);
 }
 
 /**
@@ -462,14 +474,15 @@ function surfaceLayers(o: PathsChartOptions, x: Json, y: Json, xTitle: string, y
     return [
       {
         data: named(HEATMAP_SOURCE),
-        mark: { type: 'image', aspect: false, smooth: false, clip: true, aria: false },
+        mark: { type: 'image', aspect: false, smooth: true, clip: true, aria: false },
         encoding: { url: { field: 'url', type: 'nominal' }, x: { ...x, field: 'x0' }, x2: { field: 'x1' }, y: { ...y, field: 'y0' }, y2: { field: 'y1' } },
       },
       {
-        data: named('surface'),
-        transform: [...logLoss, { filter: 'datum.loss === datum.minLoss || datum.loss === datum.maxLoss' }],
+        // The legend's carrier: the image's least and greatest ℓ as two rows, drawn with zero size.
+        data: named(HEATMAP_SOURCE),
+        transform: [{ fold: ['lo', 'hi'], as: ['end', 'logLoss'] }],
         mark: { type: 'rect', clip: true, aria: false },
-        encoding: { x: { ...x, field: 'x' }, x2: { field: 'x' }, y: { ...y, field: 'y' }, y2: { field: 'y' }, fill },
+        encoding: { x: { ...x, field: 'x0' }, x2: { field: 'x0' }, y: { ...y, field: 'y0' }, y2: { field: 'y0' }, fill },
       },
     ];
   }

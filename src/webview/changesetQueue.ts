@@ -42,9 +42,16 @@ export class ChangesetQueue<Row> {
   /** The last error `apply` threw, if any (the queue keeps going). */
   lastError: unknown = undefined;
 
+  /**
+   * @param maxInsert most rows inserted into one source per application: a burst of rows (the
+   *   host catching up, a fast run) is spread over several applications (frames), each encoding
+   *   at most this many. Only plain inserts are split; a change that also removes or clears is
+   *   applied whole (its removals and inserts belong together). Default: no limit.
+   */
   constructor(
     private readonly apply: ApplyChanges<Row>,
     private readonly schedule: FlushScheduler = (f) => queueMicrotask(f),
+    private readonly maxInsert = Infinity,
   ) {}
 
   /** Queues rows for insertion into `source`. */
@@ -124,6 +131,12 @@ export class ChangesetQueue<Row> {
     }
     const changes = this.pending;
     this.pending = new Map();
+    for (const [source, change] of changes) {
+      if (change.clear || change.remove.length > 0 || change.insert.length <= this.maxInsert) continue;
+      // The first rows now, the rest (and anything pushed meanwhile, after them) next time.
+      changes.set(source, { clear: false, remove: [], insert: change.insert.slice(0, this.maxInsert) });
+      this.pending.set(source, { clear: false, remove: [], insert: change.insert.slice(this.maxInsert) });
+    }
     this.touched = false;
     this.applications++;
     for (const c of changes.values()) this.rowsApplied += c.insert.length;

@@ -10,9 +10,9 @@
  */
 import type { View } from 'vega' with { 'resolution-mode': 'import' };
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
-import { HEATMAP_SOURCE, HOVER_SIGNAL, LOSS_START_SIGNAL, type SurfaceRow } from '../charts';
+import { HEATMAP_SOURCE, HEATMAP_STYLE_SIGNAL, HOVER_SIGNAL, LOSS_START_SIGNAL, type ContourRow, type SurfaceRow } from '../charts';
 import { ChangesetQueue, reconcileReplace, type SourceChange } from './changesetQueue';
-import { heatmapRow } from './heatmap';
+import { heatmapRow, type HeatmapStyle } from './heatmap';
 
 type Vega = typeof import('vega', { with: { 'resolution-mode': 'import' } });
 type Embed = typeof import('vega-embed', { with: { 'resolution-mode': 'import' } });
@@ -58,6 +58,13 @@ const frameScheduler = (flush: () => void): void => {
   frameQueue.push(flush);
   requestFrame();
 };
+
+/**
+ * Most rows one update inserts into a source: each row is encoded by several marks (through the
+ * expression interpreter), so a burst — the host catching up with a fast run — is spread over a
+ * few frames instead of making one long one.
+ */
+const MAX_ROWS_PER_UPDATE = 400;
 
 /** Shortest time between two updates of one view while points stream (about 6 per second). */
 const MIN_UPDATE_INTERVAL_MS = 160;
@@ -127,13 +134,16 @@ export class ChartView {
         this.view = view;
         performance.mark(`op:embedded:${this.name}`);
         this.embeds++;
-        const queue = new ChangesetQueue<Row>((changes) => this.applyChanges(vega, view, changes), (flush) => this.scheduleFlush(flush));
+        const queue = new ChangesetQueue<Row>((changes) => this.applyChanges(vega, view, changes), (flush) => this.scheduleFlush(flush), MAX_ROWS_PER_UPDATE);
         this.queue = queue;
         for (const [name, value] of this.signals) this.trySignal(view, name, value);
         this.starts.clear();
+        this.surfaceRows = [];
+        this.contourRows = [];
+        this.heatmapDrawn = undefined;
         for (const [source, rows] of data()) {
           this.noteRows(source, rows);
-          if (rows.length > 0 && this.hasData(view, source)) queue.insert(source, rows);
+          if (rows.length > 0 && this.accepts(view, source)) queue.insert(source, rows);
         }
         this.setSignal(LOSS_START_SIGNAL, this.highestStart());
         this.onEmbed?.(view);
@@ -174,9 +184,24 @@ export class ChartView {
     }
   }
 
+  /** Whether changes to `source` concern this view: its own data, or the surface its heatmap image is drawn from. */
+  private accepts(view: View, source: string): boolean {
+    return this.hasData(view, source) || (IMAGE_SOURCES.has(source) && this.hasData(view, HEATMAP_SOURCE));
+  }
+
   private async applyChanges(vega: Vega, view: View, changes: ReadonlyMap<string, SourceChange<Row>>): Promise<void> {
     for (const [name, value] of this.signals) this.trySignal(view, name, value);
+    const image = this.hasData(view, HEATMAP_SOURCE);
     for (const [source, change] of changes) {
+      if (image && IMAGE_SOURCES.has(source) && !this.hasData(view, source)) {
+        // Kept here, drawn into the heatmap image below; never in the dataflow.
+        const held = (source === 'surface' ? this.surfaceRows : this.contourRows) as unknown as Row[];
+        let rows = change.clear ? [] : change.remove.length > 0 ? held.filter((r) => !change.remove.some((p) => p(r))) : [...held];
+        rows = rows.concat(change.insert);
+        if (source === 'surface') this.surfaceRows = rows as unknown as SurfaceRow[];
+        else this.contourRows = rows as unknown as ContourRow[];
+        continue;
+      }
       if (!this.hasData(view, source)) continue;
       const cs = vega.changeset();
       if (change.clear) {
@@ -194,8 +219,8 @@ export class ChartView {
       view.change(source, cs);
     }
     const t0 = performance.now();
+    if (image && (changes.has('surface') || changes.has('contours'))) this.drawHeatmap(vega, view);
     await view.runAsync();
-    if (changes.has('surface') && this.hasData(view, HEATMAP_SOURCE)) await this.drawHeatmap(vega, view);
     const ms = performance.now() - t0;
     if (!this.plotted && this.data('points').length > 0) {
       this.plotted = true;
@@ -210,23 +235,35 @@ export class ChartView {
   }
 
   /**
-   * The heatmap image from the surface rows the view holds, coloured by the view's fill scale
-   * (so image and colour legend agree), into the `heatmap` source. Runs when the surface changed.
+   * Draws the heatmap image (surface and contours, heatmap.ts) into the `heatmap` source, unless
+   * the surface and contours are the ones already drawn (the host sends the same surface again
+   * with each run).
    */
-  private async drawHeatmap(vega: Vega, view: View): Promise<void> {
-    const rows = view.data('surface') as unknown as SurfaceRow[];
-    let fill: ((v: number) => string) | undefined;
+  private drawHeatmap(vega: Vega, view: View): void {
+    const surface = this.surfaceRows;
+    const contours = this.contourRows;
+    const drawn = this.heatmapDrawn;
+    if (drawn && sameRows(drawn.surface, surface, SURFACE_FIELDS) && sameRows(drawn.contours, contours, CONTOUR_FIELDS)) return;
+    this.heatmapDrawn = { surface, contours };
+    let style: HeatmapStyle | undefined;
     try {
-      fill = view.scale('fill') as unknown as (v: number) => string;
+      style = view.signal(HEATMAP_STYLE_SIGNAL) as HeatmapStyle;
     } catch {
-      fill = undefined;
+      style = undefined;
     }
-    const row = fill ? heatmapRow(rows, fill) : undefined;
+    const scheme = style ? vega.scheme(style.scheme) as unknown : undefined;
+    const row = style && typeof scheme === 'function'
+      ? heatmapRow(surface, contours, style, scheme as (t: number) => string, view.width(), view.height())
+      : undefined;
     const cs = vega.changeset().remove(() => true);
     if (row) cs.insert([row]);
     view.change(HEATMAP_SOURCE, cs);
-    await view.runAsync();
   }
+
+  /** Surface and contour rows of the heatmap image, and the ones last drawn. */
+  private surfaceRows: SurfaceRow[] = [];
+  private contourRows: ContourRow[] = [];
+  private heatmapDrawn: { surface: readonly SurfaceRow[]; contours: readonly ContourRow[] } | undefined;
 
   /** Step-0 rows give the runs' starting losses (the loss chart's ceiling, LOSS_START_SIGNAL). */
   private noteRows(source: string, rows: readonly Row[]): void {
@@ -309,6 +346,9 @@ export class ChartView {
 
   /** Rows currently in a data source of the view (the debug hook and tests read these). */
   data(source: string): Row[] {
+    if (this.view && IMAGE_SOURCES.has(source) && !this.hasData(this.view, source) && this.hasData(this.view, HEATMAP_SOURCE)) {
+      return [...(source === 'surface' ? this.surfaceRows : this.contourRows)] as unknown as Row[];
+    }
     if (!this.view || !this.hasData(this.view, source)) return [];
     return this.view.data(source) as Row[];
   }
@@ -335,3 +375,16 @@ export class ChartView {
 const pointKey = (r: Row): string => `${String(r.run)}:${String(r.step)}`;
 /** Two rows of one run and step show the same thing (the plotted coordinates and the label may change). */
 const samePoint = (a: Row, b: Row): boolean => Object.is(a.loss, b.loss) && Object.is(a.x, b.x) && Object.is(a.y, b.y) && a.label === b.label;
+
+/** Sources a heatmap image is drawn from (not in the dataflow of a chart that has the image). */
+const IMAGE_SOURCES = new Set(['surface', 'contours']);
+const SURFACE_FIELDS = ['x', 'y', 'loss'] as const;
+const CONTOUR_FIELDS = ['contour', 'order', 'x', 'y'] as const;
+
+/** Same rows, field by field (a surface sent again is equal, not identical). */
+function sameRows<T extends object>(a: readonly T[], b: readonly T[], fields: readonly (keyof T)[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) for (const f of fields) if (!Object.is(a[i]![f], b[i]![f])) return false;
+  return true;
+}

@@ -1,22 +1,64 @@
 /**
- * The paths chart's heatmap image in the browser: the surface rows a view holds, coloured by the
- * view's own fill scale (the one its colour legend shows), one pixel per grid cell, as a PNG
- * `data:` URL for the chart's `image` mark (the panel's CSP allows `img-src data:`). The pixels
- * and the formula are src/charts/heatmap.ts's; this file only owns the canvas.
+ * The paths chart's heatmap image in the browser: the loss surface coloured by the theme's scheme
+ * (as the chart's colour legend maps it), the contour lines over it, as a PNG `data:` URL for the
+ * chart's `image` mark (the panel's CSP allows `img-src data:`). The numbers are
+ * src/charts/heatmap.ts's; this file only owns the canvases.
+ *
+ * The image is twice the plot's size (sharp on high-density screens and in the 2× PNG export):
+ * one pixel per grid cell scaled up without smoothing (cells stay crisp, as the CLI's
+ * rectangles), then the contours drawn at that size.
  */
-import { gridOfRows, heatmapBounds, heatmapPixels, type HeatmapBounds, type SurfaceRow } from '../charts';
+import {
+  contourPaths, gridOfRows, heatmapBounds, heatmapPixels, logLossValues, schemeColor,
+  type ContourRow, type HeatmapBounds, type SurfaceRow,
+} from '../charts';
 
-/** The `heatmap` row of a surface: the image and where it goes. Undefined without rows. */
-export function heatmapRow(rows: readonly SurfaceRow[], color: (logLoss: number) => string): (HeatmapBounds & { url: string }) | undefined {
-  if (rows.length === 0) return undefined;
-  const grid = gridOfRows(rows);
+/** How to draw it: the chart's HEATMAP_STYLE_SIGNAL. */
+export interface HeatmapStyle {
+  readonly scheme: string;
+  readonly contourColor: string;
+  readonly contourWidth: number;
+}
+
+/** The `heatmap` row: the image, where it goes, and its ℓ range (the colour legend's). */
+export type HeatmapRow = HeatmapBounds & { readonly url: string; readonly lo: number; readonly hi: number };
+
+/**
+ * The `heatmap` row of a surface and its contours, for a plot `plotWidth × plotHeight` px.
+ * Undefined without a finite loss.
+ */
+export function heatmapRow(surface: readonly SurfaceRow[], contours: readonly ContourRow[], style: HeatmapStyle,
+  scheme: (t: number) => string, plotWidth: number, plotHeight: number): HeatmapRow | undefined {
+  if (surface.length === 0) return undefined;
+  const grid = gridOfRows(surface);
+  const { lo, hi } = logLossValues(grid.losses);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return undefined;
+  const cells = document.createElement('canvas');
+  cells.width = grid.xs.length;
+  cells.height = grid.ys.length;
+  const cellContext = cells.getContext('2d');
+  if (!cellContext) return undefined;
+  const image = cellContext.createImageData(cells.width, cells.height);
+  image.data.set(heatmapPixels(grid, schemeColor(scheme, lo, hi)));
+  cellContext.putImageData(image, 0, 0);
+
+  const scale = 2;
   const canvas = document.createElement('canvas');
-  canvas.width = grid.xs.length;
-  canvas.height = grid.ys.length;
+  canvas.width = Math.max(cells.width, Math.round(plotWidth * scale));
+  canvas.height = Math.max(cells.height, Math.round(plotHeight * scale));
   const context = canvas.getContext('2d');
   if (!context) return undefined;
-  const image = context.createImageData(canvas.width, canvas.height);
-  image.data.set(heatmapPixels(grid, color));
-  context.putImageData(image, 0, 0);
-  return { url: canvas.toDataURL('image/png'), ...heatmapBounds(grid.xs, grid.ys) };
+  context.imageSmoothingEnabled = false;
+  context.drawImage(cells, 0, 0, canvas.width, canvas.height);
+  const bounds = heatmapBounds(grid.xs, grid.ys);
+  context.strokeStyle = style.contourColor;
+  context.lineWidth = style.contourWidth * (canvas.width / Math.max(1, plotWidth));
+  context.lineJoin = 'round';
+  context.beginPath();
+  for (const path of contourPaths(contours, bounds, canvas.width, canvas.height)) {
+    context.moveTo(path[0]!, path[1]!);
+    for (let k = 2; k < path.length; k += 2) context.lineTo(path[k]!, path[k + 1]!);
+  }
+  context.stroke();
+  return { url: canvas.toDataURL('image/png'), ...bounds, lo, hi };
 }

@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import type { View } from 'vega' with { 'resolution-mode': 'import' };
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import {
-  defaultDarkTheme, defaultLightTheme, gridOfRows, HEATMAP_SOURCE, heatmapBounds, heatmapPixels, logLossValues, parseColor,
-  pathsChart, surfaceGrid, surfaceRows, type SurfaceRow,
+  contourPaths, defaultDarkTheme, defaultLightTheme, gridOfRows, HEATMAP_SOURCE, heatmapBounds, heatmapPixels, logLossValues, parseColor,
+  pathsChart, schemeColor, surfaceGrid, surfaceRows, type SurfaceRow,
 } from '../../src/charts';
 
 const rosen = (x: number, y: number): number => (1 - x) ** 2 + 100 * (y - x * x) ** 2;
@@ -23,7 +23,7 @@ async function surfaceView(spec: TopLevelSpec, rows: readonly SurfaceRow[]): Pro
   const vega = await import('vega');
   const vl = await import('vega-lite');
   const view = new vega.View(vega.parse(vl.compile(spec as never).spec), { renderer: 'none', logLevel: vega.Error });
-  view.insert('surface', rows as object[]);
+  if (rows.length > 0) view.insert('surface', rows as object[]);
   await view.runAsync();
   return view;
 }
@@ -64,23 +64,24 @@ describe('charts/heatmap: the surface as one image', () => {
       const n = 12;
       const { rows } = surface(n);
       const rects = await surfaceView(pathsChart({ theme, runs: ['a'], domain, resolution: n, interactive: false }), rows);
-      const image = await surfaceView(pathsChart({ theme, runs: ['a'], domain, resolution: n, surfaceImage: true }), rows);
+      const grid = gridOfRows(rows);
+      const { values, lo, hi } = logLossValues(grid.losses);
+      const image = await surfaceView(pathsChart({ theme, runs: ['a'], domain, resolution: n, surfaceImage: true }), []);
+      image.insert(HEATMAP_SOURCE, [{ url: 'data:image/png;base64,', ...heatmapBounds(grid.xs, grid.ys), lo, hi }]);
+      await image.runAsync();
       try {
         const rectFill = rects.scale('fill') as unknown as ((v: number) => string) & { domain(): number[] };
         const imageFill = image.scale('fill') as unknown as ((v: number) => string) & { domain(): number[] };
-        const grid = gridOfRows(rows);
-        const { values, lo, hi } = logLossValues(grid.losses);
-        assert.deepEqual(imageFill.domain(), [lo, hi], 'the invisible legend layer spans the same log-losses');
-        assert.deepEqual(rectFill.domain(), [lo, hi]);
-        const pixels = heatmapPixels(grid, imageFill);
+        assert.deepEqual(rectFill.domain(), [lo, hi], 'the rectangles span the log-losses');
+        assert.deepEqual(imageFill.domain(), [lo, hi], 'the legend of the image spans the same');
         const vega = await import('vega');
-        const scheme = vega.scheme(theme.scheme) as (t: number) => string;
+        const pixels = heatmapPixels(grid, schemeColor(vega.scheme(theme.scheme) as (t: number) => string, lo, hi));
         for (const [i, j] of [[0, 0], [n - 1, 0], [5, 7], [0, n - 1], [n - 1, n - 1], [6, 6]] as const) {
           const l = values[j * n + i]!;
           const at = ((n - 1 - j) * n + i) * 4;
           const expected = parseColor(rectFill(l));
           assert.deepEqual([...pixels.subarray(at, at + 4)], expected, `cell (${i}, ${j}) has the rectangle's colour`);
-          assert.deepEqual(parseColor(scheme((l - lo) / (hi - lo))), expected, `cell (${i}, ${j}) is the scheme at its place in the range`);
+          assert.deepEqual(parseColor(imageFill(l)), expected, `and the legend's colour for its ℓ`);
         }
         const missing = ((n - 1 - 1) * n + 2) * 4;
         assert.deepEqual([...pixels.subarray(missing, missing + 4)], [0, 0, 0, 0], 'a cell without a finite loss is transparent');
@@ -92,12 +93,24 @@ describe('charts/heatmap: the surface as one image', () => {
     });
   }
 
+  it('maps contour vertices to image pixels, top row first, one polyline per contour in order', () => {
+    const bounds = { x0: -2, x1: 2, y0: -1, y1: 3 };
+    const rows = [
+      { contour: 1, level: 5, order: 1, x: 2, y: -1 }, { contour: 1, level: 5, order: 0, x: -2, y: 3 },
+      { contour: 2, level: 9, order: 0, x: 0, y: 1 }, { contour: 2, level: 9, order: 1, x: 1, y: 2 },
+      { contour: 3, level: 9, order: 0, x: 0, y: 0 },
+    ];
+    assert.deepEqual(contourPaths(rows, bounds, 400, 800), [[0, 0, 400, 800], [200, 400, 300, 200]], 'a lone vertex draws nothing');
+  });
+
   it('the image layer draws the heatmap source and keeps the colour legend, without a rectangle per cell', async () => {
-    const { rows } = surface(16);
     const spec = pathsChart({ theme: defaultDarkTheme, runs: ['a'], domain, resolution: 16, surfaceImage: true });
-    const view = await surfaceView(spec, rows);
+    const vl = await import('vega-lite');
+    const sources = (vl.compile(spec as never).spec.data ?? []).map((d) => d.name);
+    assert.ok(!sources.includes('surface') && !sources.includes('contours'), `no surface or contour rows in the dataflow (${sources.join(', ')})`);
+    const view = await surfaceView(spec, []);
     try {
-      view.insert(HEATMAP_SOURCE, [{ url: 'data:image/png;base64,iVBORw0KGgo=', ...heatmapBounds([-1.875, 1.875], [-0.875, 2.875]) }]);
+      view.insert(HEATMAP_SOURCE, [{ url: 'data:image/png;base64,iVBORw0KGgo=', ...heatmapBounds([-1.875, 1.875], [-0.875, 2.875]), lo: -3, hi: 2 }]);
       await view.runAsync();
       const svg = await view.toSVG();
       assert.match(svg, /<image[^>]+href="data:image\/png;base64,/, 'the image is in the SVG');

@@ -67,7 +67,10 @@ describe('webview/panelCharts', () => {
       const signals = (compiled.signals ?? []).map((s) => s.name);
       assert.ok(signals.includes(SCRUB_SIGNAL), `${name} has the scrub signal`);
       if (name !== 'paths') assert.ok(signals.includes(STEP_MAX_SIGNAL), `${name} has the step axis signal`);
-      if (name === 'paths') for (const s of ['surface', 'contours', 'minima', HEATMAP_SOURCE]) assert.ok(sources.includes(s), `paths reads ${s}`);
+      if (name === 'paths') {
+        for (const s of ['minima', HEATMAP_SOURCE]) assert.ok(sources.includes(s), `paths reads ${s}`);
+        for (const s of ['surface', 'contours']) assert.ok(!sources.includes(s), `paths draws ${s} into its heatmap image, not as marks`);
+      }
     }
     assert.ok(JSON.stringify(all.paths).includes('"type":"image"'), 'the panel draws the heatmap as an image');
   });
