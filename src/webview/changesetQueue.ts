@@ -43,7 +43,7 @@ export class ChangesetQueue<Row> {
   lastError: unknown = undefined;
 
   /**
-   * @param maxInsert most rows inserted into one source per application: a burst of rows (the
+   * @param maxInsert most rows inserted into a source per application: a burst of rows (the
    *   host catching up, a fast run) is spread over several applications (frames), each encoding
    *   at most this many. Only plain inserts are split; a change that also removes or clears is
    *   applied whole (its removals and inserts belong together). Default: no limit.
@@ -51,7 +51,7 @@ export class ChangesetQueue<Row> {
   constructor(
     private readonly apply: ApplyChanges<Row>,
     private readonly schedule: FlushScheduler = (f) => queueMicrotask(f),
-    private readonly maxInsert = Infinity,
+    private readonly maxInsert: (source: string) => number = () => Infinity,
   ) {}
 
   /** Queues rows for insertion into `source`. */
@@ -132,10 +132,11 @@ export class ChangesetQueue<Row> {
     const changes = this.pending;
     this.pending = new Map();
     for (const [source, change] of changes) {
-      if (change.clear || change.remove.length > 0 || change.insert.length <= this.maxInsert) continue;
+      const max = this.maxInsert(source);
+      if (change.clear || change.remove.length > 0 || change.insert.length <= max) continue;
       // The first rows now, the rest (and anything pushed meanwhile, after them) next time.
-      changes.set(source, { clear: false, remove: [], insert: change.insert.slice(0, this.maxInsert) });
-      this.pending.set(source, { clear: false, remove: [], insert: change.insert.slice(this.maxInsert) });
+      changes.set(source, { clear: false, remove: [], insert: change.insert.slice(0, max) });
+      this.pending.set(source, { clear: false, remove: [], insert: change.insert.slice(max) });
     }
     this.touched = false;
     this.applications++;

@@ -60,7 +60,7 @@ const frameScheduler = (flush: () => void): void => {
 };
 
 /**
- * Most rows one update inserts into a source: each row is encoded by several marks (through the
+ * Most point rows one update inserts: each row is encoded by several marks (through the
  * expression interpreter), so a burst — the host catching up with a fast run — is spread over a
  * few frames instead of making one long one.
  */
@@ -134,7 +134,8 @@ export class ChartView {
         this.view = view;
         performance.mark(`op:embedded:${this.name}`);
         this.embeds++;
-        const queue = new ChangesetQueue<Row>((changes) => this.applyChanges(vega, view, changes), (flush) => this.scheduleFlush(flush), MAX_ROWS_PER_UPDATE);
+        const queue = new ChangesetQueue<Row>((changes) => this.applyChanges(vega, view, changes), (flush) => this.scheduleFlush(flush),
+          (source) => (source === 'points' ? MAX_ROWS_PER_UPDATE : Infinity));
         this.queue = queue;
         for (const [name, value] of this.signals) this.trySignal(view, name, value);
         this.starts.clear();

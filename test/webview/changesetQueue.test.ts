@@ -135,13 +135,16 @@ describe('webview/ChangesetQueue', () => {
 describe('webview/ChangesetQueue with a row limit', () => {
   it('spreads a burst of inserts over several applications, in order, but applies a replace whole', async () => {
     const applied: Array<Map<string, SourceChange<Row>>> = [];
-    const queue = new ChangesetQueue<Row>(async (changes) => { applied.push(new Map(changes)); }, (f) => queueMicrotask(f), 100);
+    const queue = new ChangesetQueue<Row>(async (changes) => { applied.push(new Map(changes)); }, (f) => queueMicrotask(f),
+      (source) => (source === 'points' ? 100 : Infinity));
     queue.insert('points', rows(0, 0, 250));
     queue.insert('events', rows(9, 0, 3));
+    queue.insert('surface', rows(8, 0, 300));
     await queue.whenIdle();
     assert.deepEqual(applied.map((a) => a.get('points')?.insert.length ?? 0), [100, 100, 50]);
     assert.deepEqual(applied.flatMap((a) => a.get('points')?.insert ?? []).map((r) => r.step), Array.from({ length: 250 }, (_, k) => k), 'every row once, in order');
     assert.equal(applied[0]!.get('events')?.insert.length, 3, 'a small source goes at once');
+    assert.equal(applied[0]!.get('surface')?.insert.length, 300, 'a source without a limit goes at once');
     applied.length = 0;
     queue.remove('points', (r) => r.run === 0);
     queue.insert('points', rows(0, 0, 150));
