@@ -58,13 +58,17 @@ export class EditorSlot {
   /** Loads CodeMirror and puts it in place of the plain text (once; later calls wait for the first). */
   load(): Promise<void> {
     this.loading ??= import('./lossEditor.js').then(({ LossEditor }) => {
-      const editor = new LossEditor(this.host, this.text, (source) => {
+      // In the placeholder's place (not beside it): CodeMirror measures its lines when it mounts,
+      // and lines measured below the placeholder, clipped by the box, came out with gaps.
+      const mount = document.createElement('div');
+      this.placeholder.replaceWith(mount);
+      const editor = new LossEditor(mount, this.text, (source) => {
         this.text = source;
         this.onEdit(source);
       }, this.nonce);
       if (this.readOnly) editor.setReadOnly(true);
       if (this.marks.length > 0) editor.setMarks(this.marks);
-      this.placeholder.remove();
+      editor.view.requestMeasure();
       this.editor = editor;
     });
     return this.loading;

@@ -51,6 +51,10 @@ export class LossEditor {
   constructor(parent: HTMLElement, doc: string, private readonly onEdit: (source: string) => void, nonce?: string) {
     this.view = new EditorView({
       parent,
+      // CodeMirror mounts its styles on the root it finds by walking up from `parent`, through slots:
+      // the panel's sections are web components, so that would be a section's shadow root, whose
+      // styles do not reach the editor's (light DOM) lines. The document is where they apply.
+      root: parent.ownerDocument,
       state: EditorState.create({
         doc,
         extensions: [

@@ -143,6 +143,16 @@ export async function drivePanelAsAPerson({ page, resultsDir }: WorkbenchContext
   assert.equal(paths, 2 * (steps + 1), 'the paths chart holds the same points');
   const surface = await hook(frame, (h) => h.data('paths', 'surface').length);
   assert.ok(surface > 0, 'the loss surface is drawn under the paths');
+  // The loss editor (loaded after the first plotted point) is styled: gutter beside the code, and
+  // the first line of code at the top of the box (unstyled, the lines stacked under the gutter).
+  const editor = await frame.evaluate(() => {
+    const gutters = document.querySelector('.loss-editor .cm-gutters');
+    const box = document.querySelector('.loss-editor')?.getBoundingClientRect();
+    const line = document.querySelector('.loss-editor .cm-line')?.getBoundingClientRect();
+    return { gutters: gutters ? getComputedStyle(gutters).display : null, offset: box && line ? line.top - box.top : null };
+  });
+  assert.equal(editor.gutters, 'flex', 'CodeMirror\'s styles apply to the loss editor');
+  assert.ok(editor.offset !== null && editor.offset < 20, `the first line of code is at the top of the editor (${editor.offset} px down)`);
   await frame.evaluate(() => { window.scrollTo(0, 0); document.querySelectorAll('*').forEach((e) => { if (e.scrollTop) e.scrollTop = 0; }); });
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(resultsDir, 'browser.png') });
