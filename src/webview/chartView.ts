@@ -220,8 +220,8 @@ export class ChartView {
       view.change(source, cs);
     }
     const t0 = performance.now();
-    if (image && (changes.has('surface') || changes.has('contours'))) this.drawHeatmap(vega, view);
     await view.runAsync();
+    if (image && (changes.has('surface') || changes.has('contours'))) this.drawHeatmap(vega, view);
     const ms = performance.now() - t0;
     if (!this.plotted && this.data('points').length > 0) {
       this.plotted = true;
@@ -236,9 +236,10 @@ export class ChartView {
   }
 
   /**
-   * Draws the heatmap image (surface and contours, heatmap.ts) into the `heatmap` source, unless
-   * the surface and contours are the ones already drawn (the host sends the same surface again
-   * with each run).
+   * Draws the heatmap image (surface and contours, heatmap.ts) and queues it into the `heatmap`
+   * source, unless the surface and contours are the ones already drawn (the host sends the same
+   * surface again with each run). The image arrives in a later update (it is encoded
+   * asynchronously); a newer surface supersedes an image still being made.
    */
   private drawHeatmap(vega: Vega, view: View): void {
     const surface = this.surfaceRows;
@@ -253,13 +254,20 @@ export class ChartView {
       style = undefined;
     }
     const scheme = style ? vega.scheme(style.scheme) as unknown : undefined;
-    const row = style && typeof scheme === 'function'
+    const queue = this.queue;
+    const drawing = ++this.heatmapDrawing;
+    const made = style && typeof scheme === 'function'
       ? heatmapRow(surface, contours, style, scheme as (t: number) => string, view.width(), view.height())
-      : undefined;
-    const cs = vega.changeset().remove(() => true);
-    if (row) cs.insert([row]);
-    view.change(HEATMAP_SOURCE, cs);
+      : Promise.resolve(undefined);
+    this.heatmapPending = made.then((row) => {
+      if (drawing !== this.heatmapDrawing || queue !== this.queue || !queue) return;
+      queue.clear(HEATMAP_SOURCE);
+      if (row) queue.insert(HEATMAP_SOURCE, [row as unknown as Row]);
+    }, (e: unknown) => this.onError?.(`${this.name} chart: the heatmap image failed: ${e instanceof Error ? e.message : String(e)}`));
   }
+  private heatmapDrawing = 0;
+  /** The heatmap image being made (settled() waits for it). */
+  private heatmapPending: Promise<void> = Promise.resolve();
 
   /** Surface and contour rows of the heatmap image, and the ones last drawn. */
   private surfaceRows: SurfaceRow[] = [];
@@ -342,6 +350,9 @@ export class ChartView {
   /** Resolves when the embed and every queued change have been applied. */
   async settled(): Promise<void> {
     await this.embedding;
+    await this.queue?.whenIdle();
+    // A surface applied just now has its image still being encoded: wait for it and its update.
+    await this.heatmapPending;
     await this.queue?.whenIdle();
   }
 

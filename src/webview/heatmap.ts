@@ -25,10 +25,11 @@ export type HeatmapRow = HeatmapBounds & { readonly url: string; readonly lo: nu
 
 /**
  * The `heatmap` row of a surface and its contours, for a plot `plotWidth × plotHeight` px.
- * Undefined without a finite loss.
+ * Undefined without a finite loss. The pixels are drawn at once; the PNG is encoded off the main
+ * thread (`toBlob`; a synchronous `toDataURL` of a plot-sized canvas takes tens of milliseconds).
  */
-export function heatmapRow(surface: readonly SurfaceRow[], contours: readonly ContourRow[], style: HeatmapStyle,
-  scheme: (t: number) => string, plotWidth: number, plotHeight: number): HeatmapRow | undefined {
+export async function heatmapRow(surface: readonly SurfaceRow[], contours: readonly ContourRow[], style: HeatmapStyle,
+  scheme: (t: number) => string, plotWidth: number, plotHeight: number): Promise<HeatmapRow | undefined> {
   if (surface.length === 0) return undefined;
   const grid = gridOfRows(surface);
   const { lo, hi } = logLossValues(grid.losses);
@@ -60,5 +61,14 @@ export function heatmapRow(surface: readonly SurfaceRow[], contours: readonly Co
     for (let k = 2; k < path.length; k += 2) context.lineTo(path[k]!, path[k + 1]!);
   }
   context.stroke();
-  return { url: canvas.toDataURL('image/png'), ...bounds, lo, hi };
+  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
+  if (!blob) return undefined;
+  // A data: URL, not a blob: one: the exported SVG carries the image itself.
+  const url = await new Promise<string>((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('the heatmap image could not be read'));
+    reader.readAsDataURL(blob);
+  });
+  return { url, ...bounds, lo, hi };
 }
