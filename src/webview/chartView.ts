@@ -139,6 +139,7 @@ export class ChartView {
         this.queue = queue;
         for (const [name, value] of this.signals) this.trySignal(view, name, value);
         this.starts.clear();
+        this.axes = '';
         this.surfaceRows = [];
         this.contourRows = [];
         this.heatmapDrawn = undefined;
@@ -221,6 +222,13 @@ export class ChartView {
     }
     const t0 = performance.now();
     await view.runAsync();
+    const axes = axisKey(view);
+    if (axes !== this.axes) {
+      // An axis changed (its labels may be wider): lay the view out again (the specs do not on every update).
+      this.axes = axes;
+      view.resize();
+      await view.runAsync();
+    }
     if (image && (changes.has('surface') || changes.has('contours'))) this.drawHeatmap(vega, view);
     const ms = performance.now() - t0;
     if (!this.plotted && this.data('points').length > 0) {
@@ -268,6 +276,9 @@ export class ChartView {
   private heatmapDrawing = 0;
   /** The heatmap image being made (settled() waits for it). */
   private heatmapPending: Promise<void> = Promise.resolve();
+
+  /** The axes' domains at the last layout (`axisKey`). */
+  private axes = '';
 
   /** Surface and contour rows of the heatmap image, and the ones last drawn. */
   private surfaceRows: SurfaceRow[] = [];
@@ -399,4 +410,16 @@ function sameRows<T extends object>(a: readonly T[], b: readonly T[], fields: re
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) for (const f of fields) if (!Object.is(a[i]![f], b[i]![f])) return false;
   return true;
+}
+
+/** The x, y (and heatmap legend's) domains of a view, as text: what its axis and legend labels depend on. */
+function axisKey(view: View): string {
+  const domain = (name: string): string => {
+    try {
+      return JSON.stringify((view.scale(name) as unknown as { domain(): unknown }).domain());
+    } catch {
+      return '';
+    }
+  };
+  return `${domain('x')} ${domain('y')} ${domain('fill')}`;
 }

@@ -81,10 +81,11 @@ export function withScrubber(spec: TopLevelSpec, theme: ChartTheme): TopLevelSpe
   }
   const cut = perStep ? layers : layers.map((l) => (isPathLayer(l) ? { ...l, transform: [...((l.transform as Json[] | undefined) ?? []), UP_TO_SCRUB] } : l));
   const params = [...((s.params as Json[] | undefined) ?? []), { name: SCRUB_SIGNAL, value: -1 }];
-  // Streamed points change axis label widths and legends: lay the view out again on every update
-  // (Vega's default computes the padding once, and later labels get clipped). Every mark of the
-  // specs is clipped to the plot (src/charts/specs.ts), the ones added here too.
-  return { ...s, autosize: { type: 'pad', resize: true }, params, layer: [...cut, ...added] } as unknown as TopLevelSpec;
+  // Axis label widths change with the axes' domains: the chart view lays the view out again when
+  // a domain changed (chartView.ts, `view.resize()`), not on every streamed update (each layout
+  // measures every axis and legend). Every mark of the specs is clipped to the plot
+  // (src/charts/specs.ts), the ones added here too, so no mark grows the view.
+  return { ...s, autosize: { type: 'pad', resize: false }, params, layer: [...cut, ...added] } as unknown as TopLevelSpec;
 }
 
 /** A layer drawing the runs' paths or their hover points (not the start markers: a run's start stays). */

@@ -52,7 +52,7 @@ describe('webview/panelCharts', () => {
     assert.deepEqual((marker.encoding as Json).y, (line.encoding as Json).y, 'the marker uses the line\'s y (plotLoss)');
     const rule = layers[layers.length - 2]!;
     assert.equal((rule.mark as Json).type, 'rule');
-    assert.deepEqual(spec.autosize, { type: 'pad', resize: true });
+    assert.deepEqual(spec.autosize, { type: 'pad', resize: false }, 'laid out again by the chart view when an axis changes, not per update');
     for (const l of layers) assert.equal((l.mark as Json).clip, true, 'every mark is clipped to the plot');
   });
 
