@@ -106,8 +106,28 @@ export class ChartView {
    */
   embed(spec: TopLevelSpec, data: () => ReadonlyMap<string, readonly Row[]>): Promise<void> {
     const generation = ++this.generation;
+    const json = JSON.stringify(spec);
     this.embedding = this.embedding.then(async () => {
       if (generation !== this.generation) return;
+      const view = this.view;
+      const queue = this.queue;
+      if (view && queue && json === this.embeddedSpec) {
+        // The same spec again (a layout change that changed nothing in this chart): keep the view
+        // and bring its rows up to date; unchanged rows stay (see applyChanges), nothing is compiled.
+        performance.mark(`op:embed-reused:${this.name}`);
+        this.reuses++;
+        this.starts.clear();
+        for (const [source, rows] of data()) {
+          this.noteRows(source, rows);
+          if (!this.accepts(view, source)) continue;
+          queue.clear(source);
+          if (rows.length > 0) queue.insert(source, rows);
+        }
+        this.putSignal(LOSS_START_SIGNAL, this.highestStart());
+        await queue.whenIdle();
+        return;
+      }
+      this.embeddedSpec = undefined;
       performance.mark(`op:embed-start:${this.name}`);
       const { vega, embed, expressionInterpreter } = await loadVega();
       performance.mark(`op:vega-loaded:${this.name}`);
@@ -132,6 +152,7 @@ export class ChartView {
         }
         const view = result.view;
         this.view = view;
+        this.embeddedSpec = json;
         performance.mark(`op:embedded:${this.name}`);
         this.embeds++;
         const queue = new ChangesetQueue<Row>((changes) => this.applyChanges(vega, view, changes), (flush) => this.scheduleFlush(flush),
@@ -176,6 +197,10 @@ export class ChartView {
   private plotted = false;
   /** Times a spec was embedded (debug hook: layout changes, never per batch). */
   private embeds = 0;
+  /** Times an embed was asked for with the spec already shown (the view was kept). */
+  private reuses = 0;
+  /** The spec shown (JSON), while its view is. */
+  private embeddedSpec: string | undefined;
 
   private hasData(view: View, source: string): boolean {
     try {
@@ -206,14 +231,14 @@ export class ChartView {
       }
       if (!this.hasData(view, source)) continue;
       const cs = vega.changeset();
-      if (change.clear) {
-        cs.remove(() => true);
-        if (change.insert.length > 0) cs.insert(change.insert);
-      } else if (change.remove.length > 0 && change.insert.length > 0 && source === 'points') {
-        // A run's rows replaced by a thinner set (mostly a subset): drop only what went.
-        const r = reconcileReplace(view.data(source) as Row[], change.remove, change.insert, pointKey, samePoint);
+      if ((change.remove.length > 0 || change.clear) && change.insert.length > 0 && source === 'points') {
+        // A run's rows replaced by a thinner set (mostly a subset), or every row sent again: drop only what went.
+        const r = reconcileReplace(view.data(source) as Row[], change.clear ? [() => true] : change.remove, change.insert, pointKey, samePoint);
         if (r.remove.length > 0) cs.remove(r.remove);
         if (r.insert.length > 0) cs.insert(r.insert);
+      } else if (change.clear) {
+        cs.remove(() => true);
+        if (change.insert.length > 0) cs.insert(change.insert);
       } else {
         if (change.remove.length > 0) cs.remove((t: object) => change.remove.some((p) => p(t as Row)));
         if (change.insert.length > 0) cs.insert(change.insert);
@@ -376,8 +401,8 @@ export class ChartView {
     return this.view.data(source) as Row[];
   }
 
-  stats(): { embeds: number; applications: number; rowsApplied: number; runMsTotal: number; runMsMax: number; slow: string[] } {
-    return { embeds: this.embeds, applications: this.queue?.applications ?? 0, rowsApplied: this.queue?.rowsApplied ?? 0,
+  stats(): { embeds: number; reuses: number; applications: number; rowsApplied: number; runMsTotal: number; runMsMax: number; slow: string[] } {
+    return { embeds: this.embeds, reuses: this.reuses, applications: this.queue?.applications ?? 0, rowsApplied: this.queue?.rowsApplied ?? 0,
       runMsTotal: Math.round(this.runTimes.total), runMsMax: Math.round(this.runTimes.max), slow: [...this.runTimes.slow] };
   }
 
@@ -388,6 +413,7 @@ export class ChartView {
 
   finalize(): void {
     this.generation++;
+    this.embeddedSpec = undefined;
     this.queue?.dispose();
     this.view?.finalize();
     this.view = undefined;
