@@ -127,6 +127,7 @@ export class ChartView {
         await queue.whenIdle();
         return;
       }
+      if (this.embeddedSpec !== undefined) this.changes.push(specChange(this.embeddedSpec, json));
       this.embeddedSpec = undefined;
       performance.mark(`op:embed-start:${this.name}`);
       const { vega, embed, expressionInterpreter } = await loadVega();
@@ -201,6 +202,8 @@ export class ChartView {
   private reuses = 0;
   /** The spec shown (JSON), while its view is. */
   private embeddedSpec: string | undefined;
+  /** What changed in the spec at each re-embed, briefly (debug hook: why a chart was embedded again). */
+  private readonly changes: string[] = [];
 
   private hasData(view: View, source: string): boolean {
     try {
@@ -401,8 +404,8 @@ export class ChartView {
     return this.view.data(source) as Row[];
   }
 
-  stats(): { embeds: number; reuses: number; applications: number; rowsApplied: number; runMsTotal: number; runMsMax: number; slow: string[] } {
-    return { embeds: this.embeds, reuses: this.reuses, applications: this.queue?.applications ?? 0, rowsApplied: this.queue?.rowsApplied ?? 0,
+  stats(): { embeds: number; reuses: number; respecs: string[]; applications: number; rowsApplied: number; runMsTotal: number; runMsMax: number; slow: string[] } {
+    return { embeds: this.embeds, reuses: this.reuses, respecs: this.changes.slice(-5), applications: this.queue?.applications ?? 0, rowsApplied: this.queue?.rowsApplied ?? 0,
       runMsTotal: Math.round(this.runTimes.total), runMsMax: Math.round(this.runTimes.max), slow: [...this.runTimes.slow] };
   }
 
@@ -448,4 +451,11 @@ function axisKey(view: View): string {
     }
   };
   return `${domain('x')} ${domain('y')} ${domain('fill')}`;
+}
+
+/** Where two spec JSONs first differ, with a little context (for the debug hook). */
+function specChange(before: string, after: string): string {
+  let i = 0;
+  while (i < before.length && i < after.length && before[i] === after[i]) i++;
+  return `…${before.slice(Math.max(0, i - 40), i + 40)}… → …${after.slice(Math.max(0, i - 40), i + 40)}…`;
 }
