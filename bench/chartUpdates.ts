@@ -3,8 +3,9 @@
  * specs (src/webview/panelCharts.ts) compiled by Vega-Lite and run by Vega with the expression
  * interpreter (as under the panel's CSP), fed the rows the panel's PointStore derives from the
  * host's messages for 4 runs × 10,000 steps (test/webview/scenario.ts, `host: true`), one
- * changeset per message. Prints, per chart, the longest and total `runAsync` CPU time and how many
- * items the marks' encoders visited. A quick, rendering-free companion to bench/webviewStream.ts.
+ * changeset per message. Prints, per chart, the longest and total `runAsync` CPU time, the axis
+ * domains it went through (each change re-encodes every mark), and with SLOW=ms the updates
+ * slower than that. A quick, rendering-free companion to bench/webviewStream.ts.
  */
 import { contourRows, defaultDarkTheme, minimumRows, surfaceRows } from '../src/charts';
 import { getProblem } from '../src/engine/problems';
@@ -41,27 +42,14 @@ export async function benchChartUpdates(): Promise<void> {
     surface: { domain, resolution: s.xs.length, axisTitles: ['θ₀', 'θ₁'] } });
   const surface = new Map<string, object[]>([['surface', surfaceRows(s.xs, s.ys, values)], ['contours', contourRows(s.xs, s.ys, values)],
     ['minima', minimumRows(problem.minima)]]);
+  console.log('\nPanel chart updates while 4 runs × 10,000 steps stream (Vega under Node, no rendering; CPU time)');
   for (const name of Object.keys(specs) as ChartName[]) {
     const compiled = vl.compile(specs[name] as never).spec;
     const view = new vega.View(vega.parse(compiled, undefined, { ast: true }), { expr: expressionInterpreter, renderer: 'none', logLevel: vega.Error });
-    // Count the items each encoder visits: wrap every Encode operator's transform.
-    let encoded = 0;
-    const ops = (view as unknown as { _runtime: { nodes: Record<string, { _update?: unknown; transform?: (...a: unknown[]) => unknown; constructor: { name: string } }> } })._runtime.nodes;
-    for (const op of Object.values(ops)) {
-      if (op.constructor.name !== 'Encode' || !op.transform) continue;
-      const t = op.transform.bind(op);
-      op.transform = (p: unknown, pulse: unknown) => {
-        const out = t(p, pulse) as { mod?: unknown[] } | undefined;
-        const pl = pulse as { add: unknown[]; mod: unknown[]; source?: unknown[] };
-        encoded += pl.add.length + ((p as { modified(): boolean }).modified() ? (pl.source?.length ?? 0) : pl.mod.length);
-        return out;
-      };
-    }
     for (const [n, rows] of surface) if (hasData(view, n)) view.insert(n, rows);
     trySignal(view, 'hoverOn', false);
     trySignal(view, 'stepMax', experiment.steps);
     await view.runAsync();
-    encoded = 0;
     const store = new PointStore([0, 1], (r) => runs[r]!);
     if (!process.argv.includes('--no-expect-steps')) store.expectSteps(experiment.steps);
     let max = 0, total = 0, updates = 0;
@@ -106,7 +94,7 @@ export async function benchChartUpdates(): Promise<void> {
       total += ms;
       updates++;
     }
-    console.log(`${name.padEnd(8)} updates ${updates}, longest ${max.toFixed(1)} ms, total ${total.toFixed(0)} ms, items encoded ${encoded} (${store.displayCount} rows at the end)`);
+    console.log(`${name.padEnd(8)} updates ${updates}, longest ${max.toFixed(1)} ms, total ${total.toFixed(0)} ms CPU; ${store.displayCount} rows at the end`);
     console.log(`  axis domains (${domains.length}): ${domains.join(' → ')}`);
     if (slow.length > 0) console.log(`  slow updates: ${slow.join(', ')}`);
     view.finalize();

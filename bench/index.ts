@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: the benchmarks (not tests — figures vary with the machine). The engine's
- * table first, then the snippet room's (bench/snippet.ts), in the same process and run.
+ * table first, then the snippet room's (bench/snippet.ts), then the panel charts' streamed
+ * updates (bench/chartUpdates.ts), in the same process and run.
  */
 import * as path from 'node:path';
+import { benchChartUpdates } from './chartUpdates';
 import { benchEngine } from './engine';
 
 async function main(): Promise<void> {
@@ -17,6 +19,8 @@ async function main(): Promise<void> {
   }
   if (snippet?.benchSnippets) await snippet.benchSnippets();
   else console.log('(snippet benchmark skipped: bench/snippet.ts is not there yet)');
+  // The panel charts' updates while 4 × 10,000 steps stream (bench/chartUpdates.ts, ~5 s).
+  await benchChartUpdates();
 }
 
 main().then(() => process.exit(0), (e: unknown) => {
