@@ -69,6 +69,12 @@ export const LOSS_START_SIGNAL = 'lossStart';
  */
 export const STEP_MAX_SIGNAL = 'stepMax';
 
+/**
+ * The signal holding the highest starting gradient norm of the runs shown, in the live panel's
+ * gradient-norm chart: its axis stops LOSS_CEILING_DECADES above it, as the loss axis does.
+ */
+export const GRAD_START_SIGNAL = 'gradNormStart';
+
 /** Decades between the highest starting loss and the top of the live loss axis. */
 export const LOSS_CEILING_DECADES = 3;
 
@@ -366,9 +372,12 @@ function stepChart(o: ChartOptions, field: 'lr' | 'gradNorm', title: string, log
   const params: Json[] = [...steps.params];
   let scale: Json | undefined = log ? { type: 'log' } : undefined;
   if (o.liveDomains && log) {
-    const s = liveLogScale(field, field, (v) => v);
+    // The gradient norm: capped LOSS_CEILING_DECADES above the highest start, like the loss.
+    const cap = `(isValid(${GRAD_START_SIGNAL}) && isFinite(${GRAD_START_SIGNAL}) && ${GRAD_START_SIGNAL} > 0`
+      + ` ? ${decadeCeil(GRAD_START_SIGNAL)} * ${10 ** LOSS_CEILING_DECADES} : null)`;
+    const s = liveLogScale(field, field, (v) => v, cap);
     scale = { type: 'log', domain: s.domain };
-    params.push(...s.params);
+    params.push({ name: GRAD_START_SIGNAL, value: null }, ...s.params);
   } else if (o.liveDomains) {
     // Linear (the learning rate): from 0 (or a 1–2–5 step below a negative least) to a 1–2–5 step above the greatest.
     const ext = `${field}Extent`;

@@ -10,7 +10,9 @@
  */
 import type { View } from 'vega' with { 'resolution-mode': 'import' };
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
-import { HEATMAP_SOURCE, HEATMAP_STYLE_SIGNAL, HOVER_SIGNAL, LOSS_START_SIGNAL, type ContourRow, type SurfaceRow } from '../charts';
+import {
+  GRAD_START_SIGNAL, HEATMAP_SOURCE, HEATMAP_STYLE_SIGNAL, HOVER_SIGNAL, LOSS_START_SIGNAL, type ContourRow, type SurfaceRow,
+} from '../charts';
 import { ChangesetQueue, reconcileReplace, type SourceChange } from './changesetQueue';
 import { heatmapRow, type HeatmapStyle } from './heatmap';
 
@@ -123,7 +125,7 @@ export class ChartView {
           queue.clear(source);
           if (rows.length > 0) queue.insert(source, rows);
         }
-        this.putSignal(LOSS_START_SIGNAL, this.highestStart());
+        this.putStarts();
         await queue.whenIdle();
         return;
       }
@@ -169,7 +171,7 @@ export class ChartView {
           this.noteRows(source, rows);
           if (rows.length > 0 && this.accepts(view, source)) queue.insert(source, rows);
         }
-        this.setSignal(LOSS_START_SIGNAL, this.highestStart());
+        this.putStarts();
         this.onEmbed?.(view);
         await queue.whenIdle();
       } catch (e) {
@@ -313,25 +315,37 @@ export class ChartView {
   private contourRows: ContourRow[] = [];
   private heatmapDrawn: { surface: readonly SurfaceRow[]; contours: readonly ContourRow[] } | undefined;
 
-  /** Step-0 rows give the runs' starting losses (the loss chart's ceiling, LOSS_START_SIGNAL). */
+  /**
+   * Step-0 rows give the runs' starting losses and gradient norms: the loss and gradient-norm
+   * charts' ceilings (LOSS_START_SIGNAL, GRAD_START_SIGNAL).
+   */
   private noteRows(source: string, rows: readonly Row[]): void {
     if (source !== 'points') return;
-    for (const r of rows) if (r.step === 0 && typeof r.run === 'number' && typeof r.loss === 'number') this.starts.set(r.run, r.loss);
+    for (const r of rows) {
+      if (r.step !== 0 || typeof r.run !== 'number') continue;
+      if (typeof r.loss === 'number') this.starts.loss.set(r.run, r.loss);
+      if (typeof r.gradNorm === 'number') this.starts.gradNorm.set(r.run, r.gradNorm);
+    }
   }
 
-  private highestStart(): number | null {
-    let top = -Infinity;
-    for (const v of this.starts.values()) if (Number.isFinite(v) && v > top) top = v;
-    return top === -Infinity ? null : top;
+  /** The highest start of each field into its signal (null: none yet). */
+  private putStarts(): void {
+    const highest = (m: Map<number, number>): number | null => {
+      let top = -Infinity;
+      for (const v of m.values()) if (Number.isFinite(v) && v > top) top = v;
+      return top === -Infinity ? null : top;
+    };
+    this.putSignal(LOSS_START_SIGNAL, highest(this.starts.loss));
+    this.putSignal(GRAD_START_SIGNAL, highest(this.starts.gradNorm));
   }
 
-  /** Starting loss of each run whose step-0 row was given. */
-  private readonly starts = new Map<number, number>();
+  /** Starting loss and gradient norm of each run whose step-0 row was given. */
+  private readonly starts = { loss: new Map<number, number>(), gradNorm: new Map<number, number>(), clear(): void { this.loss.clear(); this.gradNorm.clear(); } };
 
   insert(source: string, rows: readonly Row[]): void {
     if (source === 'points' && rows.some((r) => r.step === 0)) {
       this.noteRows(source, rows);
-      this.setSignal(LOSS_START_SIGNAL, this.highestStart());
+      this.putStarts();
     }
     this.queue?.insert(source, rows);
   }
@@ -343,7 +357,7 @@ export class ChartView {
   clear(source: string): void {
     if (source === 'points') {
       this.starts.clear();
-      this.setSignal(LOSS_START_SIGNAL, null);
+      this.putStarts();
     }
     this.queue?.clear(source);
   }

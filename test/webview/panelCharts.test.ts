@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { View } from 'vega' with { 'resolution-mode': 'import' };
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import { defaultDarkTheme } from '../../src/charts/theme';
-import { HEATMAP_SOURCE, LOSS_START_SIGNAL, lossChart, STEP_MAX_SIGNAL } from '../../src/charts/specs';
+import { GRAD_START_SIGNAL, HEATMAP_SOURCE, LOSS_START_SIGNAL, lossChart, STEP_MAX_SIGNAL } from '../../src/charts/specs';
 import { panelChartSpecs, plotWidth, SCRUB_SIGNAL, withScrubber } from '../../src/webview/panelCharts';
 
 type Json = Record<string, unknown>;
@@ -162,6 +162,12 @@ describe('webview/panelCharts', () => {
       }
       assert.deepEqual((lr.scale('y') as unknown as { domain(): number[] }).domain(), [0, 0.02], 'η up to 0.02: [0, 0.02]');
       assert.deepEqual((grad.scale('y') as unknown as { domain(): number[] }).domain(), [0.01, 10], '‖∇J‖ 0.02…3: decades');
+      grad.insert('points', [point(1, 1, 1e13)]);
+      await grad.runAsync();
+      assert.deepEqual((grad.scale('y') as unknown as { domain(): number[] }).domain(), [0.01, 1e12], 'a diverging run: the axis follows it');
+      grad.signal(GRAD_START_SIGNAL, 3);
+      await grad.runAsync();
+      assert.deepEqual((grad.scale('y') as unknown as { domain(): number[] }).domain(), [0.01, 1e4], 'capped three decades above the highest start');
     } finally {
       lr.finalize();
       grad.finalize();
