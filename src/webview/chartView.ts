@@ -130,6 +130,13 @@ export class ChartView {
         return;
       }
       if (this.embeddedSpec !== undefined) this.changes.push(specChange(this.embeddedSpec, json));
+      if (view) {
+        // A re-embed (a layout change, maybe while points stream): one chart per frame, like the
+        // updates, so that four charts re-embedded together are four frames, not one long one.
+        // (A chart's first embed goes at once: the panel orders those itself.)
+        await new Promise<void>((resolve) => frameScheduler(resolve));
+        if (generation !== this.generation) return;
+      }
       this.embeddedSpec = undefined;
       performance.mark(`op:embed-start:${this.name}`);
       const { vega, embed, expressionInterpreter } = await loadVega();
