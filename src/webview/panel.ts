@@ -563,6 +563,8 @@ export class Panel {
    */
   private updateStepAxis(): void {
     const steps = this.experiment?.steps;
+    // Rows of a run of known length are thinned in fixed step buckets: final as they stream.
+    this.points.expectSteps(steps);
     for (const c of this.charts.values()) c.setSignal(STEP_MAX_SIGNAL, steps !== undefined && steps > 0 ? steps : null);
   }
 
@@ -623,6 +625,7 @@ export class Panel {
       this.renderDimsPicker();
       this.points.setDims(this.surface?.dims ?? this.view.dims);
     }
+    let first = true;
     for (const name of CHARTS) {
       if (!this.initialized && name !== 'loss') continue;
       const chart = this.charts.get(name)!;
@@ -646,11 +649,26 @@ export class Panel {
         ]);
         void chart.embed(spec, rows).then(() => { if (name === 'loss') this.checkStarted(); });
       };
-      if (name === 'loss' || this.started) embed();
-      else this.deferredCharts.set(name, embed);
+      if (!this.started && name !== 'loss') this.deferredCharts.set(name, embed);
+      else if (name === 'loss' || first) {
+        first = false;
+        embed();
+      } else {
+        // One embed per task (each compiles a spec and runs a view: tens of ms), so that a layout
+        // change (new runs, a theme) never makes one long frame of four.
+        const previous = this.embedChain;
+        this.embedChain = (async () => {
+          await previous;
+          await nextTask();
+          if (this.chartKeys.get(name) === specKey) embed();
+          await chart.settled();
+        })();
+      }
     }
     return embedded;
   }
+  /** The charts embedded one after another (see relayout). */
+  private embedChain: Promise<void> = Promise.resolve();
 
   private runLabels(): string[] {
     if (this.results.length > 0) return [...this.results].sort((a, b) => a.run - b.run).map((r) => r.label);
@@ -769,6 +787,7 @@ export class Panel {
   private async renderCharts(): Promise<RenderedChart[]> {
     const out: RenderedChart[] = [];
     await this.startedUp();
+    await this.embedChain;
     for (const [name, chart] of this.charts) {
       await chart.settled();
       const view = chart.currentView;
@@ -828,6 +847,7 @@ export class Panel {
       resetStats: () => { for (const c of this.charts.values()) c.resetStats(); },
       settled: async () => {
         await this.startedUp();
+        await this.embedChain;
         await Promise.all([...this.charts.values()].map((c) => c.settled()));
         await document.fonts.ready;
       },
