@@ -107,8 +107,12 @@ const STREAM_EXPERIMENT = {
  */
 async function presetInOpenPanelMs(page: Page, frame: Frame, preset: string): Promise<number> {
   await runCommand(page, 'Optimizer Playground: Open Preset…');
-  const input = page.locator('.quick-input-widget input[placeholder="A built-in loss to optimize"]');
-  await input.waitFor({ state: 'visible', timeout: 60_000 });
+  // The preset quick pick: retried, since Enter on the palette sometimes lands before the command's pick opens.
+  const input = page.locator('.quick-input-widget input[placeholder="A built-in loss to optimize"] >> visible=true');
+  if (!(await input.waitFor({ timeout: 10_000 }).then(() => true, () => false))) {
+    await page.keyboard.press('Escape');
+    return presetInOpenPanelMs(page, frame, preset);
+  }
   await input.fill(preset);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: preset }).first().waitFor({ timeout: 15_000 });
   // The new run is plotted when the chart's start (step 0) is the new problem's, not the old one's.

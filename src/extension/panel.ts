@@ -158,11 +158,12 @@ export class PlaygroundPanel {
       trust: () => ({ origin: this.origin(), trusted: vscode.workspace.isTrusted }),
     });
     this.controller.events.status = (state, sps) => this.showStatus(state, sps);
-    // Once the first run is over (so as not to compete with the webview's start-up for the CPU):
-    // a spare sandbox worker, and the compiler worker loading TypeScript, for the snippet edits to come.
+    // Once the first run is over and the webview has started (so as not to compete with its start-up
+    // for the CPU): a spare sandbox worker, and the compiler worker loading TypeScript, for the
+    // snippet edits to come.
     this.controller.events.idle = () => {
       this.controller.events.idle = undefined;
-      setTimeout(() => void prewarmWorker(), 500).unref();
+      void this.whenReady().then(() => setTimeout(() => void prewarmWorker(), 2000).unref());
     };
     this.controller.events.errors = (errors) => this.showDiagnostics(errors);
     panel.webview.html = this.html();

@@ -297,6 +297,7 @@ export class Panel {
     switch (m.type) {
       case 'init': {
         performance.mark('op:init');
+        const shapeBefore = this.experiment ? JSON.stringify(lossShape(this.experiment, this.info)) : '';
         this.trusted = m.trusted;
         this.boundDocument = m.boundDocument;
         this.info = m.info;
@@ -304,7 +305,13 @@ export class Panel {
         this.results = [...m.results];
         this.playback = m.state;
         this.errors = [...m.errors];
-        this.setExperiment(m.experiment, true);
+        // The page showed this experiment already (from the host's page data or the saved state):
+        // rebuilding the forms would only cost time before the first point, unless the loss's shape
+        // (a snippet's dimension, its start) is only known now.
+        const shown = this.experiment !== undefined && JSON.stringify(this.experiment) === JSON.stringify(m.experiment)
+          && JSON.stringify(lossShape(m.experiment, this.info)) === shapeBefore;
+        if (shown) this.runList.updateStatus();
+        else this.setExperiment(m.experiment, true);
         this.updateStepAxis();
         this.points.reset((r) => this.labelOf(r));
         this.points.setDims(this.surface?.dims ?? this.view.dims);
