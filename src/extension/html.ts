@@ -62,6 +62,23 @@ const scriptJson = (value: unknown): string =>
 const escapeAttr = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/**
+ * The page's first script (inline, by nonce): it takes the VS Code API, says `ready` and keeps the
+ * host's messages until `dist/webview.js` has loaded and takes them over (src/webview/main.ts).
+ * Saying `ready` while the panel's modules still download lets the host's `init` snapshot travel
+ * meanwhile, instead of after them: the webview shares its thread with VS Code's own window, which
+ * relays the messages, and the panel's start keeps that thread busy.
+ */
+export const BOOT_SCRIPT = `(() => {
+  const api = acquireVsCodeApi();
+  const early = [];
+  const keep = (event) => early.push(event.data);
+  window.addEventListener('message', keep);
+  window.__opBoot = { api, early, stop: () => window.removeEventListener('message', keep) };
+  api.postMessage({ type: 'ready' });
+  performance.mark('op:boot-ready');
+})();`;
+
 /** The whole document. The body holds only the mount point; `dist/webview.js` builds the panel. */
 export function webviewHtml(o: WebviewHtmlOptions): string {
   const nonce = o.nonce ?? makeNonce();
@@ -82,6 +99,7 @@ ${links}
 </head>
 <body>
   <div id="app" data-nonce="${nonce}"></div>
+  <script nonce="${nonce}">${BOOT_SCRIPT}</script>
 ${o.initial !== undefined ? `  <script type="application/json" id="op-initial">${scriptJson(o.initial)}</script>\n` : ''}  <script type="module" nonce="${nonce}" src="${escapeAttr(o.script)}"></script>
 </body>
 </html>`;

@@ -1,7 +1,8 @@
 /**
  * Entry point of the playground webview (bundled to dist/webview.js, loaded by nonce).
- * Builds the panel into `#app`, attaches the message listener, then says `ready`: the host
- * answers with the `init` snapshot (a host that posted first would leave a blank panel).
+ * Builds the panel into `#app` and attaches the message listener. The page's boot script
+ * (src/extension/html.ts) said `ready` before this module loaded and kept the host's answer, the
+ * `init` snapshot, which is applied first; without a boot script (tests), this says `ready`.
  */
 // Vega, Vega-Lite and vega-embed are imported here statically, so that they download with this
 // module (in parallel chunks), not after it: the first plotted point needs them. chartView.ts
@@ -11,7 +12,7 @@ import 'vega';
 import 'vega-embed';
 import 'vega-interpreter';
 import { Panel } from './panel';
-import { vscodeApi } from './vscodeApi';
+import { boot, vscodeApi } from './vscodeApi';
 
 function start(): void {
   // Marks for `npm run bench:vscode` (command → first plotted point, broken down).
@@ -27,10 +28,17 @@ function start(): void {
     setState: (s) => api.setState(s),
   });
   window.addEventListener('message', (event: MessageEvent) => panel.receive(event.data));
+  // The boot script said `ready` already and kept what the host sent since (the `init` snapshot):
+  // take over, then apply those first.
+  const early = boot();
+  if (early) {
+    early.stop();
+    for (const m of early.early.splice(0)) panel.receive(m);
+  }
   window.addEventListener('error', (event) => api.postMessage({ type: 'log', level: 'error', message: `webview: ${event.message} at ${event.filename}:${event.lineno}:${event.colno}` }));
   window.addEventListener('unhandledrejection', (event) => api.postMessage({ type: 'log', level: 'error', message: `webview: unhandled rejection: ${String(event.reason)}` }));
   (window as unknown as Record<string, unknown>).__optimizerPlayground = panel.debug();
-  api.postMessage({ type: 'ready' });
+  if (!early) api.postMessage({ type: 'ready' });
   performance.mark('op:ready');
 }
 

@@ -10,13 +10,24 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
+/** What the page's boot script (src/extension/html.ts `BOOT_SCRIPT`) leaves: the API, and the messages it kept. */
+export interface Boot {
+  readonly api: VsCodeApi;
+  readonly early: unknown[];
+  stop(): void;
+}
+
+export function boot(): Boot | undefined {
+  return (window as unknown as { __opBoot?: Boot }).__opBoot;
+}
+
 let api: VsCodeApi | undefined;
 
 export function vscodeApi(): VsCodeApi {
   if (!api) {
-    api = typeof acquireVsCodeApi === 'function'
+    api = boot()?.api ?? (typeof acquireVsCodeApi === 'function'
       ? acquireVsCodeApi()
-      : { postMessage: (m) => console.log('[webview → host]', m), getState: () => undefined, setState: () => undefined };
+      : { postMessage: (m) => console.log('[webview → host]', m), getState: () => undefined, setState: () => undefined });
   }
   return api;
 }

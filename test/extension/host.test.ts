@@ -25,7 +25,11 @@ describe('webview HTML', () => {
     const html = webviewHtml({ cspSource: 'https://x.vscode-cdn.net', script: 'https://x/dist/webview.js', styles: ['https://x/media/panel.css'], nonce: 'abc' });
     assert.match(html, /<script type="module" nonce="abc" src="https:\/\/x\/dist\/webview.js"><\/script>/);
     assert.match(html, /<link rel="stylesheet" href="https:\/\/x\/media\/panel.css">/);
-    assert.equal((html.match(/<script/g) ?? []).length, 1, 'one script, no inline ones');
+    // Two scripts, both by nonce: the inline boot script (says ready, keeps early messages) and the module.
+    const scripts = html.match(/<script[^>]*>/g) ?? [];
+    assert.equal(scripts.length, 2);
+    for (const s of scripts) assert.match(s, /nonce="abc"/);
+    assert.ok(html.indexOf('acquireVsCodeApi') < html.indexOf('type="module"'), 'the boot script comes first');
     assert.doesNotMatch(html, /<style|style="/);
   });
 
@@ -37,8 +41,8 @@ describe('webview HTML', () => {
     assert.ok(m, 'the JSON element is there');
     assert.doesNotMatch(m[1], /<|\u2028/);
     assert.deepEqual(JSON.parse(m[1]), initial);
-    // One executable script (the module); the JSON is data.
-    assert.equal((html.match(/<script(?! type="application\/json")/g) ?? []).length, 1);
+    // The executable scripts are the boot script and the module; the JSON is data.
+    assert.equal((html.match(/<script(?! type="application\/json")/g) ?? []).length, 2);
   });
 });
 
