@@ -77,6 +77,19 @@ export const BOOT_SCRIPT = `(() => {
   window.__opBoot = { api, early, stop: () => window.removeEventListener('message', keep) };
   api.postMessage({ type: 'ready' });
   performance.mark('op:boot-ready');
+  // A module or stylesheet of the panel that does not load would leave a blank page: say so instead.
+  window.addEventListener('error', (event) => {
+    const el = event.target;
+    if (!el || (el.tagName !== 'SCRIPT' && el.tagName !== 'LINK') || window.__optimizerPlayground) return;
+    const url = el.src || el.href || '';
+    api.postMessage({ type: 'log', level: 'error', message: 'webview: could not load ' + url });
+    const app = document.getElementById('app');
+    if (!app || el.tagName !== 'SCRIPT') return;
+    const note = document.createElement('p');
+    note.className = 'load-error';
+    note.textContent = 'The Optimizer Playground panel could not load ' + url.split('/').pop() + '. Close the panel and open it again; if this persists, reinstall the extension (see the "Optimizer Playground" output).';
+    app.replaceChildren(note);
+  }, true);
 })();`;
 
 /** The whole document. The body holds only the mount point; `dist/webview.js` builds the panel. */
