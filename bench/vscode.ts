@@ -168,8 +168,10 @@ async function streamFrames(page: Page, frame: Frame): Promise<Record<string, un
   await hookEval('window.__optimizerPlayground.resetStats()');
   await frame.evaluate(RECORD_FRAMES);
   await page.evaluate(RECORD_FRAMES);
+  const trace = process.env.OP_TRACE_STREAM ? page.context().browser() : null;
+  if (trace) await trace.startTracing(page, { path: process.env.OP_TRACE_STREAM, categories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline', 'toplevel', 'blink.user_timing', 'disabled-by-default-v8.cpu_profiler'] });
   const t0 = Date.now();
-  await hookEval(`window.__optimizerPlayground.applyExperiment(${JSON.stringify(STREAM_EXPERIMENT)})`);
+  await hookEval(`performance.mark('op:stream-start'); window.__optimizerPlayground.applyExperiment(${JSON.stringify(STREAM_EXPERIMENT)})`);
   // Streaming began when the scrubber went past the old 300 steps, and is over at Idle again.
   const maxStep = (): Promise<number> => hookEval<number>('Number(document.querySelector(".scrubber")?.max ?? 0)');
   while ((await maxStep()) <= 300) {
@@ -181,6 +183,7 @@ async function streamFrames(page: Page, frame: Frame): Promise<Record<string, un
     await page.waitForTimeout(20);
   }
   await hookEval('window.__optimizerPlayground.settled()');
+  if (trace) await trace.stopTracing();
   const plotted = await hookEval<number>('window.__optimizerPlayground.pointCount()');
   const streamMs = Date.now() - t0;
   const webview = frameStats(await frame.evaluate(STOP_FRAMES) as number[]);

@@ -63,7 +63,8 @@ const escapeAttr = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
- * The page's first script (inline, by nonce): it takes the VS Code API, says `ready` and keeps the
+ * The page's first script (inline, by nonce, before the stylesheets so that it does not wait for
+ * them): it takes the VS Code API, says `ready` and keeps the
  * host's messages until `dist/webview.js` has loaded and takes them over (src/webview/main.ts).
  * Saying `ready` while the panel's modules still download lets the host's `init` snapshot travel
  * meanwhile, instead of after them: the webview shares its thread with VS Code's own window, which
@@ -107,12 +108,12 @@ export function webviewHtml(o: WebviewHtmlOptions): string {
   <meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(o.cspSource, nonce))}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
   <meta name="csp-nonce" content="${nonce}">
+  <script nonce="${nonce}">${BOOT_SCRIPT}</script>
 ${links}
   <title>Optimizer Playground</title>
 </head>
 <body>
   <div id="app" data-nonce="${nonce}"></div>
-  <script nonce="${nonce}">${BOOT_SCRIPT}</script>
 ${o.initial !== undefined ? `  <script type="application/json" id="op-initial">${scriptJson(o.initial)}</script>\n` : ''}  <script type="module" nonce="${nonce}" src="${escapeAttr(o.script)}"></script>
 </body>
 </html>`;

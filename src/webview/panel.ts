@@ -537,22 +537,31 @@ export class Panel {
     (this.runButton as HTMLElement & { disabled: boolean }).disabled = running;
     (this.pauseButton as HTMLElement & { disabled: boolean }).disabled = !running;
     (this.stepButton as HTMLElement & { disabled: boolean }).disabled = !paused;
-    clear(this.statusText);
-    const icon = running ? codicon('loading', 'codicon-modifier-spin') : paused ? codicon('debug-pause') : codicon('circle-large-outline');
     const speed = running && this.stepsPerSecond > 0 ? ` · ${formatRate(this.stepsPerSecond)} steps/s` : '';
-    this.statusText.append(icon, h('span', {}, `${this.playback === 'idle' ? 'Idle' : running ? 'Running' : 'Paused'}${speed}`));
+    const text = `${this.playback === 'idle' ? 'Idle' : running ? 'Running' : 'Paused'}${speed}`;
+    // The speed changes a few times a second while running: only the text then, not a new spinning icon.
+    if (this.statusText.dataset.state === this.playback && this.statusText.lastElementChild) {
+      if (this.statusText.lastElementChild.textContent !== text) this.statusText.lastElementChild.textContent = text;
+    } else {
+      clear(this.statusText);
+      const icon = running ? codicon('loading', 'codicon-modifier-spin') : paused ? codicon('debug-pause') : codicon('circle-large-outline');
+      this.statusText.append(icon, h('span', {}, text));
+      this.statusText.dataset.state = this.playback;
+    }
     this.root.dataset.state = this.playback;
   }
 
   private updateScrubber(): void {
     const max = this.points.maxStep();
-    this.scrubber.max = String(max);
     const live = this.view.scrub < 0;
     const step = live ? max : Math.min(this.view.scrub, max);
-    this.scrubber.value = String(step);
-    this.scrubber.disabled = max === 0;
-    this.scrubLabel.textContent = `step ${STEP_FORMAT.format(step)} / ${STEP_FORMAT.format(max)}`;
-    this.liveButton.hidden = live;
+    // Called on every streamed batch: touch the DOM only for what changed.
+    if (this.scrubber.max !== String(max)) this.scrubber.max = String(max);
+    if (this.scrubber.value !== String(step)) this.scrubber.value = String(step);
+    if (this.scrubber.disabled !== (max === 0)) this.scrubber.disabled = max === 0;
+    const label = `step ${STEP_FORMAT.format(step)} / ${STEP_FORMAT.format(max)}`;
+    if (this.scrubLabel.textContent !== label) this.scrubLabel.textContent = label;
+    if (this.liveButton.hidden !== live) this.liveButton.hidden = live;
   }
 
   /**

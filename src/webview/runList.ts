@@ -98,18 +98,34 @@ export class RunList {
       if (note) {
         const r = this.ctx.result(i);
         const show = r && (r.status === 'diverged' || r.status === 'error') && r.message;
-        note.textContent = show ? r.message! : '';
-        note.hidden = !show;
+        const text = show ? r.message! : '';
+        // Called on every streamed batch: touch the DOM only for what changed.
+        if (note.textContent !== text) note.textContent = text;
+        if (note.hidden !== !show) note.hidden = !show;
       }
       const swatch = card.querySelector<HTMLElement>('.run-swatch');
-      if (swatch) swatch.style.backgroundColor = this.ctx.runColor(i);
+      const color = this.ctx.runColor(i);
+      if (swatch && swatch.dataset.color !== color) {
+        swatch.dataset.color = color;
+        swatch.style.backgroundColor = color;
+      }
     }
   }
 
   private fillStatus(badge: HTMLElement, i: number): void {
-    clear(badge);
     const r = this.ctx.result(i);
-    badge.className = `run-status${r ? ` status-${r.status}` : ''}`;
+    const className = `run-status${r ? ` status-${r.status}` : ''}`;
+    const text = r ? (r.status === 'running' ? `step ${r.steps}` : `${r.status} · ${r.steps} steps`) : '';
+    // While a run streams only its step count changes: update that text, keep the (spinning) icon.
+    if (badge.className === className && badge.dataset.filled === 'true') {
+      const span = badge.lastElementChild;
+      if (span && span.textContent !== text) span.textContent = text;
+      if (r) badge.title = r.message ?? `${r.status} after ${r.steps} steps`;
+      return;
+    }
+    clear(badge);
+    badge.className = className;
+    badge.dataset.filled = String(r !== undefined);
     if (!r) return;
     badge.append(codicon(STATUS_ICON[r.status] ?? 'circle', r.status === 'running' ? 'codicon-modifier-spin' : ''),
       h('span', {}, r.status === 'running' ? `step ${r.steps}` : `${r.status} · ${r.steps} steps`));
