@@ -19,19 +19,21 @@ import { heatmapRow, type HeatmapStyle } from './heatmap';
 type Vega = typeof import('vega', { with: { 'resolution-mode': 'import' } });
 type Embed = typeof import('vega-embed', { with: { 'resolution-mode': 'import' } });
 type Interpreter = typeof import('vega-interpreter', { with: { 'resolution-mode': 'import' } });
+type VegaLite = typeof import('vega-lite', { with: { 'resolution-mode': 'import' } });
 
 interface Libraries {
   readonly vega: Vega;
   readonly embed: Embed['default'];
   readonly expressionInterpreter: Interpreter['expressionInterpreter'];
+  readonly compile: VegaLite['compile'];
 }
 
 let libraries: Promise<Libraries> | undefined;
 
 /** Loads Vega, vega-embed and the expression interpreter once (they are ESM; the bundle inlines them). */
 export function loadVega(): Promise<Libraries> {
-  libraries ??= Promise.all([import('vega'), import('vega-embed'), import('vega-interpreter')])
-    .then(([vega, embed, interp]) => ({ vega, embed: embed.default, expressionInterpreter: interp.expressionInterpreter }));
+  libraries ??= Promise.all([import('vega'), import('vega-embed'), import('vega-interpreter'), import('vega-lite')])
+    .then(([vega, embed, interp, vl]) => ({ vega, embed: embed.default, expressionInterpreter: interp.expressionInterpreter, compile: vl.compile }));
   return libraries;
 }
 
@@ -139,15 +141,28 @@ export class ChartView {
       }
       this.embeddedSpec = undefined;
       performance.mark(`op:embed-start:${this.name}`);
-      const { vega, embed, expressionInterpreter } = await loadVega();
+      const { vega, embed, expressionInterpreter, compile } = await loadVega();
       performance.mark(`op:vega-loaded:${this.name}`);
+      // Vega-Lite → Vega here, and the Vega view in a later frame when this is a re-embed: the two
+      // halves of an embed are each tens of milliseconds, together one long frame.
+      let vegaSpec: unknown;
+      try {
+        vegaSpec = compile(spec as never).spec;
+      } catch (e) {
+        this.onError?.(`${this.name} chart: ${e instanceof Error ? e.message : String(e)}`);
+        return;
+      }
+      if (view) {
+        await new Promise<void>((resolve) => frameScheduler(resolve));
+        if (generation !== this.generation) return;
+      }
       this.queue?.dispose();
       this.queue = undefined;
       this.view?.finalize();
       this.view = undefined;
       try {
-        const result = await embed(this.element, spec as never, {
-          mode: 'vega-lite',
+        const result = await embed(this.element, vegaSpec as never, {
+          mode: 'vega',
           renderer: 'canvas',
           actions: false,
           ast: true,
