@@ -35,15 +35,20 @@ const RECORD_FRAMES = `(() => {
 })()`;
 const STOP_FRAMES = `(() => { window.__recording = false; return window.__frames; })()`;
 
-function frameStats(ts: readonly number[]): { frames: number; fps: number; longestMs: number; over50: number } {
-  let longest = 0, over50 = 0;
+/** Frame statistics; `longest`: the five longest frames, each with when it began (ms after the first frame). */
+function frameStats(ts: readonly number[]): { frames: number; fps: number; longestMs: number; over50: number; over100: number; longest: string[] } {
+  let longest = 0, over50 = 0, over100 = 0;
+  const all: [number, number][] = [];
   for (let i = 1; i < ts.length; i++) {
     const d = ts[i] - ts[i - 1];
     longest = Math.max(longest, d);
     if (d > 50) over50++;
+    if (d > 100) over100++;
+    all.push([d, ts[i - 1] - ts[0]]);
   }
   const span = ts.length > 1 ? ts[ts.length - 1] - ts[0] : 0;
-  return { frames: ts.length, fps: span > 0 ? ((ts.length - 1) * 1000) / span : 0, longestMs: longest, over50 };
+  const top = all.sort((a, b) => b[0] - a[0]).slice(0, 5).map(([d, at]) => `${Math.round(d)} ms at ${Math.round(at)} ms`);
+  return { frames: ts.length, fps: span > 0 ? ((ts.length - 1) * 1000) / span : 0, longestMs: longest, over50, over100, longest: top };
 }
 
 /** When each frame's document started, and the webview's marks (see src/webview/main.ts), in ms after `t0`. */
