@@ -19,20 +19,39 @@ function experiment(raw: Record<string, unknown>): Experiment {
   return r.experiment;
 }
 
-/** Runs `e` in a worker session; θ of every step of run 0 (from the streamed points), and the session. */
-async function run(e: Experiment): Promise<{ thetas: Float64Array[]; session: ReturnType<typeof startExperiment> }> {
+type Session = ReturnType<typeof startExperiment>;
+
+/**
+ * Runs `e` (a preset) in a worker session and hands `check` θ of every step of run 0 (from the
+ * streamed points), the session (cancelled afterwards) and the preset's objective.
+ */
+async function withRun(e: Experiment, check: (thetas: readonly Float64Array[], session: Session, objective: Objective) => Promise<void>): Promise<void> {
+  const preset = 'preset' in e.loss ? e.loss.preset : undefined;
+  const problem = preset === undefined ? undefined : getProblem(preset);
+  assert.ok(problem, `the experiment's loss is a preset (${preset})`);
   const session = startExperiment(e);
-  const info = await session.info;
-  const thetas: Float64Array[] = [];
-  session.onEvent((ev: RunnerEvent) => {
-    if (ev.type !== 'points') return;
-    for (const b of ev.batches) {
-      if (b.run !== 0) continue;
-      for (let k = 0; k < b.count; k++) thetas[b.fromStep + k] = b.params.slice(k * info.dim, (k + 1) * info.dim);
-    }
-  });
-  await session.done;
-  return { thetas, session };
+  try {
+    const info = await session.info;
+    const thetas: Float64Array[] = [];
+    session.onEvent((ev: RunnerEvent) => {
+      if (ev.type !== 'points') return;
+      for (const b of ev.batches) {
+        if (b.run !== 0) continue;
+        for (let k = 0; k < b.count; k++) thetas[b.fromStep + k] = b.params.slice(k * info.dim, (k + 1) * info.dim);
+      }
+    });
+    await session.done;
+    await check(thetas, session, problem.objective());
+  } finally {
+    session.cancel();
+  }
+}
+
+/** ∇J(θ) of `objective` on `batch` (null: all the data). */
+function gradientAt(objective: Objective, theta: Float64Array, batch: Int32Array | null): Float64Array {
+  const g = new Float64Array(objective.dim);
+  objective.valueAndGrad(theta, g, batch);
+  return g;
 }
 
 /** torch.nn.utils.clip_grad_norm_ / clip_grad_value_, written out. */
@@ -46,19 +65,24 @@ function clipped(g: Float64Array, clip: { norm?: number; value?: number } | unde
   return g;
 }
 
-/** The value the formula view shows for gₜ at step t of run 0. */
-async function shownG(session: ReturnType<typeof startExperiment>, e: Experiment, t: number): Promise<readonly (number | null)[]> {
+/** What the formula view shows at step t of run 0 (one `inspect`, as the panel does). */
+async function shown(session: Session, e: Experiment, t: number): Promise<ReadonlyMap<string, unknown>> {
   const spec = e.runs[0];
   const result = await session.inspect(0, t);
   assert.equal(result.step, t);
   const hyperparameters = { ...defaultHyperparameters(spec.optimizer), ...spec.hyperparameters };
-  const values = symbolValues({
+  return symbolValues({
     optimizerId: spec.optimizer, hyperparameters, state: result.state, step: result.step, lr: result.lr,
     params: result.params, grad: result.grad, gradUsed: result.gradUsed, prevParams: result.prevParams,
+    gradAtPrev: result.gradAtPrev,
   });
-  const g = values.get('g');
-  assert.ok(Array.isArray(g), `gₜ has a value at t = ${t}`);
-  return g as readonly (number | null)[];
+}
+
+/** The value symbol `name` shows (a vector, or the test fails naming it and t). */
+function vectorOf(values: ReadonlyMap<string, unknown>, name: string, t: number): readonly (number | null)[] {
+  const v = values.get(name);
+  assert.ok(Array.isArray(v), `${name} has a value at t = ${t}`);
+  return v as readonly (number | null)[];
 }
 
 function assertNear(actual: readonly (number | null)[], expected: Float64Array, what: string): void {
@@ -75,53 +99,35 @@ describe('formula view: gₜ is the gradient the update used', function () {
   it('a clipped run (Adam, clip by norm, coupled weight decay): clip(∇J(θₜ₋₁)) + λθₜ₋₁', async () => {
     const e = experiment({ loss: { preset: 'rosenbrock' }, steps: 30, tolerance: 1e-300,
       runs: [{ optimizer: 'adam', lr: 0.05, weightDecay: 0.1, clip: { norm: 1 } }] });
-    const problem = getProblem('rosenbrock');
-    assert.ok(problem);
-    const objective: Objective = problem.objective();
-    const { thetas, session } = await run(e);
-    try {
+    await withRun(e, async (thetas, session, objective) => {
       for (const t of [1, 2, 17, 30]) {
         const prev = thetas[t - 1];
-        const raw = new Float64Array(2);
-        objective.valueAndGrad(prev, raw, null);
+        const raw = gradientAt(objective, prev, null);
         assert.ok(Math.hypot(raw[0], raw[1]) > 1, 'clipping is active at this step');
         const expected = clipped(raw, { norm: 1 }).map((x, i) => x + 0.1 * prev[i]);
-        assertNear(await shownG(session, e, t), expected, `g at t = ${t}`);
+        const values = await shown(session, e, t);
+        assertNear(vectorOf(values, 'g', t), expected, `g at t = ${t}`);
         // ∇θJ(θₜ₋₁) in the rule is the gradient before clipping.
-        const r = await session.inspect(0, t);
-        const gradJ = symbolValues({ optimizerId: 'adam', hyperparameters: { ...defaultHyperparameters('adam'), ...e.runs[0].hyperparameters },
-          state: r.state, step: r.step, lr: r.lr, params: r.params, grad: r.grad, gradAtPrev: r.gradAtPrev }).get('gradJ');
-        assertNear(gradJ as readonly number[], raw, `∇J(θₜ₋₁) at t = ${t}`);
+        assertNear(vectorOf(values, 'gradJ', t), raw, `∇J(θₜ₋₁) at t = ${t}`);
       }
       // Before the first update there is no gₜ.
       const zero = await session.inspect(0, 0);
       assert.equal(zero.gradUsed, undefined);
-    } finally {
-      session.cancel();
-    }
+    });
   });
 
   it('a batched run (logistic regression, batch 8, clip by value): clip(∇J(θₜ₋₁) on step t − 1\'s batch)', async () => {
     const e = experiment({ loss: { preset: 'logistic-regression' }, steps: 25, batchSize: 8, seed: 5, tolerance: 1e-300,
       runs: [{ optimizer: 'sgd', lr: 0.5, momentum: 0.9, clip: { value: 0.05 } }] });
-    const problem = getProblem('logistic-regression');
-    assert.ok(problem);
-    const objective: Objective = problem.objective();
-    const { thetas, session } = await run(e);
-    try {
+    await withRun(e, async (thetas, session, objective) => {
       const sampler = new BatchSampler(objective.dataSize, 8, 5);
       const batches = Array.from({ length: 25 }, () => sampler.draw().slice());
       for (const t of [1, 9, 25]) {
         const prev = thetas[t - 1];
-        const raw = new Float64Array(objective.dim);
-        objective.valueAndGrad(prev, raw, batches[t - 1]);
-        const full = new Float64Array(objective.dim);
-        objective.valueAndGrad(prev, full, null);
-        assert.notDeepEqual(raw, full, 'the batch gradient differs from the full-data one');
-        assertNear(await shownG(session, e, t), clipped(raw, { value: 0.05 }), `g at t = ${t}`);
+        const raw = gradientAt(objective, prev, batches[t - 1]);
+        assert.notDeepEqual(raw, gradientAt(objective, prev, null), 'the batch gradient differs from the full-data one');
+        assertNear(vectorOf(await shown(session, e, t), 'g', t), clipped(raw, { value: 0.05 }), `g at t = ${t}`);
       }
-    } finally {
-      session.cancel();
-    }
+    });
   });
 });

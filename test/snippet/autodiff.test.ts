@@ -1,9 +1,16 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { PROBLEMS } from '../../src/engine/problems';
+import { getProblem, PROBLEMS } from '../../src/engine/problems';
 import { compileSnippet } from '../../src/snippet/compile';
 import { Sandbox } from '../../src/snippet/sandbox';
 import { assertClose, centralDifferences, compiled, noHooks, sandbox, valueAndGrad } from './helpers';
+
+/** The TypeScript snippet of built-in problem `name`. */
+function presetSource(name: string): string {
+  const problem = getProblem(name);
+  assert.ok(problem, `no preset ${name}`);
+  return problem.source;
+}
 
 /** The same snippet with its fast paths removed: the general tape only. */
 function tapeOnly(source: string): Sandbox {
@@ -195,16 +202,9 @@ describe('automatic differentiation', () => {
   return s / p.length;
 }
 export const init = [1, 2, 3];` },
-      { name: 'forward mode over a data batch', path: /__ad_fwd/, at: [0.3, -0.2], batch: Int32Array.of(0, 2),
-        source: `export const data = [[0.5, 1], [1.5, 0], [-1, 1]];
-export default function loss([w, b]: number[], batch: number[][] = data): number {
-  let s = 0;
-  for (const [x, label] of batch) {
-    const z = w * x + b;
-    s += Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - label * z;
-  }
-  return s / batch.length;
-}` },
+      // The preset's own snippet (its 100 seeded examples), not a restatement of it.
+      { name: 'forward mode over a data batch (the logistic-regression preset)', path: /__ad_fwd/, at: [0.3, -0.2],
+        batch: Int32Array.of(0, 2, 37), source: presetSource('logistic-regression') },
     ];
     for (const c of cases) {
       it(c.name, () => {

@@ -134,23 +134,21 @@ describe('startExperiment (worker sessions)', function () {
     assert.equal(endOf(o, 0)?.status, 'completed');
   });
 
-  it('stops a memory bomb with a clear message, and the next session works', async () => {
-    const o = await run({
-      loss: { source: 'export default ([x]: number[]) => {\n  const hoard: number[][] = [];\n  while (true) hoard.push(new Array(1e5).fill(x));\n};\nexport const init = [1];' },
-    }, { memoryLimitMb: 48 });
-    assert.equal(o.error?.kind, 'memory');
-    assert.match(o.error?.message ?? '', /ran out of memory.*48 MB/);
-    const next = await run({ loss: { preset: 'booth' } });
-    assert.equal(endOf(next, 0)?.status, 'completed');
-  });
-
-  it('stops a typed-array memory bomb (outside the heap limit) too', async () => {
-    const o = await run({
-      loss: { source: 'const hoard: Float64Array[] = [];\nexport default ([x]: number[]) => {\n  while (true) hoard.push(new Float64Array(1e6).fill(x));\n};\nexport const init = [1];' },
-    }, { memoryLimitMb: 64 });
-    assert.equal(o.error?.kind, 'memory');
-    assert.match(o.error?.message ?? '', /ran out of memory.*64 MB/);
-  });
+  const MEMORY_BOMBS: readonly { readonly name: string; readonly source: string; readonly memoryLimitMb: number }[] = [
+    { name: 'a memory bomb', memoryLimitMb: 48,
+      source: 'export default ([x]: number[]) => {\n  const hoard: number[][] = [];\n  while (true) hoard.push(new Array(1e5).fill(x));\n};\nexport const init = [1];' },
+    { name: 'a typed-array memory bomb (outside the heap limit)', memoryLimitMb: 64,
+      source: 'const hoard: Float64Array[] = [];\nexport default ([x]: number[]) => {\n  while (true) hoard.push(new Float64Array(1e6).fill(x));\n};\nexport const init = [1];' },
+  ];
+  for (const bomb of MEMORY_BOMBS) {
+    it(`stops ${bomb.name} with a clear message, and the next session works`, async () => {
+      const o = await run({ loss: { source: bomb.source } }, { memoryLimitMb: bomb.memoryLimitMb });
+      assert.equal(o.error?.kind, 'memory');
+      assert.match(o.error?.message ?? '', new RegExp(`ran out of memory.*${bomb.memoryLimitMb} MB`));
+      const next = await run({ loss: { preset: 'booth' } });
+      assert.equal(endOf(next, 0)?.status, 'completed');
+    });
+  }
 
   it('a throw in the middle of a run ends that run with the snippet\'s line and column', async () => {
     const o = await run({
