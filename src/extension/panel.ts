@@ -70,6 +70,37 @@ function pruneSavedExperiments(context: vscode.ExtensionContext): void {
   } catch { /* no copies yet */ }
 }
 
+/** The webview's files besides dist/webview.js, relative to the extension (those that exist). */
+interface WebviewFiles { readonly styles: string[]; readonly fonts: string[]; readonly preload: string[] }
+let webviewFilesCache: { root: string; files: WebviewFiles } | undefined;
+
+/**
+ * Which stylesheets, fonts and preloaded chunks the panel's page lists: looked up on disk once per
+ * extension folder (they change only with a new build), not for every panel.
+ */
+function webviewFiles(root: string): WebviewFiles {
+  if (webviewFilesCache?.root === root) return webviewFilesCache.files;
+  const existing = (rels: string[]): string[] => rels.filter((rel) => fs.existsSync(path.join(root, rel)));
+  let preload: string[] = [];
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'webview-preload.json'), 'utf8')) as { chunks?: unknown };
+    if (Array.isArray(manifest.chunks)) preload = manifest.chunks.filter((c): c is string => typeof c === 'string').map((c) => `dist/${c}`);
+  } catch { /* no manifest: the chunks load after dist/webview.js, a little later */ }
+  const files = {
+    styles: existing(['dist/media/codicons/codicon.css', 'dist/media/katex/katex.min.css', 'media/panel.css', 'dist/webview.css']),
+    fonts: existing(['dist/media/codicons/codicon.ttf', 'dist/media/katex/fonts/KaTeX_Main-Regular.woff2', 'dist/media/katex/fonts/KaTeX_Math-Italic.woff2']),
+    preload,
+  };
+  webviewFilesCache = { root, files };
+  return files;
+}
+
+/** The webview's options: scripts on, resources only from the extension's dist/ and media/. */
+function webviewOptions(services: PanelServices): vscode.WebviewOptions {
+  const ext = services.context.extensionUri;
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(ext, 'dist'), vscode.Uri.joinPath(ext, 'media')] };
+}
+
 /** Shared by every panel: created once in `activate`. */
 export interface PanelServices {
   readonly context: vscode.ExtensionContext;
@@ -107,10 +138,7 @@ export class PlaygroundPanel {
 
   /** Opens a new panel (beside the editor) on `experiment`. */
   static create(services: PanelServices, experiment: PanelExperiment, options: { run?: boolean } = {}): PlaygroundPanel {
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Optimizer Playground', vscode.ViewColumn.Beside, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(services.context.extensionUri, 'dist'), vscode.Uri.joinPath(services.context.extensionUri, 'media')],
-    });
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Optimizer Playground', vscode.ViewColumn.Beside, webviewOptions(services));
     pruneSavedExperiments(services.context);
     const p = new PlaygroundPanel(panel, services, experiment, randomUUID());
     if (options.run !== false) p.controller.run();
@@ -130,10 +158,7 @@ export class PlaygroundPanel {
 
   /** Revives a panel after a window reload (WebviewPanelSerializer). */
   static revive(panel: vscode.WebviewPanel, services: PanelServices, experiment: PanelExperiment, panelId: string = randomUUID()): PlaygroundPanel {
-    panel.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(services.context.extensionUri, 'dist'), vscode.Uri.joinPath(services.context.extensionUri, 'media')],
-    };
+    panel.webview.options = webviewOptions(services);
     const p = new PlaygroundPanel(panel, services, experiment, panelId);
     p.controller.run();
     return p;
@@ -190,27 +215,14 @@ export class PlaygroundPanel {
   }
 
   private html(): string {
-    const ext = this.services.context.extensionUri;
-    const uri = (...p: string[]): vscode.Uri => vscode.Uri.joinPath(ext, ...p);
-    const exists = (...p: string[]): boolean => {
-      return fs.existsSync(uri(...p).fsPath);
-    };
-    const styles = [
-      ['dist', 'media', 'codicons', 'codicon.css'], ['dist', 'media', 'katex', 'katex.min.css'],
-      ['media', 'panel.css'], ['dist', 'webview.css'],
-    ].filter((p) => exists(...p)).map((p) => this.panel.webview.asWebviewUri(uri(...p)).toString());
-    let preload: string[] = [];
-    try {
-      const manifest = JSON.parse(fs.readFileSync(uri('dist', 'webview-preload.json').fsPath, 'utf8')) as { chunks?: unknown };
-      if (Array.isArray(manifest.chunks)) preload = manifest.chunks.filter((c): c is string => typeof c === 'string').map((c) => this.panel.webview.asWebviewUri(uri('dist', ...c.split('/'))).toString());
-    } catch { /* no manifest: the chunks load after dist/webview.js, a little later */ }
+    const files = webviewFiles(this.services.context.extensionUri.fsPath);
+    const uri = (rel: string): string => this.panel.webview.asWebviewUri(vscode.Uri.joinPath(this.services.context.extensionUri, ...rel.split('/'))).toString();
     return webviewHtml({
       cspSource: this.panel.webview.cspSource,
-      script: this.panel.webview.asWebviewUri(uri('dist', 'webview.js')).toString(),
-      preload,
-      fonts: [['dist', 'media', 'codicons', 'codicon.ttf'], ['dist', 'media', 'katex', 'fonts', 'KaTeX_Main-Regular.woff2'],
-        ['dist', 'media', 'katex', 'fonts', 'KaTeX_Math-Italic.woff2']].filter((p) => exists(...p)).map((p) => this.panel.webview.asWebviewUri(uri(...p)).toString()),
-      styles,
+      script: uri('dist/webview.js'),
+      preload: files.preload.map(uri),
+      fonts: files.fonts.map(uri),
+      styles: files.styles.map(uri),
       // The webview embeds its loss chart from this while the `init` snapshot is on its way.
       initial: { experiment: this.controller.experiment, panelId: this.id },
     });

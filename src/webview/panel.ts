@@ -641,7 +641,6 @@ export class Panel {
       this.renderDimsPicker();
       this.points.setDims(this.surface?.dims ?? this.view.dims);
     }
-    let first = true;
     for (const name of CHARTS) {
       if (!this.initialized && name !== 'loss') continue;
       const chart = this.charts.get(name)!;
@@ -665,26 +664,13 @@ export class Panel {
         ]);
         void chart.embed(spec, rows).then(() => { if (name === 'loss') this.checkStarted(); });
       };
+      // Re-embeds are spread over frames by the chart views themselves (chartView.ts); first embeds
+      // wait for the start-up order (startUp).
       if (!this.started && name !== 'loss') this.deferredCharts.set(name, embed);
-      else if (name === 'loss' || first) {
-        first = false;
-        embed();
-      } else {
-        // One embed per task (each compiles a spec and runs a view: tens of ms), so that a layout
-        // change (new runs, a theme) never makes one long frame of four.
-        const previous = this.embedChain;
-        this.embedChain = (async () => {
-          await previous;
-          await nextTask();
-          if (this.chartKeys.get(name) === specKey) embed();
-          await chart.settled();
-        })();
-      }
+      else embed();
     }
     return embedded;
   }
-  /** The charts embedded one after another (see relayout). */
-  private embedChain: Promise<void> = Promise.resolve();
 
   private runLabels(): string[] {
     if (this.results.length > 0) return [...this.results].sort((a, b) => a.run - b.run).map((r) => r.label);
@@ -803,7 +789,6 @@ export class Panel {
   private async renderCharts(): Promise<RenderedChart[]> {
     const out: RenderedChart[] = [];
     await this.startedUp();
-    await this.embedChain;
     for (const [name, chart] of this.charts) {
       await chart.settled();
       const view = chart.currentView;
@@ -863,7 +848,6 @@ export class Panel {
       resetStats: () => { for (const c of this.charts.values()) c.resetStats(); },
       settled: async () => {
         await this.startedUp();
-        await this.embedChain;
         await Promise.all([...this.charts.values()].map((c) => c.settled()));
         await document.fonts.ready;
       },
