@@ -9,21 +9,11 @@
  */
 import { contourRows, defaultDarkTheme, minimumRows, surfaceRows } from '../src/charts';
 import { getProblem } from '../src/engine/problems';
-import { fromWire, type PanelExperiment, type ToWebview } from '../src/protocol';
+import { fromWire, type ToWebview } from '../src/protocol';
 import { panelChartSpecs, type ChartName } from '../src/webview/panelCharts';
 import { reconcileReplace } from '../src/webview/changesetQueue';
 import { PointStore } from '../src/webview/pointStore';
-import { buildScenario } from '../test/webview/scenario';
-
-const experiment: PanelExperiment = {
-  title: 'Rosenbrock, four runs', loss: { preset: 'rosenbrock' }, steps: 10_000, seed: 0,
-  runs: [
-    { label: 'Adam η=0.001', optimizer: 'adam', hyperparameters: { lr: 0.001 } },
-    { label: 'SGD η=0.001', optimizer: 'sgd', hyperparameters: { lr: 0.001 } },
-    { label: 'SGD μ=0.9 η=0.0005', optimizer: 'sgd', hyperparameters: { lr: 0.0005, momentum: 0.9 } },
-    { label: 'RMSprop η=0.01', optimizer: 'rmsprop', hyperparameters: { lr: 0.01 } },
-  ],
-};
+import { buildScenario, fourRuns as experiment } from '../test/webview/scenario';
 
 export async function benchChartUpdates(): Promise<void> {
   const vega = await import('vega');

@@ -12,19 +12,15 @@
  * chart's longest update, and (with --profile) the functions with the most self and total time
  * from a CDP CPU profile, written to FILE (open it in Chromium's devtools). Figures, not a test.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { dirname, extname, join, normalize } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { webviewHtml } from '../src/extension/html';
-import type { PanelExperiment } from '../src/protocol';
 import { repoPath } from '../test/repoRoot';
-import { buildScenario } from '../test/webview/scenario';
+import { servePanel, settled } from '../test/webview/pageServer';
+import { buildScenario, fourRuns as experiment } from '../test/webview/scenario';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NONCE = 'benchnonce0123456789';
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.map': 'application/json' };
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -39,45 +35,6 @@ async function bundle(dir: string): Promise<string> {
     chunkNames: 'chunks/[name]-[hash]' });
   return join(dir, 'webview.js');
 }
-
-function serve(html: () => string, script: string): Promise<Server> {
-  const root = repoPath();
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/favicon.ico') {
-      res.writeHead(204);
-      res.end();
-      return;
-    }
-    if (url.pathname === '/panel.html') {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(html());
-      return;
-    }
-    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^\/+/, '');
-    const own = rel.startsWith('webview.js') || rel.startsWith('chunks/');
-    const file = own ? join(dirname(script), rel) : join(root, rel);
-    const allowed = own || ['dist/media/', 'media/', 'test/webview/fixtures/'].some((p) => rel.startsWith(p));
-    if (!allowed || !existsSync(file)) {
-      res.writeHead(404);
-      res.end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-const experiment: PanelExperiment = {
-  title: 'Rosenbrock, four runs', loss: { preset: 'rosenbrock' }, steps: 10_000, seed: 0,
-  runs: [
-    { label: 'Adam η=0.001', optimizer: 'adam', hyperparameters: { lr: 0.001 } },
-    { label: 'SGD η=0.001', optimizer: 'sgd', hyperparameters: { lr: 0.001 } },
-    { label: 'SGD μ=0.9 η=0.0005', optimizer: 'sgd', hyperparameters: { lr: 0.0005, momentum: 0.9 } },
-    { label: 'RMSprop η=0.01', optimizer: 'rmsprop', hyperparameters: { lr: 0.01 } },
-  ],
-};
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }
 interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
@@ -131,12 +88,8 @@ async function main(): Promise<void> {
   const dir = repoPath('out-bench-webview');
   mkdirSync(dir, { recursive: true });
   const script = await bundle(dir);
-  let origin = '';
-  const server = await serve(() => webviewHtml({
-    cspSource: origin, script: `${origin}/webview.js`, nonce: NONCE,
-    styles: [`${origin}/test/webview/fixtures/vscode-theme.css`, `${origin}/dist/media/codicons/codicon.css`, `${origin}/dist/media/katex/katex.min.css`, `${origin}/media/panel.css`],
-  }), script);
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await servePanel({ nonce: NONCE, bundleDir: dirname(script) });
+  const origin = server.origin;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
   const repeats = Number(arg('--runs') ?? 1);
   const stepsPerTick = Number(arg('--steps-per-tick') ?? 200);
@@ -159,7 +112,7 @@ async function main(): Promise<void> {
       await page.goto(`${origin}/panel.html`);
       await page.waitForFunction(() => '__optimizerPlayground' in window);
       await page.evaluate((m) => window.postMessage(m, '*'), scenario.init);
-      await page.evaluate(async () => { await (window as unknown as { __optimizerPlayground: { settled(): Promise<void> } }).__optimizerPlayground.settled(); });
+      await settled(page);
       await page.waitForTimeout(500);
       const profileFile = arg('--profile');
       const cdp = profileFile ? await page.context().newCDPSession(page) : undefined;
@@ -217,7 +170,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await browser.close();
-    server.close();
+    await server.close();
   }
 }
 

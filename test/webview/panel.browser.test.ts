@@ -9,49 +9,16 @@
  * Needs `npm run build` first (dist/webview.js) and /usr/bin/chromium (`apt-get install chromium`).
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { webviewHtml } from '../../src/extension/html';
 import type { RunStatus } from '../../src/engine/types';
 import type { PanelExperiment } from '../../src/protocol';
 import { repoPath } from '../repoRoot';
+import { servePanel, settled as settledIn, type PanelServer } from './pageServer';
 import { buildScenario } from './scenario';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NONCE = 'testnonce0123456789';
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.html': 'text/html', '.map': 'application/json' };
-
-/** Serves the page and the repo's dist/, media/ and test fixtures (nothing else). */
-function serve(html: () => string): Promise<Server> {
-  const root = repoPath();
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/favicon.ico') {
-      res.writeHead(204);
-      res.end();
-      return;
-    }
-    if (url.pathname === '/panel.html') {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(html());
-      return;
-    }
-    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^\/+/, '');
-    const allowed = ['dist/', 'media/', 'test/webview/fixtures/'].some((p) => rel.startsWith(p));
-    const file = join(root, rel);
-    if (!allowed || !existsSync(file)) {
-      res.writeHead(404);
-      res.end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 const experiment: PanelExperiment = {
   title: 'Rosenbrock: Adam and SGD with momentum',
@@ -75,20 +42,15 @@ interface PageProbe {
 
 describe('webview panel in Chromium (dist/webview.js under the panel CSP)', function () {
   this.timeout(90_000);
-  let server: Server;
+  let server: PanelServer | undefined;
   let browser: Browser;
   let page: Page;
-  let origin = '';
   const consoleErrors: string[] = [];
 
   before(async function () {
     assert.ok(existsSync(repoPath('dist/webview.js')), 'dist/webview.js is missing: run `npm run build` first');
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
-    server = await serve(() => webviewHtml({
-      cspSource: origin, script: `${origin}/dist/webview.js`, nonce: NONCE,
-      styles: [`${origin}/test/webview/fixtures/vscode-theme.css`, `${origin}/dist/media/codicons/codicon.css`, `${origin}/dist/media/katex/katex.min.css`, `${origin}/media/panel.css`],
-    }));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await servePanel({ nonce: NONCE });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -125,21 +87,19 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
       } catch { /* no long task timing */ }
       document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-dark'));
     }, state ?? null);
-    await p.goto(`${origin}/panel.html`);
+    await p.goto(`${server!.origin}/panel.html`);
     await p.waitForFunction(() => (window as unknown as { __probe: PageProbe }).__probe.posted.some((m) => m.type === 'ready'));
     return p;
   }
 
   after(async () => {
     await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await server?.close();
   });
 
   const probe = (): Promise<PageProbe> => page.evaluate(() => (window as unknown as { __probe: PageProbe }).__probe);
   const dispatch = (messages: unknown[]): Promise<void> => page.evaluate((ms) => { for (const m of ms) window.postMessage(m, '*'); }, messages);
-  const settled = (): Promise<void> => page.evaluate(async () => {
-    await (window as unknown as { __optimizerPlayground: { settled(): Promise<void> } }).__optimizerPlayground.settled();
-  });
+  const settled = (): Promise<void> => settledIn(page);
   const data = (chart: string, source: string): Promise<Array<Record<string, unknown>>> => page.evaluate(([c, s]) =>
     (window as unknown as { __optimizerPlayground: { data(c: string, s: string): unknown[] } }).__optimizerPlayground.data(c, s)
       .map((r) => ({ ...(r as object) })) as Array<Record<string, unknown>>, [chart, source] as const);
@@ -389,7 +349,7 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
         results: ends.map((e) => ({ run: e.run, label: experiment.runs[e.run]!.label, status: e.status, steps: e.steps })) };
       await revived.evaluate((m) => window.postMessage(m, '*'), init);
       await revived.waitForFunction(() => (window as unknown as { __optimizerPlayground: { pointCount(): number } }).__optimizerPlayground.pointCount() > 0);
-      await revived.evaluate(async () => { await (window as unknown as { __optimizerPlayground: { settled(): Promise<void> } }).__optimizerPlayground.settled(); });
+      await settledIn(revived);
       const label = maxStep.toLocaleString('en-US');
       assert.equal(await revived.locator('.scrub-label').textContent(), `step ${label} / ${label}`);
       assert.equal(await revived.locator('.scrubber').evaluate((e) => (e as HTMLInputElement).disabled), false);
@@ -401,9 +361,9 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
       const stream = [scenario.stream[0]!, { type: 'surface', surface: (scenario.init as { surface: unknown }).surface }, ...scenario.stream.slice(1)];
       for (let i = 0; i < stream.length; i += 4) await revived.evaluate((ms) => { for (const m of ms) window.postMessage(m, '*'); }, stream.slice(i, i + 4));
       await revived.waitForFunction(() => document.querySelector('.panel')?.getAttribute('data-state') === 'idle');
-      await revived.evaluate(async () => { await (window as unknown as { __optimizerPlayground: { settled(): Promise<void> } }).__optimizerPlayground.settled(); });
+      await settledIn(revived);
       await new Promise((r) => setTimeout(r, 300));
-      await revived.evaluate(async () => { await (window as unknown as { __optimizerPlayground: { settled(): Promise<void> } }).__optimizerPlayground.settled(); });
+      await settledIn(revived);
       assert.deepEqual(await embeds(), { loss: 1, paths: 1, lr: 1, gradNorm: 1 }, 'a run with the same layout embeds nothing again');
     } finally {
       await revived.close();
@@ -425,7 +385,7 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
     const p = await openPage();
     try {
       await p.evaluate((m) => window.postMessage(m, '*'), scenario.init);
-      await p.evaluate(async () => { await (window as unknown as { __optimizerPlayground: { settled(): Promise<void> } }).__optimizerPlayground.settled(); });
+      await settledIn(p);
       const embedsBefore = await p.evaluate(() => (window as unknown as { __optimizerPlayground: { stats(c: string): { embeds: number } } }).__optimizerPlayground.stats('paths').embeds);
       // Only the stream is measured: not the embed's first load (the surface's 4,096 cells).
       await p.evaluate(() => {
@@ -445,7 +405,7 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
         if (k === Math.floor(scenario.stream.length / 2)) assert.deepEqual(await hover(), [false, false, false, false], 'no hover layer while streaming');
       }
       await p.waitForFunction(() => document.querySelector('.panel')?.getAttribute('data-state') === 'idle');
-      await p.evaluate(async () => { await (window as unknown as { __optimizerPlayground: { settled(): Promise<void> } }).__optimizerPlayground.settled(); });
+      await settledIn(p);
       if (cdp) { const { profile } = await cdp.send('Profiler.stop'); (await import('node:fs')).writeFileSync(process.env.PANEL_PROFILE!, JSON.stringify(profile)); }
       const stats = await p.evaluate(() => Object.fromEntries(['loss', 'paths', 'lr', 'gradNorm'].map((c) =>
         [c, (window as unknown as { __optimizerPlayground: { stats(c: string): { runMsMax: number; applications: number; embeds: number } } }).__optimizerPlayground.stats(c)])));

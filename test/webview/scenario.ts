@@ -20,6 +20,17 @@ export interface Scenario {
   readonly totalPoints: number;
 }
 
+/** The benchmarks' stream (bench/chartUpdates.ts, bench/webviewStream.ts): 4 runs × 10,000 steps on Rosenbrock. */
+export const fourRuns: PanelExperiment = {
+  title: 'Rosenbrock, four runs', loss: { preset: 'rosenbrock' }, steps: 10_000, seed: 0,
+  runs: [
+    { label: 'Adam η=0.001', optimizer: 'adam', hyperparameters: { lr: 0.001 } },
+    { label: 'SGD η=0.001', optimizer: 'sgd', hyperparameters: { lr: 0.001 } },
+    { label: 'SGD μ=0.9 η=0.0005', optimizer: 'sgd', hyperparameters: { lr: 0.0005, momentum: 0.9 } },
+    { label: 'RMSprop η=0.01', optimizer: 'rmsprop', hyperparameters: { lr: 0.01 } },
+  ],
+};
+
 function toSeries(b: PointBatch, dim: number): PointSeries {
   const steps: number[] = [];
   for (let i = 0; i < b.count; i++) steps.push(b.fromStep + i);

@@ -1,0 +1,67 @@
+/**
+ * The panel page served over HTTP for Chromium (test/webview/panel.browser.test.ts and
+ * bench/webviewStream.ts): `/panel.html` is the panel's own HTML and Content-Security-Policy
+ * (src/extension/html.ts `webviewHtml`) with VS Code's dark theme fixture and the panel's
+ * stylesheets; besides it only the repo's dist/, media/ and test fixtures are served (nothing
+ * else). With `bundleDir` the webview script and its chunks come from that folder (a private
+ * build, so parallel builds of dist/ do not interfere) instead of dist/.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import type { Page } from 'playwright-core';
+import { webviewHtml } from '../../src/extension/html';
+import { repoPath } from '../repoRoot';
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.html': 'text/html', '.map': 'application/json' };
+const REPO_FILES = ['dist/', 'media/', 'test/webview/fixtures/'];
+
+export interface PanelServer {
+  /** `http://127.0.0.1:PORT`; the page is at `${origin}/panel.html`. */
+  readonly origin: string;
+  close(): Promise<void>;
+}
+
+export async function servePanel(options: { nonce: string; bundleDir?: string }): Promise<PanelServer> {
+  const root = repoPath();
+  const { nonce, bundleDir } = options;
+  let origin = '';
+  const html = (): string => webviewHtml({
+    cspSource: origin, script: `${origin}/${bundleDir ? '' : 'dist/'}webview.js`, nonce,
+    styles: [`${origin}/test/webview/fixtures/vscode-theme.css`, `${origin}/dist/media/codicons/codicon.css`, `${origin}/dist/media/katex/katex.min.css`, `${origin}/media/panel.css`],
+  });
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (url.pathname === '/panel.html') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(html());
+      return;
+    }
+    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^\/+/, '');
+    const own = bundleDir !== undefined && (rel.startsWith('webview.js') || rel.startsWith('chunks/'));
+    const file = own ? join(bundleDir, rel) : join(root, rel);
+    if (!(own || REPO_FILES.some((p) => rel.startsWith(p))) || !existsSync(file)) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { origin, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** Resolves once the panel in `page` has applied every message and drawn its charts (`__optimizerPlayground.settled()`). */
+export function settled(page: Page): Promise<void> {
+  return page.evaluate(async () => {
+    await (window as unknown as { __optimizerPlayground: { settled(): Promise<void> } }).__optimizerPlayground.settled();
+  });
+}
