@@ -192,7 +192,10 @@ async function benchFirstPoint(): Promise<void> {
   const { times, hostMs } = await measure(e);
   const preset = await measure({ ...e, loss: { preset: 'rosenbrock' } });
   disposeSpareWorker();
-  const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return (s[4] + s[5]) / 2; };
+  const median = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+    return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+  };
   times.sort((a, b) => a - b);
   // The compile alone, as the host does it now: posted to the (warm) compiler worker.
   const offThread: number[] = [], offThreadHost: number[] = [];

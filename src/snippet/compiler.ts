@@ -102,11 +102,7 @@ export function prewarmCompiler(): Promise<void> {
 
 /** Stops the compiler worker (tests and shutdown); a later compile starts a new one. */
 export function disposeCompiler(): void {
-  const c = compiler;
-  if (!c) return;
-  compiler = undefined;
-  failAll(c, { kind: 'runtime', message: 'the snippet compiler was stopped' });
-  void c.worker.terminate();
+  if (compiler) stop(compiler, { kind: 'runtime', message: 'the snippet compiler was stopped' });
 }
 
 /**
@@ -120,7 +116,7 @@ export function compileOffThread(source: string, options: CompileOptions = {}): 
     const timer = setTimeout(() => {
       if (!c.waiting.has(id)) return;
       // A stuck compile blocks the worker's queue: stop it; waiting requests fail, later ones get a new worker.
-      disposeIf(c, { kind: 'timeout', message: `the loss did not compile within ${COMPILE_DEADLINE_MS / 1000} s` });
+      stop(c, { kind: 'timeout', message: `the loss did not compile within ${COMPILE_DEADLINE_MS / 1000} s` });
     }, COMPILE_DEADLINE_MS);
     timer.unref();
     c.waiting.set(id, { resolve, timer });
@@ -130,7 +126,8 @@ export function compileOffThread(source: string, options: CompileOptions = {}): 
   });
 }
 
-function disposeIf(c: Compiler, error: LossError): void {
+/** Stops compiler `c` (the current one or not): its waiting requests fail with `error`. */
+function stop(c: Compiler, error: LossError): void {
   failAll(c, error);
   void c.worker.terminate();
 }

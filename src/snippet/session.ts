@@ -29,8 +29,6 @@ const DEFAULT_DEADLINE_MS = 2000;
 const DEFAULT_MEMORY_MB = 256;
 const WATCHDOG_INTERVAL_MS = 50;
 
-export { workerPath } from './compiler';
-
 interface Spare {
   readonly worker: Worker;
   readonly memoryLimitMb: number;
