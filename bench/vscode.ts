@@ -65,31 +65,38 @@ const TIMELINE = `(() => {
   return [[doc + ' (document)', o], ...navs, ...res, ...marks];
 })()`;
 
-async function firstPointMs(page: Page): Promise<{ total: number; webview: number; timeline: Record<string, number> }> {
+/** Polls every frame until `test` (JS evaluated in the frame) is true; the frame, and ms since `t0`. */
+async function waitForFrame(page: Page, t0: number, test: string, what: string): Promise<{ frame: Frame; total: number }> {
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (await frame.evaluate(test).catch(() => false)) return { frame, total: Date.now() - t0 };
+    }
+    if (Date.now() - t0 > 60_000) throw new Error(`${what} within 60 s`);
+    await page.waitForTimeout(5);
+  }
+}
+
+/** Every frame's TIMELINE entries from `t0` on (ms after it), those whose name matches `keep`. */
+async function timelineSince(page: Page, t0: number, keep: RegExp = /./): Promise<Record<string, number>> {
+  const timeline: Record<string, number> = {};
+  for (const g of page.frames()) {
+    const entries = await g.evaluate(TIMELINE).catch(() => []) as [string, number][];
+    for (const [name, at] of entries) if (at >= t0 - 1000 && keep.test(name)) timeline[name] = Math.round(at - t0);
+  }
+  return timeline;
+}
+
+async function firstPointMs(page: Page): Promise<{ total: number; timeline: Record<string, number> }> {
   await runCommand(page, 'View: Close All Editors');
   await page.waitForTimeout(500);
   const t0 = await runCommand(page, 'Optimizer Playground: Open Playground');
-  let webview = 0;
-  for (;;) {
-    for (const f of page.frames()) {
-      const n = await f.evaluate('window.__optimizerPlayground ? window.__optimizerPlayground.data("loss", "points").length : -1').catch(() => -1) as number;
-      if (n >= 0 && webview === 0) webview = Date.now() - t0;
-      if (n > 0) {
-        const total = Date.now() - t0;
-        const timeline: Record<string, number> = {};
-        for (const g of page.frames()) {
-          const entries = await g.evaluate(TIMELINE).catch(() => []) as [string, number][];
-          for (const [name, at] of entries) if (at >= t0 - 1000) timeline[name] = Math.round(at - t0);
-        }
-        // Let the panel finish loading before it is closed: a webview closed while its resources are
-        // still being fetched leaves the service worker waiting 30 s for them, and VS Code's next webview with it.
-        await f.evaluate('window.__optimizerPlayground.settled()').catch(() => undefined);
-        return { total, webview, timeline };
-      }
-    }
-    if (Date.now() - t0 > 60_000) throw new Error('no point plotted within 60 s');
-    await page.waitForTimeout(5);
-  }
+  const { frame, total } = await waitForFrame(page, t0,
+    '!!window.__optimizerPlayground && window.__optimizerPlayground.data("loss", "points").length > 0', 'no point plotted');
+  const timeline = await timelineSince(page, t0);
+  // Let the panel finish loading before it is closed: a webview closed while its resources are
+  // still being fetched leaves the service worker waiting 30 s for them, and VS Code's next webview with it.
+  await frame.evaluate('window.__optimizerPlayground.settled()').catch(() => undefined);
+  return { total, timeline };
 }
 
 /**
@@ -147,22 +154,8 @@ async function markdownPreviewMs(page: Page, workspace: string): Promise<{ total
   await page.keyboard.press('Enter');
   await page.waitForTimeout(800);
   const t0 = await runCommand(page, 'Markdown: Open Preview to the Side');
-  for (;;) {
-    for (const f of page.frames()) {
-      const ok = await f.evaluate('!!document.querySelector(".markdown-body h1")').catch(() => false) as boolean;
-      if (ok) {
-        const total = Date.now() - t0;
-        const timeline: Record<string, number> = {};
-        for (const g of page.frames()) {
-          const entries = await g.evaluate(TIMELINE).catch(() => []) as [string, number][];
-          for (const [name, at] of entries) if (at >= t0 - 1000 && /fake|index\.js|\(document\)/.test(name)) timeline[name] = Math.round(at - t0);
-        }
-        return { total, timeline };
-      }
-    }
-    if (Date.now() - t0 > 60_000) throw new Error('the Markdown preview did not render within 60 s');
-    await page.waitForTimeout(5);
-  }
+  const { total } = await waitForFrame(page, t0, '!!document.querySelector(".markdown-body h1")', 'the Markdown preview did not render');
+  return { total, timeline: await timelineSince(page, t0, /fake|index\.js|\(document\)/) };
 }
 
 async function streamFrames(page: Page, frame: Frame): Promise<Record<string, unknown>> {
@@ -225,7 +218,7 @@ async function vscodeActivation(page: Page): Promise<string | undefined> {
 }
 
 export async function benchVscode({ page, resultsDir, server }: BenchContext): Promise<void> {
-  const runs: { total: number; webview: number; timeline: Record<string, number> }[] = [];
+  const runs: { total: number; timeline: Record<string, number> }[] = [];
   for (let i = 0; i < 5; i++) {
     const trace = process.env.OP_TRACE && i === 3 ? page.context().browser() : null;
     if (trace) await trace.startTracing(page, { path: process.env.OP_TRACE, categories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline', 'toplevel', 'blink.user_timing', 'loading', 'navigation', 'disabled-by-default-v8.cpu_profiler'] });
@@ -249,7 +242,7 @@ export async function benchVscode({ page, resultsDir, server }: BenchContext): P
     // `plotted`: when the loss chart's first points were drawn (the webview's own mark, relative to the
     // Enter on the command); `median`/`all`: when this driver saw them (polling every frame, later).
     firstPointMs: { plotted: { median: median(runs.map((r) => r.timeline['op:plotted:loss'] ?? NaN)), all: runs.map((r) => r.timeline['op:plotted:loss']) },
-      median: median(times), cold: times[0], all: times, webviewScriptRunningAt: runs.map((r) => r.webview),
+      median: median(times), cold: times[0], all: times,
       timelines: runs.map((r) => Object.fromEntries(Object.entries(r.timeline).sort((a, b) => a[1] - b[1]))) },
     presetInOpenPanelMs: { median: median(inOpenPanel), all: inOpenPanel },
     markdownPreviewBaselineMs: { median: median(markdown.map((m) => m.total)), all: markdown.map((m) => m.total), timelines: markdown.map((m) => m.timeline) },

@@ -305,13 +305,11 @@ export class Panel {
         this.results = [...m.results];
         this.playback = m.state;
         this.errors = [...m.errors];
-        // The page showed this experiment already (from the host's page data or the saved state):
-        // rebuilding the forms would only cost time before the first point, unless the loss's shape
-        // (a snippet's dimension, its start) is only known now.
-        const shown = this.experiment !== undefined && JSON.stringify(this.experiment) === JSON.stringify(m.experiment)
-          && JSON.stringify(lossShape(m.experiment, this.info)) === shapeBefore;
-        if (shown) this.runList.updateStatus();
-        else this.setExperiment(m.experiment, true);
+        // The page may show this experiment already (the host's page data, the saved state): the
+        // forms are rebuilt only when it differs, or when the loss's shape (a snippet's dimension,
+        // its start) is only known now; rebuilding costs time before the first point.
+        this.setExperiment(m.experiment, JSON.stringify(lossShape(m.experiment, this.info)) !== shapeBefore);
+        this.runList.updateStatus();
         this.updateStepAxis();
         this.points.reset((r) => this.labelOf(r));
         this.points.setDims(this.surface?.dims ?? this.view.dims);
