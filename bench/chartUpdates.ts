@@ -4,14 +4,15 @@
  * interpreter (as under the panel's CSP), fed the rows the panel's PointStore derives from the
  * host's messages for 4 runs × 10,000 steps (test/webview/scenario.ts, `host: true`), one
  * changeset per message. Prints, per chart, the longest and total `runAsync` CPU time, the axis
- * domains it went through (each change re-encodes every mark), and with SLOW=ms the updates
+ * (and legend) domains it went through (each change re-encodes every mark), and with SLOW=ms the updates
  * slower than that. A quick, rendering-free companion to bench/webviewStream.ts.
  */
-import { contourRows, defaultDarkTheme, minimumRows, surfaceRows } from '../src/charts';
+import { contourRows, defaultDarkTheme, heatmapBounds, minimumRows, surfaceRows } from '../src/charts';
 import { getProblem } from '../src/engine/problems';
 import { fromWire, type ToWebview } from '../src/protocol';
 import { panelChartSpecs, type ChartName } from '../src/webview/panelCharts';
 import { reconcileReplace } from '../src/webview/changesetQueue';
+import { axisKey, pointKey, samePoint, type Row } from '../src/webview/chartView';
 import { PointStore } from '../src/webview/pointStore';
 import { buildScenario, fourRuns as experiment } from '../test/webview/scenario';
 
@@ -24,9 +25,8 @@ export async function benchChartUpdates(): Promise<void> {
   const init = scenario.init as Extract<ToWebview, { type: 'init' }>;
   const s = init.surface!;
   const values = fromWire(s.loss);
-  const half = (a: readonly number[]): number => (a[a.length - 1]! - a[0]!) / (a.length - 1) / 2;
-  const domain = { x: [s.xs[0]! - half(s.xs), s.xs[s.xs.length - 1]! + half(s.xs)] as [number, number],
-    y: [s.ys[0]! - half(s.ys), s.ys[s.ys.length - 1]! + half(s.ys)] as [number, number] };
+  const { x0, x1, y0, y1 } = heatmapBounds(s.xs, s.ys);
+  const domain = { x: [x0, x1] as [number, number], y: [y0, y1] as [number, number] };
   const runs = experiment.runs.map((r) => r.label!);
   const specs = panelChartSpecs({ theme: defaultDarkTheme, runs, width: 600, lossFloor: 0, steps: experiment.steps,
     surface: { domain, resolution: s.xs.length, axisTitles: ['θ₀', 'θ₁'] } });
@@ -45,13 +45,6 @@ export async function benchChartUpdates(): Promise<void> {
     let max = 0, total = 0, updates = 0;
     const slow: string[] = [];
     const domains: string[] = [];
-    const domainOf = (): string => {
-      try {
-        return ['x', 'y'].map((c) => JSON.stringify((view.scale(c) as unknown as { domain(): number[] }).domain())).join(' ');
-      } catch {
-        return '';
-      }
-    };
     for (const m of scenario.stream) {
       if (m.type !== 'points' && m.type !== 'runEnd') continue;
       const cs = vega.changeset();
@@ -65,9 +58,8 @@ export async function benchChartUpdates(): Promise<void> {
         }
       } else inserts.push(...store.finish(m.run).rows);
       // As chartView.ts applies a replace: only the rows that went are removed.
-      type R = Record<string, unknown>;
       const r = replaced.size > 0
-        ? reconcileReplace<R>(view.data('points') as R[], [(t) => replaced.has(t.run as number)], inserts as R[], (t) => `${String(t.run)}:${String(t.step)}`)
+        ? reconcileReplace<Row>(view.data('points') as Row[], [(t) => replaced.has(t.run as number)], inserts as Row[], pointKey, samePoint)
         : { remove: [], insert: inserts };
       if (r.remove.length > 0) cs.remove(r.remove);
       cs.insert(r.insert);
@@ -78,7 +70,7 @@ export async function benchChartUpdates(): Promise<void> {
       const used = process.cpuUsage(t0);
       const ms = (used.user + used.system) / 1000;
       max = Math.max(max, ms);
-      const d = domainOf();
+      const d = axisKey(view);
       if (d !== domains[domains.length - 1]) domains.push(d);
       if (process.env.SLOW && ms > Number(process.env.SLOW)) slow.push(`#${updates} ${ms.toFixed(0)} ms (+${r.insert.length} −${r.remove.length} rows)`);
       total += ms;

@@ -460,9 +460,9 @@ export class ChartView {
 }
 
 /** A point row's identity: its run and step. */
-const pointKey = (r: Row): string => `${String(r.run)}:${String(r.step)}`;
+export const pointKey = (r: Row): string => `${String(r.run)}:${String(r.step)}`;
 /** Two rows of one run and step show the same thing (the plotted coordinates and the label may change). */
-const samePoint = (a: Row, b: Row): boolean => Object.is(a.loss, b.loss) && Object.is(a.x, b.x) && Object.is(a.y, b.y) && a.label === b.label;
+export const samePoint = (a: Row, b: Row): boolean => Object.is(a.loss, b.loss) && Object.is(a.x, b.x) && Object.is(a.y, b.y) && a.label === b.label;
 
 /** Sources a heatmap image is drawn from (not in the dataflow of a chart that has the image). */
 const IMAGE_SOURCES = new Set(['surface', 'contours']);
@@ -478,7 +478,7 @@ function sameRows<T extends object>(a: readonly T[], b: readonly T[], fields: re
 }
 
 /** The x, y (and heatmap legend's) domains of a view, as text: what its axis and legend labels depend on. */
-function axisKey(view: View): string {
+export function axisKey(view: View): string {
   const domain = (name: string): string => {
     try {
       return JSON.stringify((view.scale(name) as unknown as { domain(): unknown }).domain());
