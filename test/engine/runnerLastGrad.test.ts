@@ -4,7 +4,7 @@
  * objective with the sampler's sequence redrawn.
  */
 import * as assert from 'node:assert/strict';
-import { validateExperiment } from '../../src/engine/experiment';
+import { formatIssue, validateExperiment } from '../../src/engine/experiment';
 import { getProblem } from '../../src/engine/problems';
 import { BatchSampler } from '../../src/engine/random';
 import { Runner } from '../../src/engine/runner';
@@ -12,7 +12,7 @@ import type { Experiment } from '../../src/engine/types';
 
 function experiment(raw: Record<string, unknown>): Experiment {
   const r = validateExperiment(raw);
-  if (!r.ok) assert.fail(r.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
+  if (!r.ok) assert.fail(r.issues.map(formatIssue).join('\n'));
   return r.experiment;
 }
 

@@ -5,7 +5,7 @@
  * λθₜ₋₁ when the weight decay is coupled.
  */
 import * as assert from 'node:assert/strict';
-import { validateExperiment } from '../../src/engine/experiment';
+import { formatIssue, validateExperiment } from '../../src/engine/experiment';
 import { defaultHyperparameters } from '../../src/engine/hyperparameters';
 import { getProblem } from '../../src/engine/problems';
 import { BatchSampler } from '../../src/engine/random';
@@ -15,7 +15,7 @@ import { startExperiment } from '../../src/snippet/session';
 
 function experiment(raw: Record<string, unknown>): Experiment {
   const r = validateExperiment(raw);
-  if (!r.ok) assert.fail(r.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
+  if (!r.ok) assert.fail(r.issues.map(formatIssue).join('\n'));
   return r.experiment;
 }
 

@@ -5,24 +5,12 @@
  * evaluation to the next.
  */
 import * as assert from 'node:assert/strict';
-import { compileSnippet } from '../../src/snippet/compile';
-import { Sandbox } from '../../src/snippet/sandbox';
-import { assertClose, centralDifferences, noHooks, sandbox, valueAndGrad } from './helpers';
-
-/** The snippet on the general tape only (no fast path), probed at `at`. */
-function tape(source: string, at: readonly number[]): Sandbox {
-  const c = compileSnippet(source, { fastPaths: false });
-  if (!c.ok) assert.fail(c.error.message);
-  assert.doesNotMatch(c.adJs ?? '', /__ad_(fast|fwd)/);
-  const s = new Sandbox(c, noHooks);
-  s.probe(at);
-  return s;
-}
+import { assertClose, centralDifferences, compiled, sandbox, tapeSandbox, valueAndGrad } from './helpers';
 
 /** Autodiff on the tape, at every point: same value as the plain loss, gradient = central differences. */
 function assertExact(source: string, points: readonly (readonly number[])[], what: string): void {
   for (const at of points) {
-    const s = tape(source, at);
+    const s = tapeSandbox(source, at);
     assert.deepEqual(s.gradient, { mode: 'autodiff' }, `${what}: stays on the tape at [${at.join(', ')}]`);
     const plain = s.objective(at.length).value(Float64Array.from(at), null);
     const { value, grad } = valueAndGrad(s, at);
@@ -94,8 +82,7 @@ describe('automatic differentiation: || and && test the value, not the tape obje
 
 describe('automatic differentiation: state kept from one evaluation to the next', () => {
   const fallsBack = (source: string, name: string, line: number): void => {
-    const c = compileSnippet(source);
-    if (!c.ok) assert.fail(c.error.message);
+    const c = compiled(source);
     assert.equal(c.gradient.mode, 'finite-differences');
     assert.equal(c.adJs, undefined);
     assert.match(c.gradient.reason ?? '', new RegExp(`^the loss keeps \`${name}\` from one evaluation to the next \\(line ${line}\\)`));
@@ -151,8 +138,7 @@ export default function loss([x, y]: number[]) {
 const data = makeData(3);
 export default ([w, b]: number[]) => data.reduce((acc, [x, y]) => acc + (w * x + b - y) ** 2, 0);`,
     ]) {
-      const c = compileSnippet(source);
-      if (!c.ok) assert.fail(c.error.message);
+      const c = compiled(source);
       assert.deepEqual(c.gradient, { mode: 'autodiff' });
       const s = sandbox(source, [0.6, 1.2]);
       assertClose(valueAndGrad(s, [0.6, 1.2]).grad, centralDifferences(s, [0.6, 1.2]), 1e-6, source.slice(0, 20));

@@ -1,23 +1,14 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { getProblem, PROBLEMS } from '../../src/engine/problems';
-import { compileSnippet } from '../../src/snippet/compile';
-import { Sandbox } from '../../src/snippet/sandbox';
-import { assertClose, centralDifferences, compiled, noHooks, sandbox, valueAndGrad } from './helpers';
+import type { Sandbox } from '../../src/snippet/sandbox';
+import { assertClose, centralDifferences, compiled, sandbox, tapeSandbox, valueAndGrad } from './helpers';
 
 /** The TypeScript snippet of built-in problem `name`. */
 function presetSource(name: string): string {
   const problem = getProblem(name);
   assert.ok(problem, `no preset ${name}`);
   return problem.source;
-}
-
-/** The same snippet with its fast paths removed: the general tape only. */
-function tapeOnly(source: string): Sandbox {
-  const c = compileSnippet(source, { fastPaths: false });
-  assert.ok(c.ok);
-  assert.doesNotMatch(c.adJs ?? '', /__ad_(fast|fwd)/);
-  return new Sandbox(c, noHooks);
 }
 
 /** One or more snippets per construct the differentiator follows, each checked against central differences. */
@@ -154,7 +145,7 @@ describe('automatic differentiation', () => {
   describe('every built-in problem written as a snippet', () => {
     for (const problem of PROBLEMS) {
       it(`${problem.name}: the gradient equals the analytic gradient to 1e-12 relative (fast path and tape)`, () => {
-        for (const s of [sandbox(problem.source, problem.init), tapeOnly(problem.source)]) checkProblem(problem, s);
+        for (const s of [sandbox(problem.source, problem.init), tapeSandbox(problem.source)]) checkProblem(problem, s);
       });
     }
     function checkProblem(problem: (typeof PROBLEMS)[number], s: Sandbox): void {
@@ -209,8 +200,7 @@ export const init = [1, 2, 3];` },
     for (const c of cases) {
       it(c.name, () => {
         assert.match(compiled(c.source).adJs ?? '', c.path);
-        const fast = sandbox(c.source, c.at), tape = tapeOnly(c.source);
-        tape.probe(c.at);
+        const fast = sandbox(c.source, c.at), tape = tapeSandbox(c.source, c.at);
         assert.deepEqual(fast.gradient, { mode: 'autodiff' });
         for (const batch of [null, c.batch ?? null]) {
           const a = valueAndGrad(fast, c.at, batch), b = valueAndGrad(tape, c.at, batch);

@@ -1,13 +1,13 @@
 /** Test helpers: compile a snippet and load it into a sandbox in this thread (what the worker does). */
 import * as assert from 'node:assert/strict';
-import { compileSnippet } from '../../src/snippet/compile';
+import { compileSnippet, type CompileOptions } from '../../src/snippet/compile';
 import { Sandbox } from '../../src/snippet/sandbox';
 import type { CompiledSnippet } from '../../src/snippet/types';
 
 export const noHooks = { before(): void { /* no watchdog in-thread */ }, after(): void { /* idem */ } };
 
-export function compiled(source: string): CompiledSnippet {
-  const r = compileSnippet(source);
+export function compiled(source: string, options?: CompileOptions): CompiledSnippet {
+  const r = compileSnippet(source, options);
   if (!r.ok) assert.fail(`expected the snippet to compile: ${r.error.message}`);
   return r;
 }
@@ -15,6 +15,15 @@ export function compiled(source: string): CompiledSnippet {
 /** A loaded sandbox, probed at `at` (so the gradient mode is final). */
 export function sandbox(source: string, at?: readonly number[]): Sandbox {
   const s = new Sandbox(compiled(source), noHooks);
+  if (at) s.probe(at);
+  return s;
+}
+
+/** The snippet on the general tape only (its fast paths removed), probed at `at` when given. */
+export function tapeSandbox(source: string, at?: readonly number[]): Sandbox {
+  const c = compiled(source, { fastPaths: false });
+  assert.doesNotMatch(c.adJs ?? '', /__ad_(fast|fwd)/);
+  const s = new Sandbox(c, noHooks);
   if (at) s.probe(at);
   return s;
 }
