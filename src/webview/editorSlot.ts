@@ -18,7 +18,7 @@ export class EditorSlot {
   private marks: readonly SnippetMark[] = [];
   private readonly placeholder: HTMLPreElement;
 
-  constructor(private readonly host: HTMLElement, private readonly onEdit: (source: string) => void, private readonly nonce?: string) {
+  constructor(host: HTMLElement, private readonly onEdit: (source: string) => void, private readonly nonce?: string) {
     this.placeholder = document.createElement('pre');
     this.placeholder.className = 'loss-editor-placeholder';
     this.placeholder.setAttribute('aria-label', 'Loss function (TypeScript), loading the editor');
