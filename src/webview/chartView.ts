@@ -120,25 +120,19 @@ export class ChartView {
         // and bring its rows up to date; unchanged rows stay (see applyChanges), nothing is compiled.
         performance.mark(`op:embed-reused:${this.name}`);
         this.reuses++;
-        this.starts.clear();
-        for (const [source, rows] of data()) {
-          this.noteRows(source, rows);
-          if (!this.accepts(view, source)) continue;
-          queue.clear(source);
-          if (rows.length > 0) queue.insert(source, rows);
-        }
-        this.putStarts();
+        this.load(view, queue, data(), true);
         await queue.whenIdle();
         return;
       }
       if (this.embeddedSpec !== undefined) this.changes.push(specChange(this.embeddedSpec, json));
-      if (view) {
-        // A re-embed (a layout change, maybe while points stream): one chart per frame, like the
-        // updates, so that four charts re-embedded together are four frames, not one long one.
-        // (A chart's first embed goes at once: the panel orders those itself.)
-        await new Promise<void>((resolve) => frameScheduler(resolve));
-        if (generation !== this.generation) return;
-      }
+      // A re-embed (a layout change, maybe while points stream) waits for a frame, like the
+      // updates, so that four charts re-embedded together are four frames, not one long one.
+      // (A chart's first embed goes at once: the panel orders those itself.)
+      const nextFrame = async (): Promise<boolean> => {
+        if (view) await new Promise<void>((resolve) => frameScheduler(resolve));
+        return generation === this.generation;
+      };
+      if (!(await nextFrame())) return;
       this.embeddedSpec = undefined;
       performance.mark(`op:embed-start:${this.name}`);
       const { vega, embed, expressionInterpreter, compile } = await loadVega();
@@ -152,10 +146,7 @@ export class ChartView {
         this.onError?.(`${this.name} chart: ${e instanceof Error ? e.message : String(e)}`);
         return;
       }
-      if (view) {
-        await new Promise<void>((resolve) => frameScheduler(resolve));
-        if (generation !== this.generation) return;
-      }
+      if (!(await nextFrame())) return;
       this.queue?.dispose();
       this.queue = undefined;
       this.view?.finalize();
@@ -184,16 +175,11 @@ export class ChartView {
           (source) => (source === 'points' ? MAX_ROWS_PER_UPDATE : Infinity));
         this.queue = queue;
         for (const [name, value] of this.signals) this.trySignal(view, name, value);
-        this.starts.clear();
         this.axes = '';
         this.surfaceRows = [];
         this.contourRows = [];
         this.heatmapDrawn = undefined;
-        for (const [source, rows] of data()) {
-          this.noteRows(source, rows);
-          if (rows.length > 0 && this.accepts(view, source)) queue.insert(source, rows);
-        }
-        this.putStarts();
+        this.load(view, queue, data(), false);
         this.onEmbed?.(view);
         await queue.whenIdle();
       } catch (e) {
@@ -236,6 +222,21 @@ export class ChartView {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Queues the rows of `data` this view takes (each source's replacing what it holds, when
+   * `replace`: a view kept for the same spec) and puts the runs' starts they give.
+   */
+  private load(view: View, queue: ChangesetQueue<Row>, data: ReadonlyMap<string, readonly Row[]>, replace: boolean): void {
+    this.starts.clear();
+    for (const [source, rows] of data) {
+      this.noteRows(source, rows);
+      if (!this.accepts(view, source)) continue;
+      if (replace) queue.clear(source);
+      if (rows.length > 0) queue.insert(source, rows);
+    }
+    this.putStarts();
   }
 
   /** Whether changes to `source` concern this view: its own data, or the surface its heatmap image is drawn from. */
