@@ -23,21 +23,33 @@ export function downsampleMinMax(steps: ArrayLike<number>, values: ArrayLike<num
   for (let b = 0; b < buckets && i < n; b++) {
     const end = first + (span * (b + 1)) / buckets;
     const start = i;
-    let lo = -1;
-    let hi = -1;
-    for (; i < n && (steps[i] as number) < end; i++) {
-      const v = values[i] as number;
-      if (Number.isNaN(v)) continue;
-      if (lo < 0 || v < (values[lo] as number)) lo = i;
-      if (hi < 0 || v > (values[hi] as number)) hi = i;
-    }
-    if (lo >= 0) keep[lo] = 1;
-    if (hi >= 0) keep[hi] = 1;
-    if (lo < 0 && i > start) keep[start] = 1;
+    while (i < n && (steps[i] as number) < end) i++;
+    const extrema = extremaIndices(values, start, i);
+    if (extrema) {
+      keep[extrema[0]] = 1;
+      keep[extrema[1]] = 1;
+    } else if (i > start) keep[start] = 1;
   }
   let count = 0;
   for (let k = 0; k < n; k++) count += keep[k] as number;
   const out = new Int32Array(count);
   for (let k = 0, o = 0; k < n; k++) if (keep[k]) out[o++] = k;
   return out;
+}
+
+/**
+ * Indices of the least and greatest of `values[from, to)` (the first of equals), NaN never
+ * either; undefined when every value there is NaN (or the range is empty). One bucket of
+ * `downsampleMinMax`, and of the panel's incremental thinning (src/webview/pointStore.ts).
+ */
+export function extremaIndices(values: ArrayLike<number>, from: number, to: number): [number, number] | undefined {
+  let lo = -1;
+  let hi = -1;
+  for (let i = from; i < to; i++) {
+    const v = values[i] as number;
+    if (Number.isNaN(v)) continue;
+    if (lo < 0 || v < (values[lo] as number)) lo = i;
+    if (hi < 0 || v > (values[hi] as number)) hi = i;
+  }
+  return lo < 0 ? undefined : [lo, hi];
 }

@@ -7,8 +7,8 @@
  * costs time proportional to the rows it holds, so 4 runs × 10,000 steps would otherwise make
  * each streamed batch slower than the last.
  *
- * Display rows are min–max decimated as points stream in (the same idea as `downsampleMinMax` in
- * src/charts, done incrementally): points are grouped into consecutive buckets of `span` points,
+ * Display rows are min–max decimated as points stream in (`downsampleMinMax`'s buckets, src/charts,
+ * done incrementally: `extremaIndices`): points are grouped into consecutive buckets of `span` points,
  * and each complete bucket shows its lowest- and highest-loss points, so spikes and the best loss
  * survive. `span` starts at 1 (every point shown); when a run's rows exceed `cap`, `span` doubles
  * and that run's rows are rebuilt (a `replace` delta). A run's last point is added when it ends,
@@ -16,7 +16,7 @@
  * buckets are fixed step ranges sized for the whole run instead, so a row once shown stays: no
  * rebuild while streaming (each one removed half of the rows of every chart at once).
  */
-import { formatParams, type EventRow, type PointRow } from '../charts';
+import { extremaIndices, formatParams, type EventRow, type PointRow } from '../charts';
 import { fromWire, type PointSeries, type RunResult } from '../protocol';
 
 interface RunPoints {
@@ -164,15 +164,9 @@ export class PointStore {
       const rest = this.bucketRows(runIndex, run, 1, to);
       return [this.makeRow(runIndex, 0), ...rest];
     }
-    let lo = -1;
-    let hi = -1;
-    for (let i = from; i < to; i++) {
-      const v = run.loss[i]!;
-      if (Number.isNaN(v)) continue;
-      if (lo < 0 || v < run.loss[lo]!) lo = i;
-      if (hi < 0 || v > run.loss[hi]!) hi = i;
-    }
-    if (lo < 0) return [this.makeRow(runIndex, from)];
+    const extrema = extremaIndices(run.loss, from, to);
+    if (!extrema) return [this.makeRow(runIndex, from)];
+    const [lo, hi] = extrema;
     if (lo === hi) return [this.makeRow(runIndex, lo)];
     const [a, b] = lo < hi ? [lo, hi] : [hi, lo];
     return [this.makeRow(runIndex, a), this.makeRow(runIndex, b)];

@@ -1,8 +1,16 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { contourLevels, contourRows, downsampleMinMax, formatNumber, surfaceGrid } from '../../src/charts';
+import { contourLevels, contourRows, downsampleMinMax, extremaIndices, formatNumber, surfaceGrid } from '../../src/charts';
 
 describe('charts: downsampleMinMax', () => {
+  it('finds a range\'s least and greatest value (first of equals), skipping NaN', () => {
+    assert.deepEqual(extremaIndices([5, 1, NaN, 9, 1, 9], 0, 6), [1, 3]);
+    assert.deepEqual(extremaIndices([5, 1, NaN, 9, 1, 9], 2, 3), undefined);
+    assert.deepEqual(extremaIndices([5, 1, NaN, 9, 1, 9], 4, 6), [4, 5]);
+    assert.deepEqual(extremaIndices([2, 2], 0, 2), [0, 0]);
+    assert.deepEqual(extremaIndices([2], 1, 1), undefined);
+  });
+
   it('keeps every point when there are few', () => {
     assert.deepEqual([...downsampleMinMax([0, 1, 2, 3], [4, 3, 2, 1], 10)], [0, 1, 2, 3]);
   });
