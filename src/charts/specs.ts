@@ -191,6 +191,12 @@ const niceCeil = (v: string): string => {
   const e = decadeFloor(v);
   return `(${v} <= ${e} ? 1 : ${v} <= 2 * ${e} ? 2 : ${v} <= 5 * ${e} ? 5 : 10) * ${e}`;
 };
+/**
+ * Vega expression: the top of a live log axis, LOSS_CEILING_DECADES above the decade at or above
+ * `plotted` (the signal `signal` in plotted units); null while `signal` is unset or not > 0.
+ */
+const ceilingAbove = (signal: string, plotted: string): string => `(isValid(${signal}) && isFinite(${plotted}) && ${plotted} > 0`
+  + ` ? ${decadeCeil(plotted)} * ${10 ** LOSS_CEILING_DECADES} : null)`;
 /** Vega expression: [min, max] of a field of every streamed row (NaN and null skipped). */
 const extentOf = (field: string): string => `extent(pluck(data('points'), '${field}'))`;
 
@@ -340,8 +346,7 @@ export function lossChart(o: LossChartOptions): TopLevelSpec {
   const x = { field: 'step', type: 'quantitative', title: 'step', axis: STEP_AXIS, ...(steps.scale ? { scale: steps.scale } : {}) };
   const ceiling = o.lossCeiling !== undefined && Number.isFinite(o.lossCeiling) && o.lossCeiling > 0 ? o.lossCeiling : undefined;
   // Live: capped LOSS_CEILING_DECADES above the highest start (a signal), and at `lossCeiling` when given.
-  const fromStart = `(isValid(${LOSS_START_SIGNAL}) && isFinite(${plot(LOSS_START_SIGNAL)}) && ${plot(LOSS_START_SIGNAL)} > 0`
-    + ` ? ${decadeCeil(plot(LOSS_START_SIGNAL))} * ${10 ** LOSS_CEILING_DECADES} : null)`;
+  const fromStart = ceilingAbove(LOSS_START_SIGNAL, plot(LOSS_START_SIGNAL));
   const cap = ceiling === undefined ? fromStart : `min(${ceiling}, isValid(${fromStart}) ? ${fromStart} : ${ceiling})`;
   const liveScale = live ? liveLogScale('loss', 'loss', plot, cap) : undefined;
   const y = { field: 'plotLoss', type: 'quantitative', title, axis: LOG_AXIS,
@@ -373,9 +378,7 @@ function stepChart(o: ChartOptions, field: 'lr' | 'gradNorm', title: string, log
   let scale: Json | undefined = log ? { type: 'log' } : undefined;
   if (o.liveDomains && log) {
     // The gradient norm: capped LOSS_CEILING_DECADES above the highest start, like the loss.
-    const cap = `(isValid(${GRAD_START_SIGNAL}) && isFinite(${GRAD_START_SIGNAL}) && ${GRAD_START_SIGNAL} > 0`
-      + ` ? ${decadeCeil(GRAD_START_SIGNAL)} * ${10 ** LOSS_CEILING_DECADES} : null)`;
-    const s = liveLogScale(field, field, (v) => v, cap);
+    const s = liveLogScale(field, field, (v) => v, ceilingAbove(GRAD_START_SIGNAL, GRAD_START_SIGNAL));
     scale = { type: 'log', domain: s.domain };
     params.push({ name: GRAD_START_SIGNAL, value: null }, ...s.params);
   } else if (o.liveDomains) {
