@@ -28,11 +28,7 @@ const TOOLTIP = [
 
 /** The first line layer drawing `points`: the run's line whose transform and encodings the marker reuses. */
 function mainLayer(layers: readonly Json[]): Json | undefined {
-  return layers.find((l) => {
-    const data = l.data as { name?: string } | undefined;
-    const mark = typeof l.mark === 'string' ? l.mark : (l.mark as { type?: string } | undefined)?.type;
-    return data?.name === 'points' && mark === 'line';
-  });
+  return layers.find((l) => drawsPoints(l) && (typeof l.mark === 'string' ? l.mark : (l.mark as { type?: string } | undefined)?.type) === 'line');
 }
 
 /** The scrubber's filter: rows up to the scrubbed step (every row when following the latest). */
@@ -79,7 +75,8 @@ export function withScrubber(spec: TopLevelSpec, theme: ChartTheme): TopLevelSpe
       encoding: { x: { ...x, title: null } },
     });
   }
-  const cut = perStep ? layers : layers.map((l) => (isPathLayer(l) ? { ...l, transform: [...((l.transform as Json[] | undefined) ?? []), UP_TO_SCRUB] } : l));
+  // Every layer of the points is cut (paths, halos, hover points); the start markers (step 0) always pass the filter.
+  const cut = perStep ? layers : layers.map((l) => (drawsPoints(l) ? { ...l, transform: [...((l.transform as Json[] | undefined) ?? []), UP_TO_SCRUB] } : l));
   const params = [...((s.params as Json[] | undefined) ?? []), { name: SCRUB_SIGNAL, value: -1 }];
   // Axis label widths change with the axes' domains: the chart view lays the view out again when
   // a domain changed (chartView.ts, `view.resize()`), not on every streamed update (each layout
@@ -88,12 +85,9 @@ export function withScrubber(spec: TopLevelSpec, theme: ChartTheme): TopLevelSpe
   return { ...s, autosize: { type: 'pad', resize: false }, params, layer: [...cut, ...added] } as unknown as TopLevelSpec;
 }
 
-/** A layer drawing the runs' paths or their hover points (not the start markers: a run's start stays). */
-function isPathLayer(l: Json): boolean {
-  const data = l.data as { name?: string } | undefined;
-  const mark = typeof l.mark === 'string' ? l.mark : (l.mark as { type?: string } | undefined)?.type;
-  const transform = JSON.stringify(l.transform ?? []);
-  return data?.name === 'points' && (mark === 'line' || (mark === 'point' && !transform.includes('datum.step === 0')));
+/** A layer of the `points` source. */
+function drawsPoints(l: Json): boolean {
+  return (l.data as { name?: string } | undefined)?.name === 'points';
 }
 
 export interface PanelChartOptions {
