@@ -241,14 +241,18 @@ export class ChartView {
 
   /** Whether changes to `source` concern this view: its own data, or the surface its heatmap image is drawn from. */
   private accepts(view: View, source: string): boolean {
-    return this.hasData(view, source) || (IMAGE_SOURCES.has(source) && this.hasData(view, HEATMAP_SOURCE));
+    return this.hasData(view, source) || this.heldForImage(view, source);
+  }
+
+  /** `source` is one the view's heatmap image is drawn from, kept here (surfaceRows, contourRows), not in its dataflow. */
+  private heldForImage(view: View, source: string): boolean {
+    return IMAGE_SOURCES.has(source) && !this.hasData(view, source) && this.hasData(view, HEATMAP_SOURCE);
   }
 
   private async applyChanges(vega: Vega, view: View, changes: ReadonlyMap<string, SourceChange<Row>>): Promise<void> {
     for (const [name, value] of this.signals) this.trySignal(view, name, value);
-    const image = this.hasData(view, HEATMAP_SOURCE);
     for (const [source, change] of changes) {
-      if (image && IMAGE_SOURCES.has(source) && !this.hasData(view, source)) {
+      if (this.heldForImage(view, source)) {
         // Kept here, drawn into the heatmap image below; never in the dataflow.
         const held = (source === 'surface' ? this.surfaceRows : this.contourRows) as unknown as Row[];
         let rows = change.clear ? [] : change.remove.length > 0 ? held.filter((r) => !change.remove.some((p) => p(r))) : [...held];
@@ -282,7 +286,7 @@ export class ChartView {
       view.resize();
       await view.runAsync();
     }
-    if (image && (changes.has('surface') || changes.has('contours'))) this.drawHeatmap(vega, view);
+    if ((changes.has('surface') || changes.has('contours')) && this.hasData(view, HEATMAP_SOURCE)) this.drawHeatmap(vega, view);
     const ms = performance.now() - t0;
     if (!this.plotted && this.data('points').length > 0) {
       this.plotted = true;
@@ -434,7 +438,7 @@ export class ChartView {
 
   /** Rows currently in a data source of the view (the debug hook and tests read these). */
   data(source: string): Row[] {
-    if (this.view && IMAGE_SOURCES.has(source) && !this.hasData(this.view, source) && this.hasData(this.view, HEATMAP_SOURCE)) {
+    if (this.view && this.heldForImage(this.view, source)) {
       return [...(source === 'surface' ? this.surfaceRows : this.contourRows)] as unknown as Row[];
     }
     if (!this.view || !this.hasData(this.view, source)) return [];
