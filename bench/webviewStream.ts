@@ -3,8 +3,8 @@
  * frames while 4 runs × 10,000 steps stream in, outside VS Code. The webview bundle
  * (src/webview/main.ts, built here with esbuild into a private folder so parallel builds of dist/
  * do not interfere) runs in headless Chromium in a page with the panel's own HTML and CSP and a
- * fake `acquireVsCodeApi`, as test/webview/panel.browser.test.ts does. The host's messages come
- * from the real engine through the host's display thinning (test/webview/scenario.ts with
+ * fake `acquireVsCodeApi` (test/webview/pageServer.ts, as the browser test). The host's messages
+ * come from the real engine through the host's display thinning (test/webview/scenario.ts with
  * `host: true`) and are posted by a timer in the page every `flushMs` (33 ms, the controller's
  * flush interval), each carrying `--steps-per-tick` runner steps.
  *
@@ -16,7 +16,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { repoPath } from '../test/repoRoot';
-import { servePanel, settled } from '../test/webview/pageServer';
+import { fakeVsCode, servePanel, settled, type PageProbe } from '../test/webview/pageServer';
 import { buildScenario, fourRuns as experiment } from '../test/webview/scenario';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -101,14 +101,7 @@ async function main(): Promise<void> {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-      await page.addInitScript(() => {
-        const w = window as unknown as Record<string, unknown>;
-        w.acquireVsCodeApi = () => ({ postMessage: () => undefined, getState: () => undefined, setState: () => undefined });
-        const longTasks: number[] = [];
-        w.__longTasks = longTasks;
-        new PerformanceObserver((l) => { for (const e of l.getEntries()) longTasks.push(Math.round(e.duration)); }).observe({ type: 'longtask' });
-        document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-dark'));
-      });
+      await fakeVsCode(page);
       await page.goto(`${origin}/panel.html`);
       await page.waitForFunction(() => '__optimizerPlayground' in window);
       await page.evaluate((m) => window.postMessage(m, '*'), scenario.init);
@@ -125,8 +118,8 @@ async function main(): Promise<void> {
       if (traceFile) await browser.startTracing(page, { path: traceFile, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'blink', 'cc', 'gpu', 'v8.execute'] });
       const t0 = Date.now();
       const result = await page.evaluate(async ({ stream, flushMs }) => {
-        const w = window as unknown as { __longTasks: number[]; __optimizerPlayground: Record<string, (...a: unknown[]) => unknown> };
-        w.__longTasks.length = 0;
+        const w = window as unknown as { __probe: PageProbe; __optimizerPlayground: Record<string, (...a: unknown[]) => unknown> };
+        w.__probe.longTasks.length = 0;
         w.__optimizerPlayground.resetStats!();
         const frames: number[] = [];
         let recording = true;
@@ -142,7 +135,7 @@ async function main(): Promise<void> {
         recording = false;
         const gaps = frames.slice(1).map((t, i) => t - frames[i]!);
         const charts = Object.fromEntries(['loss', 'paths', 'lr', 'gradNorm'].map((c) => [c, w.__optimizerPlayground.stats!(c)]));
-        return { gaps, longTasks: [...w.__longTasks], charts, displayed: w.__optimizerPlayground.displayCount!() as number };
+        return { gaps, longTasks: [...w.__probe.longTasks], charts, displayed: w.__optimizerPlayground.displayCount!() as number };
       }, { stream: scenario.stream, flushMs: 33 });
       const ms = Date.now() - t0;
       if (traceFile) {

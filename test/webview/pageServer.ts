@@ -65,3 +65,38 @@ export function settled(page: Page): Promise<void> {
     await (window as unknown as { __optimizerPlayground: { settled(): Promise<void> } }).__optimizerPlayground.settled();
   });
 }
+
+/** What the fake VS Code API records in the page (`window.__probe`). */
+export interface PageProbe {
+  posted: Array<{ type: string; [k: string]: unknown }>;
+  violations: string[];
+  errors: string[];
+  /** Durations of long tasks (> 50 ms), in ms. */
+  longTasks: number[];
+}
+
+/**
+ * Before `page` loads: a fake `acquireVsCodeApi` recording what the panel posts (its `getState`
+ * starts with `state`: a revived panel), CSP violations and long tasks into `window.__probe`, and
+ * the theme class VS Code puts on <body>. Init scripts are not subject to the CSP.
+ */
+export async function fakeVsCode(page: Page, state?: unknown): Promise<void> {
+  await page.addInitScript((saved) => {
+    const w = window as unknown as { __probe: PageProbe; acquireVsCodeApi: () => unknown };
+    const probe: PageProbe = { posted: [], violations: [], errors: [], longTasks: [] };
+    w.__probe = probe;
+    let state: unknown = saved ?? undefined;
+    w.acquireVsCodeApi = () => ({
+      postMessage: (m: { type: string }) => { probe.posted.push(JSON.parse(JSON.stringify(m))); },
+      getState: () => state,
+      setState: (s: unknown) => { state = s; },
+    });
+    document.addEventListener('securitypolicyviolation', (e) => {
+      probe.violations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber}) ${e.sample}`);
+    });
+    try {
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) probe.longTasks.push(Math.round(e.duration)); }).observe({ type: 'longtask' });
+    } catch { /* no long task timing */ }
+    document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-dark'));
+  }, state ?? null);
+}

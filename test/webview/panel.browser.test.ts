@@ -14,7 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RunStatus } from '../../src/engine/types';
 import type { PanelExperiment } from '../../src/protocol';
 import { repoPath } from '../repoRoot';
-import { servePanel, settled as settledIn, type PanelServer } from './pageServer';
+import { fakeVsCode, servePanel, settled as settledIn, type PageProbe, type PanelServer } from './pageServer';
 import { buildScenario } from './scenario';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,13 +32,6 @@ const experiment: PanelExperiment = {
   ],
 };
 
-interface PageProbe {
-  posted: Array<{ type: string; [k: string]: unknown }>;
-  violations: string[];
-  errors: string[];
-  /** Durations of long tasks (> 50 ms), in ms. */
-  longTasks: number[];
-}
 
 describe('webview panel in Chromium (dist/webview.js under the panel CSP)', function () {
   this.timeout(90_000);
@@ -68,25 +61,7 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
     p.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     p.on('pageerror', (e) => consoleErrors.push(String(e)));
     p.on('response', (r) => { if (r.status() >= 400) consoleErrors.push(`${r.status()} ${r.url()}`); });
-    // The fake VS Code API and the theme classes VS Code puts on <body>; init scripts are not subject to the CSP.
-    await p.addInitScript((saved) => {
-      const w = window as unknown as { __probe: PageProbe; acquireVsCodeApi: () => unknown };
-      const probe: PageProbe = { posted: [], violations: [], errors: [], longTasks: [] };
-      w.__probe = probe;
-      let state: unknown = saved ?? undefined;
-      w.acquireVsCodeApi = () => ({
-        postMessage: (m: { type: string }) => { probe.posted.push(JSON.parse(JSON.stringify(m))); },
-        getState: () => state,
-        setState: (s: unknown) => { state = s; },
-      });
-      document.addEventListener('securitypolicyviolation', (e) => {
-        probe.violations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber}) ${e.sample}`);
-      });
-      try {
-        new PerformanceObserver((list) => { for (const e of list.getEntries()) probe.longTasks.push(Math.round(e.duration)); }).observe({ type: 'longtask' });
-      } catch { /* no long task timing */ }
-      document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-dark'));
-    }, state ?? null);
+    await fakeVsCode(p, state);
     await p.goto(`${server!.origin}/panel.html`);
     await p.waitForFunction(() => (window as unknown as { __probe: PageProbe }).__probe.posted.some((m) => m.type === 'ready'));
     return p;
