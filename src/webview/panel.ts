@@ -13,7 +13,7 @@ import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { View } from 'vega' with { 'resolution-mode': 'import' };
-import { contourRows, HOVER_SIGNAL, minimumRows, STEP_MAX_SIGNAL, surfaceRows, type ChartTheme } from '../charts';
+import { contourRows, heatmapBounds, HOVER_SIGNAL, minimumRows, STEP_MAX_SIGNAL, surfaceRows, type ChartTheme } from '../charts';
 import { runColor } from '../charts/theme';
 import {
   checkPanelExperiment, fromWire, parseToWebview, type FromWebview, type LossInfo, type PanelError, type PanelExperiment,
@@ -603,11 +603,9 @@ export class Panel {
     const s = this.surface;
     const dim = this.experiment ? lossShape(this.experiment, this.info).dim : 0;
     if (!s || dim < 2 || s.xs.length < 2 || s.ys.length < 2) return undefined;
-    const half = (a: readonly number[]): number => (a[a.length - 1]! - a[0]!) / (a.length - 1) / 2;
-    const domain = {
-      x: [s.xs[0]! - half(s.xs), s.xs[s.xs.length - 1]! + half(s.xs)] as [number, number],
-      y: [s.ys[0]! - half(s.ys), s.ys[s.ys.length - 1]! + half(s.ys)] as [number, number],
-    };
+    // The grid's cells, half a cell beyond its first and last points: the window the heatmap image covers.
+    const b = heatmapBounds(s.xs, s.ys);
+    const domain = { x: [b.x0, b.x1] as [number, number], y: [b.y0, b.y1] as [number, number] };
     const sub = (i: number): string => `θ${String(i).split('').map((d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]).join('')}`;
     return { domain, resolution: s.xs.length, axisTitles: [sub(s.dims[0]), sub(s.dims[1])] };
   }
