@@ -79,6 +79,68 @@ export const GRAD_START_SIGNAL = 'gradNormStart';
 export const LOSS_CEILING_DECADES = 3;
 
 /**
+ * Signals holding what a spec is drawn for (its runs, its window, its steps, its loss floor and
+ * ceiling) rather than how it is drawn. A spec carries each one as a top-level param with its
+ * `value`, so a static rendering (the CLI) draws with those values baked in, while the live panel
+ * keeps a view whose spec differs from the new one only in these values and in its plot size
+ * (`specSignals`) and sets them on it: a new run, a new window or a new step count is then a
+ * signal update in the chart's next changeset, not a re-embed (compile, parse, first render).
+ */
+/** Run labels in run order: the colour scale's domain (its range is the theme's palette, cycled). */
+export const RUN_LABELS_SIGNAL = 'runLabels';
+/** Columns of the colour legend (as many as fit the plot's width). */
+export const LEGEND_COLUMNS_SIGNAL = 'legendColumns';
+/** The paths chart's plotted window: [x₀, x₁] and [y₀, y₁] in parameter units. */
+export const WINDOW_X_SIGNAL = 'windowX';
+export const WINDOW_Y_SIGNAL = 'windowY';
+/** Cells per axis of the surface grid (the static heatmap's rectangle size is the window over it). */
+export const SURFACE_CELLS_SIGNAL = 'surfaceCells';
+/** The live loss chart's known least loss (null: unknown, found in the data), see LossChartOptions.lossFloor. */
+export const LOSS_FLOOR_SIGNAL = 'lossFloor';
+/** The live loss chart's fixed top (plotted units; null: none), see LossChartOptions.lossCeiling. */
+export const LOSS_CEILING_SIGNAL = 'lossCeiling';
+/** The live loss chart's axis title (it says how the loss is shifted, which follows the floor). */
+export const LOSS_TITLE_SIGNAL = 'lossTitle';
+
+/** Every signal a spec carries the value of (see above); STEP_MAX_SIGNAL is one. */
+export const VALUE_SIGNALS: ReadonlySet<string> = new Set([
+  RUN_LABELS_SIGNAL, LEGEND_COLUMNS_SIGNAL, WINDOW_X_SIGNAL, WINDOW_Y_SIGNAL, SURFACE_CELLS_SIGNAL,
+  STEP_MAX_SIGNAL, LOSS_FLOOR_SIGNAL, LOSS_CEILING_SIGNAL, LOSS_TITLE_SIGNAL,
+]);
+
+/** A spec cut into its structure and the values a kept view can take as signals and sizes. */
+export interface SpecSignals {
+  /**
+   * The spec as JSON without the VALUE_SIGNALS' values and without its top-level width and
+   * height: two specs with the same structure compile to the same Vega dataflow, up to signal
+   * values and the plot size.
+   */
+  readonly structure: string;
+  /** The VALUE_SIGNALS the spec declares, with their values. */
+  readonly values: ReadonlyMap<string, unknown>;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/** Cuts `spec` into its structure and its signal values and size (see SpecSignals). */
+export function specSignals(spec: TopLevelSpec): SpecSignals {
+  const { width, height, params, ...rest } = spec as unknown as Json & { width?: unknown; height?: unknown; params?: Json[] };
+  const values = new Map<string, unknown>();
+  const kept = params?.map((p) => {
+    if (typeof p.name !== 'string' || !VALUE_SIGNALS.has(p.name) || !('value' in p)) return p;
+    values.set(p.name, p.value);
+    const { value: _value, ...declared } = p;
+    return declared;
+  });
+  return {
+    structure: JSON.stringify({ ...rest, ...(kept ? { params: kept } : {}) }),
+    values,
+    ...(typeof width === 'number' ? { width } : {}),
+    ...(typeof height === 'number' ? { height } : {}),
+  };
+}
+
+/**
  * The named data of the heatmap image: one row, `url` (the image), `x0`, `x1`, `y0`, `y1` (where
  * it goes, data coordinates) and `lo`, `hi` (its least and greatest ℓ, for the colour legend).
  * See heatmap.ts.
@@ -154,20 +216,29 @@ const TOOLTIP = [
   { field: 'params', type: 'nominal', title: 'params' },
 ];
 
-/** The colour channel shared by every per-run mark; the legend gets as many columns as fit. */
-function runColorEncoding(o: ChartOptions, width: number): Json {
+/**
+ * The colour channel shared by every per-run mark: the run labels (RUN_LABELS_SIGNAL) onto the
+ * theme's whole palette, which an ordinal scale cycles, so run i gets `runColor(theme, i)`
+ * whatever the number of runs; the legend gets as many columns as fit (LEGEND_COLUMNS_SIGNAL).
+ */
+function runColorEncoding(o: ChartOptions): Json {
+  const palette = o.theme.palette.length > 0 ? [...o.theme.palette] : [runColor(o.theme, 0)];
+  return {
+    field: 'label', type: 'nominal',
+    scale: { domain: { expr: RUN_LABELS_SIGNAL }, range: palette },
+    legend: { title: null, orient: 'bottom', columns: { expr: LEGEND_COLUMNS_SIGNAL }, symbolType: 'stroke', labelLimit: 0 },
+  };
+}
+/** The run signals' values: the labels, and the legend's columns for the plot width. */
+function runParams(o: ChartOptions, width: number): Json[] {
   const longest = Math.max(1, ...o.runs.map((r) => r.length));
   const columnWidth = 28 + longest * o.theme.fontSize * 0.62;
   const columns = Math.max(1, Math.min(o.runs.length, Math.floor((o.width ?? width) / columnWidth)));
-  return {
-    field: 'label', type: 'nominal',
-    scale: { domain: [...o.runs], range: o.runs.map((_, i) => runColor(o.theme, i)) },
-    legend: { title: null, orient: 'bottom', columns, symbolType: 'stroke', labelLimit: 0 },
-  };
+  return [{ name: RUN_LABELS_SIGNAL, value: [...o.runs] }, { name: LEGEND_COLUMNS_SIGNAL, value: columns }];
 }
 
 function topLevel(o: ChartOptions, width: number, height: number, body: Json, params: Json[] = []): TopLevelSpec {
-  const all = [...(o.interactive === false ? [] : [{ name: HOVER_SIGNAL, value: true }]), ...params];
+  const all = [...(o.interactive === false ? [] : [{ name: HOVER_SIGNAL, value: true }]), ...runParams(o, width), ...params];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     ...(o.title ? { title: o.title } : {}),
@@ -201,16 +272,20 @@ const ceilingAbove = (signal: string, plotted: string): string => `(isValid(${si
 const extentOf = (field: string): string => `extent(pluck(data('points'), '${field}'))`;
 
 /**
- * The step axis: fixed at [0, steps]; or, live, [0, STEP_MAX_SIGNAL] (the panel sets it per run)
- * and, while that is unknown, [0, a 1–2–5 step above the data]; or the data's.
+ * The step axis: [0, STEP_MAX_SIGNAL] (the experiment's steps, the `steps` option, or live set by
+ * the panel per run) and, live while that is unknown, [0, a 1–2–5 step above the data]; static
+ * without `steps`, the data's.
  */
 function stepScale(o: ChartOptions): { scale?: Json; params: Json[] } {
-  if (o.steps !== undefined && o.steps > 0) return { scale: { domain: [0, o.steps], nice: false, zero: true }, params: [] };
-  if (!o.liveDomains) return { params: [] };
+  const steps = o.steps !== undefined && o.steps > 0 ? o.steps : null;
+  if (!o.liveDomains) {
+    if (steps === null) return { params: [] };
+    return { scale: { domain: [0, { expr: STEP_MAX_SIGNAL }], nice: false, zero: true }, params: [{ name: STEP_MAX_SIGNAL, value: steps }] };
+  }
   return {
     scale: { domain: [0, { expr: 'stepHi' }], nice: false },
     params: [
-      { name: STEP_MAX_SIGNAL, value: null },
+      { name: STEP_MAX_SIGNAL, value: steps },
       { name: 'stepExtent', expr: extentOf('step') },
       { name: 'stepHi', expr: `isValid(${STEP_MAX_SIGNAL}) && ${STEP_MAX_SIGNAL} > 0 ? ${STEP_MAX_SIGNAL}`
         + ` : isValid(stepExtent[1]) && stepExtent[1] > 0 ? ${niceCeil('stepExtent[1]')} : 10` },
@@ -258,7 +333,7 @@ function rowAria(o: ChartOptions): Json {
  * A hover layer: one (invisible until nearest to the pointer) point per row with the tooltip.
  * Lines alone cannot say which step the pointer is on.
  */
-function hoverLayer(o: ChartOptions, W: number, name: string, x: Json, y: Json, transform: Json[]): Json[] {
+function hoverLayer(o: ChartOptions, name: string, x: Json, y: Json, transform: Json[]): Json[] {
   if (o.interactive === false) return [];
   return [{
     data: named('points'),
@@ -266,7 +341,7 @@ function hoverLayer(o: ChartOptions, W: number, name: string, x: Json, y: Json, 
     params: [{ name, select: { type: 'point', on: 'pointerover', nearest: true, clear: 'pointerout' } }],
     mark: { type: 'point', filled: true, size: 36, clip: true, aria: false },
     encoding: {
-      x, y, color: runColorEncoding(o, W),
+      x, y, color: runColorEncoding(o),
       opacity: { condition: { param: name, empty: false, value: 1 }, value: 0 },
       tooltip: TOOLTIP,
     },
@@ -274,7 +349,7 @@ function hoverLayer(o: ChartOptions, W: number, name: string, x: Json, y: Json, 
 }
 
 /** Marks where runs diverged: a dashed rule at the step and a cross at the top, with the reason. */
-function divergenceLayers(o: ChartOptions, W: number, x: Json): Json[] {
+function divergenceLayers(o: ChartOptions, x: Json): Json[] {
   const tooltip = [
     { field: 'label', type: 'nominal', title: 'run' },
     { field: 'step', type: 'quantitative', title: 'diverged at step' },
@@ -284,39 +359,55 @@ function divergenceLayers(o: ChartOptions, W: number, x: Json): Json[] {
     {
       data: named('events'),
       mark: { type: 'rule', strokeDash: [4, 3], strokeWidth: 1.2, clip: true },
-      encoding: { x, color: runColorEncoding(o, W), tooltip },
+      encoding: { x, color: runColorEncoding(o), tooltip },
     },
     {
       data: named('events'),
       mark: { type: 'point', shape: 'cross', filled: true, size: 90, angle: 45, clip: true },
-      encoding: { x, y: { value: 6 }, color: runColorEncoding(o, W), tooltip },
+      encoding: { x, y: { value: 6 }, color: runColorEncoding(o), tooltip },
     },
   ];
+}
+
+/** The loss axis title for a floor: it says what is plotted. */
+function lossTitle(floor: number | undefined): string {
+  if (floor === undefined) return 'loss (log scale; loss − min + ε when some loss ≤ 0)';
+  if (floor > 0) return 'loss (log scale)';
+  const eps = Math.max(1e-12, 1e-9 * Math.abs(floor));
+  return floor === 0 ? `loss + ε (log scale, ε = ${formatNumber(eps)})`
+    : `loss − min + ε (log scale, min = ${formatNumber(floor)}, ε = ${formatNumber(eps)})`;
 }
 
 /**
  * `lossFloor` → the transform computing `plotLoss`, the axis title that says what it is, and
  * `plot(v)`: the same map as a Vega expression of a loss `v` (for the live axis domain).
+ *
+ * Live, the shift is one signal, `lossShift`, from LOSS_FLOOR_SIGNAL (0 above a floor > 0,
+ * floor − ε at or below 0) or, with no floor known, from the data's least loss: it changes only
+ * with the floor or while some loss is ≤ 0 and falling, so streamed points do not rewrite every
+ * row (a joinaggregate would, on each new minimum), and a new floor is a signal update.
  */
 function lossTransform(floor: number | undefined, live: boolean): { transform: Json[]; title: string; plot: (v: string) => string; params: Json[] } {
   const finite = { filter: 'isValid(datum.loss) && isFinite(datum.loss)' };
   const positive = { filter: 'datum.plotLoss > 0' };
+  const title = lossTitle(floor);
+  if (live) {
+    const shift = 'lossShift';
+    const f = LOSS_FLOOR_SIGNAL;
+    return {
+      transform: [finite, { calculate: `datum.loss - ${shift}`, as: 'plotLoss' }, positive],
+      title, plot: (v) => `(${v} - ${shift})`,
+      params: [
+        { name: f, value: floor ?? null },
+        { name: LOSS_TITLE_SIGNAL, value: title },
+        { name: 'lossMinExtent', expr: extentOf('loss') },
+        { name: shift, expr: `isValid(${f}) && isFinite(${f}) ? (${f} > 0 ? 0 : ${f} - max(1e-12, 1e-9 * abs(${f})))`
+          + ' : isValid(lossMinExtent[0]) && isFinite(lossMinExtent[0]) && lossMinExtent[0] <= 0'
+          + ' ? lossMinExtent[0] - max(1e-12, 1e-9 * abs(lossMinExtent[0])) : 0' },
+      ],
+    };
+  }
   if (floor === undefined) {
-    const title = 'loss (log scale; loss − min + ε when some loss ≤ 0)';
-    if (live) {
-      // The shift as a signal: it changes only while some loss is ≤ 0 and falling, so streamed
-      // points do not rewrite every row (a joinaggregate would, on each new minimum).
-      const shift = 'lossShift';
-      return {
-        transform: [finite, { calculate: `datum.loss - ${shift}`, as: 'plotLoss' }, positive],
-        title, plot: (v) => `(${v} - ${shift})`,
-        params: [
-          { name: 'lossMinExtent', expr: extentOf('loss') },
-          { name: shift, expr: 'isValid(lossMinExtent[0]) && isFinite(lossMinExtent[0]) && lossMinExtent[0] <= 0'
-            + ' ? lossMinExtent[0] - max(1e-12, 1e-9 * abs(lossMinExtent[0])) : 0' },
-        ],
-      };
-    }
     return {
       transform: [
         finite,
@@ -327,13 +418,11 @@ function lossTransform(floor: number | undefined, live: boolean): { transform: J
       title, plot: (v) => v, params: [],
     };
   }
-  if (floor > 0) return { transform: [finite, { calculate: 'datum.loss', as: 'plotLoss' }, positive], title: 'loss (log scale)', plot: (v) => v, params: [] };
+  if (floor > 0) return { transform: [finite, { calculate: 'datum.loss', as: 'plotLoss' }, positive], title, plot: (v) => v, params: [] };
   const eps = Math.max(1e-12, 1e-9 * Math.abs(floor));
   return {
     transform: [finite, { calculate: `datum.loss - (${floor}) + ${eps}`, as: 'plotLoss' }, positive],
-    title: floor === 0 ? `loss + ε (log scale, ε = ${formatNumber(eps)})`
-      : `loss − min + ε (log scale, min = ${formatNumber(floor)}, ε = ${formatNumber(eps)})`,
-    plot: (v) => `(${v} - (${floor}) + ${eps})`, params: [],
+    title, plot: (v) => `(${v} - (${floor}) + ${eps})`, params: [],
   };
 }
 
@@ -345,14 +434,17 @@ export function lossChart(o: LossChartOptions): TopLevelSpec {
   const steps = stepScale(o);
   const x = { field: 'step', type: 'quantitative', title: 'step', axis: STEP_AXIS, ...(steps.scale ? { scale: steps.scale } : {}) };
   const ceiling = o.lossCeiling !== undefined && Number.isFinite(o.lossCeiling) && o.lossCeiling > 0 ? o.lossCeiling : undefined;
-  // Live: capped LOSS_CEILING_DECADES above the highest start (a signal), and at `lossCeiling` when given.
+  // Live: capped LOSS_CEILING_DECADES above the highest start (a signal), and at LOSS_CEILING_SIGNAL when set.
   const fromStart = ceilingAbove(LOSS_START_SIGNAL, plot(LOSS_START_SIGNAL));
-  const cap = ceiling === undefined ? fromStart : `min(${ceiling}, isValid(${fromStart}) ? ${fromStart} : ${ceiling})`;
+  const c = LOSS_CEILING_SIGNAL;
+  const cap = `(isValid(${c}) && isFinite(${c}) && ${c} > 0 ? min(${c}, isValid(${fromStart}) ? ${fromStart} : ${c}) : ${fromStart})`;
   const liveScale = live ? liveLogScale('loss', 'loss', plot, cap) : undefined;
-  const y = { field: 'plotLoss', type: 'quantitative', title, axis: LOG_AXIS,
+  // Live, the title is LOSS_TITLE_SIGNAL: Vega-Lite 6 passes an ExprRef axis title through as a
+  // Vega signal title (not in its JSON schema; test/charts/specs.test.ts checks the compiled axis).
+  const y = { field: 'plotLoss', type: 'quantitative', title, axis: live ? { ...LOG_AXIS, title: { expr: LOSS_TITLE_SIGNAL } } : LOG_AXIS,
     scale: { type: 'log', ...(liveScale ? { domain: liveScale.domain } : ceiling !== undefined ? { domainMax: ceiling } : {}) } };
   const params = live
-    ? [...steps.params, ...shiftParams, { name: LOSS_START_SIGNAL, value: null }, ...(liveScale?.params ?? [])]
+    ? [...steps.params, ...shiftParams, { name: LOSS_START_SIGNAL, value: null }, { name: c, value: ceiling ?? null }, ...(liveScale?.params ?? [])]
     : steps.params;
   return topLevel(o, W, 280, {
     layer: [
@@ -360,10 +452,10 @@ export function lossChart(o: LossChartOptions): TopLevelSpec {
         data: named('points'),
         transform,
         mark: { type: 'line', clip: true, ...rowAria(o) },
-        encoding: { x, y, color: runColorEncoding(o, W), order: { field: 'step', type: 'quantitative' } },
+        encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' } },
       },
-      ...hoverLayer(o, W, 'lossHover', x, y, transform),
-      ...divergenceLayers(o, W, x),
+      ...hoverLayer(o, 'lossHover', x, y, transform),
+      ...divergenceLayers(o, x),
     ],
   }, params);
 }
@@ -399,9 +491,9 @@ function stepChart(o: ChartOptions, field: 'lr' | 'gradNorm', title: string, log
         transform,
         // A learning rate holds for a whole step; a gradient norm is a sample.
         mark: { type: 'line', clip: true, ...rowAria(o), interpolate: field === 'lr' ? 'step-after' : 'linear' },
-        encoding: { x, y, color: runColorEncoding(o, W), order: { field: 'step', type: 'quantitative' } },
+        encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' } },
       },
-      ...hoverLayer(o, W, hover, x, y, transform),
+      ...hoverLayer(o, hover, x, y, transform),
     ],
   }, params);
 }
@@ -425,16 +517,20 @@ export function gradNormChart(o: ChartOptions): TopLevelSpec {
 export function pathsChart(o: PathsChartOptions): TopLevelSpec {
   const W = PATHS_WIDTH;
   const n = o.resolution ?? 60;
-  const dx = (o.domain.x[1] - o.domain.x[0]) / n;
-  const dy = (o.domain.y[1] - o.domain.y[0]) / n;
   const [xTitle, yTitle] = o.axisTitles ?? ['θ₀', 'θ₁'];
-  const x = { field: 'x', type: 'quantitative', title: xTitle, scale: { domain: [...o.domain.x], nice: false, zero: false } };
-  const y = { field: 'y', type: 'quantitative', title: yTitle, scale: { domain: [...o.domain.y], nice: false, zero: false } };
+  // The window is two signals (WINDOW_X_SIGNAL, WINDOW_Y_SIGNAL): the live panel moves it on a kept view.
+  const x = { field: 'x', type: 'quantitative', title: xTitle, scale: { domain: { expr: WINDOW_X_SIGNAL }, nice: false, zero: false } };
+  const y = { field: 'y', type: 'quantitative', title: yTitle, scale: { domain: { expr: WINDOW_Y_SIGNAL }, nice: false, zero: false } };
   const inPlane = { filter: 'isValid(datum.x) && isFinite(datum.x) && isValid(datum.y) && isFinite(datum.y)' };
   const style = o.surfaceImage ? [{ name: HEATMAP_STYLE_SIGNAL, value: { scheme: o.theme.scheme, contourColor: o.theme.contourColor, contourWidth: CONTOUR_WIDTH } }] : [];
+  const params = [
+    { name: WINDOW_X_SIGNAL, value: [...o.domain.x] }, { name: WINDOW_Y_SIGNAL, value: [...o.domain.y] },
+    ...(o.surfaceImage ? [] : [{ name: SURFACE_CELLS_SIGNAL, value: n }]),
+    ...style,
+  ];
   return topLevel(o, W, 320, {
     layer: [
-      ...surfaceLayers(o, x, y, xTitle, yTitle, dx, dy),
+      ...surfaceLayers(o, x, y, xTitle, yTitle),
       // With the heatmap image, the contour lines are drawn into it (chartView.ts).
       ...(o.surfaceImage ? [] : [{
         data: named('contours'),
@@ -452,9 +548,9 @@ export function pathsChart(o: PathsChartOptions): TopLevelSpec {
         data: named('points'),
         transform: [inPlane],
         mark: { type: 'line', clip: true, strokeWidth: 1.8, point: false, ...rowAria(o) },
-        encoding: { x, y, color: runColorEncoding(o, W), order: { field: 'step', type: 'quantitative' } },
+        encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' } },
       },
-      ...hoverLayer(o, W, 'pathHover', x, y, [inPlane]),
+      ...hoverLayer(o, 'pathHover', x, y, [inPlane]),
       {
         data: named('points'),
         transform: [inPlane, { filter: 'datum.step === 0' }],
@@ -467,7 +563,7 @@ export function pathsChart(o: PathsChartOptions): TopLevelSpec {
         encoding: { x, y, tooltip: [{ field: 'label', type: 'nominal', title: 'known minimum' }] },
       },
     ],
-  }, style);
+  }, params);
 }
 
 /**
@@ -475,7 +571,7 @@ export function pathsChart(o: PathsChartOptions): TopLevelSpec {
  * `surfaceImage`) the `heatmap` image under an invisible two-row layer (the surface's least and
  * greatest loss, drawn with zero size) that carries the fill scale and its colour legend.
  */
-function surfaceLayers(o: PathsChartOptions, x: Json, y: Json, xTitle: string, yTitle: string, dx: number, dy: number): Json[] {
+function surfaceLayers(o: PathsChartOptions, x: Json, y: Json, xTitle: string, yTitle: string): Json[] {
   const logLoss: Json[] = [
     { joinaggregate: [{ op: 'min', field: 'loss', as: 'minLoss' }, { op: 'max', field: 'loss', as: 'maxLoss' }] },
     { calculate: LOG_LOSS_EXPR, as: 'logLoss' },
@@ -498,13 +594,16 @@ function surfaceLayers(o: PathsChartOptions, x: Json, y: Json, xTitle: string, y
       },
     ];
   }
+  const cellX = `(${WINDOW_X_SIGNAL}[1] - ${WINDOW_X_SIGNAL}[0]) / ${SURFACE_CELLS_SIGNAL}`;
+  const cellY = `(${WINDOW_Y_SIGNAL}[1] - ${WINDOW_Y_SIGNAL}[0]) / ${SURFACE_CELLS_SIGNAL}`;
   return [{
     data: named('surface'),
     transform: [
       ...logLoss,
+      // A cell is the window over SURFACE_CELLS_SIGNAL (the grid's step, so it follows the window).
       // Cells overlap their neighbours so that anti-aliasing leaves no seams between them.
-      { calculate: `datum.x - ${dx * 0.5}`, as: 'x0' }, { calculate: `datum.x + ${dx * 0.75}`, as: 'x1' },
-      { calculate: `datum.y - ${dy * 0.5}`, as: 'y0' }, { calculate: `datum.y + ${dy * 0.75}`, as: 'y1' },
+      { calculate: `datum.x - 0.5 * ${cellX}`, as: 'x0' }, { calculate: `datum.x + 0.75 * ${cellX}`, as: 'x1' },
+      { calculate: `datum.y - 0.5 * ${cellY}`, as: 'y0' }, { calculate: `datum.y + 0.75 * ${cellY}`, as: 'y1' },
     ],
     mark: { type: 'rect', clip: true, aria: false },
     encoding: {

@@ -2,8 +2,10 @@
  * One chart of the panel: a Vega-Lite spec embedded with vega-embed into an element, and the
  * queue that streams rows into its named data sources.
  *
- * The spec is embedded once per layout change (runs, dimensions, theme, size); rows go in as
- * changesets through a `ChangesetQueue`, so at most one `runAsync` is in flight per view.
+ * The spec is embedded once per change of its structure (theme, layers); a spec that differs from
+ * the one shown only in its value signals (runs, window, steps, loss floor: `specSignals` in
+ * src/charts/specs.ts) and its plot size keeps the view and sets those in its next update. Rows go
+ * in as changesets through a `ChangesetQueue`, so at most one `runAsync` is in flight per view.
  * Embedding follows the strict CSP: Vega's expression interpreter instead of `new Function`
  * (`ast: true`), no stylesheet injected by vega-embed or vega-tooltip (their rules live in
  * media/panel.css), the canvas renderer, no action menu.
@@ -11,7 +13,7 @@
 import type { View } from 'vega' with { 'resolution-mode': 'import' };
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import {
-  GRAD_START_SIGNAL, HEATMAP_SOURCE, HEATMAP_STYLE_SIGNAL, HOVER_SIGNAL, LOSS_START_SIGNAL, type ContourRow, type SurfaceRow,
+  GRAD_START_SIGNAL, HEATMAP_SOURCE, HEATMAP_STYLE_SIGNAL, HOVER_SIGNAL, LOSS_START_SIGNAL, specSignals, type ContourRow, type SpecSignals, type SurfaceRow,
 } from '../charts';
 import { ChangesetQueue, reconcileReplace, type SourceChange } from './changesetQueue';
 import { heatmapRow, type HeatmapStyle } from './heatmap';
@@ -110,14 +112,17 @@ export class ChartView {
    */
   embed(spec: TopLevelSpec, data: () => ReadonlyMap<string, readonly Row[]>): Promise<void> {
     const generation = ++this.generation;
-    const json = JSON.stringify(spec);
+    const parts = specSignals(spec);
+    const json = parts.structure;
+    this.takeValues(parts);
     this.embedding = this.embedding.then(async () => {
       if (generation !== this.generation) return;
       const view = this.view;
       const queue = this.queue;
       if (view && queue && json === this.embeddedSpec) {
-        // The same spec again (a layout change that changed nothing in this chart): keep the view
-        // and bring its rows up to date; unchanged rows stay (see applyChanges), nothing is compiled.
+        // The same structure again (new runs, window, steps or size, or nothing changed in this
+        // chart): keep the view, set the new values (takeValues) and bring its rows up to date in
+        // one update; unchanged rows stay (see applyChanges), nothing is compiled.
         performance.mark(`op:embed-reused:${this.name}`);
         this.reuses++;
         this.load(view, queue, data(), true);
@@ -175,6 +180,7 @@ export class ChartView {
           (source) => (source === 'points' ? MAX_ROWS_PER_UPDATE : Infinity));
         this.queue = queue;
         for (const [name, value] of this.signals) this.trySignal(view, name, value);
+        this.layoutDue = false;
         this.axes = '';
         this.surfaceRows = [];
         this.contourRows = [];
@@ -188,6 +194,32 @@ export class ChartView {
     });
     return this.embedding;
   }
+
+  /**
+   * Takes a spec's value signals and size (`specSignals`) as the latest wishes for them: a value
+   * that differs from the previous spec's is set like `setSignal` (on the view shown, in its next
+   * update, and on every later embed), the size on the next update. The first spec's values are
+   * the compiled spec's own (a value set by `setSignal` before stays: the panel's step count).
+   */
+  private takeValues(parts: SpecSignals): void {
+    const given = this.givenValues;
+    this.givenValues = parts.values;
+    this.size = { width: parts.width, height: parts.height };
+    if (!given) return;
+    for (const [name, value] of parts.values) {
+      if (JSON.stringify(given.get(name)) === JSON.stringify(value)) continue;
+      this.putSignal(name, value);
+      // The legend's entries, the axes' domains or a title change the layout.
+      this.layoutDue = true;
+    }
+    this.queue?.touch();
+  }
+  /** The value signals of the spec given last (undefined before the first). */
+  private givenValues: ReadonlyMap<string, unknown> | undefined;
+  /** The plot size of the spec given last. */
+  private size: { width?: number; height?: number } = {};
+  /** The view is to be laid out again after its next update (a value signal or the size changed). */
+  private layoutDue = false;
 
   /**
    * At most one update per view every MIN_UPDATE_INTERVAL_MS: each update costs time in
@@ -251,6 +283,15 @@ export class ChartView {
 
   private async applyChanges(vega: Vega, view: View, changes: ReadonlyMap<string, SourceChange<Row>>): Promise<void> {
     for (const [name, value] of this.signals) this.trySignal(view, name, value);
+    const { width, height } = this.size;
+    if (width !== undefined && view.width() !== width) {
+      view.width(width);
+      this.layoutDue = true;
+    }
+    if (height !== undefined && view.height() !== height) {
+      view.height(height);
+      this.layoutDue = true;
+    }
     for (const [source, change] of changes) {
       if (this.heldForImage(view, source)) {
         // Kept here, drawn into the heatmap image below; never in the dataflow.
@@ -280,9 +321,11 @@ export class ChartView {
     const t0 = performance.now();
     await view.runAsync();
     const axes = axisKey(view);
-    if (axes !== this.axes) {
-      // An axis changed (its labels may be wider): lay the view out again (the specs do not on every update).
+    if (axes !== this.axes || this.layoutDue) {
+      // An axis changed (its labels may be wider), or the size, the legend or a title did: lay the
+      // view out again (the specs do not on every update).
       this.axes = axes;
+      this.layoutDue = false;
       view.resize();
       await view.runAsync();
     }
