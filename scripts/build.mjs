@@ -9,6 +9,7 @@ import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { preloadChunks } from './webview-preload.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
@@ -16,9 +17,7 @@ const production = process.argv.includes('--production');
 
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, minify: production, logLevel: 'warning' };
 /**
- * Writes dist/webview-preload.json: the chunks dist/webview.js imports statically (transitively) and Vega's,
- * which the panel's HTML lists as `<link rel="modulepreload">` so that they download together with
- * the entry instead of after it has been parsed (src/extension/html.ts).
+ * Writes dist/webview-preload.json: the chunks the panel's HTML preloads (scripts/webview-preload.mjs).
  */
 const preloadManifest = {
   name: 'webview-preload',
@@ -26,25 +25,7 @@ const preloadManifest = {
     build.onEnd((result) => {
       const outputs = result.metafile?.outputs;
       if (!outputs || !outputs['dist/webview.js']) return;
-      const seen = new Set();
-      const visit = (file) => {
-        for (const i of outputs[file]?.imports ?? []) {
-          if (i.kind !== 'import-statement' || seen.has(i.path)) continue;
-          seen.add(i.path);
-          visit(i.path);
-        }
-      };
-      visit('dist/webview.js');
-      // Vega's modules are imported statically by main.ts and dynamically by chartView.ts; the
-      // dynamic imports resolve to tiny re-export chunks, which the first embed waits for: preload
-      // them too (CodeMirror's and KaTeX's chunks stay out: they load after the first point).
-      for (const i of outputs['dist/webview.js'].imports) {
-        if (i.kind === 'dynamic-import' && /node_modules\/vega/.test(outputs[i.path]?.entryPoint ?? '') && !seen.has(i.path)) {
-          seen.add(i.path);
-          visit(i.path);
-        }
-      }
-      const chunks = [...seen].map((p) => p.replace(/^dist\//, ''));
+      const chunks = preloadChunks(outputs, 'dist/webview.js').map((p) => p.replace(/^dist\//, ''));
       writeFileSync(join(root, 'dist/webview-preload.json'), JSON.stringify({ chunks }, null, 2) + '\n');
     });
   },

@@ -83,6 +83,9 @@ export class Panel {
   private editor!: EditorSlot;
   private problemForm!: ProblemForm;
   private runList!: RunList;
+  /** The forms were built (showForms). */
+  private formsShown = false;
+  private formsTimer: ReturnType<typeof setTimeout> | undefined;
 
   // Elements that change.
   private readonly root: HTMLElement;
@@ -139,6 +142,7 @@ export class Panel {
     this.started = true;
     clearTimeout(this.startTimer);
     performance.mark('op:start-rest');
+    this.showForms();
     for (const w of this.startWaiters.splice(0)) w();
     this.startup = (async () => {
       for (const name of CHARTS) {
@@ -433,12 +437,38 @@ export class Panel {
     const same = this.experiment !== undefined && JSON.stringify(this.experiment) === JSON.stringify(exp);
     if (same && !force) return;
     this.experiment = exp;
+    if (!this.formsShown) {
+      // The forms come after the loss chart (showForms).
+      this.saveState();
+      return;
+    }
     this.syncEditor();
     this.problemForm.render();
     this.runList.render();
     this.validate();
     this.saveState();
     this.showFormula();
+  }
+
+  /**
+   * Builds the settings' forms (the loss's code, start point and steps, the run cards) for the
+   * experiment shown. At start-up they wait for the loss chart: building them (dozens of web
+   * components, whose first renders are queued before anything else) took 150–400 ms before the
+   * chart could even start to embed. They are built once the chart has drawn its first points, or
+   * FORMS_FALLBACK_MS after it was embedded when no points come; every later change renders them
+   * at once (setExperiment, edit).
+   */
+  private showForms(): void {
+    if (this.formsShown || !this.experiment) return;
+    this.formsShown = true;
+    clearTimeout(this.formsTimer);
+    this.syncEditor();
+    this.problemForm.render();
+    this.runList.render();
+    this.runList.updateStatus();
+    this.showErrors();
+    this.showFormula();
+    performance.mark('op:forms');
   }
 
   /** Applies an edit made in the panel and posts the experiment; `rerender` rebuilds a section whose structure changed. */
@@ -658,7 +688,11 @@ export class Panel {
           ['events', this.points.eventRows(this.results) as unknown as Row[]],
           ...(name === 'paths' ? this.surfaceData() : []),
         ]);
-        void chart.embed(spec, rows).then(() => { if (name === 'loss') this.checkStarted(); });
+        void chart.embed(spec, rows).then(() => {
+          if (name !== 'loss') return;
+          this.checkStarted();
+          if (!this.formsShown) this.formsTimer ??= setTimeout(() => this.showForms(), FORMS_FALLBACK_MS);
+        });
       };
       // Re-embeds are spread over frames by the chart views themselves (chartView.ts); first embeds
       // wait for the start-up order (startUp).
@@ -867,6 +901,9 @@ export class Panel {
 
 /** When the first point does not come (an error, nothing to run), the rest of the panel loads after this long. */
 const START_FALLBACK_MS = 1200;
+
+/** When the loss chart, embedded, has no points to draw yet, the forms are built after this long (showForms). */
+const FORMS_FALLBACK_MS = 150;
 
 /** Resolves in a later task (lets the browser paint and handle input in between). */
 function nextTask(): Promise<void> {

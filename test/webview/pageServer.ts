@@ -23,12 +23,21 @@ export interface PanelServer {
   close(): Promise<void>;
 }
 
-export async function servePanel(options: { nonce: string; bundleDir?: string }): Promise<PanelServer> {
+export async function servePanel(options: {
+  nonce: string; bundleDir?: string;
+  /** What the host writes into the page (src/extension/panel.ts): the experiment shown before `init`. */
+  initial?: unknown;
+  /** Chunks to preload, relative to the bundle's folder (dist/webview-preload.json's `chunks`). */
+  preload?: readonly string[];
+}): Promise<PanelServer> {
   const root = repoPath();
   const { nonce, bundleDir } = options;
   let origin = '';
+  const base = (): string => `${origin}/${bundleDir ? '' : 'dist/'}`;
   const html = (): string => webviewHtml({
-    cspSource: origin, script: `${origin}/${bundleDir ? '' : 'dist/'}webview.js`, nonce,
+    cspSource: origin, script: `${base()}webview.js`, nonce,
+    ...(options.initial !== undefined ? { initial: options.initial } : {}),
+    ...(options.preload ? { preload: options.preload.map((c) => base() + c) } : {}),
     styles: [`${origin}/test/webview/fixtures/vscode-theme.css`, `${origin}/dist/media/codicons/codicon.css`, `${origin}/dist/media/katex/katex.min.css`, `${origin}/media/panel.css`],
   });
   const server: Server = createServer((req, res) => {
@@ -78,7 +87,7 @@ export interface PageProbe {
 /**
  * Before `page` loads: a fake `acquireVsCodeApi` recording what the panel posts (its `getState`
  * starts with `state`: a revived panel), CSP violations and long tasks into `window.__probe`, and
- * the theme class VS Code puts on <body>. Init scripts are not subject to the CSP.
+ * the theme class VS Code puts on <body> (before the page's scripts run, as VS Code does). Init scripts are not subject to the CSP.
  */
 export async function fakeVsCode(page: Page, state?: unknown): Promise<void> {
   await page.addInitScript((saved) => {
@@ -97,6 +106,11 @@ export async function fakeVsCode(page: Page, state?: unknown): Promise<void> {
     try {
       new PerformanceObserver((list) => { for (const e of list.getEntries()) probe.longTasks.push(Math.round(e.duration)); }).observe({ type: 'longtask' });
     } catch { /* no long task timing */ }
-    document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-dark'));
+    // VS Code writes the theme's class on <body> before the page's scripts run: add it as soon as <body> exists.
+    const theme = (): boolean => { if (!document.body) return false; document.body.classList.add('vscode-dark'); return true; };
+    if (!theme()) {
+      const watch = new MutationObserver(() => { if (theme()) watch.disconnect(); });
+      watch.observe(document, { childList: true, subtree: true });
+    }
   }, state ?? null);
 }
