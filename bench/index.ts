@@ -1,26 +1,22 @@
 /**
  * `npm run bench`: the benchmarks (not tests — figures vary with the machine). The engine's
  * table first, then the snippet room's (bench/snippet.ts), then the panel charts' streamed
- * updates (bench/chartUpdates.ts), in the same process and run.
+ * updates (bench/chartUpdates.ts), then the panel's own start in headless Chromium
+ * (bench/webviewStartup.ts), in the same process and run. In a real VS Code: `npm run bench:vscode`.
  */
-import * as path from 'node:path';
 import { benchChartUpdates } from './chartUpdates';
 import { benchEngine } from './engine';
+import { benchSnippets } from './snippet';
+import { benchWebviewStartup } from './webviewStartup';
 
 async function main(): Promise<void> {
   benchEngine();
-  let snippet: { benchSnippets?: () => Promise<void> } | undefined;
-  try {
-    // Loaded by path so that this file compiles before bench/snippet.ts exists.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    snippet = require(path.join(__dirname, 'snippet')) as { benchSnippets?: () => Promise<void> };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
-  }
-  if (snippet?.benchSnippets) await snippet.benchSnippets();
-  else console.log('(snippet benchmark skipped: bench/snippet.ts is not there yet)');
+  await benchSnippets();
   // The panel charts' updates while 4 × 10,000 steps stream (bench/chartUpdates.ts, ~5 s).
   await benchChartUpdates();
+  // The panel's start, from navigation to the first plotted point (bench/webviewStartup.ts, ~15 s).
+  console.log('\nPanel start outside VS Code (ms after navigation; cold = first load, then the median of 6 warm ones):');
+  console.log(JSON.stringify(await benchWebviewStartup(7), null, 2));
 }
 
 main().then(() => process.exit(0), (e: unknown) => {
