@@ -9,6 +9,13 @@
  * - activation: what `activate()` reported in the extension's log, and VS Code's own figure from
  *   "Developer: Show Running Extensions".
  * Targets (issue 4): first point < 500 ms, no frame > 100 ms while streaming, activation < 50 ms.
+ *
+ * `serviceWorker`: for two warm runs (ours and the Markdown preview's), from a Chrome trace, how long
+ * the webview's content frame (`fake.html`) waited for VS Code's webview service worker to activate.
+ * Every webview in code-server registers that worker anew (its script URL carries the webview's id)
+ * for one shared scope, so the new worker replaces the previous webview's; Chromium then activates it
+ * one second after the old one has gone idle (`ServiceWorkerRegistration::ActivateWaitingVersion`,
+ * `delay`), and no webview content can load before that.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -208,6 +215,28 @@ function activationFromLog(base: string): number | undefined {
   return undefined;
 }
 
+const SW_CATEGORIES = ['ServiceWorker', 'navigation', 'loading'];
+
+interface ServiceWorkerWait {
+  /** `fake.html`'s navigation held until the worker activated ("Wait until finished SW activation"), ms. */
+  readonly fakeHtmlWaitMs: number | undefined;
+  /** From the new worker's "activating" to its activate event being dispatched, ms (Chromium's 1 s delay). */
+  readonly activatingToActivateEventMs: number | undefined;
+}
+
+/** The service-worker wait of the webview opened while the trace ran (see the header). */
+function serviceWorkerWait(trace: Buffer): ServiceWorkerWait {
+  type Ev = { name: string; ts: number; args?: Record<string, unknown> };
+  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: Ev[] }).traceEvents.sort((a, b) => a.ts - b.ts);
+  const info = (e: Ev): string => JSON.stringify(e.args ?? {});
+  const held = events.find((e) => e.name === 'ServiceWorkerControlleeRequestHandler::ContinueWithRegistration' && /Wait until finished SW activation/.test(info(e)));
+  const forwarded = held && events.find((e) => e.ts > held.ts && e.name === 'ServiceWorkerControlleeRequestHandler::ContinueWithActivatedVersion');
+  const activating = events.find((e) => e.name === 'ServiceWorkerVersion::SetStatus' && /"activating"/.test(info(e)));
+  const activate = activating && events.find((e) => e.ts > activating.ts && e.name === 'ServiceWorkerVersion::Request' && /Activate/.test(info(e)));
+  const ms = (a?: Ev, b?: Ev): number | undefined => (a && b ? Math.round((b.ts - a.ts) / 1000) : undefined);
+  return { fakeHtmlWaitMs: ms(held, forwarded), activatingToActivateEventMs: ms(activating, activate) };
+}
+
 async function vscodeActivation(page: Page): Promise<string | undefined> {
   await runCommand(page, 'Developer: Show Running Extensions');
   const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'optimizer-playground' }).first();
@@ -219,15 +248,23 @@ async function vscodeActivation(page: Page): Promise<string | undefined> {
 
 export async function benchVscode({ page, resultsDir, server }: BenchContext): Promise<void> {
   const runs: { total: number; timeline: Record<string, number> }[] = [];
+  const browser = page.context().browser()!;
+  const serviceWorker: Record<string, ServiceWorkerWait> = {};
   for (let i = 0; i < 5; i++) {
-    const trace = process.env.OP_TRACE && i === 3 ? page.context().browser() : null;
-    if (trace) await trace.startTracing(page, { path: process.env.OP_TRACE, categories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline', 'toplevel', 'blink.user_timing', 'loading', 'navigation', 'disabled-by-default-v8.cpu_profiler'] });
+    const trace = process.env.OP_TRACE && i === 3;
+    if (trace) await browser.startTracing(page, { path: process.env.OP_TRACE, categories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline', 'toplevel', 'blink.user_timing', 'loading', 'navigation', 'disabled-by-default-v8.cpu_profiler'] });
+    else if (i === 2) await browser.startTracing(page, { categories: SW_CATEGORIES });
     runs.push(await firstPointMs(page));
-    if (trace) await trace.stopTracing();
+    if (trace) await browser.stopTracing();
+    else if (i === 2) serviceWorker.playground = serviceWorkerWait(await browser.stopTracing());
   }
   const times = runs.map((r) => r.total);
   const markdown: { total: number; timeline: Record<string, number> }[] = [];
-  for (let i = 0; i < 3; i++) markdown.push(await markdownPreviewMs(page, server.workspace));
+  for (let i = 0; i < 3; i++) {
+    if (i === 2) await browser.startTracing(page, { categories: SW_CATEGORIES });
+    markdown.push(await markdownPreviewMs(page, server.workspace));
+    if (i === 2) serviceWorker.markdownPreview = serviceWorkerWait(await browser.stopTracing());
+  }
   await runCommand(page, 'View: Close All Editors');
   await runCommand(page, 'Optimizer Playground: Open Playground');
   const frame = await playgroundFrame(page);
@@ -246,6 +283,7 @@ export async function benchVscode({ page, resultsDir, server }: BenchContext): P
       timelines: runs.map((r) => Object.fromEntries(Object.entries(r.timeline).sort((a, b) => a[1] - b[1]))) },
     presetInOpenPanelMs: { median: median(inOpenPanel), all: inOpenPanel },
     markdownPreviewBaselineMs: { median: median(markdown.map((m) => m.total)), all: markdown.map((m) => m.total), timelines: markdown.map((m) => m.timeline) },
+    serviceWorker,
     loadAverage: os.loadavg()[0],
     streaming4x10k: streaming,
     activation: { activateMs: activationMs, vscodeRunningExtensions: vscodeFigure },
