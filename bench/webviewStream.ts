@@ -1,12 +1,19 @@
 /**
- * `node out/bench/webviewStream.js [--profile FILE] [--runs N] [--steps-per-tick N]`: the panel's
- * frames while 4 runs × 10,000 steps stream in, outside VS Code. The webview bundle
- * (src/webview/main.ts, built here with esbuild into a private folder so parallel builds of dist/
- * do not interfere) runs in headless Chromium in a page with the panel's own HTML and CSP and a
- * fake `acquireVsCodeApi` (test/webview/pageServer.ts, as the browser test). The host's messages
- * come from the real engine through the host's display thinning (test/webview/scenario.ts with
- * `host: true`) and are posted by a timer in the page every `flushMs` (33 ms, the controller's
- * flush interval), each carrying `--steps-per-tick` runner steps.
+ * `node out/bench/webviewStream.js [--profile FILE] [--runs N] [--steps-per-tick N] [--no-edit]`:
+ * the panel's frames while 4 runs × 10,000 steps stream in, outside VS Code. The webview bundle
+ * (src/webview/main.ts, built here with esbuild into `webview-bundle` beside this compiled script,
+ * so that builds of dist/ or from other out dirs do not interfere) runs in headless Chromium in a
+ * page with the panel's own HTML and CSP and a fake `acquireVsCodeApi`
+ * (test/webview/pageServer.ts, as the browser test). The host's messages come from the real engine
+ * through the host's display thinning (test/webview/scenario.ts with `host: true`) and are posted
+ * by a timer in the page every `flushMs` (33 ms, the controller's flush interval), each carrying
+ * `--steps-per-tick` runner steps.
+ *
+ * As `npm run bench:vscode` does, the panel first shows one run (streamed, idle); the measured
+ * stream starts with the person's edit to the four runs (`applyExperiment`), then the host's
+ * `runStart` and, while the points stream, surfaces over a few other windows (the host follows the
+ * paths): each chart's embeds during the stream are printed (layout changes that re-embedded it,
+ * with what changed). `--no-edit`: the four runs from the panel's first `init`, no new window.
  *
  * Prints the longest requestAnimationFrame gap, frames over 50 and 100 ms, long tasks, each
  * chart's longest update, and (with --profile) the functions with the most self and total time
@@ -15,9 +22,45 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { surfaceGrid } from '../src/charts';
+import { getProblem } from '../src/engine/problems';
+import { toWire, type PanelExperiment, type ToWebview } from '../src/protocol';
 import { repoPath } from '../test/repoRoot';
 import { fakeVsCode, servePanel, settled, type PageProbe } from '../test/webview/pageServer';
 import { buildScenario, fourRuns as experiment } from '../test/webview/scenario';
+
+/** The experiment the panel shows before the edit: the first of the four runs, 300 steps. */
+const oneRun: PanelExperiment = { ...experiment, title: 'Rosenbrock, one run', steps: 300, runs: experiment.runs.slice(0, 1) };
+
+/**
+ * The host's `surface` messages while the four runs stream: Rosenbrock over its own window scaled
+ * about its centre by each factor (as the host widens and narrows the window to follow the paths).
+ */
+function movingSurfaces(factors: readonly number[]): ToWebview[] {
+  const problem = getProblem('rosenbrock')!;
+  const objective = problem.objective();
+  const scaled = (r: readonly [number, number], f: number): [number, number] => {
+    const mid = (r[0] + r[1]) / 2;
+    const half = ((r[1] - r[0]) / 2) * f;
+    return [mid - half, mid + half];
+  };
+  return factors.map((f, k) => {
+    // Alternately scale x and y as well as both, so the plot's aspect ratio (its height) changes too.
+    const domain = { x: scaled(problem.domain.x, k % 2 === 0 ? f : 1), y: scaled(problem.domain.y, f) };
+    const { xs, ys } = surfaceGrid(domain, 60);
+    const values: number[] = [];
+    for (const y of ys) for (const x of xs) values.push(objective.value(Float64Array.of(x, y), null));
+    return { type: 'surface', surface: { dims: [0, 1], xs: [...xs], ys: [...ys], loss: toWire(values), at: [...problem.init],
+      minima: problem.minima.map((m) => ({ params: [...m.params], loss: m.loss })) } };
+  });
+}
+
+/** `stream` with `extra` messages spread evenly among its `points` messages. */
+function interleave(stream: readonly ToWebview[], extra: readonly ToWebview[]): ToWebview[] {
+  const points = stream.map((m, i) => (m.type === 'points' ? i : -1)).filter((i) => i >= 0);
+  const at = new Map(extra.map((m, k) => [points[Math.floor(((k + 1) * points.length) / (extra.length + 1))] ?? stream.length, m]));
+  return stream.flatMap((m, i) => (at.has(i) ? [at.get(i)!, m] : [m]));
+}
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NONCE = 'benchnonce0123456789';
@@ -85,7 +128,7 @@ function summarizeTrace(trace: { traceEvents: TraceEvent[] }, top = 20): string 
 }
 
 async function main(): Promise<void> {
-  const dir = repoPath('out-bench-webview');
+  const dir = join(__dirname, 'webview-bundle');
   mkdirSync(dir, { recursive: true });
   const script = await bundle(dir);
   const server = await servePanel({ nonce: NONCE, bundleDir: dirname(script) });
@@ -93,7 +136,13 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
   const repeats = Number(arg('--runs') ?? 1);
   const stepsPerTick = Number(arg('--steps-per-tick') ?? 200);
+  const edit = !process.argv.includes('--no-edit');
   const scenario = buildScenario(experiment, stepsPerTick, { host: true });
+  const before = edit ? buildScenario(oneRun, 40) : undefined;
+  // The init: one run (then its stream) before the edit; or the four runs.
+  const opening: ToWebview[] = before ? [before.init, ...before.stream] : [scenario.init];
+  // The stream: the edit's runStart first, then the points with the host's new surfaces among them.
+  const stream = edit ? interleave(scenario.stream, movingSurfaces([1.1, 2.2, 0.45, 1])) : scenario.stream;
   const width = Number(arg('--width') ?? 1200);
   try {
     for (let rep = 0; rep < repeats; rep++) {
@@ -104,7 +153,7 @@ async function main(): Promise<void> {
       await fakeVsCode(page);
       await page.goto(`${origin}/panel.html`);
       await page.waitForFunction(() => '__optimizerPlayground' in window);
-      await page.evaluate((m) => window.postMessage(m, '*'), scenario.init);
+      await page.evaluate((ms) => { for (const m of ms) window.postMessage(m, '*'); }, opening);
       await settled(page);
       await page.waitForTimeout(500);
       const profileFile = arg('--profile');
@@ -117,14 +166,21 @@ async function main(): Promise<void> {
       const traceFile = arg('--trace');
       if (traceFile) await browser.startTracing(page, { path: traceFile, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'blink', 'cc', 'gpu', 'v8.execute'] });
       const t0 = Date.now();
-      const result = await page.evaluate(async ({ stream, flushMs }) => {
+      const result = await page.evaluate(async ({ stream, flushMs, edited }) => {
         const w = window as unknown as { __probe: PageProbe; __optimizerPlayground: Record<string, (...a: unknown[]) => unknown> };
+        const names = ['loss', 'paths', 'lr', 'gradNorm'];
+        const embeds = (): number[] => names.map((c) => (w.__optimizerPlayground.stats!(c) as { embeds: number } | undefined)?.embeds ?? 0);
         w.__probe.longTasks.length = 0;
         w.__optimizerPlayground.resetStats!();
+        const embedsBefore = embeds();
         const frames: number[] = [];
         let recording = true;
         const tick = (t: number): void => { if (recording) { frames.push(t); requestAnimationFrame(tick); } };
         requestAnimationFrame(tick);
+        // The person's edit (the panel posts it; the host's answer is the stream).
+        const editStart = performance.now();
+        if (edited) w.__optimizerPlayground.applyExperiment!(edited);
+        const editMs = performance.now() - editStart;
         for (const m of stream) {
           window.postMessage(m, '*');
           await new Promise((r) => setTimeout(r, flushMs));
@@ -134,9 +190,11 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 300));
         recording = false;
         const gaps = frames.slice(1).map((t, i) => t - frames[i]!);
-        const charts = Object.fromEntries(['loss', 'paths', 'lr', 'gradNorm'].map((c) => [c, w.__optimizerPlayground.stats!(c)]));
-        return { gaps, longTasks: [...w.__probe.longTasks], charts, displayed: w.__optimizerPlayground.displayCount!() as number };
-      }, { stream: scenario.stream, flushMs: 33 });
+        const charts = Object.fromEntries(names.map((c) => [c, w.__optimizerPlayground.stats!(c)]));
+        const after = embeds();
+        const reEmbeds = Object.fromEntries(names.map((c, i) => [c, after[i]! - embedsBefore[i]!]));
+        return { gaps, longTasks: [...w.__probe.longTasks], charts, reEmbeds, editMs, displayed: w.__optimizerPlayground.displayCount!() as number };
+      }, { stream, flushMs: 33, edited: edit ? experiment : undefined });
       const ms = Date.now() - t0;
       if (traceFile) {
         await browser.stopTracing();
@@ -150,10 +208,17 @@ async function main(): Promise<void> {
       const gaps = result.gaps;
       const span = gaps.reduce((a, b) => a + b, 0);
       const longest = Math.max(...gaps);
-      console.log(`run ${rep + 1}: ${scenario.stream.length} messages, ${[...scenario.pointsPerRun.values()].join(' + ')} points sent, ${result.displayed} rows shown, ${ms} ms; `
+      console.log(`run ${rep + 1}: ${stream.length} messages, ${[...scenario.pointsPerRun.values()].join(' + ')} points sent, ${result.displayed} rows shown, ${ms} ms; `
         + `frames: longest ${longest.toFixed(0)} ms, ${gaps.filter((g) => g > 50).length} > 50 ms, ${gaps.filter((g) => g > 100).length} > 100 ms, ${(gaps.length * 1000 / span).toFixed(1)} fps; `
         + `long tasks (top 5) ${result.longTasks.sort((a, b) => b - a).slice(0, 5).join(', ') || 'none'}`);
       console.log(`  update ms (max/total/count): ${Object.entries(result.charts).map(([c, s]) => { const x = s as { runMsMax: number; runMsTotal: number; applications: number }; return `${c} ${x.runMsMax}/${x.runMsTotal}/${x.applications}`; }).join(', ')}`);
+      console.log(`  embeds during the stream: ${Object.entries(result.reEmbeds).map(([c, n]) => `${c} ${n}`).join(', ')}`
+        + `${edit ? `; the edit itself (applyExperiment, synchronous) ${result.editMs.toFixed(0)} ms` : ''}`);
+      for (const [c, x] of Object.entries(result.charts)) {
+        const n = result.reEmbeds[c] ?? 0;
+        const respecs = (x as { respecs?: string[] }).respecs ?? [];
+        if (n > 0) console.log(`  ${c} re-embedded for: ${respecs.slice(-n).join(' | ')}`);
+      }
       for (const [c, x] of Object.entries(result.charts)) {
         const slow = (x as { slow?: string[] }).slow ?? [];
         if (slow.length > 0) console.log(`  ${c} updates over 50 ms: ${slow.join('; ')}`);
