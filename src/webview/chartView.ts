@@ -319,17 +319,24 @@ export class ChartView {
       view.change(source, cs);
     }
     const t0 = performance.now();
+    // The size, the legend or a title changed (new values): this run lays the view out again.
+    const laidOut = this.layoutDue;
+    this.layoutDue = false;
+    if (laidOut) view.resize();
     await view.runAsync();
     const axes = axisKey(view);
-    if (axes !== this.axes || this.layoutDue) {
-      // An axis changed (its labels may be wider), or the size, the legend or a title did: lay the
-      // view out again (the specs do not on every update).
+    if (axes !== this.axes) {
+      // An axis changed (its labels may be wider): lay the view out again (the specs do not on every update).
       this.axes = axes;
-      this.layoutDue = false;
-      view.resize();
-      await view.runAsync();
+      if (!laidOut) {
+        view.resize();
+        await view.runAsync();
+      }
     }
-    if ((changes.has('surface') || changes.has('contours')) && this.hasData(view, HEATMAP_SOURCE)) this.drawHeatmap(vega, view);
+    if ((changes.has('surface') || changes.has('contours')) && this.hasData(view, HEATMAP_SOURCE)) {
+      // In a frame of its own: this update may have moved the window (every mark encoded again).
+      this.heatmapPending = new Promise<void>((resolve) => frameScheduler(() => resolve(this.drawHeatmap(vega, view))));
+    }
     const ms = performance.now() - t0;
     if (!this.plotted && this.data('points').length > 0) {
       this.plotted = true;
@@ -349,11 +356,12 @@ export class ChartView {
    * surface again with each run). The image arrives in a later update (it is encoded
    * asynchronously); a newer surface supersedes an image still being made.
    */
-  private drawHeatmap(vega: Vega, view: View): void {
+  private drawHeatmap(vega: Vega, view: View): Promise<void> {
+    if (view !== this.view) return Promise.resolve();
     const surface = this.surfaceRows;
     const contours = this.contourRows;
     const drawn = this.heatmapDrawn;
-    if (drawn && sameRows(drawn.surface, surface, SURFACE_FIELDS) && sameRows(drawn.contours, contours, CONTOUR_FIELDS)) return;
+    if (drawn && sameRows(drawn.surface, surface, SURFACE_FIELDS) && sameRows(drawn.contours, contours, CONTOUR_FIELDS)) return Promise.resolve();
     this.heatmapDrawn = { surface, contours };
     let style: HeatmapStyle | undefined;
     try {
@@ -367,7 +375,7 @@ export class ChartView {
     const made = style && typeof scheme === 'function'
       ? heatmapRow(surface, contours, style, scheme as (t: number) => string, view.width(), view.height())
       : Promise.resolve(undefined);
-    this.heatmapPending = made.then((row) => {
+    return made.then((row) => {
       if (drawing !== this.heatmapDrawing || queue !== this.queue || !queue) return;
       queue.clear(HEATMAP_SOURCE);
       if (row) queue.insert(HEATMAP_SOURCE, [row as unknown as Row]);

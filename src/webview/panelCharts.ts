@@ -98,7 +98,10 @@ export interface PanelChartOptions {
   readonly width: number;
   /** The known minimum loss (presets), for the log scale's floor. */
   readonly lossFloor?: number;
-  /** The experiment's step count: the step axes are fixed at [0, steps] (nothing moves while points stream). */
+  /**
+   * The experiment's step count: the step axes span [0, steps] (nothing moves while points
+   * stream). A value signal (STEP_MAX_SIGNAL), as the panel's `setSignal` also sets it.
+   */
   readonly steps?: number;
   /**
    * A fixed top for the loss axis (plotted units). Without it the axis still stops
@@ -118,7 +121,13 @@ export function plotWidth(available: number, legend: 'bottom' | 'right'): number
   return Math.max(160, Math.floor(available - (legend === 'right' ? 140 : 80)));
 }
 
-/** The four specs, with the scrubber. */
+/**
+ * The four specs, with the scrubber. What they are drawn for — the runs, the paths window and its
+ * plot height (the window's aspect ratio), the steps, the loss floor and ceiling, the width — is
+ * carried as value signals and the plot size (src/charts/specs.ts `specSignals`): specs for other
+ * runs or another window have the same structure, and the chart view sets the new values on the
+ * view it shows instead of embedding it again (chartView.ts).
+ */
 export function panelChartSpecs(o: PanelChartOptions): Partial<Record<ChartName, TopLevelSpec>> {
   const base = { theme: o.theme, runs: o.runs, liveDomains: true, ...(o.steps !== undefined ? { steps: o.steps } : {}) };
   const w = plotWidth(o.width, 'bottom');
