@@ -30,7 +30,7 @@ import type { SnippetMark } from './lossEditor';
 import { panelChartSpecs, SCRUB_SIGNAL, type ChartName } from './panelCharts';
 import { observeThemeChanges, readChartTheme } from './panelTheme';
 import { PointStore } from './pointStore';
-import { lossShape, presetOf, ProblemForm } from './problemForm';
+import { lossShape, presetOf, ProblemForm, thetaName } from './problemForm';
 import { RunList } from './runList';
 import { parseViewState, type ViewState } from './viewState';
 
@@ -636,8 +636,7 @@ export class Panel {
     // The grid's cells, half a cell beyond its first and last points: the window the heatmap image covers.
     const b = heatmapBounds(s.xs, s.ys);
     const domain = { x: [b.x0, b.x1] as [number, number], y: [b.y0, b.y1] as [number, number] };
-    const sub = (i: number): string => `θ${String(i).split('').map((d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]).join('')}`;
-    return { domain, resolution: s.xs.length, axisTitles: [sub(s.dims[0]), sub(s.dims[1])] };
+    return { domain, resolution: s.xs.length, axisTitles: [thetaName(s.dims[0]), thetaName(s.dims[1])] };
   }
 
   /**
@@ -725,7 +724,7 @@ export class Panel {
     const s = this.surface;
     if (!s) return [];
     if (this.surfaceRowsCache?.surface !== s) {
-      const values = fromWire(s.loss);
+      const values = this.surfaceValues(s);
       this.surfaceRowsCache = {
         surface: s,
         rows: [
@@ -777,27 +776,95 @@ export class Panel {
   }
 
   /** A click on the surface sets the start point there (other coordinates stay as they are). */
+  /**
+   * The surface chart's own interactions: a click sets the start point there; hovering the
+   * heatmap (where no path or marker is) shows the plotted coordinates and the loss of the nearest
+   * grid point of the surface, in the charts' tooltip.
+   */
   private attachSurfaceClick(view: View): void {
     view.addEventListener('click', (event) => {
       if (!this.experiment) return;
-      const ev = event as MouseEvent;
-      const canvas = (view.container() ?? this.charts.get('paths')!.element).querySelector('canvas');
-      if (!canvas) return;
-      const rect = canvas.getBoundingClientRect();
-      const [ox, oy] = view.origin();
-      const px = ev.clientX - rect.left - ox;
-      const py = ev.clientY - rect.top - oy;
-      if (px < 0 || py < 0 || px > view.width() || py > view.height()) return;
-      const x = (view.scale('x') as unknown as { invert(v: number): number }).invert(px);
-      const y = (view.scale('y') as unknown as { invert(v: number): number }).invert(py);
+      const at = this.surfacePoint(view, event as MouseEvent);
+      if (!at) return;
       const shape = lossShape(this.experiment, this.info);
       const init = [...(this.experiment.init ?? shape.init)];
       const [dx, dy] = this.surface?.dims ?? this.view.dims;
-      init[dx] = round(x);
-      init[dy] = round(y);
+      init[dx] = round(at.x);
+      init[dy] = round(at.y);
       this.edit(setField(this.experiment, 'init', init), 'problem');
     });
+    type Tooltip = (handler: unknown, event: Event, item: unknown, value: unknown) => void;
+    const show = (event: Event, value: Record<string, string> | null): void => {
+      // The view's tooltip handler (vega-tooltip's, set by vega-embed), called as Vega calls it.
+      (view as unknown as { tooltip(): Tooltip }).tooltip().call(view, undefined, event, null, value);
+    };
+    let shown = false;
+    view.addEventListener('pointermove', (event, item) => {
+      // A path's point, start or minimum near the pointer has its own tooltip. (The paths' hover layer
+      // offers the nearest point wherever the pointer is; it is only "near" within HOVER_NEAR_PX.)
+      if (item && (item as { tooltip?: unknown }).tooltip != null && this.nearPointer(view, event as MouseEvent, item)) return;
+      const value = this.surfaceTooltip(view, event as MouseEvent);
+      if (value || shown) show(event, value);
+      shown = value !== null;
+    });
+    view.container()?.addEventListener('pointerleave', (event) => {
+      if (shown) show(event, null);
+      shown = false;
+    });
   }
+
+  /** Whether the row of a scenegraph item (a point, or the hover layer's Voronoi cell of one) is drawn within HOVER_NEAR_PX of the pointer. */
+  private nearPointer(view: View, ev: MouseEvent, item: unknown): boolean {
+    const d = (item as { datum?: Record<string, unknown> }).datum;
+    const row = d && typeof d.datum === 'object' && d.datum !== null ? d.datum as Record<string, unknown> : d;
+    const at = this.surfacePoint(view, ev);
+    if (!row || !at || typeof row.x !== 'number' || typeof row.y !== 'number') return true;
+    const sx = view.scale('x') as unknown as (v: number) => number;
+    const sy = view.scale('y') as unknown as (v: number) => number;
+    return Math.hypot(sx(row.x) - sx(at.x), sy(row.y) - sy(at.y)) <= HOVER_NEAR_PX;
+  }
+
+  /** The plotted coordinates under the pointer, if it is inside the plot. */
+  private surfacePoint(view: View, ev: MouseEvent): { x: number; y: number } | undefined {
+    const canvas = (view.container() ?? this.charts.get('paths')!.element).querySelector('canvas');
+    if (!canvas) return undefined;
+    const rect = canvas.getBoundingClientRect();
+    const [ox, oy] = view.origin();
+    const px = ev.clientX - rect.left - ox;
+    const py = ev.clientY - rect.top - oy;
+    if (px < 0 || py < 0 || px > view.width() || py > view.height()) return undefined;
+    const x = (view.scale('x') as unknown as { invert(v: number): number }).invert(px);
+    const y = (view.scale('y') as unknown as { invert(v: number): number }).invert(py);
+    return { x, y };
+  }
+
+  /** The heatmap's tooltip at the pointer: θ's there and the loss of the surface's nearest grid point. */
+  private surfaceTooltip(view: View, ev: MouseEvent): Record<string, string> | null {
+    const s = this.surface;
+    const at = this.surfacePoint(view, ev);
+    if (!s || !at || s.xs.length < 2 || s.ys.length < 2) return null;
+    const nearest = (grid: readonly number[], v: number): number => {
+      const step = (grid[grid.length - 1]! - grid[0]!) / (grid.length - 1);
+      return Math.min(grid.length - 1, Math.max(0, Math.round((v - grid[0]!) / step)));
+    };
+    const i = nearest(s.xs, at.x);
+    const j = nearest(s.ys, at.y);
+    const values = this.surfaceValues(s);
+    const loss = values[j * s.xs.length + i];
+    const [dx, dy] = s.dims;
+    return {
+      [thetaName(dx)]: String(Number(at.x.toPrecision(4))),
+      [thetaName(dy)]: String(Number(at.y.toPrecision(4))),
+      [`loss at (${Number(s.xs[i]!.toPrecision(4))}, ${Number(s.ys[j]!.toPrecision(4))})`]:
+        loss !== undefined && Number.isFinite(loss) ? String(Number(loss.toPrecision(6))) : 'not finite',
+    };
+  }
+
+  private surfaceValues(s: SurfaceData): ArrayLike<number> {
+    if (this.surfaceValuesCache?.surface !== s) this.surfaceValuesCache = { surface: s, values: fromWire(s.loss) };
+    return this.surfaceValuesCache.values;
+  }
+  private surfaceValuesCache: { surface: SurfaceData; values: ArrayLike<number> } | undefined;
 
   private onResize(): void {
     const w = this.chartsArea.clientWidth;
@@ -901,6 +968,9 @@ export class Panel {
 
 /** When the first point does not come (an error, nothing to run), the rest of the panel loads after this long. */
 const START_FALLBACK_MS = 1200;
+
+/** On the surface chart, a path's point is "under" the pointer within this distance; farther, the heatmap's tooltip shows. */
+const HOVER_NEAR_PX = 16;
 
 /** When the loss chart, embedded, has no points to draw yet, the forms are built after this long (showForms). */
 const FORMS_FALLBACK_MS = 150;

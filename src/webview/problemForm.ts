@@ -117,7 +117,7 @@ export class ProblemForm {
     if (shape.dim <= 6) {
       for (let i = 0; i < shape.dim; i++) {
         start.appendChild(textField(ctx.fields, {
-          path: `init[${i}]`, label: `θ${subscript(i)}`, hint: `Start value of parameter ${i}`,
+          path: `init[${i}]`, label: thetaName(i), hint: `Start value of parameter ${i}`,
           value: init[i] !== undefined ? formatNumber(init[i]!) : '', className: 'init-field',
           parse: (t) => parseNumber(t, `init[${i}]`),
           onValue: (v) => ctx.edit(setInitCoordinate(ctx.experiment(), i, v, lossShape(ctx.experiment(), ctx.info()).init), false),
@@ -162,7 +162,7 @@ export class ProblemForm {
   }
 }
 
-const SUBSCRIPTS = '₀₁₂₃₄₅₆₇₈₉';
-function subscript(i: number): string {
-  return String(i).split('').map((d) => SUBSCRIPTS[Number(d)]).join('');
+/** θ with coordinate `i` as a subscript (θ₀, θ₁₂): the start point's fields, the surface chart's axes and tooltip. */
+export function thetaName(i: number): string {
+  return `θ${String(i).split('').map((d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]).join('')}`;
 }

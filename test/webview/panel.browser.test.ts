@@ -12,7 +12,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RunStatus } from '../../src/engine/types';
-import type { PanelExperiment } from '../../src/protocol';
+import type { PanelExperiment, ToWebview } from '../../src/protocol';
 import { repoPath } from '../repoRoot';
 import { fakeVsCode, servePanel, settled as settledIn, type PageProbe, type PanelServer } from './pageServer';
 import { buildScenario } from './scenario';
@@ -236,6 +236,37 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
     const init = (edit.experiment as PanelExperiment).init!;
     assert.ok(Math.abs(init[0]! - 0.5) < 0.05 && Math.abs(init[1]! - 1) < 0.05, `clicked (0.5, 1), got ${JSON.stringify(init)}`);
     assert.equal(await page.locator('vscode-textfield[data-path="init[0]"]').evaluate((e) => (e as HTMLInputElement).value), String(init[0]));
+  });
+
+  it('shows the coordinates and the surface\'s loss when hovering the heatmap', async () => {
+    type Debug = { __optimizerPlayground: { chart(n: string): { scale(n: string): (v: number) => number; origin(): number[]; container(): HTMLElement } } };
+    // The surface's grid as the host computed it (scenario.ts), and a grid point at the bottom right
+    // of Rosenbrock's window: heatmap only, no path or marker there.
+    const surface = (buildScenario(experiment).init as Extract<ToWebview, { type: 'init' }>).surface!;
+    const i = Math.round(surface.xs.length * 0.9);
+    const j = Math.round(surface.ys.length * 0.1);
+    const [x, y] = [surface.xs[i]!, surface.ys[j]!];
+    const target = await page.evaluate(([px, py]) => {
+      const view = (window as unknown as Debug).__optimizerPlayground.chart('paths');
+      const rect = view.container().querySelector('canvas')!.getBoundingClientRect();
+      const [ox, oy] = view.origin();
+      return { x: rect.left + ox! + view.scale('x')(px!), y: rect.top + oy! + view.scale('y')(py!) };
+    }, [x, y]);
+    await page.mouse.move(target.x - 20, target.y - 20);
+    await page.mouse.move(target.x, target.y, { steps: 3 });
+    await page.waitForSelector('#vg-tooltip-element.visible', { timeout: 10_000 });
+    const text = (await page.locator('#vg-tooltip-element').textContent()) ?? '';
+    const loss = surface.loss[j * surface.xs.length + i] as number;
+    const m = /θ₀\s*([-\d.e]+)\s*θ₁\s*([-\d.e]+)\s*loss at \(([-\d.e]+), ([-\d.e]+)\)\s*([-\d.e]+)/.exec(text);
+    assert.ok(m, `the heatmap tooltip: ${text}`);
+    assert.ok(Math.abs(Number(m[1]) - x) < 0.05 && Math.abs(Number(m[2]) - y) < 0.05, `θ under the pointer: ${text}`);
+    assert.equal(Number(m[3]), Number(surface.xs[i]!.toPrecision(4)));
+    assert.equal(Number(m[4]), Number(surface.ys[j]!.toPrecision(4)));
+    assert.equal(Number(m[5]), Number(loss.toPrecision(6)));
+    await page.screenshot({ path: repoPath('test-results/webview-heatmap-tooltip.png'), clip: { x: target.x - 300, y: target.y - 200, width: 520, height: 320 } });
+    await page.mouse.move(5, 5);
+    // The tooltip goes when the pointer leaves the chart.
+    await page.waitForSelector('#vg-tooltip-element.visible', { state: 'detached', timeout: 10_000 });
   });
 
   it('adds a run from the run list', async () => {
