@@ -4,10 +4,12 @@
  * interpreter (as under the panel's CSP), fed the rows the panel's PointStore derives from the
  * host's messages for 4 runs × 10,000 steps (test/webview/scenario.ts, `host: true`), one
  * changeset per message. Prints, per chart, the longest and total `runAsync` CPU time, the axis
- * (and legend) domains it went through (each change re-encodes every mark), and with SLOW=ms the updates
- * slower than that. A quick, rendering-free companion to bench/webviewStream.ts.
+ * (and legend) domains it went through (each change re-encodes every mark), with SLOW=ms the updates
+ * slower than that, and what a change of runs (and of the paths window) costs once every row is
+ * shown: set as value signals on the view (src/charts/specs.ts `specSignals`, what the panel does)
+ * or as a re-embed of the changed spec. A quick, rendering-free companion to bench/webviewStream.ts.
  */
-import { contourRows, defaultDarkTheme, heatmapBounds, minimumRows, surfaceRows } from '../src/charts';
+import { contourRows, defaultDarkTheme, heatmapBounds, minimumRows, specSignals, surfaceRows } from '../src/charts';
 import { getProblem } from '../src/engine/problems';
 import { fromWire, type ToWebview } from '../src/protocol';
 import { panelChartSpecs, type ChartName } from '../src/webview/panelCharts';
@@ -79,8 +81,35 @@ export async function benchChartUpdates(): Promise<void> {
     console.log(`${name.padEnd(8)} updates ${updates}, longest ${max.toFixed(1)} ms, total ${total.toFixed(0)} ms CPU; ${store.displayCount} rows at the end`);
     console.log(`  axis domains (${domains.length}): ${domains.join(' → ')}`);
     if (slow.length > 0) console.log(`  slow updates: ${slow.join(', ')}`);
+
+    // A change of runs (and, on the paths chart, of window) with every row shown: as value signals
+    // on this view (what the panel does), against embedding the changed spec (what it did).
+    const changed = panelChartSpecs({ theme: defaultDarkTheme, runs: [...runs].reverse(), width: 600, lossFloor: 0, steps: experiment.steps,
+      surface: { domain: { x: [domain.x[0] * 2, domain.x[1] * 2], y: domain.y }, resolution: s.xs.length, axisTitles: ['θ₀', 'θ₁'] } })[name]!;
+    const parts = specSignals(changed);
+    const t1 = process.cpuUsage();
+    for (const [signal, value] of parts.values) trySignal(view, signal, value);
+    if (parts.height !== undefined) view.height(parts.height);
+    await view.resize().runAsync();
+    const signalled = cpuMs(t1);
+    const rows = view.data('points') as object[];
+    const t2 = process.cpuUsage();
+    const fresh = new vega.View(vega.parse(vl.compile(changed as never).spec, undefined, { ast: true }), { expr: expressionInterpreter, renderer: 'none', logLevel: vega.Error });
+    for (const [n, r] of surface) if (hasData(fresh, n)) fresh.insert(n, r);
+    fresh.insert('points', rows);
+    trySignal(fresh, 'hoverOn', false);
+    await fresh.runAsync();
+    const embedded = cpuMs(t2);
+    console.log(`  new runs${name === 'paths' ? ' and window' : ''}: as signals ${signalled.toFixed(1)} ms, as a re-embed (compile, parse, first run) ${embedded.toFixed(1)} ms CPU`);
+    fresh.finalize();
     view.finalize();
   }
+}
+
+/** CPU milliseconds since `since` (a `process.cpuUsage()`). */
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
 }
 
 function hasData(view: { data(n: string): unknown }, name: string): boolean {
