@@ -2,16 +2,10 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { OPTIMIZERS } from '../../src/engine/hyperparameters';
 import { PROBLEMS } from '../../src/engine/problems';
-import { validateExperiment } from '../../src/engine/experiment';
+import { experiment } from './helpers';
 import { getProblem } from '../../src/engine/problems';
 import { Runner, type RunnerOptions } from '../../src/engine/runner';
 import type { Experiment, Objective, RunnerEvent } from '../../src/engine/types';
-
-function experiment(raw: Record<string, unknown>): Experiment {
-  const result = validateExperiment(raw);
-  if (!result.ok) assert.fail(result.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
-  return result.experiment;
-}
 
 interface Trace {
   steps: number[];

@@ -4,17 +4,10 @@
  * objective with the sampler's sequence redrawn.
  */
 import * as assert from 'node:assert/strict';
-import { formatIssue, validateExperiment } from '../../src/engine/experiment';
+import { experiment } from './helpers';
 import { getProblem } from '../../src/engine/problems';
 import { BatchSampler } from '../../src/engine/random';
 import { Runner } from '../../src/engine/runner';
-import type { Experiment } from '../../src/engine/types';
-
-function experiment(raw: Record<string, unknown>): Experiment {
-  const r = validateExperiment(raw);
-  if (!r.ok) assert.fail(r.issues.map(formatIssue).join('\n'));
-  return r.experiment;
-}
 
 describe('Runner: the gradient the last update used', () => {
   it('is null before the first update, then ∇L(θₜ₋₁) on that step\'s mini-batch, for every t', () => {

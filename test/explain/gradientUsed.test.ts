@@ -5,19 +5,13 @@
  * λθₜ₋₁ when the weight decay is coupled.
  */
 import * as assert from 'node:assert/strict';
-import { formatIssue, validateExperiment } from '../../src/engine/experiment';
+import { experiment } from '../engine/helpers';
 import { defaultHyperparameters } from '../../src/engine/hyperparameters';
 import { getProblem } from '../../src/engine/problems';
 import { BatchSampler } from '../../src/engine/random';
 import type { Experiment, Objective, RunnerEvent } from '../../src/engine/types';
 import { symbolValues } from '../../src/explain/symbolValues';
 import { startExperiment } from '../../src/snippet/session';
-
-function experiment(raw: Record<string, unknown>): Experiment {
-  const r = validateExperiment(raw);
-  if (!r.ok) assert.fail(r.issues.map(formatIssue).join('\n'));
-  return r.experiment;
-}
 
 type Session = ReturnType<typeof startExperiment>;
 

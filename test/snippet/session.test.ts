@@ -2,15 +2,14 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { validateExperiment } from '../../src/engine/experiment';
+import { experiment as validated } from '../engine/helpers';
 import type { Experiment, PointBatch, RunnerEvent } from '../../src/engine/types';
 import { disposeSpareWorker, prewarmWorker, startExperiment } from '../../src/snippet/session';
 import type { ExperimentSession, LossError, StartOptions } from '../../src/snippet/types';
 
+/** An experiment of 30 Adam steps unless `raw` says otherwise. */
 function experiment(raw: Record<string, unknown>): Experiment {
-  const r = validateExperiment({ steps: 30, runs: [{ optimizer: 'adam', lr: 0.05 }], ...raw });
-  if (!r.ok) assert.fail(JSON.stringify(r.issues));
-  return r.experiment;
+  return validated({ steps: 30, runs: [{ optimizer: 'adam', lr: 0.05 }], ...raw });
 }
 
 interface Outcome { events: RunnerEvent[]; points: Map<number, PointBatch[]>; error?: LossError; session: ExperimentSession }
