@@ -35,6 +35,40 @@ export class FieldRegistry {
     for (const p of [...this.local.keys()]) if (p.startsWith(prefix)) this.local.delete(p);
   }
 
+  /**
+   * Moves fields from one path prefix to another, all moves at once (`runs[2].` → `runs[1].`
+   * and `runs[3].` → `runs[2].` may be given together): the field keeps its element, its text
+   * and the reason its text is refused, under the new path (its `data-path` too). Messages of
+   * the host's validator stay with their path: they are placed again after the edit.
+   */
+  rename(moves: ReadonlyMap<string, string>): void {
+    if (moves.size === 0) return;
+    const target = (path: string): string | undefined => {
+      for (const [from, to] of moves) if (path.startsWith(from)) return to + path.slice(from.length);
+      return undefined;
+    };
+    const fields: Array<[string, FieldEntry]> = [];
+    const local: Array<[string, string]> = [];
+    for (const [p, f] of [...this.fields]) {
+      const to = target(p);
+      if (to === undefined) continue;
+      this.fields.delete(p);
+      fields.push([to, f]);
+    }
+    for (const [p, m] of [...this.local]) {
+      const to = target(p);
+      if (to === undefined) continue;
+      this.local.delete(p);
+      local.push([to, m]);
+    }
+    for (const [p, m] of local) this.local.set(p, m);
+    for (const [p, f] of fields) {
+      f.input.setAttribute('data-path', p);
+      this.fields.set(p, f);
+      this.show(p);
+    }
+  }
+
   paths(): string[] {
     return [...this.fields.keys()];
   }
@@ -95,7 +129,10 @@ export interface TextFieldOptions<T> {
   readonly onValue: (value: T) => void;
 }
 
-/** A labelled text field that refuses what `parse` refuses, in place, with the reason. */
+/**
+ * A labelled text field that refuses what `parse` refuses, in place, with the reason. Its path
+ * is read from its `data-path` when the text changes (FieldRegistry.rename may move it).
+ */
 export function textField<T>(registry: FieldRegistry, o: TextFieldOptions<T>): HTMLElement {
   const input = document.createElement('vscode-textfield');
   input.value = o.value;
@@ -108,12 +145,13 @@ export function textField<T>(registry: FieldRegistry, o: TextFieldOptions<T>): H
     h('span', { class: 'field-label', title: o.hint }, o.label, o.suffix ? h('span', { class: 'field-suffix' }, o.suffix) : null),
     input, message);
   input.addEventListener('input', () => {
+    const path = input.getAttribute('data-path') ?? o.path;
     const r = o.parse(input.value);
     if (!r.ok) {
-      registry.setLocal(o.path, r.message);
+      registry.setLocal(path, r.message);
       return;
     }
-    registry.setLocal(o.path, undefined);
+    registry.setLocal(path, undefined);
     o.onValue(r.value);
   });
   registry.register(o.path, { wrapper, input, message });
@@ -141,12 +179,53 @@ export interface SelectOption {
   readonly description?: string;
 }
 
+/**
+ * vscode-single-select (vscode-elements 2.5, `_renderDropdown`) measures itself with
+ * getBoundingClientRect on every render, to place its dropdown, open or closed: a select that
+ * renders after any change to the page forces a layout of the whole page there and then (a run
+ * card has three selects, each rendering twice when built). The dropdown is hidden while the
+ * select is closed, and opening it renders again; so a closed select renders with an empty rect
+ * instead, and only an open one measures. Reversible: the element's own method is untouched.
+ */
+function measureSelectsOnlyWhenOpen(): void {
+  type SelectInternals = HTMLElement & { open?: boolean };
+  const proto = customElements.get('vscode-single-select')?.prototype as { _renderDropdown?: (this: SelectInternals) => unknown; __opClosedRect?: true } | undefined;
+  const render = proto?._renderDropdown;
+  if (!proto || typeof render !== 'function' || proto.__opClosedRect) return;
+  const empty = (): DOMRect => new DOMRect(0, 0, 0, 0);
+  proto.__opClosedRect = true;
+  proto._renderDropdown = function (this: SelectInternals) {
+    if (this.open) return render.call(this);
+    this.getBoundingClientRect = empty;
+    try {
+      return render.call(this);
+    } finally {
+      delete (this as { getBoundingClientRect?: unknown }).getBoundingClientRect;
+    }
+  };
+}
+measureSelectsOnlyWhenOpen();
+
+/**
+ * The select reads each option's label as `innerText` when its options are slotted in, and
+ * `innerText` is laid-out text: every read forces a layout of the page (an optimizer select has
+ * a dozen options). An option here holds one plain text, so its `innerText` is its text.
+ */
+function plainText(option: HTMLElement): void {
+  Object.defineProperty(option, 'innerText', {
+    configurable: true,
+    get: () => option.textContent ?? '',
+    set: (text: string) => { option.textContent = text; },
+  });
+}
+
 /** A single-select (VS Code's dropdown). */
 export function selectField(o: { label?: string; hint?: string; value: string; options: readonly SelectOption[]; className?: string; onValue: (v: string) => void }): HTMLElement {
   const select = document.createElement('vscode-single-select');
   for (const opt of o.options) {
     const option = h('vscode-option', { value: opt.value, description: opt.description }, opt.label);
     if (opt.value === o.value) option.setAttribute('selected', '');
+    plainText(option);
     select.appendChild(option);
   }
   select.value = o.value;
