@@ -220,13 +220,37 @@ function plainText(option: HTMLElement): void {
 }
 
 /** A single-select (VS Code's dropdown). */
-export function selectField(o: { label?: string; hint?: string; value: string; options: readonly SelectOption[]; className?: string; onValue: (v: string) => void }): HTMLElement {
+export function selectField(o: {
+  label?: string; hint?: string; value: string; options: readonly SelectOption[]; className?: string; onValue: (v: string) => void;
+  /**
+   * Only the chosen option is in the select until the pointer first comes over it or it first
+   * gets the focus, one of which comes before a person can open it or step through it; then all
+   * are, in order. Each option is a web component to build: a run card's selects have over twenty.
+   */
+  lazyOptions?: boolean;
+}): HTMLElement {
   const select = document.createElement('vscode-single-select');
-  for (const opt of o.options) {
-    const option = h('vscode-option', { value: opt.value, description: opt.description }, opt.label);
-    if (opt.value === o.value) option.setAttribute('selected', '');
-    plainText(option);
-    select.appendChild(option);
+  const option = (opt: SelectOption): HTMLElement => {
+    const el = h('vscode-option', { value: opt.value, description: opt.description }, opt.label);
+    if (opt.value === o.value) el.setAttribute('selected', '');
+    plainText(el);
+    return el;
+  };
+  const chosen = o.options.find((opt) => opt.value === o.value);
+  if (o.lazyOptions && chosen) {
+    select.appendChild(option(chosen));
+    let filled = false;
+    const fill = (): void => {
+      if (filled) return;
+      filled = true;
+      select.replaceChildren(...o.options.map(option));
+    };
+    // (Filling on the mousedown's focus is too late for that click: the dropdown it opens closes again.)
+    select.addEventListener('pointerenter', fill, { once: true });
+    select.addEventListener('focusin', fill, { once: true });
+    select.addEventListener('click', fill, { once: true, capture: true });
+  } else {
+    for (const opt of o.options) select.appendChild(option(opt));
   }
   select.value = o.value;
   if (o.label) select.setAttribute('aria-label', o.label);

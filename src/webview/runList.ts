@@ -307,7 +307,7 @@ class RunCard {
       onValue: (v) => this.commit(setRunProperty(ctx.experiment(), this.index, 'label', v)),
     });
     const optimizer = selectField({
-      value: run.optimizer, className: 'run-optimizer',
+      value: run.optimizer, className: 'run-optimizer', lazyOptions: true,
       options: OPTIMIZERS.map((o) => ({ value: o.id, label: o.name, description: o.summary })),
       onValue: (v) => ctx.edit(setOptimizer(ctx.experiment(), this.index, v), true),
     });
@@ -508,7 +508,7 @@ class RunCard {
     const current = run.schedule;
     const select = selectField({
       label: 'Schedule', hint: 'Learning-rate schedule: how η changes with the step.',
-      value: current?.type ?? 'none', className: 'schedule-type',
+      value: current?.type ?? 'none', className: 'schedule-type', lazyOptions: true,
       options: [{ value: 'none', label: 'none (constant η)' }, ...SCHEDULES.filter((s) => s.type !== 'constant')
         .map((s) => ({ value: s.type, label: s.type, description: s.summary }))],
       onValue: (v) => ctx.edit(setRunProperty(ctx.experiment(), this.index, 'schedule', v === 'none' ? undefined : defaultSchedule(v, ctx.experiment().steps)), true),
@@ -543,7 +543,7 @@ class RunCard {
     const ctx = this.ctx;
     const kind = run.clip ? ('norm' in run.clip ? 'norm' : 'value') : 'none';
     const select = selectField({
-      label: 'Clipping', hint: 'Gradient clipping, applied to the raw gradient before the optimizer.', value: kind, className: 'clip-type',
+      label: 'Clipping', hint: 'Gradient clipping, applied to the raw gradient before the optimizer.', value: kind, className: 'clip-type', lazyOptions: true,
       options: [{ value: 'none', label: 'none' }, ...CLIP_FIELDS.map((f) => ({ value: f.name, label: `by ${f.name}`, description: f.description }))],
       onValue: (v) => ctx.edit(setRunProperty(ctx.experiment(), this.index, 'clip', v === 'none' ? undefined : (v === 'norm' ? { norm: 1 } : { value: 1 }) as ClipSpec), true),
     });

@@ -12,7 +12,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { optimizerSpec } from '../../src/engine/hyperparameters';
+import { OPTIMIZERS, optimizerSpec } from '../../src/engine/hyperparameters';
 import type { PanelExperiment } from '../../src/protocol';
 import { duplicateRun, removeRun, setOptimizer, toggleRun } from '../../src/webview/experimentDraft';
 import { formatNumber } from '../../src/webview/fieldValidation';
@@ -170,8 +170,11 @@ describe('run list in Chromium: structural edits keep unchanged cards and every 
 
   it('changes run 3\'s optimizer: only that card is built again, with the new optimizer\'s hyperparameters', async () => {
     await tag();
-    await page.evaluate(() => {
+    await page.evaluate(async () => {
       const select = document.querySelector<HTMLElement & { value: string }>('.run-card[data-run="2"] .run-optimizer')!;
+      // As a person does: focus first (a run card's select holds its options from then on).
+      select.focus();
+      await new Promise((resolve) => setTimeout(resolve, 0));
       select.value = 'adamw';
       select.dispatchEvent(new Event('change'));
     });
@@ -191,6 +194,19 @@ describe('run list in Chromium: structural edits keep unchanged cards and every 
     exp = toggleRun(exp, 3, true);
     await assertShows(exp, 'after enabling run 4 again');
     assert.deepEqual(await tags(), [0, 1, 2, 3]);
+  });
+
+  it('lists every optimizer when a person opens a card\'s optimizer dropdown, and takes the one picked', async () => {
+    await tag();
+    const select = page.locator('.run-card[data-run="1"] .run-optimizer');
+    await select.click();
+    const options = select.locator('li[role="option"]');
+    await page.waitForFunction(() => document.querySelector('.run-card[data-run="1"] .run-optimizer')?.hasAttribute('open'));
+    assert.deepEqual(await options.allTextContents().then((t) => t.map((x) => x.trim())), OPTIMIZERS.map((o) => o.name), 'every optimizer, in the registry\'s order');
+    await options.filter({ hasText: /^\s*RMSprop\s*$/ }).click();
+    exp = setOptimizer(exp, 1, 'rmsprop');
+    await assertShows(exp, 'after picking RMSprop for run 2');
+    assert.deepEqual(await tags(), [0, null, 2, 3]);
   });
 
   it('keeps a refused value refused in place, with the reason, in a card that is kept and moves', async () => {
