@@ -5,7 +5,8 @@
  * older checkout for a before/after) runs in headless Chromium in the panel's own page
  * (test/webview/pageServer.ts). Each repetition starts from one run and makes the edits a person
  * makes: 1 → 4 runs (an applied experiment, as `npm run bench:vscode` does), add a run, remove
- * run 1, duplicate run 2, change run 3's optimizer.
+ * run 1, duplicate run 2, change run 3's optimizer; then, for comparison, a value edit (η typed
+ * in a field), which builds nothing in the run list: the panel's own share of any edit.
  *
  * An edit is made at the start of an animation frame; that frame's main-thread time runs from
  * there to just after its paint (a task queued from the frame runs after rendering), and each
@@ -100,6 +101,8 @@ const EDITS: ReadonlyArray<readonly [string, string, string?]> = [
   // A select holds its options from when it is first focused (fields.ts selectField): focus it first, as a person does.
   ['change run 3\'s optimizer', `const s = list.querySelector('.run-card[data-run="2"] .run-optimizer'); s.value = 'adamw'; s.dispatchEvent(new Event('change'))`,
     `list.querySelector('.run-card[data-run="2"] .run-optimizer').focus()`],
+  // For comparison: what any edit costs the panel besides the run list (validation, the update rule, the post).
+  ['a value edit (run 1\'s η typed)', `const f = list.querySelector('vscode-textfield[data-path="runs[0].lr"]'); f.value = f.value === '0.002' ? '0.003' : '0.002'; f.dispatchEvent(new Event('input'))`],
 ];
 
 interface TraceEvent { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { name?: string } }
