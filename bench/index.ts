@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   await benchSnippets();
   // The panel charts' updates while 4 × 10,000 steps stream (bench/chartUpdates.ts, ~5 s).
   await benchChartUpdates();
-  await (await import('./runListRender')).benchRunListRender(); // the run list's structural edits in Chromium (bench/runListRender.ts, ~1 min)
+  await (await import('./runListRender.js')).benchRunListRender(); // the run list's structural edits in Chromium (bench/runListRender.ts, ~1 min)
   // The panel's start, from navigation to the first plotted point (bench/webviewStartup.ts, ~15 s).
   console.log('\nPanel start outside VS Code (ms after navigation; cold = first load, then the median of 6 warm ones):');
   console.log(JSON.stringify(await benchWebviewStartup(7), null, 2));
