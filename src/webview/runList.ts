@@ -142,6 +142,7 @@ export class RunList {
       this.emptyNote?.remove();
     }
     this.attachNext();
+    this.restoreFocus();
     this.schedule();
   }
 
@@ -205,23 +206,27 @@ export class RunList {
     clearTimeout(this.fallback);
     this.frame = 0;
     for (const card of this.cards) if (card.element.parentNode === this.list && card.element.hidden) card.element.hidden = false;
-    const target = this.focusTarget;
-    if (target && (!target.card || !target.card.element.hidden)) {
-      this.focusTarget = undefined;
-      const active = document.activeElement;
-      // Only if the focus was not put somewhere else meanwhile.
-      if (!active || active === document.body) {
-        const control = target.card && this.cards.includes(target.card) ? target.card.control(target.control) : this.addButton;
-        RunCard.focusRestoring = true;
-        try {
-          control?.focus();
-        } finally {
-          RunCard.focusRestoring = false;
-        }
-      }
-    }
+    this.restoreFocus();
     this.attachNext();
     this.schedule();
+  }
+
+  /** Puts the focus where `render` said, once the card it goes in is shown (not if it was put elsewhere meanwhile). */
+  private restoreFocus(): void {
+    const target = this.focusTarget;
+    if (!target || (target.card && this.cards.includes(target.card) && (target.card.element.hidden || target.card.element.parentNode !== this.list))) return;
+    this.focusTarget = undefined;
+    const active = document.activeElement;
+    if (active && active !== document.body) return;
+    const control = target.card && this.cards.includes(target.card) ? target.card.control(target.control) : this.addButton;
+    RunCard.focusRestoring = true;
+    try {
+      control?.focus();
+      // A toolbar button's focusable part is the button in its shadow root (it does not delegate focus).
+      if (control && !control.matches(':focus-within')) control.shadowRoot?.querySelector<HTMLElement>('button, input, [tabindex]')?.focus();
+    } finally {
+      RunCard.focusRestoring = false;
+    }
   }
 
   /** The run-list control that has the focus, by what it is in its card (`lr`, `remove`). */

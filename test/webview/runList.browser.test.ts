@@ -165,6 +165,8 @@ describe('run list in Chromium: structural edits keep unchanged cards and every 
     exp = removeRun(exp, 0);
     await assertShows(exp, 'after removing run 1');
     assert.deepEqual(await tags(), [1, 2, 3, 4], 'the remaining cards are the elements they were');
+    assert.ok(await page.evaluate(() => document.activeElement?.closest('.run-card')?.getAttribute('data-run') === '0'
+      && document.activeElement.getAttribute('icon') === 'trash'), 'the focus goes to the same button of the card now in its place');
     assert.deepEqual((await lastPosted()).runs, exp.runs);
   });
 
@@ -181,6 +183,8 @@ describe('run list in Chromium: structural edits keep unchanged cards and every 
     exp = setOptimizer(exp, 2, 'adamw');
     await assertShows(exp, 'after changing run 3\'s optimizer');
     assert.deepEqual(await tags(), [0, 1, null, 3]);
+    assert.ok(await page.evaluate(() => document.activeElement === document.querySelector('.run-card[data-run="2"] .run-optimizer')),
+      'the focus is on the optimizer select of the card built again');
   });
 
   it('disables and enables a run in place', async () => {
