@@ -51,11 +51,12 @@ const REVEAL_FALLBACK_MS = 100;
  * in place.
  *
  * A new card goes into the page hidden and is shown at the next animation frame: its web
- * components render for the first time while it is `display: none`, where the layout reads some
- * of them make on every render (vscode-single-select measures itself to place its dropdown,
- * vscode-scrollable its heights) find nothing to lay out, instead of each forcing a layout of the
- * whole page. When an edit builds several cards they go in one per frame, each complete when
- * shown; their fields are registered at once, so validation issues land on them.
+ * components render for the first time while it is `display: none`, so the layout reads some of
+ * them make while rendering (vscode-scrollable's heights, in every select) find nothing of the
+ * card to lay out, and the card is laid out once, with the frame. (The selects' own reads are
+ * avoided in fields.ts.) When an edit builds several cards they go in one per frame, the first
+ * at once, each complete when shown; the fields of all are registered at once, so validation
+ * issues land on them. `complete()` resolves when every card is shown.
  */
 export class RunList {
   readonly element: HTMLElement;
