@@ -254,7 +254,10 @@ export function selectField(o: {
   }
   select.value = o.value;
   if (o.label) select.setAttribute('aria-label', o.label);
-  select.addEventListener('change', () => o.onValue(select.value));
+  // After the select has finished handling the key or click that changed it: the change may
+  // rebuild the card holding it, and a select taken out of the page in the middle of its Enter
+  // key handling was seen to try to show its dropdown again (showPopover on a disconnected element).
+  select.addEventListener('change', () => queueMicrotask(() => o.onValue(select.value)));
   if (!o.label) {
     if (o.className) select.classList.add(o.className);
     return select;

@@ -211,6 +211,23 @@ describe('run list in Chromium: structural edits keep unchanged cards and every 
     exp = setOptimizer(exp, 1, 'rmsprop');
     await assertShows(exp, 'after picking RMSprop for run 2');
     assert.deepEqual(await tags(), [0, null, 2, 3]);
+    await page.waitForTimeout(300);
+    assert.deepEqual(pageErrors, [], 'no page error');
+  });
+
+  it('takes an optimizer chosen with the keyboard (focus, Enter, ↓, Enter) and keeps the focus on the select', async () => {
+    await tag();
+    const before = exp.runs[0]!.optimizer;
+    const following = OPTIMIZERS[OPTIMIZERS.findIndex((o) => o.id === before) + 1]!.id;
+    await page.locator('.run-card[data-run="0"] .run-optimizer').focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    exp = setOptimizer(exp, 0, following);
+    await assertShows(exp, `after choosing ${following} for run 1 with the keyboard`);
+    assert.deepEqual(await tags(), [null, 1, 2, 3]);
+    await page.waitForFunction(() => document.activeElement === document.querySelector('.run-card[data-run="0"] .run-optimizer'));
+    assert.deepEqual(pageErrors, [], 'no page error');
   });
 
   it('keeps a refused value refused in place, with the reason, in a card that is kept and moves', async () => {
