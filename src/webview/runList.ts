@@ -69,6 +69,8 @@ export class RunList {
   private frame = 0;
   private fallback: ReturnType<typeof setTimeout> | undefined;
   private idle: Array<() => void> = [];
+  /** Cards of runs that changed, shown (inert) until their new card (the key) is shown in their place. */
+  private readonly leaving = new Map<RunCard, HTMLElement>();
 
   constructor(private readonly ctx: RunListContext) {
     this.list = h('div', { class: 'run-list' });
@@ -112,9 +114,23 @@ export class RunList {
     }
     const staying = new Set(next);
     const dropped = old.filter((c) => !staying.has(c));
+    const replacing = new Map([...replaced].map(([i, card]) => [card, i]));
+    const leaving = new Map<number, HTMLElement>();
     for (const card of dropped) {
       this.ctx.fields.unregister(card.prefix);
-      card.element.remove();
+      // What the page shows for the card: itself, or the card it is still standing in for.
+      const shown = card.element.parentNode === this.list && !card.element.hidden ? card.element : this.leaving.get(card);
+      this.leaving.delete(card);
+      if (shown !== card.element) card.element.remove();
+      const at = replacing.get(card);
+      if (shown && at !== undefined) {
+        // Stays in view, inert, until the card that replaces it is shown (no gap for a frame).
+        shown.inert = true;
+        shown.removeAttribute('data-run');
+        leaving.set(at, shown);
+      } else {
+        shown?.remove();
+      }
     }
     const moves = new Map<string, string>();
     next.forEach((card, i) => {
@@ -126,10 +142,13 @@ export class RunList {
         card.moveTo(i);
         return card;
       }
-      return new RunCard(this.ctx, exp, i, replaced.get(i)?.sweepText ?? '');
+      const built = new RunCard(this.ctx, exp, i, replaced.get(i)?.sweepText ?? '');
+      const stand = leaving.get(i);
+      if (stand) this.leaving.set(built, stand);
+      return built;
     });
 
-    if (focused && !focused.element.isConnected) {
+    if (focused && !this.cards.includes(focused.card)) {
       // Its card was rebuilt (the same control in the new card) or removed (the same control in
       // the card now in its place, else "Add run").
       const at = this.cards.find((c) => replaced.get(c.index) === focused.card)
@@ -174,7 +193,7 @@ export class RunList {
   }
 
   private pending(): boolean {
-    return this.cards.some((c) => c.element.parentNode !== this.list || c.element.hidden);
+    return this.leaving.size > 0 || this.cards.some((c) => c.element.parentNode !== this.list || c.element.hidden);
   }
 
   /** Puts the next cards not yet in the page into it, hidden, each before the card that follows it. */
@@ -206,7 +225,12 @@ export class RunList {
     cancelAnimationFrame(this.frame);
     clearTimeout(this.fallback);
     this.frame = 0;
-    for (const card of this.cards) if (card.element.parentNode === this.list && card.element.hidden) card.element.hidden = false;
+    for (const card of this.cards) {
+      if (card.element.parentNode !== this.list || !card.element.hidden) continue;
+      card.element.hidden = false;
+      this.leaving.get(card)?.remove();
+      this.leaving.delete(card);
+    }
     this.restoreFocus();
     this.attachNext();
     this.schedule();
@@ -218,7 +242,7 @@ export class RunList {
     if (!target || (target.card && this.cards.includes(target.card) && (target.card.element.hidden || target.card.element.parentNode !== this.list))) return;
     this.focusTarget = undefined;
     const active = document.activeElement;
-    if (active && active !== document.body) return;
+    if (active && active !== document.body && !active.closest('[inert]')) return;
     const control = target.card && this.cards.includes(target.card) ? target.card.control(target.control) : this.addButton;
     RunCard.focusRestoring = true;
     try {

@@ -172,17 +172,22 @@ describe('run list in Chromium: structural edits keep unchanged cards and every 
 
   it('changes run 3\'s optimizer: only that card is built again, with the new optimizer\'s hyperparameters', async () => {
     await tag();
-    await page.evaluate(async () => {
+    const shownAtOnce = await page.evaluate(async () => {
       const select = document.querySelector<HTMLElement & { value: string }>('.run-card[data-run="2"] .run-optimizer')!;
       // As a person does: focus first (a run card's select holds its options from then on).
       select.focus();
       await new Promise((resolve) => setTimeout(resolve, 0));
       select.value = 'adamw';
       select.dispatchEvent(new Event('change'));
+      await Promise.resolve();
+      return [...document.querySelectorAll<HTMLElement>('.run-list .run-card')].filter((c) => !c.hidden).map((c) => c.inert);
     });
+    // Until its new card is shown, the old one stands in its place, inert (no gap in the list for a frame).
+    assert.deepEqual(shownAtOnce, [false, false, true, false], 'in the edit\'s frame: four cards shown, the changed one inert');
     exp = setOptimizer(exp, 2, 'adamw');
     await assertShows(exp, 'after changing run 3\'s optimizer');
     assert.deepEqual(await tags(), [0, 1, null, 3]);
+    assert.equal(await page.locator('.run-list .run-card[inert]').count(), 0, 'the old card went when the new one came');
     assert.ok(await page.evaluate(() => document.activeElement === document.querySelector('.run-card[data-run="2"] .run-optimizer')),
       'the focus is on the optimizer select of the card built again');
   });
