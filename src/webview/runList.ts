@@ -56,7 +56,8 @@ const REVEAL_FALLBACK_MS = 100;
  * card to lay out, and the card is laid out once, with the frame. (The selects' own reads are
  * avoided in fields.ts.) When an edit builds several cards they go in one per frame, the first
  * at once, each complete when shown; the fields of all are registered at once, so validation
- * issues land on them. `complete()` resolves when every card is shown.
+ * issues land on them. The card of a run that changed stays in its place, inert, until its new
+ * card is shown. `complete()` resolves when every card is shown.
  */
 export class RunList {
   readonly element: HTMLElement;
