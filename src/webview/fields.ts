@@ -185,7 +185,8 @@ export interface SelectOption {
  * renders after any change to the page forces a layout of the whole page there and then (a run
  * card has three selects, each rendering twice when built). The dropdown is hidden while the
  * select is closed, and opening it renders again; so a closed select renders with an empty rect
- * instead, and only an open one measures. Reversible: the element's own method is untouched.
+ * instead, and only an open one measures. The method is wrapped, not rewritten: with a version
+ * of vscode-elements that has no `_renderDropdown`, this does nothing (selects just measure again).
  */
 function measureSelectsOnlyWhenOpen(): void {
   type SelectInternals = HTMLElement & { open?: boolean };
