@@ -447,7 +447,7 @@ export class Panel {
     this.runList.render();
     this.validate();
     this.saveState();
-    this.showFormula();
+    this.showFormulaSoon();
   }
 
   /**
@@ -482,7 +482,8 @@ export class Panel {
     }
     this.validate();
     this.saveState();
-    this.showFormula();
+    if (rerender === 'none') this.showFormula();
+    else this.showFormulaSoon();
     if (this.fields.refused.size === 0) this.host.post({ type: 'editExperiment', experiment: next });
   }
 
@@ -920,7 +921,22 @@ export class Panel {
   }
 
   /** The formula view follows the selected run at the scrubbed step. */
+  /**
+   * The update rule a frame after a structural edit: the cards the run list builds and the rule
+   * KaTeX builds again (with the layout of its new DOM, 35–55 ms: bench/runListRender.ts) then do
+   * not share one frame.
+   */
+  private showFormulaSoon(): void {
+    this.formulaFrame ??= onNextFrame(() => {
+      this.formulaFrame = undefined;
+      this.showFormula();
+    });
+  }
+  private formulaFrame: { cancel(): void } | undefined;
+
   private showFormula(): void {
+    this.formulaFrame?.cancel();
+    this.formulaFrame = undefined;
     const exp = this.experiment;
     if (!exp || !this.formula || exp.runs.length === 0) return;
     const run = Math.min(this.view.selectedRun, exp.runs.length - 1);
@@ -946,6 +962,9 @@ export class Panel {
       settled: async () => {
         await this.startedUp();
         await Promise.all([...this.charts.values()].map((c) => c.settled()));
+        await this.runList.complete();
+        // A structural edit's update rule comes a frame later (showFormulaSoon).
+        await new Promise<void>((resolve) => onNextFrame(resolve));
         await document.fonts.ready;
       },
       editorLoaded: () => this.editor.loaded,
@@ -968,6 +987,16 @@ export class Panel {
 
 /** When the first point does not come (an error, nothing to run), the rest of the panel loads after this long. */
 const START_FALLBACK_MS = 1200;
+
+/** Calls `f` at the next animation frame (after 16 ms when the page is hidden and has no frames). */
+function onNextFrame(f: () => void): { cancel(): void } {
+  if (document.visibilityState === 'visible') {
+    const id = requestAnimationFrame(() => f());
+    return { cancel: () => cancelAnimationFrame(id) };
+  }
+  const id = setTimeout(f, 16);
+  return { cancel: () => clearTimeout(id) };
+}
 
 /** On the surface chart, a path's point is "under" the pointer within this distance; farther, the heatmap's tooltip shows. */
 const HOVER_NEAR_PX = 16;
