@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: the benchmarks (not tests — figures vary with the machine). The engine's
  * table first, then the snippet room's (bench/snippet.ts), then the panel charts' streamed
- * updates (bench/chartUpdates.ts), then the panel's own start in headless Chromium
+ * updates (bench/chartUpdates.ts), the run list's structural edits (bench/runListRender.ts), then the panel's own start in headless Chromium
  * (bench/webviewStartup.ts), in the same process and run. In a real VS Code: `npm run bench:vscode`.
  */
 import { benchChartUpdates } from './chartUpdates';
 import { benchEngine } from './engine';
+import { benchRunListRender } from './runListRender';
 import { benchSnippets } from './snippet';
 import { benchWebviewStartup } from './webviewStartup';
 
@@ -14,7 +15,8 @@ async function main(): Promise<void> {
   await benchSnippets();
   // The panel charts' updates while 4 × 10,000 steps stream (bench/chartUpdates.ts, ~5 s).
   await benchChartUpdates();
-  await (await import('./runListRender.js')).benchRunListRender(); // the run list's structural edits in Chromium (bench/runListRender.ts, ~1 min)
+  // The run list's structural edits in Chromium (bench/runListRender.ts, ~1 min).
+  await benchRunListRender();
   // The panel's start, from navigation to the first plotted point (bench/webviewStartup.ts, ~15 s).
   console.log('\nPanel start outside VS Code (ms after navigation; cold = first load, then the median of 6 warm ones):');
   console.log(JSON.stringify(await benchWebviewStartup(7), null, 2));
