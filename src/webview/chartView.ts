@@ -68,9 +68,10 @@ const frameScheduler = (flush: () => void): void => {
 /**
  * Most point rows one update inserts: each row is encoded by several marks (through the
  * expression interpreter), so a burst — the host catching up with a fast run — is spread over a
- * few frames instead of making one long one.
+ * few frames instead of making one long one. (400 left 1–3 frames over 100 ms in
+ * bench/webviewStream.ts's four-run stream, 200 none in three runs, with the same total update time.)
  */
-const MAX_ROWS_PER_UPDATE = 400;
+const MAX_ROWS_PER_UPDATE = 200;
 
 /** Shortest time between two updates of one view while points stream (about 6 per second). */
 const MIN_UPDATE_INTERVAL_MS = 160;
