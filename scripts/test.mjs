@@ -29,9 +29,10 @@ function run([name, cmd, args]) {
       for (const line of chunk.toString().split('\n')) {
         const p = /^\s*(\d+) passing\b/.exec(line);
         const f = /^\s*(\d+) failing\b/.exec(line);
-        // The browser stages of test-integration.mjs report one line each: "  ✔ browser" / "  ✘ browser: …".
-        if (/^\s*✔ [\w-]+$/.test(line)) passed += 1;
-        if (/^\s*✘ [\w-]+:/.test(line)) failed += 1;
+        // The browser stages of test-integration.mjs report one line each, indented by two spaces:
+        // "  ✔ browser" / "  ✘ browser: …" (mocha's own tests are indented further and counted by "N passing").
+        if (/^ {2}✔ [\w-]+$/.test(line)) passed += 1;
+        if (/^ {2}✘ [\w-]+:/.test(line)) failed += 1;
         if (p) passed += Number(p[1]);
         if (f) failed += Number(f[1]);
       }
