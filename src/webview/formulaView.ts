@@ -109,6 +109,26 @@ export function mountFormulaView(container: HTMLElement, options: FormulaViewOpt
   let timer: ReturnType<typeof setTimeout> | undefined;
   let activeKey: string | undefined;
   const valueCells = new Map<string, HTMLElement>();
+  /**
+   * KaTeX's output by TeX, kept while not shown: a rule shown before (selecting another run's card
+   * and back, an optimizer changed and changed back) is put back instead of typeset again, which
+   * took 40–90 ms per rule here. The nodes are moved, never cloned (a clone's style attributes
+   * would be refused by the panel's CSP).
+   */
+  const typeset = new Map<string, HTMLElement>();
+  const tex = (source: string, tag: 'div' | 'span', className: string, display: boolean): HTMLElement => {
+    const key = `${tag}.${className}:${source}`;
+    const kept = typeset.get(key);
+    if (kept && !kept.isConnected) {
+      for (const e of kept.querySelectorAll('.formula-active')) e.classList.remove('formula-active');
+      return kept;
+    }
+    const e = el(tag, className);
+    renderTex(source, e, display ? KATEX_OPTIONS : { ...KATEX_OPTIONS, displayMode: false });
+    if (typeset.size >= 500) typeset.clear();
+    typeset.set(key, e);
+    return e;
+  };
 
   const describe = (key: string): string => {
     const s = SYMBOLS.get(key);
@@ -161,8 +181,7 @@ export function mountFormulaView(container: HTMLElement, options: FormulaViewOpt
       const section = el('div', 'formula-block');
       if (block !== model.blocks[0] || model.blocks.length > 1) section.append(el('div', 'formula-block-title', block.title));
       for (const line of block.lines) {
-        const math = el('div', 'formula-line');
-        renderTex(line.tex, math, KATEX_OPTIONS);
+        const math = tex(line.tex, 'div', 'formula-line', true);
         const words = el('div', 'formula-words', line.text);
         section.append(math, words);
       }
@@ -180,7 +199,7 @@ export function mountFormulaView(container: HTMLElement, options: FormulaViewOpt
       const row = el('tr');
       row.dataset.sym = s.key;
       const sym = el('td', 'formula-symbol');
-      renderTex(s.tex, sym, { ...KATEX_OPTIONS, displayMode: false });
+      sym.append(tex(s.tex, 'span', 'formula-symbol-tex', false));
       const value = el('td', 'formula-value');
       valueCells.set(s.key, value);
       row.append(sym, el('td', 'formula-meaning', s.meaning), value);

@@ -165,6 +165,34 @@ describe('explain: formula view in Chromium under the panel CSP', function () {
     assert.equal(await page.locator('.formula-block-title').count(), 2, 'the seed\'s form and PyTorch\'s');
   });
 
+  it('puts a rule shown before back instead of typesetting it again, with its symbols working', async () => {
+    type Formula = { __formula: { view: { select(r: number, s: number, spec: unknown): void } } };
+    const select = (run: number, optimizer: string, label: string): Promise<void> => page.evaluate(([r, o, l]) => {
+      (window as unknown as Formula).__formula.view.select(r as number, 3, { optimizer: o, hyperparameters: { lr: 0.05 }, label: l });
+    }, [run, optimizer, label] as const);
+    await select(0, 'adam', 'Adam η=0.05');
+    // Mark the nodes KaTeX made for Adam's rule, show another rule, then Adam's again.
+    const marked = await page.evaluate(() => {
+      const lines = [...document.querySelectorAll<HTMLElement>('.formula-rule .formula-line')];
+      lines.forEach((e, i) => { (e as unknown as { __mark: number }).__mark = i + 1; });
+      return lines.length;
+    });
+    assert.ok(marked >= 2, `Adam's rule has ${marked} lines`);
+    await select(1, 'rmsprop', 'RMSprop');
+    assert.match(await page.locator('.formula-title').textContent() ?? '', /RMSprop/);
+    // RMSprop's own lines are typeset (a line with the same TeX as one of Adam's may be Adam's node).
+    assert.ok(await page.evaluate(() => [...document.querySelectorAll('.formula-rule .formula-line')].some((e) => !(e as unknown as { __mark?: number }).__mark)),
+      'RMSprop\'s rule has lines of its own');
+    await select(0, 'adam', 'Adam η=0.05');
+    const again = await page.evaluate(() => [...document.querySelectorAll('.formula-rule .formula-line')].map((e) => (e as unknown as { __mark?: number }).__mark ?? 0));
+    assert.deepEqual(again, Array.from({ length: marked }, (_, i) => i + 1), 'the same nodes, in order');
+    // The symbols in the nodes put back still explain themselves.
+    await page.locator('.formula-rule [data-sym="mhat"]').first().hover();
+    assert.match(await page.locator('.formula-detail').textContent() ?? '', /m̂ₜ: Bias-corrected first moment/);
+    assert.equal(await page.locator('.formula-values tr.formula-active').getAttribute('data-sym'), 'mhat');
+    assert.equal(await page.locator('.formula-rule .formula-active').count() > 0, true);
+  });
+
   it('caused no CSP violation, console error or failed request', async () => {
     const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
     assert.deepEqual(violations, []);
