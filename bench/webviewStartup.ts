@@ -33,7 +33,7 @@ import type { ToWebview } from '../src/protocol';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NONCE = 'benchnonce0123456789';
-const MARKS = ['op:boot-ready', 'op:script', 'op:init', 'op:ready', 'op:forms', 'op:embed-start:loss', 'op:vega-loaded:loss', 'op:embedded:loss', 'op:plotted:loss', 'op:started'];
+const MARKS = ['op:boot-ready', 'op:script', 'op:init', 'op:ready', 'op:forms', 'op:embed-start:loss', 'op:vega-loaded:loss', 'op:compiled:loss', 'op:embedded:loss', 'op:plotted:loss', 'op:started'];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);

@@ -148,6 +148,7 @@ export class ChartView {
       let vegaSpec: unknown;
       try {
         vegaSpec = compile(spec as never).spec;
+        performance.mark(`op:compiled:${this.name}`);
       } catch (e) {
         this.onError?.(`${this.name} chart: ${e instanceof Error ? e.message : String(e)}`);
         return;
