@@ -284,10 +284,30 @@ export interface LogMessage {
   readonly message: string;
 }
 
+/** The panel's charts, by name (the webview's chart views; `compiledChart` messages). */
+export const CHART_NAMES = ['loss', 'paths', 'lr', 'gradNorm'] as const;
+
+/** Longest `compiledChart` spec the host keeps (JSON characters); the panel's are 10–20 thousand. */
+export const MAX_COMPILED_CHART_CHARS = 1_000_000;
+
+/**
+ * A chart's Vega-Lite spec as the webview compiled it to Vega. The host keeps the latest of each
+ * chart and writes them into the next panel's page (`compiledCharts`), so that a chart whose spec
+ * is the same again (the same experiment shape, theme and size) is embedded without a compile.
+ */
+export interface CompiledChartMessage {
+  readonly type: 'compiledChart';
+  readonly chart: (typeof CHART_NAMES)[number];
+  /** What it was compiled from: Vega-Lite's version and the spec's JSON (the cache key). */
+  readonly key: string;
+  /** The compiled Vega spec. */
+  readonly spec: Readonly<Record<string, unknown>>;
+}
+
 export type FromWebview =
   | ReadyMessage | EditExperimentMessage | RunMessage | PauseMessage | StepMessage | ResetMessage | StopMessage
   | ScrubMessage | SetInitMessage | PickDimsMessage | OpenInEditorMessage | ExportMessage | CopyAsPyTorchMessage
-  | RequestInspectMessage | ChartsMessage | LogMessage;
+  | RequestInspectMessage | ChartsMessage | LogMessage | CompiledChartMessage;
 
 /** What the webview keeps with `setState` (and the serializer revives the panel from). */
 export interface PanelState {
@@ -629,6 +649,13 @@ const fromWebviewCheckers: { readonly [K in FromWebview['type']]: (o: Obj) => vo
   log: (o) => {
     oneOf(o.level, 'level', ['error', 'warn', 'info']);
     str(o.message, 'message');
+  },
+  compiledChart: (o) => {
+    oneOf(o.chart, 'chart', CHART_NAMES);
+    str(o.key, 'key');
+    if (!isObj(o.spec)) throw new Refusal('spec', `expected a Vega spec (an object), got ${describe(o.spec)}`);
+    const size = JSON.stringify(o.spec).length + (o.key as string).length;
+    if (size > MAX_COMPILED_CHART_CHARS) throw new Refusal('spec', `${size} characters, more than the ${MAX_COMPILED_CHART_CHARS} kept`);
   },
 };
 

@@ -14,7 +14,7 @@ import * as vscode from 'vscode';
 import { validateExperiment } from '../engine/experiment';
 import { getProblem } from '../engine/problems';
 import {
-  parseFromWebview, type FromWebview, type InitMessage, type PanelError, type PanelExperiment, type RenderedChart,
+  parseFromWebview, type CompiledChartMessage, type FromWebview, type InitMessage, type PanelError, type PanelExperiment, type RenderedChart,
   type ThemeKind, type ToWebview,
 } from '../protocol';
 import { prewarmWorker, startExperiment } from '../snippet/session';
@@ -33,6 +33,26 @@ export interface SavedExperiment { readonly experiment: unknown; readonly savedA
  * webview's state), so that two panels revive as two different experiments. Ids are generated
  * here (UUIDs), but a revived state could carry anything: only `[A-Za-z0-9-]` reaches a path.
  */
+/**
+ * The latest compiled Vega spec of each chart (`compiledChart` messages), kept across panels and
+ * windows in the extension's global state and written into each new panel's page: a chart whose
+ * Vega-Lite spec is the same again is embedded without Vega-Lite's compile (100–130 ms of a new
+ * panel's start). The key is Vega-Lite's version and the spec, so a changed spec or an updated
+ * Vega-Lite simply misses.
+ */
+const COMPILED_CHARTS_KEY = 'optimizerPlayground.compiledCharts';
+type CompiledCharts = Record<string, { readonly key: string; readonly spec: Readonly<Record<string, unknown>> }>;
+
+function compiledCharts(context: vscode.ExtensionContext): CompiledCharts {
+  const kept = context.globalState.get<unknown>(COMPILED_CHARTS_KEY);
+  return kept && typeof kept === 'object' && !Array.isArray(kept) ? kept as CompiledCharts : {};
+}
+
+function rememberCompiledChart(context: vscode.ExtensionContext, m: CompiledChartMessage): void {
+  if (compiledCharts(context)[m.chart]?.key === m.key) return;
+  void context.globalState.update(COMPILED_CHARTS_KEY, { ...compiledCharts(context), [m.chart]: { key: m.key, spec: m.spec } });
+}
+
 function savedExperimentFile(context: vscode.ExtensionContext, panelId: string): string {
   const safe = panelId.replace(/[^A-Za-z0-9-]/g, '').slice(0, 64) || 'panel';
   return path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'panels', `${safe}.json`);
@@ -224,7 +244,7 @@ export class PlaygroundPanel {
       fonts: files.fonts.map(uri),
       styles: files.styles.map(uri),
       // The webview embeds its loss chart from this while the `init` snapshot is on its way.
-      initial: { experiment: this.controller.experiment, panelId: this.id },
+      initial: { experiment: this.controller.experiment, panelId: this.id, compiledCharts: compiledCharts(this.services.context) },
     });
   }
 
@@ -302,6 +322,7 @@ export class PlaygroundPanel {
       case 'export': await vscode.commands.executeCommand('optimizerPlayground.exportResults'); return;
       case 'copyAsPyTorch': await vscode.commands.executeCommand('optimizerPlayground.copyAsPyTorch'); return;
       case 'charts': this.chartRequests.get(m.requestId)?.(m.charts); this.chartRequests.delete(m.requestId); return;
+      case 'compiledChart': rememberCompiledChart(this.services.context, m); return;
       case 'log': this.services.output[m.level === 'info' ? 'info' : m.level === 'warn' ? 'warn' : 'error'](`webview: ${m.message}`); return;
     }
   }

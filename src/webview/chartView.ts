@@ -28,6 +28,7 @@ interface Libraries {
   readonly embed: Embed['default'];
   readonly expressionInterpreter: Interpreter['expressionInterpreter'];
   readonly compile: VegaLite['compile'];
+  readonly vegaLiteVersion: string;
 }
 
 let libraries: Promise<Libraries> | undefined;
@@ -35,8 +36,29 @@ let libraries: Promise<Libraries> | undefined;
 /** Loads Vega, vega-embed and the expression interpreter once (they are ESM; the bundle inlines them). */
 export function loadVega(): Promise<Libraries> {
   libraries ??= Promise.all([import('vega'), import('vega-embed'), import('vega-interpreter'), import('vega-lite')])
-    .then(([vega, embed, interp, vl]) => ({ vega, embed: embed.default, expressionInterpreter: interp.expressionInterpreter, compile: vl.compile }));
+    .then(([vega, embed, interp, vl]) => ({ vega, embed: embed.default, expressionInterpreter: interp.expressionInterpreter, compile: vl.compile, vegaLiteVersion: vl.version }));
   return libraries;
+}
+
+/**
+ * Vega specs compiled by earlier panels (the host keeps the latest of each chart and writes them
+ * into the page: src/extension/panel.ts), by key: Vega-Lite's version and the Vega-Lite spec's
+ * JSON. An embed whose spec has one uses it instead of compiling (each is used once).
+ */
+const compiledSpecs = new Map<string, unknown>();
+
+/** Takes the page's `compiledCharts` (`{ [chart]: { key, spec } }`); anything else in it is ignored. */
+export function seedCompiledSpecs(charts: unknown): void {
+  if (!charts || typeof charts !== 'object') return;
+  for (const entry of Object.values(charts as Record<string, unknown>)) {
+    const e = entry as { key?: unknown; spec?: unknown } | null;
+    if (e && typeof e.key === 'string' && e.spec && typeof e.spec === 'object' && !Array.isArray(e.spec)) compiledSpecs.set(e.key, e.spec);
+  }
+}
+
+/** The key of a Vega-Lite spec's compiled Vega spec. */
+function compiledKey(vegaLiteVersion: string, spec: TopLevelSpec): string {
+  return `${vegaLiteVersion}\n${JSON.stringify(spec)}`;
 }
 
 export type Row = Record<string, unknown>;
@@ -86,6 +108,8 @@ export class ChartView {
   private runTimes = { total: 0, max: 0, slow: [] as string[] };
   /** Called with the Vega view after each embed (event listeners are attached there). */
   onEmbed: ((view: View) => void) | undefined;
+  /** Called with each spec this view compiled (its key and the Vega spec): the panel hands them to the host to keep. */
+  onCompiled: ((key: string, vegaSpec: Readonly<Record<string, unknown>>) => void) | undefined;
   /** Called when embedding or a changeset fails. */
   onError: ((message: string) => void) | undefined;
 
@@ -141,13 +165,22 @@ export class ChartView {
       if (!(await nextFrame())) return;
       this.embeddedSpec = undefined;
       performance.mark(`op:embed-start:${this.name}`);
-      const { vega, embed, expressionInterpreter, compile } = await loadVega();
+      const { vega, embed, expressionInterpreter, compile, vegaLiteVersion } = await loadVega();
       performance.mark(`op:vega-loaded:${this.name}`);
-      // Vega-Lite → Vega here, and the Vega view in a later frame when this is a re-embed: the two
-      // halves of an embed are each tens of milliseconds, together one long frame.
+      // Vega-Lite → Vega here (unless an earlier panel compiled this very spec), and the Vega view
+      // in a later frame when this is a re-embed: the two halves of an embed are each tens of
+      // milliseconds, together one long frame.
       let vegaSpec: unknown;
       try {
-        vegaSpec = compile(spec as never).spec;
+        const key = compiledKey(vegaLiteVersion, spec);
+        vegaSpec = compiledSpecs.get(key);
+        if (vegaSpec !== undefined) {
+          compiledSpecs.delete(key);
+          this.fromCache++;
+        } else {
+          vegaSpec = compile(spec as never).spec;
+          this.onCompiled?.(key, vegaSpec as Record<string, unknown>);
+        }
         performance.mark(`op:compiled:${this.name}`);
       } catch (e) {
         this.onError?.(`${this.name} chart: ${e instanceof Error ? e.message : String(e)}`);
@@ -498,8 +531,11 @@ export class ChartView {
     return this.view.data(source) as Row[];
   }
 
-  stats(): { embeds: number; reuses: number; respecs: string[]; applications: number; rowsApplied: number; runMsTotal: number; runMsMax: number; slow: string[] } {
-    return { embeds: this.embeds, reuses: this.reuses, respecs: this.changes.slice(-5), applications: this.queue?.applications ?? 0, rowsApplied: this.queue?.rowsApplied ?? 0,
+  /** Embeds that used a spec compiled by an earlier panel (debug hook). */
+  private fromCache = 0;
+
+  stats(): { embeds: number; reuses: number; fromCache: number; respecs: string[]; applications: number; rowsApplied: number; runMsTotal: number; runMsMax: number; slow: string[] } {
+    return { embeds: this.embeds, reuses: this.reuses, fromCache: this.fromCache, respecs: this.changes.slice(-5), applications: this.queue?.applications ?? 0, rowsApplied: this.queue?.rowsApplied ?? 0,
       runMsTotal: Math.round(this.runTimes.total), runMsMax: Math.round(this.runTimes.max), slow: [...this.runTimes.slow] };
   }
 

@@ -19,7 +19,7 @@ import {
   checkPanelExperiment, fromWire, parseToWebview, type FromWebview, type LossInfo, type PanelError, type PanelExperiment,
   type PlaybackState, type RenderedChart, type RunResult, type SurfaceData, type ToWebview,
 } from '../protocol';
-import { ChartView, type Row } from './chartView';
+import { ChartView, seedCompiledSpecs, type Row } from './chartView';
 import { clear, codicon, h } from './dom';
 import { engineLabels, placeIssues, setField, validateDraft } from './experimentDraft';
 import { FieldRegistry } from './fields';
@@ -113,6 +113,7 @@ export class Panel {
     this.root = root;
     const saved = host.getState() as { view?: unknown; experiment?: unknown; panelId?: unknown } | undefined;
     const page = initialData();
+    seedCompiledSpecs(page?.compiledCharts);
     // Which panel this is, for the host's per-panel copy of the experiment (revival after a reload).
     this.panelId = typeof saved?.panelId === 'string' ? saved.panelId : typeof page?.panelId === 'string' ? page.panelId : undefined;
     this.view = parseViewState(saved?.view);
@@ -252,6 +253,8 @@ export class Panel {
       cards[name].appendChild(el);
       const chart = new ChartView(name, el);
       chart.onError = (m) => this.log('error', m);
+      // The host keeps each chart's latest compiled spec for later panels (chartView.ts seedCompiledSpecs).
+      chart.onCompiled = (key, spec) => this.host.post({ type: 'compiledChart', chart: name, key, spec });
       if (name === 'paths') chart.onEmbed = (view) => this.attachSurfaceClick(view);
       this.charts.set(name, chart);
     }
@@ -1010,12 +1013,12 @@ function nextTask(): Promise<void> {
 }
 
 /** What the host wrote into the page (`<script type="application/json" id="op-initial">`): the experiment and the panel's id. */
-function initialData(): { experiment?: unknown; panelId?: unknown } | undefined {
+function initialData(): { experiment?: unknown; panelId?: unknown; compiledCharts?: unknown } | undefined {
   const text = document.getElementById('op-initial')?.textContent;
   if (!text) return undefined;
   try {
     const data = JSON.parse(text) as unknown;
-    return data && typeof data === 'object' ? data as { experiment?: unknown; panelId?: unknown } : undefined;
+    return data && typeof data === 'object' ? data as { experiment?: unknown; panelId?: unknown; compiledCharts?: unknown } : undefined;
   } catch {
     return undefined;
   }

@@ -18,6 +18,7 @@ describe('protocol', () => {
       { type: 'requestInspect', requestId: 1, run: 0, step: 10 },
       { type: 'charts', requestId: 2, charts: [{ name: 'loss', svg: '<svg/>', png: 'data:image/png;base64,AAAA' }] },
       { type: 'log', level: 'error', message: 'boom' },
+      { type: 'compiledChart', chart: 'loss', key: '6.4.1\n{"mark":"line"}', spec: { $schema: 'https://vega.github.io/schema/vega/v6.json', marks: [] } },
     ];
     for (const m of messages) assert.deepEqual(parseFromWebview(m), { ok: true, message: m }, m.type);
   });
@@ -34,6 +35,10 @@ describe('protocol', () => {
       [{ type: 'pickDims', dims: [1, 1] }, /two different parameters/],
       [{ type: 'charts', requestId: 1, charts: [{ name: '../../etc/passwd' }] }, /charts\[0\]\.name: expected a file-name stem/],
       [{ type: 'charts', requestId: 1, charts: [{ name: 'x', png: 'javascript:alert(1)' }] }, /png: expected a data:image\/png/],
+      [{ type: 'compiledChart', chart: 'pie', key: 'k', spec: {} }, /chart: expected one of loss, paths, lr, gradNorm, got "pie"/],
+      [{ type: 'compiledChart', chart: 'loss', key: 7, spec: {} }, /key: expected a string, got 7/],
+      [{ type: 'compiledChart', chart: 'loss', key: 'k', spec: [] }, /spec: expected a Vega spec \(an object\), got an array/],
+      [{ type: 'compiledChart', chart: 'loss', key: 'k', spec: { marks: 'x'.repeat(1_000_001) } }, /spec: \d+ characters, more than the 1000000 kept/],
     ];
     for (const [m, re] of bad) {
       const r = parseFromWebview(m);

@@ -129,6 +129,31 @@ describe('commands', function () {
   });
 });
 
+describe('compiled charts kept for the next panel', function () {
+  this.timeout(60_000);
+  afterEach(closeAllPanels);
+
+  it('the host keeps each chart\'s compiled Vega spec from the webview and writes it into the next panel\'s page', async () => {
+    type Kept = Record<string, { key: string; spec: Record<string, unknown> }>;
+    const first = await run<PlaygroundPanel>('openPreset', 'booth');
+    const context = (first as unknown as { services: { context: vscode.ExtensionContext } }).services.context;
+    await first.whenReady();
+    // The real webview compiles its charts and posts them; the host keeps the latest of each.
+    const kept = await waitFor('the loss chart\'s compiled spec', () => {
+      const k = context.globalState.get<Kept>('optimizerPlayground.compiledCharts');
+      return k?.loss && k.paths ? k : undefined;
+    }, 30_000);
+    assert.match(kept.loss.key, /^\d+\.\d+\.\d+\n\{/, 'Vega-Lite\'s version, then the Vega-Lite spec');
+    assert.ok(Array.isArray(kept.loss.spec.marks), 'a Vega spec');
+    first.dispose();
+    const second = await run<PlaygroundPanel>('openPreset', 'booth');
+    const page = second.panel.webview.html;
+    const initial = JSON.parse(/<script type="application\/json" id="op-initial">([\s\S]*?)<\/script>/.exec(page)![1]!) as { compiledCharts: Kept };
+    assert.equal(initial.compiledCharts.loss!.key, context.globalState.get<Kept>('optimizerPlayground.compiledCharts')!.loss!.key);
+    assert.deepEqual(Object.keys(initial.compiledCharts).sort(), Object.keys(context.globalState.get<Kept>('optimizerPlayground.compiledCharts')!).sort());
+  });
+});
+
 describe('two panels across a window reload', function () {
   this.timeout(60_000);
   afterEach(closeAllPanels);
