@@ -226,7 +226,7 @@ function runColorEncoding(o: ChartOptions): Json {
   return {
     field: 'label', type: 'nominal',
     scale: { domain: { expr: RUN_LABELS_SIGNAL }, range: palette },
-    legend: { title: null, orient: 'bottom', columns: { expr: LEGEND_COLUMNS_SIGNAL }, symbolType: 'stroke', labelLimit: 0 },
+    legend: { title: null, orient: 'bottom', columns: { expr: LEGEND_COLUMNS_SIGNAL }, symbolType: 'stroke', symbolOpacity: 1, labelLimit: 0 },
   };
 }
 /** The run signals' values: the labels, and the legend's columns for the plot width. */

@@ -4,8 +4,10 @@
  * The scrubber is one Vega signal, `scrubStep`, shared by every chart. Each chart gets a layer
  * marking every run's point at the scrubbed step (the last point at or before it, so downsampled
  * runs still show one), drawn with the same transform and encodings as the chart's own line, and
- * the per-step charts get a vertical rule at that step. `scrubStep = -1` means "follow the
- * latest point": the markers sit at the head of each run and the rule is hidden.
+ * the per-step charts get a vertical rule at that step and their lines faded after it (the
+ * whole line faint, the part up to the step drawn again over it). `scrubStep = -1` means "follow
+ * the latest point": the markers sit at the head of each run, the rule is hidden and nothing is
+ * faded (the layer drawn again holds no rows, so streaming costs nothing more).
  * Pure functions of specs (JSON), so they are tested under Node.
  */
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
@@ -30,6 +32,9 @@ const TOOLTIP = [
 function mainLayer(layers: readonly Json[]): Json | undefined {
   return layers.find((l) => drawsPoints(l) && (typeof l.mark === 'string' ? l.mark : (l.mark as { type?: string } | undefined)?.type) === 'line');
 }
+
+/** Opacity of a per-step chart's lines after the scrubbed step. */
+export const FADED_OPACITY = 0.25;
 
 /** The scrubber's filter: rows up to the scrubbed step (every row when following the latest). */
 const UP_TO_SCRUB = { filter: `${SCRUB_SIGNAL} < 0 || datum.step <= ${SCRUB_SIGNAL}` };
@@ -74,9 +79,17 @@ export function withScrubber(spec: TopLevelSpec, theme: ChartTheme): TopLevelSpe
       mark: { type: 'rule', strokeDash: [3, 3], strokeWidth: 1, color: theme.foreground, opacity: 0.6, clip: true },
       encoding: { x: { ...x, title: null } },
     });
+    // The part up to the scrubbed step, over the faded whole: rows only while scrubbed.
+    added.unshift({
+      ...line,
+      transform: [...((line.transform as Json[] | undefined) ?? []), { filter: `${SCRUB_SIGNAL} >= 0 && datum.step <= ${SCRUB_SIGNAL}` }],
+      mark: { ...(typeof line.mark === 'string' ? { type: line.mark } : line.mark as Json), aria: false },
+    });
   }
   // Every layer of the points is cut (paths, halos, hover points); the start markers (step 0) always pass the filter.
-  const cut = perStep ? layers : layers.map((l) => (drawsPoints(l) ? { ...l, transform: [...((l.transform as Json[] | undefined) ?? []), UP_TO_SCRUB] } : l));
+  const cut = perStep
+    ? layers.map((l) => (l === line ? { ...l, mark: { ...(typeof l.mark === 'string' ? { type: l.mark } : l.mark as Json), opacity: { expr: `${SCRUB_SIGNAL} >= 0 ? ${FADED_OPACITY} : 1` } } } : l))
+    : layers.map((l) => (drawsPoints(l) ? { ...l, transform: [...((l.transform as Json[] | undefined) ?? []), UP_TO_SCRUB] } : l));
   const params = [...((s.params as Json[] | undefined) ?? []), { name: SCRUB_SIGNAL, value: -1 }];
   // Axis label widths change with the axes' domains: the chart view lays the view out again when
   // a domain changed (chartView.ts, `view.resize()`), not on every streamed update (each layout

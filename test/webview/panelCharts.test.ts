@@ -3,7 +3,7 @@ import type { View } from 'vega' with { 'resolution-mode': 'import' };
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import { defaultDarkTheme } from '../../src/charts/theme';
 import { GRAD_START_SIGNAL, HEATMAP_SOURCE, LOSS_START_SIGNAL, lossChart, STEP_MAX_SIGNAL } from '../../src/charts/specs';
-import { panelChartSpecs, plotWidth, SCRUB_SIGNAL, withScrubber } from '../../src/webview/panelCharts';
+import { FADED_OPACITY, panelChartSpecs, plotWidth, SCRUB_SIGNAL, withScrubber } from '../../src/webview/panelCharts';
 
 type Json = Record<string, unknown>;
 const surface = { domain: { x: [-2, 2] as [number, number], y: [-1, 3] as [number, number] }, resolution: 40, axisTitles: ['θ₀', 'θ₁'] as [string, string] };
@@ -96,6 +96,35 @@ describe('webview/panelCharts', () => {
       assert.deepEqual(markers(), ['Adam@10', 'SGD@15'], 'scrubbed to step 17');
     } finally {
       view.finalize();
+    }
+  });
+
+  it('fades a per-step chart\'s lines after the scrubbed step, and draws nothing more while following the latest', async () => {
+    for (const chart of ['loss', 'lr', 'gradNorm'] as const) {
+      const view = await panelView(specs()[chart]!);
+      try {
+        view.insert('points', [...[0, 10, 20, 30].map((s) => point(0, s, 10 - s / 10)), ...[0, 15, 25].map((s) => point(1, s, 8 - s / 10))]);
+        await view.runAsync();
+        // Line items that draw rows (not the scrub markers), by mark.
+        const lines = (): Array<{ steps: number[]; opacity: number[] }> => [...itemsByMark(view)]
+          .map(([, items]) => items as Array<{ datum: Json; opacity?: number; mark?: { marktype: string } }>)
+          .filter((items) => items.length > 0 && items[0]!.mark?.marktype === 'line' && items.every((i) => i.datum.head === undefined && typeof i.datum.step === 'number'))
+          .map((items) => ({ steps: items.map((i) => i.datum.step as number), opacity: [...new Set(items.map((i) => i.opacity ?? 1))] }));
+        assert.deepEqual(lines().map((l) => l.opacity), [[1]], `${chart}: one line layer drawn, at full opacity, while following the latest`);
+        view.signal(SCRUB_SIGNAL, 17);
+        await view.runAsync();
+        const scrubbed = lines();
+        assert.equal(scrubbed.length, 2, `${chart}: the faded whole and the part up to step 17`);
+        assert.deepEqual(scrubbed[0]!.opacity, [FADED_OPACITY], `${chart}: the whole line is faded`);
+        assert.equal(Math.max(...scrubbed[0]!.steps), 30);
+        assert.deepEqual(scrubbed[1]!.opacity, [1]);
+        assert.deepEqual([...scrubbed[1]!.steps].sort((a, b) => a - b), [0, 0, 10, 15], `${chart}: drawn again up to step 17`);
+        view.signal(SCRUB_SIGNAL, -1);
+        await view.runAsync();
+        assert.deepEqual(lines().map((l) => l.opacity), [[1]], `${chart}: back to the latest, nothing faded`);
+      } finally {
+        view.finalize();
+      }
     }
   });
 
