@@ -14,12 +14,11 @@
  * complete and idle. Printed per edit: the median over the repetitions of the busiest frame, of
  * the edit's own frame, and of the total over frames, with the frame count. Figures, not a test.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { chromium, type Page } from 'playwright-core';
 import type { PanelExperiment } from '../src/protocol';
 import { repoPath } from '../test/repoRoot';
-import { fakeVsCode, servePanel, settled } from '../test/webview/pageServer';
+import { bundleWebview, fakeVsCode, servePanel, settled } from '../test/webview/pageServer';
 import { buildScenario, fourRuns } from '../test/webview/scenario';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -36,15 +35,6 @@ const oneRun: PanelExperiment = {
   runs: [{ label: 'Adagrad η=0.01', optimizer: 'adagrad', hyperparameters: { lr: 0.01 } }],
 };
 const fourRunsApplied: PanelExperiment = { ...fourRuns, steps: 100 };
-
-/** Bundles the webview as scripts/build.mjs does, from `srcRoot` (the repo or an older copy of its src/), into `dir`. */
-async function bundle(srcRoot: string, dir: string): Promise<string> {
-  const esbuild = await import('esbuild');
-  await esbuild.build({ bundle: true, platform: 'browser', target: 'es2022', format: 'esm', splitting: true, minify: true, logLevel: 'warning',
-    entryPoints: { webview: join(srcRoot, 'src/webview/main.ts') }, outdir: dir, chunkNames: 'chunks/[name]-[hash]',
-    nodePaths: [repoPath('node_modules')] });
-  return join(dir, 'webview.js');
-}
 
 /** Per edit: main-thread ms of each frame until the list is idle (the edit's frame first). */
 type Frames = number[];
@@ -134,9 +124,8 @@ export async function benchRunListRender(options: { reps?: number; srcRoot?: str
   const reps = options.reps ?? 10;
   const srcRoot = options.srcRoot ?? repoPath();
   const dir = repoPath('out-bench-runlist', options.srcRoot ? 'other' : 'repo');
-  mkdirSync(dir, { recursive: true });
-  const script = await bundle(srcRoot, dir);
-  const server = await servePanel({ nonce: NONCE, bundleDir: dirname(script) });
+  await bundleWebview(dir, { srcRoot });
+  const server = await servePanel({ nonce: NONCE, bundleDir: dir });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
   const results = new Map<string, Frames[]>(EDITS.map(([name]) => [name, []]));
   const errors: string[] = [];

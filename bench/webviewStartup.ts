@@ -21,12 +21,10 @@
  * a Chrome trace of the last load; with OP_MARKS=1 in the environment, every mark of every load.
  * Figures, not a test.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { writeFileSync } from 'node:fs';
 import { chromium, type Page } from 'playwright-core';
 import { repoPath } from '../test/repoRoot';
-import { fakeVsCode, servePanel } from '../test/webview/pageServer';
+import { bundleWebview, fakeVsCode, servePanel } from '../test/webview/pageServer';
 import { buildScenario } from '../test/webview/scenario';
 import { defaultExperiment } from '../src/extension/defaults';
 import type { ToWebview } from '../src/protocol';
@@ -38,23 +36,6 @@ const MARKS = ['op:boot-ready', 'op:script', 'op:init', 'op:ready', 'op:forms', 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-/** Builds the webview as a release does into `dir`; returns the chunks to preload (relative to `dir`). */
-async function bundle(dir: string): Promise<string[]> {
-  const esbuild = await import('esbuild');
-  const { preloadChunks } = await import(pathToFileURL(repoPath('scripts/webview-preload.mjs')).href) as {
-    preloadChunks(outputs: Record<string, unknown>, entry: string): string[];
-  };
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const result = await esbuild.build({ bundle: true, platform: 'browser', target: 'es2022', format: 'esm', splitting: true, sourcemap: true,
-    minify: true, logLevel: 'warning', entryPoints: { webview: repoPath('src/webview/main.ts') }, outdir: dir,
-    chunkNames: 'chunks/[name]-[hash]', metafile: true });
-  const outputs = result.metafile.outputs;
-  const entry = Object.keys(outputs).find((k) => resolve(k) === join(dir, 'webview.js'));
-  if (!entry) throw new Error('the webview build has no webview.js');
-  return preloadChunks(outputs, entry).map((p) => relative(dir, resolve(p)));
 }
 
 /** After `fakeVsCode`: the host's side of the start, answering the boot script's `ready`. */
@@ -111,7 +92,7 @@ function topSelf(profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas:
 
 export async function benchWebviewStartup(runs = 7): Promise<Record<string, unknown>> {
   const dir = repoPath('out-bench-startup');
-  const preload = await bundle(dir);
+  const { preload } = await bundleWebview(dir);
   const experiment = defaultExperiment();
   const scenario = buildScenario(experiment, 100, { host: true });
   const messages = [scenario.init, ...scenario.stream];

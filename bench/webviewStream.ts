@@ -19,14 +19,13 @@
  * chart's longest update, and (with --profile) the functions with the most self and total time
  * from a CDP CPU profile, written to FILE (open it in Chromium's devtools). Figures, not a test.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { surfaceGrid } from '../src/charts';
 import { getProblem } from '../src/engine/problems';
 import { toWire, type PanelExperiment, type ToWebview } from '../src/protocol';
-import { repoPath } from '../test/repoRoot';
-import { fakeVsCode, servePanel, settled, type PageProbe } from '../test/webview/pageServer';
+import { bundleWebview, fakeVsCode, servePanel, settled, type PageProbe } from '../test/webview/pageServer';
 import { buildScenario, fourRuns as experiment } from '../test/webview/scenario';
 
 /** The experiment the panel shows before the edit: the first of the four runs, 300 steps. */
@@ -68,15 +67,6 @@ const NONCE = 'benchnonce0123456789';
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-/** Bundles the webview as scripts/build.mjs does (an ES module and its chunks), into `dir`. */
-async function bundle(dir: string): Promise<string> {
-  const esbuild = await import('esbuild');
-  await esbuild.build({ bundle: true, platform: 'browser', target: 'es2022', format: 'esm', splitting: true, sourcemap: true,
-    minify: !process.argv.includes('--readable'), logLevel: 'warning', entryPoints: { webview: repoPath('src/webview/main.ts') }, outdir: dir,
-    chunkNames: 'chunks/[name]-[hash]' });
-  return join(dir, 'webview.js');
 }
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }
@@ -129,9 +119,8 @@ function summarizeTrace(trace: { traceEvents: TraceEvent[] }, top = 20): string 
 
 async function main(): Promise<void> {
   const dir = join(__dirname, 'webview-bundle');
-  mkdirSync(dir, { recursive: true });
-  const script = await bundle(dir);
-  const server = await servePanel({ nonce: NONCE, bundleDir: dirname(script) });
+  await bundleWebview(dir, { minify: !process.argv.includes('--readable') });
+  const server = await servePanel({ nonce: NONCE, bundleDir: dir });
   const origin = server.origin;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
   const repeats = Number(arg('--runs') ?? 1);

@@ -20,7 +20,7 @@ import {
   type PlaybackState, type RenderedChart, type RunResult, type SurfaceData, type ToWebview,
 } from '../protocol';
 import { ChartView, seedCompiledSpecs, type Row } from './chartView';
-import { clear, codicon, h } from './dom';
+import { clear, codicon, h, onNextFrame } from './dom';
 import { engineLabels, placeIssues, setField, validateDraft } from './experimentDraft';
 import { FieldRegistry } from './fields';
 import type { FormulaView } from './formulaView';
@@ -990,16 +990,6 @@ export class Panel {
 
 /** When the first point does not come (an error, nothing to run), the rest of the panel loads after this long. */
 const START_FALLBACK_MS = 1200;
-
-/** Calls `f` at the next animation frame (after 16 ms when the page is hidden and has no frames). */
-function onNextFrame(f: () => void): { cancel(): void } {
-  if (document.visibilityState === 'visible') {
-    const id = requestAnimationFrame(() => f());
-    return { cancel: () => cancelAnimationFrame(id) };
-  }
-  const id = setTimeout(f, 16);
-  return { cancel: () => clearTimeout(id) };
-}
 
 /** On the surface chart, a path's point is "under" the pointer within this distance; farther, the heatmap's tooltip shows. */
 const HOVER_NEAR_PX = 16;

@@ -11,14 +11,13 @@
  * Needs /usr/bin/chromium (`apt-get install chromium`).
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { heatmapBounds, surfaceGrid } from '../../src/charts';
 import { getProblem } from '../../src/engine/problems';
 import { toWire, type PanelExperiment, type ToWebview } from '../../src/protocol';
-import { repoPath } from '../repoRoot';
-import { fakeVsCode, servePanel, settled, type PageProbe, type PanelServer } from './pageServer';
+import { bundleWebview, fakeVsCode, servePanel, settled, type PageProbe, type PanelServer } from './pageServer';
 import { buildScenario } from './scenario';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -106,10 +105,7 @@ describe('panel charts: new runs and a new window are signals, not re-embeds (Ch
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
     // The webview bundle as scripts/build.mjs makes it, into a folder beside this compiled test.
     const dir = join(__dirname, 'chart-signals-bundle');
-    mkdirSync(dir, { recursive: true });
-    const esbuild = await import('esbuild');
-    await esbuild.build({ bundle: true, platform: 'browser', target: 'es2022', format: 'esm', splitting: true, minify: true, logLevel: 'warning',
-      entryPoints: { webview: repoPath('src/webview/main.ts') }, outdir: dir, chunkNames: 'chunks/[name]-[hash]' });
+    await bundleWebview(dir);
     server = await servePanel({ nonce: NONCE, bundleDir: dir });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
     page = await browser.newPage({ viewport: { width: 1440, height: 1300 }, deviceScaleFactor: 1 });

@@ -6,16 +6,41 @@
  * else). With `bundleDir` the webview script and its chunks come from that folder (a private
  * build, so parallel builds of dist/ do not interfere) instead of dist/.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { webviewHtml } from '../../src/extension/html';
 import { repoPath } from '../repoRoot';
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.html': 'text/html', '.map': 'application/json' };
 const REPO_FILES = ['dist/', 'media/', 'test/webview/fixtures/'];
+
+/**
+ * Bundles the webview as scripts/build.mjs does for a release (an ES module with its chunks) into
+ * `dir`, from `srcRoot`'s src/webview/main.ts (default: this repository; another checkout lets a
+ * bench measure older code). For `servePanel({ bundleDir: dir, preload })`: returns the chunks the
+ * release's page would preload (scripts/webview-preload.mjs), relative to `dir`. Used by the
+ * browser tests and benches that must not depend on (or race with) a build of dist/.
+ */
+export async function bundleWebview(dir: string, options: { srcRoot?: string; minify?: boolean } = {}): Promise<{ script: string; preload: string[] }> {
+  const esbuild = await import('esbuild');
+  const { preloadChunks } = await import(pathToFileURL(repoPath('scripts/webview-preload.mjs')).href) as {
+    preloadChunks(outputs: Record<string, unknown>, entry: string): string[];
+  };
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const result = await esbuild.build({ bundle: true, platform: 'browser', target: 'es2022', format: 'esm', splitting: true, sourcemap: true,
+    minify: options.minify ?? true, logLevel: 'warning', entryPoints: { webview: join(options.srcRoot ?? repoPath(), 'src/webview/main.ts') },
+    outdir: dir, chunkNames: 'chunks/[name]-[hash]', metafile: true, nodePaths: [repoPath('node_modules')] });
+  const outputs = result.metafile.outputs;
+  const script = join(dir, 'webview.js');
+  const entry = Object.keys(outputs).find((k) => resolve(k) === script);
+  if (!entry) throw new Error('the webview build has no webview.js');
+  return { script, preload: preloadChunks(outputs, entry).map((p) => relative(dir, resolve(p))) };
+}
 
 export interface PanelServer {
   /** `http://127.0.0.1:PORT`; the page is at `${origin}/panel.html`. */
