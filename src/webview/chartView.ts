@@ -15,6 +15,7 @@ import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import'
 import {
   GRAD_START_SIGNAL, HEATMAP_SOURCE, HEATMAP_STYLE_SIGNAL, HOVER_SIGNAL, LOSS_START_SIGNAL, specSignals, type ContourRow, type SpecSignals, type SurfaceRow,
 } from '../charts';
+import { onNextFrame } from './dom';
 import { ChangesetQueue, reconcileReplace, type SourceChange } from './changesetQueue';
 import { heatmapRow, type HeatmapStyle } from './heatmap';
 
@@ -42,8 +43,9 @@ export function loadVega(): Promise<Libraries> {
 
 /**
  * Vega specs compiled by earlier panels (the host keeps the latest of each chart and writes them
- * into the page: src/extension/panel.ts), by key: Vega-Lite's version and the Vega-Lite spec's
- * JSON. An embed whose spec has one uses it instead of compiling (each is used once).
+ * into the page: src/extension/panel.ts), by key: Vega-Lite's version and the spec's structure
+ * (`specSignals`: without its values and size). An embed whose structure has one uses it, with its
+ * own values and size written in (`withValues`), instead of compiling.
  */
 const compiledSpecs = new Map<string, unknown>();
 
@@ -56,9 +58,22 @@ export function seedCompiledSpecs(charts: unknown): void {
   }
 }
 
-/** The key of a Vega-Lite spec's compiled Vega spec. */
-function compiledKey(vegaLiteVersion: string, spec: TopLevelSpec): string {
-  return `${vegaLiteVersion}\n${JSON.stringify(spec)}`;
+/** The key of a compiled Vega spec: Vega-Lite's version and the structure it was compiled from. */
+function compiledKey(vegaLiteVersion: string, parts: SpecSignals): string {
+  return `${vegaLiteVersion}\n${parts.structure}`;
+}
+
+/**
+ * A copy of a compiled spec with `parts`' values and size: each value signal is a top-level Vega
+ * signal with a `value`, and the plot size is the spec's `width` and `height` (as Vega-Lite
+ * compiles the panel's specs; test/charts/specSignals.test.ts).
+ */
+function withValues(compiled: unknown, parts: SpecSignals): unknown {
+  const spec = structuredClone(compiled) as { width?: number; height?: number; signals?: Array<{ name: string; value?: unknown }> };
+  if (parts.width !== undefined) spec.width = parts.width;
+  if (parts.height !== undefined) spec.height = parts.height;
+  for (const signal of spec.signals ?? []) if (parts.values.has(signal.name)) signal.value = parts.values.get(signal.name);
+  return spec;
 }
 
 export type Row = Record<string, unknown>;
@@ -79,8 +94,7 @@ function runNextFlush(): void {
 function requestFrame(): void {
   if (frameRequested) return;
   frameRequested = true;
-  if (typeof requestAnimationFrame === 'function' && document.visibilityState === 'visible') requestAnimationFrame(runNextFlush);
-  else setTimeout(runNextFlush, 16);
+  onNextFrame(runNextFlush);
 }
 const frameScheduler = (flush: () => void): void => {
   frameQueue.push(flush);
@@ -172,13 +186,14 @@ export class ChartView {
       // milliseconds, together one long frame.
       let vegaSpec: unknown;
       try {
-        const key = compiledKey(vegaLiteVersion, spec);
-        vegaSpec = compiledSpecs.get(key);
-        if (vegaSpec !== undefined) {
-          compiledSpecs.delete(key);
+        const key = compiledKey(vegaLiteVersion, parts);
+        const kept = compiledSpecs.get(key);
+        if (kept !== undefined) {
+          vegaSpec = withValues(kept, parts);
           this.fromCache++;
         } else {
           vegaSpec = compile(spec as never).spec;
+          compiledSpecs.set(key, vegaSpec);
           this.onCompiled?.(key, vegaSpec as Record<string, unknown>);
         }
         performance.mark(`op:compiled:${this.name}`);

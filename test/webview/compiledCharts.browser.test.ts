@@ -2,7 +2,9 @@
  * The compiled-chart cache in Chromium (dist/webview.js under the panel CSP): a panel posts each
  * chart's compiled Vega spec (`compiledChart`); a later panel whose page carries them
  * (`compiledCharts`, written by the host: src/extension/panel.ts) embeds those charts without
- * compiling, draws the same points, and posts nothing to keep; a key that does not match is not used.
+ * compiling, draws the same points, and posts nothing to keep. The key is the spec's structure
+ * (src/charts/specs.ts `specSignals`), so a kept spec serves other runs and sizes with their own
+ * values written in; a key of another Vega-Lite version is not used.
  */
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -26,7 +28,6 @@ describe('webview: charts compiled by an earlier panel', function () {
   this.timeout(90_000);
   let browser: Browser;
   const servers: PanelServer[] = [];
-  const scenario = buildScenario(experiment);
 
   before(async () => {
     assert.ok(existsSync(repoPath('dist/webview.js')), 'dist/webview.js is missing: run `npm run build` first');
@@ -39,8 +40,9 @@ describe('webview: charts compiled by an earlier panel', function () {
   });
 
   /** A panel whose page carries `compiledCharts`, fed the scenario's messages until every chart is drawn. */
-  async function panel(compiledCharts?: unknown): Promise<{ page: Page; posted: PageProbe['posted']; errors: string[] }> {
-    const server = await servePanel({ nonce: NONCE, initial: { experiment, panelId: 'cache-test', ...(compiledCharts ? { compiledCharts } : {}) } });
+  async function panel(compiledCharts?: unknown, exp = experiment): Promise<{ page: Page; posted: PageProbe['posted']; errors: string[] }> {
+    const scenario = buildScenario(exp);
+    const server = await servePanel({ nonce: NONCE, initial: { experiment: exp, panelId: 'cache-test', ...(compiledCharts ? { compiledCharts } : {}) } });
     servers.push(server);
     const page = await browser.newPage({ viewport: { width: 1440, height: 1300 }, deviceScaleFactor: 1 });
     const errors: string[] = [];
@@ -80,14 +82,23 @@ describe('webview: charts compiled by an earlier panel', function () {
     assert.deepEqual([...first.errors, ...second.errors], []);
   });
 
-  it('a kept spec of another Vega-Lite spec (another width) is not used', async () => {
+  it('a kept spec serves other runs with their own labels; one of another Vega-Lite version is not used', async () => {
     const first = await panel();
     const loss = first.posted.find((m) => m.type === 'compiledChart' && m.chart === 'loss')!;
-    // The same spec compiled for another layout: its key no longer matches.
-    const stale = { loss: { key: String(loss.key).replace(/"width":\d+/, '"width":123'), spec: loss.spec } };
-    assert.notEqual(stale.loss.key, loss.key);
-    const second = await panel(stale);
-    assert.equal((await stats(second.page)).loss.fromCache, 0, 'compiled, not taken from the kept spec');
-    assert.ok(second.posted.some((m) => m.type === 'compiledChart' && m.chart === 'loss'), 'compiled and posted again');
+    const twoRuns: PanelExperiment = { ...experiment, runs: [...experiment.runs, { label: 'SGD η=0.001', optimizer: 'sgd', hyperparameters: { lr: 0.001 } }] };
+    const second = await panel({ loss: { key: loss.key, spec: loss.spec } }, twoRuns);
+    assert.equal((await stats(second.page)).loss.fromCache, 1, 'the same structure: taken from the kept spec');
+    assert.ok(!second.posted.some((m) => m.type === 'compiledChart' && m.chart === 'loss'), 'the loss chart was not compiled');
+    const legend = await second.page.evaluate(() => {
+      type Node = { marktype?: string; role?: string; items?: Node[]; text?: string };
+      const labels: string[] = [];
+      const visit = (n: Node): void => { if (n.marktype === 'text' && n.role === 'legend-label') for (const i of n.items ?? []) labels.push(String(i.text)); for (const i of n.items ?? []) visit(i); };
+      visit((window as unknown as { __optimizerPlayground: { chart(c: string): { scenegraph(): { root: Node } } } }).__optimizerPlayground.chart('loss').scenegraph().root);
+      return labels;
+    });
+    assert.deepEqual(legend, ['Adam η=0.05', 'SGD η=0.001'], 'this panel\'s runs in the legend, not the kept spec\'s');
+    const third = await panel({ loss: { key: String(loss.key).replace(/^[^\n]*/, '0.0.1'), spec: loss.spec } });
+    assert.equal((await stats(third.page)).loss.fromCache, 0, 'another Vega-Lite version: compiled again');
+    assert.ok(third.posted.some((m) => m.type === 'compiledChart' && m.chart === 'loss'), 'and posted to keep');
   });
 });
