@@ -14,8 +14,8 @@ if (!existsSync(cli)) {
   process.exit(1);
 }
 
-// The seed's story in order; any other example follows alphabetically.
-const order = ['seed-tweaks', 'adam-learning-rates', 'snippet-ravine'];
+// The story in order (gradient descent, its tweaks, Adam, a loss of your own); any other example follows alphabetically.
+const order = ['gd-tweaks', 'adam-learning-rates', 'snippet-ravine'];
 const names = readdirSync(join(root, 'examples'))
   .filter((f) => f.endsWith('.optim.json'))
   .map((f) => f.slice(0, -'.optim.json'.length))

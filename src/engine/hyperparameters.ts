@@ -58,15 +58,15 @@ const unit = { min: 0, max: 1, maxExclusive: true } as const;
 export const OPTIMIZERS: readonly OptimizerSpec[] = [
   {
     id: 'gd', name: 'Gradient descent', torchClass: null,
-    summary: 'Plain (mini-batch) gradient descent, the seed\'s first form: θ ← θ − η(∇J + wd·θ).',
+    summary: 'Plain (mini-batch) gradient descent, the textbook rule with weight decay added to the gradient: θ ← θ − η(∇J + wd·θ).',
     hyperparameters: [
       lr(0.01),
-      { ...weightDecay(0, false), description: 'Weight decay wd, the seed\'s form: wd·θ is added to the gradient.' },
+      { ...weightDecay(0, false), description: 'Weight decay wd: wd·θ is added to the gradient (coupled, as L2 regularisation).' },
     ],
   },
   {
-    id: 'momentum', name: 'Momentum (seed form)', torchClass: null,
-    summary: 'The seed\'s momentum: m ← βm + η∇J, θ ← θ − m. Equals SGD with momentum under a constant η.',
+    id: 'momentum', name: 'Momentum (classical form)', torchClass: null,
+    summary: 'Classical momentum, the learning rate inside the velocity: m ← βm + η∇J, θ ← θ − m. Equals SGD with momentum under a constant η.',
     hyperparameters: [
       lr(0.01),
       { name: 'momentum', torchName: 'momentum', kind: 'number', default: 0.9, bounds: unit,

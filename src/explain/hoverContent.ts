@@ -6,6 +6,7 @@
  */
 import { optimizerSpec } from '../engine/hyperparameters';
 import type { HoverTarget } from './hoverRule';
+import { altText, codeSpan, escapeMarkdown } from './markdown';
 import { defaultsMarkdown, explainHyperparameter, formulaByKey, FORMULAS, LIMITATIONS, optimizerFormula } from './registry';
 import { SYMBOLS } from './symbols';
 import type { Equation, Formula } from './types';
@@ -21,39 +22,51 @@ export function openCommandLink(optimizerId: string): string {
   return `command:${OPEN_WITH_OPTIMIZER_COMMAND}?${encodeURIComponent(JSON.stringify([{ optimizer: optimizerId }]))}`;
 }
 
-/**
- * Text for an image's alt: Markdown keeps backslash escapes there verbatim (a screen reader would
- * read them), so nothing is escaped; only what would end the alt text or start code is replaced.
- */
-export function altText(s: string): string {
-  return s.replace(/\[/g, '⟨').replace(/\]/g, '⟩').replace(/[\\`]/g, '');
+/** The column before a line's first `=` or `\leftarrow` outside braces (where the lines align), or 0. */
+function alignmentColumn(tex: string): number {
+  let depth = 0;
+  for (let i = 0; i < tex.length; i++) {
+    const c = tex[i];
+    if (c === '\\') {
+      if (depth === 0 && tex.startsWith('\\leftarrow', i)) return i;
+      i++;
+    } else if (c === '{') depth++;
+    else if (c === '}') depth--;
+    else if (c === '=' && depth === 0) return i;
+  }
+  return 0;
 }
 
 /**
- * Escapes registry text for Markdown: emphasis, links, HTML and tables. Backticks are kept, so the
- * registry's `code` spans render as code.
+ * The LaTeX of a rule as a hover shows it: one image, lines aligned at their `=`, fractions at text
+ * size (`\textstyle`), so that a rule and its title fit the ~250 px of VS Code's hover box before
+ * it scrolls — the θ update line included.
  */
-export function escapeMarkdown(s: string): string {
-  return s.replace(/[\\*_[\]<>|]/g, (c) => `\\${c}`);
+export function hoverRuleTex(equations: readonly Equation[]): string {
+  const texts = equations.map((e) => e.tex.replace(/\\dfrac\b/g, String.raw`\frac`));
+  if (texts.length === 1) return String.raw`\textstyle ` + texts[0];
+  const lines = texts.map((tex) => {
+    const at = alignmentColumn(tex);
+    // `{}` before the relation keeps its spacing at the start of the aligned cell, as amsmath's `&{}=`.
+    return String.raw`\textstyle ${tex.slice(0, at)} &\textstyle {}${tex.slice(at)}`;
+  });
+  return String.raw`\begin{aligned}` + lines.join(String.raw` \\ `) + String.raw`\end{aligned}`;
 }
 
 function rule(equations: readonly Equation[], image: FormulaImage): string[] {
-  const tex = equations.length === 1
-    ? equations[0].tex
-    : String.raw`\begin{gathered}` + equations.map((e) => e.tex).join(String.raw` \\ `) + String.raw`\end{gathered}`;
   const words = equations.map((e) => e.text).join('; ');
-  return [image(tex, altText(words)), '', ...equations.map((e) => `- ${escapeMarkdown(e.text)}`)];
+  return [image(hoverRuleTex(equations), altText(words)), '', ...equations.map((e) => `- ${escapeMarkdown(e.text)}`)];
 }
 
 function paperLine(f: Formula): string[] {
   return f.paper ? [`**Paper:** [${escapeMarkdown(f.paper.title)}](${f.paper.url}) — ${escapeMarkdown(f.paper.authors)}, ${f.paper.year}`] : [];
 }
 
-/** Hover Markdown for an optimizer. */
+/** Hover Markdown for an optimizer: its name, PyTorch class and summary on one line, then the rule. */
 export function optimizerHover(id: string, image: FormulaImage): string {
   const f = optimizerFormula(id);
   const spec = optimizerSpec(id);
-  const torch = spec?.torchClass ? ` (\`torch.optim.${spec.torchClass}\`)` : '';
+  const torch = spec?.torchClass ? ` (${codeSpan(`torch.optim.${spec.torchClass}`)})` : '';
   const out = [`**${escapeMarkdown(f.title)}**${torch} — ${escapeMarkdown(f.summary)}`, '', ...rule(f.equations, image), ''];
   if (f.alternative) {
     out.push(`*${escapeMarkdown(f.alternative.title)}:*`, '', ...rule(f.alternative.equations, image), '', escapeMarkdown(f.alternative.note), '');
@@ -69,28 +82,32 @@ export function optimizerHover(id: string, image: FormulaImage): string {
   out.push('**Defaults:**', '', ...defaultsMarkdown(id).map((l) => `- ${l}`), '');
   out.push(`**When to use:** ${escapeMarkdown(f.whenToUse)}`, '');
   if (f.pitfalls.length) out.push(`**Pitfalls:** ${f.pitfalls.map(escapeMarkdown).join(' ')}`, '');
-  out.push(...paperLine(f), '', `[$(play) Open ${escapeMarkdown(spec?.name ?? id)} in the Optimizer Playground](${openCommandLink(id)})`);
+  out.push(...paperLine(f), '', `[$(play) Open ${escapeMarkdown(f.title)} in the Optimizer Playground](${openCommandLink(id)})`);
   return out.join('\n');
 }
 
-/** Hover Markdown for a hyperparameter word (`lr`, `beta2`, …), in the context of an optimizer when known. */
+/**
+ * Hover Markdown for a hyperparameter word (`lr`, `beta2`, …), in the context of an optimizer when
+ * known: what it is, its default and names in one paragraph, then the rule it acts in.
+ */
 export function hyperparameterHover(word: string, optimizerId: string | undefined, image: FormulaImage): string | undefined {
   const e = explainHyperparameter(word, optimizerId);
   if (!e) return undefined;
   const f = optimizerFormula(e.optimizer.id);
   const sym = e.symbol ? SYMBOLS.get(e.symbol) : undefined;
   const context = e.optimizer.id === optimizerId ? `of **${escapeMarkdown(e.optimizer.name)}**` : `(as in **${escapeMarkdown(e.optimizer.name)}**)`;
-  const element = e.index === undefined ? '' : ` — element ${e.index} of \`betas\``;
+  const element = e.index === undefined ? '' : `, element ${e.index} of ${codeSpan(e.spec.name)}`;
+  const names = [
+    ...(e.spec.name !== word ? [`${codeSpan(e.spec.name)} in the playground`] : []),
+    `PyTorch's ${codeSpan(e.spec.torchName)}`,
+  ].join(', ');
   const out = [
-    `**\`${escapeMarkdown(word)}\`** ${context}: \`${e.spec.name}\`${element}, PyTorch's \`${e.spec.torchName}\``,
+    `**${codeSpan(word)}** ${context} — ${escapeMarkdown(e.spec.description)} Default ${codeSpan(e.defaultText)}${element} (${names}).`,
     '',
-    escapeMarkdown(e.spec.description),
-    '',
-    `**Default:** \`${e.defaultText}\``,
+    ...rule(f.equations, image),
     '',
   ];
   if (sym) out.push(image(sym.tex, altText(sym.text)) + ` — ${escapeMarkdown(sym.meaning)}`, '');
-  out.push(`In ${escapeMarkdown(f.title)}:`, '', ...rule(f.equations, image), '');
   out.push(`[$(play) Open ${escapeMarkdown(e.optimizer.name)} in the Optimizer Playground](${openCommandLink(e.optimizer.id)})`);
   return out.join('\n');
 }

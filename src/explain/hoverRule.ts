@@ -15,13 +15,18 @@
  *   The nearest optimizer mentioned decides whose meaning is shown (`alpha` is RMSprop's α).
  * - LaTeX that names a registry symbol (`\hat{m}_t`, `\beta_1^t`, `\nabla_\theta J(\theta)`) counts in
  *   Markdown anywhere, and in code inside comments or `$…$`.
+ * - Markdown prose: an optimizer name (Adam, SGD, RMSprop, GD, …, any case) counts wherever it is
+ *   written; a hyperparameter name only in a code span (`` `weight_decay` ``) or written as a keyword
+ *   (`lr=0.1`), in the context of the nearest optimizer named; a symbol written in Unicode (η, β₁,
+ *   m̂ₜ) counts anywhere. Inside a fenced code block (```` ```python ````) the rule of the block's
+ *   language applies.
  * - In `*.optim.json`, a schedule's `"type"` value (`"cosine"`) and a clipping key (`"norm"`,
  *   `"value"` right after `"clip": {`) explain that schedule or clipping rule.
  */
 import { OPTIMIZERS } from '../engine/hyperparameters';
 import { SCHEDULES } from '../engine/schedules';
 import { HYPERPARAMETER_ALIASES } from './registry';
-import { symbolAt } from './latexSymbols';
+import { symbolAt, unicodeSymbolAt } from './latexSymbols';
 
 export type HoverLanguage = 'typescript' | 'javascript' | 'python' | 'json' | 'markdown';
 
@@ -76,16 +81,32 @@ function optimizerInJson(line: string, start: number, end: number): boolean {
   return /"optimizer"\s*:\s*"$/.test(line.slice(0, start)) && line[end] === '"';
 }
 
+/** The optimizer id a word names in `language` (gradient descent: `gd` in JSON, `GD` in prose). */
+function optimizerWord(word: string, language: HoverLanguage): string | undefined {
+  const id = OPTIMIZER_WORDS.get(word.toLowerCase());
+  if (id) return id;
+  if (language === 'json' && word === 'gd') return 'gd';
+  if (language === 'markdown' && /^gd$/i.test(word)) return 'gd';
+  return undefined;
+}
+
+/** Is the optimizer word at [start, end) used as an optimizer? In Markdown prose, every mention is. */
+function isOptimizerUse(line: string, start: number, end: number, language: HoverLanguage): boolean {
+  if (language === 'json') return optimizerInJson(line, start, end);
+  if (language === 'markdown') return true;
+  return optimizerInCode(line, start, end);
+}
+
 /** Optimizer ids used on a line, with their columns. */
 function optimizersOnLine(line: string, language: HoverLanguage): { id: string; start: number }[] {
   const out: { id: string; start: number }[] = [];
   for (const m of line.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
-    const id = OPTIMIZER_WORDS.get(m[0].toLowerCase()) ?? (language === 'json' && m[0] === 'gd' ? 'gd' : undefined);
-    if (!id) continue;
+    const id = optimizerWord(m[0], language);
+    // In prose, "momentum" is the idea (or SGD's hyperparameter), not a mention of classical momentum.
+    if (!id || (language === 'markdown' && id === 'momentum')) continue;
     const start = m.index, end = start + m[0].length;
-    const used = language === 'json' ? optimizerInJson(line, start, end) : optimizerInCode(line, start, end);
     // `momentum=0.9` is a hyperparameter, not the optimizer.
-    if (used && !(id === 'momentum' && KEYWORD_AFTER.test(line.slice(end)))) out.push({ id, start });
+    if (isOptimizerUse(line, start, end, language) && !(id === 'momentum' && KEYWORD_AFTER.test(line.slice(end)))) out.push({ id, start });
   }
   return out;
 }
@@ -136,7 +157,7 @@ export function findHoverTarget(getLine: (row: number) => string | undefined, ro
       return { kind: 'symbol', key: sym.key, start: sym.start, end: sym.end };
     }
   }
-  if (language === 'markdown') return undefined;
+  if (language === 'markdown') return markdownTarget(getLine, row, character, line);
 
   const w = wordAt(line, character);
   if (!w) return undefined;
@@ -154,10 +175,9 @@ export function findHoverTarget(getLine: (row: number) => string | undefined, ro
   }
 
   // Optimizer names.
-  const id = OPTIMIZER_WORDS.get(w.word.toLowerCase()) ?? (language === 'json' && w.word === 'gd' ? 'gd' : undefined);
-  if (id && !(id === 'momentum' && KEYWORD_AFTER.test(after))) {
-    const used = language === 'json' ? optimizerInJson(line, w.start, w.end) : optimizerInCode(line, w.start, w.end);
-    if (used) return { kind: 'optimizer', id, word: w.word, start: w.start, end: w.end };
+  const id = optimizerWord(w.word, language);
+  if (id && !(id === 'momentum' && KEYWORD_AFTER.test(after)) && isOptimizerUse(line, w.start, w.end, language)) {
+    return { kind: 'optimizer', id, word: w.word, start: w.start, end: w.end };
   }
 
   // Hyperparameter names.
@@ -175,6 +195,58 @@ export function findHoverTarget(getLine: (row: number) => string | undefined, ro
   const near = nearbyOptimizer(getLine, row, language);
   if (near === undefined && language !== 'json') return undefined;
   return { kind: 'hyperparameter', word: w.word, name: alias.name, index: alias.index, optimizerId: near ?? undefined, start: w.start, end: w.end };
+}
+
+/** A fence line of Markdown (```` ``` ```` or `~~~`), with its info string. */
+const FENCE = /^\s{0,3}(```+|~~~+)\s*([\w+-]*)/;
+
+/**
+ * The language of the fenced code block holding line `row` of a Markdown document (the rule's
+ * language for its info string; Python, the language of most ML code, when it has none), or
+ * undefined when the line is prose. A fence line itself is neither: null.
+ */
+function fenceLanguage(getLine: (row: number) => string | undefined, row: number): HoverLanguage | null | undefined {
+  if (FENCE.test(getLine(row) ?? '')) return null;
+  let opener: RegExpExecArray | undefined;
+  for (let r = 0; r < row; r++) {
+    const m = FENCE.exec(getLine(r) ?? '');
+    if (m && (!opener || m[1][0] === opener[1][0])) opener = opener ? undefined : m;
+  }
+  if (!opener) return undefined;
+  switch (opener[2].toLowerCase()) {
+    case 'ts': case 'typescript': case 'tsx': return 'typescript';
+    case 'js': case 'javascript': case 'jsx': case 'mjs': return 'javascript';
+    case 'json': case 'jsonc': return 'json';
+    default: return 'python';
+  }
+}
+
+/** Is [start, end) inside a `code span` of the line? */
+function inCodeSpan(line: string, start: number, end: number): boolean {
+  const open = line.lastIndexOf('`', start - 1);
+  if (open < 0 || line.indexOf('`', end) < 0) return false;
+  return (line.slice(0, open).match(/`/g)?.length ?? 0) % 2 === 0;
+}
+
+/** The Markdown rule (see the top of this file) outside LaTeX. */
+function markdownTarget(getLine: (row: number) => string | undefined, row: number, character: number, line: string): HoverTarget | undefined {
+  const fence = fenceLanguage(getLine, row);
+  if (fence !== undefined) return fence === null ? undefined : findHoverTarget(getLine, row, character, fence);
+  const sym = unicodeSymbolAt(line, character);
+  if (sym) return { kind: 'symbol', key: sym.key, start: sym.start, end: sym.end };
+  const w = wordAt(line, character);
+  if (!w) return undefined;
+  const keyword = KEYWORD_AFTER.test(line.slice(w.end)) && !/\.\s*$/.test(line.slice(0, w.start));
+  const alias = HYPERPARAMETER_ALIASES[w.word];
+  if (alias && (keyword || inCodeSpan(line, w.start, w.end))) {
+    const near = nearbyOptimizer(getLine, row, 'markdown');
+    if (near !== undefined) {
+      return { kind: 'hyperparameter', word: w.word, name: alias.name, index: alias.index, optimizerId: near ?? undefined, start: w.start, end: w.end };
+    }
+  }
+  const id = optimizerWord(w.word, 'markdown');
+  if (id && !keyword) return { kind: 'optimizer', id, word: w.word, start: w.start, end: w.end };
+  return undefined;
 }
 
 /** `findHoverTarget` over an array of lines. */

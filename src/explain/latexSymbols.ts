@@ -4,7 +4,8 @@
  *
  * Both the symbol and the text are put in a canonical form: whitespace dropped, braces around a
  * single token dropped, every command followed by one space. Matches are found in canonical form
- * and mapped back to columns of the original line.
+ * and mapped back to columns of the original line. Prose in Markdown also writes symbols in
+ * Unicode (`η`, `β₁`, `m̂ₜ`): `unicodeSymbolAt` finds those, by the registry's plain-text forms.
  */
 import { SYMBOLS } from './symbols';
 
@@ -97,4 +98,42 @@ export function symbolAt(line: string, character: number): SymbolMatch | undefin
     if (!best || m.end - m.start > best.end - best.start) best = m;
   }
   return best;
+}
+
+/**
+ * Symbols as prose writes them in Unicode (`η`, `β₁`, `m̂ₜ`, `∇θJ(θ)`): each symbol's plain-text
+ * form, without its parenthetical (`λ (wd)` → `λ`) and without spaces. Forms that are plain ASCII
+ * (`t`, `c`) or that name two symbols (`γ`, `uₜ`) are left out: prose is full of them.
+ */
+let unicodeForms: Pattern[] | undefined;
+function allUnicodeForms(): Pattern[] {
+  if (unicodeForms) return unicodeForms;
+  const owners = new Map<string, Set<string>>();
+  for (const s of SYMBOLS.values()) {
+    for (const form of [s.text.replace(/\s*\(.*\)$/, ''), s.text.replace(/\s+/g, '')]) {
+      if (/\s/.test(form) || /^[\x20-\x7e]*$/.test(form)) continue;
+      owners.set(form, (owners.get(form) ?? new Set()).add(s.key));
+    }
+  }
+  unicodeForms = [...owners].filter(([, keys]) => keys.size === 1).map(([form, keys]) => ({ key: [...keys][0], canonical: form }))
+    .sort((a, b) => b.canonical.length - a.canonical.length);
+  return unicodeForms;
+}
+
+/** A letter, digit or combining mark before a form means it is part of a longer word. */
+const GLUED_BEFORE = /[\p{L}\p{N}\p{M}]$/u;
+/** A combining mark or a (non-modifier) letter after a form continues it; subscripts and ᵗ do not. */
+const GLUED_AFTER = /^[\p{M}\p{Ll}\p{Lu}\p{Lo}]/u;
+
+/** The longest Unicode symbol (`η`, `β₁`, `m̂ₜ`) covering column `character`, or undefined. */
+export function unicodeSymbolAt(line: string, character: number): SymbolMatch | undefined {
+  for (const p of allUnicodeForms()) {
+    for (let at = line.indexOf(p.canonical); at >= 0; at = line.indexOf(p.canonical, at + 1)) {
+      const end = at + p.canonical.length;
+      if (character < at || character > end) continue;
+      if (GLUED_BEFORE.test(line.slice(0, at)) || GLUED_AFTER.test(line.slice(end))) continue;
+      return { key: p.key, start: at, end };
+    }
+  }
+  return undefined;
 }

@@ -7,6 +7,7 @@
  * outside the root; AdamW and Lion shrink θ by ηλθ outside the adaptive scaling.
  * Each `reference` is written from its equations, not from the engine; test/explain compares them.
  */
+import { optimizerSpec } from '../engine/hyperparameters';
 import type { Hyperparameters } from '../engine/types';
 import type { Formula, ReferenceRule, ReferenceState } from './types';
 import { eq, symbolKeys } from './tex';
@@ -82,18 +83,19 @@ const paper = {
   lion: { title: 'Symbolic Discovery of Optimization Algorithms', authors: 'X. Chen, C. Liang, D. Huang, E. Real, et al.', year: 2023, url: 'https://arxiv.org/abs/2302.06675' },
 } as const;
 
-type Draft = Omit<Formula, 'symbols' | 'kind'>;
+/** A formula as written here; its title is the optimizer's name from the hyperparameter registry. */
+type Draft = Omit<Formula, 'symbols' | 'kind' | 'title'>;
 
 const drafts: readonly Draft[] = [
   {
-    id: 'gd', title: 'Gradient descent',
+    id: 'gd',
     summary: 'Step against the gradient, the same rate η for every parameter.',
     equations: [
       eq(String.raw`⟨theta|\theta_t⟩ = ⟨theta|\theta_{t-1}⟩ - ⟨eta⟩\,\big(⟨gradJ|\nabla_\theta J(\theta_{t-1})⟩ + ⟨wd⟩⟨theta|\theta_{t-1}⟩\big)`,
         'θₜ = θₜ₋₁ − η·(∇θJ(θₜ₋₁) + wd·θₜ₋₁)'),
     ],
     conventions: [
-      'The seed\'s first rule, θ = θ − η∇θJ(θ), with its weight decay wd·θ added to the gradient. Identical to SGD without momentum.',
+      'The textbook rule θ = θ − η∇θJ(θ), with weight decay wd·θ added to the gradient. Identical to SGD without momentum.',
       'On a mini-batch loss, ∇θJ is the mean gradient over the batch (mini-batch gradient descent).',
     ],
     whenToUse: 'To see the baseline every other optimizer improves on; on smooth, well-conditioned problems it is all you need.',
@@ -112,7 +114,7 @@ const drafts: readonly Draft[] = [
     },
   },
   {
-    id: 'momentum', title: 'Momentum (the seed\'s form)',
+    id: 'momentum',
     summary: 'Accumulate a velocity: each update keeps a fraction β of the previous one.',
     equations: [
       eq(String.raw`⟨m⟩ = ⟨beta⟩\,⟨m|m_{t-1}⟩ + ⟨eta⟩\,\big(⟨gradJ|\nabla_\theta J(\theta_{t-1})⟩ + ⟨wd⟩⟨theta|\theta_{t-1}⟩\big), \quad m_0 = 0`,
@@ -125,10 +127,10 @@ const drafts: readonly Draft[] = [
         eq(String.raw`⟨b⟩ = ⟨mu⟩\,⟨b|b_{t-1}⟩ + ⟨g⟩, \quad b_1 = g_1`, 'bₜ = μ·bₜ₋₁ + gₜ, with b₁ = g₁'),
         eq(String.raw`⟨theta|\theta_t⟩ = ⟨theta|\theta_{t-1}⟩ - ⟨eta⟩\,⟨b⟩`, 'θₜ = θₜ₋₁ − η·bₜ'),
       ],
-      note: 'With a constant η the two are the same trajectory: mₜ = η·bₜ (μ = β). Under a schedule they differ: the seed\'s m keeps the old rates inside the velocity, PyTorch\'s b applies the current rate to the whole buffer.',
+      note: 'With a constant η the two are the same trajectory: mₜ = η·bₜ (μ = β). Under a schedule they differ: the classical m keeps the old rates inside the velocity, PyTorch\'s b applies the current rate to the whole buffer.',
     },
     conventions: [
-      'The seed writes the learning rate inside the velocity (m ← βm + η∇J); torch.optim writes it outside (b ← μb + g, θ ← θ − ηb). Equivalent under a constant η.',
+      'Classical momentum (Polyak; Sutskever et al.) puts the learning rate inside the velocity (m ← βm + η∇J); torch.optim puts it outside (b ← μb + g, θ ← θ − ηb). Equivalent under a constant η.',
     ],
     whenToUse: 'Ravines and ill-conditioned bowls: momentum averages away the zig-zag across the steep direction and builds speed along the flat one.',
     pitfalls: [
@@ -149,7 +151,7 @@ const drafts: readonly Draft[] = [
     },
   },
   {
-    id: 'sgd', title: 'SGD (torch.optim.SGD)',
+    id: 'sgd',
     summary: 'Stochastic gradient descent with optional momentum, dampening, Nesterov and L2 weight decay.',
     equations: [
       gradientLine,
@@ -185,7 +187,7 @@ const drafts: readonly Draft[] = [
     },
   },
   {
-    id: 'adagrad', title: 'Adagrad',
+    id: 'adagrad',
     summary: 'Per-parameter rates: divide by the root of the sum of all past squared gradients.',
     equations: [
       gradientLine,
@@ -211,7 +213,7 @@ const drafts: readonly Draft[] = [
     },
   },
   {
-    id: 'rmsprop', title: 'RMSprop',
+    id: 'rmsprop',
     summary: 'Divide by a running root-mean-square of recent gradients: Adagrad that forgets.',
     equations: [
       gradientLine,
@@ -245,7 +247,7 @@ const drafts: readonly Draft[] = [
     },
   },
   {
-    id: 'adam', title: 'Adam',
+    id: 'adam',
     summary: 'Momentum on the gradient and RMSprop on its square, both bias-corrected.',
     equations: [
       gradientLine, ...momentsLines, ...biasCorrectionLines,
@@ -261,14 +263,14 @@ const drafts: readonly Draft[] = [
     whenToUse: 'A robust default for most problems and networks: per-parameter rates, little tuning, usually η ≈ 1e-3.',
     pitfalls: [
       'L2 weight decay inside Adam is scaled by the adaptive rate, so heavy weights are barely decayed: use AdamW.',
-      'A large η (the seed\'s 0.1) oscillates around the minimum: the normalised step is about η in size near the start, whatever the gradient.',
+      'A large η (0.1, say) oscillates around the minimum: the normalised step is about η in size near the start, whatever the gradient.',
       'ε matters when gradients are tiny; β₂ close to 1 reacts slowly to changes in gradient scale.',
     ],
     paper: paper.adam,
     reference: adamReference(false),
   },
   {
-    id: 'adamw', title: 'AdamW',
+    id: 'adamw',
     summary: 'Adam with decoupled weight decay: θ shrinks by ηλθ outside the adaptive scaling.',
     equations: [
       eq(String.raw`⟨theta|\theta_{t-1}⟩ \leftarrow ⟨theta|\theta_{t-1}⟩\,(1 - ⟨eta⟩⟨wd⟩)`, 'θₜ₋₁ ← θₜ₋₁·(1 − η·λ)   (decoupled weight decay, first)'),
@@ -285,7 +287,7 @@ const drafts: readonly Draft[] = [
     reference: adamReference(true),
   },
   {
-    id: 'adamax', title: 'Adamax',
+    id: 'adamax',
     summary: 'Adam with the infinity norm: divide by a decaying running maximum of |g|.',
     equations: [
       gradientLine, momentsLines[0],
@@ -312,7 +314,7 @@ const drafts: readonly Draft[] = [
     },
   },
   {
-    id: 'nadam', title: 'NAdam',
+    id: 'nadam',
     summary: 'Adam with Nesterov momentum: the step looks one momentum step ahead.',
     equations: [
       gradientLine,
@@ -351,7 +353,7 @@ const drafts: readonly Draft[] = [
     },
   },
   {
-    id: 'radam', title: 'RAdam',
+    id: 'radam',
     summary: 'Rectified Adam: plain momentum steps until the adaptive rate\'s variance is tractable (ρₜ > 5).',
     equations: [
       gradientLine, ...momentsLines, biasCorrectionLines[0],
@@ -389,7 +391,7 @@ const drafts: readonly Draft[] = [
     },
   },
   {
-    id: 'adadelta', title: 'Adadelta',
+    id: 'adadelta',
     summary: 'Scale each step by RMS(past updates)/RMS(gradients): units match, η is often left at 1.',
     equations: [
       gradientLine,
@@ -418,7 +420,7 @@ const drafts: readonly Draft[] = [
     },
   },
   {
-    id: 'lion', title: 'Lion',
+    id: 'lion',
     summary: 'EvoLved Sign Momentum: step by the sign of an interpolated momentum, every coordinate the same size.',
     equations: [
       eq(String.raw`⟨c⟩ = ⟨beta1⟩\,⟨m|m_{t-1}⟩ + (1-⟨beta1⟩)\,⟨g⟩`, 'cₜ = β₁·mₜ₋₁ + (1 − β₁)·gₜ'),
@@ -445,9 +447,16 @@ const drafts: readonly Draft[] = [
   },
 ];
 
+function optimizerName(id: string): string {
+  const spec = optimizerSpec(id);
+  if (!spec) throw new Error(`formula for "${id}", which is not an optimizer of the hyperparameter registry`);
+  return spec.name;
+}
+
 /** One formula per optimizer id, in the order of OPTIMIZERS. */
 export const OPTIMIZER_FORMULAS: readonly Formula[] = drafts.map((d) => ({
   ...d,
   kind: 'optimizer' as const,
+  title: optimizerName(d.id),
   symbols: symbolKeys(d.equations.map((e) => e.tex).join(' ')),
 }));

@@ -5,6 +5,7 @@
  */
 import { OPTIMIZERS, optimizerSpec, type HyperparameterSpec, type OptimizerSpec } from '../engine/hyperparameters';
 import type { HyperparameterValue } from '../engine/types';
+import { escapeMarkdown } from './markdown';
 import { OPTIMIZER_FORMULAS } from './optimizerFormulas';
 import { SCHEDULE_FORMULAS } from './scheduleFormulas';
 import { LIMITATIONS, TWEAK_FORMULAS } from './tweakFormulas';
@@ -117,7 +118,7 @@ export function symbolFor(optimizerId: string, name: string, index?: 0 | 1): str
 export function defaultsMarkdown(optimizerId: string): string[] {
   const o = optimizerSpec(optimizerId);
   if (!o) return [];
-  return o.hyperparameters.map((h) => `\`${h.name}\` = \`${formatValue(h.default)}\` — ${h.description}`);
+  return o.hyperparameters.map((h) => `\`${h.name}\` = \`${formatValue(h.default)}\` — ${escapeMarkdown(h.description)}`);
 }
 
 /**
@@ -128,11 +129,11 @@ export function hyperparameterMarkdown(optimizerId: string, name: string): strin
   const e = explainHyperparameter(name, optimizerId);
   if (!e || e.optimizer.id !== optimizerId) return undefined;
   const f = optimizerFormula(optimizerId);
-  return [`${e.spec.description}`, '', `Default: \`${e.defaultText}\`.`, '', `${f.title}:`, ...f.equations.map((q) => `- ${q.text}`)].join('\n');
+  return [escapeMarkdown(e.spec.description), '', `Default: \`${e.defaultText}\`.`, '', `${escapeMarkdown(f.title)}:`, ...f.equations.map((q) => `- ${escapeMarkdown(q.text)}`)].join('\n');
 }
 
 /** Markdown for an optimizer id in the JSON schema's `optimizer` enum. */
 export function optimizerMarkdown(optimizerId: string): string {
   const f = optimizerFormula(optimizerId);
-  return [`**${f.title}** — ${f.summary}`, '', ...f.equations.map((q) => `- ${q.text}`)].join('\n');
+  return [`**${escapeMarkdown(f.title)}** — ${escapeMarkdown(f.summary)}`, '', ...f.equations.map((q) => `- ${escapeMarkdown(q.text)}`)].join('\n');
 }

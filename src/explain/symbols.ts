@@ -58,7 +58,7 @@ const list: readonly SymbolInfo[] = [
   { key: 'step', tex: String.raw`\frac{\eta}{\sqrt{\hat{v}_t}+\epsilon}`, text: 'η/(√v̂ₜ + ε)',
     meaning: 'The effective per-parameter step: large where gradients have been small, small where they have been large.' },
   { key: 'beta', tex: String.raw`\beta`, text: 'β',
-    meaning: 'The seed\'s momentum factor: the fraction of the previous update carried into this one.', hyperparameter: { name: 'momentum' } },
+    meaning: 'Classical momentum\'s factor: the fraction of the previous update carried into this one.', hyperparameter: { name: 'momentum' } },
   { key: 'mu', tex: String.raw`\mu`, text: 'μ',
     meaning: 'Momentum factor: the fraction of the buffer kept each step.', hyperparameter: { name: 'momentum' } },
   { key: 'tau', tex: String.raw`\tau`, text: 'τ',

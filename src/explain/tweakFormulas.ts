@@ -1,6 +1,6 @@
 /**
  * The tweaks (weight decay coupled and decoupled, momentum, Nesterov, gradient clipping) and the
- * seed's four limitations of plain gradient descent, each linked to what answers it.
+ * four classic limitations of plain gradient descent, each linked to what answers it.
  */
 import type { Formula, Limitation } from './types';
 import { eq, symbolKeys } from './tex';
@@ -10,7 +10,7 @@ type Draft = Omit<Formula, 'symbols'>;
 const drafts: readonly Draft[] = [
   {
     id: 'weightDecayCoupled', kind: 'tweak', title: 'Weight decay, coupled (L2)',
-    summary: 'Add λθ to the gradient, as if ½λ‖θ‖² were added to the loss: the seed\'s form, and torch\'s weight_decay in SGD, Adam, RMSprop, Adagrad, Adamax, NAdam, RAdam, Adadelta.',
+    summary: 'Add λθ to the gradient, as if ½λ‖θ‖² were added to the loss: the textbook form, and torch\'s weight_decay in SGD, Adam, RMSprop, Adagrad, Adamax, NAdam, RAdam, Adadelta.',
     equations: [
       eq(String.raw`⟨theta|\theta_t⟩ = ⟨theta|\theta_{t-1}⟩ - ⟨eta⟩\,\big(⟨gradJ⟩ + ⟨wd⟩\,⟨theta⟩\big)`, 'θₜ = θₜ₋₁ − η·(∇θJ(θ) + wd·θ)'),
     ],
@@ -34,7 +34,7 @@ const drafts: readonly Draft[] = [
     id: 'momentum', kind: 'tweak', title: 'Momentum',
     summary: 'Carry a fraction of the previous update into the next: speed along consistent directions, damping across oscillating ones.',
     equations: [
-      eq(String.raw`⟨m⟩ = ⟨beta⟩\,⟨m|m_{t-1}⟩ + ⟨eta⟩\,⟨gradJ⟩, \quad ⟨theta|\theta_{t+1}⟩ = ⟨theta|\theta_t⟩ - ⟨m⟩`, 'seed: mₜ = β·mₜ₋₁ + η·∇θJ(θ), θₜ₊₁ = θₜ − mₜ'),
+      eq(String.raw`⟨m⟩ = ⟨beta⟩\,⟨m|m_{t-1}⟩ + ⟨eta⟩\,⟨gradJ⟩, \quad ⟨theta|\theta_{t+1}⟩ = ⟨theta|\theta_t⟩ - ⟨m⟩`, 'classical: mₜ = β·mₜ₋₁ + η·∇θJ(θ), θₜ₊₁ = θₜ − mₜ'),
       eq(String.raw`⟨b⟩ = ⟨mu⟩\,⟨b|b_{t-1}⟩ + ⟨g⟩, \quad ⟨theta|\theta_t⟩ = ⟨theta|\theta_{t-1}⟩ - ⟨eta⟩\,⟨b⟩`, 'PyTorch: bₜ = μ·bₜ₋₁ + gₜ, θₜ = θₜ₋₁ − η·bₜ'),
     ],
     conventions: ['Equivalent under a constant η with m = ηb and β = μ; they differ when η follows a schedule.'],
@@ -79,7 +79,7 @@ export const TWEAK_FORMULAS: readonly Formula[] = drafts.map((d) => ({
   symbols: symbolKeys(d.equations.map((e) => e.tex).join(' ')),
 }));
 
-/** The seed's limitations of basic gradient descent, each with what answers it. */
+/** The classic limitations of basic gradient descent, each with what answers it. */
 export const LIMITATIONS: readonly Limitation[] = [
   {
     id: 'learningRateSensitivity', title: 'Highly sensitive to the learning rate',

@@ -52,11 +52,11 @@ export interface Formula {
   readonly symbols: readonly string[];
   /** For optimizers: the rule as code. */
   readonly reference?: ReferenceRule;
-  /** For optimizers: an alternative form shown beside the main one (the seed's momentum vs PyTorch's). */
+  /** For optimizers: an alternative form shown beside the main one (classical momentum beside PyTorch's). */
   readonly alternative?: { readonly title: string; readonly equations: readonly Equation[]; readonly note: string };
 }
 
-/** One of the seed's limitations of plain gradient descent, and what answers it. */
+/** One of the classic limitations of plain gradient descent, and what answers it. */
 export interface Limitation {
   readonly id: string;
   readonly title: string;

@@ -42,8 +42,11 @@ function loadMathJax(): MathJaxEngine {
   return engine;
 }
 
-/** Pixels per ex in hovers (editor hover text is about 13 px, x-height about half of it). */
-const PX_PER_EX = 7.5;
+/**
+ * Pixels per ex in hovers: MathJax's ex is 0.442 em, so 6.2 px draws the formulas at a 14 px em,
+ * the size of the hover's own text beside them.
+ */
+const PX_PER_EX = 6.2;
 
 const cache = new Map<string, string>();
 

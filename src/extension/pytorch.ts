@@ -46,7 +46,7 @@ function optimizerLine(run: PanelRun, varName: string): string {
   if (spec.torchClass) return `${varName} = torch.optim.${spec.torchClass}([p], ${kw()})`;
   if (run.optimizer === 'gd') return `${varName} = torch.optim.SGD([p], ${kw()})  # plain gradient descent`;
   if (run.optimizer === 'momentum') {
-    return `${varName} = torch.optim.SGD([p], ${kw()})  # the seed's momentum form equals SGD momentum under a constant lr`;
+    return `${varName} = torch.optim.SGD([p], ${kw()})  # classical momentum (lr inside the velocity) equals SGD momentum under a constant lr`;
   }
   return `from lion_pytorch import Lion  # ${spec.name} has no torch.optim class: pip install lion-pytorch\n${varName} = Lion([p], ${kw()})`;
 }

@@ -181,8 +181,10 @@ export function mountFormulaView(container: HTMLElement, options: FormulaViewOpt
       const section = el('div', 'formula-block');
       if (block !== model.blocks[0] || model.blocks.length > 1) section.append(el('div', 'formula-block-title', block.title));
       for (const line of block.lines) {
+        // Each formula shown once: typeset for the eye, its words for screen readers only.
         const math = tex(line.tex, 'div', 'formula-line', true);
-        const words = el('div', 'formula-words', line.text);
+        math.setAttribute('aria-hidden', 'true');
+        const words = el('div', 'formula-words visually-hidden', line.text);
         section.append(math, words);
       }
       if (block.note) section.append(el('div', 'formula-note', block.note));

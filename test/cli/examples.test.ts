@@ -10,7 +10,7 @@ function load(name: string) {
   return result.experiment;
 }
 
-describe('examples: the seed retold', () => {
+describe('examples: the story of gradient descent and its tweaks, retold', () => {
   it('every example is a valid experiment, and loss files exist', () => {
     const files = readdirSync(repoPath('examples')).filter((f) => f.endsWith('.optim.json'));
     assert.ok(files.length >= 3);
@@ -20,8 +20,8 @@ describe('examples: the seed retold', () => {
     }
   });
 
-  it('seed-tweaks: gradient descent, weight decay, momentum and Adam on the simple problem, in mini-batches', () => {
-    const e = load('seed-tweaks.optim.json');
+  it('gd-tweaks: gradient descent, weight decay, momentum and Adam on the simple problem, in mini-batches', () => {
+    const e = load('gd-tweaks.optim.json');
     assert.deepEqual(e.loss, { preset: 'linear-regression' });
     assert.ok((e.batchSize ?? 0) > 0);
     const kinds = e.runs.map((r) => `${r.optimizer}${r.hyperparameters.weightDecay ? '+wd' : ''}`);

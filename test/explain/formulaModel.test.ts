@@ -36,7 +36,7 @@ describe('explain: formula view model (KaTeX)', () => {
     assert.match(formulaModel('sgd', undefined, { value: 0.5 }).blocks[0].title, /by value/);
   });
 
-  it('shows the seed\'s momentum beside PyTorch\'s, with the equivalence note', () => {
+  it('shows classical momentum beside PyTorch\'s, with the equivalence note', () => {
     const m = formulaModel('momentum');
     assert.equal(m.blocks.length, 2);
     assert.match(m.blocks[1].note ?? '', /constant η/);

@@ -72,7 +72,7 @@ describe('explain: formulas as code match the engine', () => {
     for (const id of ['gd', 'momentum', 'sgd', 'adam', 'adamw', 'lion']) compare(id, SETTINGS[id][1], 7, schedule);
   });
 
-  it('the seed\'s momentum and PyTorch\'s agree under a constant rate and differ under a schedule', () => {
+  it('classical momentum and PyTorch\'s agree under a constant rate and differ under a schedule', () => {
     const run = (id: string, schedule?: ScheduleSpec): Float64Array => {
       const hyper = { ...defaultHyperparameters(id), lr: 0.05, momentum: 0.9 };
       const rule = optimizerFormula(id).reference!;

@@ -71,6 +71,7 @@ describe('explain: formula view in Chromium under the panel CSP', function () {
           res.end(`<!DOCTYPE html><html><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(origin, NONCE)}">
 <link rel="stylesheet" href="${origin}/dist/media/katex/katex.min.css">
+<link rel="stylesheet" href="${origin}/media/panel.css">
 <link rel="stylesheet" href="${origin}/test/explain/fixtures/formulaView.css">
 </head><body class="vscode-dark"><div id="app"></div><script nonce="${NONCE}" src="${origin}/formula.js"></script></body></html>`);
           return;
@@ -87,7 +88,7 @@ describe('explain: formula view in Chromium under the panel CSP', function () {
         }
         const rel = decodeURIComponent(path).replace(/^\/+/, '');
         const file = join(repoPath(), rel);
-        if (!(rel.startsWith('dist/media/katex/') || rel === 'test/explain/fixtures/formulaView.css') || rel.includes('..') || !existsSync(file)) {
+        if (!(rel.startsWith('dist/media/katex/') || rel === 'media/panel.css' || rel === 'test/explain/fixtures/formulaView.css') || rel.includes('..') || !existsSync(file)) {
           res.writeHead(404);
           res.end();
           return;
@@ -152,6 +153,26 @@ describe('explain: formula view in Chromium under the panel CSP', function () {
     await page.locator('.formula-view').screenshot({ path: repoPath('test-results', 'explain', 'formula-view.png') });
   });
 
+  it('shows each formula once: typeset for the eye, its words for screen readers only', async () => {
+    const lines = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.formula-rule .formula-line')].map((math) => {
+      const words = math.nextElementSibling as HTMLElement;
+      const box = words.getBoundingClientRect(), shown = math.getBoundingClientRect();
+      return { words: words.textContent ?? '', className: words.className, area: box.width * box.height, mathHeight: shown.height, hidden: math.getAttribute('aria-hidden') };
+    }));
+    assert.ok(lines.length >= 6, `Adam's rule has ${lines.length} lines`);
+    for (const l of lines) {
+      assert.ok(l.mathHeight > 10, `${l.words}: the typeset line is shown`);
+      assert.ok(l.area <= 1, `${l.words}: its words take ${l.area} px² on screen (${l.className})`);
+      assert.equal(l.hidden, 'true', `${l.words}: the typeset line is hidden from screen readers (they read the words)`);
+    }
+    // What a screen reader gets: each line's words, once.
+    const aria = await page.locator('.formula-rule').ariaSnapshot();
+    for (const l of lines) {
+      const words = l.words.replace(/\s+/g, ' ');
+      assert.equal(aria.split(words).length - 1, 1, `"${words}" once in the accessibility tree:\n${aria}`);
+    }
+  });
+
   it('ignores a reply for another step and follows the next selection', async () => {
     const { hyper, values } = adamValues(3);
     const before = await page.locator('.formula-values tr[data-sym="bc1"] .formula-value').textContent();
@@ -162,7 +183,7 @@ describe('explain: formula view in Chromium under the panel CSP', function () {
         .select(1, 3, { optimizer: 'momentum', hyperparameters: { ...h, momentum: 0.9 }, label: 'Momentum' });
     }, [hyper] as const);
     assert.match(await page.locator('.formula-title').textContent() ?? '', /Momentum/);
-    assert.equal(await page.locator('.formula-block-title').count(), 2, 'the seed\'s form and PyTorch\'s');
+    assert.equal(await page.locator('.formula-block-title').count(), 2, 'the classical form and PyTorch\'s');
   });
 
   it('puts a rule shown before back instead of typesetting it again, with its symbols working', async () => {

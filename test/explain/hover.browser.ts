@@ -1,16 +1,20 @@
 /**
  * Hovers as a person sees them, in a real VS Code (code-server) under headless Chromium: opens a
- * Python file that creates `torch.optim.Adam(...)` and a Markdown file with the seed's LaTeX, moves
- * the mouse over `Adam`, `lr` and `\hat{m}_t`, checks that the hover shows the formula image (the
- * SVG `data:` image has loaded and has a size) beside its words, in the dark and the light theme, and
- * saves screenshots to test-results/explain/.
+ * Python file that creates `torch.optim.Adam(...)`, a Markdown file with LaTeX and prose, and an
+ * experiment file with every optimizer; moves the mouse over `Adam`, `lr`, `weight_decay`,
+ * `\hat{m}_t`, Adam and η in prose and every optimizer's name; checks that the hover shows the
+ * formula image (the SVG `data:` image has loaded and has a size) beside its words and that the
+ * image holding the θ update line ends inside the hover's visible box (measured; figures in
+ * test-results/explain/hover-update-lines.json), in the light and the dark theme, and saves
+ * screenshots to test-results/explain/.
  * Not a mocha test: it drives the workbench from outside. Call it with a workbench page, e.g. from
  * scripts/test-integration.mjs's `withWorkbench(browser, 'hovers', screenshotHovers)`.
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { OPTIMIZERS } from '../../src/engine/hyperparameters';
 
 export interface HoverContext {
   readonly page: Page;
@@ -18,8 +22,12 @@ export interface HoverContext {
   readonly server: { readonly workspace: string };
 }
 
-const PYTHON = 'import torch\n\nmodel = torch.nn.Linear(2, 1)\nopt = torch.optim.Adam(model.parameters(), lr=0.1, betas=(0.9, 0.999))\n';
-const MARKDOWN = '# Bias correction\n\n$$\\hat{m}_t = \\frac{m_t}{1 - \\beta_1^t}$$\n';
+const PYTHON = 'import torch\n\nmodel = torch.nn.Linear(2, 1)\nopt = torch.optim.Adam(model.parameters(), lr=0.1, betas=(0.9, 0.999), weight_decay=0.01)\n';
+const MARKDOWN = '# Bias correction\n\n$$\\hat{m}_t = \\frac{m_t}{1 - \\beta_1^t}$$\n\nAdam divides the step by √v̂ₜ; its learning rate η is 0.001 by default.\n';
+/** One run per optimizer, each on its own line, so that every optimizer's hover can be measured. */
+const EVERY_OPTIMIZER = `{\n  "loss": { "preset": "rosenbrock" },\n  "runs": [\n${OPTIMIZERS.map((o) => `    { "optimizer": "${o.id}" }`).join(',\n')}\n  ]\n}\n`;
+/** Words of every optimizer's θ update line (the line a hover must show before it scrolls). */
+const UPDATE_LINE = 'θₜ = θₜ₋₁';
 
 async function openFile(page: Page, name: string, marker: string): Promise<void> {
   await page.keyboard.press('Escape');
@@ -33,7 +41,7 @@ async function openFile(page: Page, name: string, marker: string): Promise<void>
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 15_000 });
   await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15_000 });
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 45_000 });
   await page.keyboard.press('Enter');
   await page.locator('.monaco-editor .view-line', { hasText: marker }).first().waitFor({ timeout: 30_000 });
 }
@@ -64,8 +72,41 @@ async function textBox(page: Page, needle: string): Promise<{ x: number; y: numb
   return box;
 }
 
+/** Where the formula image holding the θ update line sits in the hover's scrollable box (page pixels). */
+export interface UpdateLinePosition {
+  /** The hover's visible height: what shows before it scrolls. */
+  readonly visibleHeight: number;
+  /** The bottom of the image with the update line, from the top of the visible box. */
+  readonly updateLineBottom: number;
+  /** Every image's alt text, to say which one was measured. */
+  readonly alts: readonly string[];
+}
+
+/** Measures where the image whose alt text holds `needle` ends inside the hover's visible box. */
+async function updateLinePosition(hover: Locator, needle: string): Promise<UpdateLinePosition | undefined> {
+  return hover.evaluate((root, n) => {
+    // The hover's scrollable viewport: VS Code's scrollable element around the Markdown.
+    const viewport = root.querySelector('.monaco-scrollable-element') ?? root;
+    const box = viewport.getBoundingClientRect();
+    const images = [...root.querySelectorAll('img')];
+    const image = images.find((i) => i.alt.includes(n));
+    if (!image) return undefined;
+    return { visibleHeight: box.height, updateLineBottom: image.getBoundingClientRect().bottom - box.top, alts: images.map((i) => i.alt) };
+  }, needle);
+}
+
+/**
+ * Checks that the hover shows the θ update line before it scrolls: the formula image that holds
+ * it ends inside the hover's visible box.
+ */
+function assertUpdateLineVisible(what: string, at: UpdateLinePosition | undefined): void {
+  assert.ok(at, `${what}: no formula image with "${UPDATE_LINE}" in its alt text`);
+  assert.ok(at.updateLineBottom <= at.visibleHeight + 0.5,
+    `${what}: the θ update line ends ${at.updateLineBottom.toFixed(0)} px down a hover that shows ${at.visibleHeight.toFixed(0)} px before it scrolls`);
+}
+
 /** Hovers `target` until our hover (with `expect` in its text) shows; checks its formula image; saves a screenshot. */
-async function hoverAndShoot(page: Page, needle: string, expect: RegExp, file: string, minWidth = 100): Promise<string> {
+async function hoverAndShoot(page: Page, needle: string, expect: RegExp, file: string | undefined, minWidth = 100): Promise<{ text: string; update?: UpdateLinePosition }> {
   const hover = page.locator('.monaco-hover:visible', { hasText: expect }).first();
   for (let attempt = 0; attempt < 5; attempt++) {
     const box = await textBox(page, needle);
@@ -87,9 +128,10 @@ async function hoverAndShoot(page: Page, needle: string, expect: RegExp, file: s
   }
   assert.ok(sizes.every((s) => s.w > 0 && s.h > 0 && s.alt.length > 0), `every formula image loaded and has alt text: ${JSON.stringify(sizes)}`);
   assert.ok(sizes.some((s) => s.w > minWidth), `a formula wider than ${minWidth} px: ${JSON.stringify(sizes.map((s) => [s.w, s.h]))}`);
+  const update = await updateLinePosition(hover, UPDATE_LINE);
   const hb = await hover.boundingBox();
   const tb = await textBox(page, needle);
-  if (hb) {
+  if (hb && file) {
     const x = Math.max(0, Math.min(hb.x, tb.x) - 20), y = Math.max(0, Math.min(hb.y, tb.y) - 20);
     const clip = { x, y, width: Math.max(hb.x + hb.width, tb.x + tb.width) - x + 20, height: Math.max(hb.y + hb.height, tb.y + tb.height) - y + 20 };
     await page.screenshot({ path: file, clip });
@@ -97,7 +139,7 @@ async function hoverAndShoot(page: Page, needle: string, expect: RegExp, file: s
   const text = (await hover.textContent()) ?? '';
   await page.mouse.move(5, 5);
   await page.keyboard.press('Escape');
-  return text;
+  return { text, update };
 }
 
 /** Switches the colour theme through the workspace settings (VS Code applies them live). */
@@ -113,24 +155,45 @@ export async function screenshotHovers({ page, resultsDir, server }: HoverContex
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(server.workspace, 'train_adam.py'), PYTHON);
   fs.writeFileSync(path.join(server.workspace, 'bias_correction.md'), MARKDOWN);
+  fs.writeFileSync(path.join(server.workspace, 'every_optimizer.optim.json'), EVERY_OPTIMIZER);
   const theme = async (): Promise<string> => ((await page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs-dark'))) ? 'dark' : 'light');
+  const measured: Record<string, UpdateLinePosition | undefined> = {};
 
   for (const pass of [0, 1]) {
     const kind = await theme();
     await openFile(page, 'train_adam.py', 'torch.optim');
     const adam = await hoverAndShoot(page, 'Adam', /Momentum on the gradient/, path.join(out, `hover-adam-${kind}.png`));
-    assert.match(adam, /Open Adam in the Optimizer Playground/);
-    assert.match(adam, /0\.001/, 'the default lr from the registry');
+    assert.match(adam.text, /Open Adam in the Optimizer Playground/);
+    assert.match(adam.text, /0\.001/, 'the default lr from the registry');
+    assert.equal(adam.text.split('torch.optim.Adam').length - 1, 1, `the class is named once: ${adam.text.slice(0, 120)}`);
+    assertUpdateLineVisible(`Adam (${kind})`, measured[`adam-${kind}`] = adam.update);
+    const lr = await hoverAndShoot(page, 'lr=', /Learning rate η/, path.join(out, `hover-lr-${kind}.png`));
+    assert.match(lr.text, /of Adam/);
+    assertUpdateLineVisible(`lr (${kind})`, measured[`lr-${kind}`] = lr.update);
     if (pass === 0) {
-      const lr = await hoverAndShoot(page, 'lr=', /Learning rate η/, path.join(out, `hover-lr-${kind}.png`));
-      assert.match(lr, /of Adam/);
+      // Inside a code span a backslash escape is shown as typed: the name must read as written.
+      const wd = await hoverAndShoot(page, 'weight_decay=', /Default/, path.join(out, `hover-weight-decay-${kind}.png`));
+      assert.match(wd.text, /^weight_decay of Adam/, wd.text.slice(0, 120));
+      assert.doesNotMatch(wd.text, /\\_/, 'no Markdown escape shows');
       await openFile(page, 'bias_correction.md', 'Bias correction');
       const md = await hoverAndShoot(page, 'hat{m}', /Bias-corrected first moment/, path.join(out, `hover-mhat-${kind}.png`), 10);
-      assert.match(md, /Appears in/);
+      assert.match(md.text, /Appears in/);
+      const mdAdam = await hoverAndShoot(page, 'Adam', /Momentum on the gradient/, path.join(out, `hover-markdown-adam-${kind}.png`));
+      assertUpdateLineVisible(`Adam in Markdown (${kind})`, measured[`markdown-adam-${kind}`] = mdAdam.update);
+      const eta = await hoverAndShoot(page, 'η', /The learning rate/, path.join(out, `hover-markdown-eta-${kind}.png`), 5);
+      assert.match(eta.text, /Hyperparameter lr/);
+      // Every optimizer's hover, from an experiment file: the update line before the fold.
+      await openFile(page, 'every_optimizer.optim.json', 'rosenbrock');
+      for (const o of OPTIMIZERS) {
+        const h = await hoverAndShoot(page, `"${o.id}"`, /Open .* in the Optimizer Playground/, path.join(out, `hover-optimizer-${o.id}-${kind}.png`));
+        measured[`${o.id}-${kind}`] = h.update;
+      }
+      for (const o of OPTIMIZERS) assertUpdateLineVisible(`${o.id} (${kind})`, measured[`${o.id}-${kind}`]);
       await setTheme(page, server.workspace, kind === 'dark' ? 'Default Light Modern' : 'Default Dark Modern', kind !== 'dark');
       assert.notEqual(await theme(), kind, 'the theme changed');
     }
   }
+  fs.writeFileSync(path.join(out, 'hover-update-lines.json'), JSON.stringify(measured, null, 2));
 }
 
 /**

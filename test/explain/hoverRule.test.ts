@@ -123,7 +123,7 @@ describe('explain: hover rule — *.optim.json', () => {
 });
 
 describe('explain: hover rule — Markdown and LaTeX symbols', () => {
-  it('explains known symbols in the seed\'s spellings', () => {
+  it('explains known symbols in the spellings of a course text', () => {
     const seed = '$$\\theta_{t+1} = \\theta_t - \\frac{\\eta}{\\sqrt{\\hat{v_t}} + \\epsilon} \\hat{m_t}$$';
     const cases: [string, string][] = [['\\hat{m_t}', 'mhat'], ['\\hat{v_t}', 'vhat'], ['\\epsilon', 'eps'], ['\\eta', 'eta']];
     for (const [needle, key] of cases) {
@@ -145,6 +145,44 @@ describe('explain: hover rule — Markdown and LaTeX symbols', () => {
     assert.ok(!keys.includes('beta1') && !keys.includes('eta'), `found ${keys.join(', ')}`);
     expectNothing('The learning r|ate and momentum matter; use adam(...) in code.', 'markdown');
     expectNothing('plain t|ext with m t', 'markdown');
+  });
+});
+
+describe('explain: hover rule — Markdown prose and code', () => {
+  it('optimizer names wherever prose writes them, any case', () => {
+    expectOptimizer('# Ad|am', 'markdown', 'adam');
+    expectOptimizer('Compare R|MSprop with AdamW.', 'markdown', 'rmsprop');
+    expectOptimizer('Compare RMSprop with Ada|mW.', 'markdown', 'adamw');
+    expectOptimizer('Mini-batch Gradient Descent (G|D) computes', 'markdown', 'gd');
+    expectOptimizer('the `torch.optim.S|GD` class', 'markdown', 'sgd');
+  });
+  it('symbols written in Unicode: η, β₁, m̂ₜ, ∇θJ(θ)', () => {
+    const sym = (text: string): string | undefined => { const t = at(text, 'markdown'); return t?.kind === 'symbol' ? t.key : undefined; };
+    assert.equal(sym('a learning rate |η of 0.001'), 'eta');
+    assert.equal(sym('decay rates β|₁ = 0.9'), 'beta1');
+    assert.equal(sym('the corrected m̂|ₜ'), 'mhat');
+    assert.equal(sym('the gradient ∇θJ|(θ)'), 'gradJ');
+    assert.equal(sym('|λ pulls θ to 0'), 'wd');
+    assert.equal(sym('Adagrad\'s η̃|ₜ'), undefined, 'η with a tilde is another symbol');
+    assert.equal(sym('the word ζη|ta'), undefined, 'inside a longer word');
+  });
+  it('hyperparameters in a code span or as a keyword, in the nearest optimizer\'s meaning', () => {
+    expectHyper('Adam\'s `weight_d|ecay` is L2.', 'markdown', 'weightDecay', 'adam');
+    expectHyper('With SGD:\n\nset `mom|entum` to 0.9', 'markdown', 'momentum', 'sgd');
+    expectHyper('RMSprop uses al|pha=0.99', 'markdown', 'alpha', 'rmsprop');
+    expectHyper('Tune the optimizer: `l|r`', 'markdown', 'lr', undefined);
+  });
+  it('fenced code blocks follow their language\'s rule', () => {
+    expectOptimizer('Text\n```python\nopt = torch.optim.Ad|am(p, lr=1e-3)\n```', 'markdown', 'adam');
+    expectHyper('```python\nopt = torch.optim.Adam(p, l|r=1e-3)\n```', 'markdown', 'lr', 'adam');
+    expectHyper('```json\n{ "optimizer": "sgd", "moment|um": 0.9 }\n```', 'markdown', 'momentum', 'sgd');
+    expectNothing('```python\nadam = 3  # not a call\nprint(ad|am)\n```', 'markdown');
+    expectOptimizer('```\ncode\n```\nProse about Ad|am again.', 'markdown', 'adam');
+  });
+  it('leaves plain prose words alone', () => {
+    expectNothing('The plain word al|pha is not explained, nor l|r.', 'markdown');
+    expectNothing('Adam, with a learning r|ate', 'markdown');
+    expectNothing('```python\nx = 1\n``|`', 'markdown');
   });
 });
 

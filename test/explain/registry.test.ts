@@ -5,7 +5,7 @@ import { OPTIMIZERS } from '../../src/engine/hyperparameters';
 import { SCHEDULES } from '../../src/engine/schedules';
 import { hoverMarkdown, hyperparameterHover, openCommandLink, optimizerHover, symbolHover } from '../../src/explain/hoverContent';
 import {
-  explainHyperparameter, FORMULAS, formatValue, formulaByKey, hyperparameterMarkdown, LIMITATIONS, OPTIMIZER_FORMULAS,
+  explainHyperparameter, FORMULAS, formatValue, formulaByKey, HYPERPARAMETER_ALIASES, hyperparameterMarkdown, LIMITATIONS, OPTIMIZER_FORMULAS,
   SCHEDULE_FORMULAS, SYMBOLS, symbolFor,
 } from '../../src/explain/registry';
 import { annotatedTex, plainTex } from '../../src/explain/tex';
@@ -49,7 +49,7 @@ describe('explain: registry completeness', () => {
     }
   });
 
-  it('gives each of the seed\'s four limitations an answer that exists', () => {
+  it('gives each of the four limitations of plain gradient descent an answer that exists', () => {
     assert.equal(LIMITATIONS.length, 4);
     for (const l of LIMITATIONS) {
       assert.ok(l.answeredBy.length > 0, `${l.id}: no answer`);
@@ -57,7 +57,7 @@ describe('explain: registry completeness', () => {
     }
   });
 
-  it('states the seed\'s conventions: bias correction with β^t, ε outside the root, the seed\'s momentum beside PyTorch\'s', () => {
+  it('states the conventions: bias correction with β^t, ε outside the root, classical momentum beside PyTorch\'s', () => {
     const adam = formulaByKey('optimizer:adam')!;
     const tex = adam.equations.map((e) => plainTex(e.tex)).join(' ');
     assert.match(tex, /1-\\beta_1\^t/);
@@ -122,12 +122,12 @@ describe('explain: hover Markdown', () => {
     assert.deepEqual(JSON.parse(decodeURIComponent(link[1])), [{ optimizer: 'adam' }]);
     assert.equal(openCommandLink('sgd'), `command:optimizerPlayground.openWithOptimizer?${encodeURIComponent('[{"optimizer":"sgd"}]')}`);
   });
-  it('gradient descent lists the seed\'s four limitations and what answers each', () => {
+  it('gradient descent lists its four limitations and what answers each', () => {
     const md = optimizerHover('gd', stubImage);
     for (const l of LIMITATIONS) assert.ok(md.includes(l.title), l.title);
     assert.ok(md.includes('Adam') && md.includes('Momentum'), md);
   });
-  it('momentum shows the seed\'s form beside PyTorch\'s', () => {
+  it('momentum shows the classical form beside PyTorch\'s', () => {
     const md = optimizerHover('momentum', stubImage);
     assert.ok(md.includes('PyTorch') && md.includes('mₜ = η·bₜ'), md);
   });
@@ -141,6 +141,37 @@ describe('explain: hover Markdown', () => {
     const md = hoverMarkdown({ kind: 'formula', key: 'schedule:oneCycle', start: 0, end: 1 }, stubImage)!;
     assert.ok(md.includes('OneCycleLR') && md.includes('arxiv.org/abs/1708.07120'), md);
     assert.ok(hoverMarkdown({ kind: 'formula', key: 'clip:norm', start: 0, end: 1 }, stubImage)!.includes('10⁻⁶'));
+  });
+  it('hyperparameter: the word reads as written, no Markdown escape inside a code span', () => {
+    const md = hyperparameterHover('weight_decay', 'adam', stubImage)!;
+    assert.ok(md.startsWith('**`weight_decay`** of **Adam**'), md.slice(0, 80));
+    // Every hover of every alias and optimizer: a backslash inside a code span is shown as typed.
+    const hovers = [
+      ...OPTIMIZERS.map((o) => optimizerHover(o.id, stubImage)),
+      ...Object.keys(HYPERPARAMETER_ALIASES).flatMap((w) => [hyperparameterHover(w, undefined, stubImage)!, ...OPTIMIZERS.map((o) => hyperparameterHover(w, o.id, stubImage)!)]),
+    ];
+    for (const h of hovers) {
+      for (const span of h.replace(/<img[^>]*>/g, '').matchAll(/(`+)(.+?)\1/g)) assert.doesNotMatch(span[2], /\\/, `escape shown in ${span[0]}`);
+    }
+  });
+  it('optimizer: the name and the PyTorch class once each', () => {
+    for (const o of OPTIMIZERS) {
+      const first = optimizerHover(o.id, stubImage).split('\n')[0];
+      assert.ok(first.startsWith(`**${o.name}**`), `${o.id}: ${first}`);
+      assert.equal(first.replace(/`[^`]*`/g, '').split(o.name).length - 1, 1, `${o.id}: the name once (besides the class) in ${first}`);
+      assert.equal(first.split('torch.optim.').length - 1, o.torchClass ? 1 : 0, `${o.id}: the class once in ${first}`);
+    }
+  });
+  it('the rule comes right after the first paragraph, in one image that holds the θ update line', () => {
+    const hovers: [string, string][] = [
+      ...OPTIMIZERS.map((o): [string, string] => [o.id, optimizerHover(o.id, stubImage)]),
+      ...OPTIMIZERS.flatMap((o) => o.hyperparameters.map((h): [string, string] => [`${h.name} of ${o.id}`, hyperparameterHover(h.torchName, o.id, stubImage)!])),
+    ];
+    for (const [what, md] of hovers) {
+      const lines = md.split('\n');
+      assert.equal(lines[1], '', `${what}: one paragraph before the rule`);
+      assert.match(lines[2], /^<img alt="[^"]*θₜ = θₜ₋₁/, `${what}: the rule with its update line third: ${lines[2]}`);
+    }
   });
   it('symbol: meaning and where it appears', () => {
     const md = symbolHover('mhat', stubImage)!;

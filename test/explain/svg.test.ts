@@ -2,6 +2,7 @@
 // self-contained SVG, and the themed colours read on light and dark hover backgrounds.
 import * as assert from 'node:assert/strict';
 import { FORMULA_COLORS, formulaDataUri, texToSvg, themedSvg } from '../../src/extension/explainSvg';
+import { hoverRuleTex } from '../../src/explain/hoverContent';
 import { FORMULAS, SYMBOLS } from '../../src/explain/registry';
 
 /** WCAG contrast ratio of two #rrggbb colours. */
@@ -32,6 +33,21 @@ describe('explain: formula SVG (mathjax-full)', () => {
     }
     for (const s of SYMBOLS.values()) texToSvg(s.tex, false);
     assert.ok(count >= 50, `only ${count} equations`);
+  });
+
+  it('draws every rule for a hover at most 195 px tall: with its title line it fits VS Code\'s 250 px hover box', () => {
+    // The box is ~250 px; its padding, the title paragraph and its margin take ~55 px (measured in
+    // code-server by test/explain/hover.browser.ts, which checks the real position).
+    const heights = FORMULAS.flatMap((f) => [f.equations, f.alternative?.equations ?? []].filter((e) => e.length > 0).map((e): [string, number] => {
+      const svg = texToSvg(hoverRuleTex(e));
+      return [`${f.kind}:${f.id}`, Number(/height="([\d.]+)px"/.exec(svg)?.[1])];
+    }));
+    const tall = heights.filter(([, h]) => !(h <= 195)).map(([k, h]) => `${k} ${h} px`);
+    assert.deepEqual(tall, []);
+    // The hover's text is ~13–14 px: formulas are drawn at an em of that size, not larger.
+    const em = texToSvg(String.raw`\rule{1em}{1em}`, false);
+    const size = Number(/width="([\d.]+)px"/.exec(em)?.[1]);
+    assert.ok(size >= 13 && size <= 15, `1 em = ${size} px`);
   });
 
   it('reports a LaTeX error with the source', () => {

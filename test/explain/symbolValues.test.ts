@@ -1,5 +1,5 @@
 // Live symbol values for the formula view, from the engine's own state: they must agree with the
-// update the engine actually made (θₜ − θₜ₋₁ = −η/(√v̂ₜ + ε)·m̂ₜ for Adam, −mₜ for the seed's momentum).
+// update the engine actually made (θₜ − θₜ₋₁ = −η/(√v̂ₜ + ε)·m̂ₜ for Adam, −mₜ for classical momentum).
 import * as assert from 'node:assert/strict';
 import { defaultHyperparameters } from '../../src/engine/hyperparameters';
 import { createOptimizer } from '../../src/engine/optimizers';
@@ -68,7 +68,7 @@ describe('explain: symbol values at a scrubbed step', () => {
     for (let i = 0; i < 3; i++) near(after[i] - before[i], -step[i] * mhat[i], `θ[${i}] update`);
   });
 
-  it('the seed\'s momentum: θₜ − θₜ₋₁ = −mₜ; SGD: the buffer b and η', () => {
+  it('classical momentum: θₜ − θₜ₋₁ = −mₜ; SGD: the buffer b and η', () => {
     const seed = stepEngine('momentum', { lr: 0.1, momentum: 0.9 }, 3);
     const m = vec(seed.values.get('m'), 'm');
     for (let i = 0; i < 3; i++) near(seed.after[i] - seed.before[i], -m[i], `θ[${i}]`);

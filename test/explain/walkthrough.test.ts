@@ -29,7 +29,7 @@ const byLabel = (runs: RunOutcome[], part: string): RunOutcome => {
 };
 
 describe('explain: walkthrough contribution', () => {
-  it('has seven steps following the seed, each with a page and an experiment that exist', () => {
+  it('has seven steps, from gradient descent to Adam, each with a page and an experiment that exist', () => {
     assert.ok(walkthrough, 'package.json contributes.walkthroughs has no optimizerPlayground.gettingStarted');
     assert.equal(walkthrough.steps.length, 7);
     for (const step of walkthrough.steps) {
@@ -80,7 +80,7 @@ describe('explain: walkthrough experiments tell their story', () => {
   });
   it('4: momentum gets far further down the ravine than GD', () => {
     const runs = runWalkthrough('04-momentum-ravine');
-    assert.ok(byLabel(runs, 'seed').finalLoss * 100 < byLabel(runs, 'GD').finalLoss);
+    assert.ok(byLabel(runs, 'classical').finalLoss * 100 < byLabel(runs, 'GD').finalLoss);
   });
   it('5: without bias correction the first step is 1/√(1 − β₂) ≈ 32 times larger', () => {
     const runs = runWalkthrough('05-adam-bias-correction');
@@ -89,7 +89,7 @@ describe('explain: walkthrough experiments tell their story', () => {
     assert.ok(Math.abs(uncorrected / corrected - 1 / Math.sqrt(1 - 0.999)) < 0.01 * 31.6, `ratio ${uncorrected / corrected}`);
     assert.ok(Math.abs(first(byLabel(runs, 'bias-corrected m̂')) - corrected) < 1e-9, 'Adam and Adam β₁=0 take the same first step');
   });
-  it('6: Adam at the seed\'s η = 0.1 ends lowest', () => {
+  it('6: Adam at η = 0.1 ends lowest', () => {
     const runs = runWalkthrough('06-adam-learning-rates');
     assert.equal(runs.length, 3);
     const best = runs.reduce((a, b) => (a.finalLoss < b.finalLoss ? a : b));

@@ -12,10 +12,10 @@ import { api, closeAllPanels, panelClass, waitFor } from './helpers';
 
 const FILES: Record<string, string> = {
   // A stray `alpha` more than CONTEXT_LINES (6) lines away from any optimizer is not explained.
-  'train.py': 'alpha = 0.5  # image blending\n' + '\n'.repeat(8) + 'import torch\n\nopt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999))\n',
+  'train.py': 'alpha = 0.5  # image blending\n' + '\n'.repeat(8) + 'import torch\n\nopt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), weight_decay=0.01)\n',
   'train.ts': 'const alpha = 0.3; // colour blending\n' + '\n'.repeat(8) + 'const opt = new AdamW({ learningRate: 0.001, weightDecay: 0.01 });\n',
   'train.js': 'const opt = tf.train.rmsprop(0.01);\nconst options = { epsilon: 1e-7 };\n',
-  'notes.md': '# Adam\n\n$$\\hat{m}_t = \\frac{m_t}{1 - \\beta_1^t}$$\n\nThe plain word alpha is not explained.\n',
+  'notes.md': '# Adam\n\n$$\\hat{m}_t = \\frac{m_t}{1 - \\beta_1^t}$$\n\nAdam scales its step η by 1/√v̂ₜ; set `weight_decay` for L2.\n\nThe plain word alpha is not explained.\n',
   'runs.optim.json': '{\n  "loss": { "preset": "rosenbrock" },\n  "runs": [\n    { "optimizer": "sgd", "lr": 0.01, "momentum": 0.9, "schedule": { "type": "cosine", "steps": 100 } }\n  ]\n}\n',
   'bad.optim.json': '{\n  "loss": { "preset": "rosenbrock" },\n  "steps": "many",\n  "runs": [ { "optimizer": "adam", "lr": 0.1 } ]\n}\n',
 };
@@ -53,6 +53,9 @@ describe('explanations (hovers, schema, walkthrough)', function () {
     assert.match(adam, /command:optimizerPlayground\.openWithOptimizer\?/);
     assert.match(await hoverAt('train.py', 'lr='), /`lr`.*of \*\*Adam\*\*/);
     assert.match(await hoverAt('train.py', 'betas='), /`betas`/);
+    const wd = await hoverAt('train.py', 'weight_decay=');
+    assert.match(wd, /^\*\*`weight_decay`\*\* of \*\*Adam\*\*/, 'the name as written, in a code span');
+    assert.doesNotMatch(wd.replace(/\(data:[^)]*\)/g, ''), /`[^`]*\\[^`]*`/, 'no backslash escape inside a code span (it would show)');
     assert.equal(await hoverAt('train.py', 'alpha = 0.5'), '');
   });
 
@@ -64,14 +67,21 @@ describe('explanations (hovers, schema, walkthrough)', function () {
     assert.match(await hoverAt('train.js', 'epsilon'), /of \*\*RMSprop\*\*/);
   });
 
-  it('Markdown: LaTeX symbols are explained, prose is not', async () => {
+  it('Markdown: optimizer names, symbols in LaTeX and Unicode, hyperparameters in code spans; not a plain word', async () => {
+    assert.match(await hoverAt('notes.md', 'Adam scales', 1), /^\*\*Adam\*\* \(`torch\.optim\.Adam`\)/);
+    assert.match(await hoverAt('notes.md', '# Adam', 3), /\*\*Adam\*\*/);
+    assert.match(await hoverAt('notes.md', 'η by', 0), /The learning rate/);
+    assert.match(await hoverAt('notes.md', 'v̂ₜ;', 0), /Bias-corrected second moment/);
+    assert.match(await hoverAt('notes.md', 'weight_decay`', 2), /^\*\*`weight_decay`\*\* of \*\*Adam\*\*/);
     assert.match(await hoverAt('notes.md', '\\hat{m}_t', 2), /Bias-corrected first moment/);
     assert.match(await hoverAt('notes.md', '\\beta_1^t', 3), /Bias-correction factor/);
     assert.equal(await hoverAt('notes.md', 'alpha is'), '');
   });
 
   it('*.optim.json: the optimizer value and hyperparameter keys', async () => {
-    assert.match(await hoverAt('runs.optim.json', 'sgd"'), /\*\*SGD/);
+    const sgd = await hoverAt('runs.optim.json', 'sgd"');
+    assert.match(sgd, /\*\*SGD\*\* \(`torch\.optim\.SGD`\) — /);
+    assert.equal(sgd.split('torch.optim.SGD').length - 1, 1, 'the class named once');
     assert.match(await hoverAt('runs.optim.json', 'momentum"'), /`momentum`.*of \*\*SGD\*\*/);
     assert.match(await hoverAt('runs.optim.json', 'cosine"'), /\*\*Warmup \+ cosine decay\*\* — Rise linearly from 0 for `warmup` steps/);
   });
