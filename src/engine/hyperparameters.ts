@@ -1,15 +1,46 @@
 /**
- * The one registry of optimizer ids, hyperparameter names, defaults and bounds.
- * The engine, the experiment validator, the JSON Schema, the panel and the hovers all read it.
- * Names are camelCase of PyTorch's; defaults are PyTorch's (torch 1.13) unless noted.
+ * The one registry of optimizers: ids, hyperparameter names, defaults, bounds, symbols, rules
+ * between hyperparameters, and how each optimizer is built as a chain of gradient transformations
+ * (as optax's alias.py builds `adamw = chain(scale_by_adam(...), add_decayed_weights(...), ...)`).
+ * The engine, the experiment validator, the JSON Schema, the panel, the labels, the formulas, the
+ * hovers and the PyTorch export all read it. Names are camelCase of PyTorch's; defaults are
+ * PyTorch's (torch 1.13) unless noted.
+ *
+ * | id         | chain (after clipping, before the scheduled learning rate unless shown) | PyTorch          |
+ * | ---------- | ------------------------------------------------------------------------ | ---------------- |
+ * | `gd`       | [addDecayedWeights] → lr                         θ ← θ − η(∇J + λθ)      | SGD()            |
+ * | `momentum` | [addDecayedWeights] → lr → traceMomentum         m ← βm + η∇J, θ ← θ − m | SGD(momentum) at constant η |
+ * | `sgd`      | [addDecayedWeights] → [traceMomentum]                                    | SGD              |
+ * | `adagrad`  | [addDecayedWeights] → scaleByAdagrad                                     | Adagrad          |
+ * | `rmsprop`  | [addDecayedWeights] → scaleByRms / scaleByStddev → [traceMomentum]       | RMSprop          |
+ * | `adam`     | [addDecayedWeights] → scaleByAdam                                        | Adam             |
+ * | `adamw`    | scaleByAdam → [addDecayedWeights]                                        | AdamW            |
+ * | `adamax`   | [addDecayedWeights] → scaleByAdamax                                      | Adamax           |
+ * | `nadam`    | [addDecayedWeights] → scaleByNadam                                       | NAdam            |
+ * | `radam`    | [addDecayedWeights] → scaleByRadam                                       | RAdam            |
+ * | `adadelta` | [addDecayedWeights] → scaleByAdadelta                                    | Adadelta         |
+ * | `lion`     | scaleByLion → [addDecayedWeights]                                        | (paper, Program 1) |
+ *
+ * Bracketed members are left out when their hyperparameter is 0, as PyTorch skips them
+ * (`if weight_decay != 0`), so the arithmetic is the same. Classical `momentum` keeps η inside the
+ * velocity: under a constant η, m = η·b for PyTorch's buffer b and it equals `sgd` with the same μ;
+ * under a schedule they differ (a change of η reaches `momentum` gradually, `sgd` at once).
  */
-import type { HyperparameterValue } from './types';
+import type { Bounds } from './bounds';
+import {
+  addDecayedWeights, scaleByAdadelta, scaleByAdagrad, scaleByAdam, scaleByAdamax, scaleByLion, scaleByNadam, scaleByRadam,
+  scaleByRms, scaleByStddev, traceMomentum,
+} from './transforms';
+import type { GradientTransformation, HyperparameterValue } from './types';
 
-export interface Bounds {
-  readonly min?: number;
-  readonly minExclusive?: boolean;
-  readonly max?: number;
-  readonly maxExclusive?: boolean;
+export type { Bounds } from './bounds';
+
+/** How formulas and labels write a hyperparameter: `η`, `\eta`. */
+export interface SymbolSpec {
+  /** Plain text (labels, screen readers). */
+  readonly text: string;
+  /** LaTeX (formulas). */
+  readonly tex: string;
 }
 
 export interface HyperparameterSpec {
@@ -21,8 +52,24 @@ export interface HyperparameterSpec {
   readonly default: HyperparameterValue;
   /** For numbers, and for each element of betas. */
   readonly bounds?: Bounds;
+  /** The symbol of the formulas (for betas, β; its elements are β₁ and β₂). Booleans have none. */
+  readonly symbol?: SymbolSpec;
   /** One line, in the user's words. */
   readonly description: string;
+}
+
+/** Complete, valid hyperparameter values, read by type. */
+export interface HyperparameterReader {
+  num(name: string): number;
+  bool(name: string): boolean;
+  betas(name: string): readonly [number, number];
+}
+
+/** A rule between hyperparameters: the one it is reported on, whether values satisfy it, and why not. */
+export interface HyperparameterRule {
+  readonly field: string;
+  readonly holds: (h: HyperparameterReader) => boolean;
+  readonly message: (h: HyperparameterReader) => string;
 }
 
 export interface OptimizerSpec {
@@ -33,140 +80,176 @@ export interface OptimizerSpec {
   readonly torchClass: string | null;
   readonly summary: string;
   readonly hyperparameters: readonly HyperparameterSpec[];
+  readonly rules?: readonly HyperparameterRule[];
+  /**
+   * The optimizer's transformations after clipping, given `lr`, the scheduled learning-rate
+   * transformation; every chain ends with it unless it must sit elsewhere (`momentum`).
+   */
+  readonly build: (h: HyperparameterReader, lr: GradientTransformation) => GradientTransformation[];
 }
 
-const lr = (d: number): HyperparameterSpec => ({
-  name: 'lr', torchName: 'lr', kind: 'number', default: d, bounds: { min: 0, minExclusive: true },
-  description: 'Learning rate η: the size of each step along the (transformed) gradient.',
-});
-const weightDecay = (d: number, decoupled: boolean): HyperparameterSpec => ({
-  name: 'weightDecay', torchName: 'weight_decay', kind: 'number', default: d, bounds: { min: 0 },
-  description: decoupled
-    ? 'Decoupled weight decay: θ shrinks by η·wd·θ each step, outside the adaptive scaling.'
-    : 'L2 penalty: wd·θ is added to the gradient before anything else.',
-});
+const unit: Bounds = { min: 0, max: 1, maxExclusive: true };
+const closedUnit: Bounds = { min: 0, max: 1 };
+const nonNegative: Bounds = { min: 0 };
+const sym = (text: string, tex: string): SymbolSpec => ({ text, tex });
+
+const lr = (d: number, description = 'Learning rate η: the size of each step along the (transformed) gradient.'): HyperparameterSpec =>
+  ({ name: 'lr', torchName: 'lr', kind: 'number', default: d, bounds: nonNegative, symbol: sym('η', String.raw`\eta`), description });
+const weightDecay = (d: number, description: string): HyperparameterSpec =>
+  ({ name: 'weightDecay', torchName: 'weight_decay', kind: 'number', default: d, bounds: nonNegative, symbol: sym('λ', String.raw`\lambda`), description });
+const coupledDecay = weightDecay(0, 'L2 penalty: λ·θ is added to the gradient before anything else.');
+const decoupledDecay = (d: number): HyperparameterSpec =>
+  weightDecay(d, 'Decoupled weight decay: θ shrinks by η·λ·θ each step, outside the adaptive scaling.');
 const eps = (d: number): HyperparameterSpec => ({
-  name: 'eps', torchName: 'eps', kind: 'number', default: d, bounds: { min: 0, minExclusive: true },
+  name: 'eps', torchName: 'eps', kind: 'number', default: d, bounds: { min: 0, minExclusive: true }, symbol: sym('ε', String.raw`\epsilon`),
   description: 'ε: added to the denominator for numerical stability.',
 });
 const betas = (d: readonly [number, number]): HyperparameterSpec => ({
-  name: 'betas', torchName: 'betas', kind: 'betas', default: d, bounds: { min: 0, max: 1, maxExclusive: true },
+  name: 'betas', torchName: 'betas', kind: 'betas', default: d, bounds: unit, symbol: sym('β', String.raw`\beta`),
   description: '(β₁, β₂): decay rates of the running averages of the gradient and of its square.',
 });
-const unit = { min: 0, max: 1, maxExclusive: true } as const;
+const momentum = (d: number, symbol: SymbolSpec, description: string): HyperparameterSpec =>
+  ({ name: 'momentum', torchName: 'momentum', kind: 'number', default: d, bounds: unit, symbol, description });
+const flag = (name: string, torchName: string, description: string): HyperparameterSpec =>
+  ({ name, torchName, kind: 'boolean', default: false, description });
+const amsgrad = flag('amsgrad', 'amsgrad', 'AMSGrad: divide by the largest second-moment estimate seen so far.');
+const adamFamily = (d: number): HyperparameterSpec[] => [lr(d), betas([0.9, 0.999]), eps(1e-8), coupledDecay];
+
+/** Coupled weight decay (L2): λθ joins the gradient first, left out at λ = 0 as PyTorch does. */
+const l2 = (h: HyperparameterReader): GradientTransformation[] => {
+  const wd = h.num('weightDecay');
+  return wd !== 0 ? [addDecayedWeights(wd)] : [];
+};
+const adamOptions = (h: HyperparameterReader) => {
+  const [b1, b2] = h.betas('betas');
+  return { b1, b2, eps: h.num('eps') };
+};
 
 export const OPTIMIZERS: readonly OptimizerSpec[] = [
   {
     id: 'gd', name: 'Gradient descent', torchClass: null,
-    summary: 'Plain (mini-batch) gradient descent, the textbook rule with weight decay added to the gradient: θ ← θ − η(∇J + wd·θ).',
-    hyperparameters: [
-      lr(0.01),
-      { ...weightDecay(0, false), description: 'Weight decay wd: wd·θ is added to the gradient (coupled, as L2 regularisation).' },
-    ],
+    summary: 'Plain (mini-batch) gradient descent, the textbook rule with weight decay added to the gradient: θ ← θ − η(∇J + λθ).',
+    hyperparameters: [lr(0.01), weightDecay(0, 'Weight decay λ: λ·θ is added to the gradient (coupled, as L2 regularisation).')],
+    build: (h, lr) => [...l2(h), lr],
   },
   {
     id: 'momentum', name: 'Momentum (classical form)', torchClass: null,
     summary: 'Classical momentum, the learning rate inside the velocity: m ← βm + η∇J, θ ← θ − m. Equals SGD with momentum under a constant η.',
     hyperparameters: [
       lr(0.01),
-      { name: 'momentum', torchName: 'momentum', kind: 'number', default: 0.9, bounds: unit,
-        description: 'β: the fraction of the previous update carried into this one.' },
-      { ...weightDecay(0, false), description: 'Weight decay wd: wd·θ is added to the gradient.' },
+      momentum(0.9, sym('β', String.raw`\beta`), 'β: the fraction of the previous update carried into this one.'),
+      weightDecay(0, 'Weight decay λ: λ·θ is added to the gradient.'),
     ],
+    build: (h, lr) => [...l2(h), lr, traceMomentum({ momentum: h.num('momentum') })],
   },
   {
     id: 'sgd', name: 'SGD', torchClass: 'SGD',
     summary: 'Stochastic gradient descent with optional momentum, dampening, Nesterov and L2 weight decay.',
     hyperparameters: [
-      { ...lr(0.001), description: 'Learning rate η (PyTorch 1.13 has no default; 0.001 as in PyTorch 2).' },
-      { name: 'momentum', torchName: 'momentum', kind: 'number', default: 0, bounds: unit,
-        description: 'Momentum factor μ: b ← μb + (1 − τ)g; the buffer starts as the first gradient.' },
-      { name: 'dampening', torchName: 'dampening', kind: 'number', default: 0, bounds: { min: 0, max: 1 },
+      lr(0.001, 'Learning rate η (PyTorch 1.13 has no default; 0.001 as in PyTorch 2).'),
+      momentum(0, sym('μ', String.raw`\mu`), 'Momentum factor μ: b ← μb + (1 − τ)g; the buffer starts as the first gradient.'),
+      { name: 'dampening', torchName: 'dampening', kind: 'number', default: 0, bounds: closedUnit, symbol: sym('τ', String.raw`\tau`),
         description: 'Dampening τ for momentum: how much of each new gradient is left out of the buffer.' },
-      { name: 'nesterov', torchName: 'nesterov', kind: 'boolean', default: false,
-        description: 'Nesterov momentum: step along g + μb instead of b. Needs momentum > 0 and dampening 0.' },
-      weightDecay(0, false),
+      flag('nesterov', 'nesterov', 'Nesterov momentum: step along g + μb instead of b.'),
+      coupledDecay,
     ],
+    // torch.optim.SGD: "Nesterov momentum requires a momentum and zero dampening".
+    rules: [{
+      field: 'nesterov',
+      holds: (h) => !h.bool('nesterov') || (h.num('momentum') > 0 && h.num('dampening') === 0),
+      message: (h) => `Nesterov momentum requires momentum > 0 and dampening 0, got momentum ${h.num('momentum')} and dampening ${h.num('dampening')}`,
+    }],
+    build: (h, lr) => {
+      const momentum = h.num('momentum');
+      const trace = momentum !== 0 ? [traceMomentum({ momentum, dampening: h.num('dampening'), nesterov: h.bool('nesterov') })] : [];
+      return [...l2(h), ...trace, lr];
+    },
   },
   {
     id: 'adagrad', name: 'Adagrad', torchClass: 'Adagrad',
     summary: 'Per-parameter rates from the sum of all past squared gradients.',
     hyperparameters: [
       lr(0.01),
-      { name: 'lrDecay', torchName: 'lr_decay', kind: 'number', default: 0, bounds: { min: 0 },
-        description: 'Learning-rate decay: η_t = η / (1 + (t − 1)·lrDecay).' },
-      weightDecay(0, false),
-      { name: 'initialAccumulatorValue', torchName: 'initial_accumulator_value', kind: 'number', default: 0, bounds: { min: 0 },
-        description: 'Starting value of the sum of squared gradients.' },
+      { name: 'lrDecay', torchName: 'lr_decay', kind: 'number', default: 0, bounds: nonNegative, symbol: sym('γ', String.raw`\gamma`),
+        description: 'Learning-rate decay γ: η_t = η / (1 + (t − 1)·γ).' },
+      coupledDecay,
+      { name: 'initialAccumulatorValue', torchName: 'initial_accumulator_value', kind: 'number', default: 0, bounds: nonNegative,
+        symbol: sym('s₀', 's_0'), description: 'Starting value s₀ of the sum of squared gradients.' },
       eps(1e-10),
     ],
+    build: (h, lr) => [...l2(h), scaleByAdagrad({ eps: h.num('eps'), lrDecay: h.num('lrDecay'), initialAccumulatorValue: h.num('initialAccumulatorValue') }), lr],
   },
   {
     id: 'rmsprop', name: 'RMSprop', torchClass: 'RMSprop',
     summary: 'Divides by a running root-mean-square of the gradients (ε outside the root).',
     hyperparameters: [
       lr(0.01),
-      { name: 'alpha', torchName: 'alpha', kind: 'number', default: 0.99, bounds: { min: 0, max: 1 },
+      { name: 'alpha', torchName: 'alpha', kind: 'number', default: 0.99, bounds: closedUnit, symbol: sym('α', String.raw`\alpha`),
         description: 'Smoothing constant α of the running average of squared gradients.' },
-      eps(1e-8),
-      weightDecay(0, false),
-      { name: 'momentum', torchName: 'momentum', kind: 'number', default: 0, bounds: unit,
-        description: 'Momentum factor applied to the scaled gradient.' },
-      { name: 'centered', torchName: 'centered', kind: 'boolean', default: false,
-        description: 'Centered RMSprop: normalise by an estimate of the gradient\'s variance instead of its second moment.' },
+      eps(1e-8), coupledDecay,
+      momentum(0, sym('μ', String.raw`\mu`), 'Momentum factor μ applied to the scaled gradient.'),
+      flag('centered', 'centered', 'Centered RMSprop: normalise by an estimate of the gradient\'s variance instead of its second moment.'),
     ],
+    build: (h, lr) => {
+      const options = { alpha: h.num('alpha'), eps: h.num('eps') };
+      const momentum = h.num('momentum');
+      return [...l2(h), h.bool('centered') ? scaleByStddev(options) : scaleByRms(options),
+        ...(momentum > 0 ? [traceMomentum({ momentum })] : []), lr];
+    },
   },
   {
     id: 'adam', name: 'Adam', torchClass: 'Adam',
     summary: 'Adaptive moment estimation: bias-corrected running averages of the gradient and its square.',
-    hyperparameters: [
-      lr(0.001), betas([0.9, 0.999]), eps(1e-8), weightDecay(0, false),
-      { name: 'amsgrad', torchName: 'amsgrad', kind: 'boolean', default: false,
-        description: 'AMSGrad: divide by the largest second-moment estimate seen so far.' },
-    ],
+    hyperparameters: [...adamFamily(0.001), amsgrad],
+    build: (h, lr) => [...l2(h), scaleByAdam({ ...adamOptions(h), amsgrad: h.bool('amsgrad') }), lr],
   },
   {
     id: 'adamw', name: 'AdamW', torchClass: 'AdamW',
     summary: 'Adam with decoupled weight decay (Loshchilov & Hutter).',
-    hyperparameters: [
-      lr(0.001), betas([0.9, 0.999]), eps(1e-8), weightDecay(0.01, true),
-      { name: 'amsgrad', torchName: 'amsgrad', kind: 'boolean', default: false,
-        description: 'AMSGrad: divide by the largest second-moment estimate seen so far.' },
-    ],
+    hyperparameters: [lr(0.001), betas([0.9, 0.999]), eps(1e-8), decoupledDecay(0.01), amsgrad],
+    build: (h, lr) => [scaleByAdam({ ...adamOptions(h), amsgrad: h.bool('amsgrad') }), ...l2(h), lr],
   },
   {
     id: 'adamax', name: 'Adamax', torchClass: 'Adamax',
     summary: 'Adam with the infinity norm: divides by a running maximum of |g|.',
-    hyperparameters: [lr(0.002), betas([0.9, 0.999]), eps(1e-8), weightDecay(0, false)],
+    hyperparameters: adamFamily(0.002),
+    build: (h, lr) => [...l2(h), scaleByAdamax(adamOptions(h)), lr],
   },
   {
     id: 'nadam', name: 'NAdam', torchClass: 'NAdam',
     summary: 'Adam with Nesterov momentum and a momentum-decay schedule (Dozat).',
     hyperparameters: [
-      lr(0.002), betas([0.9, 0.999]), eps(1e-8), weightDecay(0, false),
-      { name: 'momentumDecay', torchName: 'momentum_decay', kind: 'number', default: 0.004, bounds: { min: 0 },
+      ...adamFamily(0.002),
+      { name: 'momentumDecay', torchName: 'momentum_decay', kind: 'number', default: 0.004, bounds: nonNegative, symbol: sym('ψ', String.raw`\psi`),
         description: 'ψ: μ_t = β₁(1 − ½·0.96^(tψ)).' },
     ],
+    build: (h, lr) => [...l2(h), scaleByNadam({ ...adamOptions(h), momentumDecay: h.num('momentumDecay') }), lr],
   },
   {
     id: 'radam', name: 'RAdam', torchClass: 'RAdam',
     summary: 'Rectified Adam: plain momentum steps until the variance of the adaptive rate is tractable.',
-    hyperparameters: [lr(0.001), betas([0.9, 0.999]), eps(1e-8), weightDecay(0, false)],
+    hyperparameters: adamFamily(0.001),
+    build: (h, lr) => [...l2(h), scaleByRadam(adamOptions(h)), lr],
   },
   {
     id: 'adadelta', name: 'Adadelta', torchClass: 'Adadelta',
     summary: 'Scales steps by the ratio of running RMS of past updates to running RMS of gradients.',
     hyperparameters: [
       lr(1.0),
-      { name: 'rho', torchName: 'rho', kind: 'number', default: 0.9, bounds: { min: 0, max: 1 },
+      { name: 'rho', torchName: 'rho', kind: 'number', default: 0.9, bounds: closedUnit, symbol: sym('ρ', String.raw`\rho`),
         description: 'ρ: decay rate of the running averages.' },
-      eps(1e-6), weightDecay(0, false),
+      eps(1e-6), coupledDecay,
     ],
+    build: (h, lr) => [...l2(h), scaleByAdadelta({ rho: h.num('rho'), eps: h.num('eps') }), lr],
   },
   {
     id: 'lion', name: 'Lion', torchClass: null,
     summary: 'EvoLved Sign Momentum (Chen et al., 2023): the sign of an interpolated momentum.',
-    hyperparameters: [lr(1e-4), betas([0.9, 0.99]), weightDecay(0, true)],
+    hyperparameters: [lr(1e-4), betas([0.9, 0.99]), { ...decoupledDecay(0), description: 'Decoupled weight decay, as in the paper: θ shrinks by η·λ·θ each step.' }],
+    build: (h, lr) => {
+      const [b1, b2] = h.betas('betas');
+      return [scaleByLion({ b1, b2 }), ...l2(h), lr];
+    },
   },
 ];
 
@@ -182,4 +265,27 @@ export function defaultHyperparameters(id: string): Record<string, Hyperparamete
   const spec = byId.get(id);
   if (!spec) throw new Error(`unknown optimizer "${id}"`);
   return Object.fromEntries(spec.hyperparameters.map((h) => [h.name, h.default]));
+}
+
+/** A typed reader of a run's values, the optimizer's defaults filling what the run leaves out. */
+export function hyperparameterReader(spec: OptimizerSpec, values: Readonly<Record<string, HyperparameterValue>>): HyperparameterReader {
+  const get = (name: string): HyperparameterValue => {
+    const v = values[name] ?? spec.hyperparameters.find((h) => h.name === name)?.default;
+    if (v === undefined) throw new Error(`optimizer "${spec.id}" has no hyperparameter "${name}"`);
+    return v;
+  };
+  const wrong = (name: string, want: string, v: HyperparameterValue): Error =>
+    new Error(`${spec.id}: hyperparameter "${name}" must be ${want}, got ${JSON.stringify(v)}`);
+  return {
+    num(name) { const v = get(name); if (typeof v !== 'number') throw wrong(name, 'a number', v); return v; },
+    bool(name) { const v = get(name); if (typeof v !== 'boolean') throw wrong(name, 'true or false', v); return v; },
+    betas(name) { const v = get(name); if (!Array.isArray(v) || v.length !== 2) throw wrong(name, 'a pair of numbers', v); return v as readonly [number, number]; },
+  };
+}
+
+/** The first rule of the optimizer that `values` break, or undefined. */
+export function brokenRule(spec: OptimizerSpec, values: Readonly<Record<string, HyperparameterValue>>): { field: string; message: string } | undefined {
+  const h = hyperparameterReader(spec, values);
+  const rule = spec.rules?.find((r) => !r.holds(h));
+  return rule ? { field: rule.field, message: rule.message(h) } : undefined;
 }

@@ -3,6 +3,8 @@
  * webview use. Pure TypeScript (no vscode, no DOM, no Node-only modules).
  */
 export * from './types';
+export * from './bounds';
+export * from './labels';
 export * from './hyperparameters';
 export * from './transforms';
 export * from './optimizers';

@@ -11,11 +11,12 @@
  * everything (nesterov needs momentum > 0, init length = the preset's dimension, sweep values per
  * optimizer): `validateExperiment` is the authority.
  */
-import { CLIP_FIELDS } from './clip';
+import { CLIP_BOUNDS, CLIP_FIELDS } from './clip';
 import {
-  DEFAULT_SEED, DEFAULT_STEPS, DEFAULT_TOLERANCE, MAX_PARAMETERS, MAX_RUNS, MAX_STEPS, RUN_FIELDS,
+  BATCH_SIZE_BOUNDS, DEFAULT_SEED, DEFAULT_STEPS, DEFAULT_TOLERANCE, MAX_PARAMETERS, MAX_RUNS, RUN_FIELDS, STEPS_BOUNDS,
 } from './experiment';
-import { OPTIMIZERS, type Bounds, type HyperparameterSpec } from './hyperparameters';
+import type { Bounds } from './bounds';
+import { OPTIMIZERS, type HyperparameterSpec } from './hyperparameters';
 import { PROBLEMS } from './problems';
 import { SCHEDULES } from './schedules';
 
@@ -106,7 +107,7 @@ function clipSchema(): JsonSchema {
     type: 'object',
     description: 'Gradient clipping, applied to the gradient before the optimizer.',
     oneOf: CLIP_FIELDS.map((f) => ({
-      properties: { [f.name]: { type: 'number', exclusiveMinimum: 0, description: f.description } },
+      properties: { [f.name]: { type: 'number', ...bounds(CLIP_BOUNDS), description: f.description } },
       required: [f.name],
       additionalProperties: false,
     })),
@@ -211,9 +212,9 @@ export function experimentJsonSchema(docs: SchemaDocs = {}): JsonSchema {
         type: 'array', minItems: 1, maxItems: MAX_PARAMETERS, items: { type: 'number' },
         description: 'The start point; defaults to the preset\'s or the snippet\'s `init`. Its length must be the loss\'s parameter count.',
       },
-      steps: { type: 'integer', minimum: 1, maximum: MAX_STEPS, default: DEFAULT_STEPS, description: 'Number of updates per run.' },
+      steps: { type: 'integer', ...bounds(STEPS_BOUNDS), default: DEFAULT_STEPS, description: 'Number of updates per run.' },
       seed: { type: 'integer', default: DEFAULT_SEED, description: 'Seed of the mini-batch sampling.' },
-      batchSize: { type: 'integer', minimum: 1, description: 'Examples per mini-batch, for losses with data (the full data when absent).' },
+      batchSize: { type: 'integer', ...bounds(BATCH_SIZE_BOUNDS), description: 'Examples per mini-batch, for losses with data (the full data when absent).' },
       tolerance: {
         type: 'number', exclusiveMinimum: 0, default: DEFAULT_TOLERANCE,
         description: 'A run has converged when its gradient norm falls below this.',

@@ -132,12 +132,12 @@ export function scaleBySign(): GradientTransformation<Record<string, never>> {
 }
 
 /**
- * Adds weight decay: u ← u + wd·θ.
+ * Adds weight decay: u ← u + λ·θ.
  *
  * Placed first in a chain, this is PyTorch's coupled L2 penalty (`grad = grad.add(param,
- * alpha=weight_decay)`, the seed's θ ← θ − η(∇J + wd·θ)); placed after an adaptive scaling and
+ * alpha=weight_decay)`, the seed's θ ← θ − η(∇J + λ·θ)); placed after an adaptive scaling and
  * before `scaleByLearningRate`, it is decoupled weight decay (AdamW, Lion):
- * θ ← θ − η(u + wd·θ) = θ(1 − η·wd) − η·u.
+ * θ ← θ − η(u + λ·θ) = θ(1 − η·λ) − η·u.
  */
 export function addDecayedWeights(weightDecay: number): GradientTransformation<Record<string, never>> {
   return {
@@ -643,7 +643,7 @@ export interface ScaleByLionState {
  *     m_t = β₂·m_{t−1} + (1 − β₂)·g
  *
  * Chain with `addDecayedWeights(wd)` and `scaleByLearningRate(η)` for the paper's decoupled decay:
- * θ ← θ − η(sign(c) + wd·θ). Chen et al., Symbolic Discovery of Optimization Algorithms (2023).
+ * θ ← θ − η(sign(c) + λ·θ). Chen et al., Symbolic Discovery of Optimization Algorithms (2023).
  */
 export function scaleByLion(options: { readonly b1: number; readonly b2: number }): GradientTransformation<ScaleByLionState> {
   const { b1, b2 } = options;

@@ -29,21 +29,16 @@ export type Schedule = (count: number) => number;
 export type HyperparameterValue = number | boolean | readonly [number, number];
 export type Hyperparameters = Readonly<Record<string, HyperparameterValue>>;
 
-/** Learning-rate schedule as written in experiment files (validated by `validateSchedule`). */
-export type ScheduleSpec =
-  | { readonly type: 'constant' }
-  | { readonly type: 'step'; readonly stepSize: number; readonly gamma?: number }
-  | { readonly type: 'exponential'; readonly gamma: number }
-  | { readonly type: 'cosine'; readonly steps: number; readonly warmup?: number; readonly minLr?: number }
-  | { readonly type: 'linearWarmup'; readonly warmup: number; readonly startFactor?: number }
-  | { readonly type: 'oneCycle'; readonly steps: number; readonly maxLr?: number; readonly pctStart?: number;
-      readonly divFactor?: number; readonly finalDivFactor?: number };
+/** Learning-rate schedule as written in experiment files: derived from the declarations in `schedules.ts`. */
+export type { ScheduleSpec } from './schedules';
+import type { ScheduleSpec } from './schedules';
 
 /** Gradient clipping as written in experiment files. */
 export type ClipSpec = { readonly norm: number } | { readonly value: number };
 
 /** One run of an experiment, after validation and defaults (every hyperparameter present). */
 export interface RunSpec {
+  /** The name in legends: the file's own, or the automatic one (`src/engine/labels.ts`). */
   readonly label: string;
   readonly optimizer: string;
   readonly hyperparameters: Hyperparameters;

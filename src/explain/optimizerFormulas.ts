@@ -92,10 +92,10 @@ const drafts: readonly Draft[] = [
     summary: 'Step against the gradient, the same rate η for every parameter.',
     equations: [
       eq(String.raw`⟨theta|\theta_t⟩ = ⟨theta|\theta_{t-1}⟩ - ⟨eta⟩\,\big(⟨gradJ|\nabla_\theta J(\theta_{t-1})⟩ + ⟨wd⟩⟨theta|\theta_{t-1}⟩\big)`,
-        'θₜ = θₜ₋₁ − η·(∇θJ(θₜ₋₁) + wd·θₜ₋₁)'),
+        'θₜ = θₜ₋₁ − η·(∇θJ(θₜ₋₁) + λ·θₜ₋₁)'),
     ],
     conventions: [
-      'The textbook rule θ = θ − η∇θJ(θ), with weight decay wd·θ added to the gradient. Identical to SGD without momentum.',
+      'The textbook rule θ = θ − η∇θJ(θ), with weight decay λ·θ added to the gradient. Identical to SGD without momentum.',
       'On a mini-batch loss, ∇θJ is the mean gradient over the batch (mini-batch gradient descent).',
     ],
     whenToUse: 'To see the baseline every other optimizer improves on; on smooth, well-conditioned problems it is all you need.',
@@ -118,7 +118,7 @@ const drafts: readonly Draft[] = [
     summary: 'Accumulate a velocity: each update keeps a fraction β of the previous one.',
     equations: [
       eq(String.raw`⟨m⟩ = ⟨beta⟩\,⟨m|m_{t-1}⟩ + ⟨eta⟩\,\big(⟨gradJ|\nabla_\theta J(\theta_{t-1})⟩ + ⟨wd⟩⟨theta|\theta_{t-1}⟩\big), \quad m_0 = 0`,
-        'mₜ = β·mₜ₋₁ + η·(∇θJ(θₜ₋₁) + wd·θₜ₋₁), starting from m₀ = 0'),
+        'mₜ = β·mₜ₋₁ + η·(∇θJ(θₜ₋₁) + λ·θₜ₋₁), starting from m₀ = 0'),
       eq(String.raw`⟨theta|\theta_t⟩ = ⟨theta|\theta_{t-1}⟩ - ⟨m⟩`, 'θₜ = θₜ₋₁ − mₜ'),
     ],
     alternative: {

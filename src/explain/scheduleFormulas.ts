@@ -1,13 +1,14 @@
 /**
  * Learning-rate schedules in LaTeX and as code. `c` is the number of updates already done (0-based),
- * η₀ the run's `lr`; defaults of the fields come from SCHEDULES in src/engine/schedules.ts.
+ * η₀ the run's `lr`; the fields arrive complete, their defaults filled from the declarations in
+ * src/engine/schedules.ts (`scheduleFields`).
  */
-import type { ScheduleSpec } from '../engine/types';
+import type { ScheduleFields } from '../engine/schedules';
 import type { Formula } from './types';
 import { eq, symbolKeys } from './tex';
 
 /** A schedule's rule as code, written from its LaTeX (test/explain compares it with the engine). */
-export type ScheduleReference = (spec: ScheduleSpec, baseLr: number, totalSteps: number, c: number) => number;
+export type ScheduleReference = (f: ScheduleFields, baseLr: number, c: number) => number;
 
 export interface ScheduleFormula extends Formula {
   readonly lr: ScheduleReference;
@@ -23,21 +24,21 @@ const drafts: readonly Draft[] = [
     equations: [eq(String.raw`⟨eta|\eta_c⟩ = \eta_0`, 'η_c = η₀')],
     conventions: [], whenToUse: 'Adaptive optimizers on short runs; the baseline.',
     pitfalls: ['Plain SGD with a constant η never settles exactly on a noisy (mini-batch) loss.'],
-    lr: (_s, base) => base,
+    lr: (_f, base) => base,
   },
   {
     id: 'step', title: 'Step decay (StepLR)', summary: 'Multiply η by γ every `stepSize` steps.',
     equations: [eq(String.raw`⟨eta|\eta_c⟩ = \eta_0\,⟨gamma⟩^{\lfloor c / \text{stepSize} \rfloor}`, 'η_c = η₀·γ^⌊c / stepSize⌋')],
-    conventions: ['As torch.optim.lr_scheduler.StepLR (γ = 0.1 by default).'],
+    conventions: ['As torch.optim.lr_scheduler.StepLR.'],
     whenToUse: 'Classic image-classification recipes: drop η by 10× at fixed epochs.', pitfalls: ['The drop points must be tuned to the run length.'],
-    lr: (s, base, _T, c) => (s.type === 'step' ? base * (s.gamma ?? 0.1) ** Math.floor(c / s.stepSize) : NaN),
+    lr: (f, base, c) => base * f.gamma ** Math.floor(c / f.stepSize),
   },
   {
     id: 'exponential', title: 'Exponential decay (ExponentialLR)', summary: 'Multiply η by γ every step.',
     equations: [eq(String.raw`⟨eta|\eta_c⟩ = \eta_0\,⟨gamma⟩^{c}`, 'η_c = η₀·γ^c')],
     conventions: ['As torch.optim.lr_scheduler.ExponentialLR.'],
     whenToUse: 'A smooth decay with one parameter.', pitfalls: ['γ slightly below 1 compounds fast: 0.99 halves η in 69 steps.'],
-    lr: (s, base, _T, c) => (s.type === 'exponential' ? base * s.gamma ** c : NaN),
+    lr: (f, base, c) => base * f.gamma ** c,
   },
   {
     id: 'cosine', title: 'Warmup + cosine decay',
@@ -50,9 +51,8 @@ const drafts: readonly Draft[] = [
     whenToUse: 'A robust default for long runs, especially with Adam/AdamW: warmup tames the first noisy steps, the cosine settles at the end.',
     pitfalls: ['With warmup, the first update has η = 0 (nothing moves at step 1).'],
     paper: { title: 'SGDR: Stochastic Gradient Descent with Warm Restarts', authors: 'I. Loshchilov, F. Hutter', year: 2017, url: 'https://arxiv.org/abs/1608.03983' },
-    lr: (s, base, total, c) => {
-      if (s.type !== 'cosine') return NaN;
-      const T = s.steps ?? total, w = s.warmup ?? 0, min = s.minLr ?? 0;
+    lr: (f, base, c) => {
+      const T = f.steps, w = f.warmup, min = f.minLr;
       if (c < w) return (base * c) / w;
       return min + 0.5 * (base - min) * (1 + Math.cos(Math.PI * Math.min(1, (c - w) / Math.max(1, T - w))));
     },
@@ -64,11 +64,7 @@ const drafts: readonly Draft[] = [
     whenToUse: 'Adam on large or badly scaled problems: avoids huge first steps before v̂ is a good estimate.',
     pitfalls: ['startFactor 0 means the first update does nothing.'],
     paper: { title: 'Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour', authors: 'P. Goyal et al.', year: 2017, url: 'https://arxiv.org/abs/1706.02677' },
-    lr: (s, base, _T, c) => {
-      if (s.type !== 'linearWarmup') return NaN;
-      const f = s.startFactor ?? 0;
-      return base * (f + ((1 - f) * Math.min(c, s.warmup)) / s.warmup);
-    },
+    lr: (f, base, c) => base * (f.startFactor + ((1 - f.startFactor) * Math.min(c, f.warmup)) / f.warmup),
   },
   {
     id: 'oneCycle', title: 'One-cycle (OneCycleLR)',
@@ -78,15 +74,14 @@ const drafts: readonly Draft[] = [
         'η_c rises by a half cosine from η_max/d to η_max over the first p·T − 1 updates, then falls by a half cosine to η_max/(d·d_f) at update T − 1'),
       eq(String.raw`\operatorname{cos\,anneal}(a, b, x) = b + \tfrac12 (a - b)(1 + \cos \pi x)`, 'cos anneal(a, b, x) = b + ½(a − b)(1 + cos πx)'),
     ],
-    conventions: ['As torch.optim.lr_scheduler.OneCycleLR (anneal_strategy \'cos\', no momentum cycling); maxLr defaults to the run\'s lr; after T steps the rate stays at its final value.'],
+    conventions: ['As torch.optim.lr_scheduler.OneCycleLR (anneal_strategy \'cos\', no momentum cycling); after T steps the rate stays at its final value.'],
     whenToUse: 'Fast training to a fixed budget with SGD (super-convergence).',
     pitfalls: ['The peak is often 10× a stable constant η; too high a peak diverges mid-cycle.'],
     paper: { title: 'Super-Convergence: Very Fast Training of Neural Networks Using Large Learning Rates', authors: 'L. N. Smith, N. Topin', year: 2019, url: 'https://arxiv.org/abs/1708.07120' },
-    lr: (s, base, total, c) => {
-      if (s.type !== 'oneCycle') return NaN;
-      const T = s.steps ?? total, max = s.maxLr ?? base;
-      const start = max / (s.divFactor ?? 25), end = start / (s.finalDivFactor ?? 1e4);
-      const up = (s.pctStart ?? 0.3) * T - 1, last = T - 1;
+    lr: (f, _base, c) => {
+      const T = f.steps, max = f.maxLr;
+      const start = max / f.divFactor, end = start / f.finalDivFactor;
+      const up = f.pctStart * T - 1, last = T - 1;
       const n = Math.min(c, last);
       return n <= up ? cosineAnneal(start, max, n / up) : cosineAnneal(max, end, (n - up) / (last - up));
     },

@@ -12,7 +12,7 @@ const drafts: readonly Draft[] = [
     id: 'weightDecayCoupled', kind: 'tweak', title: 'Weight decay, coupled (L2)',
     summary: 'Add λθ to the gradient, as if ½λ‖θ‖² were added to the loss: the textbook form, and torch\'s weight_decay in SGD, Adam, RMSprop, Adagrad, Adamax, NAdam, RAdam, Adadelta.',
     equations: [
-      eq(String.raw`⟨theta|\theta_t⟩ = ⟨theta|\theta_{t-1}⟩ - ⟨eta⟩\,\big(⟨gradJ⟩ + ⟨wd⟩\,⟨theta⟩\big)`, 'θₜ = θₜ₋₁ − η·(∇θJ(θ) + wd·θ)'),
+      eq(String.raw`⟨theta|\theta_t⟩ = ⟨theta|\theta_{t-1}⟩ - ⟨eta⟩\,\big(⟨gradJ⟩ + ⟨wd⟩\,⟨theta⟩\big)`, 'θₜ = θₜ₋₁ − η·(∇θJ(θ) + λ·θ)'),
     ],
     conventions: ['For plain gradient descent it equals L2 regularisation; inside an adaptive optimizer, λθ is divided by √v̂ like the gradient.'],
     whenToUse: 'Regularisation with SGD; keeps weights small and the problem better conditioned.',

@@ -59,10 +59,10 @@ function schedulerLine(s: ScheduleSpec | undefined, steps: number, lr: number): 
     case 'exponential': return `${S}.ExponentialLR(opt, gamma=${s.gamma})`;
     case 'linearWarmup': return `${S}.LinearLR(opt, start_factor=${s.startFactor ?? 1 / 3}, total_iters=${s.warmup})`;
     case 'oneCycle':
-      return `${S}.OneCycleLR(opt, max_lr=${s.maxLr ?? lr}, total_steps=${s.steps}, pct_start=${s.pctStart ?? 0.3}, `
+      return `${S}.OneCycleLR(opt, max_lr=${s.maxLr ?? lr}, total_steps=${s.steps ?? steps}, pct_start=${s.pctStart ?? 0.3}, `
         + `div_factor=${s.divFactor ?? 25}, final_div_factor=${s.finalDivFactor ?? 1e4}, anneal_strategy="cos", cycle_momentum=False)`;
     case 'cosine': {
-      const cos = `${S}.CosineAnnealingLR(opt, T_max=${s.steps - (s.warmup ?? 0)}, eta_min=${s.minLr ?? 0})`;
+      const cos = `${S}.CosineAnnealingLR(opt, T_max=${(s.steps ?? steps) - (s.warmup ?? 0)}, eta_min=${s.minLr ?? 0})`;
       if (!s.warmup) return cos;
       return `${S}.SequentialLR(opt, [${S}.LinearLR(opt, start_factor=1e-8, total_iters=${s.warmup}), ${cos}], milestones=[${s.warmup}])`;
     }

@@ -1,11 +1,11 @@
 /**
  * Field-level checks for the panel's inputs: text as typed → a value, or the reason it is
- * refused. Bounds come from the hyperparameter registry (`src/engine/hyperparameters.ts`), so
- * the panel refuses exactly what the experiment validator refuses, with the same wording of the
- * interval. Whole-experiment checks (cross-field rules such as Nesterov needing momentum) come
+ * refused. Bounds and their wording come from the engine (`src/engine/bounds.ts`), so the panel
+ * refuses exactly what the experiment validator refuses, in the same words. Whole-experiment checks (cross-field rules such as Nesterov needing momentum) come
  * from the engine's validator and are mapped to fields by their path (see `experimentDraft.ts`).
  */
-import type { Bounds, HyperparameterSpec } from '../engine/hyperparameters';
+import { checkNumber, type Bounds } from '../engine/bounds';
+import { optimizerSpec, type HyperparameterSpec } from '../engine/hyperparameters';
 
 export type FieldResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
 
@@ -23,41 +23,15 @@ export function parseNumber(text: string, what: string): FieldResult<number> {
   return ok(v);
 }
 
-/** The interval a bounds object allows, written as people read it: `> 0`, `in [0, 1)`. */
-export function describeBounds(b: Bounds): string {
-  const hasMin = b.min !== undefined;
-  const hasMax = b.max !== undefined;
-  if (hasMin && hasMax) return `in ${b.minExclusive ? '(' : '['}${b.min}, ${b.max}${b.maxExclusive ? ')' : ']'}`;
-  if (hasMin) return `${b.minExclusive ? '>' : '≥'} ${b.min}`;
-  if (hasMax) return `${b.maxExclusive ? '<' : '≤'} ${b.max}`;
-  return 'any number';
-}
-
-/** Whether `v` lies within `b`. */
-export function withinBounds(v: number, b: Bounds | undefined): boolean {
-  if (!b) return true;
-  if (b.min !== undefined && (b.minExclusive ? v <= b.min : v < b.min)) return false;
-  if (b.max !== undefined && (b.maxExclusive ? v >= b.max : v > b.max)) return false;
-  return true;
-}
-
-/** A number within bounds, e.g. a hyperparameter or one of the betas. */
-export function parseBounded(text: string, what: string, bounds: Bounds | undefined): FieldResult<number> {
+/**
+ * A number within bounds (a hyperparameter, one of the betas, a schedule or clip field, an integer
+ * field), refused with the engine's own wording of the bound: "lr must be a number ≥ 0, got -1".
+ */
+export function parseBounded(text: string, what: string, bounds: Bounds | undefined, integer = false): FieldResult<number> {
   const r = parseNumber(text, what);
   if (!r.ok) return r;
-  if (!withinBounds(r.value, bounds)) return refuse(`${what} must be ${describeBounds(bounds!)}, got ${r.value}`);
-  return r;
-}
-
-/** An integer in `[min, max]` (steps, seed, batch size, schedule lengths). */
-export function parseInteger(text: string, what: string, min: number, max = Number.MAX_SAFE_INTEGER): FieldResult<number> {
-  const r = parseNumber(text, what);
-  if (!r.ok) return r;
-  if (!Number.isInteger(r.value)) return refuse(`${what} must be a whole number, got ${r.value}`);
-  if (r.value < min || r.value > max) {
-    return refuse(max === Number.MAX_SAFE_INTEGER ? `${what} must be ≥ ${min}, got ${r.value}` : `${what} must be in [${min}, ${max}], got ${r.value}`);
-  }
-  return r;
+  const reason = checkNumber(r.value, bounds, integer);
+  return reason ? refuse(`${what} ${reason}`) : r;
 }
 
 /**
@@ -65,13 +39,15 @@ export function parseInteger(text: string, what: string, min: number, max = Numb
  * checked against the registry's bounds. The message names the hyperparameter as the
  * experiment file does (`betas[0]`).
  */
-export function parseHyperparameter(spec: HyperparameterSpec, text: string, index?: number): FieldResult<number> {
-  const what = index === undefined ? spec.name : `${spec.name}[${index}]`;
+export function parseHyperparameter(spec: HyperparameterSpec, text: string, index?: number, what = index === undefined ? spec.name : `${spec.name}[${index}]`): FieldResult<number> {
   return parseBounded(text, what, spec.bounds);
 }
 
+/** The learning rate's declaration (its bounds are the same for every optimizer). */
+const LR = optimizerSpec('sgd')!.hyperparameters.find((h) => h.name === 'lr')!;
+
 /**
- * A list of learning rates for a sweep: numbers separated by commas or spaces, each > 0,
+ * A list of learning rates for a sweep: numbers separated by commas or spaces, each a valid lr,
  * at most 12 (each becomes a run). An empty text means "no sweep".
  */
 export function parseSweep(text: string, what = 'sweep'): FieldResult<number[]> {
@@ -80,7 +56,7 @@ export function parseSweep(text: string, what = 'sweep'): FieldResult<number[]> 
   const parts = t.split(/[\s,;]+/).filter((p) => p !== '');
   const values: number[] = [];
   for (const [i, p] of parts.entries()) {
-    const r = parseBounded(p, `${what}[${i}]`, { min: 0, minExclusive: true });
+    const r = parseHyperparameter(LR, p, undefined, `${what}[${i}]`);
     if (!r.ok) return r;
     values.push(r.value);
   }

@@ -5,12 +5,13 @@
  * with it, so typing in it never loses focus.
  */
 import { PROBLEMS, getProblem, type Problem } from '../engine/problems';
-import { MAX_STEPS } from '../engine/experiment';
+import { boundsText } from '../engine/bounds';
+import { BATCH_SIZE_BOUNDS, STEPS_BOUNDS } from '../engine/experiment';
 import type { LossInfo, PanelExperiment } from '../protocol';
 import { clear, h } from './dom';
 import { setField, setInitCoordinate } from './experimentDraft';
 import { selectField, textField, type FieldRegistry } from './fields';
-import { formatNumber, parseInteger, parseNumber, type FieldResult } from './fieldValidation';
+import { formatNumber, parseBounded, parseNumber, type FieldResult } from './fieldValidation';
 
 export interface ProblemFormContext {
   readonly fields: FieldRegistry;
@@ -140,21 +141,21 @@ export class ProblemForm {
 
     const settings = h('div', { class: 'settings-row' },
       textField(ctx.fields, {
-        path: 'steps', label: 'Steps', hint: `Optimizer steps per run (1 to ${MAX_STEPS.toLocaleString('en-US')}).`,
+        path: 'steps', label: 'Steps', hint: `Optimizer steps per run (${boundsText(STEPS_BOUNDS, true).replace(/^an integer /, '')}).`,
         value: String(exp.steps), className: 'steps-field',
-        parse: (t) => parseInteger(t, 'steps', 1, MAX_STEPS),
+        parse: (t) => parseBounded(t, 'steps', STEPS_BOUNDS, true),
         onValue: (v) => ctx.edit({ ...ctx.experiment(), steps: v }, false),
       }));
     if (shape.dataSize > 0) {
       settings.appendChild(textField(ctx.fields, {
         path: 'seed', label: 'Seed', hint: 'Seed of the mini-batch sampling.', value: String(exp.seed), className: 'seed-field',
-        parse: (t) => parseInteger(t, 'seed', -Number.MAX_SAFE_INTEGER),
+        parse: (t) => parseBounded(t, 'seed', undefined, true),
         onValue: (v) => ctx.edit({ ...ctx.experiment(), seed: v }, false),
       }));
       settings.appendChild(textField<number | undefined>(ctx.fields, {
         path: 'batchSize', label: 'Batch size', hint: `Examples per step (the data has ${shape.dataSize}); empty = all of them.`,
         value: exp.batchSize !== undefined ? String(exp.batchSize) : '', placeholder: `all ${shape.dataSize}`, className: 'batch-field',
-        parse: (t): FieldResult<number | undefined> => (t.trim() === '' ? { ok: true, value: undefined } : parseInteger(t, 'batchSize', 1, shape.dataSize)),
+        parse: (t): FieldResult<number | undefined> => (t.trim() === '' ? { ok: true, value: undefined } : parseBounded(t, 'batchSize', { ...BATCH_SIZE_BOUNDS, max: shape.dataSize }, true)),
         onValue: (v) => ctx.edit(setField(ctx.experiment(), 'batchSize', v), false),
       }));
     }

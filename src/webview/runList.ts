@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { OPTIMIZERS, optimizerSpec, type HyperparameterSpec } from '../engine/hyperparameters';
 import { SCHEDULES, type ScheduleFieldSpec } from '../engine/schedules';
-import { CLIP_FIELDS } from '../engine/clip';
+import { CLIP_BOUNDS, CLIP_FIELDS } from '../engine/clip';
 import type { ClipSpec, HyperparameterValue, ScheduleSpec } from '../engine/types';
 import type { PanelExperiment, PanelRun, RunResult } from '../protocol';
 import { clear, codicon, h } from './dom';
@@ -17,7 +17,7 @@ import {
   setRunProperty, toggleRun,
 } from './experimentDraft';
 import { checkboxField, selectField, textField, type FieldRegistry } from './fields';
-import { formatNumber, parseBounded, type FieldResult, parseHyperparameter, parseInteger, parseSweep } from './fieldValidation';
+import { formatNumber, parseBounded, type FieldResult, parseHyperparameter, parseSweep } from './fieldValidation';
 
 export interface RunListContext {
   readonly fields: FieldRegistry;
@@ -556,10 +556,10 @@ class RunCard {
     const value = typeof current === 'number' ? formatNumber(current) : '';
     return textField<number | undefined>(ctx.fields, {
       path: `${this.prefix}schedule.${f.name}`, label: f.name, hint: f.description, value, className: 'hp-field',
-      placeholder: f.default !== undefined ? `${formatNumber(f.default)} (default)` : f.required ? 'required' : 'optional',
+      placeholder: f.default !== undefined ? `${formatNumber(f.default)} (default)` : f.defaultFrom === 'steps' ? 'the experiment\'s steps' : f.defaultFrom ? 'the run\'s lr' : f.required ? 'required' : 'optional',
       parse: (t): FieldResult<number | undefined> => {
         if (t.trim() === '' && !f.required) return { ok: true, value: undefined };
-        return f.integer ? parseInteger(t, f.name, f.bounds.min ?? 0) : parseBounded(t, f.name, f.bounds);
+        return parseBounded(t, f.name, f.bounds, f.integer);
       },
       onValue: (v: number | undefined) => {
         const s = { ...(ctx.experiment().runs[this.index]?.schedule ?? { type: 'constant' }) } as Record<string, unknown>;
@@ -584,7 +584,7 @@ class RunCard {
     const v = (run.clip as Record<string, number>)[k]!;
     const field = textField(ctx.fields, {
       path: `${this.prefix}clip.${k}`, label: k, hint: CLIP_FIELDS.find((f) => f.name === k)?.description, value: formatNumber(v), className: 'hp-field',
-      parse: (t) => parseBounded(t, `clip.${k}`, { min: 0, minExclusive: true }),
+      parse: (t) => parseBounded(t, `clip.${k}`, CLIP_BOUNDS),
       onValue: (x) => this.commit(setRunProperty(ctx.experiment(), this.index, 'clip', (k === 'norm' ? { norm: x } : { value: x }) as ClipSpec)),
     });
     return h('div', { class: 'run-extra clip' }, select, field);

@@ -199,7 +199,7 @@ describe('cli: optimizer-playground', function () {
       const header = lines.findIndex((l) => /^run\s+status\s+steps\s+final loss\s+final params\s+steps\/s$/.test(l));
       assert.ok(header >= 0, r.stdout);
       const rows = lines.slice(header + 2, header + 5);
-      assert.match(rows[0] ?? '', /^Adam\s+completed\s+60\s+\S+\s+\[.*\]\s+\S+$/);
+      assert.match(rows[0] ?? '', /^Adam η=0.05\s+completed\s+60\s+\S+\s+\[.*\]\s+\S+$/);
       assert.match(rows[2] ?? '', /^GD too fast\s+diverged\s+\d+/);
       const statusColumn = (lines[header] ?? '').indexOf('status');
       for (const row of rows) assert.equal(row[statusColumn - 1], ' ', 'columns line up');

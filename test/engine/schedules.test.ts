@@ -103,7 +103,7 @@ describe('validateSchedule', () => {
     assert.deepEqual(issues({ steps: 10 }).map((i) => i.path), ['runs[1].schedule.type']);
     const [typo] = issues({ type: 'cosin', steps: 10 });
     assert.equal(typo.path, 'runs[1].schedule.type');
-    assert.match(typo.message, /unknown schedule type "cosin"; did you mean "cosine"\?/);
+    assert.match(typo.message, /unknown schedule type "cosin" — did you mean "cosine"\?/);
     assert.match(issues({ type: 42 })[0].message, /unknown schedule type 42/);
   });
 
@@ -124,7 +124,7 @@ describe('validateSchedule', () => {
       [{ type: 'oneCycle', steps: 10, maxLr: 0 }, 'runs[1].schedule.maxLr', /> 0, got 0/],
       [{ type: 'oneCycle', steps: 10, divFactor: 1e-300 }, 'runs[1].schedule.divFactor', /≥ 1, got 1e-300/],
       [{ type: 'oneCycle', steps: 10, finalDivFactor: 0.5 }, 'runs[1].schedule.finalDivFactor', /≥ 1, got 0.5/],
-      [{ type: 'cosine', steps: 10, warmpu: 2 }, 'runs[1].schedule.warmpu', /unknown field for a "cosine" schedule; did you mean "warmup"\?/],
+      [{ type: 'cosine', steps: 10, warmpu: 2 }, 'runs[1].schedule.warmpu', /unknown field for a "cosine" schedule — did you mean "warmup"\?/],
       [{ type: 'constant', gamma: 0.5 }, 'runs[1].schedule.gamma', /it has no fields/],
     ];
     for (const [raw, path, message] of cases) {

@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import { parseExperiment, validateExperiment } from '../../src/engine/experiment';
 import { OPTIMIZERS } from '../../src/engine/hyperparameters';
 import { PROBLEMS } from '../../src/engine/problems';
-import { SCHEDULES } from '../../src/engine/schedules';
+import type { Bounds } from '../../src/engine/bounds';
+import { createSchedule, scheduleFields, SCHEDULES, validateSchedule, type ScheduleSpec } from '../../src/engine/schedules';
+import { parseBounded, parseHyperparameter } from '../../src/webview/fieldValidation';
 import { experimentJsonSchema, experimentJsonSchemaText, SCHEMA_PATH, type JsonSchema } from '../../src/engine/schema';
 import { hyperparameterMarkdown, optimizerMarkdown } from '../../src/explain/registry';
 import { repoPath } from '../repoRoot';
@@ -139,7 +141,7 @@ describe('JSON Schema of experiment files', () => {
       { loss: { preset: 'rosenbrok' }, runs: [{ optimizer: 'adam' }] },
       { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adma' }] },
       { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adam', momentum: 0.9 }] },
-      { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adam', lr: 0 }] },
+      { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adam', lr: -0.5 }] },
       { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adam', betas: [1, 0.9] }] },
       { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adam', eps: 0 }] },
       { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'sgd', weightDecay: -1 }] },
@@ -147,7 +149,7 @@ describe('JSON Schema of experiment files', () => {
       { loss: { preset: 'rosenbrock' }, steps: 0, runs: [{ optimizer: 'adam' }] },
       { loss: { preset: 'rosenbrock' }, steps: 10_000_001, runs: [{ optimizer: 'adam' }] },
       { loss: { preset: 'rosenbrock', source: 'x' }, runs: [{ optimizer: 'adam' }] },
-      { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adam', schedule: { type: 'cosine' } }] },
+      { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adam', schedule: { type: 'step' } }] },
       { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adam', clip: { norm: 1, value: 1 } }] },
       { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adam' }], stepz: 3 },
       { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adam' }], sweep: { lr: [] } },
@@ -169,5 +171,88 @@ describe('JSON Schema of experiment files', () => {
       assert.deepEqual(schemaErrors(JSON.parse(text)), [], f);
     }
     assert.ok(files.every((f) => f.endsWith('.optim.json')));
+  });
+});
+
+/** Values on both sides of every edge of a bound, and inside it. */
+function probes(b: Bounds | undefined, integer: boolean): number[] {
+  const out = [0, 1, -1, 0.5];
+  for (const edge of [b?.min, b?.max]) if (edge !== undefined) out.push(edge, edge - 1e-9, edge + 1e-9, edge - 1, edge + 1);
+  return integer ? out.map(Math.round) : out;
+}
+
+describe('one declaration: the validator, the JSON Schema and the panel\'s fields agree on every bound and default', () => {
+  const base = (run: Record<string, unknown>, top: Record<string, unknown> = {}) => ({ loss: { preset: 'rosenbrock' }, runs: [run], ...top });
+
+  for (const o of OPTIMIZERS) {
+    for (const h of o.hyperparameters.filter((x) => x.kind !== 'boolean')) {
+      it(`${o.id}.${h.name}: accepted and refused alike, in the same words`, () => {
+        for (const x of probes(h.bounds, false)) {
+          const value = h.kind === 'betas' ? [x, 0.5] : x;
+          const validator = validateExperiment(base({ optimizer: o.id, [h.name]: value }));
+          const schemaOk = schemaErrors(base({ optimizer: o.id, [h.name]: value })).length === 0;
+          const field = parseHyperparameter(h, String(x), h.kind === 'betas' ? 0 : undefined);
+          assert.equal(schemaOk, validator.ok, `${h.name} = ${x}: schema ${schemaOk}, validator ${validator.ok}`);
+          assert.equal(field.ok, validator.ok, `${h.name} = ${x}: panel field ${field.ok}, validator ${validator.ok}`);
+          if (!validator.ok && !field.ok) {
+            const issue = validator.issues.find((i) => i.path.startsWith(`runs[0].${h.name}`))!;
+            assert.equal(field.message, `${issue.path.replace(/^runs\[0\]\./, '')} ${issue.message}`, 'one wording');
+          }
+        }
+      });
+    }
+    it(`${o.id}: the schema's defaults are the ones the validator fills in`, () => {
+      const filled = validateExperiment(base({ optimizer: o.id }));
+      assert.ok(filled.ok);
+      const branch = ((schema.definitions as Record<string, JsonSchema>).run.allOf as JsonSchema[])
+        .find((b) => ((b.if as JsonSchema).properties as Record<string, JsonSchema>).optimizer.const === o.id)!;
+      const props = (branch.then as JsonSchema).properties as Record<string, JsonSchema>;
+      for (const h of o.hyperparameters) assert.deepEqual(props[h.name].default, filled.experiment.runs[0].hyperparameters[h.name], h.name);
+    });
+  }
+
+  for (const s of SCHEDULES) {
+    it(`schedule "${s.type}": every field's bound alike in the validator, the schema and the panel`, () => {
+      const required = Object.fromEntries(s.fields.filter((f) => f.required).map((f) => [f.name, Math.max(1, f.bounds.min ?? 1)]));
+      for (const f of s.fields) {
+        for (const x of probes(f.bounds, f.integer)) {
+          const experiment = base({ optimizer: 'sgd', lr: 0.1, schedule: { type: s.type, ...required, [f.name]: x } }, { steps: 1000 });
+          const issues = validateSchedule({ type: s.type, ...required, [f.name]: x }, 'schedule');
+          const fieldOwn = issues.filter((i) => i.path === `schedule.${f.name}`);
+          const schemaOwn = schemaErrors(experiment).filter((e) => e.includes(`.schedule.${f.name}`));
+          const panel = parseBounded(String(x), f.name, f.bounds, f.integer);
+          assert.equal(schemaOwn.length === 0, panel.ok, `${f.name} = ${x}: schema and panel disagree`);
+          if (!panel.ok) assert.ok(fieldOwn.some((i) => `${f.name} ${i.message}` === panel.message), `${f.name} = ${x}: ${panel.message} vs ${JSON.stringify(fieldOwn)}`);
+          else assert.ok(!fieldOwn.some((i) => /^must be/.test(i.message)), `${f.name} = ${x}: the validator refuses what the panel takes`);
+        }
+      }
+    });
+
+    it(`schedule "${s.type}" with only its required fields is valid everywhere and runs with its declared defaults`, () => {
+      const spec = { type: s.type, ...Object.fromEntries(s.fields.filter((f) => f.required).map((f) => [f.name, f.integer ? 3 : 0.5])) };
+      const e = validateExperiment(base({ optimizer: 'sgd', lr: 0.1, schedule: spec }, { steps: 40 }));
+      assert.ok(e.ok, JSON.stringify(!e.ok && e.issues));
+      assert.deepEqual(schemaErrors(base({ optimizer: 'sgd', lr: 0.1, schedule: spec }, { steps: 40 })), []);
+      const fields = scheduleFields(spec as ScheduleSpec, { lr: 0.1, steps: 40 });
+      for (const f of s.fields) {
+        const want = f.required ? (spec as unknown as Record<string, number>)[f.name] : f.defaultFrom === 'steps' ? 40 : f.defaultFrom === 'lr' ? 0.1 : f.default;
+        assert.equal(fields[f.name], want, f.name);
+        const inSchema = ((((schema.definitions as Record<string, JsonSchema>).schedule.allOf as JsonSchema[])
+          .find((b) => (((b.if as JsonSchema).properties as Record<string, JsonSchema>).type.const === s.type))!.then as JsonSchema).properties as Record<string, JsonSchema>)[f.name];
+        assert.equal(inSchema.default, f.default, `${f.name}: the schema's default`);
+      }
+    });
+  }
+
+  it('cosine and oneCycle take the experiment\'s steps when they have none (as the engine always did)', () => {
+    for (const type of ['cosine', 'oneCycle'] as const) {
+      const e = validateExperiment(base({ optimizer: 'sgd', lr: 0.1, schedule: { type } }, { steps: 50 }));
+      assert.ok(e.ok, `${type}: ${JSON.stringify(!e.ok && e.issues)}`);
+      assert.deepEqual(schemaErrors(base({ optimizer: 'sgd', lr: 0.1, schedule: { type } })), [], type);
+      const implicit = createSchedule({ type }, 0.1, 50), explicit = createSchedule({ type, steps: 50 } as ScheduleSpec, 0.1, 50);
+      for (let c = 0; c < 60; c++) assert.equal(implicit(c), explicit(c), `${type} at ${c}`);
+    }
+    const short = validateExperiment(base({ optimizer: 'sgd', schedule: { type: 'oneCycle', pctStart: 0.01 } }, { steps: 50 }));
+    assert.ok(!short.ok && short.issues.some((i) => i.path === 'runs[0].schedule.pctStart'), 'rules between fields use the experiment\'s steps');
   });
 });

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { defaultHyperparameters, OPTIMIZERS } from '../../src/engine/hyperparameters';
 import { createOptimizer } from '../../src/engine/optimizers';
 import { Random } from '../../src/engine/random';
-import { createSchedule } from '../../src/engine/schedules';
+import { createSchedule, scheduleFields } from '../../src/engine/schedules';
 import { applyUpdates } from '../../src/engine/transforms';
 import type { Hyperparameters, ScheduleSpec } from '../../src/engine/types';
 import { optimizerFormula, SCHEDULE_FORMULAS } from '../../src/explain/registry';
@@ -94,7 +94,7 @@ describe('explain: schedule formulas match the engine', () => {
     { type: 'constant' }, { type: 'step', stepSize: 7 }, { type: 'step', stepSize: 3, gamma: 0.5 },
     { type: 'exponential', gamma: 0.97 }, { type: 'cosine', steps: 50 }, { type: 'cosine', steps: 40, warmup: 8, minLr: 0.001 },
     { type: 'linearWarmup', warmup: 10 }, { type: 'linearWarmup', warmup: 5, startFactor: 0.2 },
-    { type: 'oneCycle', steps: 50 }, { type: 'oneCycle', steps: 30, maxLr: 0.5, pctStart: 0.25, divFactor: 10, finalDivFactor: 100 },
+    { type: 'oneCycle', steps: 50 }, { type: 'oneCycle' }, { type: 'cosine' }, { type: 'oneCycle', steps: 30, maxLr: 0.5, pctStart: 0.25, divFactor: 10, finalDivFactor: 100 },
   ];
   for (const spec of specs) {
     it(`${JSON.stringify(spec)} for 60 steps`, () => {
@@ -102,7 +102,7 @@ describe('explain: schedule formulas match the engine', () => {
       assert.ok(f, `no schedule formula for "${spec.type}"`);
       const engine = createSchedule(spec, 0.1, 60);
       for (let c = 0; c < 60; c++) {
-        const want = engine(c), got = f.lr(spec, 0.1, 60, c);
+        const want = engine(c), got = f.lr(scheduleFields(spec, { lr: 0.1, steps: 60 }), 0.1, c);
         assert.ok(close(got, want), `${spec.type} at c=${c}: formula ${got} vs engine ${want}`);
       }
     });

@@ -150,7 +150,7 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
     await lr.locator('input').fill('-1');
     await page.waitForFunction(() => document.querySelector('vscode-textfield[data-path="runs[0].lr"]')?.hasAttribute('invalid'));
     const message = await page.locator('.run-card[data-run="0"] .field.invalid .field-message').first().textContent();
-    assert.match(message ?? '', /lr must be > 0/);
+    assert.match(message ?? '', /lr must be a number ≥ 0, got -1/);
     assert.equal((await probe()).posted.slice(before).filter((m) => m.type === 'editExperiment').length, 0, 'a refused value is not posted');
 
     await lr.locator('input').fill('0.02');

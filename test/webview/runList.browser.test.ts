@@ -240,7 +240,7 @@ describe('run list in Chromium: structural edits keep unchanged cards and every 
       .__optimizerPlayground.fieldMessages());
     await page.locator('vscode-textfield[data-path="runs[1].lr"] input').fill('-1');
     await page.waitForFunction(() => document.querySelector('vscode-textfield[data-path="runs[1].lr"]')?.hasAttribute('invalid'));
-    assert.match((await messages())['runs[1].lr'] ?? '', /lr must be > 0, got -1/);
+    assert.match((await messages())['runs[1].lr'] ?? '', /lr must be a number ≥ 0, got -1/);
 
     await tag();
     await page.locator('.add-run').click();
@@ -250,7 +250,7 @@ describe('run list in Chromium: structural edits keep unchanged cards and every 
     const refused = page.locator('.run-card[data-run="1"] vscode-textfield[data-path="runs[1].lr"]');
     assert.equal(await refused.evaluate((e) => (e as HTMLInputElement).value), '-1', 'the refused text stays');
     assert.equal(await refused.evaluate((e) => e.hasAttribute('invalid')), true);
-    assert.match(await page.locator('.run-card[data-run="1"] .field.invalid .field-message').first().textContent() ?? '', /lr must be > 0/);
+    assert.match(await page.locator('.run-card[data-run="1"] .field.invalid .field-message').first().textContent() ?? '', /lr must be a number ≥ 0, got -1/);
 
     await page.locator('.run-card[data-run="0"] vscode-toolbar-button[icon="trash"]').click();
     await complete();
@@ -259,7 +259,7 @@ describe('run list in Chromium: structural edits keep unchanged cards and every 
     assert.equal(await moved.evaluate((e) => (e as HTMLInputElement).value), '-1');
     assert.equal(await moved.evaluate((e) => e.hasAttribute('invalid')), true);
     const shown = await messages();
-    assert.match(shown['runs[0].lr'] ?? '', /lr must be > 0/, 'the reason follows the field to its new path');
+    assert.match(shown['runs[0].lr'] ?? '', /lr must be a number ≥ 0, got -1/, 'the reason follows the field to its new path');
     assert.equal(shown['runs[1].lr'], undefined, 'and is not left at the old one');
 
     await moved.locator('input').fill('0.02');
