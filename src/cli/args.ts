@@ -6,13 +6,17 @@
 export type Command =
   | { readonly kind: 'help' }
   | { readonly kind: 'version' }
-  | { readonly kind: 'run'; readonly file: string; readonly output: 'json' | 'summary'; readonly outDir?: string };
+  | { readonly kind: 'run'; readonly file: string; readonly output: 'json' | 'summary'; readonly outDir?: string }
+  | { readonly kind: 'pytorch'; readonly file: string };
 
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: optimizer-playground run <file.optim.json> [--json | --summary] [--out DIR]
+       optimizer-playground pytorch <file.optim.json>
 
-Runs every optimizer of an experiment file and reports the results.
+run: runs every optimizer of an experiment file and reports the results.
+pytorch: prints a self-contained PyTorch script (torch only, float64) that reproduces every run
+and prints one JSON line per run: {"label", "loss", "params"}.
 
 Options:
   --json       print every point of every run as one JSON object on stdout
@@ -49,8 +53,12 @@ export function parseArgs(argv: readonly string[]): Command {
   }
   if (positional.length === 0) throw new UsageError('missing command: run <file.optim.json>');
   const [command, file, ...extra] = positional;
-  if (command !== 'run') throw new UsageError(`unknown command "${command}" (the command is: run <file.optim.json>)`);
-  if (!file) throw new UsageError('run needs an experiment file: run <file.optim.json>');
+  if (command !== 'run' && command !== 'pytorch') throw new UsageError(`unknown command "${command}" (the commands are: run <file.optim.json>, pytorch <file.optim.json>)`);
+  if (!file) throw new UsageError(`${command} needs an experiment file: ${command} <file.optim.json>`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (command === 'pytorch') {
+    if (output || outDir !== undefined) throw new UsageError('pytorch takes no options: pytorch <file.optim.json>');
+    return { kind: 'pytorch', file };
+  }
   return { kind: 'run', file, output: output ?? 'summary', ...(outDir !== undefined ? { outDir } : {}) };
 }

@@ -53,8 +53,8 @@ export function describeLossError(file: string, experiment: Experiment, e: LossE
   return `${where}: ${e.message}`;
 }
 
-async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
-  const file = command.file;
+/** The experiment file, parsed and validated (usage error when unreadable, ExperimentError when invalid). */
+async function readExperiment(file: string): Promise<Experiment> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -65,7 +65,12 @@ async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
   }
   const parsed = parseExperiment(text);
   if (!parsed.ok) throw new ExperimentError(describeIssues(file, parsed.issues));
-  const experiment = parsed.experiment;
+  return parsed.experiment;
+}
+
+async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
+  const file = command.file;
+  const experiment = await readExperiment(file);
 
   // Loaded only now: the snippet room brings the TypeScript compiler, which --help does not need.
   const { startExperiment } = await import('../snippet/session.js');
@@ -147,13 +152,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
     } else if (command.kind === 'version') {
       process.stdout.write(`${packageJson.version}\n`);
+    } else if (command.kind === 'pytorch') {
+      const { pytorchCommand } = await import('./pytorch.js');
+      const { script, warnings } = await pytorchCommand(command.file, await readExperiment(command.file));
+      for (const w of warnings) process.stderr.write(`${w}\n`);
+      process.stdout.write(script);
     } else {
       await run(command);
     }
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`${NAME}: ${e.message}\nUsage: ${NAME} run <file.optim.json> [--json | --summary] [--out DIR]   (--help for more)\n`);
+      process.stderr.write(`${NAME}: ${e.message}\nUsage: ${NAME} run <file.optim.json> [--json | --summary] [--out DIR] | pytorch <file.optim.json>   (--help for more)\n`);
       return 2;
     }
     if (e instanceof ExperimentError) {

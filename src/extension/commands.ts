@@ -7,7 +7,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { OPTIMIZERS, optimizerSpec } from '../engine/hyperparameters';
-import { parseExperiment } from '../engine/experiment';
+import { formatIssue, parseExperiment, validateExperiment } from '../engine/experiment';
 import { PROBLEMS, getProblem } from '../engine/problems';
 import type { PanelExperiment } from '../protocol';
 import { checkPanelExperiment } from '../protocol';
@@ -16,7 +16,7 @@ import {
   LOSS_TEMPLATE, compareLearningRateRuns, compareOptimizerRuns, defaultExperiment, demoRun, parseLearningRates,
 } from './defaults';
 import { PlaygroundPanel, STATE_KEY, type PanelServices } from './panel';
-import { pytorchScript } from './pytorch';
+import { loadPytorch } from '../pytorch/load';
 import { resultsCsv, resultsJson } from './results';
 
 /** The experiment to start from: the current panel's, the last saved one, or Rosenbrock with Adam. */
@@ -178,9 +178,17 @@ export async function copyAsPyTorch(): Promise<string | undefined> {
     void vscode.window.showWarningMessage('Copy as PyTorch: open the Optimizer Playground first.');
     return undefined;
   }
-  const script = pytorchScript(panel.controller.experiment, panel.controller.info?.init, panel.lossSource());
+  const checked = validateExperiment(panel.controller.experiment);
+  if (!checked.ok) {
+    void vscode.window.showWarningMessage(`Copy as PyTorch: the experiment is not valid yet (${formatIssue(checked.issues[0])}).`);
+    return undefined;
+  }
+  const init = checked.experiment.init ?? panel.controller.info?.init;
+  const { script, untranslated } = loadPytorch().pytorchScript({ ...checked.experiment, ...(init ? { init: [...init] } : {}) }, panel.lossSource());
   await vscode.env.clipboard.writeText(script);
-  void vscode.window.showInformationMessage('Copied a torch.optim script for the current runs to the clipboard.');
+  const missed = untranslated.map((u) => `${u.construct} (line ${u.line}:${u.column})`);
+  if (missed.length) void vscode.window.showWarningMessage(`Copied a PyTorch script; not translated from the loss: ${missed.join(', ')}.`);
+  else void vscode.window.showInformationMessage('Copied a PyTorch script that reproduces the current runs to the clipboard.');
   return script;
 }
 

@@ -37,7 +37,7 @@ def finite(values):
 
 def run(label, optimizer, scheduler=None, clip=None):
     """Steps one run as the playground's runner does and prints its last point as one JSON line."""
-    p = torch.tensor(START, requires_grad=True)
+    p = torch.tensor(START, dtype=torch.float64, requires_grad=True)
     opt = optimizer([p])
     sched = scheduler(opt) if scheduler else None
     batched = DATA is not None and BATCH_SIZE is not None and BATCH_SIZE < len(DATA)

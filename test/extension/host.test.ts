@@ -4,7 +4,6 @@ import { toExperimentFile, toPanelExperiment, validatePanelExperiment } from '..
 import { exportedLossLine } from '../../src/extension/lossExport';
 import { compareLearningRateRuns, defaultExperiment, parseLearningRates } from '../../src/extension/defaults';
 import { contentSecurityPolicy, webviewHtml } from '../../src/extension/html';
-import { pytorchScript } from '../../src/extension/pytorch';
 import { trustRefusal } from '../../src/extension/trust';
 import type { PanelExperiment } from '../../src/protocol';
 
@@ -90,16 +89,5 @@ describe('commands\' helpers', () => {
     assert.equal(trustRefusal({ source: 'x' }, 'panel', false), undefined);
     assert.equal(trustRefusal({ source: 'x' }, 'untitled', false), undefined);
     assert.equal(trustRefusal({ file: 'loss.ts' }, 'panel', true), undefined);
-  });
-
-  it('writes a torch.optim script with PyTorch names, schedules and clipping', () => {
-    const script = pytorchScript({ ...experiment, runs: [...experiment.runs.slice(0, 1), { ...experiment.runs[1], enabled: true }, { label: 'Lion', optimizer: 'lion', hyperparameters: {} }] }, [-1.5, 2]);
-    assert.match(script, /torch\.optim\.Adam\(\[p\], lr=0\.1, betas=\(0\.9, 0\.999\), eps=1e-8, weight_decay=0, amsgrad=False\)/);
-    assert.match(script, /torch\.optim\.SGD\(\[p\], lr=0\.001, momentum=0\.9, dampening=0, nesterov=False, weight_decay=0\)/);
-    assert.match(script, /SequentialLR/);
-    assert.match(script, /clip_grad_norm_\(\[p\], 1\)/);
-    assert.match(script, /from lion_pytorch import Lion/);
-    assert.match(script, /return \(1 - p\[0\]\) \*\* 2 \+ 100 \* \(p\[1\] - p\[0\] \*\* 2\) \*\* 2/);
-    assert.match(script, /INIT = \[-1\.5, 2\]/);
   });
 });
