@@ -35,11 +35,10 @@ const entries = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/extension/host.ts'], outfile: 'dist/host.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/extension/explainHost.ts'], outfile: 'dist/explainHost.js', external: ['vscode'] },
-  // The TypeScript compiler (3.5 MB) only for snippets: required by the compiler worker (src/snippet/compilerWorker.ts, in dist/worker.js).
-  { ...node, entryPoints: ['src/snippet/compile.ts'], outfile: 'dist/compile.js' },
+  // The TypeScript compiler (3.5 MB), bundled once for its two users: the snippet compiler, required by the compiler
+  // worker (src/snippet/compilerWorker.ts, in dist/worker.js), and the PyTorch export (src/pytorch/load.ts).
+  { ...node, entryPoints: ['src/pytorch/bundle.ts'], outfile: 'dist/compile.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  // The PyTorch export with its TypeScript translator: required by the CLI's pytorch command and by Copy as PyTorch (src/pytorch/load.ts).
-  { ...node, entryPoints: ['src/pytorch/index.ts'], outfile: 'dist/pytorch.js' },
   { ...node, entryPoints: ['src/snippet/worker.ts'], outfile: 'dist/worker.js' },
   // The webview: an ES module split into chunks, so that what the first plotted point needs (the
   // panel, Vega) loads first and CodeMirror and KaTeX (dynamic imports) after it. Chunks go to
