@@ -8,14 +8,15 @@
  * the CLI's main thread; no user code runs here. The sandbox worker only receives the emitted JavaScript.
  */
 import ts from 'typescript';
+import { snippetBindings, type SnippetBindings } from './bindings';
 import { differentiateTransformer } from './differentiate';
 import { forwardGradient } from './forward';
+import { SNIPPET_FILE as FILE, snippetProgram } from './program';
 import { findKeptState } from './purity';
-import { DIFFERENTIABLE_MATH as DIFF, FORWARD_EXPORT, STRAIGHT_LINE_EXPORT } from './runtime';
+import { DIFFERENTIABLE_MATH as DIFF, opName } from './runtime';
 import { straightLineGradient } from './straightline';
 import type { CompiledSnippet, GradientInfo, LossError, SnippetDiagnostic } from './types';
 
-const FILE = 'loss.ts';
 const COMPILER_OPTIONS: ts.CompilerOptions = {
   module: ts.ModuleKind.CommonJS,
   target: ts.ScriptTarget.ES2022,
@@ -46,7 +47,7 @@ const MISSING_LOSS = 'the snippet exports no loss function: add `export default 
  * 'exports').
  */
 export function compileSnippet(source: string, options: CompileOptions = {}): CompiledSnippet | { ok: false; error: LossError } {
-  const file = ts.createSourceFile(FILE, source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const { file, checker } = snippetProgram(source);
   const plain = ts.transpileModule(source, { compilerOptions: COMPILER_OPTIONS, fileName: FILE, reportDiagnostics: true });
   const syntax = (plain.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
   if (syntax.length > 0) {
@@ -68,41 +69,41 @@ export function compileSnippet(source: string, options: CompileOptions = {}): Co
     return { ok: false, error: { kind: 'exports', message: `the snippet's loss export (line ${pos.line + 1}) is not a function: ${MISSING_LOSS.slice(MISSING_LOSS.indexOf('add'))}` } };
   }
 
+  const bindings = snippetBindings(file, checker);
   let gradient: GradientInfo;
-  let adJs: string | undefined, adMappings: string | undefined;
+  let adJs: string | undefined, adMappings: string | undefined, fastPath: CompiledSnippet['fastPath'];
   if (exported.names.has('grad')) {
     gradient = { mode: 'user' };
   } else {
     const lossFn = exported.lossNode ? resolveFunction(file, exported.lossNode) : undefined;
-    const reason = findNotDifferentiable(file) ?? findKeptState(file, lossFn);
+    const reason = findNotDifferentiable(file, bindings) ?? findKeptState(file, lossFn);
     if (reason) {
       gradient = { mode: 'finite-differences', reason };
     } else {
-      const fastPaths = options.fastPaths !== false;
-      const fast = fastPaths ? straightLineGradient(lossFn) : undefined;
-      if (fast) {
-        // The straight-line gradient takes every evaluation (its parameter count is fixed by the
-        // destructuring), so the differentiated module is the plain one plus that function.
-        adJs = `${stripMapComment(plain.outputText)}exports.${STRAIGHT_LINE_EXPORT} = ${fast};\n`;
-        adMappings = mappingsOf(plain.sourceMapText);
-      } else {
-        const ad = ts.transpileModule(source, {
-          compilerOptions: COMPILER_OPTIONS, fileName: FILE,
-          transformers: { before: [differentiateTransformer()] },
-        });
-        adJs = stripMapComment(ad.outputText);
-        adMappings = mappingsOf(ad.sourceMapText);
-        const dim = paramCountOf(lossFn ?? file) ?? staticInitLength(file);
-        const forward = fastPaths ? forwardGradient(lossFn, dim, file) : undefined;
-        if (forward) adJs += `exports.${FORWARD_EXPORT} = ${forward};\nexports.${FORWARD_EXPORT}_dim = ${dim};\n`;
+      // The differentiated module: the snippet on the tape, then (when one applies) a fast path's
+      // gradient, registered with the runtime. Compiled as one module, so that the fast path
+      // reads the snippet's bindings as the snippet does (`exports.data` for `export const data`).
+      let registration = '';
+      if (options.fastPaths !== false) {
+        const straight = straightLineGradient(lossFn, bindings);
+        const dim = straight ? undefined : paramCountOf(lossFn ?? file) ?? staticInitLength(file);
+        const forward = straight ? undefined : forwardGradient(lossFn, dim, file, bindings);
+        if (straight) { registration = `${opName(bindings.ns, '__fast')}(${straight});`; fastPath = 'straight-line'; }
+        else if (forward) { registration = `${opName(bindings.ns, '__fwd')}(${forward}, ${dim});`; fastPath = 'forward'; }
       }
+      const ad = ts.transpileModule(registration ? `${source}\n;${registration}\n` : source, {
+        compilerOptions: COMPILER_OPTIONS, fileName: FILE,
+        transformers: { before: [differentiateTransformer({ ns: bindings.ns, builtinAt: builtinSites(file, bindings), userEnd: source.length })] },
+      });
+      adJs = stripMapComment(ad.outputText);
+      adMappings = mappingsOf(ad.sourceMapText);
       gradient = { mode: 'autodiff' };
     }
   }
   return {
     ok: true, source,
     js: stripMapComment(plain.outputText), jsMappings: mappingsOf(plain.sourceMapText),
-    adJs, adMappings, gradient,
+    adJs, adMappings, gradient, namespace: bindings.ns, ...(fastPath ? { fastPath } : {}),
     exports: [...exported.names],
     paramCount: exported.lossNode ? paramCountOf(resolveFunction(file, exported.lossNode)) : undefined,
   };
@@ -217,16 +218,33 @@ function paramCountOf(node: ts.Node): number | undefined {
 }
 
 /**
+ * Whether the identifier ending at a position of `file` is a built-in (`Math`, `Number`), for
+ * the tape's transformer, which sees its own parse of the same text.
+ */
+function builtinSites(file: ts.SourceFile, bindings: SnippetBindings): (end: number) => boolean {
+  const sites = new Map<number, ts.Identifier>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) { if (node.text === 'Math' || node.text === 'Number') sites.set(node.end, node); }
+    else ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return (end) => {
+    const id = sites.get(end);
+    return id !== undefined && bindings.isBuiltin(id);
+  };
+}
+
+/**
  * The first construct the differentiator cannot follow, as a reason the user reads
  * ("`Math.random` is not differentiable (line 3)"), or undefined.
  */
-function findNotDifferentiable(file: ts.SourceFile): string | undefined {
+function findNotDifferentiable(file: ts.SourceFile, bindings: SnippetBindings): string | undefined {
   let reason: string | undefined;
   const at = (node: ts.Node): string => `line ${file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1}`;
   const visit = (node: ts.Node): void => {
     if (reason) return;
     if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Math'
-      && ts.isIdentifier(node.name)) {
+      && ts.isIdentifier(node.name) && bindings.isBuiltin(node.expression)) {
       const m = node.name.text;
       // imul and clz32 are integer functions (derivative 0), which the tape gets by coercion.
       if (!MATH_CONSTANTS.has(m) && !DIFF.has(m) && m !== 'imul' && m !== 'clz32') {
@@ -235,7 +253,7 @@ function findNotDifferentiable(file: ts.SourceFile): string | undefined {
       }
     }
     if (ts.isIdentifier(node) && NOT_DIFFERENTIABLE_GLOBALS.has(node.text) && !isDeclarationName(node)
-      && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) {
+      && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) && bindings.isBuiltin(node)) {
       reason = `\`${node.text}\` is not differentiable (${at(node)})`;
       return;
     }

@@ -25,7 +25,9 @@
  * helpers, closures) is left as written: it runs on values, so the tape records the branch
  * actually taken — the derivative of the piecewise-defined function where it is differentiable.
  *
- * Rewrites (a, b expressions; x an assignable target):
+ * Rewrites (a, b expressions; x an assignable target; the operations are called by their names in
+ * the snippet's generated namespace, bindings.ts — `$adadd` for `__add` — which no name of the
+ * snippet can shadow):
  *   a + b → __add(a, b)   (likewise - * / % ** → __sub __mul __div __mod __pow)
  *   -a → __neg(a), +a → __pos(a), !a → !__t(a), Number(a) → __pos(a)
  *   x op= b → x = __op(x, b);  ++x → (x = __add(x, 1));  x++ → (x = __add(x, 1), __sub(x, 1))
@@ -37,12 +39,13 @@
  *     `??` needs nothing: an active value is never null or undefined, exactly like the number it stands for.
  *   a < b → __lt(a, b)     (likewise <= > >= === !== == != → __le __gt __ge __eq __ne __leq __lne)
  *   Math.f → __m_f for the functions in DIFFERENTIABLE_MATH;  Number.isFinite/isNaN/isInteger → __isFinite …
+ *     (only where `Math` and `Number` are the built-ins, not the snippet's own)
  *   if/while/do/for/?: conditions that are not already booleans → __t(condition)
  * A value of the tape kept from one evaluation to the next (a module-level cache) would be invalid
  * in the next one (the tape is reset): compile.ts sends such snippets to finite differences (purity.ts).
  */
 import ts from 'typescript';
-import { DIFFERENTIABLE_MATH } from './runtime';
+import { DIFFERENTIABLE_MATH, opName } from './runtime';
 
 const ARITH: ReadonlyMap<ts.SyntaxKind, string> = new Map([
   [ts.SyntaxKind.PlusToken, '__add'], [ts.SyntaxKind.MinusToken, '__sub'],
@@ -79,12 +82,23 @@ function isBooleanValued(e: ts.Expression): boolean {
   return false;
 }
 
+/** What the transformer needs to know about the snippet (compile.ts). */
+export interface TapeTransformOptions {
+  /** The namespace of generated names (bindings.ts): the operations are called by these names. */
+  readonly ns: string;
+  /** Whether the identifier ending at `end` (`Math`, `Number`) is the built-in, not a binding of the snippet. */
+  readonly builtinAt: (end: number) => boolean;
+  /** The snippet's own code ends here; what follows is generated (the fast paths) and left as it is. */
+  readonly userEnd: number;
+}
+
 /** The transformer factory: rewrites a snippet's source file for the reverse-mode runtime. */
-export function differentiateTransformer(): ts.TransformerFactory<ts.SourceFile> {
+export function differentiateTransformer(options: TapeTransformOptions): ts.TransformerFactory<ts.SourceFile> {
+  const { ns, builtinAt, userEnd } = options;
   return (context) => {
     const f = context.factory;
     const call = (name: string, args: ts.Expression[], range: ts.TextRange): ts.Expression =>
-      ts.setTextRange(f.createCallExpression(f.createIdentifier(name), undefined, args), range);
+      ts.setTextRange(f.createCallExpression(f.createIdentifier(opName(ns, name)), undefined, args), range);
     const one = (): ts.Expression => f.createNumericLiteral(1);
     const cond = (original: ts.Expression, visited: ts.Expression): ts.Expression =>
       isBooleanValued(original) ? visited : call('__t', [visited], original);
@@ -229,21 +243,21 @@ export function differentiateTransformer(): ts.TransformerFactory<ts.SourceFile>
       }
       if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ts.isIdentifier(node.name)) {
         const object = node.expression.text, member = node.name.text;
-        if (object === 'Math' && DIFFERENTIABLE_MATH.has(member)) {
-          return ts.setTextRange(f.createIdentifier(`__m_${member}`), node);
+        if (object === 'Math' && DIFFERENTIABLE_MATH.has(member) && builtinAt(node.expression.end)) {
+          return ts.setTextRange(f.createIdentifier(opName(ns, `__m_${member}`)), node);
         }
-        if (object === 'Number' && NUMBER_PREDICATES.has(member)) {
-          return ts.setTextRange(f.createIdentifier(NUMBER_PREDICATES.get(member) as string), node);
+        if (object === 'Number' && NUMBER_PREDICATES.has(member) && builtinAt(node.expression.end)) {
+          return ts.setTextRange(f.createIdentifier(opName(ns, NUMBER_PREDICATES.get(member) as string)), node);
         }
         return node;
       }
       if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Number'
-        && node.arguments.length === 1) {
+        && node.arguments.length === 1 && builtinAt(node.expression.end)) {
         return call('__pos', [ts.visitNode(node.arguments[0], visit) as ts.Expression], node);
       }
       return ts.visitEachChild(node, visit, context);
     };
-    return (file) => ts.visitNode(file, visit) as ts.SourceFile;
+    return (file) => ts.visitEachChild(file, (node) => node.pos >= userEnd ? node : visit(node), context);
   };
 }
 

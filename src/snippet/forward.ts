@@ -2,7 +2,8 @@
  * The second fast path of the differentiator: FORWARD mode with the tangents unrolled into
  * separate locals, for losses with few parameters (≤ 8) that loop over their parameters or over
  * a data batch — Rastrigin's `for (const x of p)`, a regression's `for (const [x, y] of batch)`.
- * Every active local `v` gets companions `v__d0 … v__d(n−1)` (∂v/∂θⱼ); each operation updates the
+ * Every active local `v` gets companions ∂v/∂θ₀ … ∂v/∂θₙ₋₁ (named in the generated namespace,
+ * bindings.ts: `$add0_v` …); each operation updates the
  * value exactly as the plain snippet does and the n tangents by the chain rule. With n = 2 a step
  * costs about three plain ones and allocates nothing, where the tape would record a node per
  * operation per example. (Reverse mode wins as n grows, and covers everything else: the tape in
@@ -16,75 +17,83 @@
  * the Math functions. Anything else: undefined (the tape takes it).
  */
 import ts from 'typescript';
+import type { SnippetBindings } from './bindings';
+import { binary, type Dual, type Emit, fail, math, Unsupported } from './forwardRules';
 
 export const MAX_FORWARD_DIM = 8;
 
-class Unsupported extends Error {}
-const fail = (): never => { throw new Unsupported(); };
-
-/** f'(a) as code, from the argument `a` and the result `r`. */
-const DERIVATIVE: Readonly<Record<string, (a: string, r: string) => string>> = {
-  sin: (a) => `Math.cos(${a})`, cos: (a) => `(-Math.sin(${a}))`, tan: (_a, r) => `(1 + ${r} * ${r})`,
-  asin: (a) => `(1 / Math.sqrt(1 - ${a} * ${a}))`, acos: (a) => `(-1 / Math.sqrt(1 - ${a} * ${a}))`,
-  atan: (a) => `(1 / (1 + ${a} * ${a}))`, sinh: (a) => `Math.cosh(${a})`, cosh: (a) => `Math.sinh(${a})`,
-  tanh: (_a, r) => `(1 - ${r} * ${r})`, asinh: (a) => `(1 / Math.sqrt(${a} * ${a} + 1))`,
-  acosh: (a) => `(1 / Math.sqrt(${a} * ${a} - 1))`, atanh: (a) => `(1 / (1 - ${a} * ${a}))`,
-  exp: (_a, r) => r, expm1: (a) => `Math.exp(${a})`, log: (a) => `(1 / ${a})`, log1p: (a) => `(1 / (1 + ${a}))`,
-  log2: (a) => `(1 / (${a} * Math.LN2))`, log10: (a) => `(1 / (${a} * Math.LN10))`,
-  sqrt: (_a, r) => `(0.5 / ${r})`, cbrt: (_a, r) => `(1 / (3 * ${r} * ${r}))`,
-  abs: (a) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : 0)`,
-};
-const CONSTANT_RESULT = new Set(['sign', 'floor', 'ceil', 'round', 'trunc']);
-const MATH_CONSTANTS = new Set(['PI', 'E', 'LN2', 'LN10', 'LOG2E', 'LOG10E', 'SQRT2', 'SQRT1_2']);
 const COMPOUND: ReadonlyMap<ts.SyntaxKind, ts.SyntaxKind> = new Map([
   [ts.SyntaxKind.PlusEqualsToken, ts.SyntaxKind.PlusToken], [ts.SyntaxKind.MinusEqualsToken, ts.SyntaxKind.MinusToken],
   [ts.SyntaxKind.AsteriskEqualsToken, ts.SyntaxKind.AsteriskToken], [ts.SyntaxKind.SlashEqualsToken, ts.SyntaxKind.SlashToken],
   [ts.SyntaxKind.AsteriskAsteriskEqualsToken, ts.SyntaxKind.AsteriskAsteriskToken],
 ]);
+const COMPARISONS: ReadonlySet<ts.SyntaxKind> = new Set([ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken,
+  ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken]);
 
-/** A value being emitted: code for it, and code for its n tangents (null: all zero). */
-interface Dual { readonly v: string; readonly d: readonly string[] | null }
+type LossFunction = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction;
 
 /**
- * JavaScript for `function (P, G, batch) { … }` computing the loss with its gradient in forward
- * mode for `dim` parameters, or undefined when `fn` is outside the subset.
+ * TypeScript for `function (P, G, batch) { … }` computing the loss with its gradient in forward
+ * mode for `dim` parameters (every generated name in the namespace of `bindings`), or undefined
+ * when `fn` is outside the subset. Compiled into the snippet's module, after it: the snippet's
+ * module-level names mean there what they mean in the loss.
  */
-export function forwardGradient(fn: ts.Node | undefined, dim: number | undefined, file: ts.SourceFile): string | undefined {
+export function forwardGradient(fn: ts.Node | undefined, dim: number | undefined, file: ts.SourceFile,
+  bindings: SnippetBindings): string | undefined {
   if (dim === undefined || dim < 1 || dim > MAX_FORWARD_DIM) return undefined;
   if (!fn || !(ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isArrowFunction(fn)) || !fn.body) return undefined;
   try {
-    return new ForwardEmitter(dim, file).emitFunction(fn);
+    return new ForwardEmitter(dim, file, bindings).emitFunction(fn);
   } catch (e) {
     if (e instanceof Unsupported) return undefined;
     throw e;
   }
 }
 
-class ForwardEmitter {
+class ForwardEmitter implements Emit {
   private readonly printer = ts.createPrinter({ removeComments: true });
   /** Names whose values depend on the params (they carry tangents). */
   private readonly active = new Set<string>();
+  /** isActive per node, once the analysis has fixed `active`. */
+  private readonly activeMemo = new Map<ts.Node, boolean>();
   /** The params array's name, when the loss takes `p: number[]`. */
   private paramArray: string | undefined;
   private temp = 0;
   private out: string[] = [];
+  private readonly ns: string;
+  readonly M: string;
 
-  constructor(private readonly n: number, private readonly file: ts.SourceFile) {}
+  constructor(readonly n: number, private readonly file: ts.SourceFile, private readonly bindings: SnippetBindings) {
+    this.ns = bindings.ns;
+    this.M = `${this.ns}M`;
+  }
 
-  emitFunction(fn: ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction): string {
+  /** The name of ∂v/∂θⱼ for a local `v` (the snippet's, or generated). */
+  private tangent(v: string, j: number): string {
+    return v.startsWith(this.ns) ? `${v}_${j}` : `${this.ns}d${j}_${v}`;
+  }
+
+  private tangents(v: string): string[] {
+    return Array.from({ length: this.n }, (_, j) => this.tangent(v, j));
+  }
+
+  emitFunction(fn: LossFunction): string {
     const [first, second, ...rest] = fn.parameters;
     if (!first || rest.length > 0 || first.dotDotDotToken || first.initializer) fail();
+    if (ts.isFunctionExpression(fn) && fn.name) fail();  // its own name means another thing at module level
+    const { ns } = this;
     const head: string[] = [];
     if (ts.isIdentifier(first.name)) {
       this.paramArray = first.name.text;
-      head.push(`const ${this.paramArray} = [${this.range((j) => `P[${j}]`)}];`);
+      head.push(`const ${this.paramArray} = [${this.range((j) => `${ns}P[${j}]`)}];`);
     } else if (ts.isArrayBindingPattern(first.name)) {
       if (first.name.elements.length !== this.n) fail();
       first.name.elements.forEach((el, k) => {
         if (!ts.isBindingElement(el) || el.dotDotDotToken || el.initializer || !ts.isIdentifier(el.name)) fail();
-        const name = (el as ts.BindingElement).name as ts.Identifier;
-        this.active.add(name.text);
-        head.push(`const ${name.text} = P[${k}];`, ...this.range((j) => `const ${name.text}__d${j} = ${j === k ? 1 : 0};`).split(', '));
+        const name = ((el as ts.BindingElement).name as ts.Identifier).text;
+        this.active.add(name);
+        head.push(`const ${name} = ${ns}P[${k}], ${this.range((j) => `${this.tangent(name, j)} = ${j === k ? 1 : 0}`)};`);
       });
     } else fail();
     let batchParam = '';
@@ -94,14 +103,14 @@ class ForwardEmitter {
       if (this.paramArray === name) fail();
       batchParam = `, ${name}${second.initializer ? ` = ${this.print(second.initializer)}` : ''}`;
     }
-    this.analyse(fn.body as ts.Node);
+    this.analyse(fn);
     const body = fn.body as ts.ConciseBody;
     if (ts.isBlock(body)) {
       for (const st of body.statements) this.statement(st);
     } else {
       this.returnValue(body);
     }
-    return [`function (P, G${batchParam}) {`, ...head, ...this.out, 'return NaN;', '}'].join('\n');
+    return [`function (${ns}P: Float64Array, ${ns}G: Float64Array${batchParam}): number {`, ...head, ...this.out, 'return NaN;', '}'].join('\n');
   }
 
   private range(f: (j: number) => string): string {
@@ -114,43 +123,74 @@ class ForwardEmitter {
 
   // ---- activity analysis: a local is active when something active is ever assigned to it ----
 
-  private analyse(body: ts.Node): void {
-    for (let changed = true; changed;) {
-      changed = false;
-      const mark = (name: string): void => { if (!this.active.has(name)) { this.active.add(name); changed = true; } };
-      const visit = (node: ts.Node): void => {
-        if (ts.isFunctionLike(node) || ts.isClassLike(node)) fail();
-        if (ts.isVariableDeclaration(node) && node.initializer) {
-          if (!ts.isIdentifier(node.name)) {
-            if (this.isActive(node.initializer)) fail();
-          } else if (this.isActive(node.initializer)) mark(node.name.text);
-        }
-        if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.EqualsToken || COMPOUND.has(node.operatorToken.kind))) {
-          if (!ts.isIdentifier(node.left)) fail();
-          if (this.isActive(node.right)) mark((node.left as ts.Identifier).text);
-        }
-        if (ts.isForOfStatement(node)) {
-          const decl = node.initializer;
-          if (!ts.isVariableDeclarationList(decl) || decl.declarations.length !== 1) fail();
-          const target = (decl as ts.VariableDeclarationList).declarations[0].name;
-          if (this.isActive(node.expression)) {
-            if (!ts.isIdentifier(target)) fail();
-            mark((target as ts.Identifier).text);
-          }
-        }
-        ts.forEachChild(node, visit);
-      };
-      visit(body);
+  /**
+   * Marks the active locals: from the params, along every assignment (target ← names its value
+   * reads), to a fixed point by a work list — linear in the size of the loss. Assignments of
+   * active values to names the loss does not declare (module-level state) are outside the subset.
+   */
+  private analyse(fn: LossFunction): void {
+    const flows = new Map<string, Set<string>>();  // name → the names assigned from it
+    const mustStayInactive: ts.Node[] = [];
+    const outerTargets: string[] = [];
+    const flow = (from: ts.Node, to: string): void => {
+      this.reads(from, (name) => {
+        let targets = flows.get(name);
+        if (!targets) flows.set(name, targets = new Set());
+        targets.add(to);
+      });
+    };
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node) || ts.isClassLike(node)) fail();
+      if (ts.isVariableDeclaration(node) && node.initializer) {
+        if (ts.isIdentifier(node.name)) flow(node.initializer, node.name.text);
+        else mustStayInactive.push(node.initializer);
+      }
+      if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.EqualsToken || COMPOUND.has(node.operatorToken.kind))) {
+        if (!ts.isIdentifier(node.left)) fail();
+        const target = node.left as ts.Identifier;
+        flow(node.right, target.text);
+        if (!this.bindings.isDeclaredIn(target, fn)) outerTargets.push(target.text);
+      }
+      if (ts.isForOfStatement(node)) {
+        const decl = node.initializer;
+        if (!ts.isVariableDeclarationList(decl) || decl.declarations.length !== 1) fail();
+        const target = (decl as ts.VariableDeclarationList).declarations[0].name;
+        if (ts.isIdentifier(target)) flow(node.expression, target.text);
+        else mustStayInactive.push(node.expression);
+      }
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(fn.body as ts.Node, visit);
+    const work = [...this.active, ...(this.paramArray !== undefined ? [this.paramArray] : [])];
+    while (work.length > 0) {
+      for (const to of flows.get(work.pop() as string) ?? []) {
+        if (!this.active.has(to)) { this.active.add(to); work.push(to); }
+      }
     }
+    if (outerTargets.some((name) => this.active.has(name))) fail();
+    if (mustStayInactive.some((e) => this.isActive(e))) fail();
   }
 
-  /** Whether `e` depends on the params. */
+  /** The names `e` reads, as isActive sees them. */
+  private reads(e: ts.Node, found: (name: string) => void): void {
+    if (ts.isIdentifier(e)) { found(e.text); return; }
+    if (ts.isPropertyAccessExpression(e) && e.name.text === 'length') return;
+    ts.forEachChild(e, (c) => this.reads(c, found));
+  }
+
+  /** Whether `e` depends on the params (after the analysis). */
   private isActive(e: ts.Node): boolean {
-    if (ts.isIdentifier(e)) return this.active.has(e.text) || e.text === this.paramArray;
-    if (ts.isPropertyAccessExpression(e) && e.name.text === 'length') return false;
-    let found = false;
-    ts.forEachChild(e, (c) => { if (!found && this.isActive(c)) found = true; });
-    return found;
+    const known = this.activeMemo.get(e);
+    if (known !== undefined) return known;
+    let result: boolean;
+    if (ts.isIdentifier(e)) result = this.active.has(e.text) || e.text === this.paramArray;
+    else if (ts.isPropertyAccessExpression(e) && e.name.text === 'length') result = false;
+    else {
+      result = false;
+      ts.forEachChild(e, (c) => { if (!result && this.isActive(c)) result = true; });
+    }
+    this.activeMemo.set(e, result);
+    return result;
   }
 
   // ---- statements ----
@@ -172,7 +212,7 @@ class ForwardEmitter {
           continue;
         }
         const x = d.initializer ? this.dual(d.initializer) : { v: 'undefined', d: null };
-        this.out.push(`let ${name} = ${x.v}, ${this.range((j) => `${name}__d${j} = ${x.d ? x.d[j] : 0}`)};`);
+        this.out.push(`let ${name} = ${x.v}, ${this.range((j) => `${this.tangent(name, j)} = ${x.d ? x.d[j] : 0}`)};`);
       }
       return;
     }
@@ -194,6 +234,7 @@ class ForwardEmitter {
         : this.value(st.initializer)) : '';
       if (st.condition && this.isActive(st.condition)) fail();  // re-evaluated every iteration: no hoisted temps
       const cond = st.condition ? this.value(st.condition) : '';
+      if (st.incrementor) this.checkInactive(st.incrementor, true);
       const inc = st.incrementor ? this.print(st.incrementor) : '';
       this.out.push(`for (${init}; ${cond}; ${inc}) {`);
       this.statement(st.statement);
@@ -212,9 +253,9 @@ class ForwardEmitter {
       const overParams = ts.isIdentifier(st.expression) && st.expression.text === this.paramArray;
       if (overParams) {
         const name = (decl.name as ts.Identifier).text;
-        const k = `__k${this.temp++}`;
+        const k = `${this.ns}k${this.temp++}`;
         this.out.push(`for (let ${k} = 0; ${k} < ${this.n}; ${k}++) {`,
-          `const ${name} = ${this.paramArray}[${k}], ${this.range((j) => `${name}__d${j} = ${k} === ${j} ? 1 : 0`)};`);
+          `const ${name} = ${this.paramArray}[${k}], ${this.range((j) => `${this.tangent(name, j)} = ${k} === ${j} ? 1 : 0`)};`);
       } else {
         if (this.isActive(st.expression)) fail();
         this.out.push(`for (const ${this.pattern(decl.name)} of ${this.value(st.expression)}) {`);
@@ -235,7 +276,7 @@ class ForwardEmitter {
 
   private returnValue(e: ts.Expression): void {
     const x = this.dual(e);
-    this.out.push(`${this.range((j) => `G[${j}] = ${x.d ? x.d[j] : 0}`).split(', ').join('; ')};`, `return ${x.v};`);
+    this.out.push(`${Array.from({ length: this.n }, (_, j) => `${this.ns}G[${j}] = ${x.d ? x.d[j] : 0}`).join('; ')};`, `return ${x.v};`);
   }
 
   /** A destructuring pattern of inactive data (identifiers only). */
@@ -252,7 +293,7 @@ class ForwardEmitter {
     if ((ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e))
       && (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken)) {
       if (!ts.isIdentifier(e.operand)) fail();
-      this.out.push(`${e.operand.getText(this.file)}${e.operator === ts.SyntaxKind.PlusPlusToken ? '++' : '--'};`);
+      this.out.push(`${(e.operand as ts.Identifier).text}${e.operator === ts.SyntaxKind.PlusPlusToken ? '++' : '--'};`);
       return;
     }
     if (!ts.isBinaryExpression(e) || !ts.isIdentifier(e.left)) return fail();
@@ -262,12 +303,11 @@ class ForwardEmitter {
     if (kind === ts.SyntaxKind.EqualsToken) x = this.dual(e.right);
     else {
       const op = COMPOUND.get(kind) ?? fail();
-      x = this.binary(op, this.dual(e.left), this.dual(e.right), e.right);
+      x = binary(this, op, this.dual(e.left), this.dual(e.right), isTwo(e.right));
     }
-    if (!this.active.has(name)) { this.out.push(`${name} = ${x.v};`); return; }
     this.out.push(`${name} = ${x.v};`);
-    if (x.d) this.out.push(`${this.range((j) => `${name}__d${j} = ${x.d ? x.d[j] : 0}`).split(', ').join('; ')};`);
-    else this.out.push(`${this.range((j) => `${name}__d${j} = 0`).split(', ').join('; ')};`);
+    if (!this.active.has(name)) return;
+    this.out.push(`${Array.from({ length: this.n }, (_, j) => `${this.tangent(name, j)} = ${x.d ? x.d[j] : 0}`).join('; ')};`);
   }
 
   // ---- expressions ----
@@ -278,27 +318,35 @@ class ForwardEmitter {
     return this.dual(e).v;
   }
 
-  /** Inactive expressions are printed as written, but must stay inside the subset. */
-  private checkInactive(e: ts.Node): void {
+  /**
+   * Inactive expressions are printed as written, but must stay inside the subset: no functions,
+   * no calls but the built-in Math's, no assignments (`loopUpdate`: a for loop's `i++`, `i += 2`).
+   */
+  private checkInactive(e: ts.Node, loopUpdate = false): void {
     const visit = (n: ts.Node): void => {
       if (ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isAsExpression(n) || ts.isTypeAssertionExpression(n)
         || ts.isNonNullExpression(n) || ts.isSatisfiesExpression(n)) fail();
-      if (ts.isCallExpression(n) && !(ts.isPropertyAccessExpression(n.expression) && ts.isIdentifier(n.expression.expression)
-        && n.expression.expression.text === 'Math')) fail();
-      if (ts.isBinaryExpression(n) && (n.operatorToken.kind === ts.SyntaxKind.EqualsToken || COMPOUND.has(n.operatorToken.kind))) fail();
-      if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n))
+      if (ts.isCallExpression(n) && this.mathMember(n.expression) === undefined) fail();
+      if (!loopUpdate && ts.isBinaryExpression(n) && (n.operatorToken.kind === ts.SyntaxKind.EqualsToken || COMPOUND.has(n.operatorToken.kind))) fail();
+      if (!loopUpdate && (ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n))
         && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) fail();
       ts.forEachChild(n, visit);
     };
     visit(e);
   }
 
+  /** `f` when `e` is `Math.f` with the built-in Math. */
+  private mathMember(e: ts.Expression): string | undefined {
+    return ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Math'
+      && ts.isIdentifier(e.name) && this.bindings.isBuiltin(e.expression) ? e.name.text : undefined;
+  }
+
   /** A new local for `v` and its tangents. */
-  private local(v: string, d: readonly string[] | null): Dual {
-    const t = `__f${this.temp++}`;
+  local(v: string, d: readonly string[] | null): Dual {
+    const t = `${this.ns}f${this.temp++}`;
     if (!d) { this.out.push(`const ${t} = ${v};`); return { v: t, d: null }; }
-    this.out.push(`const ${t} = ${v}, ${d.map((x, j) => `${t}__d${j} = ${x}`).join(', ')};`);
-    return { v: t, d: d.map((_x, j) => `${t}__d${j}`) };
+    this.out.push(`const ${t} = ${v}, ${d.map((x, j) => `${this.tangent(t, j)} = ${x}`).join(', ')};`);
+    return { v: t, d: this.tangents(t) };
   }
 
   private dual(e: ts.Expression): Dual {
@@ -306,7 +354,7 @@ class ForwardEmitter {
     if (ts.isParenthesizedExpression(e)) return this.dual(e.expression);
     if (ts.isIdentifier(e)) {
       if (e.text === this.paramArray) fail();
-      return { v: e.text, d: Array.from({ length: this.n }, (_, j) => `${e.text}__d${j}`) };
+      return { v: e.text, d: this.tangents(e.text) };
     }
     if (ts.isElementAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === this.paramArray) {
       if (this.isActive(e.argumentExpression)) fail();
@@ -322,108 +370,41 @@ class ForwardEmitter {
     }
     if (ts.isConditionalExpression(e)) {
       const c = this.value(e.condition);
-      const t = `__f${this.temp++}`;
-      this.out.push(`let ${t}, ${this.range((j) => `${t}__d${j}`)};`);
+      const t = `${this.ns}f${this.temp++}`;
+      this.out.push(`let ${t}, ${this.tangents(t).join(', ')};`);
       const branch = (x: ts.Expression): void => {
         const saved = this.out;
         this.out = [];
         const r = this.dual(x);
-        saved.push('{', ...this.out, `${t} = ${r.v}; ${this.range((j) => `${t}__d${j} = ${r.d ? r.d[j] : 0}`).split(', ').join('; ')};`, '}');
+        saved.push('{', ...this.out, `${t} = ${r.v}; ${Array.from({ length: this.n }, (_, j) => `${this.tangent(t, j)} = ${r.d ? r.d[j] : 0}`).join('; ')};`, '}');
         this.out = saved;
       };
       this.out.push(`if (${c})`);
       branch(e.whenTrue);
       this.out.push('else');
       branch(e.whenFalse);
-      return { v: t, d: Array.from({ length: this.n }, (_, j) => `${t}__d${j}`) };
+      return { v: t, d: this.tangents(t) };
     }
     if (ts.isBinaryExpression(e)) {
       const k = e.operatorToken.kind;
       if (k === ts.SyntaxKind.PlusToken || k === ts.SyntaxKind.MinusToken || k === ts.SyntaxKind.AsteriskToken
         || k === ts.SyntaxKind.SlashToken || k === ts.SyntaxKind.AsteriskAsteriskToken) {
-        return this.binary(k, this.dual(e.left), this.dual(e.right), e.right);
+        return binary(this, k, this.dual(e.left), this.dual(e.right), isTwo(e.right));
       }
-      const comparisons = [ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken, ts.SyntaxKind.GreaterThanToken,
-        ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken];
-      if (comparisons.includes(k)) {
-        return { v: `(${this.dual(e.left).v} ${e.operatorToken.getText(this.file)} ${this.dual(e.right).v})`, d: null };
+      if (COMPARISONS.has(k)) {
+        return { v: `(${this.dual(e.left).v} ${ts.tokenToString(k)} ${this.dual(e.right).v})`, d: null };
       }
       fail();
     }
-    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ts.isIdentifier(e.expression.expression)
-      && e.expression.expression.text === 'Math' && !e.arguments.some(ts.isSpreadElement)) {
-      return this.math(e.expression.name.text, e.arguments.map((a) => this.dual(a)));
+    if (ts.isCallExpression(e) && !e.arguments.some(ts.isSpreadElement)) {
+      const f = this.mathMember(e.expression);
+      if (f !== undefined) return math(this, f, e.arguments.map((a) => this.dual(a)));
     }
     return fail();
   }
+}
 
-  private binary(k: ts.SyntaxKind, a: Dual, b: Dual, right: ts.Expression): Dual {
-    const zero = (d: readonly string[] | null, j: number): string => d ? d[j] : '0';
-    const tangents = (f: (j: number) => string): string[] | null => a.d || b.d ? Array.from({ length: this.n }, (_, j) => f(j)) : null;
-    switch (k) {
-      case ts.SyntaxKind.PlusToken:
-        return this.local(`${a.v} + ${b.v}`, tangents((j) => a.d && b.d ? `${a.d[j]} + ${b.d[j]}` : a.d ? a.d[j] : zero(b.d, j)));
-      case ts.SyntaxKind.MinusToken:
-        return this.local(`${a.v} - ${b.v}`, tangents((j) => a.d && b.d ? `${a.d[j]} - ${b.d[j]}` : a.d ? a.d[j] : `-${zero(b.d, j)}`));
-      case ts.SyntaxKind.AsteriskToken:
-        return this.local(`${a.v} * ${b.v}`, tangents((j) => a.d && b.d ? `${a.d[j]} * ${b.v} + ${a.v} * ${b.d[j]}`
-          : a.d ? `${a.d[j]} * ${b.v}` : `${a.v} * ${zero(b.d, j)}`));
-      case ts.SyntaxKind.SlashToken: {
-        const r = this.local(`${a.v} / ${b.v}`, null);
-        const d = tangents((j) => a.d && b.d ? `(${a.d[j]} - ${r.v} * ${b.d[j]}) / ${b.v}`
-          : a.d ? `${a.d[j]} / ${b.v}` : `-${r.v} * ${zero(b.d, j)} / ${b.v}`);
-        return d ? this.local(r.v, d) : r;
-      }
-      case ts.SyntaxKind.AsteriskAsteriskToken: {
-        const r = this.local(`${a.v} ** ${b.v}`, null);
-        const two = ts.isNumericLiteral(right) && Number(right.text) === 2;
-        const da = two ? `(2 * ${a.v})` : `(${b.v} === 0 ? 0 : ${b.v} * ${a.v} ** (${b.v} - 1))`;
-        const db = `(${a.v} === 0 ? 0 : ${r.v} * Math.log(${a.v}))`;
-        const d = tangents((j) => [a.d ? `${da} * ${a.d[j]}` : '', b.d ? `${db} * ${b.d[j]}` : ''].filter(Boolean).join(' + '));
-        return d ? this.local(r.v, d) : r;
-      }
-      default: return fail();
-    }
-  }
-
-  private math(f: string, args: Dual[]): Dual {
-    const anyActive = args.some((x) => x.d);
-    if (MATH_CONSTANTS.has(f)) fail();
-    if (CONSTANT_RESULT.has(f) && args.length === 1) return this.local(`Math.${f}(${args[0].v})`, null);
-    if (DERIVATIVE[f] && args.length === 1) {
-      const a = args[0];
-      const r = this.local(`Math.${f}(${a.v})`, null);
-      if (!a.d) return r;
-      const dv = this.local(DERIVATIVE[f](a.v, r.v), null);
-      return this.local(r.v, a.d.map((x) => `${dv.v} * ${x}`));
-    }
-    if ((f === 'max' || f === 'min') && args.length >= 1) {
-      // The chosen argument passes its tangents (the first one on ties), as the tape does.
-      let best = args[0];
-      for (let k = 1; k < args.length; k++) {
-        const x = args[k];
-        const better = `(${x.v} ${f === 'max' ? '>' : '<'} ${best.v} || ${x.v} !== ${x.v})`;
-        const c = this.local(better, null);
-        best = this.local(`${c.v} ? ${x.v} : ${best.v}`, anyActive
-          ? Array.from({ length: this.n }, (_, j) => `${c.v} ? ${x.d ? x.d[j] : 0} : ${best.d ? best.d[j] : 0}`) : null);
-      }
-      return best;
-    }
-    if (f === 'pow' && args.length === 2) return this.binary(ts.SyntaxKind.AsteriskAsteriskToken, args[0], args[1], ts.factory.createIdentifier('b'));
-    if (f === 'atan2' && args.length === 2) {
-      const [y, x] = args;
-      const r = this.local(`Math.atan2(${y.v}, ${x.v})`, null);
-      if (!anyActive) return r;
-      const s = this.local(`${x.v} * ${x.v} + ${y.v} * ${y.v}`, null);
-      return this.local(r.v, Array.from({ length: this.n }, (_, j) =>
-        `(${x.v} * ${y.d ? y.d[j] : 0} - ${y.v} * ${x.d ? x.d[j] : 0}) / ${s.v}`));
-    }
-    if (f === 'hypot' && args.length >= 1) {
-      const r = this.local(`Math.hypot(${args.map((x) => x.v).join(', ')})`, null);
-      if (!anyActive) return r;
-      return this.local(r.v, Array.from({ length: this.n }, (_, j) =>
-        `(${r.v} === 0 ? 0 : (${args.filter((x) => x.d).map((x) => `${x.v} * ${(x.d as readonly string[])[j]}`).join(' + ')}) / ${r.v})`));
-    }
-    return fail();
-  }
+/** Whether `e` is the literal 2 (`x ** 2`: the tape's partial is 2x). */
+function isTwo(e: ts.Expression): boolean {
+  return ts.isNumericLiteral(e) && Number(e.text) === 2;
 }

@@ -33,9 +33,13 @@ const UNARY_MATH_SOURCE = UNARY_MATH.map(([f, d]) => `function __m_${f}(a) {
   return M.${f}(a);
 }`).join('\n');
 
-/** The operations the differentiated code calls, handed to each module (see sandbox.ts). */
+/**
+ * The operations the differentiated code calls, handed to each module (see sandbox.ts): the tape's
+ * arithmetic, `__M` (the built-in Math functions as they were before any snippet ran), and
+ * `__fast`/`__fwd`, with which the differentiated module registers its fast-path gradients.
+ */
 export const OP_NAMES: readonly string[] = [
-  '__add', '__sub', '__mul', '__div', '__mod', '__pow', '__neg', '__pos', '__t', '__lt', '__le', '__gt', '__ge',
+  '__M', '__fast', '__fwd', '__add', '__sub', '__mul', '__div', '__mod', '__pow', '__neg', '__pos', '__t', '__lt', '__le', '__gt', '__ge',
   '__eq', '__ne', '__leq', '__lne', '__isFinite', '__isNaN', '__isInteger', '__nondiff',
   ...['sign', 'floor', 'ceil', 'round', 'trunc', 'pow', 'atan2', 'hypot', 'min', 'max', ...UNARY_MATH.map(([f]) => f)].map((f) => `__m_${f}`),
 ];
@@ -163,7 +167,10 @@ function __lne(a, b) { return __v(a) != __v(b); }
 function __isFinite(a) { return Number.isFinite(__v(a)); }
 function __isNaN(a) { return Number.isNaN(__v(a)); }
 function __isInteger(a) { return Number.isInteger(__v(a)); }
-const M = Math;
+// Math's functions as they are before any snippet runs: the derivatives below and the fast paths'
+// generated code call these, whatever a snippet does to the global Math.
+const M = Object.freeze(Object.fromEntries(Object.getOwnPropertyNames(Math).map((k) => [k, Math[k]])));
+const __M = M;
 ${UNARY_MATH_SOURCE}
 // Piecewise-constant functions: derivative 0, so the result is a plain number.
 const __m_sign = (a) => M.sign(__v(a));
@@ -191,20 +198,31 @@ function __m_hypot(...xs) {
   }
   return out;
 }
-// min/max pass the chosen argument through (its derivative; the first one on ties).
-function __m_min(...xs) {
-  if (xs.length === 0) return Infinity;
-  let best = xs[0];
-  for (let k = 1; k < xs.length; k++) { const x = xs[k]; if (__v(x) < __v(best) || __v(x) !== __v(x)) best = x; }
-  return typeof best === 'number' || best instanceof __N ? best : +best;
+// min/max: the result's derivative is split evenly between the arguments equal to it (ties; the
+// NaN arguments when it is NaN), as torch.amax/amin and torch.maximum/minimum do.
+function __extreme(xs, m) {
+  let k = 0, active = 0;
+  for (let j = 0; j < xs.length; j++) {
+    const v = +__v(xs[j]);
+    if (v === m || (m !== m && v !== v)) { k++; if (xs[j] instanceof __N) active++; }
+  }
+  if (active === 0) return m;
+  let out = null;
+  if (k === 1) for (let j = 0; j < xs.length; j++) if (xs[j] instanceof __N && +xs[j].v === m) return xs[j];
+  for (let j = 0; j < xs.length; j++) {
+    const x = xs[j];
+    if (!(x instanceof __N) || !(x.v === m || (m !== m && x.v !== x.v))) continue;
+    out = out === null ? __node(m, x.i, 1 / k, 0, 0) : __node(m, out.i, 1, x.i, 1 / k);
+  }
+  return out;
 }
-function __m_max(...xs) {
-  if (xs.length === 0) return -Infinity;
-  let best = xs[0];
-  for (let k = 1; k < xs.length; k++) { const x = xs[k]; if (__v(x) > __v(best) || __v(x) !== __v(x)) best = x; }
-  return typeof best === 'number' || best instanceof __N ? best : +best;
-}
+function __m_min(...xs) { return __extreme(xs, M.min(...xs.map(__v))); }
+function __m_max(...xs) { return __extreme(xs, M.max(...xs.map(__v))); }
 function __nondiff(what) { throw new NotDifferentiable(what); }
+// Called by the differentiated module while it loads (see compile.ts): its fast-path gradients.
+let registeredFast = null, registeredFwd = null, registeredFwdDim = 0;
+function __fast(f) { registeredFast = f; }
+function __fwd(f, n) { registeredFwd = f; registeredFwdDim = n; }
 const __ops = Object.freeze({ ${OP_NAMES.join(', ')} });
 
 // ---- entry points the worker calls ----
@@ -241,13 +259,14 @@ function loadModules() {
   const plainExports = {};
   __modules[0](plainExports, __ops);
   let adExports = null;
+  registeredFast = null; registeredFwd = null;
   if (__modules[1] !== null) { adExports = {}; __modules[1](adExports, __ops); }
   const pick = (ex) => ex === null ? null : (typeof ex.default === 'function' ? ex.default : typeof ex.loss === 'function' ? ex.loss : null);
   plainLoss = pick(plainExports);
   adLoss = adExports === null ? null : pick(adExports);
-  adFast = adExports !== null && typeof adExports.__ad_fast === 'function' ? adExports.__ad_fast : null;
-  adFwd = adExports !== null && typeof adExports.__ad_fwd === 'function' ? adExports.__ad_fwd : null;
-  adFwdDim = adFwd !== null ? adExports.__ad_fwd_dim : 0;
+  adFast = registeredFast;
+  adFwd = registeredFwd;
+  adFwdDim = registeredFwdDim;
   userGrad = typeof plainExports.grad === 'function' ? plainExports.grad : null;
   plainData = Array.isArray(plainExports.data) ? plainExports.data : null;
   adData = adExports !== null && Array.isArray(adExports.data) ? adExports.data : plainData;
@@ -341,7 +360,16 @@ export const DIFFERENTIABLE_MATH: ReadonlySet<string> = new Set([
   'floor', 'ceil', 'round', 'trunc',
 ]);
 
-/** The differentiated module's export holding the straight-line gradient (see straightline.ts). */
-export const STRAIGHT_LINE_EXPORT = '__ad_fast';
-/** The differentiated module's export holding the forward-mode gradient (see forward.ts). */
-export const FORWARD_EXPORT = '__ad_fwd';
+/** The name generated code uses for runtime operation `op` (`__add` → `$adadd`) in namespace `ns` (bindings.ts). */
+export function opName(ns: string, op: string): string {
+  return ns + op.slice(2);
+}
+
+/**
+ * The head of a snippet module's wrapper, up to its body: the module's parameters and the
+ * operations, bound under names in namespace `ns`, which no name of the snippet can shadow or
+ * collide with (`const __add = …` in a snippet is its own).
+ */
+export function moduleHead(ns: string): string {
+  return `function (exports, ${ns}ops) { const { ${OP_NAMES.map((op) => `${op}: ${opName(ns, op)}`).join(', ')} } = ${ns}ops;`;
+}

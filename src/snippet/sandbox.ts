@@ -18,7 +18,7 @@
 import * as vm from 'node:vm';
 
 import { decodeMappings, originalPosition, type LineMappings } from './sourcemap';
-import { OP_NAMES, SANDBOX_API, SANDBOX_RUNTIME } from './runtime';
+import { moduleHead, SANDBOX_API, SANDBOX_RUNTIME } from './runtime';
 import type { CompiledSnippet, GradientInfo, LossError } from './types';
 import type { Domain, Objective, Vec } from '../engine/types';
 
@@ -124,11 +124,11 @@ export class Sandbox {
   /** `context`: a fresh one from `createSandboxContext()` (made ahead of time by a warm worker), used once. */
   constructor(private readonly compiled: CompiledSnippet, private readonly hooks: EvaluationHooks,
     prepared: SandboxContext = createSandboxContext()) {
-    // The modules see the built-ins and the operations (`__ops`), not the runtime's internals.
-    const prologue = `const { ${OP_NAMES.join(', ')} } = __ops;`;
-    const head = `(() => {\n'use strict';\n${LEXICAL_GLOBALS}\nreturn [function (exports, __ops) { ${prologue}\n`;
+    // The modules see the built-ins and the operations (in the snippet's own namespace), not the runtime's internals.
+    const module = moduleHead(compiled.namespace);
+    const head = `(() => {\n'use strict';\n${LEXICAL_GLOBALS}\nreturn [${module}\n`;
     this.plainStart = lineCount(head);
-    const middle = `${compiled.js}\n}, ${compiled.adJs === undefined ? 'null' : `function (exports, __ops) { ${prologue}\n`}`;
+    const middle = `${compiled.js}\n}, ${compiled.adJs === undefined ? 'null' : `${module}\n`}`;
     this.adStart = this.plainStart + lineCount(middle);
     const tail = `${compiled.adJs === undefined ? '' : `${compiled.adJs}\n}`}];\n})()`;
     const modules: unknown = new vm.Script(head + middle + tail, { filename: FILENAME }).runInContext(prepared.context);

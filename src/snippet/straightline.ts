@@ -10,34 +10,38 @@
  * the general tape (`differentiate.ts`).
  */
 import ts from 'typescript';
+import type { SnippetBindings } from './bindings';
 
-/** Unary Math functions: f'(x) as an expression of the argument `a` and the result `r`. */
-const UNARY: Readonly<Record<string, (a: string, r: string) => string>> = {
-  sin: (a) => `Math.cos(${a})`,
-  cos: (a) => `-Math.sin(${a})`,
+/** Unary Math functions: f'(x) as an expression of the argument `a`, the result `r` and Math's binding `M`. */
+const UNARY: Readonly<Record<string, (a: string, r: string, M: string) => string>> = {
+  sin: (a, _r, M) => `${M}.cos(${a})`,
+  cos: (a, _r, M) => `-${M}.sin(${a})`,
   tan: (_a, r) => `(1 + ${r} * ${r})`,
-  asin: (a) => `(1 / Math.sqrt(1 - ${a} * ${a}))`,
-  acos: (a) => `(-1 / Math.sqrt(1 - ${a} * ${a}))`,
+  asin: (a, _r, M) => `(1 / ${M}.sqrt(1 - ${a} * ${a}))`,
+  acos: (a, _r, M) => `(-1 / ${M}.sqrt(1 - ${a} * ${a}))`,
   atan: (a) => `(1 / (1 + ${a} * ${a}))`,
-  sinh: (a) => `Math.cosh(${a})`,
-  cosh: (a) => `Math.sinh(${a})`,
+  sinh: (a, _r, M) => `${M}.cosh(${a})`,
+  cosh: (a, _r, M) => `${M}.sinh(${a})`,
   tanh: (_a, r) => `(1 - ${r} * ${r})`,
   exp: (_a, r) => r,
-  expm1: (a) => `Math.exp(${a})`,
+  expm1: (a, _r, M) => `${M}.exp(${a})`,
   log: (a) => `(1 / ${a})`,
   log1p: (a) => `(1 / (1 + ${a}))`,
   sqrt: (_a, r) => `(0.5 / ${r})`,
   cbrt: (_a, r) => `(1 / (3 * ${r} * ${r}))`,
   abs: (a) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : 0)`,
 };
+const MATH_CONSTANTS: ReadonlySet<string> = new Set(['PI', 'E', 'LN2', 'LN10', 'LOG2E', 'LOG10E', 'SQRT2', 'SQRT1_2']);
 
 class NotStraight extends Error {}
 
 /**
- * JavaScript for `function (P, G) { … return loss; }` (params in P, gradient written to G) when
- * `fn` is straight-line scalar code, else undefined.
+ * TypeScript for `function (P, G) { … return loss; }` (params in P, gradient written to G; both
+ * names, like every name it generates, in the namespace of `bindings`) when `fn` is straight-line
+ * scalar code, else undefined. The snippet's own module-level names are written as the snippet
+ * writes them: the result is compiled into the snippet's module, where they mean the same.
  */
-export function straightLineGradient(fn: ts.Node | undefined): string | undefined {
+export function straightLineGradient(fn: ts.Node | undefined, bindings: SnippetBindings): string | undefined {
   if (!fn || !(ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isArrowFunction(fn)) || !fn.body) return undefined;
   if (fn.parameters.length !== 1) return undefined;
   const pattern = fn.parameters[0].name;
@@ -47,8 +51,10 @@ export function straightLineGradient(fn: ts.Node | undefined): string | undefine
     if (!ts.isBindingElement(el) || el.dotDotDotToken || el.initializer || !ts.isIdentifier(el.name)) return undefined;
     params.push(el.name.text);
   }
+  // Names the function means differently from module level: its own name (a function expression's), `arguments`.
+  const ownNames = new Set(['arguments', ...(ts.isFunctionExpression(fn) && fn.name ? [fn.name.text] : [])]);
   try {
-    return new Emitter(params).emit(fn.body);
+    return new Emitter(params, bindings, ownNames).emit(fn.body);
   } catch (e) {
     if (e instanceof NotStraight) return undefined;
     throw e;
@@ -62,17 +68,31 @@ class Emitter {
   private readonly forward: string[] = [];
   /** Backward statements, in forward order (emitted reversed). */
   private readonly backward: string[] = [];
+  /** The loss's locals and params by their names in the snippet. */
   private readonly locals = new Map<string, Value>();
+  /** Every name the body declares: read before its declaration, it is not a module-level name. */
+  private readonly declared = new Set<string>();
   private readonly adjoints: string[] = [];
   private temp = 0;
+  private readonly ns: string;
+  /** Math's functions as they were before the snippet ran (the runtime's `__M`). */
+  private readonly M: string;
 
-  constructor(private readonly params: readonly string[]) {
+  constructor(private readonly params: readonly string[], private readonly bindings: SnippetBindings,
+    private readonly ownNames: ReadonlySet<string>) {
+    this.ns = bindings.ns;
+    this.M = `${this.ns}M`;
     params.forEach((p, i) => {
-      const name = `__p${i}`;
-      this.forward.push(`const ${name} = P[${i}];`);
+      const name = `${this.ns}p${i}`;
+      this.forward.push(`const ${name} = ${this.ns}P[${i}];`);
       this.locals.set(p, { name, active: true });
-      this.adjoints.push(`__a${name}`);
+      this.adjoints.push(this.adjoint(name));
     });
+  }
+
+  /** The adjoint of generated local `name` (`$adt3` → `$adat3`). */
+  private adjoint(name: string): string {
+    return `${this.ns}a${name.slice(this.ns.length)}`;
   }
 
   emit(body: ts.ConciseBody): string {
@@ -80,6 +100,9 @@ class Emitter {
     if (ts.isBlock(body)) {
       const statements = body.statements;
       if (statements.length === 0) throw new NotStraight();
+      for (const st of statements) {
+        if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) this.declared.add(d.name.text);
+      }
       for (let k = 0; k < statements.length - 1; k++) {
         const st = statements[k];
         if (!ts.isVariableStatement(st) || (st.declarationList.flags & ts.NodeFlags.BlockScoped) === 0) throw new NotStraight();
@@ -95,31 +118,38 @@ class Emitter {
     } else {
       result = this.expr(body);
     }
-    const lines = ['function (P, G) {', ...this.forward];
+    const { ns } = this;
+    const lines = [`function (${ns}P: Float64Array, ${ns}G: Float64Array): number {`, ...this.forward];
     lines.push(`let ${this.adjoints.map((a) => `${a} = 0`).join(', ')};`);
     if (result.active) {
-      lines.push(`__a${result.name} = 1;`);
+      lines.push(`${this.adjoint(result.name)} = 1;`);
       lines.push(...this.backward.slice().reverse());
     }
-    this.params.forEach((_p, i) => lines.push(`G[${i}] = __a__p${i};`));
+    this.params.forEach((_p, i) => lines.push(`${ns}G[${i}] = ${this.adjoint(`${ns}p${i}`)};`));
     lines.push(`return ${result.name};`, '}');
     return lines.join('\n');
   }
 
   /** A new local holding `code`; with its adjoint when active. */
   private local(code: string, active: boolean): Value {
-    const name = `__t${this.temp++}`;
+    const name = `${this.ns}t${this.temp++}`;
     this.forward.push(`const ${name} = ${code};`);
-    if (active) this.adjoints.push(`__a${name}`);
+    if (active) this.adjoints.push(this.adjoint(name));
     return { name, active };
   }
 
   /** backward: adjoint(of) += factor · adjoint(out). */
   private pull(of: Value, out: Value, factor: string | null, negate = false): void {
     if (!of.active) return;
-    const g = `__a${out.name}`;
+    const g = this.adjoint(out.name);
     const term = factor === null ? g : `${g} * ${factor}`;
-    this.backward.push(`__a${of.name} ${negate ? '-=' : '+='} ${term};`);
+    this.backward.push(`${this.adjoint(of.name)} ${negate ? '-=' : '+='} ${term};`);
+  }
+
+  /** Whether `e` is `Math.<member>` with the built-in Math. */
+  private mathMember(e: ts.Expression): string | undefined {
+    return ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Math'
+      && ts.isIdentifier(e.name) && !this.locals.has('Math') && this.bindings.isBuiltin(e.expression) ? e.name.text : undefined;
   }
 
   private expr(e: ts.Expression): Value {
@@ -128,13 +158,15 @@ class Emitter {
     if (ts.isIdentifier(e)) {
       const v = this.locals.get(e.text);
       if (v) return v;
-      if (e.text === 'undefined' || e.text === 'NaN' || e.text === 'Infinity') return { name: e.text, active: false };
-      // A module-level constant (computed from plain numbers in the differentiated module).
+      // A module-level name (a constant computed at load): not declared later in the body, nor one
+      // the function itself binds.
+      if (this.declared.has(e.text) || this.ownNames.has(e.text)) throw new NotStraight();
       return { name: e.text, active: false };
     }
-    if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Math'
-      && ['PI', 'E', 'LN2', 'LN10', 'LOG2E', 'LOG10E', 'SQRT2', 'SQRT1_2'].includes(e.name.text)) {
-      return { name: `Math.${e.name.text}`, active: false };
+    const constant = this.mathMember(e);
+    if (constant !== undefined) {
+      if (!MATH_CONSTANTS.has(constant)) throw new NotStraight();
+      return { name: `${this.M}.${constant}`, active: false };
     }
     if (ts.isPrefixUnaryExpression(e)) {
       const a = this.expr(e.operand);
@@ -144,6 +176,7 @@ class Emitter {
       this.pull(a, out, null, true);
       return out;
     }
+    const M = this.M;
     if (ts.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
       const a = this.expr(e.left), b = this.expr(e.right);
@@ -176,33 +209,32 @@ class Emitter {
             const two = ts.isNumericLiteral(e.right) && Number(e.right.text) === 2;
             this.pull(a, out, two ? `(2 * ${a.name})` : `(${b.name} === 0 ? 0 : ${b.name} * ${a.name} ** (${b.name} - 1))`);
           }
-          this.pull(b, out, `(${a.name} === 0 ? 0 : ${out.name} * Math.log(${a.name}))`);
+          this.pull(b, out, `(${a.name} === 0 ? 0 : ${out.name} * ${M}.log(${a.name}))`);
           return out;
         }
         default: throw new NotStraight();
       }
     }
-    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ts.isIdentifier(e.expression.expression)
-      && e.expression.expression.text === 'Math' && !e.arguments.some(ts.isSpreadElement)) {
-      const f = e.expression.name.text;
+    const f = ts.isCallExpression(e) && !e.arguments.some(ts.isSpreadElement) ? this.mathMember(e.expression) : undefined;
+    if (f !== undefined && ts.isCallExpression(e)) {
       const args = e.arguments.map((x) => this.expr(x));
       const active = args.some((x) => x.active);
       if (UNARY[f] && args.length === 1) {
         const [a] = args;
-        const out = this.local(`Math.${f}(${a.name})`, active);
-        if (a.active) this.pull(a, out, UNARY[f](a.name, out.name));
+        const out = this.local(`${M}.${f}(${a.name})`, active);
+        if (a.active) this.pull(a, out, UNARY[f](a.name, out.name, M));
         return out;
       }
       if (f === 'pow' && args.length === 2) {
         const [a, b] = args;
-        const out = this.local(`Math.pow(${a.name}, ${b.name})`, active);
+        const out = this.local(`${M}.pow(${a.name}, ${b.name})`, active);
         this.pull(a, out, `(${b.name} === 0 ? 0 : ${b.name} * ${a.name} ** (${b.name} - 1))`);
-        this.pull(b, out, `(${a.name} === 0 ? 0 : ${out.name} * Math.log(${a.name}))`);
+        this.pull(b, out, `(${a.name} === 0 ? 0 : ${out.name} * ${M}.log(${a.name}))`);
         return out;
       }
       if (f === 'atan2' && args.length === 2) {
         const [y, x] = args;
-        const out = this.local(`Math.atan2(${y.name}, ${x.name})`, active);
+        const out = this.local(`${M}.atan2(${y.name}, ${x.name})`, active);
         const s = this.local(`${x.name} * ${x.name} + ${y.name} * ${y.name}`, false);
         this.pull(y, out, `(${x.name} / ${s.name})`);
         this.pull(x, out, `(-${y.name} / ${s.name})`);

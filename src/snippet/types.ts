@@ -113,6 +113,10 @@ export interface CompiledSnippet {
   /** Absent when the gradient is not computed by differentiation (`grad` export, or fallback). */
   readonly adJs?: string;
   readonly adMappings?: string;
+  /** Prefix of every name the compiler generates (bindings.ts): no identifier of the snippet contains it. */
+  readonly namespace: string;
+  /** The fast path the differentiated module registers besides the tape, if any (see differentiate.ts). */
+  readonly fastPath?: 'straight-line' | 'forward';
   /** What is known before running: 'autodiff', 'user', or 'finite-differences' with the reason. */
   readonly gradient: GradientInfo;
   /** Exported names (`default`, `loss`, `init`, `domain`, `data`, `grad`, …). */

@@ -10,11 +10,13 @@ describe('compileSnippet', () => {
     assert.deepEqual([...r.exports].sort(), ['default', 'init']);
     assert.equal(r.paramCount, 2);
     assert.deepEqual(r.gradient, { mode: 'autodiff' });
-    assert.match(r.adJs ?? '', /__ad_fast = function \(P, G\)/);
-    assert.doesNotMatch(r.js, /__pow\(|__ad_fast/);
+    assert.equal(r.fastPath, 'straight-line');
+    assert.match(r.adJs ?? '', /\$adfast\(function \(\$adP, \$adG\)/);
+    assert.doesNotMatch(r.js, /\$ad/);
     const tape = compileSnippet(ROSENBROCK, { fastPaths: false });
     assert.ok(tape.ok);
-    assert.match(tape.adJs ?? '', /__pow\(/);
+    assert.equal(tape.fastPath, undefined);
+    assert.match(tape.adJs ?? '', /\$adpow\(/);
   });
 
   it('reports syntax errors with the snippet\'s line and column, and nothing else runs', () => {
