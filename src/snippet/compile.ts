@@ -12,7 +12,6 @@ import { snippetBindings, type SnippetBindings } from './bindings';
 import { differentiateTransformer } from './differentiate';
 import { forwardGradient } from './forward';
 import { SNIPPET_FILE as FILE, snippetProgram } from './program';
-import { findKeptState } from './purity';
 import { DIFFERENTIABLE_MATH as DIFF, opName } from './runtime';
 import { straightLineGradient } from './straightline';
 import type { CompiledSnippet, GradientInfo, LossError, SnippetDiagnostic } from './types';
@@ -47,6 +46,32 @@ const MISSING_LOSS = 'the snippet exports no loss function: add `export default 
  * 'exports').
  */
 export function compileSnippet(source: string, options: CompileOptions = {}): CompiledSnippet | { ok: false; error: LossError } {
+  try {
+    return compile(source, options);
+  } catch (e) {
+    if (!(e instanceof RangeError) || !/call stack/.test(e.message)) throw e;
+    // TypeScript's emitter (and the differentiators) recurse once per level of nesting.
+    const file = ts.createSourceFile(FILE, source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+    const { node, depth } = deepest(file);
+    const d = toDiagnostic(file, node.getStart(file), node.getWidth(file),
+      `this statement nests ${depth} levels deep, too deep to compile: split it into several statements (\`s += …;\`)`);
+    return { ok: false, error: { kind: 'compile', message: summary([d]), diagnostics: [d] } };
+  }
+}
+
+/** The statement holding the most deeply nested node, and that node's depth (without recursion). */
+function deepest(file: ts.SourceFile): { node: ts.Node; depth: number } {
+  let best: { node: ts.Node; depth: number } = { node: file, depth: 0 };
+  const stack: [ts.Node, number, ts.Node][] = [[file, 0, file]];
+  while (stack.length > 0) {
+    const [node, depth, statement] = stack.pop() as [ts.Node, number, ts.Node];
+    if (depth > best.depth) best = { node: statement, depth };
+    ts.forEachChild(node, (child) => { stack.push([child, depth + 1, ts.isStatement(child) ? child : statement]); });
+  }
+  return best;
+}
+
+function compile(source: string, options: CompileOptions): CompiledSnippet | { ok: false; error: LossError } {
   const { file, checker } = snippetProgram(source);
   const plain = ts.transpileModule(source, { compilerOptions: COMPILER_OPTIONS, fileName: FILE, reportDiagnostics: true });
   const syntax = (plain.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
@@ -76,9 +101,9 @@ export function compileSnippet(source: string, options: CompileOptions = {}): Co
     gradient = { mode: 'user' };
   } else {
     const lossFn = exported.lossNode ? resolveFunction(file, exported.lossNode) : undefined;
-    const reason = findNotDifferentiable(file, bindings) ?? findKeptState(file, lossFn);
-    if (reason) {
-      gradient = { mode: 'finite-differences', reason };
+    const notDifferentiable = findNotDifferentiable(file, bindings);
+    if (notDifferentiable) {
+      gradient = notDifferentiable;
     } else {
       // The differentiated module: the snippet on the tape, then (when one applies) a fast path's
       // gradient, registered with the runtime. Compiled as one module, so that the fast path
@@ -235,34 +260,37 @@ function builtinSites(file: ts.SourceFile, bindings: SnippetBindings): (end: num
 }
 
 /**
- * The first construct the differentiator cannot follow, as a reason the user reads
- * ("`Math.random` is not differentiable (line 3)"), or undefined.
+ * The first construct no differentiator can follow (a random number, the time), as finite
+ * differences with a reason the user reads ("`Math.random` is not differentiable (line 3)") and
+ * its position, or undefined.
  */
-function findNotDifferentiable(file: ts.SourceFile, bindings: SnippetBindings): string | undefined {
-  let reason: string | undefined;
-  const at = (node: ts.Node): string => `line ${file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1}`;
+function findNotDifferentiable(file: ts.SourceFile, bindings: SnippetBindings): GradientInfo | undefined {
+  let found: GradientInfo | undefined;
+  const refuse = (node: ts.Node, what: string): void => {
+    const at = file.getLineAndCharacterOfPosition(node.getStart(file));
+    found = { mode: 'finite-differences', reason: `\`${what}\` is not differentiable (line ${at.line + 1})`, line: at.line + 1, column: at.character + 1 };
+  };
   const visit = (node: ts.Node): void => {
-    if (reason) return;
+    if (found) return;
     if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Math'
       && ts.isIdentifier(node.name) && bindings.isBuiltin(node.expression)) {
       const m = node.name.text;
       // imul and clz32 are integer functions (derivative 0), which the tape gets by coercion.
       if (!MATH_CONSTANTS.has(m) && !DIFF.has(m) && m !== 'imul' && m !== 'clz32') {
-        reason = `\`Math.${m}\` is not differentiable (${at(node)})`;
+        refuse(node, `Math.${m}`);
         return;
       }
     }
     if (ts.isIdentifier(node) && NOT_DIFFERENTIABLE_GLOBALS.has(node.text) && !isDeclarationName(node)
       && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) && bindings.isBuiltin(node)) {
-      reason = `\`${node.text}\` is not differentiable (${at(node)})`;
+      refuse(node, node.text);
       return;
     }
     ts.forEachChild(node, visit);
   };
   visit(file);
-  return reason;
+  return found;
 }
-
 
 function isDeclarationName(node: ts.Identifier): boolean {
   const p = node.parent;

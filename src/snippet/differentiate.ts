@@ -41,8 +41,10 @@
  *   Math.f → __m_f for the functions in DIFFERENTIABLE_MATH;  Number.isFinite/isNaN/isInteger → __isFinite …
  *     (only where `Math` and `Number` are the built-ins, not the snippet's own)
  *   if/while/do/for/?: conditions that are not already booleans → __t(condition)
- * A value of the tape kept from one evaluation to the next (a module-level cache) would be invalid
- * in the next one (the tape is reset): compile.ts sends such snippets to finite differences (purity.ts).
+ * A value of the tape kept from one evaluation to the next (a module-level cache, however stored)
+ * is invalid in the next one (the tape is reset): the runtime recognises it by its evaluation's
+ * epoch and stops (runtime.ts); before a run, probe.ts then sends the snippet to finite differences
+ * with the reason and the line.
  */
 import ts from 'typescript';
 import { DIFFERENTIABLE_MATH, opName } from './runtime';

@@ -29,7 +29,7 @@ const UNARY_MATH: readonly (readonly [string, string])[] = [
 ];
 // One function per Math function (not a shared closure), so each call site stays monomorphic.
 const UNARY_MATH_SOURCE = UNARY_MATH.map(([f, d]) => `function __m_${f}(a) {
-  if (a instanceof __N) { const x = a.v, r = M.${f}(x); return __node(r, a.i, ${d}, 0, 0); }
+  if (__live(a)) { const x = a.v, r = M.${f}(x); return __node(r, a.i, ${d}, 0, 0); }
   return M.${f}(a);
 }`).join('\n');
 
@@ -55,27 +55,34 @@ function __grow() {
   const d0 = new Float64Array(c); d0.set(D0); D0 = d0;
   const d1 = new Float64Array(c); d1.set(D1); D1 = d1;
   ADJ = new Float64Array(c);
-  for (let i = __cap; i < c; i++) POOL.push(new __N(0, i));
   __cap = c;
 }
 class NotDifferentiable extends Error {}
 class __N {
-  constructor(v, i) { this.v = v; this.i = i; }
+  constructor(v, i, e) { this.v = v; this.i = i; this.e = e; }
   valueOf() { return this.v; }
   toString() { throw new NotDifferentiable('a string operation on a value that depends on the parameters'); }
 }
-// Node objects are pooled (POOL[i] is the node at tape index i), so an evaluation allocates
-// nothing: a value kept from one evaluation to the next is not valid anyway, the tape is reset
-// (compile.ts sends snippets that keep such values to finite differences: see purity.ts).
-const POOL = [];
-for (let i = 0; i < __cap; i++) POOL.push(new __N(0, i));
+// Each evaluation on the tape has its own epoch, and every node records the one it was made in.
+// A node met in a later evaluation is a value the loss kept from one evaluation to the next
+// (in a cache, in a closure, on an object, however it stored it): its tape index means nothing
+// any more, and the function changes from call to call, so the differentiator stops there and
+// says why — what the code does decides, not which names it calls.
+let __ep = 0;
+function __stale() {
+  throw new NotDifferentiable('a value computed from the parameters in an earlier evaluation is used again: the loss keeps it '
+    + 'from one evaluation to the next — compute it inside the loss, or at module level from data only');
+}
+function __live(x) {
+  if (!(x instanceof __N)) return false;
+  if (x.e !== __ep) __stale();
+  return true;
+}
 function __node(v, a0, d0, a1, d1) {
   if (__n === __cap) __grow();
   const i = __n++;
   A0[i] = a0; D0[i] = d0; A1[i] = a1; D1[i] = d1;
-  const o = POOL[i];
-  o.v = v;
-  return o;
+  return new __N(v, i, __ep);
 }
 const __un = (v, a, d) => __node(v, a.i, d, 0, 0);
 function __other(a, b, op) {
@@ -89,49 +96,49 @@ function __other(a, b, op) {
 function __add(a, b) {
   if (typeof a === 'number') {
     if (typeof b === 'number') return a + b;
-    if (b instanceof __N) return __node(a + b.v, b.i, 1, 0, 0);
-  } else if (a instanceof __N) {
+    if (__live(b)) return __node(a + b.v, b.i, 1, 0, 0);
+  } else if (__live(a)) {
     if (typeof b === 'number') return __node(a.v + b, a.i, 1, 0, 0);
-    if (b instanceof __N) return __node(a.v + b.v, a.i, 1, b.i, 1);
+    if (__live(b)) return __node(a.v + b.v, a.i, 1, b.i, 1);
   }
   return __other(a, b, 0);
 }
 function __sub(a, b) {
   if (typeof a === 'number') {
     if (typeof b === 'number') return a - b;
-    if (b instanceof __N) return __node(a - b.v, b.i, -1, 0, 0);
-  } else if (a instanceof __N) {
+    if (__live(b)) return __node(a - b.v, b.i, -1, 0, 0);
+  } else if (__live(a)) {
     if (typeof b === 'number') return __node(a.v - b, a.i, 1, 0, 0);
-    if (b instanceof __N) return __node(a.v - b.v, a.i, 1, b.i, -1);
+    if (__live(b)) return __node(a.v - b.v, a.i, 1, b.i, -1);
   }
   return __other(a, b, 1);
 }
 function __mul(a, b) {
   if (typeof a === 'number') {
     if (typeof b === 'number') return a * b;
-    if (b instanceof __N) return __node(a * b.v, b.i, a, 0, 0);
-  } else if (a instanceof __N) {
+    if (__live(b)) return __node(a * b.v, b.i, a, 0, 0);
+  } else if (__live(a)) {
     if (typeof b === 'number') return __node(a.v * b, a.i, b, 0, 0);
-    if (b instanceof __N) return __node(a.v * b.v, a.i, b.v, b.i, a.v);
+    if (__live(b)) return __node(a.v * b.v, a.i, b.v, b.i, a.v);
   }
   return __other(a, b, 2);
 }
 function __div(a, b) {
   if (typeof a === 'number') {
     if (typeof b === 'number') return a / b;
-    if (b instanceof __N) { const r = a / b.v; return __node(r, b.i, -r / b.v, 0, 0); }
-  } else if (a instanceof __N) {
+    if (__live(b)) { const r = a / b.v; return __node(r, b.i, -r / b.v, 0, 0); }
+  } else if (__live(a)) {
     if (typeof b === 'number') return __node(a.v / b, a.i, 1 / b, 0, 0);
-    if (b instanceof __N) { const r = a.v / b.v; return __node(r, a.i, 1 / b.v, b.i, -r / b.v); }
+    if (__live(b)) { const r = a.v / b.v; return __node(r, a.i, 1 / b.v, b.i, -r / b.v); }
   }
   return __other(a, b, 3);
 }
 // a % b = a − trunc(a / b)·b: ∂/∂a = 1, ∂/∂b = −trunc(a / b).
 function __mod(a, b) {
   if (typeof a === 'number' && typeof b === 'number') return a % b;
-  if ((a instanceof __N || typeof a === 'number') && (b instanceof __N || typeof b === 'number')) {
+  if ((__live(a) || typeof a === 'number') && (__live(b) || typeof b === 'number')) {
     const av = +a, bv = +b, r = av % bv;
-    return __node(r, a instanceof __N ? a.i : 0, 1, b instanceof __N ? b.i : 0, -Math.trunc(av / bv));
+    return __node(r, __live(a) ? a.i : 0, 1, __live(b) ? b.i : 0, -Math.trunc(av / bv));
   }
   return __other(a, b, 4);
 }
@@ -139,20 +146,20 @@ function __mod(a, b) {
 function __pow(a, b) {
   if (typeof a === 'number') {
     if (typeof b === 'number') return a ** b;
-    if (b instanceof __N) { const r = a ** b.v; return __node(r, b.i, a === 0 ? 0 : r * Math.log(a), 0, 0); }
-  } else if (a instanceof __N) {
+    if (__live(b)) { const r = a ** b.v; return __node(r, b.i, a === 0 ? 0 : r * Math.log(a), 0, 0); }
+  } else if (__live(a)) {
     if (typeof b === 'number') {
       if (b === 2) return __node(a.v * a.v, a.i, 2 * a.v, 0, 0);
       return __node(a.v ** b, a.i, b === 0 ? 0 : b * a.v ** (b - 1), 0, 0);
     }
-    if (b instanceof __N) {
+    if (__live(b)) {
       const r = a.v ** b.v;
       return __node(r, a.i, b.v === 0 ? 0 : b.v * a.v ** (b.v - 1), b.i, a.v === 0 ? 0 : r * Math.log(a.v));
     }
   }
   return __other(a, b, 5);
 }
-function __neg(a) { return a instanceof __N ? __node(-a.v, a.i, -1, 0, 0) : -a; }
+function __neg(a) { return __live(a) ? __node(-a.v, a.i, -1, 0, 0) : -a; }
 function __pos(a) { return a instanceof __N ? a : +a; }
 function __v(a) { return a instanceof __N ? a.v : a; }
 function __t(a) { return a instanceof __N ? (a.v !== 0 && a.v === a.v) : a; }
@@ -181,9 +188,9 @@ const __m_trunc = (a) => M.trunc(__v(a));
 function __m_pow(a, b) { return __pow(a, b); }
 function __m_atan2(y, x) {
   const yv = __v(y), xv = __v(x), r = M.atan2(yv, xv);
-  if (!(y instanceof __N) && !(x instanceof __N)) return r;
+  if (!(__live(y)) && !(__live(x))) return r;
   const s = xv * xv + yv * yv;
-  return __node(r, y instanceof __N ? y.i : 0, xv / s, x instanceof __N ? x.i : 0, -yv / s);
+  return __node(r, __live(y) ? y.i : 0, xv / s, __live(x) ? x.i : 0, -yv / s);
 }
 // hypot(x₁…xₙ): ∂/∂xₖ = xₖ / hypot, one chained node per active argument.
 function __m_hypot(...xs) {
@@ -191,7 +198,7 @@ function __m_hypot(...xs) {
   let out = r, first = true;
   for (let k = 0; k < xs.length; k++) {
     const x = xs[k];
-    if (!(x instanceof __N)) continue;
+    if (!(__live(x))) continue;
     const d = r === 0 ? 0 : vs[k] / r;
     out = first ? __node(r, x.i, d, 0, 0) : __node(r, out.i, 1, x.i, d);
     first = false;
@@ -204,14 +211,14 @@ function __extreme(xs, m) {
   let k = 0, active = 0;
   for (let j = 0; j < xs.length; j++) {
     const v = +__v(xs[j]);
-    if (v === m || (m !== m && v !== v)) { k++; if (xs[j] instanceof __N) active++; }
+    if (v === m || (m !== m && v !== v)) { k++; if (__live(xs[j])) active++; }
   }
   if (active === 0) return m;
   let out = null;
-  if (k === 1) for (let j = 0; j < xs.length; j++) if (xs[j] instanceof __N && +xs[j].v === m) return xs[j];
+  if (k === 1) for (let j = 0; j < xs.length; j++) if (__live(xs[j]) && +xs[j].v === m) return xs[j];
   for (let j = 0; j < xs.length; j++) {
     const x = xs[j];
-    if (!(x instanceof __N) || !(x.v === m || (m !== m && x.v !== x.v))) continue;
+    if (!(__live(x)) || !(x.v === m || (m !== m && x.v !== x.v))) continue;
     out = out === null ? __node(m, x.i, 1 / k, 0, 0) : __node(m, out.i, 1, x.i, 1 / k);
   }
   return out;
@@ -231,6 +238,8 @@ const G = new Float64Array(1024);    // gradient out
 const B = new Int32Array(65536);     // batch indices in
 let dim = 0, batchLength = -1;
 let adFast = null, adFwd = null, adFwdDim = 0;
+// Which gradient path valueAndGrad takes: -1 the fastest that applies, else one of PATH (probe.ts).
+let path = -1;
 let plainLoss = null, adLoss = null, userGrad = null, plainData = null, adData = null;
 let lastError = '';
 
@@ -285,6 +294,9 @@ function checked(r) {
 }
 `;
 
+/** The gradient paths of a differentiated module, as flags (`paths()`) and choices (`setPath`). */
+export const PATH = { tape: 0, straightLine: 1, forward: 2 } as const;
+
 /**
  * The object the runtime script evaluates to. `attach` receives the snippet's modules once (the
  * plain and the differentiated module bodies, as functions of `exports` and `__ops`); the other
@@ -299,6 +311,8 @@ export const SANDBOX_API = String.raw`{
   },
   setDim(n) { dim = n; },
   setBatch(n) { batchLength = n; },
+  setPath(k) { path = k; },
+  paths() { return (adFast !== null ? ${PATH.straightLine} : 0) | (adFwd !== null && dim === adFwdDim ? ${PATH.forward} : 0); },
   error() { const e = lastError; lastError = ''; return e; },
   value() {
     lastError = '';
@@ -311,14 +325,15 @@ export const SANDBOX_API = String.raw`{
   valueAndGrad() {
     lastError = '';
     try {
-      if (adFast !== null) return checked(adFast(P, G));
-      if (adFwd !== null && dim === adFwdDim) return checked(adFwd(P, G, batchOf(adData)));
+      if (adFast !== null && (path === -1 || path === ${PATH.straightLine})) return checked(adFast(P, G));
+      if (adFwd !== null && dim === adFwdDim && (path === -1 || path === ${PATH.forward})) return checked(adFwd(P, G, batchOf(adData)));
       __n = dim + 1;
       if (__n >= __cap) { while (__cap <= __n) __grow(); }
       const p = new Array(dim);
-      for (let k = 0; k < dim; k++) { const o = POOL[k + 1]; o.v = P[k]; p[k] = o; }
+      __ep++;
+      for (let k = 0; k < dim; k++) p[k] = new __N(P[k], k + 1, __ep);
       const r = adLoss(p, batchOf(adData));
-      if (r instanceof __N) {
+      if (__live(r)) {
         const top = r.i;
         ADJ.fill(0, 0, top + 1);
         ADJ[top] = 1;

@@ -18,6 +18,7 @@
 import * as vm from 'node:vm';
 
 import { decodeMappings, originalPosition, type LineMappings } from './sourcemap';
+import { probeGradient } from './probe';
 import { moduleHead, SANDBOX_API, SANDBOX_RUNTIME } from './runtime';
 import type { CompiledSnippet, GradientInfo, LossError } from './types';
 import type { Domain, Objective, Vec } from '../engine/types';
@@ -37,6 +38,8 @@ interface ContextApi {
   load(): string;
   setDim(n: number): void;
   setBatch(n: number): void;
+  setPath(path: number): void;
+  paths(): number;
   error(): string;
   value(): number;
   valueAndGrad(): number;
@@ -223,36 +226,13 @@ export class Sandbox {
   }
 
   /**
-   * Checks that the differentiated code computes the same loss as the plain code at `params`
-   * and does not stop on a construct the tape cannot follow; otherwise switches this sandbox to
-   * finite differences and says why. Call before `objective()`.
+   * Chooses the gradient path at the start point `params` (probe.ts): the fast path the module
+   * registered, the tape, or finite differences with the reason. Call before `objective()`.
    */
   probe(params: readonly number[]): void {
     if (this.gradient.mode !== 'autodiff') return;
-    const dim = params.length;
-    const p = Float64Array.from(params);
-    this.api.setDim(dim);
-    for (let k = 0; k < dim; k++) this.api.P[k] = p[k];
-    this.api.setBatch(-1);
-    this.hooks.before(p);
-    const plain = this.api.value();
-    const plainError = this.error();
-    const ad = this.api.valueAndGrad();
-    const adError = this.error();
-    this.hooks.after();
-    if (plainError !== '') return;  // the loss itself fails here: the run reports it
-    if (adError !== '') {
-      const [kind, message] = adError.split('\n');
-      const where = this.position(adError) ?? '';
-      const what = kind === 'nondiff' ? `${message.replace(/^\w+: /, '')}` : `the differentiator could not follow the code (${message})`;
-      this.gradient = { mode: 'finite-differences', reason: `${what}${where ? ` at ${where}` : ''}` };
-      return;
-    }
-    const same = plain === ad || (plain !== plain && ad !== ad) || Math.abs(plain - ad) <= 1e-9 * Math.max(1, Math.abs(plain));
-    if (!same) {
-      this.gradient = { mode: 'finite-differences',
-        reason: `the differentiated loss computes ${ad}, not ${plain}, at ${formatParams(p)}: the differentiator could not follow the code` };
-    }
+    const around = <T>(p: Float64Array, f: () => T): T => { this.hooks.before(p); try { return f(); } finally { this.hooks.after(); } };
+    this.gradient = probeGradient({ ...this.api, error: () => this.error() }, params, around, (e) => this.location(e));
   }
 
   /** The context's last error as a string (it only ever records strings; checked all the same). */
@@ -284,13 +264,18 @@ export class Sandbox {
 
   /** "line L, column C" in the user's snippet, from the first stack frame inside it. */
   position(e: string): string | undefined {
+    const at = this.location(e);
+    return at ? `line ${at.line}, column ${at.column}` : undefined;
+  }
+
+  private location(e: string): { line: number; column: number } | undefined {
     const re = new RegExp(`${FILENAME.replace('.', '\\.')}:(\\d+):(\\d+)`, 'g');
     for (const m of e.matchAll(re)) {
       const line = Number(m[1]), column = Number(m[2]);
       let pos: { line: number; column: number } | undefined;
       if (this.compiled.adJs !== undefined && line > this.adStart) pos = originalPosition(this.adLines, line - this.adStart, column);
       else if (line > this.plainStart && line <= this.adStart) pos = originalPosition(this.plainLines, line - this.plainStart, column);
-      if (pos) return `line ${pos.line}, column ${pos.column}`;
+      if (pos) return pos;
     }
     return undefined;
   }

@@ -17,8 +17,16 @@ export interface SnippetDiagnostic {
 /** How gradients are computed for this loss, said to the user. */
 export interface GradientInfo {
   readonly mode: 'analytic' | 'autodiff' | 'user' | 'finite-differences';
-  /** Why, when mode is finite-differences ("`Math.random` is not differentiable"). */
+  /** Why, when mode is finite-differences ("`Math.random` is not differentiable (line 3)"). */
   readonly reason?: string;
+  /**
+   * For 'autodiff', once a run's start point was probed (probe.ts): straight-line reverse mode,
+   * forward mode, or reverse mode on the tape (differentiate.ts).
+   */
+  readonly path?: 'straight-line' | 'forward' | 'reverse';
+  /** Where in the snippet the construct that needs finite differences is (1-based), when known. */
+  readonly line?: number;
+  readonly column?: number;
 }
 
 /** Known once the loss compiled and the worker started. */

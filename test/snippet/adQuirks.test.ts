@@ -1,5 +1,5 @@
 /**
- * Three corners of the tape differentiator (src/snippet/differentiate.ts, purity.ts), each
+ * Three corners of the tape differentiator (src/snippet/differentiate.ts, runtime.ts), each
  * checked against central differences of the plain loss: compound assignments whose target has
  * side effects, `||`/`&&` on values that depend on the params, and state kept from one
  * evaluation to the next.
@@ -11,7 +11,7 @@ import { assertClose, centralDifferences, compiled, sandbox, tapeSandbox, valueA
 function assertExact(source: string, points: readonly (readonly number[])[], what: string): void {
   for (const at of points) {
     const s = tapeSandbox(source, at);
-    assert.deepEqual(s.gradient, { mode: 'autodiff' }, `${what}: stays on the tape at [${at.join(', ')}]`);
+    assert.deepEqual(s.gradient, { mode: 'autodiff', path: 'reverse' }, `${what}: stays on the tape at [${at.join(', ')}]`);
     const plain = s.objective(at.length).value(Float64Array.from(at), null);
     const { value, grad } = valueAndGrad(s, at);
     assert.equal(value, plain, `${what}: value at [${at.join(', ')}]`);
@@ -81,16 +81,20 @@ describe('automatic differentiation: || and && test the value, not the tape obje
 });
 
 describe('automatic differentiation: state kept from one evaluation to the next', () => {
-  const fallsBack = (source: string, name: string, line: number): void => {
-    const c = compiled(source);
-    assert.equal(c.gradient.mode, 'finite-differences');
-    assert.equal(c.adJs, undefined);
-    assert.match(c.gradient.reason ?? '', new RegExp(`^the loss keeps \`${name}\` from one evaluation to the next \\(line ${line}\\)`));
-    // The run's gradient is then central differences of the loss as it behaves, evaluation after evaluation.
+  /**
+   * The loss uses, in a later evaluation, a value it computed from the params in an earlier one:
+   * the probe sees it (at its second point) and the run uses central differences, saying why and
+   * where the kept value is used — however the loss stored it.
+   */
+  const fallsBack = (source: string, line: number): void => {
+    assert.deepEqual(compiled(source).gradient, { mode: 'autodiff' });
     const s = sandbox(source, [0.6, 1.2]);
     assert.equal(s.gradient.mode, 'finite-differences');
-    const first = valueAndGrad(s, [0.6, 1.2]);
-    assert.ok(first.grad.every(Number.isFinite));
+    assert.match(s.gradient.reason ?? '', /^a value computed from the parameters in an earlier evaluation is used again: the loss keeps it from one evaluation to the next/);
+    assert.equal(s.gradient.line, line, s.gradient.reason);
+    assert.match(s.gradient.reason ?? '', new RegExp(`at line ${line}, column \\d+$`));
+    // The run's gradient is then central differences of the loss as it behaves, evaluation after evaluation.
+    assert.ok(valueAndGrad(s, [0.6, 1.2]).grad.every(Number.isFinite));
   };
 
   it('a module-level cache of a value computed from the params', () => {
@@ -98,22 +102,52 @@ describe('automatic differentiation: state kept from one evaluation to the next'
 export default function loss([x, y]: number[]) {
   if (cache === undefined) cache = x * x;
   return cache + y * y;
-}`, 'cache', 3);
+}`, 4);
   });
 
-  it('a module-level array the loss pushes onto, through a helper', () => {
+  it('the first value, kept with Object.defineProperty (no assignment, no mutator name): the issue\'s "converges at step 0"', () => {
+    fallsBack(`const first: { v?: number } = {};
+export default function loss([x, y]: number[]) {
+  const v = x * x + y * y;
+  if (!('v' in first)) Object.defineProperty(first, 'v', { value: v });
+  return v / (first.v as number);
+}`, 5);
+  });
+
+  it('kept through Reflect.set, a Map, an alias of a module array, a closure made by a factory', () => {
+    fallsBack(`const store = {};
+export default ([x, y]: number[]) => {
+  const before = Reflect.get(store, 'k') ?? 1;
+  Reflect.set(store, 'k', x * y);
+  return before * x + y;
+};`, 5);
+    fallsBack(`const memo = new Map<string, number>();
+export default ([x, y]: number[]) => {
+  if (!memo.has('a')) memo.set('a', x * 3);
+  return (memo.get('a') as number) * y;
+};`, 4);
     fallsBack(`const history: number[] = [];
-function remember(v: number) { history.push(v); return v; }
-export default ([x, y]: number[]) => remember(x * y) + history.length;`, 'history', 2);
-  });
-
-  it('a closure made by a factory that keeps its last value', () => {
+const log = history;
+export default ([x, y]: number[]) => {
+  const last = history.length > 0 ? history[history.length - 1] : 1;
+  log.splice(0, 0, x * y);
+  return last * x + y;
+};`, 6);
     fallsBack(`function smoother() {
   let last = 0;
   return (v: number) => { last = 0.5 * last + v; return last; };
 }
 const smooth = smoother();
-export default ([x, y]: number[]) => smooth(x * x) + y;`, 'last', 3);
+export default ([x, y]: number[]) => smooth(x * x) + y;`, 3);
+  });
+
+  it('values kept but never used again leave the gradient exact', () => {
+    const source = `const history: number[] = [];
+function remember(v: number) { history.push(v); return v; }
+export default ([x, y]: number[]) => remember(x * y) + 0 * history.length;`;
+    const s = sandbox(source, [0.6, 1.2]);
+    assert.deepEqual(s.gradient, { mode: 'autodiff', path: 'reverse' });
+    assert.deepEqual(valueAndGrad(s, [0.5, 2]).grad, [2, 0.5]);
   });
 
   it('counters, flags and module-level data built at load stay on the tape', () => {

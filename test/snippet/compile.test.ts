@@ -94,9 +94,9 @@ describe('compileSnippet', () => {
   it('falls back to finite differences for Math.random and Date, naming the construct and its line', () => {
     const r = compileSnippet('export default function loss([x]: number[]) {\n  const noise = Math.random();\n  return x * x + noise;\n}');
     assert.ok(r.ok);
-    assert.deepEqual(r.gradient, { mode: 'finite-differences', reason: '`Math.random` is not differentiable (line 2)' });
+    assert.deepEqual(r.gradient, { mode: 'finite-differences', reason: '`Math.random` is not differentiable (line 2)', line: 2, column: 17 });
     const d = compileSnippet('export default function loss([x]: number[]) {\n\n  return x * x + Date.now() * 0;\n}');
     assert.ok(d.ok);
-    assert.deepEqual(d.gradient, { mode: 'finite-differences', reason: '`Date` is not differentiable (line 3)' });
+    assert.deepEqual(d.gradient, { mode: 'finite-differences', reason: '`Date` is not differentiable (line 3)', line: 3, column: 18 });
   });
 });

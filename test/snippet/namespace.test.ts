@@ -25,7 +25,7 @@ describe('generated code in its own namespace', () => {
     });
     const info = await session.info;
     await session.done;
-    assert.deepEqual(info.gradient, { mode: 'autodiff' });
+    assert.deepEqual(info.gradient, { mode: 'autodiff', path: 'straight-line' });
     assert.deepEqual(params, [[1, 1], [0.5, 0.8]]);
   });
 
@@ -38,7 +38,7 @@ export default function loss([w, b]: number[]): number {
 }`;
     assert.equal(compiled(source).fastPath, 'forward');
     const s = sandbox(source, [0.5, 0.5]);
-    assert.deepEqual(s.gradient, { mode: 'autodiff' });
+    assert.deepEqual(s.gradient, { mode: 'autodiff', path: 'forward' });
     // ∂/∂w = (2/3)Σ r·x, ∂/∂b = (2/3)Σ r with r = (−0.5, −2, −3.5): exact in binary.
     assert.deepEqual(valueAndGrad(s, [0.5, 0.5]).grad, [(2 / 3) * (-2 - 7), (2 / 3) * (-0.5 - 2 - 3.5)]);
   });
@@ -46,7 +46,7 @@ export default function loss([w, b]: number[]): number {
   it('a module constant named G (once the gradient array\'s name) is read as the snippet\'s constant', () => {
     const source = 'const G = 9.81;\nexport default ([x, y]: number[]) => G * x * x + y * y;';
     for (const s of [sandbox(source, [1, 1]), tapeSandbox(source, [1, 1])]) {
-      assert.deepEqual(s.gradient, { mode: 'autodiff' });
+      assert.equal(s.gradient.mode, 'autodiff');
       assert.deepEqual(valueAndGrad(s, [1, 2]).grad, [2 * 9.81, 4]);
     }
   });
@@ -74,7 +74,7 @@ export default function loss([w, b]: number[]): number {
     const gradients = [[4, 2], [4, 5], [4, 8]];
     sources.forEach((source, k) => {
       for (const s of [sandbox(source, [1, 2]), tapeSandbox(source, [1, 2])]) {
-        assert.deepEqual(s.gradient, { mode: 'autodiff' }, source);
+        assert.equal(s.gradient.mode, 'autodiff', source);
         assert.deepEqual(valueAndGrad(s, [1, 2]).grad, gradients[k], source);
       }
     });
@@ -84,7 +84,7 @@ export default function loss([w, b]: number[]): number {
     const source = 'const Math = { sin: (v: number) => 3 * v };\nexport default ([x, y]: number[]) => Math.sin(x) * y;';
     assert.equal(compiled(source).fastPath, undefined);
     const s = sandbox(source, [1, 2]);
-    assert.deepEqual(s.gradient, { mode: 'autodiff' });
+    assert.deepEqual(s.gradient, { mode: 'autodiff', path: 'reverse' });
     assert.deepEqual(valueAndGrad(s, [1, 2]).grad, [6, 3]);
   });
 });
