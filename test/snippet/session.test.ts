@@ -87,7 +87,7 @@ describe('startExperiment (worker sessions)', function () {
 
   it('says when the gradient falls back to finite differences, and why', async () => {
     const o = await run({ loss: { source: 'export default ([x, y]: number[]) => x * x + y * y + Math.random() * 0;\nexport const init = [1, 1];' } });
-    assert.deepEqual((await o.session.info).gradient, { mode: 'finite-differences', reason: '`Math.random` is not differentiable (line 1)' });
+    assert.deepEqual((await o.session.info).gradient, { mode: 'finite-differences', reason: '`Math.random` is not differentiable (line 1)', line: 1, column: 54 });
     assert.equal(endOf(o, 0)?.status, 'completed');
   });
 
