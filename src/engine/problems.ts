@@ -65,7 +65,14 @@ interface Definition {
   readonly dataSize?: number;
   readonly source: string;
   readonly minima: (dim: number) => ProblemMinimum[];
-  readonly build: (dim: number, seed: number) => { value: Value; valueAndGrad: ValueAndGrad };
+  /** The loss with its gradient; the loss alone is the same function with its gradient left unread. */
+  readonly build: (dim: number, seed: number) => ValueAndGrad;
+}
+
+/** The loss alone from the loss with its gradient (one definition: the value is never written twice). */
+function valueOf(valueAndGrad: ValueAndGrad, dim: number): Value {
+  const scratch = new Float64Array(dim);
+  return (p, batch) => valueAndGrad(p, scratch, batch);
 }
 
 function define(d: Definition): Problem {
@@ -92,21 +99,15 @@ function define(d: Definition): Problem {
     objective(options: ObjectiveOptions = {}): Objective {
       const n = options.dim ?? dim;
       checkDim(n);
-      const { value, valueAndGrad } = d.build(n, options.seed ?? 0);
-      return { dim: n, dataSize, value, valueAndGrad };
+      const valueAndGrad = d.build(n, options.seed ?? 0);
+      return { dim: n, dataSize, value: valueOf(valueAndGrad, n), valueAndGrad };
     },
   };
 }
 
-/** Two-parameter problem without data: `f(x, y)` and its gradient `g(x, y, grad)`. */
-function plane(
-  f: (x: number, y: number) => number,
-  g: (x: number, y: number, grad: Vec) => number,
-): (dim: number) => { value: Value; valueAndGrad: ValueAndGrad } {
-  return () => ({
-    value: (p) => f(p[0], p[1]),
-    valueAndGrad: (p, grad) => g(p[0], p[1], grad),
-  });
+/** Two-parameter problem without data: `g(x, y, grad)` writes the gradient and returns the loss. */
+function plane(g: (x: number, y: number, grad: Vec) => number): (dim: number) => ValueAndGrad {
+  return () => (p, grad) => g(p[0], p[1], grad);
 }
 
 const TWO_PI = 2 * Math.PI;
@@ -121,7 +122,6 @@ const rosenbrock = define({
   init: [-1.5, 2], domain: { x: [-2, 2], y: [-1, 3] },
   minima: () => [{ params: [1, 1], loss: 0 }],
   build: plane(
-    (x, y) => { const a = 1 - x, b = y - x * x; return a * a + 100 * (b * b); },
     (x, y, g) => {
       const a = 1 - x, b = y - x * x;
       g[0] = -2 * a - 400 * x * b;
@@ -146,10 +146,6 @@ const beale = define({
   init: [1, 1.5], domain: { x: [-4.5, 4.5], y: [-4.5, 4.5] },
   minima: () => [{ params: [3, 0.5], loss: 0 }],
   build: plane(
-    (x, y) => {
-      const a = 1.5 - x + x * y, b = 2.25 - x + x * y * y, c = 2.625 - x + x * y * y * y;
-      return a * a + b * b + c * c;
-    },
     (x, y, g) => {
       const y2 = y * y, y3 = y * y * y;
       const a = 1.5 - x + x * y, b = 2.25 - x + x * y * y, c = 2.625 - x + x * y * y * y;
@@ -181,7 +177,6 @@ const himmelblau = define({
     { params: [3.5844283403304917, -1.8481265269644034], loss: 0 },
   ],
   build: plane(
-    (x, y) => { const a = x * x + y - 11, b = x + y * y - 7; return a * a + b * b; },
     (x, y, g) => {
       const a = x * x + y - 11, b = x + y * y - 7;
       g[0] = 4 * x * a + 2 * b;
@@ -206,7 +201,6 @@ const booth = define({
   init: [-8, -6], domain: { x: [-10, 10], y: [-10, 10] },
   minima: () => [{ params: [1, 3], loss: 0 }],
   build: plane(
-    (x, y) => { const a = x + 2 * y - 7, b = 2 * x + y - 5; return a * a + b * b; },
     (x, y, g) => {
       const a = x + 2 * y - 7, b = 2 * x + y - 5;
       g[0] = 2 * a + 4 * b;
@@ -231,7 +225,6 @@ const matyas = define({
   init: [8, -6], domain: { x: [-10, 10], y: [-10, 10] },
   minima: () => [{ params: [0, 0], loss: 0 }],
   build: plane(
-    (x, y) => 0.26 * (x * x + y * y) - 0.48 * x * y,
     (x, y, g) => {
       g[0] = 0.52 * x - 0.48 * y;
       g[1] = 0.52 * y - 0.48 * x;
@@ -260,10 +253,6 @@ const illConditioned = define({
   init: [-2.5, 1], domain: { x: [-3, 3], y: [-3, 3] },
   minima: () => [{ params: [0, 0], loss: 0 }],
   build: plane(
-    (x, y) => {
-      const u = COS_ROT * x + SIN_ROT * y, v = COS_ROT * y - SIN_ROT * x;
-      return 0.5 * (u * u + 50 * (v * v));
-    },
     (x, y, g) => {
       const u = COS_ROT * x + SIN_ROT * y, v = COS_ROT * y - SIN_ROT * x;
       const du = u, dv = 50 * v;
@@ -291,7 +280,6 @@ const saddle = define({
   init: [-1.5, 0.01], domain: { x: [-2, 2], y: [-2, 2] },
   minima: () => [],
   build: plane(
-    (x, y) => x * x - y * y,
     (x, y, g) => {
       g[0] = 2 * x;
       g[1] = -2 * y;
@@ -315,22 +303,15 @@ const rastrigin = define({
   description: 'A bowl covered in a regular grid of local minima (any dimension). Minimum 0 at the origin.',
   init: [3.2, -2.7], domain: { x: [-5.12, 5.12], y: [-5.12, 5.12] },
   minima: (n) => [{ params: new Array<number>(n).fill(0), loss: 0 }],
-  build: () => ({
-    value: (p) => {
-      let s = 10 * p.length;
-      for (let i = 0; i < p.length; i++) { const x = p[i]; s += x * x - 10 * Math.cos(2 * Math.PI * x); }
-      return s;
-    },
-    valueAndGrad: (p, g) => {
-      let s = 10 * p.length;
-      for (let i = 0; i < p.length; i++) {
-        const x = p[i];
-        s += x * x - 10 * Math.cos(2 * Math.PI * x);
-        g[i] = 2 * x + 10 * TWO_PI * Math.sin(2 * Math.PI * x);
-      }
-      return s;
-    },
-  }),
+  build: () => (p, g) => {
+    let s = 10 * p.length;
+    for (let i = 0; i < p.length; i++) {
+      const x = p[i];
+      s += x * x - 10 * Math.cos(2 * Math.PI * x);
+      g[i] = 2 * x + 10 * TWO_PI * Math.sin(2 * Math.PI * x);
+    }
+    return s;
+  },
   source: `/** Rastrigin: a bowl covered in local minima, any number of parameters. Minimum 0 at the origin. */
 export default function loss(p: number[]): number {
   let s = 10 * p.length;
@@ -352,25 +333,17 @@ const ackley = define({
   description: 'A nearly flat, bumpy plain around one deep funnel (any dimension). Minimum 0 at the origin.',
   init: [-3.5, 2.5], domain: { x: [-5, 5], y: [-5, 5] },
   minima: (n) => [{ params: new Array<number>(n).fill(0), loss: 0 }],
-  build: () => ({
-    value: (p) => {
-      const n = p.length;
-      let sq = 0, cs = 0;
-      for (let i = 0; i < n; i++) { const x = p[i]; sq += x * x; cs += Math.cos(2 * Math.PI * x); }
-      return -20 * Math.exp(-0.2 * Math.sqrt(sq / n)) - Math.exp(cs / n) + Math.E + 20;
-    },
-    valueAndGrad: (p, g) => {
-      const n = p.length;
-      let sq = 0, cs = 0;
-      for (let i = 0; i < n; i++) { const x = p[i]; sq += x * x; cs += Math.cos(2 * Math.PI * x); }
-      const r = Math.sqrt(sq / n);
-      const e1 = Math.exp(-0.2 * r), e2 = Math.exp(cs / n);
-      // d/dxᵢ of −20e^{−0.2r} = 4e^{−0.2r}·xᵢ/(n r); d/dxᵢ of −e^{Σcos/n} = e^{Σcos/n}·2π sin(2πxᵢ)/n.
-      const radial = r > 0 ? (4 * e1) / (n * r) : 0;
-      for (let i = 0; i < n; i++) g[i] = radial * p[i] + (e2 * TWO_PI * Math.sin(2 * Math.PI * p[i])) / n;
-      return -20 * e1 - e2 + Math.E + 20;
-    },
-  }),
+  build: () => (p, g) => {
+    const n = p.length;
+    let sq = 0, cs = 0;
+    for (let i = 0; i < n; i++) { const x = p[i]; sq += x * x; cs += Math.cos(2 * Math.PI * x); }
+    const r = Math.sqrt(sq / n);
+    const e1 = Math.exp(-0.2 * r), e2 = Math.exp(cs / n);
+    // d/dxᵢ of −20e^{−0.2r} = 4e^{−0.2r}·xᵢ/(n r); d/dxᵢ of −e^{Σcos/n} = e^{Σcos/n}·2π sin(2πxᵢ)/n.
+    const radial = r > 0 ? (4 * e1) / (n * r) : 0;
+    for (let i = 0; i < n; i++) g[i] = radial * p[i] + (e2 * TWO_PI * Math.sin(2 * Math.PI * p[i])) / n;
+    return -20 * e1 - e2 + Math.E + 20;
+  },
   source: `/** Ackley: a bumpy plain around one deep funnel, any number of parameters. Minimum 0 at the origin. */
 export default function loss(p: number[]): number {
   const n = p.length;
@@ -396,22 +369,15 @@ const styblinskiTang = define({
   description: 'Separable, with a local and a global minimum along every axis (any dimension). Minimum ≈ −39.166·n.',
   init: [4.5, 3.5], domain: { x: [-5, 5], y: [-5, 5] },
   minima: (n) => [{ params: new Array<number>(n).fill(ST_X), loss: (n * stOne(ST_X)) / 2 }],
-  build: () => ({
-    value: (p) => {
-      let s = 0;
-      for (let i = 0; i < p.length; i++) { const x = p[i]; s += x * x * x * x - 16 * (x * x) + 5 * x; }
-      return s / 2;
-    },
-    valueAndGrad: (p, g) => {
-      let s = 0;
-      for (let i = 0; i < p.length; i++) {
-        const x = p[i];
-        s += x * x * x * x - 16 * (x * x) + 5 * x;
-        g[i] = 2 * (x * x * x) - 16 * x + 2.5;
-      }
-      return s / 2;
-    },
-  }),
+  build: () => (p, g) => {
+    let s = 0;
+    for (let i = 0; i < p.length; i++) {
+      const x = p[i];
+      s += x * x * x * x - 16 * (x * x) + 5 * x;
+      g[i] = 2 * (x * x * x) - 16 * x + 2.5;
+    }
+    return s / 2;
+  },
   source: `/** Styblinski–Tang: a local and a global minimum along every axis, any number of parameters. */
 export default function loss(p: number[]): number {
   let s = 0;
@@ -459,35 +425,22 @@ export function linearRegressionData(seed = 0): { x: Float64Array; y: Float64Arr
   return { x, y };
 }
 
-function linearRegressionLoss(x: Float64Array, y: Float64Array): { value: Value; valueAndGrad: ValueAndGrad } {
+function linearRegressionLoss(x: Float64Array, y: Float64Array): ValueAndGrad {
   const n = x.length;
-  return {
-    value: (p, batch) => {
-      const w = p[0], b = p[1];
-      const m = batch ? batch.length : n;
-      let s = 0;
-      for (let k = 0; k < m; k++) {
-        const i = batch ? batch[k] : k;
-        const r = w * x[i] + b - y[i];
-        s += r * r;
-      }
-      return s / m;
-    },
-    valueAndGrad: (p, g, batch) => {
-      const w = p[0], b = p[1];
-      const m = batch ? batch.length : n;
-      let s = 0, gw = 0, gb = 0;
-      for (let k = 0; k < m; k++) {
-        const i = batch ? batch[k] : k;
-        const r = w * x[i] + b - y[i];
-        s += r * r;
-        gw += r * x[i];
-        gb += r;
-      }
-      g[0] = (2 * gw) / m;
-      g[1] = (2 * gb) / m;
-      return s / m;
-    },
+  return (p, g, batch) => {
+    const w = p[0], b = p[1];
+    const m = batch ? batch.length : n;
+    let s = 0, gw = 0, gb = 0;
+    for (let k = 0; k < m; k++) {
+      const i = batch ? batch[k] : k;
+      const r = w * x[i] + b - y[i];
+      s += r * r;
+      gw += r * x[i];
+      gb += r;
+    }
+    g[0] = (2 * gw) / m;
+    g[1] = (2 * gb) / m;
+    return s / m;
   };
 }
 
@@ -502,7 +455,7 @@ function linearRegressionMinimum(seed: number): ProblemMinimum {
   for (let i = 0; i < n; i++) { sxx += (x[i] - mx) * (x[i] - mx); sxy += (x[i] - mx) * (y[i] - my); }
   const w = sxy / sxx, b = my - w * mx;
   const params = [w, b];
-  return { params, loss: linearRegressionLoss(x, y).value(Float64Array.from(params), null) };
+  return { params, loss: valueOf(linearRegressionLoss(x, y), 2)(Float64Array.from(params), null) };
 }
 
 /**
@@ -560,38 +513,25 @@ export function logisticRegressionData(seed = 0): { x: Float64Array; label: Floa
   return { x, label };
 }
 
-function logisticRegressionLoss(x: Float64Array, label: Float64Array): { value: Value; valueAndGrad: ValueAndGrad } {
+function logisticRegressionLoss(x: Float64Array, label: Float64Array): ValueAndGrad {
   const n = x.length;
-  return {
-    value: (p, batch) => {
-      const w = p[0], b = p[1];
-      const m = batch ? batch.length : n;
-      let s = 0;
-      for (let k = 0; k < m; k++) {
-        const i = batch ? batch[k] : k;
-        const z = w * x[i] + b;
-        s += Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - label[i] * z;
-      }
-      return s / m;
-    },
-    valueAndGrad: (p, g, batch) => {
-      const w = p[0], b = p[1];
-      const m = batch ? batch.length : n;
-      let s = 0, gw = 0, gb = 0;
-      for (let k = 0; k < m; k++) {
-        const i = batch ? batch[k] : k;
-        const z = w * x[i] + b;
-        s += Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - label[i] * z;
-        // σ(z) without overflow on either side.
-        const sigma = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-        const r = sigma - label[i];
-        gw += r * x[i];
-        gb += r;
-      }
-      g[0] = gw / m;
-      g[1] = gb / m;
-      return s / m;
-    },
+  return (p, g, batch) => {
+    const w = p[0], b = p[1];
+    const m = batch ? batch.length : n;
+    let s = 0, gw = 0, gb = 0;
+    for (let k = 0; k < m; k++) {
+      const i = batch ? batch[k] : k;
+      const z = w * x[i] + b;
+      s += Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - label[i] * z;
+      // σ(z) without overflow on either side.
+      const sigma = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+      const r = sigma - label[i];
+      gw += r * x[i];
+      gb += r;
+    }
+    g[0] = gw / m;
+    g[1] = gb / m;
+    return s / m;
   };
 }
 
@@ -615,7 +555,7 @@ function logisticRegressionMinimum(seed: number): ProblemMinimum {
     if (Math.abs(dw) + Math.abs(db) < 1e-15) break;
   }
   const params = [w, b];
-  return { params, loss: logisticRegressionLoss(x, label).value(Float64Array.from(params), null) };
+  return { params, loss: valueOf(logisticRegressionLoss(x, label), 2)(Float64Array.from(params), null) };
 }
 
 /**

@@ -3,14 +3,16 @@
  * "New Loss Function". Hyperparameter defaults come from the registry (src/engine/hyperparameters.ts).
  */
 import { defaultHyperparameters, optimizerSpec } from '../engine/hyperparameters';
+import { checkNumber } from '../engine/bounds';
+import { automaticLabel } from '../engine/labels';
 import type { HyperparameterValue, LossSpec } from '../engine/types';
 import type { PanelExperiment, PanelRun } from '../protocol';
 
 /** A run of optimizer `id` with the registry's defaults, overridden by `overrides`. */
 export function defaultRun(id: string, overrides: Readonly<Record<string, HyperparameterValue>> = {}, label?: string): PanelRun {
   const hyperparameters = { ...defaultHyperparameters(id), ...overrides };
-  const name = optimizerSpec(id)?.name ?? id;
-  return { label: label ?? `${name} η=${String(hyperparameters.lr)}`, optimizer: id, hyperparameters, enabled: true };
+  const spec = optimizerSpec(id);
+  return { label: label ?? (spec ? automaticLabel(spec, hyperparameters) : id), optimizer: id, hyperparameters, enabled: true };
 }
 
 /**
@@ -41,14 +43,18 @@ export function compareLearningRateRuns(id: string, lrs: readonly number[]): Pan
   return lrs.map((lr) => defaultRun(id, { lr }));
 }
 
-/** Parses "0.001, 0.01 0.1" into learning rates; the reason names the bad entry. */
+/** The learning rate's declaration (its bounds are every optimizer's). */
+const LR = optimizerSpec('sgd')!.hyperparameters.find((h) => h.name === 'lr')!;
+
+/** Parses "0.001, 0.01 0.1" into learning rates; the reason names the bad entry, in the validator's words. */
 export function parseLearningRates(text: string): { ok: true; lrs: number[] } | { ok: false; error: string } {
   const parts = text.split(/[\s,;]+/).filter((s) => s.length > 0);
   if (parts.length === 0) return { ok: false, error: 'enter at least one learning rate' };
   const lrs: number[] = [];
   for (const [i, p] of parts.entries()) {
     const v = Number(p);
-    if (!Number.isFinite(v) || v <= 0) return { ok: false, error: `learning rate ${i + 1} ("${p}") must be a number > 0` };
+    const reason = checkNumber(Number.isNaN(v) ? p : v, LR.bounds);
+    if (reason) return { ok: false, error: `learning rate ${i + 1} ${reason}` };
     lrs.push(v);
   }
   return { ok: true, lrs };

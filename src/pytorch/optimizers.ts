@@ -19,9 +19,9 @@ export const WRITTEN_OPTIMIZERS: Readonly<Record<string, { readonly className: s
   // Plain gradient descent is SGD without momentum.
   gd: { className: 'torch.optim.SGD' },
   momentum: {
-    className: 'SeedMomentum',
-    source: `class SeedMomentum(torch.optim.Optimizer):
-    """The seed's momentum: m <- beta*m + lr*(g + weight_decay*theta), theta <- theta - m.
+    className: 'ClassicalMomentum',
+    source: `class ClassicalMomentum(torch.optim.Optimizer):
+    """Classical momentum, the learning rate inside the velocity: m <- beta*m + lr*(g + weight_decay*theta), theta <- theta - m.
     Equal to SGD(momentum) under a constant learning rate; a scheduled rate reaches m gradually."""
 
     def __init__(self, params, lr=0.01, momentum=0.9, weight_decay=0.0):

@@ -14,7 +14,7 @@ export const JS_MATH_MEMBERS: ReadonlySet<string> = new Set([
 
 /** Module-level names of the script that a snippet's names must not take. */
 export const PRELUDE_NAMES: ReadonlySet<string> = new Set([
-  'json', 'math', 'torch', 'Math', 'JsObject', 'Random', 'BatchSampler', 'Lion', 'SeedMomentum', 'run', 'main',
+  'json', 'math', 'torch', 'Math', 'JsObject', 'Random', 'BatchSampler', 'Lion', 'ClassicalMomentum', 'run', 'main',
   'STEPS', 'SEED', 'TOLERANCE', 'BATCH_SIZE', 'START', 'DATA', 'evaluate', 'finite', 'DIVERGENCE_FACTOR', 'DIVERGENCE_FLOOR',
   'warmup_cosine', 'one_cycle',
 ]);

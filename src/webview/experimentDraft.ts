@@ -5,12 +5,12 @@
  * file notation (`runs[1].betas[0]`, hyperparameters flat as in `*.optim.json`), the notation
  * validation issues use, so an issue lands on its field without a lookup table.
  */
-import { OPTIMIZERS, optimizerSpec, type HyperparameterSpec } from '../engine/hyperparameters';
+import { defaultHyperparameters, OPTIMIZERS, optimizerSpec, type HyperparameterSpec } from '../engine/hyperparameters';
+import { annotation, automaticLabel } from '../engine/labels';
 import { SCHEDULES } from '../engine/schedules';
 import type { HyperparameterValue, ScheduleSpec, ValidationIssue } from '../engine/types';
 import { validateExperiment } from '../engine/experiment';
 import type { PanelExperiment, PanelRun } from '../protocol';
-import { formatNumber } from './fieldValidation';
 
 /** A hyperparameter of a run with the value the run will use and whether it is the default. */
 export interface RunHyperparameter {
@@ -44,22 +44,15 @@ export function runLr(run: Pick<PanelRun, 'optimizer' | 'hyperparameters'>): num
   return typeof d === 'number' ? d : undefined;
 }
 
-/** A label people can read: `Adam η=0.1`. */
+/** The engine's automatic label (src/engine/labels.ts): `Adam η=0.1`, `SGD η=0.01 μ=0.9`. */
 export function defaultLabel(run: Pick<PanelRun, 'optimizer' | 'hyperparameters'>): string {
   const spec = optimizerSpec(run.optimizer);
-  const lr = runLr(run);
-  return `${spec?.name ?? run.optimizer}${lr !== undefined ? ` η=${formatNumber(lr)}` : ''}`;
+  return spec ? automaticLabel(spec, { ...defaultHyperparameters(spec.id), ...run.hyperparameters }) : run.optimizer;
 }
 
-/**
- * Whether the run's label was made by the panel or the host (so it follows optimizer and η
- * changes): empty, or `<optimizer name> η=<its η>` with η written any way (`1e-5`, `0.00001`).
- */
+/** Whether the run's label is the automatic one (so it follows optimizer and hyperparameter changes): empty, or the engine's. */
 export function hasAutoLabel(run: PanelRun): boolean {
-  if (run.label.trim() === '' || run.label === defaultLabel(run)) return true;
-  const name = optimizerSpec(run.optimizer)?.name ?? run.optimizer;
-  const m = /^(.*) η=(\S+)$/.exec(run.label.trim());
-  return m !== null && m[1] === name && Number(m[2]) === runLr(run);
+  return run.label.trim() === '' || run.label === defaultLabel(run);
 }
 
 /** A run with its label recomputed when it was automatic before the change. */
@@ -173,10 +166,11 @@ export function expandLrSweep(exp: PanelExperiment, run: number, lrs: readonly n
   const r = exp.runs[run];
   if (!r || lrs.length === 0) return exp;
   const auto = hasAutoLabel(r);
-  const stem = r.label.replace(/\s*η=\S+$/, '');
+  const lrSpec = optimizerSpec(r.optimizer)?.hyperparameters.find((h) => h.name === 'lr');
   const copies = lrs.map((lr): PanelRun => {
     const hyperparameters = { ...r.hyperparameters, lr };
-    return { ...r, hyperparameters, label: auto ? defaultLabel({ optimizer: r.optimizer, hyperparameters }) : `${stem} η=${formatNumber(lr)}` };
+    const label = auto || !lrSpec ? defaultLabel({ optimizer: r.optimizer, hyperparameters }) : `${r.label} ${annotation(lrSpec, lr)}`;
+    return { ...r, hyperparameters, label };
   });
   const runs = [...exp.runs];
   runs.splice(run, 1, ...copies);

@@ -71,7 +71,7 @@ describe('experiments between panel and engine', () => {
 describe('commands\' helpers', () => {
   it('parses learning rates and names the bad one', () => {
     assert.deepEqual(parseLearningRates('0.001, 0.01 0.1'), { ok: true, lrs: [0.001, 0.01, 0.1] });
-    assert.deepEqual(parseLearningRates('0.1, fast'), { ok: false, error: 'learning rate 2 ("fast") must be a number > 0' });
+    assert.deepEqual(parseLearningRates('0.1, fast'), { ok: false, error: 'learning rate 2 must be a number ≥ 0, got "fast"' });
     assert.deepEqual(compareLearningRateRuns('adam', [0.1, 1]).map((r) => r.hyperparameters.lr), [0.1, 1]);
     assert.equal(defaultExperiment().runs[0].optimizer, 'adam');
   });

@@ -15,7 +15,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CLIP_FIELDS } from '../../src/engine/clip';
 import { OPTIMIZERS } from '../../src/engine/hyperparameters';
+import { PROBLEMS } from '../../src/engine/problems';
 import { SCHEDULES } from '../../src/engine/schedules';
+import { PRELUDE } from '../../src/pytorch/prelude';
+import { translateSnippet } from '../../src/pytorch/translate';
 import { repoPath } from '../repoRoot';
 
 const CLI = repoPath('dist', 'cli.js');
@@ -158,5 +161,25 @@ export const init = [0.5, 1];`;
       runs: [{ optimizer: 'rmsprop', lr: 0.05 }, { optimizer: 'nadam', lr: 0.05 }] });
     compare('rastrigin', { loss: { preset: 'rastrigin' }, init: [1.2, -0.7, 2.1], steps: 30,
       runs: [{ optimizer: 'adam', lr: 0.05 }] });
+  });
+
+  it('every built-in problem\'s Python is its TypeScript source, translated: the same loss at its start point and beside it', () => {
+    const points = (init: readonly number[]) => [init, init.map((x, i) => x + 0.25 * (i + 1))];
+    const blocks = PROBLEMS.map((p) => {
+      const t = translateSnippet(p.source);
+      assert.deepEqual(t.untranslated, [], p.name);
+      return `g = dict(globals())\nexec(${JSON.stringify(t.python)}, g)\n`
+        + `print(json.dumps([g[${JSON.stringify(t.exports.loss)}](torch.tensor(x, dtype=torch.float64)).item() for x in ${JSON.stringify(points(p.init))}]))`;
+    });
+    const r = spawnSync(PYTHON, ['-'], { input: `${PRELUDE}\n${blocks.join('\n')}\n`, encoding: 'utf8', maxBuffer: 16 << 20 });
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as number[]);
+    PROBLEMS.forEach((p, i) => {
+      const objective = p.objective();
+      points(p.init).forEach((x, k) => {
+        const want = objective.value(Float64Array.from(x), null);
+        assert.ok(close(lines[i][k], want), `${p.name} at ${JSON.stringify(x)}: torch ${lines[i][k]} vs engine ${want}`);
+      });
+    });
   });
 });

@@ -33,10 +33,10 @@ describe('webview/experimentDraft', () => {
     e = setHyperparameter(e, 1, 'lr', 0.5);
     assert.equal(e.runs[1]!.label, 'my SGD');
     assert.ok(hasAutoLabel(e.runs[0]!));
-    assert.equal(setRunProperty(e, 1, 'label', '  ').runs[1]!.label, 'SGD η=0.5', 'an emptied label becomes automatic');
+    assert.equal(setRunProperty(e, 1, 'label', '  ').runs[1]!.label, 'SGD η=0.5 μ=0.9', 'an emptied label becomes automatic');
   });
 
-  it('treats a host-made label as automatic whichever way it writes η', () => {
+  it('treats the engine\'s automatic label as automatic (one scheme: no label is guessed back)', () => {
     const run = { label: 'Adam η=0.00005', optimizer: 'adam', hyperparameters: { lr: 5e-5 } };
     assert.ok(hasAutoLabel(run));
     assert.equal(setHyperparameter({ ...base, runs: [run] }, 0, 'lr', 0.01).runs[0]!.label, 'Adam η=0.01');
@@ -140,6 +140,7 @@ describe('webview/experimentDraft', () => {
 
   it('labels runs by optimizer name and η', () => {
     assert.equal(defaultLabel({ optimizer: 'sgd', hyperparameters: {} }), 'SGD η=0.001');
-    assert.equal(defaultLabel({ optimizer: 'adam', hyperparameters: { lr: 1e-5 } }), 'Adam η=1e-5');
+    assert.equal(defaultLabel({ optimizer: 'adam', hyperparameters: { lr: 1e-5 } }), 'Adam η=0.00001');
+    assert.equal(defaultLabel({ optimizer: 'sgd', hyperparameters: { momentum: 0.9, weightDecay: 0.1 } }), 'SGD η=0.001 μ=0.9 λ=0.1', 'the engine\'s own scheme');
   });
 });
