@@ -13,6 +13,8 @@ import { automaticLabel, annotation, distinctLabels } from './labels';
 import { getProblem, PROBLEMS } from './problems';
 import { validateRun, type CheckedRun } from './runs';
 import { combinations, validateSweep, type SweepAxis } from './sweep';
+import { checkTuneConfigurations, checkTunes } from './tuneRuns';
+import { NOISE_BOUNDS, validateTune } from './tune';
 import type { Experiment, HyperparameterValue, LossSpec, RunSpec, ValidationIssue } from './types';
 import { checkHyperparameter } from './runs';
 import { describeValue, didYouMean, grouped, isRecord, ownValue, quoted, zero } from './values';
@@ -27,7 +29,7 @@ export { closest } from './suggest';
 export type ExperimentResult = { ok: true; experiment: Experiment } | { ok: false; issues: ValidationIssue[] };
 
 /** Top-level fields of an experiment file. `$schema` lets editors find the JSON Schema. */
-export const EXPERIMENT_FIELDS = ['$schema', 'title', 'loss', 'init', 'steps', 'seed', 'batchSize', 'tolerance', 'runs', 'sweep'] as const;
+export const EXPERIMENT_FIELDS = ['$schema', 'title', 'loss', 'init', 'steps', 'seed', 'batchSize', 'tolerance', 'noise', 'runs', 'sweep', 'tune'] as const;
 export const LOSS_KINDS = ['preset', 'source', 'file'] as const;
 
 export const DEFAULT_STEPS = 100;
@@ -104,8 +106,15 @@ function validateInteger(raw: unknown, path: string, bounds: Bounds | undefined,
   return reason ? undefined : zero(raw as number);
 }
 
+/** A number field of the experiment within `bounds`, or undefined with an issue pushed. */
+function validateNumber(raw: unknown, path: string, bounds: Bounds, what: string, issues: ValidationIssue[]): number | undefined {
+  const reason = checkNumber(raw, bounds);
+  if (reason) issues.push({ path, message: `${reason} (${what})` });
+  return reason ? undefined : zero(raw as number);
+}
+
 /** A run with its sweep values applied and every hyperparameter present. */
-interface Expanded {
+export interface Expanded {
   readonly run: CheckedRun;
   readonly hyperparameters: Record<string, HyperparameterValue>;
   readonly swept: readonly { name: string; index: number; value: HyperparameterValue }[];
@@ -191,6 +200,9 @@ export function validateExperiment(raw: unknown): ExperimentResult {
   }
   const rawSweep = field('sweep');
   const axes = rawSweep !== undefined ? validateSweep(rawSweep, optimizers, MAX_RUNS, issues) : [];
+  const rawTune = field('tune');
+  const tune = rawTune !== undefined ? validateTune(rawTune, 'tune', issues) : undefined;
+  const noise = field('noise') !== undefined ? validateNumber(field('noise'), 'noise', NOISE_BOUNDS, 'the standard deviation of the Gaussian added to every gradient', issues) : undefined;
 
   const expanded = expand(runs, axes ?? []);
   for (const e of expanded) {
@@ -199,7 +211,10 @@ export function validateExperiment(raw: unknown): ExperimentResult {
     const where = e.swept.length ? ` (with sweep ${e.swept.map((s) => `${s.name}[${s.index}]`).join(', ')})` : '';
     issues.push({ path: `runs[${e.run.index}].${broken.field}`, message: `${broken.message}${where}` });
   }
-  if (issues.length || !loss || !runsValid || !axes || steps === undefined || seed === undefined || tolerance === undefined) {
+  const tunes = checkTunes(expanded, tune, axes ?? [], issues);
+  checkTuneConfigurations(expanded, tunes, issues);
+  if (issues.length || !loss || !runsValid || !axes || steps === undefined || seed === undefined || tolerance === undefined
+    || (rawTune !== undefined && !tune) || (field('noise') !== undefined && noise === undefined)) {
     return { ok: false, issues: dedupe(issues) };
   }
 
@@ -211,6 +226,7 @@ export function validateExperiment(raw: unknown): ExperimentResult {
     steps, seed,
     ...(batchSize !== undefined ? { batchSize } : {}),
     tolerance,
+    ...(noise !== undefined ? { noise } : {}),
     runs: expanded.map((e, i): RunSpec => ({
       label: labels[i],
       optimizer: e.run.spec.id,
@@ -218,6 +234,7 @@ export function validateExperiment(raw: unknown): ExperimentResult {
       ...(e.run.schedule !== undefined ? { schedule: e.run.schedule } : {}),
       ...(e.run.clip !== undefined ? { clip: e.run.clip } : {}),
       ...(e.run.enabled !== undefined ? { enabled: e.run.enabled } : {}),
+      ...(tunes[i] !== undefined ? { tune: tunes[i] } : {}),
     })),
   };
   return { ok: true, experiment };

@@ -31,7 +31,7 @@ import {
   addDecayedWeights, scaleByAdadelta, scaleByAdagrad, scaleByAdam, scaleByAdamax, scaleByLion, scaleByNadam, scaleByRadam,
   scaleByRms, scaleByStddev, traceMomentum,
 } from './transforms';
-import type { GradientTransformation, HyperparameterValue } from './types';
+import type { GradientTransformation, HyperparameterValue, TuneGrid } from './types';
 
 export type { Bounds } from './bounds';
 
@@ -41,6 +41,18 @@ export interface SymbolSpec {
   readonly text: string;
   /** LaTeX (formulas). */
   readonly tex: string;
+}
+
+/**
+ * One name under which `tune` may vary a hyperparameter (DESIGN "Tuning"): the hyperparameter
+ * itself, or one element of a pair (`beta1` is β₁ of `betas`), and the grid tried when nobody
+ * gives one (the panel's Compare Optimizers… → tuned).
+ */
+export interface TunableSpec {
+  readonly name: string;
+  /** The element of a pair it sets (β₁ is element 0 of betas); absent for a number. */
+  readonly element?: 0 | 1;
+  readonly grid: TuneGrid;
 }
 
 export interface HyperparameterSpec {
@@ -56,6 +68,8 @@ export interface HyperparameterSpec {
   readonly symbol?: SymbolSpec;
   /** One line, in the user's words. */
   readonly description: string;
+  /** How `tune` may vary it; absent when it cannot be tuned. */
+  readonly tunable?: TunableSpec;
 }
 
 /** Complete, valid hyperparameter values, read by type. */
@@ -92,11 +106,21 @@ const unit: Bounds = { min: 0, max: 1, maxExclusive: true };
 const closedUnit: Bounds = { min: 0, max: 1 };
 const nonNegative: Bounds = { min: 0 };
 const sym = (text: string, tex: string): SymbolSpec => ({ text, tex });
+/** Grids tried when a tune names a hyperparameter without values: learning rates over six decades, the rest as lists. */
+const LR_GRID: TuneGrid = { min: 1e-5, max: 10, count: 32 };
+const FRACTION_GRID: TuneGrid = [0, 0.5, 0.9, 0.99];
+const DECAY_GRID: TuneGrid = [0, 1e-4, 1e-3, 1e-2, 1e-1];
 
 const lr = (d: number, description = 'Learning rate η: the size of each step along the (transformed) gradient.'): HyperparameterSpec =>
-  ({ name: 'lr', torchName: 'lr', kind: 'number', default: d, bounds: nonNegative, symbol: sym('η', String.raw`\eta`), description });
+  ({
+    name: 'lr', torchName: 'lr', kind: 'number', default: d, bounds: nonNegative, symbol: sym('η', String.raw`\eta`), description,
+    tunable: { name: 'lr', grid: LR_GRID },
+  });
 const weightDecay = (d: number, description: string): HyperparameterSpec =>
-  ({ name: 'weightDecay', torchName: 'weight_decay', kind: 'number', default: d, bounds: nonNegative, symbol: sym('λ', String.raw`\lambda`), description });
+  ({
+    name: 'weightDecay', torchName: 'weight_decay', kind: 'number', default: d, bounds: nonNegative, symbol: sym('λ', String.raw`\lambda`), description,
+    tunable: { name: 'weightDecay', grid: DECAY_GRID },
+  });
 const coupledDecay = weightDecay(0, 'L2 penalty: λ·θ is added to the gradient before anything else.');
 const decoupledDecay = (d: number): HyperparameterSpec =>
   weightDecay(d, 'Decoupled weight decay: θ shrinks by η·λ·θ each step, outside the adaptive scaling.');
@@ -107,9 +131,11 @@ const eps = (d: number): HyperparameterSpec => ({
 const betas = (d: readonly [number, number]): HyperparameterSpec => ({
   name: 'betas', torchName: 'betas', kind: 'betas', default: d, bounds: unit, symbol: sym('β', String.raw`\beta`),
   description: '(β₁, β₂): decay rates of the running averages of the gradient and of its square.',
+  tunable: { name: 'beta1', element: 0, grid: FRACTION_GRID },
 });
 const momentum = (d: number, symbol: SymbolSpec, description: string): HyperparameterSpec =>
-  ({ name: 'momentum', torchName: 'momentum', kind: 'number', default: d, bounds: unit, symbol, description });
+  ({ name: 'momentum', torchName: 'momentum', kind: 'number', default: d, bounds: unit, symbol, description,
+    tunable: { name: 'momentum', grid: FRACTION_GRID } });
 const flag = (name: string, torchName: string, description: string): HyperparameterSpec =>
   ({ name, torchName, kind: 'boolean', default: false, description });
 const amsgrad = flag('amsgrad', 'amsgrad', 'AMSGrad: divide by the largest second-moment estimate seen so far.');

@@ -15,3 +15,6 @@ export * from './random';
 export * from './experiment';
 export * from './schema';
 export * from './runner';
+export * from './tune';
+export * from './score';
+export * from './tuning';

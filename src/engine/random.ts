@@ -45,6 +45,18 @@ export class Random {
 }
 
 /**
+ * The seed of stream number `stream` of an experiment seeded `seed`, so that one seed drives
+ * several independent streams (mini-batches, gradient noise): murmur3's 32-bit finaliser applied
+ * to the seed plus the stream times the golden ratio's 32 bits. Integer arithmetic only.
+ */
+export function streamSeed(seed: number, stream: number): number {
+  let h = ((seed >>> 0) + Math.imul(stream, 0x9e3779b9)) | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
  * Draws mini-batches: `size` distinct example indices out of `n` per call, without replacement
  * within a batch, reproducibly from a seed. A partial Fisher–Yates shuffle over a persistent
  * permutation; `draw()` allocates nothing and returns the same `Int32Array` each time.

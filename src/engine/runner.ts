@@ -30,12 +30,18 @@
  * the batch; the point's loss is the FULL-data loss at θ_k (one extra evaluation per step) so that
  * loss curves are smooth and comparable between runs; the gradient norm is the batch gradient's.
  *
+ * Gradient noise: with the experiment's `noise` σ > 0, every gradient gets σ·z added, z a vector of
+ * standard normal deviates from a stream seeded by the experiment's `seed` (its own stream,
+ * independent of the mini-batches'; every run draws the same sequence), so a deterministic loss
+ * can be studied stochastically. The point's gradient norm is the noisy gradient's: what the
+ * optimizer used.
+ *
  * Hot loop: no allocation per step. Parameters, gradients and updates live in preallocated
  * Float64Arrays; points go into preallocated columnar buffers that are handed off (and replaced)
  * when full, and at the end of every `advance` call (trimmed copies), so consumers see every point
  * of a slice as soon as it returns.
  */
-import { BatchSampler } from './random';
+import { BatchSampler, Random, streamSeed } from './random';
 import { createOptimizer, type Optimizer } from './optimizers';
 import { applyUpdates, copyState } from './transforms';
 import type { Experiment, Objective, PointBatch, RunnerEvent, RunStatus, RunSpec } from './types';
@@ -48,6 +54,8 @@ export interface RunnerOptions {
 /** The divergence threshold: loss > DIVERGENCE_FACTOR × max(|start loss|, DIVERGENCE_FLOOR). */
 export const DIVERGENCE_FACTOR = 1e12;
 export const DIVERGENCE_FLOOR = 1e-6;
+/** The stream of the experiment's seed that draws gradient noise (mini-batches draw from the seed itself). */
+export const NOISE_STREAM = 1;
 /** Most consecutive steps one run takes before the next run's turn. */
 const QUANTUM = 32;
 
@@ -77,6 +85,8 @@ class RunState {
   readonly optimizer: Optimizer;
   readonly transformState: Parameters<Optimizer['transform']['update']>[1];
   readonly sampler: BatchSampler | null;
+  /** Gradient noise: its standard deviation and its stream, or null without noise. */
+  readonly noise: { readonly sigma: number; readonly random: Random } | null;
   /** Updates done so far (= the step being evaluated next). */
   count = 0;
   status: RunStatus = 'running';
@@ -104,6 +114,8 @@ class RunState {
     const b = experiment.batchSize;
     this.sampler = objective.dataSize > 0 && b !== undefined && b < objective.dataSize
       ? new BatchSampler(objective.dataSize, b, experiment.seed) : null;
+    const sigma = experiment.noise ?? 0;
+    this.noise = sigma > 0 ? { sigma, random: new Random(streamSeed(experiment.seed, NOISE_STREAM)) } : null;
     this.allocate(dim);
   }
 
@@ -246,7 +258,7 @@ export class Runner {
   /** Takes up to `n` steps of one run; returns how many points it recorded. The hot loop. */
   private stepRun(run: RunState, n: number): number {
     const { objective, dim } = this;
-    const { params, updates, optimizer, transformState, sampler } = run;
+    const { params, updates, optimizer, transformState, sampler, noise } = run;
     let grad = run.grad;
     const transform = optimizer.transform;
     const steps = this.experiment.steps;
@@ -271,6 +283,7 @@ export class Runner {
           this.end(run, 'error', e instanceof Error ? e.message : String(e));
           return taken;
         }
+        if (noise) for (let i = 0; i < dim; i++) grad[i] += noise.sigma * noise.random.normal();
         let sq = 0;
         for (let i = 0; i < dim; i++) sq += grad[i] * grad[i];
         norm = Math.sqrt(sq);

@@ -8,11 +8,12 @@ import { boundsText, checkNumber } from './bounds';
 import { validateClip } from './clip';
 import { OPTIMIZERS, optimizerSpec, type HyperparameterSpec, type OptimizerSpec } from './hyperparameters';
 import { validateSchedule } from './schedules';
-import type { ClipSpec, HyperparameterValue, ScheduleSpec, ValidationIssue } from './types';
+import { validateTune } from './tune';
+import type { ClipSpec, HyperparameterValue, ScheduleSpec, TuneSpec, ValidationIssue } from './types';
 import { describeValue, didYouMean, isRecord, ownValue, plainCopy, quoted, zero } from './values';
 
 /** Fields of a run besides its optimizer's hyperparameters. */
-export const RUN_FIELDS = ['optimizer', 'label', 'enabled', 'schedule', 'clip'] as const;
+export const RUN_FIELDS = ['optimizer', 'label', 'enabled', 'schedule', 'clip', 'tune'] as const;
 
 /**
  * Checks one hyperparameter value against its spec. Returns the issues (paths under `path`) and,
@@ -46,6 +47,8 @@ export interface CheckedRun {
   readonly enabled?: boolean;
   readonly schedule?: ScheduleSpec;
   readonly clip?: ClipSpec;
+  /** The run's own tune (checked against its optimizer once its values are complete). */
+  readonly tune?: TuneSpec;
 }
 
 /**
@@ -71,6 +74,7 @@ export function validateRun(raw: unknown, index: number, steps: number | undefin
   }
 
   let label: string | undefined, enabled: boolean | undefined, schedule: ScheduleSpec | undefined, clip: ClipSpec | undefined;
+  let tune: TuneSpec | undefined;
   let valid = spec !== undefined;
   const refuse = (found: readonly ValidationIssue[]): void => { issues.push(...found); valid = false; };
   const given: [key: string, value: unknown, at: string][] = [];
@@ -100,6 +104,12 @@ export function validateRun(raw: unknown, index: number, steps: number | undefin
         if (found.length) refuse(found); else clip = plainCopy(value) as ClipSpec;
         continue;
       }
+      case 'tune': {
+        const found: ValidationIssue[] = [];
+        tune = validateTune(value, at, found);
+        if (found.length) refuse(found);
+        continue;
+      }
       case 'hyperparameters':
         if (!isRecord(value)) refuse([{ path: at, message: `must be an object of hyperparameters (or write them flat in the run), got ${describeValue(value)}` }]);
         else for (const k of Object.keys(value)) if (value[k] !== undefined) given.push([k, value[k], `${at}.${k}`]);
@@ -121,5 +131,5 @@ export function validateRun(raw: unknown, index: number, steps: number | undefin
       if (checked.issues.length) refuse(checked.issues); else values.set(key, checked.value!);
     }
   }
-  return valid ? { index, spec, values, label, enabled, schedule, clip } : spec;
+  return valid ? { index, spec, values, label, enabled, schedule, clip, tune } : spec;
 }

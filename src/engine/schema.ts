@@ -19,6 +19,7 @@ import type { Bounds } from './bounds';
 import { OPTIMIZERS, type HyperparameterSpec } from './hyperparameters';
 import { PROBLEMS } from './problems';
 import { SCHEDULES } from './schedules';
+import { GRID_COUNT_BOUNDS, MAX_GRID_LIST, MAX_TUNED, NOISE_BOUNDS, SEEDS_BOUNDS, TUNABLE_NAMES, TUNE_OBJECTIVES, DEFAULT_OBJECTIVE, DEFAULT_SEEDS } from './tune';
 
 /** A JSON Schema node (plain JSON data). */
 export type JsonSchema = { [key: string]: unknown };
@@ -128,6 +129,7 @@ function runFields(docs: SchemaDocs): Record<string, JsonSchema> {
     enabled: { type: 'boolean', default: true, description: 'Whether this run is stepped (disabled runs stay in the file).' },
     schedule: { $ref: '#/definitions/schedule' },
     clip: { $ref: '#/definitions/clip' },
+    tune: { $ref: '#/definitions/tune' },
   };
 }
 
@@ -168,6 +170,40 @@ function sweepSchema(): JsonSchema {
       const { default: _default, markdownDescription: _md, ...item } = hyperparameterSchema(h);
       return [h.name, { type: 'array', minItems: 1, items: item, description: `Values of ${h.name} to sweep.` }];
     })),
+    additionalProperties: false,
+  };
+}
+
+function tuneSchema(): JsonSchema {
+  const grid: JsonSchema = {
+    oneOf: [
+      {
+        type: 'object', required: ['min', 'max', 'count'], additionalProperties: false,
+        description: 'Log-spaced values from min to max, both included.',
+        properties: {
+          min: { type: 'number', exclusiveMinimum: 0 },
+          max: { type: 'number', exclusiveMinimum: 0 },
+          count: { type: 'integer', ...bounds(GRID_COUNT_BOUNDS) },
+        },
+      },
+      { type: 'array', minItems: 1, maxItems: MAX_GRID_LIST, items: { type: 'number' }, description: 'The values to try, as given.' },
+    ],
+  };
+  return {
+    type: 'object',
+    description: `Tunes each run before it runs: at most ${MAX_TUNED} hyperparameters (lr when none is named), each over a grid, scored by the objective; the run then runs at its best values.`,
+    properties: {
+      ...Object.fromEntries(TUNABLE_NAMES.map((name) => [name, { ...grid, description: `The values of ${name} to try.` }])),
+      objective: {
+        description: 'What the tune minimises; a diverged run scores +∞.',
+        default: DEFAULT_OBJECTIVE,
+        oneOf: [
+          { enum: TUNE_OBJECTIVES.filter((o) => o !== 'stepsTo'), enumDescriptions: ['The loss after the last step.', 'The mean loss over the steps (the area under the loss curve).'] },
+          { type: 'object', required: ['stepsTo'], additionalProperties: false, properties: { stepsTo: { type: 'number', description: 'Score: the steps taken to reach this loss (+∞ when never).' } } },
+        ],
+      },
+      seeds: { type: 'integer', ...bounds(SEEDS_BOUNDS), default: DEFAULT_SEEDS, description: 'Runs every grid point once per seed (mini-batches, gradient noise); its score is the median.' },
+    },
     additionalProperties: false,
   };
 }
@@ -219,14 +255,17 @@ export function experimentJsonSchema(docs: SchemaDocs = {}): JsonSchema {
         type: 'number', exclusiveMinimum: 0, default: DEFAULT_TOLERANCE,
         description: 'A run has converged when its gradient norm falls below this.',
       },
+      noise: { type: 'number', ...bounds(NOISE_BOUNDS), description: 'Standard deviation of seeded Gaussian noise added to every gradient (a deterministic loss studied stochastically).' },
       runs: { type: 'array', minItems: 1, maxItems: MAX_RUNS, items: { $ref: '#/definitions/run' }, description: 'The runs to compare.' },
       sweep: { $ref: '#/definitions/sweep' },
+      tune: { $ref: '#/definitions/tune' },
     },
     definitions: {
       run: runSchema(docs),
       schedule: scheduleSchema(),
       clip: clipSchema(),
       sweep: sweepSchema(),
+      tune: tuneSchema(),
     },
   };
 }

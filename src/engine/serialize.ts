@@ -28,6 +28,7 @@ export function serializeExperiment(e: Experiment): string {
     if (run.schedule) out.schedule = run.schedule;
     if (run.clip) out.clip = run.clip;
     if (run.enabled !== undefined) out.enabled = run.enabled;
+    if (run.tune) out.tune = run.tune;
     return out;
   });
   const fields: [string, unknown][] = [];
@@ -37,6 +38,7 @@ export function serializeExperiment(e: Experiment): string {
   fields.push(['steps', e.steps], ['seed', e.seed]);
   if (e.batchSize !== undefined) fields.push(['batchSize', e.batchSize]);
   fields.push(['tolerance', e.tolerance]);
+  if (e.noise !== undefined) fields.push(['noise', e.noise]);
   const lines = fields.map(([k, v]) => `  ${JSON.stringify(k)}: ${inline(v)},`);
   lines.push(`  "runs": [\n${runs.map((r) => `    ${inline(r)}`).join(',\n')}\n  ]`);
   return `{\n${lines.join('\n')}\n}\n`;

@@ -33,6 +33,23 @@ export type Hyperparameters = Readonly<Record<string, HyperparameterValue>>;
 export type { ScheduleSpec } from './schedules';
 import type { ScheduleSpec } from './schedules';
 
+/**
+ * The values `tune` tries for one hyperparameter (DESIGN "Tuning"): `{ min, max, count }` is
+ * log-spaced from min to max, both included; a list is taken as given.
+ */
+export type TuneGrid = { readonly min: number; readonly max: number; readonly count: number } | readonly number[];
+
+/** What tuning minimises: the last loss, the mean loss over the steps, or the steps to reach a loss. */
+export type TuneObjective = 'finalLoss' | 'meanLoss' | { readonly stepsTo: number };
+
+/**
+ * `tune` as written in experiment files and kept in validated runs: one or two tuned
+ * hyperparameters (by their tune names, in order: the first varies slowest), each with its grid,
+ * plus the objective and the number of seeds. Defaults are filled in by the validator.
+ */
+export type TuneSpec = { readonly objective: TuneObjective; readonly seeds: number }
+  & { readonly [hyperparameter: string]: TuneGrid | TuneObjective | number };
+
 /** Gradient clipping as written in experiment files. */
 export type ClipSpec = { readonly norm: number } | { readonly value: number };
 
@@ -46,6 +63,8 @@ export interface RunSpec {
   readonly clip?: ClipSpec;
   /** Disabled runs are kept in the experiment (the panel's toggle) but not stepped. */
   readonly enabled?: boolean;
+  /** Tune this run's hyperparameters before it runs (its own `tune`, else the experiment's). */
+  readonly tune?: TuneSpec;
 }
 
 /** Where the loss comes from. */
@@ -65,6 +84,8 @@ export interface Experiment {
   readonly batchSize?: number;
   /** Converged when the gradient norm falls below this (default 1e-8). */
   readonly tolerance: number;
+  /** Standard deviation of seeded Gaussian noise added to every gradient (absent: none). */
+  readonly noise?: number;
   readonly runs: readonly RunSpec[];
 }
 

@@ -104,7 +104,7 @@ describe('JSON Schema of experiment files', () => {
           assert.equal(props[h.name][h.bounds.minExclusive ? 'exclusiveMinimum' : 'minimum'], h.bounds.min);
         }
       }
-      assert.deepEqual(Object.keys(props).sort(), ['optimizer', 'label', 'enabled', 'schedule', 'clip', ...o.hyperparameters.map((h) => h.name)].sort());
+      assert.deepEqual(Object.keys(props).sort(), ['optimizer', 'label', 'enabled', 'schedule', 'clip', 'tune', ...o.hyperparameters.map((h) => h.name)].sort());
     }
     assert.deepEqual((run.properties as Record<string, JsonSchema>).optimizer.enum, OPTIMIZERS.map((o) => o.id));
   });
@@ -128,6 +128,8 @@ describe('JSON Schema of experiment files', () => {
       { loss: { source: 'export default ([x]: number[]) => x * x;' }, runs: [{ optimizer: 'lion', betas: [0.9, 0.99], clip: { norm: 1 }, enabled: false }] },
       { loss: { file: 'loss.ts' }, tolerance: 1e-3, runs: [{ optimizer: 'rmsprop', centered: true, momentum: 0.5, schedule: { type: 'oneCycle', steps: 100 } }] },
       ...OPTIMIZERS.map((o) => ({ loss: { preset: 'beale' }, runs: [{ optimizer: o.id, ...Object.fromEntries(o.hyperparameters.map((h) => [h.name, h.default])) }] })),
+      { loss: { preset: 'beale' }, noise: 0.1, tune: { lr: { min: 1e-4, max: 1, count: 8 }, objective: 'meanLoss', seeds: 3 },
+        runs: [{ optimizer: 'adam', tune: { beta1: [0, 0.9], lr: [0.01, 0.1], objective: { stepsTo: 0.001 } } }, { optimizer: 'momentum' }] },
     ];
     for (const v of valid) {
       assert.ok(validateExperiment(v).ok, JSON.stringify(v));
@@ -154,6 +156,13 @@ describe('JSON Schema of experiment files', () => {
       { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adam' }], stepz: 3 },
       { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adam' }], sweep: { lr: [] } },
       { runs: [{ optimizer: 'adam' }] },
+      { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adam' }], tune: { lr: [] } },
+      { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adam' }], tune: { eps: [1e-8] } },
+      { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adam' }], tune: { lr: { min: 0, max: 1, count: 4 } } },
+      { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adam' }], tune: { objective: 'stepsTo' } },
+      { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adam' }], tune: { seeds: 0 } },
+      { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adam', tune: { objective: {} } }] },
+      { loss: { preset: 'rosenbrock' }, runs: [{ optimizer: 'adam' }], noise: -1 },
     ];
     for (const v of invalid) {
       assert.equal(validateExperiment(v).ok, false, JSON.stringify(v));
