@@ -14,8 +14,8 @@ export const JS_MATH_MEMBERS: ReadonlySet<string> = new Set([
 
 /** Module-level names of the script that a snippet's names must not take. */
 export const PRELUDE_NAMES: ReadonlySet<string> = new Set([
-  'json', 'math', 'torch', 'Math', 'JsObject', 'Random', 'BatchSampler', 'Lion', 'ClassicalMomentum', 'run', 'main',
-  'STEPS', 'SEED', 'TOLERANCE', 'BATCH_SIZE', 'START', 'DATA', 'evaluate', 'finite', 'DIVERGENCE_FACTOR', 'DIVERGENCE_FLOOR',
+  'json', 'math', 'torch', 'Math', 'JsObject', 'Random', 'BatchSampler', 'stream_seed', 'Lion', 'ClassicalMomentum', 'run', 'main',
+  'STEPS', 'SEED', 'TOLERANCE', 'BATCH_SIZE', 'NOISE', 'NOISE_STREAM', 'START', 'DATA', 'evaluate', 'finite', 'DIVERGENCE_FACTOR', 'DIVERGENCE_FLOOR',
   'warmup_cosine', 'one_cycle',
 ]);
 
@@ -332,7 +332,7 @@ class Math:
         return js_int32(js_uint32(a) * js_uint32(b))
 
 
-# --- The playground's seeded mini-batches (src/engine/random.ts) -------------------------------
+# --- The playground's seeded mini-batches and gradient noise (src/engine/random.ts) -------------
 
 class Random:
     """mulberry32: a 32-bit state, uniform numbers in [0, 1) with 32 bits of resolution."""
@@ -346,6 +346,20 @@ class Random:
         t = ((t ^ (t >> 15)) * (t | 1)) & 0xFFFFFFFF
         t = (t ^ ((t + ((t ^ (t >> 7)) * (t | 61))) & 0xFFFFFFFF)) & 0xFFFFFFFF
         return ((t ^ (t >> 14)) & 0xFFFFFFFF) / 4294967296
+
+    def normal(self):
+        """A standard normal deviate by Box-Muller, cosine branch only."""
+        u1 = 1 - self.next()
+        u2 = self.next()
+        return math.sqrt(-2 * math.log(u1)) * math.cos(2 * math.pi * u2)
+
+
+def stream_seed(seed, stream):
+    """The seed of stream number stream of the seed: murmur3's 32-bit finaliser."""
+    h = ((int(seed) & 0xFFFFFFFF) + stream * 0x9E3779B9) & 0xFFFFFFFF
+    h = ((h ^ (h >> 16)) * 0x85EBCA6B) & 0xFFFFFFFF
+    h = ((h ^ (h >> 13)) * 0xC2B2AE35) & 0xFFFFFFFF
+    return h ^ (h >> 16)
 
 
 class BatchSampler:

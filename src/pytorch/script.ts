@@ -9,7 +9,7 @@
  */
 import { CLIP_FIELDS } from '../engine/clip';
 import { getProblem } from '../engine/problems';
-import { DIVERGENCE_FACTOR, DIVERGENCE_FLOOR } from '../engine/runner';
+import { DIVERGENCE_FACTOR, DIVERGENCE_FLOOR, NOISE_STREAM } from '../engine/runner';
 import type { Experiment, RunSpec } from '../engine/types';
 import { optimizerFactory, pythonValue } from './optimizers';
 import { PRELUDE } from './prelude';
@@ -42,6 +42,7 @@ def run(label, optimizer, scheduler=None, clip=None):
     sched = scheduler(opt) if scheduler else None
     batched = DATA is not None and BATCH_SIZE is not None and BATCH_SIZE < len(DATA)
     sampler = BatchSampler(len(DATA), BATCH_SIZE, SEED) if batched else None
+    noise = Random(stream_seed(SEED, NOISE_STREAM)) if NOISE > 0 else None
     start = None
     value = math.nan
     for step in range(STEPS + 1):
@@ -51,6 +52,9 @@ def run(label, optimizer, scheduler=None, clip=None):
         opt.zero_grad()
         batch_loss = evaluate(p, sampler.draw() if sampler else None)
         batch_loss.backward()
+        if noise:
+            with torch.no_grad():
+                p.grad.add_(torch.tensor([NOISE * noise.normal() for _ in range(p.numel())], dtype=torch.float64))
         with torch.no_grad():
             value = evaluate(p, None).item() if sampler else batch_loss.item()
         start = value if start is None else start
@@ -123,6 +127,8 @@ export function pytorchScript(experiment: Experiment, source?: string): PytorchS
     `SEED = ${experiment.seed}`,
     `TOLERANCE = ${pythonValue(experiment.tolerance)}`,
     `BATCH_SIZE = ${experiment.batchSize ?? 'None'}`,
+    `NOISE = ${pythonValue(experiment.noise ?? 0)}`,
+    `NOISE_STREAM = ${NOISE_STREAM}`,
     `DATA = ${translation.exports.data ?? 'None'}`,
     `START = ${start}`,
     `DIVERGENCE_FACTOR = ${pythonValue(DIVERGENCE_FACTOR)}`,

@@ -163,6 +163,13 @@ export const init = [0.5, 1];`;
       runs: [{ optimizer: 'adam', lr: 0.05 }] });
   });
 
+  it('gradient noise: the same seeded Gaussian stream added to every gradient, full-batch and on mini-batches', () => {
+    compare('noise', { loss: { preset: 'rosenbrock' }, steps: 40, seed: 11, noise: 0.5,
+      runs: [{ optimizer: 'sgd', lr: 0.0005, momentum: 0.9 }, { optimizer: 'adam', lr: 0.05 }] });
+    compare('noise-batches', { loss: { preset: 'linear-regression' }, steps: 30, batchSize: 8, seed: 2, noise: 0.1,
+      runs: [{ optimizer: 'rmsprop', lr: 0.05 }] });
+  });
+
   it('every built-in problem\'s Python is its TypeScript source, translated: the same loss at its start point and beside it', () => {
     const points = (init: readonly number[]) => [init, init.map((x, i) => x + 0.25 * (i + 1))];
     const blocks = PROBLEMS.map((p) => {
