@@ -5,3 +5,4 @@ export * from './contours';
 export * from './downsample';
 export * from './specs';
 export * from './heatmap';
+export * from './tuning';

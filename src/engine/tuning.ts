@@ -114,9 +114,21 @@ export interface TunedPoint {
   readonly objective: number;
 }
 
+/**
+ * A tuned run's name in the tuning charts and tables: its automatic label without the tuned
+ * hyperparameters (`SGD μ=0.9` when η is tuned), or its own label.
+ */
+export function tuningLabel(plan: TuningPlan): string {
+  const values = plan.spec.hyperparameters;
+  if (plan.spec.label !== automaticLabel(plan.optimizer, values)) return plan.spec.label;
+  const tuned = new Set(plan.axes.map((a) => a.tunable.hyperparameter.name));
+  return automaticLabel(plan.optimizer, values, tuned);
+}
+
 /** What tuning one run found (the `tuning` entries of `--json`). */
 export interface TuningResult {
   readonly run: number;
+  /** `tuningLabel`: the run's name without its tuned values. */
   readonly label: string;
   /** Tune names of the tuned hyperparameters, in order. */
   readonly parameters: readonly string[];
@@ -176,7 +188,7 @@ export class PlanScores {
     const values = this.scores.slice(1).map((row) => Array.from(row));
     const defaults = Object.fromEntries(plan.axes.map((a) => [a.tunable.name, tunedValue(plan.spec.hyperparameters, a.tunable)]));
     return {
-      run: plan.run, label: plan.spec.label,
+      run: plan.run, label: tuningLabel(plan),
       parameters: plan.axes.map((a) => a.tunable.name),
       grid: plan.axes.map((a) => a.values),
       objective: plan.objective,
