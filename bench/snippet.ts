@@ -10,17 +10,20 @@
  *    spare —, first step), median of 10. Target: ≤ 150 ms. Also: the first snippet of a process
  *    (after `prewarmWorker`), and how long the host's main thread was busy meanwhile (event-loop
  *    utilisation), against a preset session that compiles nothing — snippets compile in the
- *    compiler worker (src/snippet/compiler.ts), so the two should be about equal.
+ *    compiler worker (src/snippet/compiler.ts), so the two should be about equal. The compile's
+ *    round trip with the type check (program.ts) and without it.
+ * 4. Compile time of a 9 KB and a 90 KB loss (bench/compileSize.ts): linear means a ratio of ~10.
  */
 import { performance } from 'node:perf_hooks';
 import { validateExperiment } from '../src/engine/experiment';
 import { PROBLEMS } from '../src/engine/problems';
 import { Runner } from '../src/engine/runner';
 import type { Experiment, Objective } from '../src/engine/types';
-import { compileSnippet } from '../src/snippet/compile';
+import { compileSnippet, type CompileOptions } from '../src/snippet/compile';
 import { compileOffThread } from '../src/snippet/compiler';
 import { Sandbox } from '../src/snippet/sandbox';
 import { disposeSpareWorker, prewarmWorker, startExperiment } from '../src/snippet/session';
+import { benchCompileSize } from './compileSize';
 
 const ROSENBROCK_SNIPPET = `export default function loss([x, y]: number[]): number {
   return (1 - x) ** 2 + 100 * (y - x * x) ** 2;
@@ -197,20 +200,24 @@ async function benchFirstPoint(): Promise<void> {
     return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
   };
   times.sort((a, b) => a - b);
-  // The compile alone, as the host does it now: posted to the (warm) compiler worker.
-  const offThread: number[] = [], offThreadHost: number[] = [];
-  for (let k = 0; k < 10; k++) {
+  // The compile alone, as the host does it now: posted to the (warm) compiler worker, with the
+  // type check and without it (alternating, so that both see the same machine).
+  const offThread: number[] = [], offThreadHost: number[] = [], unchecked: number[] = [];
+  for (let k = 0; k < 20; k++) {
+    const options: CompileOptions = k % 2 === 0 ? {} : { typeCheck: false };
     const t0 = performance.now(), elu0 = performance.eventLoopUtilization();
-    const r = await compileOffThread(ROSENBROCK_SNIPPET.replace('100', String(100 + k)));
+    const r = await compileOffThread(ROSENBROCK_SNIPPET.replace('100', String(100 + k)), options);
     if (!r.ok) throw new Error(r.error.message);
-    offThread.push(performance.now() - t0);
-    offThreadHost.push(performance.eventLoopUtilization(elu0).active);
+    (k % 2 === 0 ? offThread : unchecked).push(performance.now() - t0);
+    if (k % 2 === 0) offThreadHost.push(performance.eventLoopUtilization(elu0).active);
   }
   compileSnippet(ROSENBROCK_SNIPPET);  // load the compiler in this thread first: measure the compile only
   const compileCpu = cpuSeconds(() => { for (let k = 0; k < 10; k++) compileSnippet(ROSENBROCK_SNIPPET); }) / 10;
+  const uncheckedCpu = cpuSeconds(() => { for (let k = 0; k < 10; k++) compileSnippet(ROSENBROCK_SNIPPET, { typeCheck: false }); }) / 10;
   console.log('\nSnippet room — time to first point (compile + warm worker + first step), 10 runs');
-  console.log(`compile alone: ${fmt(compileCpu * 1000)} ms of CPU (warm compiler, in-thread); in the compiler worker: `
-    + `median ${fmt(median(offThread))} ms round trip, host main thread busy ${fmt(median(offThreadHost))} ms`);
+  console.log(`compile alone: ${fmt(compileCpu * 1000)} ms of CPU with the type check, ${fmt(uncheckedCpu * 1000)} ms without `
+    + `(warm compiler, in-thread); in the compiler worker: median ${fmt(median(offThread))} ms round trip with the type check, `
+    + `${fmt(median(unchecked))} ms without (ratio ${fmt(median(offThread) / median(unchecked), 2)}); host main thread busy ${fmt(median(offThreadHost))} ms`);
   console.log(`first snippet of the process (after prewarmWorker): ${fmt(coldMs)} ms to first point, host main thread busy ${fmt(coldHost)} ms`);
   console.log(`host main thread busy per snippet (receive → first point): median ${fmt(median(hostMs))} ms (max ${fmt(Math.max(...hostMs))}); `
     + `a preset (nothing to compile) for comparison: ${fmt(median(preset.hostMs))} ms, first point ${fmt(median(preset.times))} ms`);
@@ -219,11 +226,13 @@ async function benchFirstPoint(): Promise<void> {
 
 export async function benchSnippets(only?: string): Promise<void> {
   if (only === 'gradient') { benchGradientCost(); return; }
+  if (only === 'size') { benchCompileSize(); return; }
   if (only === 'first') { await benchFirstPoint(); return; }
   if (only === 'adam') { await benchAdam(); return; }
   await benchAdam();
   benchGradientCost();
   await benchFirstPoint();
+  benchCompileSize();
 }
 
 if (require.main === module) {

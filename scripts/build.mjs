@@ -6,7 +6,7 @@
 // (hovers with MathJax: required on the first hover). extension.js requires the other two by a
 // computed path (`require(path.join(__dirname, 'host.js'))`), which esbuild leaves unbundled.
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { preloadChunks } from './webview-preload.mjs';
@@ -56,6 +56,13 @@ const assets = [
   ['node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/media/codicons/codicon.ttf'],
 ];
 mkdirSync(join(root, 'dist/media'), { recursive: true });
+// TypeScript's ES library declarations, against which dist/compile.js type-checks snippets
+// (src/snippet/program.ts): the compiler reads only the extension's own folder.
+const tsLib = join(root, 'node_modules/typescript/lib');
+mkdirSync(join(root, 'dist/lib'), { recursive: true });
+for (const f of readdirSync(tsLib)) {
+  if (/^lib\.(es5|es20\d\d|esnext|decorators)(\.[\w-]+)*\.d\.ts$/.test(f)) cpSync(join(tsLib, f), join(root, 'dist/lib', f));
+}
 // Chunk names carry a content hash: drop the previous build's.
 rmSync(join(root, 'dist/chunks'), { recursive: true, force: true });
 for (const [from, to] of assets) {

@@ -58,3 +58,20 @@ function freshNamespace(file: ts.SourceFile): string {
   while (all.includes(ns)) ns += '$';
   return ns;
 }
+
+/**
+ * Whether the identifier ending at a position of `file` is a built-in (`Math`, `Number`), for
+ * the tape's transformer, which sees its own parse of the same text.
+ */
+export function builtinSites(file: ts.SourceFile, bindings: SnippetBindings): (end: number) => boolean {
+  const sites = new Map<number, ts.Identifier>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) { if (node.text === 'Math' || node.text === 'Number') sites.set(node.end, node); }
+    else ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return (end) => {
+    const id = sites.get(end);
+    return id !== undefined && bindings.isBuiltin(id);
+  };
+}

@@ -18,15 +18,11 @@
  */
 import ts from 'typescript';
 import type { SnippetBindings } from './bindings';
+import { Activity, COMPOUND } from './forwardActivity';
 import { binary, type Dual, type Emit, fail, math, Unsupported } from './forwardRules';
 
 export const MAX_FORWARD_DIM = 8;
 
-const COMPOUND: ReadonlyMap<ts.SyntaxKind, ts.SyntaxKind> = new Map([
-  [ts.SyntaxKind.PlusEqualsToken, ts.SyntaxKind.PlusToken], [ts.SyntaxKind.MinusEqualsToken, ts.SyntaxKind.MinusToken],
-  [ts.SyntaxKind.AsteriskEqualsToken, ts.SyntaxKind.AsteriskToken], [ts.SyntaxKind.SlashEqualsToken, ts.SyntaxKind.SlashToken],
-  [ts.SyntaxKind.AsteriskAsteriskEqualsToken, ts.SyntaxKind.AsteriskAsteriskToken],
-]);
 const COMPARISONS: ReadonlySet<ts.SyntaxKind> = new Set([ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken,
   ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken,
   ts.SyntaxKind.ExclamationEqualsEqualsToken]);
@@ -55,8 +51,8 @@ class ForwardEmitter implements Emit {
   private readonly printer = ts.createPrinter({ removeComments: true });
   /** Names whose values depend on the params (they carry tangents). */
   private readonly active = new Set<string>();
-  /** isActive per node, once the analysis has fixed `active`. */
-  private readonly activeMemo = new Map<ts.Node, boolean>();
+  /** Which expressions depend on the params (forwardActivity.ts), once the params are known. */
+  private activity!: Activity;
   /** The params array's name, when the loss takes `p: number[]`. */
   private paramArray: string | undefined;
   private temp = 0;
@@ -103,7 +99,8 @@ class ForwardEmitter implements Emit {
       if (this.paramArray === name) fail();
       batchParam = `, ${name}${second.initializer ? ` = ${this.print(second.initializer)}` : ''}`;
     }
-    this.analyse(fn);
+    this.activity = new Activity(this.active, this.paramArray, this.bindings);
+    this.activity.analyse(fn);
     const body = fn.body as ts.ConciseBody;
     if (ts.isBlock(body)) {
       for (const st of body.statements) this.statement(st);
@@ -119,78 +116,6 @@ class ForwardEmitter implements Emit {
 
   private print(node: ts.Node): string {
     return `(${this.printer.printNode(ts.EmitHint.Unspecified, node, this.file)})`;
-  }
-
-  // ---- activity analysis: a local is active when something active is ever assigned to it ----
-
-  /**
-   * Marks the active locals: from the params, along every assignment (target ← names its value
-   * reads), to a fixed point by a work list — linear in the size of the loss. Assignments of
-   * active values to names the loss does not declare (module-level state) are outside the subset.
-   */
-  private analyse(fn: LossFunction): void {
-    const flows = new Map<string, Set<string>>();  // name → the names assigned from it
-    const mustStayInactive: ts.Node[] = [];
-    const outerTargets: string[] = [];
-    const flow = (from: ts.Node, to: string): void => {
-      this.reads(from, (name) => {
-        let targets = flows.get(name);
-        if (!targets) flows.set(name, targets = new Set());
-        targets.add(to);
-      });
-    };
-    const visit = (node: ts.Node): void => {
-      if (ts.isFunctionLike(node) || ts.isClassLike(node)) fail();
-      if (ts.isVariableDeclaration(node) && node.initializer) {
-        if (ts.isIdentifier(node.name)) flow(node.initializer, node.name.text);
-        else mustStayInactive.push(node.initializer);
-      }
-      if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.EqualsToken || COMPOUND.has(node.operatorToken.kind))) {
-        if (!ts.isIdentifier(node.left)) fail();
-        const target = node.left as ts.Identifier;
-        flow(node.right, target.text);
-        if (!this.bindings.isDeclaredIn(target, fn)) outerTargets.push(target.text);
-      }
-      if (ts.isForOfStatement(node)) {
-        const decl = node.initializer;
-        if (!ts.isVariableDeclarationList(decl) || decl.declarations.length !== 1) fail();
-        const target = (decl as ts.VariableDeclarationList).declarations[0].name;
-        if (ts.isIdentifier(target)) flow(node.expression, target.text);
-        else mustStayInactive.push(node.expression);
-      }
-      ts.forEachChild(node, visit);
-    };
-    ts.forEachChild(fn.body as ts.Node, visit);
-    const work = [...this.active, ...(this.paramArray !== undefined ? [this.paramArray] : [])];
-    while (work.length > 0) {
-      for (const to of flows.get(work.pop() as string) ?? []) {
-        if (!this.active.has(to)) { this.active.add(to); work.push(to); }
-      }
-    }
-    if (outerTargets.some((name) => this.active.has(name))) fail();
-    if (mustStayInactive.some((e) => this.isActive(e))) fail();
-  }
-
-  /** The names `e` reads, as isActive sees them. */
-  private reads(e: ts.Node, found: (name: string) => void): void {
-    if (ts.isIdentifier(e)) { found(e.text); return; }
-    if (ts.isPropertyAccessExpression(e) && e.name.text === 'length') return;
-    ts.forEachChild(e, (c) => this.reads(c, found));
-  }
-
-  /** Whether `e` depends on the params (after the analysis). */
-  private isActive(e: ts.Node): boolean {
-    const known = this.activeMemo.get(e);
-    if (known !== undefined) return known;
-    let result: boolean;
-    if (ts.isIdentifier(e)) result = this.active.has(e.text) || e.text === this.paramArray;
-    else if (ts.isPropertyAccessExpression(e) && e.name.text === 'length') result = false;
-    else {
-      result = false;
-      ts.forEachChild(e, (c) => { if (!result && this.isActive(c)) result = true; });
-    }
-    this.activeMemo.set(e, result);
-    return result;
   }
 
   // ---- statements ----
@@ -228,11 +153,11 @@ class ForwardEmitter implements Emit {
       if (st.initializer && ts.isVariableDeclarationList(st.initializer)) {
         for (const d of st.initializer.declarations) if (ts.isIdentifier(d.name) && this.active.has(d.name.text)) fail();
       }
-      if (st.incrementor && this.isActive(st.incrementor)) fail();
+      if (st.incrementor && this.activity.isActive(st.incrementor)) fail();
       const init = st.initializer ? (ts.isVariableDeclarationList(st.initializer)
         ? `let ${st.initializer.declarations.map((d) => `${this.pattern(d.name)}${d.initializer ? ` = ${this.value(d.initializer)}` : ''}`).join(', ')}`
         : this.value(st.initializer)) : '';
-      if (st.condition && this.isActive(st.condition)) fail();  // re-evaluated every iteration: no hoisted temps
+      if (st.condition && this.activity.isActive(st.condition)) fail();  // re-evaluated every iteration: no hoisted temps
       const cond = st.condition ? this.value(st.condition) : '';
       if (st.incrementor) this.checkInactive(st.incrementor, true);
       const inc = st.incrementor ? this.print(st.incrementor) : '';
@@ -242,7 +167,7 @@ class ForwardEmitter implements Emit {
       return;
     }
     if (ts.isWhileStatement(st)) {
-      if (this.isActive(st.expression)) fail();
+      if (this.activity.isActive(st.expression)) fail();
       this.out.push(`while (${this.value(st.expression)}) {`);
       this.statement(st.statement);
       this.out.push('}');
@@ -257,7 +182,7 @@ class ForwardEmitter implements Emit {
         this.out.push(`for (let ${k} = 0; ${k} < ${this.n}; ${k}++) {`,
           `const ${name} = ${this.paramArray}[${k}], ${this.range((j) => `${this.tangent(name, j)} = ${k} === ${j} ? 1 : 0`)};`);
       } else {
-        if (this.isActive(st.expression)) fail();
+        if (this.activity.isActive(st.expression)) fail();
         this.out.push(`for (const ${this.pattern(decl.name)} of ${this.value(st.expression)}) {`);
       }
       this.statement(st.statement);
@@ -314,7 +239,7 @@ class ForwardEmitter implements Emit {
 
   /** Value-only code for an expression (conditions, inactive data). */
   private value(e: ts.Expression): string {
-    if (!this.isActive(e)) { this.checkInactive(e); return this.print(e); }
+    if (!this.activity.isActive(e)) { this.checkInactive(e); return this.print(e); }
     return this.dual(e).v;
   }
 
@@ -341,23 +266,33 @@ class ForwardEmitter implements Emit {
       && ts.isIdentifier(e.name) && this.bindings.isBuiltin(e.expression) ? e.name.text : undefined;
   }
 
-  /** A new local for `v` and its tangents. */
+  /**
+   * A new local for `v`, and for those of its tangents that are not structural zeros or ones
+   * (those stay literals, so that the rules can leave out the terms they make trivial).
+   */
   local(v: string, d: readonly string[] | null): Dual {
     const t = `${this.ns}f${this.temp++}`;
+    if (d && d.every((x) => x === '0')) d = null;
     if (!d) { this.out.push(`const ${t} = ${v};`); return { v: t, d: null }; }
-    this.out.push(`const ${t} = ${v}, ${d.map((x, j) => `${this.tangent(t, j)} = ${x}`).join(', ')};`);
-    return { v: t, d: this.tangents(t) };
+    const literal = (x: string): boolean => x === '0' || x === '1';
+    const stored = d.flatMap((x, j) => literal(x) ? [] : [`${this.tangent(t, j)} = ${x}`]);
+    this.out.push(`const ${[`${t} = ${v}`, ...stored].join(', ')};`);
+    return { v: t, d: d.map((x, j) => literal(x) ? x : this.tangent(t, j)) };
   }
 
   private dual(e: ts.Expression): Dual {
-    if (!this.isActive(e)) { this.checkInactive(e); return { v: this.print(e), d: null }; }
+    if (!this.activity.isActive(e)) { this.checkInactive(e); return { v: this.print(e), d: null }; }
     if (ts.isParenthesizedExpression(e)) return this.dual(e.expression);
     if (ts.isIdentifier(e)) {
       if (e.text === this.paramArray) fail();
       return { v: e.text, d: this.tangents(e.text) };
     }
     if (ts.isElementAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === this.paramArray) {
-      if (this.isActive(e.argumentExpression)) fail();
+      if (this.activity.isActive(e.argumentExpression)) fail();
+      const literal = ts.isNumericLiteral(e.argumentExpression) ? Number(e.argumentExpression.text) : NaN;
+      if (Number.isInteger(literal) && literal >= 0 && literal < this.n) {
+        return { v: `${this.paramArray}[${literal}]`, d: Array.from({ length: this.n }, (_, j) => (j === literal ? '1' : '0')) };
+      }
       const i = this.local(this.value(e.argumentExpression), null);
       return this.local(`${this.paramArray}[${i.v}]`, Array.from({ length: this.n }, (_, j) => `(${i.v} === ${j} ? 1 : 0)`));
     }

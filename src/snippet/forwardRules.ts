@@ -36,32 +36,36 @@ const DERIVATIVE: Readonly<Record<string, (a: string, r: string, M: string) => s
 };
 const CONSTANT_RESULT = new Set(['sign', 'floor', 'ceil', 'round', 'trunc']);
 
-function tangents(out: Emit, a: Dual, b: Dual, f: (j: number) => string): string[] | null {
-  return a.d || b.d ? Array.from({ length: out.n }, (_, j) => f(j)) : null;
+// Tangent code: '0' is a structural zero (a constant's tangent, ∂p[1]/∂θ₀), '1' a structural one.
+// Terms with a structural zero are left out, as the tape leaves out constants: no 0·∞ = NaN.
+const plus = (x: string, y: string): string => x === '0' ? y : y === '0' ? x : `${x} + ${y}`;
+const minus = (x: string, y: string): string => y === '0' ? x : x === '0' ? `-${y}` : `${x} - ${y}`;
+const times = (x: string, factor: string): string => x === '0' ? '0' : x === '1' ? factor : `${x} * ${factor}`;
+const tangentOf = (d: readonly string[] | null, j: number): string => d ? d[j] : '0';
+
+function tangents(out: Emit, a: Dual, b: Dual, f: (da: string, db: string) => string): string[] | null {
+  return a.d || b.d ? Array.from({ length: out.n }, (_, j) => f(tangentOf(a.d, j), tangentOf(b.d, j))) : null;
 }
 
 /** a (op) b for `+ - * / **`; `squared`: the exponent is the literal 2 (the tape's 2a partial). */
 export function binary(out: Emit, k: ts.SyntaxKind, a: Dual, b: Dual, squared = false): Dual {
-  const zero = (d: readonly string[] | null, j: number): string => d ? d[j] : '0';
   switch (k) {
     case ts.SyntaxKind.PlusToken:
-      return out.local(`${a.v} + ${b.v}`, tangents(out, a, b, (j) => a.d && b.d ? `${a.d[j]} + ${b.d[j]}` : a.d ? a.d[j] : zero(b.d, j)));
+      return out.local(`${a.v} + ${b.v}`, tangents(out, a, b, plus));
     case ts.SyntaxKind.MinusToken:
-      return out.local(`${a.v} - ${b.v}`, tangents(out, a, b, (j) => a.d && b.d ? `${a.d[j]} - ${b.d[j]}` : a.d ? a.d[j] : `-${zero(b.d, j)}`));
+      return out.local(`${a.v} - ${b.v}`, tangents(out, a, b, minus));
     case ts.SyntaxKind.AsteriskToken:
-      return out.local(`${a.v} * ${b.v}`, tangents(out, a, b, (j) => a.d && b.d ? `${a.d[j]} * ${b.v} + ${a.v} * ${b.d[j]}`
-        : a.d ? `${a.d[j]} * ${b.v}` : `${a.v} * ${zero(b.d, j)}`));
+      return out.local(`${a.v} * ${b.v}`, tangents(out, a, b, (da, db) => plus(times(da, b.v), times(db, a.v))));
     case ts.SyntaxKind.SlashToken: {
       const r = out.local(`${a.v} / ${b.v}`, null);
-      const d = tangents(out, a, b, (j) => a.d && b.d ? `(${a.d[j]} - ${r.v} * ${b.d[j]}) / ${b.v}`
-        : a.d ? `${a.d[j]} / ${b.v}` : `-${r.v} * ${zero(b.d, j)} / ${b.v}`);
+      const d = tangents(out, a, b, (da, db) => db === '0' ? (da === '0' ? '0' : `${da} / ${b.v}`) : `(${minus(da, times(db, r.v))}) / ${b.v}`);
       return d ? out.local(r.v, d) : r;
     }
     case ts.SyntaxKind.AsteriskAsteriskToken: {
       const r = out.local(`${a.v} ** ${b.v}`, null);
-      const da = squared ? `(2 * ${a.v})` : `(${b.v} === 0 ? 0 : ${b.v} * ${a.v} ** (${b.v} - 1))`;
-      const db = `(${a.v} === 0 ? 0 : ${r.v} * ${out.M}.log(${a.v}))`;
-      const d = tangents(out, a, b, (j) => [a.d ? `${da} * ${a.d[j]}` : '', b.d ? `${db} * ${b.d[j]}` : ''].filter(Boolean).join(' + '));
+      const pa = squared ? `(2 * ${a.v})` : `(${b.v} === 0 ? 0 : ${b.v} * ${a.v} ** (${b.v} - 1))`;
+      const pb = `(${a.v} === 0 ? 0 : ${r.v} * ${out.M}.log(${a.v}))`;
+      const d = tangents(out, a, b, (da, db) => plus(times(da, pa), times(db, pb)));
       return d ? out.local(r.v, d) : r;
     }
     default: return fail();
@@ -78,7 +82,7 @@ export function math(out: Emit, f: string, args: readonly Dual[]): Dual {
     const r = out.local(`${M}.${f}(${a.v})`, null);
     if (!a.d) return r;
     const dv = out.local(DERIVATIVE[f](a.v, r.v, M), null);
-    return out.local(r.v, a.d.map((x) => `${dv.v} * ${x}`));
+    return out.local(r.v, a.d.map((x) => times(x, dv.v)));
   }
   if ((f === 'max' || f === 'min') && args.length >= 1) {
     // The derivative is split evenly between the arguments equal to the result (the NaN ones when
@@ -87,8 +91,10 @@ export function math(out: Emit, f: string, args: readonly Dual[]): Dual {
     if (!anyActive) return r;
     const tied = args.map((x) => out.local(`(${x.v} === ${r.v} || (${r.v} !== ${r.v} && ${x.v} !== ${x.v}))`, null));
     const k = out.local(tied.map((t) => `+${t.v}`).join(' + '), null);
-    return out.local(r.v, Array.from({ length: n }, (_, j) =>
-      `(${args.flatMap((x, a) => x.d ? [`(${tied[a].v} ? ${x.d[j]} : 0)`] : []).join(' + ')}) / ${k.v}`));
+    return out.local(r.v, Array.from({ length: n }, (_, j) => {
+      const sum = args.map((x, a) => tangentOf(x.d, j) === '0' ? '0' : `(${tied[a].v} ? ${tangentOf(x.d, j)} : 0)`).reduce(plus, '0');
+      return sum === '0' ? '0' : `(${sum}) / ${k.v}`;
+    }));
   }
   if (f === 'pow' && args.length === 2) return binary(out, ts.SyntaxKind.AsteriskAsteriskToken, args[0], args[1]);
   if (f === 'atan2' && args.length === 2) {
@@ -96,14 +102,18 @@ export function math(out: Emit, f: string, args: readonly Dual[]): Dual {
     const r = out.local(`${M}.atan2(${y.v}, ${x.v})`, null);
     if (!anyActive) return r;
     const s = out.local(`${x.v} * ${x.v} + ${y.v} * ${y.v}`, null);
-    return out.local(r.v, Array.from({ length: n }, (_, j) =>
-      `(${x.v} * ${y.d ? y.d[j] : 0} - ${y.v} * ${x.d ? x.d[j] : 0}) / ${s.v}`));
+    return out.local(r.v, Array.from({ length: n }, (_, j) => {
+      const num = minus(times(tangentOf(y.d, j), x.v), times(tangentOf(x.d, j), y.v));
+      return num === '0' ? '0' : `(${num}) / ${s.v}`;
+    }));
   }
   if (f === 'hypot' && args.length >= 1) {
     const r = out.local(`${M}.hypot(${args.map((x) => x.v).join(', ')})`, null);
     if (!anyActive) return r;
-    return out.local(r.v, Array.from({ length: n }, (_, j) =>
-      `(${r.v} === 0 ? 0 : (${args.filter((x) => x.d).map((x) => `${x.v} * ${(x.d as readonly string[])[j]}`).join(' + ')}) / ${r.v})`));
+    return out.local(r.v, Array.from({ length: n }, (_, j) => {
+      const num = args.map((x) => times(tangentOf(x.d, j), x.v)).reduce(plus, '0');
+      return num === '0' ? '0' : `(${r.v} === 0 ? 0 : (${num}) / ${r.v})`;
+    }));
   }
   return fail();
 }

@@ -13,8 +13,8 @@ export function compiled(source: string, options?: CompileOptions): CompiledSnip
 }
 
 /** A loaded sandbox, probed at `at` (so the gradient mode is final). */
-export function sandbox(source: string, at?: readonly number[]): Sandbox {
-  const s = new Sandbox(compiled(source), noHooks);
+export function sandbox(source: string, at?: readonly number[], options?: CompileOptions): Sandbox {
+  const s = new Sandbox(compiled(source, options), noHooks);
   if (at) s.probe(at);
   return s;
 }
