@@ -15,6 +15,7 @@ import type { Experiment, RunnerEvent, ValidationIssue } from '../engine/types';
 import type { LossError, SessionInfo } from '../snippet/types';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
 import { SURFACE_RESOLUTION, writeOutDir } from './files';
+import { gradientLine, gradientWarning } from './gradient';
 import { ChunkedWriter, summaryTable, writeJson } from './output';
 import { ProgressBar } from './progress';
 import { ResultCollector } from './results';
@@ -43,11 +44,16 @@ export function describeIssues(file: string, issues: readonly ValidationIssue[])
   return lines[0]?.startsWith('  ') ? `${file}: invalid experiment (${count}):\n${lines.join('\n')}` : lines.join('\n');
 }
 
+/** Where the loss is, for messages: its file, `x.optim.json: loss.source`, or the experiment file. */
+function lossWhere(file: string, experiment: Experiment): string {
+  const loss = experiment.loss;
+  return 'file' in loss ? path.relative(process.cwd(), path.resolve(path.dirname(file), loss.file)) || loss.file
+    : 'source' in loss ? `${file}: loss.source` : file;
+}
+
 /** A loss error as `file:line:column: message` per diagnostic, or `where: message`. */
 export function describeLossError(file: string, experiment: Experiment, e: LossError): string {
-  const loss = experiment.loss;
-  const where = 'file' in loss ? path.relative(process.cwd(), path.resolve(path.dirname(file), loss.file)) || loss.file
-    : 'source' in loss ? `${file}: loss.source` : file;
+  const where = lossWhere(file, experiment);
   const diagnostics = (e.diagnostics ?? []).filter((d) => d.severity === 'error');
   if (diagnostics.length > 0) return diagnostics.map((d) => `${where}:${d.line}:${d.column}: ${d.message}`).join('\n');
   return `${where}: ${e.message}`;
@@ -102,6 +108,8 @@ async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
     session.cancel();
     throw isLossError(e) ? new ExperimentError(describeLossError(file, experiment, e)) : e;
   }
+  const warning = gradientWarning(info.gradient, lossWhere(file, experiment));
+  if (warning) process.stderr.write(`${warning}\n`);
   const collector = new ResultCollector(experiment.runs, info.dim);
   for (const event of sink.early) collector.handle(event);
   sink.collector = collector;
@@ -128,8 +136,11 @@ async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
   }
   collector.finish();
 
-  if (command.output === 'json') await writeJson(new ChunkedWriter(process.stdout), collector.runs);
-  else process.stdout.write(`${experiment.title ? `${experiment.title}\n\n` : ''}${summaryTable(collector.runs)}`);
+  if (command.output === 'json') await writeJson(new ChunkedWriter(process.stdout), collector.runs, info.gradient);
+  else {
+    process.stdout.write(`${experiment.title ? `${experiment.title}\n\n` : ''}${summaryTable(collector.runs)}`
+      + `${gradientLine(info.gradient, lossWhere(file, experiment))}\n`);
+  }
 
   if (command.outDir) {
     const written = await writeOutDir(command.outDir, {

@@ -6,6 +6,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { formatNumber } from '../charts/rows';
+import type { GradientInfo } from '../snippet/types';
 import type { RunResult } from './results';
 
 /** JSON has no NaN or Infinity: non-finite values are written as null (the run's message says why). */
@@ -35,25 +36,26 @@ export class ChunkedWriter {
 }
 
 /** The head of one run's JSON object, up to its `points` array. */
-function runHead(run: RunResult): string {
+function runHead(run: RunResult, gradient: GradientInfo): string {
   const head: Record<string, unknown> = {
     label: run.spec.label, optimizer: run.spec.optimizer, hyperparameters: run.spec.hyperparameters,
     ...(run.spec.schedule ? { schedule: run.spec.schedule } : {}), ...(run.spec.clip ? { clip: run.spec.clip } : {}),
-    status: run.status, ...(run.message !== undefined ? { message: run.message } : {}),
+    status: run.status, ...(run.message !== undefined ? { message: run.message } : {}), gradient,
   };
   const text = JSON.stringify(head);
   return `${text.slice(0, -1)},"points":[`;
 }
 
 /**
- * `{ "runs": [ { label, optimizer, hyperparameters, status, message?, points: [ { step, loss, params } ] } ] }`
- * with every point from step 0 (DESIGN "Command-line contract").
+ * `{ "runs": [ { label, optimizer, hyperparameters, status, message?, gradient, points: [ { step, loss, params } ] } ] }`
+ * with every point from step 0 (DESIGN "Command-line contract"); `gradient` says how the run's
+ * gradients were computed (`mode`, and `reason`, `line`, `column` for finite differences).
  */
-export async function writeJson(out: ChunkedWriter, runs: readonly RunResult[]): Promise<void> {
+export async function writeJson(out: ChunkedWriter, runs: readonly RunResult[], gradient: GradientInfo): Promise<void> {
   await out.write('{"runs":[');
   for (let r = 0; r < runs.length; r++) {
     const run = runs[r] as RunResult;
-    await out.write((r > 0 ? ',' : '') + runHead(run));
+    await out.write((r > 0 ? ',' : '') + runHead(run, gradient));
     const dim = run.dim;
     let piece = '';
     for (let i = 0; i < run.count; i++) {
