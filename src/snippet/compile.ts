@@ -40,13 +40,27 @@ export function compileSnippet(source: string, options: CompileOptions = {}): Co
     return compile(source, options);
   } catch (e) {
     if (!(e instanceof RangeError) || !/call stack/.test(e.message)) throw e;
-    // TypeScript's emitter (and the differentiators) recurse once per level of nesting.
-    const file = ts.createSourceFile(FILE, source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-    const { node, depth } = deepest(file);
-    const d = toDiagnostic(file, node.getStart(file), node.getWidth(file),
-      `this statement nests ${depth} levels deep, too deep to compile: split it into several statements (\`s += …;\`)`);
+    // TypeScript's parser and emitter (and the differentiators) recurse once per level of nesting.
+    const d = tooDeep(source);
     return { ok: false, error: { kind: 'compile', message: summary([d]), diagnostics: [d] } };
   }
+}
+
+/**
+ * Where a snippet too deep to compile is too deep: the statement holding the most deeply nested
+ * node; or, when even parsing it overflows the stack, the snippet's first line.
+ */
+function tooDeep(source: string): SnippetDiagnostic {
+  const advice = 'split it into several statements (`s += …;`)';
+  let file: ts.SourceFile;
+  try {
+    file = ts.createSourceFile(FILE, source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return { line: 1, column: 1, message: `the snippet nests too deeply to compile: ${advice}`, severity: 'error' };
+  }
+  const { node, depth } = deepest(file);
+  return toDiagnostic(file, node.getStart(file), node.getWidth(file), `this statement nests ${depth} levels deep, too deep to compile: ${advice}`);
 }
 
 /** The statement holding the most deeply nested node, and that node's depth (without recursion). */

@@ -28,6 +28,12 @@ export type CompileResult = CompiledSnippet | { readonly ok: false; readonly err
 /** Longest a compile may take before the compiler worker is stopped (a cold start under load included). */
 export const COMPILE_DEADLINE_MS = 20_000;
 const COMPILER_MEMORY_MB = 1024;
+/**
+ * The compiler worker's stack: TypeScript's emitter recurses once per nested call, and the tape
+ * makes every operator a call, so a sum of a few thousand terms in one statement needs more than
+ * the default 4 MB (what is still too deep is refused with the statement's line: compile.ts).
+ */
+const COMPILER_STACK_MB = 64;
 
 interface Compiler {
   readonly worker: Worker;
@@ -61,7 +67,7 @@ function start(): Compiler {
   if (compiler) return compiler;
   const worker = new Worker(workerPath(), {
     workerData: { role: 'compiler' },
-    resourceLimits: { maxOldGenerationSizeMb: COMPILER_MEMORY_MB },
+    resourceLimits: { maxOldGenerationSizeMb: COMPILER_MEMORY_MB, stackSizeMb: COMPILER_STACK_MB },
   });
   worker.unref();
   let markReady!: () => void;
