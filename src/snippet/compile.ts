@@ -23,6 +23,8 @@ import type { CompiledSnippet, GradientInfo, LossError, SnippetDiagnostic } from
 export interface CompileOptions {
   /** Use the straight-line and forward-mode differentiators where they apply (default true); false: the tape only. */
   readonly fastPaths?: boolean;
+  /** false: not the straight-line path (tests run forward mode on the losses it would take). */
+  readonly straightLine?: boolean;
   /** Report type errors (default true); false: syntax errors only (benchmarks compare the two). */
   readonly typeCheck?: boolean;
 }
@@ -116,7 +118,7 @@ function compile(source: string, options: CompileOptions): CompiledSnippet | { o
       // reads the snippet's bindings as the snippet does (`exports.data` for `export const data`).
       let registration = '';
       if (options.fastPaths !== false) {
-        const straight = straightLineGradient(lossFn, bindings);
+        const straight = options.straightLine === false ? undefined : straightLineGradient(lossFn, bindings);
         const dim = straight ? undefined : paramCountOf(lossFn ?? file) ?? staticInitLength(file);
         const forward = straight ? undefined : forwardGradient(lossFn, dim, file, bindings);
         if (straight) { registration = `${opName(bindings.ns, '__fast')}(${straight});`; fastPath = 'straight-line'; }

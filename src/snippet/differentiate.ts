@@ -65,7 +65,10 @@ const COMPARE: ReadonlyMap<ts.SyntaxKind, string> = new Map([
   [ts.SyntaxKind.EqualsEqualsEqualsToken, '__eq'], [ts.SyntaxKind.ExclamationEqualsEqualsToken, '__ne'],
   [ts.SyntaxKind.EqualsEqualsToken, '__leq'], [ts.SyntaxKind.ExclamationEqualsToken, '__lne'],
 ]);
-const NUMBER_PREDICATES: ReadonlyMap<string, string> = new Map([
+/** The binary operators the tape rewrites into its operations: arithmetic, compound assignments, comparisons. */
+export const TAPE_OPERATORS: ReadonlySet<ts.SyntaxKind> = new Set([...ARITH.keys(), ...COMPOUND.keys(), ...COMPARE.keys()]);
+/** `Number.f` the tape follows (see the table in the header). */
+export const NUMBER_PREDICATES: ReadonlyMap<string, string> = new Map([
   ['isFinite', '__isFinite'], ['isNaN', '__isNaN'], ['isInteger', '__isInteger'],
 ]);
 

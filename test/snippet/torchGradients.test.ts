@@ -4,7 +4,8 @@
  * test/fixtures/torch/snippets.json), and torch.optim runs on snippets whose loss reads module
  * constants and data. Each snippet is checked as written, with its module-level declarations
  * exported, and with hostile names (variants.ts); through the fast path the compiler chooses for
- * it (straight-line or forward mode), through the tape alone, and through its `grad` export.
+ * it (straight-line or forward mode), through forward mode as well where straight-line is chosen,
+ * through the tape alone, and through its `grad` export.
  *
  * Tolerance: 1e-12 relative to the largest gradient component (or 1): torch and the snippet do
  * the same operations, possibly associated differently, so they agree to a few ulps; a wrong
@@ -12,7 +13,10 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import ts from 'typescript';
 import { validateExperiment } from '../../src/engine/experiment';
+import { NUMBER_PREDICATES, TAPE_OPERATORS } from '../../src/snippet/differentiate';
+import { DIFFERENTIABLE_MATH } from '../../src/snippet/runtime';
 import { Runner } from '../../src/engine/runner';
 import { repoPath } from '../repoRoot';
 import { compiled, sandbox, tapeSandbox, valueAndGrad } from './helpers';
@@ -48,6 +52,16 @@ function assertNear(actual: readonly number[], expected: readonly number[], what
     `${what}[${i}]: ${a} vs torch ${expected[i]} (relative error ${Math.abs(a - expected[i]) / scale})`));
 }
 
+/** The kinds of the tokens of `source`. */
+function tokenKinds(source: string): ts.SyntaxKind[] {
+  const scanner = ts.createScanner(ts.ScriptTarget.ES2022, true, ts.LanguageVariant.Standard, source);
+  const kinds: ts.SyntaxKind[] = [];
+  for (let k = scanner.scan(); k !== ts.SyntaxKind.EndOfFileToken; k = scanner.scan()) {
+    kinds.push(k === ts.SyntaxKind.GreaterThanToken ? scanner.reScanGreaterToken() : k);  // `>=` as the parser sees it
+  }
+  return kinds;
+}
+
 describe(`snippet gradients against torch ${fixture.torch} (float64)`, () => {
   it('covers the constructs: straight-line, forward-mode, tape and grad-export cases, with data and mini-batches', () => {
     const fast = new Set(fixture.gradients.map((c) => c.fast ?? (c.user ? 'user' : 'tape')));
@@ -56,17 +70,32 @@ describe(`snippet gradients against torch ${fixture.torch} (float64)`, () => {
     assert.ok(fixture.gradients.length >= 25);
   });
 
+  it('covers every Math function, Number predicate and operator the differentiators follow', () => {
+    const sources = fixture.gradients.filter((c) => !c.user).map((c) => c.source);
+    const missing = [...DIFFERENTIABLE_MATH].map((f) => `Math.${f}(`).concat([...NUMBER_PREDICATES.keys()].map((f) => `Number.${f}(`))
+      .filter((call) => !sources.some((s) => s.includes(call)));
+    assert.deepEqual(missing, []);
+    const tokens = new Set(sources.flatMap(tokenKinds));
+    const operators = [...TAPE_OPERATORS, ts.SyntaxKind.PlusPlusToken, ts.SyntaxKind.MinusMinusToken, ts.SyntaxKind.ExclamationToken,
+      ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.BarBarEqualsToken,
+      ts.SyntaxKind.AmpersandAmpersandEqualsToken, ts.SyntaxKind.QuestionToken, ts.SyntaxKind.DotDotDotToken];
+    assert.deepEqual(operators.filter((k) => !tokens.has(k)).map((k) => ts.tokenToString(k)), []);
+  });
+
   for (const c of fixture.gradients) {
     describe(c.name, () => {
       for (const which of VARIANTS) {
         const source = variant(c.source, which);
-        const paths = c.user ? ['grad export'] : ['chosen path', 'tape'];
+        // Straight-line losses are inside forward mode's subset too: both fast paths run them.
+        const paths = c.user ? ['grad export'] : ['chosen path', ...(c.fast === 'straight-line' ? ['forward mode'] : []), 'tape'];
         for (const path of paths) {
           it(`${which}, ${path}`, () => {
             const tape = path === 'tape';
-            if (!tape && !c.user) assert.equal(compiled(source).fastPath, c.fast ?? undefined, 'the fast path chosen');
-            const s = tape ? tapeSandbox(source, c.points[0].params) : sandbox(source, c.points[0].params);
-            assert.deepEqual(s.gradient, c.user ? { mode: 'user' } : { mode: 'autodiff', path: tape ? 'reverse' : c.fast ?? 'reverse' });
+            const options = path === 'forward mode' ? { straightLine: false } : {};
+            const expected = path === 'forward mode' ? 'forward' : c.fast ?? undefined;
+            if (!tape && !c.user) assert.equal(compiled(source, options).fastPath, expected, 'the fast path chosen');
+            const s = tape ? tapeSandbox(source, c.points[0].params) : sandbox(source, c.points[0].params, options);
+            assert.deepEqual(s.gradient, c.user ? { mode: 'user' } : { mode: 'autodiff', path: tape ? 'reverse' : expected ?? 'reverse' });
             for (const p of c.points) {
               const got = valueAndGrad(s, p.params);
               assertNear([got.value], [p.loss], `loss at [${p.params}]`);

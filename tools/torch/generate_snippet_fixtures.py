@@ -138,6 +138,80 @@ def sort_filter(p):
     return sum((v * (i + 1) for i, v in enumerate(pos)), T(0.0))
 
 
+def compound(p):
+    x, y = p[0], p[1]
+    s = x
+    s = s - y
+    s = s * x
+    s = s / (1 + y * y)
+    s = s ** 2
+    s = s + 1
+    k = x + 1 + 1 - 1
+    return s + k * y
+
+
+def mod_ops(p):
+    x, y = p[0], p[1]
+    r = torch.fmod(x * 3, y)
+    r = torch.fmod(r + 5.5, 2)
+    return r * x + torch.fmod(y, 0.7) * y
+
+
+def logical(p):
+    x, y = p[0], p[1]
+    a = y * 2 if x.item() > 0.5 else x   # (x > 0.5 && y * 2) || x, y * 2 never 0 at the points
+    b = x if x.item() != 0 else y        # x || y
+    c = T(3.0) if y.item() == 1 and x.item() != 1 and x.item() != 0 else x * y  # y == 1 && x !== y && x != 0 ? 3 : x * y
+    d = x                                 # no point is an integer, infinite or NaN
+    e = y * x                             # e = 0; e ||= y; e &&= e * x
+    return a * b + c + d * e
+
+
+def switch(p):
+    x, y = p[0], p[1]
+    k = int(math.floor(x.item()))
+    s = y
+    if k == 0:
+        s = s * x
+    elif k == 1:
+        s = s + x * x
+        s = s * 2
+    elif k == 2:
+        s = s + x * x
+        s = s * 2
+    else:
+        s = -s
+    return s * y
+
+
+def objects(p):
+    x, y = p[0], p[1]
+    o = {'a': x * y, 'b': [x, y]}
+    o['a'] = o['a'] + o['b'][1]
+    return o['a'] * o['b'][0]
+
+
+def forward_while(p):
+    x, y = p[0], p[1]
+    s, k = T(0.0), 0
+    while k < 3:
+        s = s + x ** (k + 1) * y
+        k += 1
+    return s
+
+
+def wide(p):
+    s = T(0.0)
+    for i, x in enumerate(p):
+        s = s + (i + 1) * (x - 0.1 * i) ** 2 + torch.sin(x) * p[(i + 1) % len(p)]
+    return s
+
+
+def kinks(p):
+    x, y = p[0], p[1]
+    return torch.abs(x) + torch.maximum(y, T(0.0)) + torch.minimum(x, T(0.0)) * 3 + torch.abs(y - x)
+
+
 W3 = [1.0, 2.0, 3.0]
 
 
@@ -240,6 +314,37 @@ CASES = [
     {'name': 'mini-batches on the tape: reduce over the batch', 'fast': None, 'batch': [5, 2, 2],
      'ts': f'const data = {DATA_TS};\nexport default (p: number[], batch: number[][] = data): number =>\n  batch.reduce((s, [x, y]) => s + (p[0] * x + p[1] - y) ** 2, 0) / batch.length;\nexport const init = [0.5, 0.5];',
      'f': mse, 'points': [[0.5, 0.5], [1.9, -0.3], [-0.2, 2.2]]},
+    {'name': 'compound assignments, ++ and --', 'fast': 'forward',
+     'ts': 'export default function loss([x, y]: number[]): number {\n  let s = x;\n  s -= y; s *= x; s /= 1 + y * y; s **= 2; s += 1;\n  let k = x;\n  k++; ++k; k--;\n  return s + k * y;\n}',
+     'f': lambda p, _: compound(p), 'points': [[0.7, -0.4], [1.9, 0.6], [-1.3, 2.2]]},
+    {'name': 'remainder: % and %= (truncated, as torch.fmod)', 'fast': None,
+     'ts': 'export default function loss([x, y]: number[]): number {\n  let r = (x * 3) % y;\n  r += 5.5;\n  r %= 2;\n  return r * x + (y % 0.7) * y;\n}',
+     'f': lambda p, _: mod_ops(p), 'points': [[0.9, 0.8], [-1.3, 1.1], [2.2, -0.9]]},
+    {'name': 'value-returning && and ||, ||= and &&=, loose equality, unary plus, ! and Number predicates', 'fast': None,
+     'ts': 'export default function loss([x, y]: number[]): number {\n  const a = (x > 0.5 && y * 2) || x;\n  const b = x || y;\n  const c = y == 1 && x !== y && x != 0 ? 3 : +x * y;\n  const d = Number.isFinite(x) && !Number.isNaN(y) && !Number.isInteger(x) ? x : y;\n  let e = 0;\n  e ||= y;\n  e &&= e * x;\n  return a * b + (!(x > 10) ? c : 0) + d * e;\n}',
+     'f': lambda p, _: logical(p), 'points': [[0.9, 1.0], [0.2, -1.5], [1.4, 0.3]]},
+    {'name': 'switch with fall-through and default', 'fast': None,
+     'ts': 'export default function loss([x, y]: number[]): number {\n  let s = y;\n  switch (Math.floor(x)) {\n    case 0: s *= x; break;\n    case 1:\n    case 2: s += x * x; s *= 2; break;\n    default: s = -s;\n  }\n  return s * y;\n}',
+     'f': lambda p, _: switch(p), 'points': [[0.4, 1.2], [1.5, -0.7], [2.3, 0.8], [-0.6, 1.1]]},
+    {'name': 'object literals, property access and assignment', 'fast': None,
+     'ts': 'export default function loss([x, y]: number[]): number {\n  const o = { a: x * y, pair: [x, y] };\n  o.a = o.a + o.pair[1];\n  return o.a * o.pair[0];\n}',
+     'f': lambda p, _: objects(p), 'points': [[0.6, 1.7], [-1.2, 0.4], [2.0, -0.5]]},
+    {'name': 'Math constants and spread arguments', 'fast': None,
+     'ts': 'export default (p: number[]): number => Math.E * p[0] + Math.LN2 * p[1] ** 2 + Math.SQRT2 * Math.hypot(...p) + Math.max(...p) * Math.LOG10E;\nexport const init = [0.3, -1.1];',
+     'f': lambda p, _: math.e * p[0] + math.log(2) * p[1] ** 2 + math.sqrt(2) * torch.sqrt(p[0] ** 2 + p[1] ** 2) + amax(p[0], p[1]) * math.log10(math.e),
+     'points': [[0.3, -1.1], [1.2, 0.4], [-0.5, 2.5]]},
+    {'name': 'a while loop in forward mode', 'fast': 'forward',
+     'ts': 'export default function loss([x, y]: number[]): number {\n  let s = 0, k = 0;\n  while (k < 3) { s += x ** (k + 1) * y; k++; }\n  return s;\n}',
+     'f': lambda p, _: forward_while(p), 'points': [[0.7, 1.6], [-1.2, 0.3], [2.0, -0.5]]},
+    {'name': 'eight parameters (forward mode\'s widest)', 'fast': 'forward',
+     'ts': 'export default function loss(p: number[]): number {\n  let s = 0;\n  for (let i = 0; i < p.length; i++) s += (i + 1) * (p[i] - 0.1 * i) ** 2 + Math.sin(p[i]) * p[(i + 1) % p.length];\n  return s;\n}\nexport const init = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];',
+     'f': lambda p, _: wide(p), 'points': [[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], [1.0, -1.0, 0.5, -0.5, 2.0, 0.0, -0.3, 0.9]]},
+    {'name': 'nine parameters (the tape)', 'fast': None,
+     'ts': 'export default function loss(p: number[]): number {\n  let s = 0;\n  for (let i = 0; i < p.length; i++) s += (i + 1) * (p[i] - 0.1 * i) ** 2 + Math.sin(p[i]) * p[(i + 1) % p.length];\n  return s;\n}\nexport const init = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];',
+     'f': lambda p, _: wide(p), 'points': [[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9], [1.0, -1.0, 0.5, -0.5, 2.0, 0.0, -0.3, 0.9, 1.5]]},
+    {'name': 'kinks at their points: abs, max and min against a constant (torch\'s subgradients)', 'fast': 'forward',
+     'ts': 'export default ([x, y]: number[]): number => Math.abs(x) + Math.max(y, 0) + Math.min(x, 0) * 3 + Math.abs(y - x);',
+     'f': lambda p, _: kinks(p), 'points': [[0.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.5, 0.5]]},
     {'name': 'a grad export (the user\'s own gradient)', 'fast': None, 'user': True,
      'ts': 'const A = 3;\nexport default ([x, y]: number[]): number => A * x * x + x * y;\nexport const grad = ([x, y]: number[]): number[] => [2 * A * x + y, x];',
      'f': lambda p, _: 3 * p[0] * p[0] + p[0] * p[1], 'points': [[1.0, 2.0], [-0.5, 0.25], [3.0, -1.0]]},
