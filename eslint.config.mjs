@@ -27,6 +27,19 @@ export default tseslint.config(
     },
   },
   {
+    // Folders inside the engine (src/engine/curvature/…) may import the engine's own files, one level up.
+    files: ['src/engine/*/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['vscode'], message: 'src/engine is pure TypeScript: no vscode imports.' },
+          { group: ['node:*', 'fs', 'path', 'os', 'worker_threads', 'child_process', 'vm'], message: 'src/engine is pure TypeScript: no Node-only modules.' },
+          { group: ['../../*'], message: 'src/engine imports nothing outside itself.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['src/charts/**/*.ts', 'src/protocol.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['vscode'], message: 'no vscode outside src/extension.' }] }],

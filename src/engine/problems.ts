@@ -48,12 +48,21 @@ export interface Problem {
   initFor(dim: number): number[];
   /** Known minima for another dimension (anyDimension problems). */
   minimaFor(dim: number): ProblemMinimum[];
-  /** The loss with its exact analytic gradient. */
+  /** The loss with its exact analytic gradient and Hessian. */
   objective(options?: ObjectiveOptions): Objective;
 }
 
 type Value = (p: Vec, batch: Int32Array | null) => number;
 type ValueAndGrad = (p: Vec, g: Vec, batch: Int32Array | null) => number;
+/** Writes the Hessian ∇²L(p) (row-major) into `h`. */
+type Hessian = (p: Vec, h: Float64Array, batch: Int32Array | null) => void;
+/** Writes ∇²L(p)·v into `out`. */
+type HessianVector = (p: Vec, v: Vec, out: Vec, batch: Int32Array | null) => void;
+/** A problem's second derivatives: the Hessian, and for problems of any dimension its products with a vector. */
+interface Curvature {
+  readonly hessian: Hessian;
+  readonly hessianVector?: HessianVector;
+}
 
 interface Definition {
   readonly name: string;
@@ -67,6 +76,8 @@ interface Definition {
   readonly minima: (dim: number) => ProblemMinimum[];
   /** The loss with its gradient; the loss alone is the same function with its gradient left unread. */
   readonly build: (dim: number, seed: number) => ValueAndGrad;
+  /** Its second derivatives (analytic, checked against torch.autograd.functional.hessian). */
+  readonly curvature: (dim: number, seed: number) => Curvature;
 }
 
 /** The loss alone from the loss with its gradient (one definition: the value is never written twice). */
@@ -99,8 +110,16 @@ function define(d: Definition): Problem {
     objective(options: ObjectiveOptions = {}): Objective {
       const n = options.dim ?? dim;
       checkDim(n);
-      const valueAndGrad = d.build(n, options.seed ?? 0);
-      return { dim: n, dataSize, value: valueOf(valueAndGrad, n), valueAndGrad };
+      const seed = options.seed ?? 0;
+      const valueAndGrad = d.build(n, seed);
+      const value = valueOf(valueAndGrad, n);
+      const curvature = d.curvature(n, seed);
+      const second = curvature.hessianVector;
+      return {
+        dim: n, dataSize, value, valueAndGrad,
+        hessian: (p, h, batch) => { curvature.hessian(p, h, batch); return value(p, batch); },
+        ...(second ? { hessianVector: (p: Vec, v: Vec, out: Vec, batch: Int32Array | null) => { second(p, v, out, batch); return value(p, batch); } } : {}),
+      };
     },
   };
 }
@@ -108,6 +127,30 @@ function define(d: Definition): Problem {
 /** Two-parameter problem without data: `g(x, y, grad)` writes the gradient and returns the loss. */
 function plane(g: (x: number, y: number, grad: Vec) => number): (dim: number) => ValueAndGrad {
   return () => (p, grad) => g(p[0], p[1], grad);
+}
+
+/** A two-parameter problem's Hessian from `h(x, y)` = [∂²f/∂x², ∂²f/∂x∂y, ∂²f/∂y²]. */
+function planeCurvature(h: (x: number, y: number) => readonly [number, number, number]): () => Curvature {
+  return () => ({
+    hessian: (p, out) => {
+      const [xx, xy, yy] = h(p[0], p[1]);
+      out[0] = xx; out[1] = xy; out[2] = xy; out[3] = yy;
+    },
+  });
+}
+
+/** The diagonal Hessian of a separable loss Σ fᵢ(xᵢ), f″(xᵢ) from `second(x)`, and its products with a vector. */
+function separable(second: (x: number) => number): () => Curvature {
+  return () => ({
+    hessian: (p, h) => {
+      const n = p.length;
+      h.fill(0, 0, n * n);
+      for (let i = 0; i < n; i++) h[i * n + i] = second(p[i]);
+    },
+    hessianVector: (p, v, out) => {
+      for (let i = 0; i < p.length; i++) out[i] = second(p[i]) * v[i];
+    },
+  });
 }
 
 const TWO_PI = 2 * Math.PI;
@@ -128,6 +171,7 @@ const rosenbrock = define({
       g[1] = 200 * b;
       return a * a + 100 * (b * b);
     }),
+  curvature: planeCurvature((x, y) => [2 - 400 * (y - x * x) + 800 * (x * x), -400 * x, 200]),
   source: `/** Rosenbrock: a long, curved valley. Minimum 0 at (1, 1). */
 export default function loss([x, y]: number[]): number {
   const a = 1 - x;
@@ -153,6 +197,17 @@ const beale = define({
       g[1] = 2 * a * x + 4 * b * x * y + 6 * c * x * y2;
       return a * a + b * b + c * c;
     }),
+  // f = a² + b² + c²: ∇²f = 2Σ(∇u∇uᵀ + u∇²u), with ∇a = (y − 1, x), ∇b = (y² − 1, 2xy), ∇c = (y³ − 1, 3xy²).
+  curvature: planeCurvature((x, y) => {
+    const y2 = y * y, y3 = y * y * y;
+    const a = 1.5 - x + x * y, b = 2.25 - x + x * y * y, c = 2.625 - x + x * y * y * y;
+    const ax = y - 1, bx = y2 - 1, cx = y3 - 1, ay = x, by = 2 * x * y, cy = 3 * x * y2;
+    return [
+      2 * (ax * ax + bx * bx + cx * cx),
+      2 * (ax * ay + a + bx * by + 2 * b * y + cx * cy + 3 * c * y2),
+      2 * (ay * ay + by * by + 2 * b * x + cy * cy + 6 * c * x * y),
+    ];
+  }),
   source: `/** Beale: plateaus and ridges around a narrow valley. Minimum 0 at (3, 0.5). */
 export default function loss([x, y]: number[]): number {
   const a = 1.5 - x + x * y;
@@ -183,6 +238,7 @@ const himmelblau = define({
       g[1] = 2 * a + 4 * y * b;
       return a * a + b * b;
     }),
+  curvature: planeCurvature((x, y) => [8 * (x * x) + 4 * (x * x + y - 11) + 2, 4 * x + 4 * y, 2 + 8 * (y * y) + 4 * (x + y * y - 7)]),
   source: `/** Himmelblau: four minima with loss 0. */
 export default function loss([x, y]: number[]): number {
   const a = x * x + y - 11;
@@ -207,6 +263,7 @@ const booth = define({
       g[1] = 4 * a + 2 * b;
       return a * a + b * b;
     }),
+  curvature: planeCurvature(() => [10, 8, 10]),
   source: `/** Booth: a convex quadratic bowl. Minimum 0 at (1, 3). */
 export default function loss([x, y]: number[]): number {
   const a = x + 2 * y - 7;
@@ -230,6 +287,7 @@ const matyas = define({
       g[1] = 0.52 * y - 0.48 * x;
       return 0.26 * (x * x + y * y) - 0.48 * x * y;
     }),
+  curvature: planeCurvature(() => [0.52, -0.48, 0.52]),
   source: `/** Matyas: a flat, tilted bowl. Minimum 0 at (0, 0). */
 export default function loss([x, y]: number[]): number {
   return 0.26 * (x * x + y * y) - 0.48 * x * y;
@@ -260,6 +318,9 @@ const illConditioned = define({
       g[1] = SIN_ROT * du + COS_ROT * dv;
       return 0.5 * (u * u + 50 * (v * v));
     }),
+  // ∇²f = ∇u∇uᵀ + 50∇v∇vᵀ with ∇u = (cos, sin), ∇v = (−sin, cos).
+  curvature: planeCurvature(() => [COS_ROT * COS_ROT + 50 * (SIN_ROT * SIN_ROT), COS_ROT * SIN_ROT - 50 * (SIN_ROT * COS_ROT),
+    SIN_ROT * SIN_ROT + 50 * (COS_ROT * COS_ROT)]),
   source: `/** An ill-conditioned quadratic: eigenvalues 1 and 50 along axes rotated by 30°. Minimum 0 at (0, 0). */
 const c = Math.cos(Math.PI / 6);
 const s = Math.sin(Math.PI / 6);
@@ -285,6 +346,7 @@ const saddle = define({
       g[1] = -2 * y;
       return x * x - y * y;
     }),
+  curvature: planeCurvature(() => [2, 0, -2]),
   source: `/** A saddle: a stationary point at (0, 0), unbounded below along y. */
 export default function loss([x, y]: number[]): number {
   return x * x - y * y;
@@ -312,6 +374,7 @@ const rastrigin = define({
     }
     return s;
   },
+  curvature: separable((x) => 2 + 10 * TWO_PI * TWO_PI * Math.cos(2 * Math.PI * x)),
   source: `/** Rastrigin: a bowl covered in local minima, any number of parameters. Minimum 0 at the origin. */
 export default function loss(p: number[]): number {
   let s = 10 * p.length;
@@ -322,6 +385,30 @@ export const init = [3.2, -2.7];
 export const domain = { x: [-5.12, 5.12], y: [-5.12, 5.12] };
 `,
 });
+
+/**
+ * The pieces of Ackley's Hessian, ∇²f = radial·I − radialRank·xxᵀ + wave·(diag(cos 2πxᵢ) − sin·sinᵀ/n):
+ * with r = √(Σxᵢ²/n), e₁ = e^{−0.2r}, e₂ = e^{Σcos(2πxᵢ)/n},
+ * the cone term −20e₁ gives (4e₁/(nr))·(I − (1 + 0.2r)·xxᵀ/(nr²)), and the waves −e₂ give
+ * (4π²e₂/n)·(diag(cos 2πxᵢ) − sin 2πx·sin 2πxᵀ/n). At r = 0 (the cone's tip) the Hessian does not
+ * exist: radial is NaN there.
+ */
+function ackleyCurvature(p: Vec): { radial: number; radialRank: number; wave: number; sin: Float64Array; cos: Float64Array } {
+  const n = p.length;
+  const sin = new Float64Array(n), cos = new Float64Array(n);
+  let sq = 0, cs = 0;
+  for (let i = 0; i < n; i++) {
+    const x = p[i];
+    sq += x * x;
+    cos[i] = Math.cos(2 * Math.PI * x);
+    sin[i] = Math.sin(2 * Math.PI * x);
+    cs += cos[i];
+  }
+  const r = Math.sqrt(sq / n);
+  const e1 = Math.exp(-0.2 * r), e2 = Math.exp(cs / n);
+  const radial = r > 0 ? (4 * e1) / (n * r) : NaN;
+  return { radial, radialRank: (radial * (1 + 0.2 * r)) / (n * r * r), wave: (TWO_PI * TWO_PI * e2) / n, sin, cos };
+}
 
 /**
  * f = −20 exp(−0.2 √(Σxᵢ²/n)) − exp(Σ cos(2πxᵢ)/n) + e + 20; minimum f(0) = 0.
@@ -344,6 +431,27 @@ const ackley = define({
     for (let i = 0; i < n; i++) g[i] = radial * p[i] + (e2 * TWO_PI * Math.sin(2 * Math.PI * p[i])) / n;
     return -20 * e1 - e2 + Math.E + 20;
   },
+  curvature: () => ({
+    hessian: (p, h) => {
+      const n = p.length;
+      const a = ackleyCurvature(p);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          h[i * n + j] = (i === j ? a.radial + a.wave * a.cos[i] : 0)
+            - a.radialRank * p[i] * p[j] - (a.wave / n) * a.sin[i] * a.sin[j];
+        }
+      }
+    },
+    hessianVector: (p, v, out) => {
+      const n = p.length;
+      const a = ackleyCurvature(p);
+      let xv = 0, sv = 0;
+      for (let i = 0; i < n; i++) { xv += p[i] * v[i]; sv += a.sin[i] * v[i]; }
+      for (let i = 0; i < n; i++) {
+        out[i] = (a.radial + a.wave * a.cos[i]) * v[i] - a.radialRank * p[i] * xv - (a.wave / n) * a.sin[i] * sv;
+      }
+    },
+  }),
   source: `/** Ackley: a bumpy plain around one deep funnel, any number of parameters. Minimum 0 at the origin. */
 export default function loss(p: number[]): number {
   const n = p.length;
@@ -378,6 +486,7 @@ const styblinskiTang = define({
     }
     return s / 2;
   },
+  curvature: separable((x) => 6 * (x * x) - 16),
   source: `/** Styblinski–Tang: a local and a global minimum along every axis, any number of parameters. */
 export default function loss(p: number[]): number {
   let s = 0;
@@ -472,6 +581,18 @@ const linearRegression = define({
     const { x, y } = linearRegressionData(seed);
     return linearRegressionLoss(x, y);
   },
+  // ∇²L = (2/|B|)·Σ (xᵢ, 1)(xᵢ, 1)ᵀ: constant in (w, b), a quadratic.
+  curvature: (_dim, seed) => {
+    const { x } = linearRegressionData(seed);
+    return {
+      hessian: (_p, h, batch) => {
+        const m = batch ? batch.length : x.length;
+        let sxx = 0, sx = 0;
+        for (let k = 0; k < m; k++) { const xi = x[batch ? batch[k] : k]; sxx += xi * xi; sx += xi; }
+        h[0] = (2 * sxx) / m; h[1] = (2 * sx) / m; h[2] = h[1]; h[3] = 2;
+      },
+    };
+  },
   source: `/** Linear regression: fit y ≈ w·x + b to 64 seeded noisy points (mean squared error). */
 ${GENERATOR_SOURCE}
 
@@ -535,20 +656,39 @@ function logisticRegressionLoss(x: Float64Array, label: Float64Array): ValueAndG
   };
 }
 
+/**
+ * ∇²L = (1/|B|)·Σ σ(zᵢ)(1 − σ(zᵢ))·(xᵢ, 1)(xᵢ, 1)ᵀ, with σ(1 − σ) = e^{−|z|}/(1 + e^{−|z|})²
+ * (no cancellation for large |z|).
+ */
+function logisticRegressionHessian(x: Float64Array, label: Float64Array): Hessian {
+  const n = x.length;
+  return (p, h, batch) => {
+    const w = p[0], b = p[1];
+    const m = batch ? batch.length : n;
+    let hww = 0, hwb = 0, hbb = 0;
+    for (let k = 0; k < m; k++) {
+      const i = batch ? batch[k] : k;
+      const e = Math.exp(-Math.abs(w * x[i] + b));
+      const c = e / ((1 + e) * (1 + e));
+      hww += c * x[i] * x[i];
+      hwb += c * x[i];
+      hbb += c;
+    }
+    h[0] = hww / m; h[1] = hwb / m; h[2] = h[1]; h[3] = hbb / m;
+  };
+}
+
 /** The maximum-likelihood (w, b) by Newton's method on the full data (the classes overlap, so it is finite). */
 function logisticRegressionMinimum(seed: number): ProblemMinimum {
   const { x, label } = logisticRegressionData(seed);
-  const n = x.length;
+  const loss = logisticRegressionLoss(x, label), hessian = logisticRegressionHessian(x, label);
+  const p = new Float64Array(2), g = new Float64Array(2), h = new Float64Array(4);
   let w = 0, b = 0;
   for (let iter = 0; iter < 100; iter++) {
-    let gw = 0, gb = 0, hww = 0, hwb = 0, hbb = 0;
-    for (let i = 0; i < n; i++) {
-      const z = w * x[i] + b;
-      const s = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-      const r = s - label[i], h = s * (1 - s);
-      gw += r * x[i]; gb += r;
-      hww += h * x[i] * x[i]; hwb += h * x[i]; hbb += h;
-    }
+    p[0] = w; p[1] = b;
+    loss(p, g, null);
+    hessian(p, h, null);
+    const [gw, gb] = g, [hww, hwb, , hbb] = h;
     const det = hww * hbb - hwb * hwb;
     const dw = (hbb * gw - hwb * gb) / det, db = (hww * gb - hwb * gw) / det;
     w -= dw; b -= db;
@@ -571,6 +711,10 @@ const logisticRegression = define({
   build: (_dim, seed) => {
     const { x, label } = logisticRegressionData(seed);
     return logisticRegressionLoss(x, label);
+  },
+  curvature: (_dim, seed) => {
+    const { x, label } = logisticRegressionData(seed);
+    return { hessian: logisticRegressionHessian(x, label) };
   },
   source: `/** Logistic regression: P(label = 1) = σ(w·x + b) on 100 seeded points of two overlapping classes. */
 ${GENERATOR_SOURCE}

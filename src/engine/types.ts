@@ -101,6 +101,16 @@ export interface Objective {
   valueAndGrad(params: Vec, grad: Vec, batch: Int32Array | null): number;
   /** Loss only (for surfaces and line plots). */
   value(params: Vec, batch: Int32Array | null): number;
+  /**
+   * The Hessian ∇²L at `params`, exact (analytic, or automatic differentiation), written into
+   * `hessian` row-major (dim × dim); returns the loss. Absent when the loss has no exact Hessian.
+   */
+  hessian?(params: Vec, hessian: Float64Array, batch: Int32Array | null): number;
+  /**
+   * The Hessian-vector product ∇²L(params)·v, exact, written into `out` (length dim); returns the
+   * loss. Losses with many parameters give this instead of (or besides) the whole Hessian.
+   */
+  hessianVector?(params: Vec, v: Vec, out: Vec, batch: Int32Array | null): number;
 }
 
 /** A plot window for two-parameter problems. */

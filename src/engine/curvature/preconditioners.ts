@@ -1,0 +1,88 @@
+/**
+ * The diagonal preconditioner P of an adaptive optimizer's last update, read from its state, so
+ * that the update was θ ← θ − η·P⁻¹·(gradient or momentum) (Cohen et al., "Adaptive Gradient
+ * Methods at the Edge of Stability", 2022, §2). Each reader mirrors the arithmetic of its
+ * transformation in transforms.ts (tests check P⁻¹ against the transformation's own output):
+ *
+ *     Adam, AdamW   P = (1 − β₁^t)·(√v̄_t / √(1 − β₂^t) + ε)     (v̄ = v, or max v for AMSGrad)
+ *     Adamax        P = (1 − β₁^t)·u_t                          (u the running max of |g| + ε)
+ *     RMSprop       P = √v_t + ε,  centered: √(v_t − ḡ_t²) + ε
+ *     Adagrad       P = √s_t + ε
+ *
+ * t is the update that produced the state (its `count`). Before the first update there is no P.
+ */
+import { biasCorrection, findState } from '../transforms';
+import type {
+  ChainState, ScaleByAdagradState, ScaleByAdamaxState, ScaleByAdamState, ScaleByRmsState, ScaleByStddevState,
+} from '../transforms';
+import type { Hyperparameters, Vec } from '../types';
+
+/** Writes P's diagonal into `out`; returns false when the state holds no update yet. */
+export type PreconditionerReader = (state: ChainState, out: Vec) => boolean;
+
+const betas = (h: Hyperparameters): readonly [number, number] => {
+  const v = h.betas;
+  return Array.isArray(v) ? (v as readonly [number, number]) : [0.9, 0.999];
+};
+const num = (h: Hyperparameters, name: string): number => {
+  const v = h[name];
+  if (typeof v !== 'number') throw new Error(`preconditioner: hyperparameter "${name}" is missing`);
+  return v;
+};
+
+/** The reader for an optimizer id with its complete hyperparameters, or undefined when it has no diagonal preconditioner. */
+export function preconditionerReader(optimizer: string, h: Hyperparameters): PreconditionerReader | undefined {
+  switch (optimizer) {
+    case 'adam': case 'adamw': {
+      const [b1, b2] = betas(h);
+      const eps = num(h, 'eps');
+      const amsgrad = h.amsgrad === true;
+      const c1 = biasCorrection(b1), c2 = biasCorrection(b2);
+      return (chain, out) => {
+        const s = findState<ScaleByAdamState>(chain, 'scaleByAdam');
+        if (!s || s.count === 0) return false;
+        const bc1 = c1(s.count), bc2Sqrt = Math.sqrt(c2(s.count));
+        const v = amsgrad ? s.nuMax : s.nu;
+        for (let i = 0; i < out.length; i++) out[i] = bc1 * (Math.sqrt(v[i]) / bc2Sqrt + eps);
+        return true;
+      };
+    }
+    case 'adamax': {
+      const [b1] = betas(h);
+      return (chain, out) => {
+        const s = findState<ScaleByAdamaxState>(chain, 'scaleByAdamax');
+        if (!s || s.count === 0) return false;
+        const bc1 = 1 - b1 ** s.count;
+        for (let i = 0; i < out.length; i++) out[i] = bc1 * s.nuInf[i];
+        return true;
+      };
+    }
+    case 'rmsprop': {
+      const eps = num(h, 'eps');
+      if (h.centered === true) {
+        return (chain, out) => {
+          const s = findState<ScaleByStddevState>(chain, 'scaleByStddev');
+          if (!s || s.count === 0) return false;
+          for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(s.nu[i] + -1 * s.mu[i] * s.mu[i]) + eps;
+          return true;
+        };
+      }
+      return (chain, out) => {
+        const s = findState<ScaleByRmsState>(chain, 'scaleByRms');
+        if (!s || s.count === 0) return false;
+        for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(s.nu[i]) + eps;
+        return true;
+      };
+    }
+    case 'adagrad': {
+      const eps = num(h, 'eps');
+      return (chain, out) => {
+        const s = findState<ScaleByAdagradState>(chain, 'scaleByAdagrad');
+        if (!s || s.count === 0) return false;
+        for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(s.sum[i]) + eps;
+        return true;
+      };
+    }
+    default: return undefined;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Sharpness along a run: λmax(H(θ)), the largest eigenvalue of the loss's Hessian, and the
+ * preconditioned sharpness λmax(P⁻¹(H + λI)) of an adaptive optimizer with diagonal
+ * preconditioner P (λ the L2 weight decay coupled into its gradient, 0 by default). P⁻¹H is
+ * similar to the symmetric P^{−1/2}HP^{−1/2}, so both are symmetric eigenproblems.
+ *
+ * Up to FULL_HESSIAN_MAX_DIM parameters the whole Hessian is formed and decomposed (Jacobi:
+ * eigen.ts); above, the top eigenvalue comes from Lanczos on Hessian-vector products
+ * (lanczos.ts), so memory stays O(k·n) whatever n is. Always of the full loss (every example of a
+ * mini-batch loss), the loss the points report.
+ */
+import type { Objective, Vec } from '../types';
+import { SymmetricEigenSolver, type SymmetricEigen } from './eigen';
+import { lanczosLargest } from './lanczos';
+
+/** Up to this many parameters the whole Hessian is formed; above, Lanczos on Hessian-vector products. */
+export const FULL_HESSIAN_MAX_DIM = 50;
+
+/** Why an objective has no sharpness, or undefined when it has one. */
+export function missingCurvature(objective: Objective): string | undefined {
+  if (objective.hessian || objective.hessianVector) return undefined;
+  return 'this loss gives no Hessian';
+}
+
+export class SharpnessMeter {
+  readonly dim: number;
+  /** Whether the whole Hessian is formed (else only Hessian-vector products are used). */
+  private readonly formed: boolean;
+  /** Whether it is decomposed with Jacobi (else Lanczos finds its top eigenvalue). */
+  private readonly decomposed: boolean;
+  private readonly hessian: Float64Array;
+  private readonly scaled: Float64Array;
+  private readonly solver: SymmetricEigenSolver | undefined;
+  private readonly scaledSolver: SymmetricEigenSolver | undefined;
+  private readonly at: Float64Array;
+  private readonly column: Float64Array;
+  private readonly unit: Float64Array;
+  private readonly scaledIn: Float64Array;
+  /** The eigen-decomposition of the last measured Hessian (when decomposed). */
+  private eigen: SymmetricEigen | undefined;
+
+  constructor(private readonly objective: Objective) {
+    const missing = missingCurvature(objective);
+    if (missing) throw new Error(missing);
+    const n = objective.dim;
+    this.dim = n;
+    this.decomposed = n <= FULL_HESSIAN_MAX_DIM;
+    this.formed = this.decomposed || !objective.hessianVector;
+    this.hessian = new Float64Array(this.formed ? n * n : 0);
+    this.scaled = new Float64Array(this.decomposed ? n * n : 0);
+    this.solver = this.decomposed ? new SymmetricEigenSolver(n) : undefined;
+    this.scaledSolver = this.decomposed ? new SymmetricEigenSolver(n) : undefined;
+    this.at = new Float64Array(n);
+    this.column = new Float64Array(n);
+    this.unit = new Float64Array(n);
+    this.scaledIn = new Float64Array(n);
+  }
+
+  /** λmax(H) at `params` (remembered for `preconditioned`); NaN where the Hessian is not finite. */
+  measure(params: Vec): number {
+    this.at.set(params);
+    this.eigen = undefined;
+    if (this.formed) this.formHessian();
+    if (this.decomposed) {
+      this.eigen = (this.solver as SymmetricEigenSolver).solve(this.hessian);
+      return this.eigen.values[this.dim - 1];
+    }
+    return this.largest((v, out) => this.product(v, out));
+  }
+
+  /** The eigen-decomposition of the Hessian last measured (up to FULL_HESSIAN_MAX_DIM parameters). */
+  lastEigen(): SymmetricEigen | undefined {
+    return this.eigen;
+  }
+
+  /** The Hessian last measured, row-major (up to FULL_HESSIAN_MAX_DIM parameters, or when only it is given). */
+  lastHessian(): Float64Array | undefined {
+    return this.formed ? this.hessian : undefined;
+  }
+
+  /** λmax(P⁻¹(H + λI)) at the parameters last measured, for the diagonal `p` (all > 0). */
+  preconditioned(p: Vec, coupledDecay = 0): number {
+    const n = this.dim;
+    for (let i = 0; i < n; i++) if (!(p[i] > 0 && p[i] < Infinity)) return NaN;
+    if (this.decomposed) {
+      const h = this.hessian, m = this.scaled;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          m[i * n + j] = (h[i * n + j] + (i === j ? coupledDecay : 0)) / Math.sqrt(p[i] * p[j]);
+        }
+      }
+      const { values } = (this.scaledSolver as SymmetricEigenSolver).solve(m);
+      return values[n - 1];
+    }
+    const x = this.scaledIn;
+    return this.largest((v, out) => {
+      for (let i = 0; i < n; i++) x[i] = v[i] / Math.sqrt(p[i]);
+      this.product(x, out);
+      for (let i = 0; i < n; i++) out[i] = (out[i] + coupledDecay * x[i]) / Math.sqrt(p[i]);
+    });
+  }
+
+  private formHessian(): void {
+    const o = this.objective, n = this.dim, out = this.hessian;
+    if (o.hessian) { o.hessian(this.at, out, null); return; }
+    // Only Hessian-vector products: the columns H·eⱼ.
+    const e = this.unit, col = this.column;
+    for (let j = 0; j < n; j++) {
+      e.fill(0); e[j] = 1;
+      (o.hessianVector as NonNullable<Objective['hessianVector']>)(this.at, e, col, null);
+      for (let i = 0; i < n; i++) out[i * n + j] = col[i];
+    }
+  }
+
+  /** H·v at the parameters last measured. */
+  private product(v: Float64Array, out: Float64Array): void {
+    const o = this.objective;
+    if (o.hessianVector) { o.hessianVector(this.at, v, out, null); return; }
+    const n = this.dim, h = this.hessian;
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += h[i * n + j] * v[j];
+      out[i] = s;
+    }
+  }
+
+  private largest(apply: (v: Float64Array, out: Float64Array) => void): number {
+    const r = lanczosLargest(apply, this.dim, { maxIterations: Math.min(this.dim, 200) });
+    return Number.isFinite(r.value) ? r.value : NaN;
+  }
+}
