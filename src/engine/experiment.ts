@@ -7,6 +7,7 @@
  * (`labels.ts`), writing files (`serialize.ts`) and positions in the text (`jsonText.ts`).
  */
 import { checkNumber, type Bounds } from './bounds';
+import { curvatureRefusal } from './curvature/sharpness';
 import { brokenRule, type OptimizerSpec } from './hyperparameters';
 import { findJsonError, type JsonSyntaxIssue } from './jsonText';
 import { automaticLabel, annotation, distinctLabels } from './labels';
@@ -29,7 +30,7 @@ export { closest } from './suggest';
 export type ExperimentResult = { ok: true; experiment: Experiment } | { ok: false; issues: ValidationIssue[] };
 
 /** Top-level fields of an experiment file. `$schema` lets editors find the JSON Schema. */
-export const EXPERIMENT_FIELDS = ['$schema', 'title', 'loss', 'init', 'steps', 'seed', 'batchSize', 'tolerance', 'noise', 'runs', 'sweep', 'tune'] as const;
+export const EXPERIMENT_FIELDS = ['$schema', 'title', 'loss', 'init', 'steps', 'seed', 'batchSize', 'tolerance', 'noise', 'curvature', 'runs', 'sweep', 'tune'] as const;
 export const LOSS_KINDS = ['preset', 'source', 'file'] as const;
 
 export const DEFAULT_STEPS = 100;
@@ -113,6 +114,18 @@ function validateNumber(raw: unknown, path: string, bounds: Bounds, what: string
   return reason ? undefined : zero(raw as number);
 }
 
+/** `curvature`: a boolean, on at most MAX_CURVATURE_PARAMETERS parameters when the start point is known. */
+function validateCurvature(raw: unknown, init: readonly number[] | undefined, issues: ValidationIssue[]): boolean {
+  if (raw === undefined) return false;
+  if (typeof raw !== 'boolean') {
+    issues.push({ path: 'curvature', message: `must be true or false (true adds each point's sharpness, the Hessian's largest eigenvalue), got ${describeValue(raw)}` });
+    return false;
+  }
+  const refused = raw && init ? curvatureRefusal(init.length) : undefined;
+  if (refused) issues.push({ path: 'curvature', message: refused });
+  return raw;
+}
+
 /** A run with its sweep values applied and every hyperparameter present. */
 export interface Expanded {
   readonly run: CheckedRun;
@@ -180,6 +193,8 @@ export function validateExperiment(raw: unknown): ExperimentResult {
     tolerance = valid ? rawTolerance : undefined;
   }
 
+  const curvature = validateCurvature(field('curvature'), init, issues);
+
   // Runs, then the sweep (which needs the runs' optimizers).
   const rawRuns = field('runs');
   const runs: CheckedRun[] = [];
@@ -227,6 +242,7 @@ export function validateExperiment(raw: unknown): ExperimentResult {
     ...(batchSize !== undefined ? { batchSize } : {}),
     tolerance,
     ...(noise !== undefined ? { noise } : {}),
+    ...(curvature ? { curvature } : {}),
     runs: expanded.map((e, i): RunSpec => ({
       label: labels[i],
       optimizer: e.run.spec.id,

@@ -32,6 +32,10 @@ import {
   scaleByRms, scaleByStddev, traceMomentum,
 } from './transforms';
 import type { GradientTransformation, HyperparameterValue, TuneGrid } from './types';
+import { adagradPreconditioner, adamaxPreconditioner, adamPreconditioner, rmsPreconditioner } from './curvature/preconditioners';
+import {
+  gradientDescentRule, heavyBallRule, nesterovRule, preconditionedHeavyBallRule, preconditionedMomentumRule, type Stability,
+} from './curvature/stability';
 
 export type { Bounds } from './bounds';
 
@@ -100,6 +104,11 @@ export interface OptimizerSpec {
    * transformation; every chain ends with it unless it must sit elsewhere (`momentum`).
    */
   readonly build: (h: HyperparameterReader, lr: GradientTransformation) => GradientTransformation[];
+  /**
+   * When it can settle on a quadratic: the curvature bound of its update (curvature/stability.ts),
+   * with the preconditioner it divides by for the adaptive ones, or why no bound is known.
+   */
+  readonly stability: (h: HyperparameterReader) => Stability;
 }
 
 const unit: Bounds = { min: 0, max: 1, maxExclusive: true };
@@ -150,6 +159,12 @@ const adamOptions = (h: HyperparameterReader) => {
   const [b1, b2] = h.betas('betas');
   return { b1, b2, eps: h.num('eps') };
 };
+/** Adam's and AdamW's stability: preconditioned momentum, the decay coupled (Adam) or decoupled (AdamW). */
+const adamStability = (h: HyperparameterReader, decoupled: boolean): Stability => ({
+  rule: preconditionedMomentumRule(h.betas('betas')[0], decoupled ? h.num('weightDecay') : 0, decoupled ? 0 : h.num('weightDecay')),
+  preconditioner: adamPreconditioner({ ...adamOptions(h), amsgrad: h.bool('amsgrad') }),
+});
+const unknownBound = (reason: string) => (): Stability => ({ rule: null, reason });
 
 export const OPTIMIZERS: readonly OptimizerSpec[] = [
   {
@@ -157,6 +172,7 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
     summary: 'Plain (mini-batch) gradient descent, the textbook rule with weight decay added to the gradient: θ ← θ − η(∇J + λθ).',
     hyperparameters: [lr(0.01), weightDecay(0, 'Weight decay λ: λ·θ is added to the gradient (coupled, as L2 regularisation).')],
     build: (h, lr) => [...l2(h), lr],
+    stability: (h) => ({ rule: gradientDescentRule(h.num('weightDecay')) }),
   },
   {
     id: 'momentum', name: 'Momentum (classical form)', torchClass: null,
@@ -167,6 +183,7 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
       weightDecay(0, 'Weight decay λ: λ·θ is added to the gradient.'),
     ],
     build: (h, lr) => [...l2(h), lr, traceMomentum({ momentum: h.num('momentum') })],
+    stability: (h) => ({ rule: heavyBallRule(h.num('momentum'), 0, h.num('weightDecay')) }),
   },
   {
     id: 'sgd', name: 'SGD', torchClass: 'SGD',
@@ -190,6 +207,13 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
       const trace = momentum !== 0 ? [traceMomentum({ momentum, dampening: h.num('dampening'), nesterov: h.bool('nesterov') })] : [];
       return [...l2(h), ...trace, lr];
     },
+    stability: (h) => {
+      const mu = h.num('momentum'), tau = h.num('dampening'), wd = h.num('weightDecay');
+      if (mu === 0) return { rule: gradientDescentRule(wd) };
+      if (h.bool('nesterov')) return { rule: nesterovRule(mu, wd) };
+      if (tau === 1) return { rule: null, reason: 'with dampening 1 the momentum buffer stops taking in the gradient after the first step, so the curvature sets no limit' };
+      return { rule: heavyBallRule(mu, tau, wd) };
+    },
   },
   {
     id: 'adagrad', name: 'Adagrad', torchClass: 'Adagrad',
@@ -204,6 +228,9 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
       eps(1e-10),
     ],
     build: (h, lr) => [...l2(h), scaleByAdagrad({ eps: h.num('eps'), lrDecay: h.num('lrDecay'), initialAccumulatorValue: h.num('initialAccumulatorValue') }), lr],
+    stability: (h) => ({
+      rule: preconditionedHeavyBallRule(0, h.num('lrDecay'), h.num('weightDecay')), preconditioner: adagradPreconditioner(h.num('eps')),
+    }),
   },
   {
     id: 'rmsprop', name: 'RMSprop', torchClass: 'RMSprop',
@@ -222,24 +249,33 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
       return [...l2(h), h.bool('centered') ? scaleByStddev(options) : scaleByRms(options),
         ...(momentum > 0 ? [traceMomentum({ momentum })] : []), lr];
     },
+    stability: (h) => ({
+      rule: preconditionedHeavyBallRule(h.num('momentum'), 0, h.num('weightDecay')),
+      preconditioner: rmsPreconditioner(h.num('eps'), h.bool('centered')),
+    }),
   },
   {
     id: 'adam', name: 'Adam', torchClass: 'Adam',
     summary: 'Adaptive moment estimation: bias-corrected running averages of the gradient and its square.',
     hyperparameters: [...adamFamily(0.001), amsgrad],
     build: (h, lr) => [...l2(h), scaleByAdam({ ...adamOptions(h), amsgrad: h.bool('amsgrad') }), lr],
+    stability: (h) => adamStability(h, false),
   },
   {
     id: 'adamw', name: 'AdamW', torchClass: 'AdamW',
     summary: 'Adam with decoupled weight decay (Loshchilov & Hutter).',
     hyperparameters: [lr(0.001), betas([0.9, 0.999]), eps(1e-8), decoupledDecay(0.01), amsgrad],
     build: (h, lr) => [scaleByAdam({ ...adamOptions(h), amsgrad: h.bool('amsgrad') }), ...l2(h), lr],
+    stability: (h) => adamStability(h, true),
   },
   {
     id: 'adamax', name: 'Adamax', torchClass: 'Adamax',
     summary: 'Adam with the infinity norm: divides by a running maximum of |g|.',
     hyperparameters: adamFamily(0.002),
     build: (h, lr) => [...l2(h), scaleByAdamax(adamOptions(h)), lr],
+    stability: (h) => ({
+      rule: preconditionedMomentumRule(h.betas('betas')[0], 0, h.num('weightDecay')), preconditioner: adamaxPreconditioner(h.betas('betas')[0]),
+    }),
   },
   {
     id: 'nadam', name: 'NAdam', torchClass: 'NAdam',
@@ -250,12 +286,14 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
         description: 'ψ: μ_t = β₁(1 − ½·0.96^(tψ)).' },
     ],
     build: (h, lr) => [...l2(h), scaleByNadam({ ...adamOptions(h), momentumDecay: h.num('momentumDecay') }), lr],
+    stability: unknownBound('NAdam mixes the new gradient and the momentum with weights that change every step (μ_t); no fixed threshold on λmax(P⁻¹H) is known for it'),
   },
   {
     id: 'radam', name: 'RAdam', torchClass: 'RAdam',
     summary: 'Rectified Adam: plain momentum steps until the variance of the adaptive rate is tractable.',
     hyperparameters: adamFamily(0.001),
     build: (h, lr) => [...l2(h), scaleByRadam(adamOptions(h)), lr],
+    stability: unknownBound('RAdam switches between plain momentum and a rectified adaptive step whose size changes every step early on; no fixed threshold is known for it'),
   },
   {
     id: 'adadelta', name: 'Adadelta', torchClass: 'Adadelta',
@@ -267,6 +305,7 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
       eps(1e-6), coupledDecay,
     ],
     build: (h, lr) => [...l2(h), scaleByAdadelta({ rho: h.num('rho'), eps: h.num('eps') }), lr],
+    stability: unknownBound('Adadelta scales its step by the running size of its own past steps, not by the curvature alone; no threshold on λmax is known for it'),
   },
   {
     id: 'lion', name: 'Lion', torchClass: null,
@@ -276,6 +315,7 @@ export const OPTIMIZERS: readonly OptimizerSpec[] = [
       const [b1, b2] = h.betas('betas');
       return [scaleByLion({ b1, b2 }), ...l2(h), lr];
     },
+    stability: unknownBound('Lion steps by the sign of its momentum, a step of fixed size η whatever the curvature: no threshold on λmax applies'),
   },
 ];
 

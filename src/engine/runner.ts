@@ -36,11 +36,20 @@
  * can be studied stochastically. The point's gradient norm is the noisy gradient's: what the
  * optimizer used.
  *
+ * Curvature (`experiment.curvature`, DESIGN "Curvature"): every point also records the sharpness
+ * λmax(∇²L(θ_k)) of the full loss, and runs whose optimizer's stability rule bounds the
+ * preconditioned sharpness record λmax(P_k⁻¹H) too (curvature/track.ts says which P). The objective
+ * must give exact Hessians (or Hessian-vector products); an experiment on more parameters than
+ * MAX_CURVATURE_PARAMETERS is refused.
+ *
  * Hot loop: no allocation per step. Parameters, gradients and updates live in preallocated
  * Float64Arrays; points go into preallocated columnar buffers that are handed off (and replaced)
  * when full, and at the end of every `advance` call (trimmed copies), so consumers see every point
  * of a slice as soon as it returns.
  */
+import { runStability } from './curvature/ofRun';
+import { curvatureRefusal, missingCurvature, SharpnessMeter } from './curvature/sharpness';
+import { CurvatureTrack } from './curvature/track';
 import { BatchSampler, Random, streamSeed } from './random';
 import { createOptimizer, type Optimizer } from './optimizers';
 import { applyUpdates, copyState } from './transforms';
@@ -101,9 +110,11 @@ class RunState {
   points!: Float64Array;
   gradNorm!: Float64Array;
   lr!: Float64Array;
+  /** Sharpness per point, when the experiment asks for curvature. */
+  readonly curvature: CurvatureTrack | null;
 
   constructor(readonly index: number, readonly spec: RunSpec, experiment: Experiment, objective: Objective,
-    init: readonly number[], readonly capacity: number) {
+    init: readonly number[], readonly capacity: number, meter: SharpnessMeter | null) {
     const dim = objective.dim;
     this.params = Float64Array.from(init);
     this.grad = new Float64Array(dim);
@@ -116,6 +127,7 @@ class RunState {
       ? new BatchSampler(objective.dataSize, b, experiment.seed) : null;
     const sigma = experiment.noise ?? 0;
     this.noise = sigma > 0 ? { sigma, random: new Random(streamSeed(experiment.seed, NOISE_STREAM)) } : null;
+    this.curvature = meter ? new CurvatureTrack(meter, runStability(spec), capacity) : null;
     this.allocate(dim);
   }
 
@@ -138,8 +150,12 @@ class RunState {
       params: full ? this.points : this.points.slice(0, count * dim),
       gradNorm: full ? this.gradNorm : this.gradNorm.slice(0, count),
       lr: full ? this.lr : this.lr.slice(0, count),
+      ...(this.curvature ? this.curvature.columns(count) : {}),
     };
-    if (full) this.allocate(dim);
+    if (full) {
+      this.allocate(dim);
+      this.curvature?.allocate();
+    }
     else this.filled = 0;
     this.fromStep += count;
     return batch;
@@ -167,8 +183,14 @@ export class Runner {
       throw new Error(`the start point has ${init.length} numbers, but the loss has ${objective.dim} parameters`);
     }
     const capacity = Math.max(1, Math.floor(options.batchSize ?? 256));
+    let meter: SharpnessMeter | null = null;
+    if (experiment.curvature) {
+      const refused = curvatureRefusal(objective.dim) ?? missingCurvature(objective);
+      if (refused) throw new Error(`curvature: ${refused}`);
+      meter = new SharpnessMeter(objective);
+    }
     experiment.runs.forEach((spec, i) => {
-      const run = new RunState(i, spec, experiment, objective, init, capacity);
+      const run = new RunState(i, spec, experiment, objective, init, capacity, meter);
       this.runs.push(run);
       if (spec.enabled !== false) this.active.push(run);
     });
@@ -258,7 +280,7 @@ export class Runner {
   /** Takes up to `n` steps of one run; returns how many points it recorded. The hot loop. */
   private stepRun(run: RunState, n: number): number {
     const { objective, dim } = this;
-    const { params, updates, optimizer, transformState, sampler, noise } = run;
+    const { params, updates, optimizer, transformState, sampler, noise, curvature } = run;
     let grad = run.grad;
     const transform = optimizer.transform;
     const steps = this.experiment.steps;
@@ -291,6 +313,10 @@ export class Runner {
       if (k === 0) run.startLoss = loss;
 
       // Record the point of step k.
+      if (run.filled === run.capacity) {
+        const full = run.handOff(dim);
+        if (full) this.batches.push(full);
+      }
       const at = run.filled;
       run.loss[at] = loss;
       const points = run.points;
@@ -300,9 +326,13 @@ export class Runner {
       run.filled = at + 1;
       run.lastStep = k;
       taken++;
-      if (run.filled === run.capacity) {
-        const full = run.handOff(dim);
-        if (full) this.batches.push(full);
+      if (curvature) {
+        try {
+          curvature.measure(at, params, finiteParams);
+        } catch (e) {
+          this.end(run, 'error', `the Hessian at step ${k}: ${e instanceof Error ? e.message : String(e)}`);
+          return taken;
+        }
       }
 
       // How the run stands after step k.
@@ -321,6 +351,7 @@ export class Runner {
         this.end(run, 'diverged', `diverged at step ${k}: the loss grew to ${short(loss)}, more than 10¹² × its start ${short(run.startLoss)} (params ${showParams(params)})`);
         return taken;
       }
+      if (curvature && (norm < tolerance || k >= steps)) curvature.atEnd(at, transform, transformState, grad, params);
       if (norm < tolerance) {
         this.end(run, 'converged', `converged at step ${k}: the gradient norm ${short(norm)} is below the tolerance ${short(tolerance)}`);
         return taken;
@@ -334,6 +365,7 @@ export class Runner {
       transform.update(updates, transformState, params);
       applyUpdates(params, updates);
       run.count = k + 1;
+      curvature?.afterUpdate(at, transformState);
       // Keep the gradient this update used; the next evaluation writes into the other buffer.
       run.grad = run.applied;
       run.applied = grad;

@@ -16,6 +16,7 @@ import {
   BATCH_SIZE_BOUNDS, DEFAULT_SEED, DEFAULT_STEPS, DEFAULT_TOLERANCE, MAX_PARAMETERS, MAX_RUNS, RUN_FIELDS, STEPS_BOUNDS,
 } from './experiment';
 import type { Bounds } from './bounds';
+import { MAX_CURVATURE_PARAMETERS } from './curvature/sharpness';
 import { OPTIMIZERS, type HyperparameterSpec } from './hyperparameters';
 import { PROBLEMS } from './problems';
 import { SCHEDULES } from './schedules';
@@ -256,6 +257,10 @@ export function experimentJsonSchema(docs: SchemaDocs = {}): JsonSchema {
         description: 'A run has converged when its gradient norm falls below this.',
       },
       noise: { type: 'number', ...bounds(NOISE_BOUNDS), description: 'Standard deviation of seeded Gaussian noise added to every gradient (a deterministic loss studied stochastically).' },
+      curvature: {
+        type: 'boolean', default: false,
+        description: `Add each point's sharpness (the largest eigenvalue of the loss's Hessian, exact) and each run's stability threshold (up to ${MAX_CURVATURE_PARAMETERS} parameters).`,
+      },
       runs: { type: 'array', minItems: 1, maxItems: MAX_RUNS, items: { $ref: '#/definitions/run' }, description: 'The runs to compare.' },
       sweep: { $ref: '#/definitions/sweep' },
       tune: { $ref: '#/definitions/tune' },

@@ -67,7 +67,9 @@ export interface Configuration {
 /** The experiment that runs configuration `c` alone: `experiment`'s loss and settings, `c`'s seed, `c`'s run. */
 export function aloneExperiment(experiment: Experiment, c: Configuration): Experiment {
   const { tune: _tune, enabled: _enabled, ...run } = c.run;
-  return { ...experiment, seed: c.seed, runs: [run] };
+  // Scores read the loss only: no Hessians per step (curvature changes no trajectory).
+  const { curvature: _curvature, ...rest } = experiment;
+  return { ...rest, seed: c.seed, runs: [run] };
 }
 
 /** How a scored configuration ended. */

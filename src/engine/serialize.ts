@@ -39,6 +39,7 @@ export function serializeExperiment(e: Experiment): string {
   if (e.batchSize !== undefined) fields.push(['batchSize', e.batchSize]);
   fields.push(['tolerance', e.tolerance]);
   if (e.noise !== undefined) fields.push(['noise', e.noise]);
+  if (e.curvature) fields.push(['curvature', true]);
   const lines = fields.map(([k, v]) => `  ${JSON.stringify(k)}: ${inline(v)},`);
   lines.push(`  "runs": [\n${runs.map((r) => `    ${inline(r)}`).join(',\n')}\n  ]`);
   return `{\n${lines.join('\n')}\n}\n`;

@@ -86,6 +86,11 @@ export interface Experiment {
   readonly tolerance: number;
   /** Standard deviation of seeded Gaussian noise added to every gradient (absent: none). */
   readonly noise?: number;
+  /**
+   * Whether every point carries the loss's sharpness λmax(H) (and the preconditioned sharpness for
+   * adaptive optimizers): DESIGN "Curvature". Absent means false.
+   */
+  readonly curvature?: boolean;
   readonly runs: readonly RunSpec[];
 }
 
@@ -131,6 +136,13 @@ export interface PointBatch {
   readonly params: Float64Array;
   readonly gradNorm: Float64Array;
   readonly lr: Float64Array;
+  /** λmax(∇²L(θ)) of the full loss at each point, when the experiment asks for curvature (NaN where not finite). */
+  readonly sharpness?: Float64Array;
+  /**
+   * λmax(P⁻¹(H + λI)) at each point, for runs whose stability rule bounds it (adaptive optimizers):
+   * P the preconditioner of the update taken from that point (curvature/stability.ts).
+   */
+  readonly preconditionedSharpness?: Float64Array;
 }
 
 /** What the runner reports while it steps an experiment. */

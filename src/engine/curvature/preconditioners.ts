@@ -13,76 +13,59 @@
  */
 import { biasCorrection, findState } from '../transforms';
 import type {
-  ChainState, ScaleByAdagradState, ScaleByAdamaxState, ScaleByAdamState, ScaleByRmsState, ScaleByStddevState,
+  ScaleByAdagradState, ScaleByAdamaxState, ScaleByAdamState, ScaleByRmsState, ScaleByStddevState,
 } from '../transforms';
-import type { Hyperparameters, Vec } from '../types';
+import type { PreconditionerReader } from './stability';
 
-/** Writes P's diagonal into `out`; returns false when the state holds no update yet. */
-export type PreconditionerReader = (state: ChainState, out: Vec) => boolean;
+/** Adam's and AdamW's P = (1 − β₁^t)·(√v̄_t / √(1 − β₂^t) + ε). */
+export function adamPreconditioner(options: { readonly b1: number; readonly b2: number; readonly eps: number; readonly amsgrad: boolean }): PreconditionerReader {
+  const { eps, amsgrad } = options;
+  const c1 = biasCorrection(options.b1), c2 = biasCorrection(options.b2);
+  return (chain, out) => {
+    const s = findState<ScaleByAdamState>(chain, 'scaleByAdam');
+    if (!s || s.count === 0) return false;
+    const bc1 = c1(s.count), bc2Sqrt = Math.sqrt(c2(s.count));
+    const v = amsgrad ? s.nuMax : s.nu;
+    for (let i = 0; i < out.length; i++) out[i] = bc1 * (Math.sqrt(v[i]) / bc2Sqrt + eps);
+    return true;
+  };
+}
 
-const betas = (h: Hyperparameters): readonly [number, number] => {
-  const v = h.betas;
-  return Array.isArray(v) ? (v as readonly [number, number]) : [0.9, 0.999];
-};
-const num = (h: Hyperparameters, name: string): number => {
-  const v = h[name];
-  if (typeof v !== 'number') throw new Error(`preconditioner: hyperparameter "${name}" is missing`);
-  return v;
-};
+/** Adamax's P = (1 − β₁^t)·u_t. */
+export function adamaxPreconditioner(b1: number): PreconditionerReader {
+  return (chain, out) => {
+    const s = findState<ScaleByAdamaxState>(chain, 'scaleByAdamax');
+    if (!s || s.count === 0) return false;
+    const bc1 = 1 - b1 ** s.count;
+    for (let i = 0; i < out.length; i++) out[i] = bc1 * s.nuInf[i];
+    return true;
+  };
+}
 
-/** The reader for an optimizer id with its complete hyperparameters, or undefined when it has no diagonal preconditioner. */
-export function preconditionerReader(optimizer: string, h: Hyperparameters): PreconditionerReader | undefined {
-  switch (optimizer) {
-    case 'adam': case 'adamw': {
-      const [b1, b2] = betas(h);
-      const eps = num(h, 'eps');
-      const amsgrad = h.amsgrad === true;
-      const c1 = biasCorrection(b1), c2 = biasCorrection(b2);
-      return (chain, out) => {
-        const s = findState<ScaleByAdamState>(chain, 'scaleByAdam');
-        if (!s || s.count === 0) return false;
-        const bc1 = c1(s.count), bc2Sqrt = Math.sqrt(c2(s.count));
-        const v = amsgrad ? s.nuMax : s.nu;
-        for (let i = 0; i < out.length; i++) out[i] = bc1 * (Math.sqrt(v[i]) / bc2Sqrt + eps);
-        return true;
-      };
-    }
-    case 'adamax': {
-      const [b1] = betas(h);
-      return (chain, out) => {
-        const s = findState<ScaleByAdamaxState>(chain, 'scaleByAdamax');
-        if (!s || s.count === 0) return false;
-        const bc1 = 1 - b1 ** s.count;
-        for (let i = 0; i < out.length; i++) out[i] = bc1 * s.nuInf[i];
-        return true;
-      };
-    }
-    case 'rmsprop': {
-      const eps = num(h, 'eps');
-      if (h.centered === true) {
-        return (chain, out) => {
-          const s = findState<ScaleByStddevState>(chain, 'scaleByStddev');
-          if (!s || s.count === 0) return false;
-          for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(s.nu[i] + -1 * s.mu[i] * s.mu[i]) + eps;
-          return true;
-        };
-      }
-      return (chain, out) => {
-        const s = findState<ScaleByRmsState>(chain, 'scaleByRms');
-        if (!s || s.count === 0) return false;
-        for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(s.nu[i]) + eps;
-        return true;
-      };
-    }
-    case 'adagrad': {
-      const eps = num(h, 'eps');
-      return (chain, out) => {
-        const s = findState<ScaleByAdagradState>(chain, 'scaleByAdagrad');
-        if (!s || s.count === 0) return false;
-        for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(s.sum[i]) + eps;
-        return true;
-      };
-    }
-    default: return undefined;
+/** RMSprop's P = √v_t + ε, or √(v_t − ḡ_t²) + ε when centered. */
+export function rmsPreconditioner(eps: number, centered: boolean): PreconditionerReader {
+  if (centered) {
+    return (chain, out) => {
+      const s = findState<ScaleByStddevState>(chain, 'scaleByStddev');
+      if (!s || s.count === 0) return false;
+      for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(s.nu[i] + -1 * s.mu[i] * s.mu[i]) + eps;
+      return true;
+    };
   }
+  return (chain, out) => {
+    const s = findState<ScaleByRmsState>(chain, 'scaleByRms');
+    if (!s || s.count === 0) return false;
+    for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(s.nu[i]) + eps;
+    return true;
+  };
+}
+
+/** Adagrad's P = √s_t + ε. */
+export function adagradPreconditioner(eps: number): PreconditionerReader {
+  return (chain, out) => {
+    const s = findState<ScaleByAdagradState>(chain, 'scaleByAdagrad');
+    if (!s || s.count === 0) return false;
+    for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(s.sum[i]) + eps;
+    return true;
+  };
 }

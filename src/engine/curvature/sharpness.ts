@@ -15,6 +15,20 @@ import { lanczosLargest } from './lanczos';
 
 /** Up to this many parameters the whole Hessian is formed; above, Lanczos on Hessian-vector products. */
 export const FULL_HESSIAN_MAX_DIM = 50;
+/**
+ * Most parameters `curvature: true` accepts: every step then costs up to ~200 Hessian-vector
+ * products and Lanczos's 200 × n basis, which above this stops being a live view.
+ */
+export const MAX_CURVATURE_PARAMETERS = 1000;
+/** Lanczos's most products per step (its basis is this many vectors of n numbers). */
+const MAX_LANCZOS_ITERATIONS = 200;
+
+/** Why curvature is refused for `dim` parameters, or undefined when it is not. */
+export function curvatureRefusal(dim: number): string | undefined {
+  return dim > MAX_CURVATURE_PARAMETERS
+    ? `needs a Hessian eigenvalue at every step: at most ${MAX_CURVATURE_PARAMETERS} parameters, and this loss has ${dim}`
+    : undefined;
+}
 
 /** Why an objective has no sharpness, or undefined when it has one. */
 export function missingCurvature(objective: Objective): string | undefined {
@@ -125,7 +139,7 @@ export class SharpnessMeter {
   }
 
   private largest(apply: (v: Float64Array, out: Float64Array) => void): number {
-    const r = lanczosLargest(apply, this.dim, { maxIterations: Math.min(this.dim, 200) });
+    const r = lanczosLargest(apply, this.dim, { maxIterations: Math.min(this.dim, MAX_LANCZOS_ITERATIONS) });
     return Number.isFinite(r.value) ? r.value : NaN;
   }
 }

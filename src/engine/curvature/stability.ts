@@ -28,7 +28,8 @@
  * The same frozen-preconditioner argument gives RMSprop's and Adagrad's 2/η (β₁ = 0), RMSprop with
  * momentum's (2 + 2μ)/η and Adamax's Adam bound; each rule below says what it assumes.
  */
-import type { Hyperparameters } from '../types';
+import type { ChainState } from '../transforms';
+import type { Vec } from '../types';
 
 /** Which curvature a threshold bounds. */
 export type CurvatureMeasure = 'sharpness' | 'preconditionedSharpness';
@@ -62,8 +63,16 @@ export interface StabilityRule {
   readonly coupledDecay: number;
 }
 
-/** A rule, or why there is none. */
-export type Stability = { readonly rule: StabilityRule } | { readonly rule: null; readonly reason: string };
+/** Writes the diagonal of an adaptive optimizer's preconditioner P into `out`; false before its first update. */
+export type PreconditionerReader = (state: ChainState, out: Vec) => boolean;
+
+/**
+ * An optimizer's stability, as its declaration in hyperparameters.ts gives it: a rule (with the
+ * preconditioner reader when the rule bounds the preconditioned sharpness), or why there is none.
+ */
+export type Stability =
+  | { readonly rule: StabilityRule; readonly preconditioner?: PreconditionerReader }
+  | { readonly rule: null; readonly reason: string };
 
 /** The sharpness (or preconditioned sharpness) above which the iteration cannot converge. */
 export function stabilityThreshold(rule: StabilityRule, eta: number, t = 1): number {
@@ -173,50 +182,4 @@ export function preconditionedHeavyBallRule(momentum: number, lrDecay: number, c
     terms: (e, t) => ({ factor: rate(e, t), shift: 0, limit: 2 + 2 * momentum }),
     recurrence: (e, a, t) => ({ trace: 1 + momentum - rate(e, t) * a, det: momentum }),
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Per optimizer
-
-const num = (h: Hyperparameters, name: string, fallback = 0): number => {
-  const v = h[name];
-  return typeof v === 'number' ? v : fallback;
-};
-const beta1 = (h: Hyperparameters): number => {
-  const v = h.betas;
-  return Array.isArray(v) ? (v as readonly [number, number])[0] : 0.9;
-};
-
-const NO_BOUND: Readonly<Record<string, string>> = {
-  nadam: 'NAdam mixes the new gradient and the momentum with weights that change every step (μ_t); no fixed threshold on λmax(P⁻¹H) is known for it',
-  radam: 'RAdam switches between plain momentum and a rectified adaptive step whose size changes every step early on; no fixed threshold is known for it',
-  adadelta: 'Adadelta\'s step is scaled by the running size of its own past steps, not by the curvature alone; no threshold on λmax is known for it',
-  lion: 'Lion steps by the sign of its momentum, a step of fixed size η whatever the curvature: no threshold on λmax applies',
-};
-
-/**
- * The stability rule of a run: its optimizer id and its complete hyperparameters (as a validated
- * experiment has them), or the reason there is none.
- */
-export function stabilityOf(optimizer: string, h: Hyperparameters): Stability {
-  const wd = num(h, 'weightDecay');
-  switch (optimizer) {
-    case 'gd': return { rule: gradientDescentRule(wd) };
-    case 'momentum': return { rule: heavyBallRule(num(h, 'momentum'), 0, wd) };
-    case 'sgd': {
-      const mu = num(h, 'momentum'), tau = num(h, 'dampening');
-      if (mu === 0) return { rule: gradientDescentRule(wd) };
-      if (h.nesterov === true) return { rule: nesterovRule(mu, wd) };
-      if (tau === 1) return { rule: null, reason: 'with dampening 1 the momentum buffer stops taking in the gradient after the first step, so the curvature sets no limit' };
-      return { rule: heavyBallRule(mu, tau, wd) };
-    }
-    case 'adam': case 'adamax': return { rule: preconditionedMomentumRule(beta1(h), 0, wd) };
-    case 'adamw': return { rule: preconditionedMomentumRule(beta1(h), wd, 0) };
-    case 'rmsprop': return { rule: preconditionedHeavyBallRule(num(h, 'momentum'), 0, wd) };
-    case 'adagrad': return { rule: preconditionedHeavyBallRule(0, num(h, 'lrDecay'), wd) };
-    default: {
-      const reason = NO_BOUND[optimizer];
-      return { rule: null, reason: reason ?? `no stability threshold is known for "${optimizer}"` };
-    }
-  }
 }

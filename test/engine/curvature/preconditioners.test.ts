@@ -1,9 +1,16 @@
 import * as assert from 'node:assert/strict';
-import { preconditionerReader } from '../../../src/engine/curvature/preconditioners';
+import { runStability } from '../../../src/engine/curvature/ofRun';
+import type { PreconditionerReader } from '../../../src/engine/curvature/stability';
 import { defaultHyperparameters } from '../../../src/engine/hyperparameters';
 import { createOptimizer } from '../../../src/engine/optimizers';
 import { findState, type ChainState } from '../../../src/engine/transforms';
 import type { Hyperparameters } from '../../../src/engine/types';
+
+/** The preconditioner reader an optimizer's declaration gives, if any. */
+function preconditionerReader(id: string, h: Hyperparameters): PreconditionerReader | undefined {
+  const s = runStability({ optimizer: id, hyperparameters: h });
+  return s.rule ? s.preconditioner : undefined;
+}
 
 /** One update of `id` from `params` with gradient `grad`: the updates and the chain's state after it. */
 function oneUpdate(id: string, h: Hyperparameters, params: number[], steps: number[][]): { updates: Float64Array; state: ChainState } {

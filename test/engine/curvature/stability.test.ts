@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import {
   gradientDescentRule, heavyBallRule, nesterovRule, preconditionedHeavyBallRule, preconditionedMomentumRule,
-  spectralRadius, stabilityOf, stabilityThreshold, type StabilityRule,
+  spectralRadius, stabilityThreshold, type StabilityRule,
 } from '../../../src/engine/curvature/stability';
-import { defaultHyperparameters } from '../../../src/engine/hyperparameters';
+import { runStability, runThreshold } from '../../../src/engine/curvature/ofRun';
+import { defaultHyperparameters, OPTIMIZERS } from '../../../src/engine/hyperparameters';
 import { createOptimizer } from '../../../src/engine/optimizers';
 import { getProblem } from '../../../src/engine/problems';
 import { applyUpdates } from '../../../src/engine/transforms';
@@ -42,7 +43,7 @@ describe('curvature/stability: thresholds per optimizer', () => {
 
   it('writes the contract\'s thresholds: GD 2/η, heavy ball (2 + 2β)/η, Adam (2 + 2β₁)/((1 − β₁)η) — 38/η at β₁ = 0.9', () => {
     const at = (id: string, h: Record<string, unknown>, eta: number): number => {
-      const s = stabilityOf(id, { ...defaultHyperparameters(id), ...h } as never);
+      const s = runStability({ optimizer: id, hyperparameters: { ...defaultHyperparameters(id), ...h } as never });
       assert.ok(s.rule, `${id} has a rule`);
       return stabilityThreshold(s.rule, eta);
     };
@@ -51,13 +52,23 @@ describe('curvature/stability: thresholds per optimizer', () => {
     assert.equal(at('momentum', { lr: 0.1, momentum: 0.9 }, 0.1), (2 + 2 * 0.9) / 0.1);
     assert.equal(at('sgd', { lr: 0.1, momentum: 0.9 }, 0.1), (2 + 2 * 0.9) / 0.1);
     assert.ok(Math.abs(at('adam', { lr: 0.01 }, 0.01) - 38 / 0.01) <= 1e-9);
-    assert.equal(stabilityOf('adam', defaultHyperparameters('adam') as never).rule?.measure, 'preconditionedSharpness');
-    assert.equal(stabilityOf('gd', defaultHyperparameters('gd') as never).rule?.measure, 'sharpness');
+    assert.equal(runStability({ optimizer: 'adam', hyperparameters: defaultHyperparameters('adam') }).rule?.measure, 'preconditionedSharpness');
+    assert.equal(runStability({ optimizer: 'gd', hyperparameters: defaultHyperparameters('gd') }).rule?.measure, 'sharpness');
+    assert.equal(runThreshold({ optimizer: 'gd', hyperparameters: { lr: 0.04, weightDecay: 0 } }), 50);
+    assert.equal(runThreshold({ optimizer: 'lion', hyperparameters: defaultHyperparameters('lion') }), null);
+  });
+
+  it('every optimizer declares its stability: a rule, or the reason there is none', () => {
+    for (const spec of OPTIMIZERS) {
+      const s = runStability({ optimizer: spec.id, hyperparameters: defaultHyperparameters(spec.id) });
+      assert.ok(s.rule ? typeof s.rule.terms === 'function' : s.reason.length > 20, spec.id);
+      if (s.rule && s.rule.measure === 'preconditionedSharpness') assert.ok(s.preconditioner, `${spec.id} reads its preconditioner`);
+    }
   });
 
   it('gives no threshold where none is known, and says why', () => {
     for (const id of ['nadam', 'radam', 'adadelta', 'lion']) {
-      const s = stabilityOf(id, defaultHyperparameters(id) as never);
+      const s = runStability({ optimizer: id, hyperparameters: defaultHyperparameters(id) });
       assert.equal(s.rule, null);
       assert.ok(!s.rule && s.reason.length > 20, id);
     }
