@@ -660,7 +660,7 @@ function logisticRegressionLoss(x: Float64Array, label: Float64Array): ValueAndG
  * ∇²L = (1/|B|)·Σ σ(zᵢ)(1 − σ(zᵢ))·(xᵢ, 1)(xᵢ, 1)ᵀ, with σ(1 − σ) = e^{−|z|}/(1 + e^{−|z|})²
  * (no cancellation for large |z|).
  */
-function logisticRegressionHessian(x: Float64Array, label: Float64Array): Hessian {
+function logisticRegressionHessian(x: Float64Array): Hessian {
   const n = x.length;
   return (p, h, batch) => {
     const w = p[0], b = p[1];
@@ -681,7 +681,7 @@ function logisticRegressionHessian(x: Float64Array, label: Float64Array): Hessia
 /** The maximum-likelihood (w, b) by Newton's method on the full data (the classes overlap, so it is finite). */
 function logisticRegressionMinimum(seed: number): ProblemMinimum {
   const { x, label } = logisticRegressionData(seed);
-  const loss = logisticRegressionLoss(x, label), hessian = logisticRegressionHessian(x, label);
+  const loss = logisticRegressionLoss(x, label), hessian = logisticRegressionHessian(x);
   const p = new Float64Array(2), g = new Float64Array(2), h = new Float64Array(4);
   let w = 0, b = 0;
   for (let iter = 0; iter < 100; iter++) {
@@ -713,8 +713,8 @@ const logisticRegression = define({
     return logisticRegressionLoss(x, label);
   },
   curvature: (_dim, seed) => {
-    const { x, label } = logisticRegressionData(seed);
-    return { hessian: logisticRegressionHessian(x, label) };
+    const { x } = logisticRegressionData(seed);
+    return { hessian: logisticRegressionHessian(x) };
   },
   source: `/** Logistic regression: P(label = 1) = σ(w·x + b) on 100 seeded points of two overlapping classes. */
 ${GENERATOR_SOURCE}
