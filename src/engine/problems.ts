@@ -113,13 +113,8 @@ function define(d: Definition): Problem {
       const seed = options.seed ?? 0;
       const valueAndGrad = d.build(n, seed);
       const value = valueOf(valueAndGrad, n);
-      const curvature = d.curvature(n, seed);
-      const second = curvature.hessianVector;
-      return {
-        dim: n, dataSize, value, valueAndGrad,
-        hessian: (p, h, batch) => { curvature.hessian(p, h, batch); return value(p, batch); },
-        ...(second ? { hessianVector: (p: Vec, v: Vec, out: Vec, batch: Int32Array | null) => { second(p, v, out, batch); return value(p, batch); } } : {}),
-      };
+      const { hessian, hessianVector } = d.curvature(n, seed);
+      return { dim: n, dataSize, value, valueAndGrad, hessian, ...(hessianVector ? { hessianVector } : {}) };
     },
   };
 }

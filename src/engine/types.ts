@@ -107,15 +107,16 @@ export interface Objective {
   /** Loss only (for surfaces and line plots). */
   value(params: Vec, batch: Int32Array | null): number;
   /**
-   * The Hessian ∇²L at `params`, exact (analytic, or automatic differentiation), written into
-   * `hessian` row-major (dim × dim); returns the loss. Absent when the loss has no exact Hessian.
+   * The Hessian ∇²L at `params`, written into `hessian` row-major (dim × dim): exact (analytic,
+   * or automatic differentiation), or central differences of the exact gradient where the loss
+   * says so (a snippet's `CurvatureInfo`). Absent when the loss has no Hessian.
    */
-  hessian?(params: Vec, hessian: Float64Array, batch: Int32Array | null): number;
+  hessian?(params: Vec, hessian: Float64Array, batch: Int32Array | null): void;
   /**
-   * The Hessian-vector product ∇²L(params)·v, exact, written into `out` (length dim); returns the
-   * loss. Losses with many parameters give this instead of (or besides) the whole Hessian.
+   * The Hessian-vector product ∇²L(params)·v, written into `out` (length dim). Losses with many
+   * parameters give this instead of (or besides) the whole Hessian.
    */
-  hessianVector?(params: Vec, v: Vec, out: Vec, batch: Int32Array | null): number;
+  hessianVector?(params: Vec, v: Vec, out: Vec, batch: Int32Array | null): void;
 }
 
 /** A plot window for two-parameter problems. */

@@ -19,8 +19,10 @@ import * as vm from 'node:vm';
 
 import { decodeMappings, originalPosition, type LineMappings } from './sourcemap';
 import { probeGradient } from './probe';
+import { HESSIAN_API, HESSIAN_RUNTIME } from './hessianRuntime';
 import { moduleHead, SANDBOX_API, SANDBOX_RUNTIME } from './runtime';
-import type { CompiledSnippet, GradientInfo, LossError } from './types';
+import { probeHessian, snippetCurvature, type HessianContext } from './snippetHessian';
+import type { CompiledSnippet, CurvatureInfo, GradientInfo, LossError } from './types';
 import type { Domain, Objective, Vec } from '../engine/types';
 
 /** Called around every evaluation of user code (the worker's watchdog bookkeeping). */
@@ -29,8 +31,8 @@ export interface EvaluationHooks {
   after(): void;
 }
 
-/** The context-side API (see SANDBOX_API); every method returns numbers or primitive strings. */
-interface ContextApi {
+/** The context-side API (see SANDBOX_API, HESSIAN_API); every method returns numbers or primitive strings. */
+interface ContextApi extends HessianContext {
   attach(modules: unknown): void;
   readonly P: Float64Array;
   readonly G: Float64Array;
@@ -90,7 +92,8 @@ export function createSandboxContext(): SandboxContext {
   vm.runInContext(HARDEN, context);
   // Built-ins become lexical bindings of the wrappers: a global lookup in a vm context goes through
   // the contextified global's interceptor (~100 ns each), a lexical one is free.
-  const source = `(() => {\n'use strict';\n${LEXICAL_GLOBALS}\nlet __modules = null;\n${SANDBOX_RUNTIME}\nreturn ${SANDBOX_API};\n})()`;
+  const source = `(() => {\n'use strict';\n${LEXICAL_GLOBALS}\nlet __modules = null;\n${SANDBOX_RUNTIME}\n${HESSIAN_RUNTIME}\n`
+    + `return Object.assign(${SANDBOX_API}, ${HESSIAN_API});\n})()`;
   const api = new vm.Script(source, { filename: 'sandbox-runtime.js' }).runInContext(context) as ContextApi;
   return { context, api };
 }
@@ -123,6 +126,8 @@ export class Sandbox {
   private readonly adStart: number;
   readonly exports: SnippetExports;
   gradient: GradientInfo;
+  /** How Hessians are computed (decided by `probeCurvature`; until then by differentiation when the gradient is). */
+  curvature: CurvatureInfo = { mode: 'autodiff' };
 
   /** `context`: a fresh one from `createSandboxContext()` (made ahead of time by a warm worker), used once. */
   constructor(private readonly compiled: CompiledSnippet, private readonly hooks: EvaluationHooks,
@@ -222,7 +227,27 @@ export class Sandbox {
         return r;
       };
     }
-    return { dim, dataSize: this.exports.dataLength, value, valueAndGrad };
+    // One context entry point around the hooks: its number, or the snippet's error.
+    const evaluate = (params: Vec, batch: Int32Array | null, entry: () => number): number => {
+      load(params, batch);
+      hooks.before(params);
+      const r = entry();
+      hooks.after();
+      if (typeof r !== 'number') throw new SnippetError('runtime', 'the sandbox returned a non-number');
+      return r === r ? r : this.nanOrError(params, 'the loss');
+    };
+    const info: CurvatureInfo = this.gradient.mode === 'autodiff' ? this.curvature : { mode: 'finite-differences' };
+    const curvature = snippetCurvature(api, dim, info, evaluate, valueAndGrad);
+    return { dim, dataSize: this.exports.dataLength, value, valueAndGrad, ...curvature };
+  }
+
+  /**
+   * Chooses how Hessians are computed, at the start point (snippetHessian.ts): by differentiation,
+   * or central differences of the gradient with the reason. Call after `probe`, before `objective()`.
+   */
+  probeCurvature(params: readonly number[]): void {
+    const around = <T>(p: Float64Array, f: () => T): T => { this.hooks.before(p); try { return f(); } finally { this.hooks.after(); } };
+    this.curvature = probeHessian({ ...this.api, error: () => this.error() }, params, this.gradient, around, (e) => this.location(e));
   }
 
   /**

@@ -29,6 +29,16 @@ export interface GradientInfo {
   readonly column?: number;
 }
 
+/** How Hessians are computed for this loss (experiments with `"curvature": true`), said to the user. */
+export interface CurvatureInfo {
+  readonly mode: 'analytic' | 'autodiff' | 'finite-differences';
+  /** Why, when mode is finite-differences. */
+  readonly reason?: string;
+  /** Where in the snippet the construct that needs finite differences is (1-based), when known. */
+  readonly line?: number;
+  readonly column?: number;
+}
+
 /** Known once the loss compiled and the worker started. */
 export interface SessionInfo {
   readonly dim: number;
@@ -36,6 +46,8 @@ export interface SessionInfo {
   readonly domain?: Domain;
   readonly dataSize: number;
   readonly gradient: GradientInfo;
+  /** How the Hessians are computed, when the experiment asks for curvature. */
+  readonly curvature?: CurvatureInfo;
   /** Known minima (presets only). */
   readonly minima?: readonly { readonly params: readonly number[]; readonly loss: number }[];
 }

@@ -110,6 +110,7 @@ function start(message: Extract<ToWorker, { type: 'start' }>): void {
       init = experiment.init ?? (dim === problem.dim ? problem.init : problem.initFor(dim));
       info = {
         dim, init, domain: problem.domain, dataSize: objective.dataSize, gradient: { mode: 'analytic' },
+        ...(experiment.curvature ? { curvature: { mode: 'analytic' } as const } : {}),
         minima: dim === problem.dim ? problem.minima : problem.minimaFor(dim),
       };
     } else {
@@ -127,9 +128,13 @@ function start(message: Extract<ToWorker, { type: 'start' }>): void {
       }
       init = start;
       sandbox.probe(init);
+      if (experiment.curvature) sandbox.probeCurvature(init);
       objective = sandbox.objective(init.length);
       const gradient: GradientInfo = sandbox.gradient;
-      info = { dim: init.length, init, domain: sandbox.exports.domain ?? undefined, dataSize: objective.dataSize, gradient };
+      info = {
+        dim: init.length, init, domain: sandbox.exports.domain ?? undefined, dataSize: objective.dataSize, gradient,
+        ...(experiment.curvature ? { curvature: sandbox.curvature } : {}),
+      };
     }
   } catch (e) {
     post({ type: 'fatal', error: toLossError(e) });
@@ -182,7 +187,11 @@ function flush(): void {
   const transfer: ArrayBuffer[] = [];
   for (const e of events) {
     if (e.type === 'points') {
-      for (const b of e.batches) transfer.push(b.loss.buffer as ArrayBuffer, b.params.buffer as ArrayBuffer, b.gradNorm.buffer as ArrayBuffer, b.lr.buffer as ArrayBuffer);
+      for (const b of e.batches) {
+        transfer.push(b.loss.buffer as ArrayBuffer, b.params.buffer as ArrayBuffer, b.gradNorm.buffer as ArrayBuffer, b.lr.buffer as ArrayBuffer);
+        if (b.sharpness) transfer.push(b.sharpness.buffer as ArrayBuffer);
+        if (b.preconditionedSharpness) transfer.push(b.preconditionedSharpness.buffer as ArrayBuffer);
+      }
     }
   }
   post({ type: 'events', events }, [...new Set(transfer)]);
@@ -224,15 +233,22 @@ function mergeBatches(batches: readonly PointBatch[]): PointBatch[] {
       const dim = group[0].params.length / Math.max(1, group[0].count);
       const loss = new Float64Array(count), params = new Float64Array(count * dim);
       const gradNorm = new Float64Array(count), lr = new Float64Array(count);
+      const sharpness = group[0].sharpness ? new Float64Array(count) : undefined;
+      const preconditioned = group[0].preconditionedSharpness ? new Float64Array(count) : undefined;
       let at = 0;
       for (const b of group) {
         loss.set(b.loss.subarray(0, b.count), at);
         params.set(b.params.subarray(0, b.count * dim), at * dim);
         gradNorm.set(b.gradNorm.subarray(0, b.count), at);
         lr.set(b.lr.subarray(0, b.count), at);
+        if (sharpness && b.sharpness) sharpness.set(b.sharpness.subarray(0, b.count), at);
+        if (preconditioned && b.preconditionedSharpness) preconditioned.set(b.preconditionedSharpness.subarray(0, b.count), at);
         at += b.count;
       }
-      out.push({ run, fromStep: group[0].fromStep, count, loss, params, gradNorm, lr });
+      out.push({
+        run, fromStep: group[0].fromStep, count, loss, params, gradNorm, lr,
+        ...(sharpness ? { sharpness } : {}), ...(preconditioned ? { preconditionedSharpness: preconditioned } : {}),
+      });
     };
     for (let k = 1; k < list.length; k++) {
       const prev = group[group.length - 1];

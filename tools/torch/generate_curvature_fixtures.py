@@ -18,6 +18,9 @@ Run with Debian's PyTorch (apt-get install python3-torch; it installs for /usr/b
    P_k = (1 − β₁^t)·(diag(√(ν_t/(1 − β₂^t))) + εI), t = k + 1 the step counter torch keeps;
    with a coupled L2 weight decay λ, H + λI (the Hessian of what Adam minimises). RMSprop,
    Adagrad and Adamax are read the same way from their state (see preconditioners.ts).
+3. Hessians of loss snippets: every case of generate_snippet_fixtures.py (one definition of each
+   snippet and of its torch twin, imported from there) except the one with its own `grad` export,
+   by torch.autograd.functional.hessian at the same points (and mini-batch), with eigvalsh.
 
 The fixtures are the generator's output only: never edit them by hand; change this script and
 re-run it.
@@ -33,6 +36,9 @@ import torch
 torch.set_default_dtype(torch.float64)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import generate_snippet_fixtures as snippets  # noqa: E402  (the snippet cases, defined once there)
+
 OUT = os.path.normpath(os.path.join(HERE, '..', '..', 'test', 'fixtures', 'torch', 'curvature.json'))
 T = torch.tensor
 TWO_PI = 2 * math.pi
@@ -253,6 +259,21 @@ def run_case(opt_id, problem, hp):
             'params': params, 'sharpness': sharpness, 'preconditionedSharpness': preconditioned}
 
 
+def snippet_cases():
+    out = []
+    for c in snippets.CASES:
+        if c.get('user'):
+            continue  # its gradient is the user's; its Hessian is central differences of it (tested on its own)
+        points = [hessian_case(lambda p, rows=snippets.DATA: c['f'](p, rows), point) for point in c['points']]
+        case = {'name': c['name'], 'source': c['ts'], 'points': points}
+        if 'batch' in c:
+            rows = [snippets.DATA[k] for k in c['batch']]
+            b = hessian_case(lambda p: c['f'](p, rows), c['points'][0])
+            case['batch'] = {**b, 'indices': c['batch']}
+        out.append(case)
+    return out
+
+
 def main():
     doc = {
         'generator': 'tools/torch/generate_curvature_fixtures.py', 'torch': torch.__version__,
@@ -260,12 +281,14 @@ def main():
         'quadratic5': {'A': QA.flatten().tolist(), 'c': QC.tolist()},
         'presets': preset_cases(),
         'runs': [run_case(*r) for r in RUNS],
+        'snippets': snippet_cases(),
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, 'w') as f:
         json.dump(doc, f, separators=(',', ':'))
         f.write('\n')
-    print(f'{OUT}: {sum(len(p["points"]) for p in doc["presets"])} Hessians, {len(doc["runs"])} runs, '
+    print(f'{OUT}: {sum(len(p["points"]) for p in doc["presets"])} preset Hessians, {len(doc["runs"])} runs, '
+          f'{len(doc["snippets"])} snippets, '
           f'{os.path.getsize(OUT)} bytes')
 
 

@@ -75,6 +75,7 @@ export class SharpnessMeter {
     this.at.set(params);
     this.eigen = undefined;
     if (this.formed) this.formHessian();
+    if (this.dim <= 2) return largestOfSmall(this.hessian, this.dim);
     if (this.decomposed) {
       this.eigen = (this.solver as SymmetricEigenSolver).solve(this.hessian);
       return this.eigen.values[this.dim - 1];
@@ -84,6 +85,7 @@ export class SharpnessMeter {
 
   /** The eigen-decomposition of the Hessian last measured (up to FULL_HESSIAN_MAX_DIM parameters). */
   lastEigen(): SymmetricEigen | undefined {
+    if (!this.eigen && this.decomposed) this.eigen = (this.solver as SymmetricEigenSolver).solve(this.hessian);
     return this.eigen;
   }
 
@@ -103,6 +105,7 @@ export class SharpnessMeter {
           m[i * n + j] = (h[i * n + j] + (i === j ? coupledDecay : 0)) / Math.sqrt(p[i] * p[j]);
         }
       }
+      if (n <= 2) return largestOfSmall(m, n);
       const { values } = (this.scaledSolver as SymmetricEigenSolver).solve(m);
       return values[n - 1];
     }
@@ -142,4 +145,18 @@ export class SharpnessMeter {
     const r = lanczosLargest(apply, this.dim, { maxIterations: Math.min(this.dim, MAX_LANCZOS_ITERATIONS) });
     return Number.isFinite(r.value) ? r.value : NaN;
   }
+}
+
+/**
+ * λmax of a 1 × 1 or 2 × 2 symmetric matrix in closed form (the runner's commonest case, every
+ * step): (a + d)/2 + √(((a − d)/2)² + b²) — Jacobi's single rotation, without its bookkeeping.
+ */
+function largestOfSmall(h: Float64Array, n: number): number {
+  if (n === 1) return Number.isFinite(h[0]) ? h[0] : NaN;
+  const a = h[0], b = 0.5 * (h[1] + h[2]), d = h[3];
+  const half = 0.5 * (a - d);
+  let r = Math.sqrt(half * half + b * b);
+  if (!Number.isFinite(r)) r = Math.hypot(half, b);  // squares overflowed
+  const top = 0.5 * (a + d) + r;
+  return Number.isFinite(top) ? top : NaN;
 }

@@ -19,10 +19,17 @@ export interface SharpnessRun {
   readonly sharpness: number[];
   readonly preconditionedSharpness: number[];
 }
+export interface SnippetHessians {
+  readonly name: string;
+  readonly source: string;
+  readonly points: HessianPoint[];
+  readonly batch?: HessianPoint & { readonly indices: number[] };
+}
 export interface CurvatureFixtures {
   readonly quadratic5: { readonly A: number[]; readonly c: number[] };
   readonly presets: PresetHessians[];
   readonly runs: SharpnessRun[];
+  readonly snippets: SnippetHessians[];
 }
 
 export const curvatureFixtures: CurvatureFixtures = JSON.parse(

@@ -35,7 +35,8 @@ describe('curvature: analytic Hessians of the built-in problems against torch.au
       for (const point of points) {
         const h = new Float64Array(dim * dim);
         const batch = point.batch ? Int32Array.from(point.batch) : null;
-        const loss = objective.hessian(Float64Array.from(point.params), h, batch);
+        objective.hessian(Float64Array.from(point.params), h, batch);
+        const loss = objective.value(Float64Array.from(point.params), batch);
         const where = `${name} at [${point.params.join(', ')}]${batch ? ' on a batch' : ''}`;
         assert.ok(Math.abs(loss - point.loss) <= RELATIVE * Math.max(Math.abs(point.loss), 1e-300), `${where}: loss ${loss} vs ${point.loss}`);
         const scale = maxAbs(point.hessian);
@@ -55,9 +56,8 @@ describe('curvature: analytic Hessians of the built-in problems against torch.au
       const p = Float64Array.from({ length: 7 }, () => random.uniform(-3, 3));
       const v = Float64Array.from({ length: 7 }, () => random.normal());
       const h = new Float64Array(49), hv = new Float64Array(7);
-      const l1 = objective.hessian(p, h, null);
-      const l2 = objective.hessianVector(p, v, hv, null);
-      assert.equal(l1, l2);
+      objective.hessian(p, h, null);
+      objective.hessianVector(p, v, hv, null);
       for (let i = 0; i < 7; i++) {
         let s = 0;
         for (let j = 0; j < 7; j++) s += h[i * 7 + j] * v[j];
@@ -73,12 +73,7 @@ describe('curvature: analytic Hessians of the built-in problems against torch.au
     assert.ok(h.some((x) => !Number.isFinite(x)));
   });
 
-  it('returns the loss it evaluates, as value() does, on every preset', () => {
-    for (const problem of PROBLEMS) {
-      const objective = problem.objective();
-      const p = Float64Array.from(problem.init);
-      const h = new Float64Array(objective.dim * objective.dim);
-      assert.equal(objective.hessian!(p, h, null), objective.value(p, null), problem.name);
-    }
+  it('gives every preset a Hessian', () => {
+    for (const problem of PROBLEMS) assert.equal(typeof problem.objective().hessian, 'function', problem.name);
   });
 });
