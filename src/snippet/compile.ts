@@ -17,6 +17,7 @@ import { COMPILER_OPTIONS, SNIPPET_FILE as FILE, snippetProgram } from './progra
 import { opName } from './runtime';
 import { findExports, isFunctionLike, paramCountOf, resolveFunction, staticInitLength } from './snippetExports';
 import { straightLineGradient } from './straightline';
+import { straightLineHessian } from './straightlineHessian';
 import type { CompiledSnippet, GradientInfo, LossError, SnippetDiagnostic } from './types';
 
 
@@ -121,7 +122,12 @@ function compile(source: string, options: CompileOptions): CompiledSnippet | { o
         const straight = options.straightLine === false ? undefined : straightLineGradient(lossFn, bindings);
         const dim = straight ? undefined : paramCountOf(lossFn ?? file) ?? staticInitLength(file);
         const forward = straight ? undefined : forwardGradient(lossFn, dim, file, bindings);
-        if (straight) { registration = `${opName(bindings.ns, '__fast')}(${straight});`; fastPath = 'straight-line'; }
+        if (straight) {
+          registration = `${opName(bindings.ns, '__fast')}(${straight});`;
+          fastPath = 'straight-line';
+          const hessian = straightLineHessian(lossFn, bindings);
+          if (hessian) registration += `\n;${opName(bindings.ns, '__hfast')}(${hessian});`;
+        }
         else if (forward) { registration = `${opName(bindings.ns, '__fwd')}(${forward}, ${dim});`; fastPath = 'forward'; }
       }
       const ad = ts.transpileModule(registration ? `${source}\n;${registration}\n` : source, {

@@ -42,6 +42,8 @@ const UNARY: readonly (readonly [string, string, string])[] = [
   ['sqrt', '0.5 / r', '-0.25 / (r * r * r)'], ['cbrt', '1 / (3 * r * r)', '-2 / (9 * r * r * r * r * r)'],
   ['abs', 'x > 0 ? 1 : x < 0 ? -1 : 0', '0'],
 ];
+/** f′ and f″ of the one-argument Math functions, as code in `x` (argument), `r` (result), `d` (f′) and `M` (Math). */
+export const SECOND_DERIVATIVES: Readonly<Record<string, readonly [string, string]>> = Object.fromEntries(UNARY.map(([f, d, dd]) => [f, [d, dd]]));
 const UNARY_SOURCE = UNARY.map(([f, d, dd]) => `function __hm_${f}(a) {
   if (__hlive(a)) { const x = a.v, r = M.${f}(x), d = ${d}; return __h1(r, a, d, ${dd}); }
   return M.${f}(__hv(a));
@@ -49,7 +51,7 @@ const UNARY_SOURCE = UNARY.map(([f, d, dd]) => `function __hm_${f}(a) {
 
 /** The second-order operations, under the names the differentiated module destructures (OP_NAMES). */
 const OPS = `{
-  __M: M, __fast: __hnoop, __fwd: __hnoop,
+  __M: M, __fast: __hnoop, __fwd: __hnoop, __hfast: __hnoop,
   __add: __hadd, __sub: __hsub, __mul: __hmul, __div: __hdiv, __mod: __hmod, __pow: __hpow, __neg: __hneg, __pos: __hpos,
   __t: __ht, __lt: (a, b) => __hv(a) < __hv(b), __le: (a, b) => __hv(a) <= __hv(b), __gt: (a, b) => __hv(a) > __hv(b),
   __ge: (a, b) => __hv(a) >= __hv(b), __eq: (a, b) => __hv(a) === __hv(b), __ne: (a, b) => __hv(a) !== __hv(b),
@@ -244,6 +246,10 @@ const H = new Float64Array(${MAX_HESSIAN_DIM * MAX_HESSIAN_DIM});  // the Hessia
 const V = new Float64Array(1024);   // a direction in
 const HV = new Float64Array(1024);  // H·V out
 let hLoss = null, hData = null, hLoaded = false;
+// The straight-line Hessian the differentiated module registered (straightlineHessian.ts), and
+// which path hessian() takes: -1 the fastest that applies, 0 the tape (the probe's choice).
+let hPath = -1;
+const HG = new Float64Array(1024);
 // The differentiated module once more, bound to the second-order operations.
 function hLoad() {
   if (!hLoaded) {
@@ -296,9 +302,12 @@ function hUnavailable() {
 /** The context-side entry points, merged into SANDBOX_API. */
 export const HESSIAN_API = String.raw`{
   H, V, HV,
+  setHessianPath(k) { hPath = k; },
+  hessianPaths() { return adHessianFast !== null ? 1 : 0; },
   hessian() {
     lastError = '';
     try {
+      if (adHessianFast !== null && hPath !== 0) return checked(adHessianFast(P, HG, H));
       if (!hLoad()) return hUnavailable();
       const W = Math.min(dim, __HL);
       let value = NaN;

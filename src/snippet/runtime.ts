@@ -39,7 +39,7 @@ const UNARY_MATH_SOURCE = UNARY_MATH.map(([f, d]) => `function __m_${f}(a) {
  * `__fast`/`__fwd`, with which the differentiated module registers its fast-path gradients.
  */
 export const OP_NAMES: readonly string[] = [
-  '__M', '__fast', '__fwd', '__add', '__sub', '__mul', '__div', '__mod', '__pow', '__neg', '__pos', '__t', '__lt', '__le', '__gt', '__ge',
+  '__M', '__fast', '__fwd', '__hfast', '__add', '__sub', '__mul', '__div', '__mod', '__pow', '__neg', '__pos', '__t', '__lt', '__le', '__gt', '__ge',
   '__eq', '__ne', '__leq', '__lne', '__isFinite', '__isNaN', '__isInteger', '__nondiff',
   ...['sign', 'floor', 'ceil', 'round', 'trunc', 'pow', 'atan2', 'hypot', 'min', 'max', ...UNARY_MATH.map(([f]) => f)].map((f) => `__m_${f}`),
 ];
@@ -227,9 +227,11 @@ function __m_min(...xs) { return __extreme(xs, M.min(...xs.map(__v))); }
 function __m_max(...xs) { return __extreme(xs, M.max(...xs.map(__v))); }
 function __nondiff(what) { throw new NotDifferentiable(what); }
 // Called by the differentiated module while it loads (see compile.ts): its fast-path gradients.
-let registeredFast = null, registeredFwd = null, registeredFwdDim = 0;
+let registeredFast = null, registeredFwd = null, registeredFwdDim = 0, registeredHessian = null;
 function __fast(f) { registeredFast = f; }
 function __fwd(f, n) { registeredFwd = f; registeredFwdDim = n; }
+// The straight-line Hessian (straightlineHessian.ts), for hessianRuntime.ts.
+function __hfast(f) { registeredHessian = f; }
 const __ops = Object.freeze({ ${OP_NAMES.join(', ')} });
 
 // ---- entry points the worker calls ----
@@ -237,7 +239,7 @@ const P = new Float64Array(1024);    // params in (the worker writes them)
 const G = new Float64Array(1024);    // gradient out
 const B = new Int32Array(65536);     // batch indices in
 let dim = 0, batchLength = -1;
-let adFast = null, adFwd = null, adFwdDim = 0;
+let adFast = null, adFwd = null, adFwdDim = 0, adHessianFast = null;
 // Which gradient path valueAndGrad takes: -1 the fastest that applies, else one of PATH (probe.ts).
 let path = -1;
 let plainLoss = null, adLoss = null, userGrad = null, plainData = null, adData = null;
@@ -268,7 +270,7 @@ function loadModules() {
   const plainExports = {};
   __modules[0](plainExports, __ops);
   let adExports = null;
-  registeredFast = null; registeredFwd = null;
+  registeredFast = null; registeredFwd = null; registeredHessian = null;
   if (__modules[1] !== null) { adExports = {}; __modules[1](adExports, __ops); }
   const pick = (ex) => ex === null ? null : (typeof ex.default === 'function' ? ex.default : typeof ex.loss === 'function' ? ex.loss : null);
   plainLoss = pick(plainExports);
@@ -276,6 +278,7 @@ function loadModules() {
   adFast = registeredFast;
   adFwd = registeredFwd;
   adFwdDim = registeredFwdDim;
+  adHessianFast = registeredHessian;
   userGrad = typeof plainExports.grad === 'function' ? plainExports.grad : null;
   plainData = Array.isArray(plainExports.data) ? plainExports.data : null;
   adData = adExports !== null && Array.isArray(adExports.data) ? adExports.data : plainData;

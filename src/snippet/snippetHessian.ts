@@ -17,6 +17,10 @@ export interface HessianContext {
   readonly HV: Float64Array;
   hessian(): number;
   hessianVector(): number;
+  /** Which Hessian path hessian() takes: -1 the fastest that applies, 0 the tape. */
+  setHessianPath(path: number): void;
+  /** 1 when the loss registered a straight-line Hessian (straightlineHessian.ts), else 0. */
+  hessianPaths(): number;
   value(): number;
   setDim(n: number): void;
   setBatch(n: number): void;
@@ -48,6 +52,7 @@ export function probeHessian(api: HessianContext, start: readonly number[], grad
   const value = around(point, () => api.value());
   if (api.error() !== '') return { mode: 'autodiff' };  // the loss itself fails here: the run reports it where it happens
   for (let k = 0; k < dim; k++) api.V[k] = 1;
+  api.setHessianPath(0);
   const second = around(point, () => (dim <= MAX_HESSIAN_DIM ? api.hessian() : api.hessianVector()));
   const error = api.error();
   if (error !== '') {
@@ -61,7 +66,27 @@ export function probeHessian(api: HessianContext, start: readonly number[], grad
   if (!(second === value || (second !== second && value !== value) || Math.abs(second - value) <= 1e-9 * Math.max(1, Math.abs(value)))) {
     return { mode: 'finite-differences', reason: `the second-order differentiated loss computes ${second}, not ${value}: the differentiator could not follow the code` };
   }
-  return { mode: 'autodiff' };
+  const straight = dim <= MAX_HESSIAN_DIM && chooseHessianPath(api, dim, point, second, around);
+  return { mode: 'autodiff', path: straight ? 'straight-line' : 'tape' };
+}
+
+/**
+ * Whether the straight-line Hessian is taken: only where it agrees with the tape's at the start point
+ * (1e-9 relative to the largest entry), as the gradient's fast paths are (probe.ts); else the tape.
+ */
+function chooseHessianPath(api: HessianContext, dim: number, point: Float64Array, value: number,
+  around: <T>(p: Float64Array, f: () => T) => T): boolean {
+  if (api.hessianPaths() === 0) return false;
+  const tape = Float64Array.from(api.H.subarray(0, dim * dim));  // the probe's evaluation took the tape
+  api.setHessianPath(-1);
+  const fast = around(point, () => api.hessian());
+  if (api.error() !== '' || !(fast === value || Math.abs(fast - value) <= 1e-12 * Math.max(1, Math.abs(value)))) { api.setHessianPath(0); return false; }
+  const scale = Math.max(1e-300, ...tape.map(Math.abs));
+  for (let k = 0; k < dim * dim; k++) {
+    const a = api.H[k], b = tape[k];
+    if (!(a === b || Math.abs(a - b) <= 1e-9 * scale)) { api.setHessianPath(0); return false; }
+  }
+  return true;
 }
 
 /**

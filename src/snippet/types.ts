@@ -34,6 +34,11 @@ export interface CurvatureInfo {
   readonly mode: 'analytic' | 'autodiff' | 'finite-differences';
   /** Why, when mode is finite-differences. */
   readonly reason?: string;
+  /**
+   * For 'autodiff', once probed: second-order forward mode on straight-line code
+   * (straightlineHessian.ts), or forward-over-reverse on the tape (hessianRuntime.ts).
+   */
+  readonly path?: 'straight-line' | 'tape';
   /** Where in the snippet the construct that needs finite differences is (1-based), when known. */
   readonly line?: number;
   readonly column?: number;

@@ -29,6 +29,7 @@ describe('snippet Hessians against torch (float64)', () => {
     for (const what of [/loop/, /helper/, /data/, /mini-batch/, /Math: sin/, /Math: exp/, /closures/, /arrays/]) assert.match(names, what);
   });
 
+  const straightLine = new Set<string>();
   for (const c of curvatureFixtures.snippets) {
     it(`${c.name}: Hessians and eigenvalues (as written, and on the tape alone)`, () => {
       for (const make of [sandbox, tapeSandbox]) {
@@ -36,6 +37,10 @@ describe('snippet Hessians against torch (float64)', () => {
           const s = make(c.source, point.params);
           s.probeCurvature(point.params);
           assert.equal(s.curvature.mode, 'autodiff', s.curvature.reason);
+          // Straight-line losses take the straight-line Hessian (checked against the tape by the probe).
+          const straight = make === sandbox && s.gradient.path === 'straight-line' && point.params.length <= 8;
+          assert.equal(s.curvature.path, straight ? 'straight-line' : 'tape', `${c.name}: Hessian path`);
+          if (straight) straightLine.add(c.name);
           const n = point.params.length;
           const objective = s.objective(n);
           const h = new Float64Array(n * n);
@@ -68,6 +73,10 @@ describe('snippet Hessians against torch (float64)', () => {
       }
     });
   }
+
+  it('several of them on the straight-line Hessian (second-order forward mode)', () => {
+    assert.ok(straightLine.size >= 3, [...straightLine].join(', '));
+  });
 });
 
 describe('snippet Hessians: the announced fallback (central differences of the gradient)', () => {

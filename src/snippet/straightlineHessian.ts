@@ -1,0 +1,261 @@
+/**
+ * The Hessian's fast path, for the losses straightline.ts differentiates without a tape
+ * (destructured parameters, `const`/`let` declarations and one `return` over numbers,
+ * `+ - * / **`, unary minus and the common Math functions): source code that carries, for every
+ * value, its n first and n(n+1)/2 second derivatives in locals (forward mode of second order,
+ * "hyper-dual numbers": Fike & Alonso 2011; Griewank & Walther, "Evaluating Derivatives", ch. 13).
+ * One evaluation gives the loss, its gradient and its whole Hessian, with no tape and no objects;
+ * for the 2-parameter losses people draw, six numbers per value. The tape's second-order path
+ * (hessianRuntime.ts) stays the general one, and the probe checks this one against it.
+ *
+ * Each value's code is exactly the plain snippet's operation; derivatives follow the chain rule
+ * of second order: for r = f(a), rᵢ = f′aᵢ and rᵢⱼ = f″aᵢaⱼ + f′aᵢⱼ; for r = f(a, b),
+ * rᵢⱼ = f_aa·aᵢaⱼ + f_ab·(aᵢbⱼ + aⱼbᵢ) + f_bb·bᵢbⱼ + f_a·aᵢⱼ + f_b·bᵢⱼ. The partials are the
+ * tape's (and at a = 0 for `**`, the tape's conventions).
+ */
+import ts from 'typescript';
+import type { SnippetBindings } from './bindings';
+import { SECOND_DERIVATIVES } from './hessianRuntime';
+
+/** Unary Math functions the straight-line path accepts (straightline.ts's set). */
+const UNARY = new Set(['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'expm1', 'log', 'log1p',
+  'sqrt', 'cbrt', 'abs']);
+const MATH_CONSTANTS: ReadonlySet<string> = new Set(['PI', 'E', 'LN2', 'LN10', 'LOG2E', 'LOG10E', 'SQRT2', 'SQRT1_2']);
+
+const OPERATORS: ReadonlyMap<ts.SyntaxKind, string> = new Map([
+  [ts.SyntaxKind.PlusToken, '+'], [ts.SyntaxKind.MinusToken, '-'], [ts.SyntaxKind.AsteriskToken, '*'],
+  [ts.SyntaxKind.SlashToken, '/'], [ts.SyntaxKind.AsteriskAsteriskToken, '**'],
+]);
+
+class NotStraight extends Error {}
+
+/** A value: its code, its first derivatives dᵢ and second derivatives hᵢⱼ (i ≤ j) as code, null when constant. */
+interface Hyper { readonly v: string; readonly d: readonly string[] | null; readonly h: readonly string[] | null }
+
+/**
+ * TypeScript for `function (P, G, H) { … return loss; }` (params in P, the gradient written to G
+ * and the Hessian, row-major, to H; every name in the namespace of `bindings`) when `fn` is
+ * straight-line scalar code, else undefined.
+ */
+export function straightLineHessian(fn: ts.Node | undefined, bindings: SnippetBindings): string | undefined {
+  if (!fn || !(ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isArrowFunction(fn)) || !fn.body) return undefined;
+  if (fn.parameters.length !== 1) return undefined;
+  const pattern = fn.parameters[0].name;
+  if (!ts.isArrayBindingPattern(pattern) || fn.parameters[0].initializer) return undefined;
+  const params: string[] = [];
+  for (const el of pattern.elements) {
+    if (!ts.isBindingElement(el) || el.dotDotDotToken || el.initializer || !ts.isIdentifier(el.name)) return undefined;
+    params.push(el.name.text);
+  }
+  if (params.length === 0 || params.length > 8) return undefined;
+  const ownNames = new Set(['arguments', ...(ts.isFunctionExpression(fn) && fn.name ? [fn.name.text] : [])]);
+  try {
+    return new HyperEmitter(params, bindings, ownNames).emit(fn.body);
+  } catch (e) {
+    if (e instanceof NotStraight) return undefined;
+    throw e;
+  }
+}
+
+class HyperEmitter {
+  private readonly lines: string[] = [];
+  private readonly locals = new Map<string, Hyper>();
+  private readonly declared = new Set<string>();
+  private temp = 0;
+  private readonly n: number;
+  private readonly ns: string;
+  private readonly M: string;
+  /** The (i, j) pairs with i ≤ j, in the order of `Hyper.h`. */
+  private readonly pairs: (readonly [number, number])[] = [];
+
+  constructor(private readonly params: readonly string[], private readonly bindings: SnippetBindings,
+    private readonly ownNames: ReadonlySet<string>) {
+    this.n = params.length;
+    this.ns = bindings.ns;
+    this.M = `${this.ns}M`;
+    for (let i = 0; i < this.n; i++) for (let j = i; j < this.n; j++) this.pairs.push([i, j]);
+    params.forEach((p, i) => {
+      const name = `${this.ns}p${i}`;
+      this.lines.push(`const ${name} = ${this.ns}P[${i}];`);
+      this.locals.set(p, { v: name, d: this.params.map((_q, j) => (j === i ? '1' : '0')), h: this.pairs.map(() => '0') });
+    });
+  }
+
+  emit(body: ts.ConciseBody): string {
+    let result: Hyper;
+    if (ts.isBlock(body)) {
+      const statements = body.statements;
+      if (statements.length === 0) throw new NotStraight();
+      for (const st of statements) {
+        if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) this.declared.add(d.name.text);
+      }
+      for (let k = 0; k < statements.length - 1; k++) {
+        const st = statements[k];
+        if (!ts.isVariableStatement(st) || (st.declarationList.flags & ts.NodeFlags.BlockScoped) === 0) throw new NotStraight();
+        for (const d of st.declarationList.declarations) {
+          if (!ts.isIdentifier(d.name) || !d.initializer) throw new NotStraight();
+          if (this.params.includes(d.name.text)) throw new NotStraight();
+          this.locals.set(d.name.text, this.expr(d.initializer));
+        }
+      }
+      const last = statements[statements.length - 1];
+      if (!ts.isReturnStatement(last) || !last.expression) throw new NotStraight();
+      result = this.expr(last.expression);
+    } else {
+      result = this.expr(body);
+    }
+    const { ns, n } = this;
+    const out = [`function (${ns}P: Float64Array, ${ns}G: Float64Array, ${ns}H: Float64Array): number {`, ...this.lines];
+    for (let i = 0; i < n; i++) out.push(`${ns}G[${i}] = ${result.d ? result.d[i] : '0'};`);
+    this.pairs.forEach(([i, j], k) => {
+      const h = result.h ? result.h[k] : '0';
+      out.push(`${ns}H[${i * n + j}] = ${h};`);
+      if (i !== j) out.push(`${ns}H[${j * n + i}] = ${ns}H[${i * n + j}];`);
+    });
+    out.push(`return ${result.v};`, '}');
+    return out.join('\n');
+  }
+
+  /** A new local for a value's code (and locals for its derivatives). */
+  private local(v: string, d: readonly string[] | null, h: readonly string[] | null): Hyper {
+    const name = `${this.ns}h${this.temp++}`;
+    this.lines.push(`const ${name} = ${v};`);
+    if (!d || !h) return { v: name, d: null, h: null };
+    const dn = d.map((x, i) => { const l = `${name}d${i}`; this.lines.push(`const ${l} = ${x};`); return l; });
+    const hn = h.map((x, k) => { const l = `${name}h${k}`; this.lines.push(`const ${l} = ${x};`); return l; });
+    return { v: name, d: dn, h: hn };
+  }
+
+  /** A value-only local (a partial, a shared factor). */
+  private scalar(code: string): string {
+    const name = `${this.ns}h${this.temp++}`;
+    this.lines.push(`const ${name} = ${code};`);
+    return name;
+  }
+
+  /** r = f(a) with f′ = `f1`, f″ = `f2` (code), a active. */
+  private unary(v: string, a: Hyper, f1: string, f2: string): Hyper {
+    const ad = a.d as readonly string[], ah = a.h as readonly string[];
+    const r = this.scalar(v);
+    const d1 = this.scalar(f1), d2 = f2 === '0' ? '0' : this.scalar(f2);
+    return this.local(r, ad.map((x) => `${d1} * ${x}`),
+      this.pairs.map(([i, j], k) => (d2 === '0' ? `${d1} * ${ah[k]}` : `${d2} * ${ad[i]} * ${ad[j]} + ${d1} * ${ah[k]}`)));
+  }
+
+  /** r = f(a, b), both active, with partials fa, fb and second derivatives faa, fab, fbb (code). */
+  private binary(v: string, a: Hyper, b: Hyper, fa: string, fb: string, faa: string, fab: string, fbb: string): Hyper {
+    const ad = a.d as readonly string[], ah = a.h as readonly string[], bd = b.d as readonly string[], bh = b.h as readonly string[];
+    const r = this.scalar(v);
+    const [pa, pb, paa, pab, pbb] = [fa, fb, faa, fab, fbb].map((c) => (/^-?[\d.]+$/.test(c) ? c : this.scalar(c)));
+    const term = (c: string, x: string): string[] => (c === '0' ? [] : [c === '1' ? x : `${c} * ${x}`]);
+    return this.local(r, ad.map((_x, i) => [...term(pa, ad[i]), ...term(pb, bd[i])].join(' + ') || '0'),
+      this.pairs.map(([i, j], k) => [
+        ...term(paa, `${ad[i]} * ${ad[j]}`), ...term(pab, `(${ad[i]} * ${bd[j]} + ${ad[j]} * ${bd[i]})`), ...term(pbb, `${bd[i]} * ${bd[j]}`),
+        ...term(pa, ah[k]), ...term(pb, bh[k]),
+      ].join(' + ') || '0'));
+  }
+
+  private mathMember(e: ts.Expression): string | undefined {
+    return ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Math'
+      && ts.isIdentifier(e.name) && !this.locals.has('Math') && this.bindings.isBuiltin(e.expression) ? e.name.text : undefined;
+  }
+
+  private expr(e: ts.Expression): Hyper {
+    const M = this.M;
+    if (ts.isParenthesizedExpression(e)) return this.expr(e.expression);
+    if (ts.isNumericLiteral(e)) return { v: `(${e.text})`, d: null, h: null };
+    if (ts.isIdentifier(e)) {
+      const v = this.locals.get(e.text);
+      if (v) return v;
+      if (this.declared.has(e.text) || this.ownNames.has(e.text)) throw new NotStraight();
+      return { v: e.text, d: null, h: null };
+    }
+    const constant = this.mathMember(e);
+    if (constant !== undefined) {
+      if (!MATH_CONSTANTS.has(constant)) throw new NotStraight();
+      return { v: `${M}.${constant}`, d: null, h: null };
+    }
+    if (ts.isPrefixUnaryExpression(e)) {
+      const a = this.expr(e.operand);
+      if (e.operator === ts.SyntaxKind.PlusToken) return a.d ? a : this.local(`+${a.v}`, null, null);
+      if (e.operator !== ts.SyntaxKind.MinusToken) throw new NotStraight();
+      return a.d && a.h ? this.local(`-${a.v}`, a.d.map((x) => `-${x}`), a.h.map((x) => `-${x}`)) : this.local(`-${a.v}`, null, null);
+    }
+    if (ts.isBinaryExpression(e)) {
+      const a = this.expr(e.left), b = this.expr(e.right);
+      const op = OPERATORS.get(e.operatorToken.kind);
+      if (op === undefined) throw new NotStraight();
+      const v = `${a.v} ${op} ${b.v}`;
+      if (!a.d && !b.d) return this.local(v, null, null);
+      switch (e.operatorToken.kind) {
+        case ts.SyntaxKind.PlusToken:
+        case ts.SyntaxKind.MinusToken: {
+          const sign = e.operatorToken.kind === ts.SyntaxKind.MinusToken ? '-' : '+';
+          const part = (x: Hyper, k: number, which: 'd' | 'h'): string => (x[which] ? (x[which] as readonly string[])[k] : '0');
+          const combine = (k: number, which: 'd' | 'h'): string => {
+            const l = part(a, k, which), r = part(b, k, which);
+            return r === '0' ? l : l === '0' ? (sign === '-' ? `-${r}` : r) : `${l} ${sign} ${r}`;
+          };
+          return this.local(v, this.params.map((_p, i) => combine(i, 'd')), this.pairs.map((_p, k) => combine(k, 'h')));
+        }
+        case ts.SyntaxKind.AsteriskToken:
+          if (!b.d) return this.unary(v, a, b.v, '0');
+          if (!a.d) return this.unary(v, b, a.v, '0');
+          return this.binary(v, a, b, b.v, a.v, '0', '1', '0');
+        case ts.SyntaxKind.SlashToken: {
+          if (!b.d) return this.unary(v, a, `1 / ${b.v}`, '0');
+          const r = this.scalar(v);
+          const inv = `1 / ${b.v}`;
+          if (!a.d) return this.unary(r, b, `-${r} / ${b.v}`, `2 * ${r} / (${b.v} * ${b.v})`);
+          return this.binary(r, a, b, inv, `-${r} / ${b.v}`, '0', `-1 / (${b.v} * ${b.v})`, `2 * ${r} / (${b.v} * ${b.v})`);
+        }
+        case ts.SyntaxKind.AsteriskAsteriskToken:
+          return this.power(v, a, b, ts.isNumericLiteral(e.right) && Number(e.right.text) === 2);
+        default: throw new NotStraight();
+      }
+    }
+    const f = ts.isCallExpression(e) && !e.arguments.some(ts.isSpreadElement) ? this.mathMember(e.expression) : undefined;
+    if (f !== undefined && ts.isCallExpression(e)) {
+      const args = e.arguments.map((x) => this.expr(x));
+      const v = `${M}.${f}(${args.map((x) => x.v).join(', ')})`;
+      if (!args.some((x) => x.d)) {
+        if (!(UNARY.has(f) && args.length === 1) && !((f === 'pow' || f === 'atan2') && args.length === 2)) throw new NotStraight();
+        return this.local(v, null, null);
+      }
+      if (UNARY.has(f) && args.length === 1) {
+        const [f1, f2] = SECOND_DERIVATIVES[f];
+        const a = args[0];
+        const x = this.scalar(a.v), r = this.scalar(v);
+        const fill = (code: string, d = ''): string => code.replace(/\bM\./g, `${M}.`).replace(/\bx\b/g, x).replace(/\br\b/g, r).replace(/\bd\b/g, d);
+        const d1 = this.scalar(fill(f1));
+        return this.unary(r, a, d1, fill(f2, d1));
+      }
+      if (f === 'pow' && args.length === 2) return this.power(v, args[0], args[1], false);
+      if (f === 'atan2' && args.length === 2) {
+        const [y, x] = args;
+        const s = this.scalar(`${x.v} * ${x.v} + ${y.v} * ${y.v}`), s2 = `(${s} * ${s})`;
+        const [dy, dx, dyy, dyx, dxx] = [`${x.v} / ${s}`, `-${y.v} / ${s}`, `-2 * ${x.v} * ${y.v} / ${s2}`,
+          `(${y.v} * ${y.v} - ${x.v} * ${x.v}) / ${s2}`, `2 * ${x.v} * ${y.v} / ${s2}`];
+        if (y.d && x.d) return this.binary(v, y, x, dy, dx, dyy, dyx, dxx);
+        return y.d ? this.unary(v, y, dy, dyy) : this.unary(v, x, dx, dxx);
+      }
+    }
+    throw new NotStraight();
+  }
+
+  /** a ** b (and Math.pow), with the tape's partials: b·a^(b−1) (2a for the literal 2), a^b·ln a (0 at a = 0). */
+  private power(v: string, a: Hyper, b: Hyper, squared: boolean): Hyper {
+    const M = this.M;
+    if (!b.d) {
+      if (squared) return this.unary(v, a, `2 * ${a.v}`, '2');
+      return this.unary(v, a, `(${b.v} === 0 ? 0 : ${b.v} * ${a.v} ** (${b.v} - 1))`,
+        `(${b.v} === 0 || ${b.v} === 1 ? 0 : ${b.v} * (${b.v} - 1) * ${a.v} ** (${b.v} - 2))`);
+    }
+    const r = this.scalar(v);
+    const l = this.scalar(`(${a.v} === 0 ? 0 : ${M}.log(${a.v}))`);
+    if (!a.d) return this.unary(r, b, `${r} * ${l}`, `${r} * ${l} * ${l}`);
+    return this.binary(r, a, b, `(${b.v} === 0 ? 0 : ${b.v} * ${a.v} ** (${b.v} - 1))`, `${r} * ${l}`,
+      `(${b.v} === 0 || ${b.v} === 1 ? 0 : ${b.v} * (${b.v} - 1) * ${a.v} ** (${b.v} - 2))`,
+      `(${a.v} === 0 ? 0 : ${a.v} ** (${b.v} - 1) * (1 + ${b.v} * ${l}))`, `${r} * ${l} * ${l}`);
+  }
+}
