@@ -6,3 +6,4 @@ export * from './downsample';
 export * from './specs';
 export * from './heatmap';
 export * from './tuning';
+export * from './sharpness';

@@ -46,6 +46,34 @@ export interface ChartData {
   readonly contours?: readonly ContourRow[];
   readonly minima?: readonly MinimumRow[];
   readonly events?: readonly EventRow[];
+  /** Curvature along the runs and where they crossed their thresholds (sharpness.ts). */
+  readonly sharpness?: readonly SharpnessRow[];
+  readonly crossings?: readonly CrossingRow[];
+}
+
+/**
+ * One step's curvature: `value` is what the run's stability rule bounds (λmax(H), or λmax(P⁻¹H)
+ * for adaptive optimizers; λmax(H) where no bound is known), `threshold` that bound at the step's
+ * learning rate (null where none is known).
+ */
+export interface SharpnessRow {
+  readonly run: number;
+  readonly label: string;
+  readonly step: number;
+  readonly value: number;
+  readonly threshold: number | null;
+  /** 'λmax(H)' or 'λmax(P⁻¹H)', for the tooltip. */
+  readonly measure: string;
+}
+
+/** A step at which a run's curvature went above its threshold, with the warning. */
+export interface CrossingRow {
+  readonly run: number;
+  readonly label: string;
+  readonly step: number;
+  readonly value: number;
+  readonly threshold: number;
+  readonly message: string;
 }
 
 /** Shortest readable form of a number for tooltips and tables (6 significant digits). */

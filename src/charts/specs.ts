@@ -184,30 +184,30 @@ export interface PathsChartOptions extends ChartOptions {
   readonly surfaceImage?: boolean;
 }
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 /**
  * A named data source. Rows arrive typed (numbers are numbers), so Vega-Lite's automatic parsing
  * (a `toNumber` formula per quantitative field, run on every streamed row) is turned off.
  */
-function named(name: string): Json {
+export function named(name: string): Json {
   return { name, format: { parse: null } };
 }
 
 /** Default plot widths in px (the legend's column count depends on them). */
-const LINE_WIDTH = 480;
+export const LINE_WIDTH = 480;
 const PATHS_WIDTH = 380;
 
 /**
  * Log-axis labels: only mantissas 1, 2 and 5 (the other ticks keep their grid line), plain between
  * 0.001 and 10⁴, exponent form outside (1e-7, 1e+6).
  */
-const LOG_AXIS = {
+export const LOG_AXIS = {
   labelExpr: "indexof([1, 2, 5], round(datum.value / pow(10, floor(log(datum.value) / LN10 + 1e-9)))) < 0 ? ''"
     + " : datum.value >= 0.001 && datum.value < 1e4 ? format(datum.value, '~g') : format(datum.value, '.0e')",
 };
 /** Steps are counts: 0, 250, 1,000, 1M. */
-const STEP_AXIS = { labelExpr: "datum.value >= 1e6 ? format(datum.value, '.3~s') : format(datum.value, ',~d')" };
+export const STEP_AXIS = { labelExpr: "datum.value >= 1e6 ? format(datum.value, '.3~s') : format(datum.value, ',~d')" };
 
 const TOOLTIP = [
   { field: 'label', type: 'nominal', title: 'run' },
@@ -221,7 +221,7 @@ const TOOLTIP = [
  * theme's whole palette, which an ordinal scale cycles, so run i gets `runColor(theme, i)`
  * whatever the number of runs; the legend gets as many columns as fit (LEGEND_COLUMNS_SIGNAL).
  */
-function runColorEncoding(o: ChartOptions): Json {
+export function runColorEncoding(o: ChartOptions): Json {
   const palette = o.theme.palette.length > 0 ? [...o.theme.palette] : [runColor(o.theme, 0)];
   return {
     field: 'label', type: 'nominal',
@@ -237,7 +237,7 @@ function runParams(o: ChartOptions, width: number): Json[] {
   return [{ name: RUN_LABELS_SIGNAL, value: [...o.runs] }, { name: LEGEND_COLUMNS_SIGNAL, value: columns }];
 }
 
-function topLevel(o: ChartOptions, width: number, height: number, body: Json, params: Json[] = []): TopLevelSpec {
+export function topLevel(o: ChartOptions, width: number, height: number, body: Json, params: Json[] = []): TopLevelSpec {
   const all = [...(o.interactive === false ? [] : [{ name: HOVER_SIGNAL, value: true }]), ...runParams(o, width), ...params];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -276,7 +276,7 @@ const extentOf = (field: string): string => `extent(pluck(data('points'), '${fie
  * the panel per run) and, live while that is unknown, [0, a 1–2–5 step above the data]; static
  * without `steps`, the data's.
  */
-function stepScale(o: ChartOptions): { scale?: Json; params: Json[] } {
+export function stepScale(o: ChartOptions): { scale?: Json; params: Json[] } {
   const steps = o.steps !== undefined && o.steps > 0 ? o.steps : null;
   if (!o.liveDomains) {
     if (steps === null) return { params: [] };
@@ -325,7 +325,7 @@ function liveLogScale(prefix: string, field: string, plot: (v: string) => string
  * dropped in the live panel (canvas, no ARIA per item), where Vega-Lite would format a
  * description for every row again on every streamed update.
  */
-function rowAria(o: ChartOptions): Json {
+export function rowAria(o: ChartOptions): Json {
   return o.interactive === false ? {} : { aria: false };
 }
 
@@ -622,9 +622,10 @@ export function withDatasets(spec: TopLevelSpec, data: ChartData): TopLevelSpec 
   const datasets: Record<string, readonly object[]> = {
     points: data.points ?? [], surface: data.surface ?? [], contours: data.contours ?? [],
     minima: data.minima ?? [], events: data.events ?? [],
+    ...(data.sharpness ? { sharpness: data.sharpness, crossings: data.crossings ?? [] } : {}),
   };
   return { ...spec, datasets } as unknown as TopLevelSpec;
 }
 
 /** Names of the data sources the charts read, for a webview that resets them. */
-export const DATA_SOURCES = ['points', 'surface', 'contours', 'minima', 'events', HEATMAP_SOURCE] as const;
+export const DATA_SOURCES = ['points', 'surface', 'contours', 'minima', 'events', HEATMAP_SOURCE, 'sharpness', 'crossings'] as const;

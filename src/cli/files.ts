@@ -7,9 +7,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import {
-  contourRows, defaultLightTheme, downsampleMinMax, gradNormChart, learningRateChart, lossChart, minimumRows, pathsChart,
-  pointRows, surfaceGrid, surfaceRows, withDatasets, type ChartData, type EventRow, type PointRow,
+  contourRows, crossingRows, defaultLightTheme, downsampleMinMax, gradNormChart, learningRateChart, lossChart, minimumRows, pathsChart,
+  pointRows, sharpnessChart, sharpnessRows, surfaceGrid, surfaceRows, withDatasets, type ChartData, type EventRow, type PointRow,
 } from '../charts';
+import { measuredColumn } from '../engine/curvature/crossing';
+import { runThreshold } from '../engine/curvature/ofRun';
 import type { Domain, Experiment } from '../engine/types';
 import type { SessionInfo } from '../snippet/types';
 import { ChunkedWriter, stepsPerSecond, writeCsv } from './output';
@@ -61,11 +63,12 @@ function runsDocument({ experiment, info, runs }: OutInput): unknown {
     ...(experiment.title ? { title: experiment.title } : {}),
     loss: experiment.loss, init: info.init, steps: experiment.steps, seed: experiment.seed,
     ...(experiment.batchSize !== undefined ? { batchSize: experiment.batchSize } : {}),
-    gradient: info.gradient,
+    gradient: info.gradient, ...(info.curvature ? { curvature: info.curvature } : {}),
     runs: runs.map((r) => ({
       label: r.spec.label, optimizer: r.spec.optimizer, hyperparameters: r.spec.hyperparameters,
       ...(r.spec.schedule ? { schedule: r.spec.schedule } : {}), ...(r.spec.clip ? { clip: r.spec.clip } : {}),
       status: r.status, ...(r.message !== undefined ? { message: r.message } : {}),
+      ...(r.curvature ? { stabilityThreshold: runThreshold(r.spec) } : {}),
       steps: r.steps, finalLoss: finiteOrNull(r.finalLoss), finalParams: Array.from(r.finalParams, finiteOrNull),
       stepsPerSecond: Math.round(stepsPerSecond(r)),
     })),
@@ -78,6 +81,21 @@ function chartRows(run: RunResult): PointRow[] {
   const keep = downsampleMinMax(steps, run.loss.subarray(0, run.count), CHART_BUCKETS);
   const batch = { run: run.index, fromStep: 0, count: run.count, loss: run.loss, params: run.params, gradNorm: run.gradNorm, lr: run.lr };
   return pointRows(batch, run.spec.label, run.dim, [0, 1], keep);
+}
+
+/** A run's curvature for the sharpness chart: min–max downsampled on the sharpness, and every crossing. */
+function curvatureData(run: RunResult): Pick<ChartData, 'sharpness' | 'crossings'> {
+  const columns = {
+    count: run.count, lr: run.lr,
+    ...(run.sharpness ? { sharpness: run.sharpness } : {}), ...(run.preconditionedSharpness ? { preconditionedSharpness: run.preconditionedSharpness } : {}),
+  };
+  const steps = Float64Array.from({ length: run.count }, (_, i) => i);
+  const { values } = measuredColumn(run.spec, columns);
+  const keep = values ? downsampleMinMax(steps, Float64Array.from(values).subarray(0, run.count), CHART_BUCKETS) : undefined;
+  return {
+    sharpness: sharpnessRows(run.spec, run.index, run.spec.label, columns, keep),
+    crossings: crossingRows(run.spec, run.index, run.spec.label, columns),
+  };
 }
 
 /** Where each diverged run stopped and why. */
@@ -134,6 +152,12 @@ export async function chartSpecs(input: OutInput): Promise<[string, TopLevelSpec
     ['learning-rate', withDatasets(learningRateChart(base), data)],
     ['gradient-norm', withDatasets(gradNormChart(base), data)],
   ];
+  if (experiment.curvature) {
+    const curvature = runs.map(curvatureData);
+    specs.push(['sharpness', withDatasets(sharpnessChart(base), {
+      ...data, sharpness: curvature.flatMap((c) => c.sharpness ?? []), crossings: curvature.flatMap((c) => c.crossings ?? []),
+    })]);
+  }
   if (info.dim === 2) {
     const domain = plotDomain(info, points);
     const { xs, ys } = surfaceGrid(domain, SURFACE_RESOLUTION);

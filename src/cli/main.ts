@@ -110,7 +110,7 @@ async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
   }
   const warning = gradientWarning(info.gradient, lossWhere(file, experiment));
   if (warning) process.stderr.write(`${warning}\n`);
-  const collector = new ResultCollector(experiment.runs, info.dim);
+  const collector = new ResultCollector(experiment.runs, info.dim, experiment.curvature === true);
   for (const event of sink.early) collector.handle(event);
   sink.collector = collector;
 

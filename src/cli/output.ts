@@ -7,6 +7,8 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { formatNumber } from '../charts/rows';
 import type { GradientInfo } from '../snippet/types';
+import { crossings, measuredColumn, type CurvatureColumns } from '../engine/curvature/crossing';
+import { runThreshold } from '../engine/curvature/ofRun';
 import type { RunResult } from './results';
 
 /** JSON has no NaN or Infinity: non-finite values are written as null (the run's message says why). */
@@ -41,6 +43,7 @@ function runHead(run: RunResult, gradient: GradientInfo): string {
     label: run.spec.label, optimizer: run.spec.optimizer, hyperparameters: run.spec.hyperparameters,
     ...(run.spec.schedule ? { schedule: run.spec.schedule } : {}), ...(run.spec.clip ? { clip: run.spec.clip } : {}),
     status: run.status, ...(run.message !== undefined ? { message: run.message } : {}), gradient,
+    ...(run.curvature ? { stabilityThreshold: runThreshold(run.spec) } : {}),
   };
   const text = JSON.stringify(head);
   return `${text.slice(0, -1)},"points":[`;
@@ -49,7 +52,9 @@ function runHead(run: RunResult, gradient: GradientInfo): string {
 /**
  * `{ "runs": [ { label, optimizer, hyperparameters, status, message?, gradient, points: [ { step, loss, params } ] } ] }`
  * with every point from step 0 (DESIGN "Command-line contract"); `gradient` says how the run's
- * gradients were computed (`mode`, and `reason`, `line`, `column` for finite differences).
+ * gradients were computed (`mode`, and `reason`, `line`, `column` for finite differences); with
+ * `"curvature": true`, every run's `stabilityThreshold` and every point's `sharpness` (and
+ * `preconditionedSharpness`).
  */
 export async function writeJson(out: ChunkedWriter, runs: readonly RunResult[], gradient: GradientInfo): Promise<void> {
   await out.write('{"runs":[');
@@ -61,7 +66,9 @@ export async function writeJson(out: ChunkedWriter, runs: readonly RunResult[], 
     for (let i = 0; i < run.count; i++) {
       let params = '';
       for (let d = 0; d < dim; d++) params += (d > 0 ? ',' : '') + num(run.params[i * dim + d] as number);
-      piece += `${i > 0 ? ',' : ''}{"step":${i},"loss":${num(run.loss[i] as number)},"params":[${params}]}`;
+      const curvature = (run.sharpness ? `,"sharpness":${num(run.sharpness[i] as number)}` : '')
+        + (run.preconditionedSharpness ? `,"preconditionedSharpness":${num(run.preconditionedSharpness[i] as number)}` : '');
+      piece += `${i > 0 ? ',' : ''}{"step":${i},"loss":${num(run.loss[i] as number)},"params":[${params}]${curvature}}`;
       if (piece.length > 1 << 16) {
         await out.write(piece);
         piece = '';
@@ -118,17 +125,40 @@ function paramsCell(p: Float64Array): string {
   return `[${shown.join(', ')}]`;
 }
 
+/** The last finite value of a column among a run's points, NaN when none. */
+function lastFinite(values: ArrayLike<number> | undefined, count: number): number {
+  for (let i = count - 1; i >= 0 && values; i--) if (Number.isFinite(values[i])) return values[i] as number;
+  return NaN;
+}
+
+/** The summary's curvature cells: the last sharpness its rule bounds, and the threshold. */
+function curvatureCells(r: RunResult): string[] {
+  const { values } = measuredColumn(r.spec, curvatureColumns(r));
+  const threshold = runThreshold(r.spec);
+  return [formatNumber(lastFinite(values, r.count)), threshold === null ? 'none known' : formatNumber(threshold)];
+}
+
+/** A run's points as curvature columns (curvature/crossing.ts). */
+function curvatureColumns(r: RunResult): CurvatureColumns {
+  return {
+    count: r.count, lr: r.lr,
+    ...(r.sharpness ? { sharpness: r.sharpness } : {}), ...(r.preconditionedSharpness ? { preconditionedSharpness: r.preconditionedSharpness } : {}),
+  };
+}
+
 /**
  * One aligned line per run: label, status, steps taken, final loss, final parameters and steps per
- * second (wall clock; runs share one worker, interleaved, so each run's rate is its share of it).
- * Messages of runs that diverged or failed follow the table.
+ * second (wall clock; runs share one worker, interleaved, so each run's rate is its share of it);
+ * with curvature, the last sharpness (preconditioned for adaptive runs) and the stability
+ * threshold. Messages of runs that crossed their threshold, diverged or failed follow the table.
  */
 export function summaryTable(runs: readonly RunResult[]): string {
-  const header = ['run', 'status', 'steps', 'final loss', 'final params', 'steps/s'];
+  const curvature = runs.some((r) => r.curvature);
+  const header = ['run', 'status', 'steps', 'final loss', 'final params', 'steps/s', ...(curvature ? ['sharpness', 'threshold'] : [])];
   const rows = runs.map((r) => [r.spec.label, r.status, String(r.steps), formatNumber(r.finalLoss), paramsCell(r.finalParams),
-    formatRate(stepsPerSecond(r))]);
+    formatRate(stepsPerSecond(r)), ...(curvature ? curvatureCells(r) : [])]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] as string).length)));
-  const numeric = new Set([2, 3, 5]);
+  const numeric = new Set([2, 3, 5, 6, 7]);
   const line = (cells: readonly string[]): string => cells
     .map((cell, c) => (numeric.has(c) ? cell.padStart(widths[c] as number) : cell.padEnd(widths[c] as number)))
     .join('  ').trimEnd();
@@ -138,6 +168,9 @@ export function summaryTable(runs: readonly RunResult[]): string {
   if (runs.length > 1 && seconds > 0) {
     out.push('', `${runs.length} runs, ${total.toLocaleString('en-US')} steps in ${seconds.toFixed(2)} s: ${formatRate(total / seconds)} steps/s in all`);
   }
-  const notes = runs.filter((r) => r.message).map((r) => `${r.spec.label}: ${r.message}`);
+  const notes = runs.flatMap((r) => {
+    const crossed = r.curvature ? crossings(r.spec, curvatureColumns(r))[0] : undefined;
+    return [...(crossed ? [`${r.spec.label}: ${crossed.message}`] : []), ...(r.message ? [`${r.spec.label}: ${r.message}`] : [])];
+  });
   return out.join('\n') + (notes.length ? `\n\n${notes.join('\n')}` : '') + '\n';
 }

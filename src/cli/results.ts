@@ -13,10 +13,14 @@ export class RunResult {
   gradNorm: Float64Array = new Float64Array(1024);
   lr: Float64Array = new Float64Array(1024);
   params: Float64Array;
+  /** Each point's sharpness λmax(H), and preconditioned sharpness, when the experiment asks for curvature. */
+  sharpness: Float64Array | null = null;
+  preconditionedSharpness: Float64Array | null = null;
   /** Milliseconds from the first point to the run's end (for steps per second). */
   elapsedMs = 0;
 
-  constructor(readonly index: number, readonly spec: RunSpec, readonly dim: number) {
+  /** `curvature`: the experiment asks for each point's sharpness (`"curvature": true`). */
+  constructor(readonly index: number, readonly spec: RunSpec, readonly dim: number, readonly curvature = false) {
     this.params = new Float64Array(1024 * dim);
   }
 
@@ -56,7 +60,13 @@ export class RunResult {
       this.gradNorm = grow(this.gradNorm, capacity);
       this.lr = grow(this.lr, capacity);
       this.params = grow(this.params, capacity * this.dim);
+      if (this.sharpness) this.sharpness = grow(this.sharpness, capacity);
+      if (this.preconditionedSharpness) this.preconditionedSharpness = grow(this.preconditionedSharpness, capacity);
     }
+    if (batch.sharpness && !this.sharpness) this.sharpness = new Float64Array(this.loss.length).fill(NaN);
+    if (batch.preconditionedSharpness && !this.preconditionedSharpness) this.preconditionedSharpness = new Float64Array(this.loss.length).fill(NaN);
+    if (batch.sharpness) this.sharpness?.set(batch.sharpness.subarray(0, batch.count), this.count);
+    if (batch.preconditionedSharpness) this.preconditionedSharpness?.set(batch.preconditionedSharpness.subarray(0, batch.count), this.count);
     this.loss.set(batch.loss.subarray(0, batch.count), this.count);
     this.gradNorm.set(batch.gradNorm.subarray(0, batch.count), this.count);
     this.lr.set(batch.lr.subarray(0, batch.count), this.count);
@@ -73,8 +83,8 @@ export class ResultCollector {
   /** Points received so far over all runs (for the progress bar). */
   received = 0;
 
-  constructor(specs: readonly RunSpec[], dim: number) {
-    this.runs = specs.flatMap((spec, i) => (spec.enabled === false ? [] : [new RunResult(i, spec, dim)]));
+  constructor(specs: readonly RunSpec[], dim: number, curvature = false) {
+    this.runs = specs.flatMap((spec, i) => (spec.enabled === false ? [] : [new RunResult(i, spec, dim, curvature)]));
     for (const r of this.runs) this.byIndex.set(r.index, r);
   }
 

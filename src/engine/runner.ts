@@ -71,7 +71,7 @@ const QUANTUM = 32;
 type EndStatus = Exclude<RunStatus, 'running'>;
 
 /** A number in a message: short, exact enough to recognise. */
-function short(x: number): string {
+export function short(x: number): string {
   if (!Number.isFinite(x) || x === 0) return String(x);
   const a = Math.abs(x);
   return a >= 1e6 || a < 1e-4 ? x.toExponential(2).replace(/\.?0+e/, 'e') : String(Number(x.toPrecision(4)));

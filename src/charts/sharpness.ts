@@ -1,0 +1,106 @@
+/**
+ * The sharpness chart (issue 14, DESIGN "Curvature"): per run, the curvature its optimizer's
+ * stability rule bounds — the sharpness λmax(H(θₜ)), or the preconditioned sharpness λmax(P⁻¹H)
+ * of adaptive optimizers — over the steps (log scale), that run's stability threshold as a dashed
+ * line in the run's colour, and a mark at each step where the curve crosses above it. Runs whose
+ * optimizer has no known bound show the curve alone. Data by name: `sharpness` (SharpnessRow) and
+ * `crossings` (CrossingRow), made from runner batches by `sharpnessRows` and `crossingRows`.
+ */
+import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import { crossings, measuredColumn, type CurvatureColumns } from '../engine/curvature/crossing';
+import { stabilityThreshold } from '../engine/curvature/stability';
+import type { RunSpec } from '../engine/types';
+import type { CrossingRow, SharpnessRow } from './rows';
+import {
+  HOVER_SIGNAL, LINE_WIDTH, LOG_AXIS, named, rowAria, runColorEncoding, STEP_AXIS, stepScale, topLevel,
+  type ChartOptions, type Json,
+} from './specs';
+
+/** The measure's name in tooltips. */
+const MEASURE_NAMES = { sharpness: 'λmax(H)', preconditionedSharpness: 'λmax(P⁻¹H)' } as const;
+
+/**
+ * Rows of a run's curvature columns (step `fromStep + i` at index i); `indices` picks the
+ * positions to keep (a downsampling), else every one.
+ */
+export function sharpnessRows(spec: Pick<RunSpec, 'optimizer' | 'hyperparameters'>, run: number, label: string,
+  columns: CurvatureColumns, indices?: ArrayLike<number>): SharpnessRow[] {
+  const { rule, values } = measuredColumn(spec, columns);
+  if (!values) return [];
+  const measure = MEASURE_NAMES[rule?.measure ?? 'sharpness'];
+  const from = columns.fromStep ?? 0;
+  const rows: SharpnessRow[] = [];
+  const n = indices ? indices.length : columns.count;
+  for (let k = 0; k < n; k++) {
+    const i = indices ? (indices[k] as number) : k;
+    const eta = columns.lr[i] as number;
+    const t = rule && Number.isFinite(eta) ? stabilityThreshold(rule, eta, from + i + 1) : NaN;
+    rows.push({ run, label, step: from + i, value: values[i] as number, threshold: Number.isFinite(t) ? t : null, measure });
+  }
+  return rows;
+}
+
+/** Rows of the steps at which a run crossed above its threshold (crossing.ts). */
+export function crossingRows(spec: Pick<RunSpec, 'optimizer' | 'hyperparameters'>, run: number, label: string,
+  columns: CurvatureColumns): CrossingRow[] {
+  return crossings(spec, columns).map((c) => ({ run, label, step: c.step, value: c.value, threshold: c.threshold, message: c.message }));
+}
+
+/** The two series of each run's line, solid and dashed. */
+const SERIES = ['sharpness', 'stability threshold'];
+
+const POSITIVE = (field: string): Json => ({ filter: `isValid(datum.${field}) && isFinite(datum.${field}) && datum.${field} > 0` });
+
+/** Sharpness per step with each run's threshold dashed and its crossings marked. */
+export function sharpnessChart(o: ChartOptions): TopLevelSpec {
+  const steps = stepScale(o);
+  const x = { field: 'step', type: 'quantitative', title: 'step', axis: STEP_AXIS, ...(steps.scale ? { scale: steps.scale } : {}) };
+  const y = (field: string): Json => ({
+    field, type: 'quantitative', title: 'sharpness (log scale)', axis: LOG_AXIS, scale: { type: 'log' },
+  });
+  const color = runColorEncoding(o);
+  const order = { field: 'step', type: 'quantitative' };
+  const tooltip = [
+    { field: 'label', type: 'nominal', title: 'run' },
+    { field: 'step', type: 'quantitative', title: 'step' },
+    { field: 'measure', type: 'nominal', title: 'measure' },
+    { field: 'value', type: 'quantitative', title: 'value', format: '.4~g' },
+    { field: 'threshold', type: 'quantitative', title: 'threshold', format: '.4~g' },
+  ];
+  const hover: Json[] = o.interactive === false ? [] : [{
+    data: named('sharpness'),
+    transform: [{ filter: HOVER_SIGNAL }, POSITIVE('value')],
+    params: [{ name: 'sharpnessHover', select: { type: 'point', on: 'pointerover', nearest: true, clear: 'pointerout' } }],
+    mark: { type: 'point', filled: true, size: 36, clip: true, aria: false },
+    encoding: { x, y: y('value'), color, opacity: { condition: { param: 'sharpnessHover', empty: false, value: 1 }, value: 0 }, tooltip },
+  }];
+  return topLevel(o, LINE_WIDTH, 220, {
+    description: 'Sharpness per step for each run, on a log scale, with the run\'s stability threshold as a dashed line of the same colour'
+      + ' and a triangle where the sharpness crosses above it.',
+    layer: [
+      {
+        // The curve and its threshold as two series of one line mark: the dash says which, in the legend.
+        data: named('sharpness'),
+        transform: [
+          { fold: ['value', 'threshold'], as: ['series', 'plotted'] },
+          { calculate: "datum.series === 'value' ? 'sharpness' : 'stability threshold'", as: 'series' },
+          POSITIVE('plotted'),
+        ],
+        mark: { type: 'line', clip: true, ...rowAria(o) },
+        encoding: {
+          x, y: y('plotted'), color, order,
+          strokeDash: { field: 'series', type: 'nominal', scale: { domain: SERIES, range: [[1, 0], [6, 4]] }, legend: { title: null, orient: 'top', labelLimit: 0 } },
+        },
+      },
+      {
+        data: named('crossings'), transform: [POSITIVE('value')],
+        mark: { type: 'point', shape: 'triangle-up', filled: true, size: 110, clip: true, stroke: o.theme.background, strokeWidth: 1 },
+        encoding: {
+          x, y: y('value'), color,
+          tooltip: [{ field: 'label', type: 'nominal', title: 'run' }, { field: 'message', type: 'nominal', title: 'crossed' }],
+        },
+      },
+      ...hover,
+    ],
+  }, steps.params);
+}
