@@ -100,16 +100,17 @@ export function snippetCurvature(api: HessianContext, dim: number, info: Curvatu
   valueAndGrad: Objective['valueAndGrad']): Pick<Objective, 'hessian' | 'hessianVector'> {
   if (info.mode === 'autodiff') {
     const { H, V, HV } = api;
+    const hessian = (): number => api.hessian(), hessianVector = (): number => api.hessianVector();
     return {
       ...(dim <= MAX_HESSIAN_DIM ? {
         hessian: (params: Vec, out: Float64Array, batch: Int32Array | null): void => {
-          evaluate(params, batch, () => api.hessian());
+          evaluate(params, batch, hessian);
           for (let i = 0; i < dim * dim; i++) out[i] = H[i];
         },
       } : {}),
       hessianVector: (params, v, out, batch) => {
         for (let k = 0; k < dim; k++) V[k] = v[k];
-        evaluate(params, batch, () => api.hessianVector());
+        evaluate(params, batch, hessianVector);
         for (let k = 0; k < dim; k++) out[k] = HV[k];
       },
     };
