@@ -19,6 +19,14 @@ export interface PointRow {
   readonly lr: number;
   /** Every parameter, formatted for the tooltip ("[1.2, -0.5]"). */
   readonly params: string;
+  /**
+   * With curvature (sharpness.ts, `withCurvature`): what the run's stability rule bounds — λmax(H),
+   * or λmax(P⁻¹H) for adaptive optimizers (λmax(H) where no bound is known) — its name, and the
+   * bound at this step's learning rate (null where none is known).
+   */
+  readonly curvature?: number;
+  readonly measure?: string;
+  readonly threshold?: number | null;
 }
 
 /** A loss value at the centre of a grid cell of the parameter plane. */
@@ -46,24 +54,8 @@ export interface ChartData {
   readonly contours?: readonly ContourRow[];
   readonly minima?: readonly MinimumRow[];
   readonly events?: readonly EventRow[];
-  /** Curvature along the runs and where they crossed their thresholds (sharpness.ts). */
-  readonly sharpness?: readonly SharpnessRow[];
+  /** Where runs crossed their stability thresholds (sharpness.ts). */
   readonly crossings?: readonly CrossingRow[];
-}
-
-/**
- * One step's curvature: `value` is what the run's stability rule bounds (λmax(H), or λmax(P⁻¹H)
- * for adaptive optimizers; λmax(H) where no bound is known), `threshold` that bound at the step's
- * learning rate (null where none is known).
- */
-export interface SharpnessRow {
-  readonly run: number;
-  readonly label: string;
-  readonly step: number;
-  readonly value: number;
-  readonly threshold: number | null;
-  /** 'λmax(H)' or 'λmax(P⁻¹H)', for the tooltip. */
-  readonly measure: string;
 }
 
 /** A step at which a run's curvature went above its threshold, with the warning. */

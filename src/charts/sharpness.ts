@@ -3,14 +3,14 @@
  * stability rule bounds — the sharpness λmax(H(θₜ)), or the preconditioned sharpness λmax(P⁻¹H)
  * of adaptive optimizers — over the steps (log scale), that run's stability threshold as a dashed
  * line in the run's colour, and a mark at each step where the curve crosses above it. Runs whose
- * optimizer has no known bound show the curve alone. Data by name: `sharpness` (SharpnessRow) and
- * `crossings` (CrossingRow), made from runner batches by `sharpnessRows` and `crossingRows`.
+ * optimizer has no known bound show the curve alone. Data by name: `points` rows with their
+ * curvature fields (`withCurvature`) and `crossings` (CrossingRow, from `crossingRows`).
  */
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import { crossings, measuredColumn, type CurvatureColumns } from '../engine/curvature/crossing';
 import { stabilityThreshold } from '../engine/curvature/stability';
 import type { RunSpec } from '../engine/types';
-import type { CrossingRow, SharpnessRow } from './rows';
+import type { CrossingRow, PointRow } from './rows';
 import {
   HOVER_SIGNAL, LINE_WIDTH, LOG_AXIS, named, rowAria, runColorEncoding, STEP_AXIS, stepScale, topLevel,
   type ChartOptions, type Json,
@@ -20,24 +20,20 @@ import {
 const MEASURE_NAMES = { sharpness: 'λmax(H)', preconditionedSharpness: 'λmax(P⁻¹H)' } as const;
 
 /**
- * Rows of a run's curvature columns (step `fromStep + i` at index i); `indices` picks the
- * positions to keep (a downsampling), else every one.
+ * `rows` of one run (steps `columns.fromStep + i` at index i of the columns) with their curvature
+ * fields: what the run's rule bounds, its name, and the threshold at the row's learning rate.
  */
-export function sharpnessRows(spec: Pick<RunSpec, 'optimizer' | 'hyperparameters'>, run: number, label: string,
-  columns: CurvatureColumns, indices?: ArrayLike<number>): SharpnessRow[] {
+export function withCurvature(rows: readonly PointRow[], spec: Pick<RunSpec, 'optimizer' | 'hyperparameters'>,
+  columns: CurvatureColumns): PointRow[] {
   const { rule, values } = measuredColumn(spec, columns);
-  if (!values) return [];
+  if (!values) return [...rows];
   const measure = MEASURE_NAMES[rule?.measure ?? 'sharpness'];
   const from = columns.fromStep ?? 0;
-  const rows: SharpnessRow[] = [];
-  const n = indices ? indices.length : columns.count;
-  for (let k = 0; k < n; k++) {
-    const i = indices ? (indices[k] as number) : k;
-    const eta = columns.lr[i] as number;
-    const t = rule && Number.isFinite(eta) ? stabilityThreshold(rule, eta, from + i + 1) : NaN;
-    rows.push({ run, label, step: from + i, value: values[i] as number, threshold: Number.isFinite(t) ? t : null, measure });
-  }
-  return rows;
+  return rows.map((row) => {
+    const i = row.step - from;
+    const t = rule && Number.isFinite(row.lr) ? stabilityThreshold(rule, row.lr, row.step + 1) : NaN;
+    return { ...row, curvature: values[i] as number, measure, threshold: Number.isFinite(t) ? t : null };
+  });
 }
 
 /** Rows of the steps at which a run crossed above its threshold (crossing.ts). */
@@ -64,15 +60,15 @@ export function sharpnessChart(o: ChartOptions): TopLevelSpec {
     { field: 'label', type: 'nominal', title: 'run' },
     { field: 'step', type: 'quantitative', title: 'step' },
     { field: 'measure', type: 'nominal', title: 'measure' },
-    { field: 'value', type: 'quantitative', title: 'value', format: '.4~g' },
+    { field: 'curvature', type: 'quantitative', title: 'value', format: '.4~g' },
     { field: 'threshold', type: 'quantitative', title: 'threshold', format: '.4~g' },
   ];
   const hover: Json[] = o.interactive === false ? [] : [{
-    data: named('sharpness'),
-    transform: [{ filter: HOVER_SIGNAL }, POSITIVE('value')],
+    data: named('points'),
+    transform: [{ filter: HOVER_SIGNAL }, POSITIVE('curvature')],
     params: [{ name: 'sharpnessHover', select: { type: 'point', on: 'pointerover', nearest: true, clear: 'pointerout' } }],
     mark: { type: 'point', filled: true, size: 36, clip: true, aria: false },
-    encoding: { x, y: y('value'), color, opacity: { condition: { param: 'sharpnessHover', empty: false, value: 1 }, value: 0 }, tooltip },
+    encoding: { x, y: y('curvature'), color, opacity: { condition: { param: 'sharpnessHover', empty: false, value: 1 }, value: 0 }, tooltip },
   }];
   return topLevel(o, LINE_WIDTH, 220, {
     description: 'Sharpness per step for each run, on a log scale, with the run\'s stability threshold as a dashed line of the same colour'
@@ -80,10 +76,10 @@ export function sharpnessChart(o: ChartOptions): TopLevelSpec {
     layer: [
       {
         // The curve and its threshold as two series of one line mark: the dash says which, in the legend.
-        data: named('sharpness'),
+        data: named('points'),
         transform: [
-          { fold: ['value', 'threshold'], as: ['series', 'plotted'] },
-          { calculate: "datum.series === 'value' ? 'sharpness' : 'stability threshold'", as: 'series' },
+          { fold: ['curvature', 'threshold'], as: ['series', 'plotted'] },
+          { calculate: "datum.series === 'curvature' ? 'sharpness' : 'stability threshold'", as: 'series' },
           POSITIVE('plotted'),
         ],
         mark: { type: 'line', clip: true, ...rowAria(o) },
@@ -94,7 +90,7 @@ export function sharpnessChart(o: ChartOptions): TopLevelSpec {
       },
       {
         data: named('crossings'), transform: [POSITIVE('value')],
-        mark: { type: 'point', shape: 'triangle-up', filled: true, size: 110, clip: true, stroke: o.theme.background, strokeWidth: 1 },
+        mark: { type: 'point', shape: 'triangle-up', filled: true, size: 110, clip: false, stroke: o.theme.background, strokeWidth: 1 },
         encoding: {
           x, y: y('value'), color,
           tooltip: [{ field: 'label', type: 'nominal', title: 'run' }, { field: 'message', type: 'nominal', title: 'crossed' }],

@@ -622,10 +622,10 @@ export function withDatasets(spec: TopLevelSpec, data: ChartData): TopLevelSpec 
   const datasets: Record<string, readonly object[]> = {
     points: data.points ?? [], surface: data.surface ?? [], contours: data.contours ?? [],
     minima: data.minima ?? [], events: data.events ?? [],
-    ...(data.sharpness ? { sharpness: data.sharpness, crossings: data.crossings ?? [] } : {}),
+    ...(data.crossings ? { crossings: data.crossings } : {}),
   };
   return { ...spec, datasets } as unknown as TopLevelSpec;
 }
 
 /** Names of the data sources the charts read, for a webview that resets them. */
-export const DATA_SOURCES = ['points', 'surface', 'contours', 'minima', 'events', HEATMAP_SOURCE, 'sharpness', 'crossings'] as const;
+export const DATA_SOURCES = ['points', 'surface', 'contours', 'minima', 'events', HEATMAP_SOURCE, 'crossings'] as const;

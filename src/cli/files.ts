@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import {
   contourRows, crossingRows, defaultLightTheme, downsampleMinMax, gradNormChart, learningRateChart, lossChart, minimumRows, pathsChart,
-  pointRows, sharpnessChart, sharpnessRows, surfaceGrid, surfaceRows, withDatasets, type ChartData, type EventRow, type PointRow,
+  pointRows, sharpnessChart, surfaceGrid, surfaceRows, withCurvature, withDatasets, type ChartData, type CrossingRow, type EventRow, type PointRow,
 } from '../charts';
 import { measuredColumn } from '../engine/curvature/crossing';
 import { runThreshold } from '../engine/curvature/ofRun';
@@ -83,17 +83,19 @@ function chartRows(run: RunResult): PointRow[] {
   return pointRows(batch, run.spec.label, run.dim, [0, 1], keep);
 }
 
-/** A run's curvature for the sharpness chart: min–max downsampled on the sharpness, and every crossing. */
-function curvatureData(run: RunResult): Pick<ChartData, 'sharpness' | 'crossings'> {
+/** A run's points for the sharpness chart (min–max downsampled on what its rule bounds) and its crossings. */
+function curvatureData(run: RunResult): { points: PointRow[]; crossings: CrossingRow[] } {
   const columns = {
     count: run.count, lr: run.lr,
     ...(run.sharpness ? { sharpness: run.sharpness } : {}), ...(run.preconditionedSharpness ? { preconditionedSharpness: run.preconditionedSharpness } : {}),
   };
-  const steps = Float64Array.from({ length: run.count }, (_, i) => i);
   const { values } = measuredColumn(run.spec, columns);
-  const keep = values ? downsampleMinMax(steps, Float64Array.from(values).subarray(0, run.count), CHART_BUCKETS) : undefined;
+  if (!values) return { points: [], crossings: [] };
+  const steps = Float64Array.from({ length: run.count }, (_, i) => i);
+  const keep = downsampleMinMax(steps, Float64Array.from(values).subarray(0, run.count), CHART_BUCKETS);
+  const batch = { run: run.index, fromStep: 0, count: run.count, loss: run.loss, params: run.params, gradNorm: run.gradNorm, lr: run.lr };
   return {
-    sharpness: sharpnessRows(run.spec, run.index, run.spec.label, columns, keep),
+    points: withCurvature(pointRows(batch, run.spec.label, run.dim, [0, 1], keep), run.spec, columns),
     crossings: crossingRows(run.spec, run.index, run.spec.label, columns),
   };
 }
@@ -155,7 +157,7 @@ export async function chartSpecs(input: OutInput): Promise<[string, TopLevelSpec
   if (experiment.curvature) {
     const curvature = runs.map(curvatureData);
     specs.push(['sharpness', withDatasets(sharpnessChart(base), {
-      ...data, sharpness: curvature.flatMap((c) => c.sharpness ?? []), crossings: curvature.flatMap((c) => c.crossings ?? []),
+      points: curvature.flatMap((c) => c.points), crossings: curvature.flatMap((c) => c.crossings),
     })]);
   }
   if (info.dim === 2) {

@@ -76,11 +76,13 @@ describe('cli: "curvature": true', function () {
     const r = run([file(true), '--summary', '--out', out]);
     assert.equal(r.status, 0, r.stderr);
     const spec = JSON.parse(readFileSync(path.join(out, 'sharpness.vl.json'), 'utf8')) as {
-      datasets: { sharpness: { run: number; value: number; threshold: number | null }[]; crossings: { run: number; step: number; message: string }[] };
+      datasets: { points: { run: number; curvature: number; threshold: number | null }[]; crossings: { run: number; step: number; message: string }[] };
     };
     assert.deepEqual(spec.datasets.crossings.map((c) => [c.run, c.step]), [[1, 0]]);
     assert.match(spec.datasets.crossings[0].message, /η·λmax = 2\.1 > 2/);
-    assert.equal(spec.datasets.sharpness.filter((s) => s.run === 0).length, 13);
+    const first = spec.datasets.points.filter((s) => s.run === 0);
+    assert.equal(first.length, 13);
+    assert.ok(first.every((p) => p.curvature === 10 && Math.abs((p.threshold as number) - 2 / 0.19) < 1e-12), JSON.stringify(first[0]));
     const svg = readFileSync(path.join(out, 'sharpness.svg'), 'utf8');
     assert.match(svg, /^<svg/);
     assert.match(svg, /stroke-dasharray="6,4"/);
