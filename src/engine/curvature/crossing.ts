@@ -11,9 +11,11 @@ import type { RunSpec } from '../types';
 import { runStability } from './ofRun';
 import type { CurvatureMeasure, StabilityRule } from './stability';
 
-/** A run's curvature columns, as points carry them (step `fromStep + i` at index i). */
+/** A run's curvature columns, as points carry them (step `steps[i]`, or `fromStep + i`, at index i). */
 export interface CurvatureColumns {
   readonly fromStep?: number;
+  /** The step of each index, when the points are not contiguous (a thinned display). */
+  readonly steps?: ArrayLike<number>;
   readonly count: number;
   readonly lr: ArrayLike<number>;
   readonly sharpness?: ArrayLike<number>;
@@ -66,17 +68,19 @@ export function crossings(run: Pick<RunSpec, 'optimizer' | 'hyperparameters'>, c
   if (!rule || !values) return [];
   const name = optimizerSentenceName(run.optimizer);
   const from = columns.fromStep ?? 0;
+  const stepOf = (i: number): number => (columns.steps ? (columns.steps[i] as number) : from + i);
   const out: Crossing[] = [];
   let above = false;
   for (let i = 0; i < columns.count && out.length < MAX_CROSSINGS; i++) {
     const value = values[i] as number, eta = columns.lr[i] as number;
     if (!Number.isFinite(value) || !Number.isFinite(eta)) continue;
-    const { factor, shift, limit } = rule.terms(eta, from + i + 1);
+    const step = stepOf(i);
+    const { factor, shift, limit } = rule.terms(eta, step + 1);
     const now = factor * (value + shift) > limit;
     if (now && !above) {
       const threshold = limit / factor - shift;
-      out.push({ step: from + i, measure: rule.measure, value, threshold,
-        message: `at step ${from + i}, ${conditionBroken(rule, eta, from + i + 1, value)}: ${name} cannot settle here` });
+      out.push({ step, measure: rule.measure, value, threshold,
+        message: `at step ${step}, ${conditionBroken(rule, eta, step + 1, value)}: ${name} cannot settle here` });
     }
     above = now;
   }

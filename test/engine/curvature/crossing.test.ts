@@ -14,6 +14,8 @@ describe('curvature: threshold crossings', () => {
   it('counts steps from the batch\'s first step and reads each step\'s learning rate', () => {
     const c = crossings(gd, { fromStep: 100, count: 3, lr: [0.1, 0.1, 0.3], sharpness: [15, 15, 15] });
     assert.deepEqual(c.map((x) => x.step), [102]);
+    const thinned = crossings(gd, { steps: [0, 40, 90], count: 3, lr: [0.2, 0.2, 0.2], sharpness: [1, 1, 15] });
+    assert.deepEqual(thinned.map((x) => x.step), [90]);
   });
 
   it('heavy-ball momentum against (2 + 2β)/η, with the bound spelled out', () => {
