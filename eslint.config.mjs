@@ -40,7 +40,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/charts/**/*.ts', 'src/protocol.ts'],
+    files: ['src/charts/**/*.ts', 'src/protocol.ts', 'src/protocol/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['vscode'], message: 'no vscode outside src/extension.' }] }],
     },

@@ -11,10 +11,11 @@
  */
 import { contourRows, defaultDarkTheme, heatmapBounds, minimumRows, specSignals, surfaceRows } from '../src/charts';
 import { getProblem } from '../src/engine/problems';
-import { fromWire, type ToWebview } from '../src/protocol';
-import { panelChartSpecs, type ChartName } from '../src/webview/panelCharts';
+import { fromWire, type ChartName, type ToWebview } from '../src/protocol';
+import { panelLayout } from '../src/webview/chartLayout';
+import { panelChartSpecs } from '../src/webview/panelCharts';
 import { reconcileReplace } from '../src/webview/changesetQueue';
-import { axisKey, pointKey, samePoint, type Row } from '../src/webview/chartView';
+import { axisKey, pointKey, samePoint, type Row } from '../src/webview/viewUpdater';
 import { PointStore } from '../src/webview/pointStore';
 import { buildScenario, fourRuns as experiment } from '../test/webview/scenario';
 
@@ -30,7 +31,7 @@ export async function benchChartUpdates(): Promise<void> {
   const { x0, x1, y0, y1 } = heatmapBounds(s.xs, s.ys);
   const domain = { x: [x0, x1] as [number, number], y: [y0, y1] as [number, number] };
   const runs = experiment.runs.map((r) => r.label!);
-  const specs = panelChartSpecs({ theme: defaultDarkTheme, runs, width: 600, lossFloor: 0, steps: experiment.steps,
+  const specs = panelChartSpecs({ theme: defaultDarkTheme, runs, layout: panelLayout(600, 900, 90), lossFloor: 0, steps: experiment.steps,
     surface: { domain, resolution: s.xs.length, axisTitles: ['θ₀', 'θ₁'] } });
   const surface = new Map<string, object[]>([['surface', surfaceRows(s.xs, s.ys, values)], ['contours', contourRows(s.xs, s.ys, values)],
     ['minima', minimumRows(problem.minima)]]);
@@ -84,7 +85,7 @@ export async function benchChartUpdates(): Promise<void> {
 
     // A change of runs (and, on the paths chart, of window) with every row shown: as value signals
     // on this view (what the panel does), against embedding the changed spec (what it did).
-    const changed = panelChartSpecs({ theme: defaultDarkTheme, runs: [...runs].reverse(), width: 600, lossFloor: 0, steps: experiment.steps,
+    const changed = panelChartSpecs({ theme: defaultDarkTheme, runs: [...runs].reverse(), layout: panelLayout(600, 900, 90), lossFloor: 0, steps: experiment.steps,
       surface: { domain: { x: [domain.x[0] * 2, domain.x[1] * 2], y: domain.y }, resolution: s.xs.length, axisTitles: ['θ₀', 'θ₁'] } })[name]!;
     const parts = specSignals(changed);
     const t1 = process.cpuUsage();

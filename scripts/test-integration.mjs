@@ -8,7 +8,8 @@
 //           loaded with the extensionDevelopmentPath/extensionTestsPath payload; exit code from
 //           window.codeAutomationExit
 // untrusted the same suite's Workspace Trust part, in a workspace VS Code does not trust
-// browser    drives the panel as a person (out/test/integration/browser.js), screenshot in test-results/
+// browser    drives the panel as a person (out/test/integration/browser.js), screenshot in test-results/;
+//           then a new user's first screen at 1280×800 and 1920×1080 (out/test/integration/firstScreen.js)
 // explain    hovers (light and dark) and the Getting Started walkthrough, screenshots in test-results/explain/
 // vsix       packages the extension (vsce), installs the .vsix into code-server, opens the panel, runs
 // --bench    instead of tests: out/bench/vscode.js (command → first point, frame times, activation)
@@ -73,7 +74,7 @@ function makeWorkspace(base) {
 }
 
 /** Starts code-server; resolves when it listens. */
-async function startCodeServer({ trusted = true, extensionsDir, env = {} } = {}) {
+async function startCodeServer({ trusted = true, extensionsDir, env = {}, welcome = false } = {}) {
   const base = mkdtempSync(join(tmpdir(), 'optim-cs-'));
   const port = await freePort();
   const userData = join(base, 'user-data');
@@ -83,7 +84,8 @@ async function startCodeServer({ trusted = true, extensionsDir, env = {} } = {})
   // No welcome page, no trust prompt on startup (trust is decided by --disable-workspace-trust or not).
   mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none', 'security.workspace.trust.startupPrompt': 'never',
+    // A new user's VS Code opens the Welcome page (the first-screen check wants it).
+    ...(welcome ? {} : { 'workbench.startupEditor': 'none' }), 'security.workspace.trust.startupPrompt': 'never',
     'security.workspace.trust.untrustedFiles': 'open', 'telemetry.telemetryLevel': 'off',
     'workbench.tips.enabled': false, 'extensions.autoUpdate': false, 'extensions.autoCheckUpdates': false,
   }));
@@ -118,8 +120,8 @@ async function launchBrowser() {
 }
 
 /** The workbench URL for a folder, with an extension development payload. */
-function workbenchUrl(server, { tests, grep } = {}) {
-  const payload = [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${root}`], ['skipWelcome', 'true']];
+function workbenchUrl(server, { tests, grep, welcome = false } = {}) {
+  const payload = [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${root}`], ...(welcome ? [] : [['skipWelcome', 'true']])];
   if (tests) payload.push(['extensionTestsPath', `vscode-remote://127.0.0.1:${server.port}${tests}`]);
   void grep;
   return `${server.url}/?folder=${encodeURIComponent(server.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
@@ -159,13 +161,14 @@ async function runSuite(browser, { trusted, name }) {
 }
 
 /** Opens the workbench with the extension loaded (no tests) and hands the page to `fn`. */
-async function withWorkbench(browser, name, fn, { extensionsDir, development = true } = {}) {
-  const server = await startCodeServer({ extensionsDir });
-  const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+async function withWorkbench(browser, name, fn, { extensionsDir, development = true, welcome = false, viewport = { width: 1500, height: 950 } } = {}) {
+  const server = await startCodeServer({ extensionsDir, welcome });
+  const page = await browser.newPage({ viewport });
   console.log(`\n▶ ${name}: code-server on :${server.port}`);
-  const url = development ? workbenchUrl(server) : `${server.url}/?folder=${encodeURIComponent(server.workspace)}`;
+  const url = development ? workbenchUrl(server, { welcome }) : `${server.url}/?folder=${encodeURIComponent(server.workspace)}`;
   try {
-    await page.goto(url);
+    // (A busy machine loads the workbench slowly.)
+    await page.goto(url, { timeout: 120_000 });
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     await fn({ page, server, resultsDir });
     console.log(`  ✔ ${name}`);
@@ -194,6 +197,12 @@ try {
   if (only.has('browser')) {
     const { drivePanelAsAPerson } = await loadModule('test/integration/browser.js');
     if ((await withWorkbench(browser, 'browser', drivePanelAsAPerson)) !== 0) failures.push('browser');
+    // A new user's first screen (fresh profile, Welcome page open) at laptop and desktop sizes.
+    const { checkFirstScreen } = await loadModule('test/integration/firstScreen.js');
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
+      const name = `first-screen-${viewport.width}x${viewport.height}`;
+      if ((await withWorkbench(browser, name, (ctx) => checkFirstScreen(ctx, viewport), { welcome: true, viewport })) !== 0) failures.push(name);
+    }
   }
   if (only.has('explain')) {
     const { screenshotHovers, screenshotWalkthrough } = await loadModule('test/explain/hover.browser.js');

@@ -11,6 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stages = [
   ['build', 'node', ['scripts/build.mjs']],
   ['type-check', 'npx', ['tsc', '-p', '.', '--noEmit']],
+  ['type-check the webview', 'npx', ['tsc', '-p', 'src/webview']],
   ['lint', 'npx', ['eslint', 'src', 'test']],
   ['schema is current', 'node', ['scripts/generate-schema.mjs', '--check']],
   ['compile tests', 'npx', ['tsc', '-p', 'tsconfig.test.json']],

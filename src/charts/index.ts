@@ -7,3 +7,4 @@ export * from './specs';
 export * from './heatmap';
 export * from './tuning';
 export * from './sharpness';
+export * from './overlays';

@@ -14,6 +14,7 @@
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import type { Domain } from '../engine/types';
 import { LOG_LOSS_EXPR } from './heatmap';
+import { withScrubLayers } from './overlays';
 import { formatNumber, type ChartData } from './rows';
 import { runColor, themeConfig, type ChartTheme } from './theme';
 
@@ -44,6 +45,8 @@ export interface ChartOptions {
    * times in a whole run; the step axis likewise when `steps` is unknown.
    */
   readonly liveDomains?: boolean;
+  /** The live panel's scrubber layers (overlays.ts): the step shown marked on every run, later steps faded or cut. */
+  readonly scrubber?: boolean;
 }
 
 /**
@@ -182,6 +185,8 @@ export interface PathsChartOptions extends ChartOptions {
    * and its colour legend. Default false (the CLI's static SVG keeps the rectangles).
    */
   readonly surfaceImage?: boolean;
+  /** The heatmap's colour legend beside the plot (default true); a compact chart leaves it out. */
+  readonly heatmapLegend?: boolean;
 }
 
 export type Json = Record<string, unknown>;
@@ -240,6 +245,9 @@ function runParams(o: ChartOptions, width: number): Json[] {
 export function topLevel(o: ChartOptions, width: number, height: number, body: Json, params: Json[] = []): TopLevelSpec {
   const all = [...(o.interactive === false ? [] : [{ name: HOVER_SIGNAL, value: true }]), ...runParams(o, width), ...params];
   return {
+    // Live, the chart view lays a view out again when an axis domain changed, not on every update
+    // (each layout measures every axis and legend); every mark is clipped, so none grows the view.
+    ...(o.scrubber ? { autosize: { type: 'pad', resize: false } } : {}),
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     ...(o.title ? { title: o.title } : {}),
     width: o.width ?? width,
@@ -348,6 +356,13 @@ function hoverLayer(o: ChartOptions, name: string, x: Json, y: Json, transform: 
   }];
 }
 
+/** `layers` with the scrubber's overlay when the chart is live (`o.scrubber`), and the params it needs. */
+function overlaid(o: ChartOptions, layers: Json[], line: Json, params: Json[]): { layer: Json[]; params: Json[] } {
+  if (!o.scrubber) return { layer: layers, params };
+  const s = withScrubLayers(layers, line, o.theme, (l) => (l.data as { name?: string } | undefined)?.name === 'points');
+  return { layer: s.layers, params: [...params, ...s.params] };
+}
+
 /** Marks where runs diverged: a dashed rule at the step and a cross at the top, with the reason. */
 function divergenceLayers(o: ChartOptions, x: Json): Json[] {
   const tooltip = [
@@ -446,18 +461,14 @@ export function lossChart(o: LossChartOptions): TopLevelSpec {
   const params = live
     ? [...steps.params, ...shiftParams, { name: LOSS_START_SIGNAL, value: null }, { name: c, value: ceiling ?? null }, ...(liveScale?.params ?? [])]
     : steps.params;
-  return topLevel(o, W, 280, {
-    layer: [
-      {
-        data: named('points'),
-        transform,
-        mark: { type: 'line', clip: true, ...rowAria(o) },
-        encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' } },
-      },
-      ...hoverLayer(o, 'lossHover', x, y, transform),
-      ...divergenceLayers(o, x),
-    ],
-  }, params);
+  const line: Json = {
+    data: named('points'),
+    transform,
+    mark: { type: 'line', clip: true, ...rowAria(o) },
+    encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' } },
+  };
+  const body = overlaid(o, [line, ...hoverLayer(o, 'lossHover', x, y, transform), ...divergenceLayers(o, x)], line, params);
+  return topLevel(o, W, 280, { layer: body.layer }, body.params);
 }
 
 /** A per-step line chart of one point field (learning rate, gradient norm). */
@@ -484,18 +495,15 @@ function stepChart(o: ChartOptions, field: 'lr' | 'gradNorm', title: string, log
     scale = { domain: [{ expr: `${field}Lo` }, { expr: `${field}Hi` }], nice: false, zero: false };
   }
   const y = { field, type: 'quantitative', title, ...(scale ? { scale } : {}), ...(log ? { axis: LOG_AXIS } : { axis: { format: '~g' } }) };
-  return topLevel(o, W, 180, {
-    layer: [
-      {
-        data: named('points'),
-        transform,
-        // A learning rate holds for a whole step; a gradient norm is a sample.
-        mark: { type: 'line', clip: true, ...rowAria(o), interpolate: field === 'lr' ? 'step-after' : 'linear' },
-        encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' } },
-      },
-      ...hoverLayer(o, hover, x, y, transform),
-    ],
-  }, params);
+  const line: Json = {
+    data: named('points'),
+    transform,
+    // A learning rate holds for a whole step; a gradient norm is a sample.
+    mark: { type: 'line', clip: true, ...rowAria(o), interpolate: field === 'lr' ? 'step-after' : 'linear' },
+    encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' } },
+  };
+  const body = overlaid(o, [line, ...hoverLayer(o, hover, x, y, transform)], line, params);
+  return topLevel(o, W, 180, { layer: body.layer }, body.params);
 }
 
 /** The learning rate each update used (the schedule's value), per step. */
@@ -528,42 +536,43 @@ export function pathsChart(o: PathsChartOptions): TopLevelSpec {
     ...(o.surfaceImage ? [] : [{ name: SURFACE_CELLS_SIGNAL, value: n }]),
     ...style,
   ];
-  return topLevel(o, W, 320, {
-    layer: [
-      ...surfaceLayers(o, x, y, xTitle, yTitle),
-      // With the heatmap image, the contour lines are drawn into it (chartView.ts).
-      ...(o.surfaceImage ? [] : [{
-        data: named('contours'),
-        mark: { type: 'line', clip: true, strokeWidth: CONTOUR_WIDTH, color: o.theme.contourColor, interpolate: 'linear', aria: false },
-        encoding: { x, y, detail: { field: 'contour', type: 'nominal' }, order: { field: 'order', type: 'quantitative' } },
-      }]),
-      {
-        // A halo under each path keeps it readable over any colour of the heatmap.
-        data: named('points'),
-        transform: [inPlane],
-        mark: { type: 'line', clip: true, strokeWidth: 4, color: o.theme.background, opacity: 0.75, aria: false },
-        encoding: { x, y, detail: { field: 'label', type: 'nominal' }, order: { field: 'step', type: 'quantitative' } },
-      },
-      {
-        data: named('points'),
-        transform: [inPlane],
-        mark: { type: 'line', clip: true, strokeWidth: 1.8, point: false, ...rowAria(o) },
-        encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' } },
-      },
-      ...hoverLayer(o, 'pathHover', x, y, [inPlane]),
-      {
-        data: named('points'),
-        transform: [inPlane, { filter: 'datum.step === 0' }],
-        mark: { type: 'point', shape: 'circle', size: 70, filled: true, fill: o.theme.background, strokeWidth: 2, clip: true },
-        encoding: { x, y, stroke: { value: o.theme.foreground }, tooltip: [{ field: 'params', type: 'nominal', title: 'start' }] },
-      },
-      {
-        data: named('minima'),
-        mark: { type: 'point', shape: 'diamond', size: 110, filled: true, color: o.theme.accent, stroke: o.theme.background, strokeWidth: 1, clip: true },
-        encoding: { x, y, tooltip: [{ field: 'label', type: 'nominal', title: 'known minimum' }] },
-      },
-    ],
-  }, params);
+  const line: Json = {
+    data: named('points'),
+    transform: [inPlane],
+    mark: { type: 'line', clip: true, strokeWidth: 2.2, point: false, ...rowAria(o) },
+    encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' } },
+  };
+  const layers: Json[] = [
+    ...surfaceLayers(o, x, y, xTitle, yTitle),
+    // With the heatmap image, the contour lines are drawn into it (heatmap.ts).
+    ...(o.surfaceImage ? [] : [{
+      data: named('contours'),
+      mark: { type: 'line', clip: true, strokeWidth: CONTOUR_WIDTH, color: o.theme.contourColor, interpolate: 'linear', aria: false },
+      encoding: { x, y, detail: { field: 'contour', type: 'nominal' }, order: { field: 'order', type: 'quantitative' } },
+    }]),
+    {
+      // A casing under each path keeps it readable over any colour of the heatmap.
+      data: named('points'),
+      transform: [inPlane],
+      mark: { type: 'line', clip: true, strokeWidth: 4.5, color: o.theme.pathCasing, opacity: 0.9, aria: false },
+      encoding: { x, y, detail: { field: 'label', type: 'nominal' }, order: { field: 'step', type: 'quantitative' } },
+    },
+    line,
+    ...hoverLayer(o, 'pathHover', x, y, [inPlane]),
+    {
+      data: named('points'),
+      transform: [inPlane, { filter: 'datum.step === 0' }],
+      mark: { type: 'point', shape: 'circle', size: 70, filled: true, fill: o.theme.background, strokeWidth: 2, clip: true },
+      encoding: { x, y, stroke: { value: o.theme.foreground }, tooltip: [{ field: 'params', type: 'nominal', title: 'start' }] },
+    },
+    {
+      data: named('minima'),
+      mark: { type: 'point', shape: 'diamond', size: 110, filled: true, color: o.theme.accent, stroke: o.theme.background, strokeWidth: 1, clip: true },
+      encoding: { x, y, tooltip: [{ field: 'label', type: 'nominal', title: 'known minimum' }] },
+    },
+  ];
+  const body = overlaid(o, layers, line, params);
+  return topLevel(o, W, 320, { layer: body.layer }, body.params);
 }
 
 /**
@@ -577,12 +586,12 @@ function surfaceLayers(o: PathsChartOptions, x: Json, y: Json, xTitle: string, y
     { calculate: LOG_LOSS_EXPR, as: 'logLoss' },
   ];
   const fill = { field: 'logLoss', type: 'quantitative', title: 'log₁₀(loss − min)',
-    scale: { scheme: o.theme.scheme, zero: false, nice: false }, legend: { orient: 'right', gradientLength: 120 } };
+    scale: { scheme: o.theme.scheme, zero: false, nice: false }, legend: o.heatmapLegend === false ? null : { orient: 'right', gradientLength: 120 } };
   if (o.surfaceImage) {
     return [
       {
         data: named(HEATMAP_SOURCE),
-        mark: { type: 'image', aspect: false, smooth: true, clip: true, aria: false },
+        mark: { type: 'image', aspect: false, smooth: true, clip: true, aria: false, opacity: o.theme.surfaceOpacity },
         encoding: { url: { field: 'url', type: 'nominal' }, x: { ...x, field: 'x0' }, x2: { field: 'x1' }, y: { ...y, field: 'y0' }, y2: { field: 'y1' } },
       },
       {

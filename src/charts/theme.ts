@@ -22,6 +22,14 @@ export interface ChartTheme {
   readonly contourColor: string;
   /** Colour of markers that are not a run's own (known minima). */
   readonly accent: string;
+  /**
+   * The casing drawn under every path and end marker on the loss surface: the colour that sets a
+   * run's colour off from any colour of the surface (black under dark themes' light paths, white
+   * under light themes' dark ones).
+   */
+  readonly pathCasing: string;
+  /** Opacity of the surface's heatmap (below 1 mutes it, so the paths over it stand out). */
+  readonly surfaceOpacity: number;
 }
 
 /** Tableau 10, the palette most plotting tools default to; readable on light and dark. */
@@ -37,6 +45,8 @@ export const defaultLightTheme: ChartTheme = {
   scheme: 'viridis',
   contourColor: 'rgba(255,255,255,0.55)',
   accent: '#d62728',
+  pathCasing: '#ffffff',
+  surfaceOpacity: 1,
 };
 
 export const defaultDarkTheme: ChartTheme = {
@@ -49,6 +59,8 @@ export const defaultDarkTheme: ChartTheme = {
   scheme: 'magma',
   contourColor: 'rgba(255,255,255,0.45)',
   accent: '#ff6b6b',
+  pathCasing: '#000000',
+  surfaceOpacity: 1,
 };
 
 /** Vega-Lite `config` block for a theme. */
@@ -66,6 +78,9 @@ export function themeConfig(theme: ChartTheme): Record<string, unknown> {
     line: { strokeWidth: 1.6 },
   };
 }
+
+/** Shapes of the runs' markers, in run order (each run's end is told apart by shape as well as colour). */
+export const RUN_SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'wedge', 'stroke'] as const;
 
 /** The colour of run `index` in a theme's palette. */
 export function runColor(theme: ChartTheme, index: number): string {

@@ -122,8 +122,9 @@ export interface Objective {
 /** A plot window for two-parameter problems. */
 export interface Domain { readonly x: readonly [number, number]; readonly y: readonly [number, number] }
 
-/** How a run ended. */
-export type RunStatus = 'running' | 'completed' | 'converged' | 'diverged' | 'error' | 'cancelled';
+/** How a run stands or ended. */
+export const RUN_STATUSES = ['running', 'completed', 'converged', 'diverged', 'error', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /**
  * Points of one run in columnar form: `count` consecutive steps starting at `fromStep`.

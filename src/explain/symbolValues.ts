@@ -179,7 +179,10 @@ export function symbolValues(input: SymbolValuesInput): Map<string, SymbolValue>
 /** A value for display: `0.0123`, `[0.5, −1.2e-3]`; non-finite as `—`. */
 export function formatSymbolValue(v: SymbolValue): string {
   const one = (x: number | null): string => {
-    if (x === null || !Number.isFinite(x)) return '—';
+    // A diverged run's values are results too: shown as such.
+    if (x === null) return '—';
+    if (Number.isNaN(x)) return 'NaN';
+    if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
     if (x === 0) return '0';
     const a = Math.abs(x);
     return a >= 1e-3 && a < 1e4 ? String(Number(x.toPrecision(4))) : x.toExponential(3).replace(/\.?0+e/, 'e');

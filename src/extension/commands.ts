@@ -4,6 +4,7 @@
  * keybindings) can run it without the pickers.
  */
 import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { OPTIMIZERS, optimizerSpec } from '../engine/hyperparameters';
@@ -13,7 +14,7 @@ import type { PanelExperiment } from '../protocol';
 import { checkPanelExperiment } from '../protocol';
 import { toExperimentFile, toPanelExperiment } from './convert';
 import {
-  LOSS_TEMPLATE, compareLearningRateRuns, compareOptimizerRuns, defaultExperiment, demoRun, parseLearningRates,
+  LOSS_TEMPLATE, compareLearningRateRuns, compareOptimizerRuns, defaultExperiment, demoRun, exportFolderName, parseLearningRates,
 } from './defaults';
 import { PlaygroundPanel, STATE_KEY, type PanelServices } from './panel';
 import { loadPytorch } from '../pytorch/load';
@@ -73,7 +74,16 @@ export async function runLossInEditor(s: PanelServices, uri?: vscode.Uri, runs?:
   return panel;
 }
 
-export async function compareOptimizers(s: PanelServices, uri?: vscode.Uri, ids?: readonly string[]): Promise<PlaygroundPanel | undefined> {
+/**
+ * How Compare Optimizers treats the runs a panel has: keep them and add the comparison's beside
+ * them, or replace them (which "Undo" in the notification reverses). Asked only when there are runs.
+ */
+export type CompareMode = 'beside' | 'replace';
+
+/** The experiment a comparison replaced, for its Undo. */
+let replacedByCompare: { panel: PlaygroundPanel; experiment: PanelExperiment } | undefined;
+
+export async function compareOptimizers(s: PanelServices, uri?: vscode.Uri, ids?: readonly string[], mode?: CompareMode): Promise<PlaygroundPanel | undefined> {
   if (!ids) {
     const picks = await vscode.window.showQuickPick(
       OPTIMIZERS.map((o) => ({ label: o.name, description: o.id, detail: o.summary, id: o.id, picked: ['gd', 'momentum', 'adam'].includes(o.id) })),
@@ -84,7 +94,33 @@ export async function compareOptimizers(s: PanelServices, uri?: vscode.Uri, ids?
   }
   const runs = compareOptimizerRuns(ids);
   if (uri instanceof vscode.Uri) return runLossInEditor(s, uri, runs);
-  return withSweepProgress(PlaygroundPanel.showOrCreate(s, { ...currentExperiment(s), runs }), 'Comparing optimizers');
+  const current = PlaygroundPanel.current;
+  const before = currentExperiment(s);
+  if (current && before.runs.length > 0 && mode === undefined) {
+    const pick = await vscode.window.showQuickPick([
+      { label: 'Add beside the current runs', detail: `Keeps the ${before.runs.length} runs there are and adds ${runs.length}.`, mode: 'beside' as const },
+      { label: 'Replace the current runs', detail: `The ${before.runs.length} runs there are go (Undo brings them back).`, mode: 'replace' as const },
+    ], { title: 'Compare Optimizers', placeHolder: 'The panel has runs already' });
+    if (!pick) return undefined;
+    mode = pick.mode;
+  }
+  const next = { ...before, runs: mode === 'beside' ? [...before.runs, ...runs] : runs };
+  const panel = PlaygroundPanel.showOrCreate(s, next);
+  if (current && mode !== 'beside' && before.runs.length > 0) {
+    replacedByCompare = { panel, experiment: before };
+    void vscode.window.showInformationMessage(`Compare Optimizers replaced the ${before.runs.length} earlier runs.`, 'Undo')
+      .then((choice) => { if (choice === 'Undo') undoCompare(); });
+  }
+  return withSweepProgress(panel, 'Comparing optimizers');
+}
+
+/** Puts back the runs the last Compare Optimizers replaced (its notification's Undo). */
+export function undoCompare(): PanelExperiment | undefined {
+  const replaced = replacedByCompare;
+  replacedByCompare = undefined;
+  if (!replaced || !PlaygroundPanel.panels().includes(replaced.panel)) return undefined;
+  replaced.panel.setExperiment(replaced.experiment, {});
+  return replaced.experiment;
 }
 
 export async function compareLearningRates(
@@ -149,9 +185,8 @@ export async function exportResults(_s: PanelServices, folder?: vscode.Uri): Pro
     return undefined;
   }
   if (!(folder instanceof vscode.Uri)) {
-    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Export here', title: 'Export Results' });
-    if (!picked?.[0]) return undefined;
-    folder = picked[0];
+    folder = await askExportFolder(panel.controller.experiment);
+    if (!folder) return undefined;
   }
   const dir = folder.fsPath;
   await fs.mkdir(dir, { recursive: true });
@@ -168,8 +203,22 @@ export async function exportResults(_s: PanelServices, folder?: vscode.Uri): Pro
     if (chart.svg) await write(`${chart.name}.svg`, chart.svg);
     if (chart.png) await write(`${chart.name}.png`, Buffer.from(chart.png.slice(chart.png.indexOf(',') + 1), 'base64'));
   }
-  void vscode.window.showInformationMessage(`Exported ${written.length} files to ${dir}`);
+  void vscode.window.showInformationMessage(`Exported ${written.length} files to ${dir}`, 'Reveal').then((choice) => {
+    if (choice === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', folder);
+  });
   return written;
+}
+
+/**
+ * One new folder for an export, named after the experiment and the time (`rosenbrock-2026-12-07-0612`),
+ * in the workspace (or the home folder); the person may rename or move it in the dialog.
+ */
+async function askExportFolder(experiment: PanelExperiment): Promise<vscode.Uri | undefined> {
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
+  return vscode.window.showSaveDialog({
+    title: 'Export Results: a new folder for the points, the experiment and the charts', saveLabel: 'Export into this folder',
+    defaultUri: vscode.Uri.joinPath(base, exportFolderName(experiment, new Date())),
+  });
 }
 
 export async function copyAsPyTorch(): Promise<string | undefined> {

@@ -5,16 +5,17 @@
  * (`debounceMs`, ~300 ms); the new session replaces the one in flight only once its loss compiled,
  * so an edit that does not compile or validate keeps the last good results and shows the error.
  * Points are kept exactly (`ResultsStore`) and sent in batches every `flushMs` (a few dozen
- * messages a second), thinned for display when runs are long. Pause stops the display where it
- * stands while the worker keeps stepping into the store; Step shows more of what is stored.
+ * messages a second), thinned for display when runs are long. The webview plays them back at a pace
+ * a person can follow (src/webview/playback.ts); the host never waits for it.
  *
  * No `vscode` import: the panel (panel.ts) wires it to a webview, and the tests drive it directly.
  */
 import type { Experiment, RunnerEvent, RunStatus } from '../engine/types';
 import type {
-  LossInfo, PanelError, PanelExperiment, PlaybackState, RunResult, SurfaceData, ToWebview,
+  HostState, InspectResult, LossInfo, PanelError, PanelExperiment, RunResult, SurfaceData, ToWebview,
 } from '../protocol';
-import type { ExperimentSession, LossError, SessionInfo, StartOptions } from '../snippet/types';
+import { toWire, wireNumber, type WireNumber } from '../protocol';
+import type { ExperimentSession, InspectResult as SnippetInspectResult, LossError, SessionInfo, StartOptions } from '../snippet/types';
 import { validatePanelExperiment, type Validator } from './convert';
 import { ResultsStore } from './results';
 import { trustRefusal, type LossOrigin } from './trust';
@@ -40,11 +41,24 @@ export interface ControllerDeps {
 
 /** What the controller reports to the panel (status bar, editor diagnostics, progress). */
 export interface ControllerEvents {
-  status?(state: PlaybackState, stepsPerSecond: number): void;
+  status?(state: HostState, stepsPerSecond: number): void;
   errors?(errors: readonly PanelError[]): void;
   runEnded?(ended: number, total: number): void;
   /** A session ran to its end (or was cancelled) and everything was shown. */
   idle?(): void;
+}
+
+/** An inspect result as the protocol carries it: non-finite values (a diverged run's) as wire numbers. */
+function inspectToWire(r: SnippetInspectResult): InspectResult {
+  const state: Record<string, Record<string, WireNumber | boolean | WireNumber[]>> = {};
+  for (const [name, fields] of Object.entries(r.state)) {
+    state[name] = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'boolean' ? v : typeof v === 'number' ? wireNumber(v) : toWire(v)]));
+  }
+  return {
+    step: r.step, params: toWire(r.params), grad: toWire(r.grad), lr: wireNumber(r.lr), state,
+    ...(r.gradUsed ? { gradUsed: toWire(r.gradUsed) } : {}), ...(r.prevParams ? { prevParams: toWire(r.prevParams) } : {}),
+    ...(r.gradAtPrev ? { gradAtPrev: toWire(r.gradAtPrev) } : {}),
+  };
 }
 
 function lossErrorToPanel(e: unknown): PanelError[] {
@@ -67,7 +81,7 @@ export class PlaygroundController {
   experiment: PanelExperiment;
   /** The validated experiment of the results shown. */
   running?: Experiment;
-  state: PlaybackState = 'idle';
+  state: HostState = 'idle';
   results: RunResult[] = [];
   store?: ResultsStore;
   info?: LossInfo;
@@ -79,8 +93,6 @@ export class PlaygroundController {
   private pending?: Pending;
   private debounce?: ReturnType<typeof setTimeout>;
   private flushTimer?: ReturnType<typeof setInterval>;
-  private paused = false;
-  private limits: number[] = [];
   private endPosted: boolean[] = [];
   private sessionDone = true;
   private rate = { at: 0, points: 0, value: 0 };
@@ -100,37 +112,11 @@ export class PlaygroundController {
     this.debounce = setTimeout(() => { this.debounce = undefined; this.run(); }, this.deps.debounceMs ?? 300);
   }
 
-  /** Run from the start, or resume when paused. */
+  /** Runs the experiment from the start. */
   run(): void {
     clearTimeout(this.debounce);
     this.debounce = undefined;
-    if (this.paused && this.pending === undefined && !this.sessionDone) {
-      this.resume();
-      return;
-    }
-    this.paused = false;
     this.startSession();
-  }
-
-  pause(): void {
-    if (this.state !== 'running') return;
-    this.paused = true;
-    this.limits = this.store ? this.store.runs.map((r) => r.shown) : [];
-    this.setState('paused');
-  }
-
-  resume(): void {
-    this.paused = false;
-    this.setState('running');
-    this.ensureFlushing();
-  }
-
-  /** While paused, shows `count` more steps of every run. */
-  step(count = 1): void {
-    if (!this.store) return;
-    if (!this.paused) this.pause();
-    this.limits = this.store.runs.map((r, i) => Math.min(r.count, (this.limits[i] ?? r.shown) + count));
-    this.flush();
   }
 
   /** Stops the run in flight, keeping its results. */
@@ -140,7 +126,6 @@ export class PlaygroundController {
     this.pending?.session.cancel();
     this.pending = undefined;
     this.session?.cancel();
-    this.paused = false;
     this.flush();
   }
 
@@ -201,6 +186,8 @@ export class PlaygroundController {
     }
     const pending: Pending = { session, experiment: checked.experiment, buffered: [], live: false };
     this.pending = pending;
+    // Compiling, starting the worker, the first evaluations: the panel says "Running…" meanwhile.
+    this.setState('running');
     session.onEvent((ev) => {
       if (pending.live) { if (this.session === pending.session) this.onRunnerEvent(ev); }
       else if (this.pending === pending) pending.buffered.push(ev);
@@ -239,13 +226,12 @@ export class PlaygroundController {
       run, label, status: pending.experiment.runs[run].enabled === false ? 'cancelled' as RunStatus : 'running' as RunStatus, steps: 0,
     }));
     this.endPosted = labels.map(() => false);
-    this.limits = labels.map(() => 0);
     this.rate = { at: Date.now(), points: 0, value: 0 };
     this.scrubPoint = undefined;
     if (this.surfaceDims[0] >= info.dim || this.surfaceDims[1] >= info.dim) this.surfaceDims = [0, 1];
     this.setErrors([]);
     this.deps.post({ type: 'runStart', results: this.results, info: this.info });
-    this.setState(this.paused ? 'paused' : 'running');
+    this.setState('running');
     pending.live = true;
     for (const ev of pending.buffered.splice(0)) this.onRunnerEvent(ev);
     this.ensureFlushing();
@@ -288,7 +274,7 @@ export class PlaygroundController {
     if (store) {
       const series = [];
       for (let run = 0; run < store.runs.length; run++) {
-        const s = store.takeDisplay(run, this.paused ? this.limits[run] : undefined);
+        const s = store.takeDisplay(run);
         if (s) series.push(s);
       }
       if (series.length > 0) this.deps.post({ type: 'points', series });
@@ -311,7 +297,7 @@ export class PlaygroundController {
     if (this.sessionDone && !this.hasUnshown() && this.pending === undefined) {
       this.settle();
     } else {
-      this.setState(this.paused ? 'paused' : 'running');
+      this.setState('running');
     }
   }
 
@@ -320,13 +306,12 @@ export class PlaygroundController {
     if (this.flushTimer !== undefined) { clearInterval(this.flushTimer); this.flushTimer = undefined; }
     if (this.pending !== undefined || this.debounce !== undefined) return;
     if (!this.sessionDone) return;
-    this.paused = false;
     this.setState('idle');
     this.events.idle?.();
     for (const w of this.idleWaiters.splice(0)) w();
   }
 
-  private setState(state: PlaybackState): void {
+  private setState(state: HostState): void {
     this.state = state;
     const sps = state === 'running' ? Math.round(this.rate.value) : 0;
     const key = `${state}:${sps}`;
@@ -378,18 +363,14 @@ export class PlaygroundController {
     }
   }
 
-  /** Run `run`'s optimizer state at `step`, for the formula view. */
-  async inspect(requestId: number, run: number, step: number): Promise<void> {
+  /** Run `run`'s optimizer state at `step`, for the formula view (the webview's `inspect` request). */
+  async inspect(run: number, step: number): Promise<InspectResult> {
     const session = this.session;
-    if (!session) {
-      this.deps.post({ type: 'inspect', requestId, error: 'nothing has run yet' });
-      return;
-    }
+    if (!session) throw new Error('nothing has run yet');
     try {
-      const result = await session.inspect(run, step);
-      this.deps.post({ type: 'inspect', requestId, result });
+      return inspectToWire(await session.inspect(run, step));
     } catch (e) {
-      this.deps.post({ type: 'inspect', requestId, error: e instanceof Error ? e.message : String(e && typeof e === 'object' && 'message' in e ? (e as { message: string }).message : e) });
+      throw new Error(e instanceof Error ? e.message : String(e && typeof e === 'object' && 'message' in e ? (e as { message: string }).message : e), { cause: e });
     }
   }
 

@@ -28,10 +28,17 @@ export function demoRun(id: string, extra: Readonly<Record<string, Hyperparamete
   return defaultRun(id, { ...(DEMO_LR[id] !== undefined ? { lr: DEMO_LR[id] } : {}), ...extra });
 }
 
-/** A preset (or any loss) with one Adam run. */
+/**
+ * The first experiment a person sees: Rosenbrock's narrow curved valley with plain gradient
+ * descent (it crawls along the floor), momentum (it builds speed there and gets far further) and
+ * Adam (its per-coordinate steps take another way down), at rates where the differences show in
+ * 300 steps; or `runs` on another loss.
+ */
 export function defaultExperiment(loss: LossSpec = { preset: 'rosenbrock' }, runs?: readonly PanelRun[]): PanelExperiment {
-  return { loss, steps: 300, seed: 0, runs: runs ?? [demoRun('adam')] };
+  return { loss, steps: 300, seed: 0, runs: runs ?? FIRST_RUNS };
 }
+
+const FIRST_RUNS: readonly PanelRun[] = [demoRun('gd'), demoRun('momentum', { momentum: 0.9 }), demoRun('adam', { lr: 0.1 })];
 
 /** Runs of several optimizers at their demo learning rates. */
 export function compareOptimizerRuns(ids: readonly string[]): PanelRun[] {
@@ -75,3 +82,12 @@ export const init = [-1.5, 2];
 /** The plot window for two-parameter losses (optional). */
 export const domain = { x: [-2, 2], y: [-1, 3] };
 `;
+
+/** The name of an export's folder: the experiment's title (or its loss) and the time, `rosenbrock-2026-12-07-0612`. */
+export function exportFolderName(experiment: PanelExperiment, at: Date): string {
+  const loss = experiment.loss;
+  const what = experiment.title ?? ('preset' in loss ? loss.preset : 'file' in loss ? loss.file.replace(/^.*[\\/]/, '').replace(/\.ts$/, '') : 'experiment');
+  const name = what.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'experiment';
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${name}-${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}-${pad(at.getHours())}${pad(at.getMinutes())}`;
+}

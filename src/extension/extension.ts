@@ -63,7 +63,9 @@ export function activate(context: vscode.ExtensionContext): PlaygroundApi {
   register('open', async (experiment?: never) => (await commands()).openPlayground(services, experiment));
   register('openPreset', async (name?: string) => (await commands()).openPreset(services, name));
   register('runLossInEditor', async (uri?: vscode.Uri) => (await commands()).runLossInEditor(services, uri));
-  register('compareOptimizers', async (uri?: vscode.Uri, ids?: readonly string[]) => (await commands()).compareOptimizers(services, uri, ids));
+  register('compareOptimizers', async (uri?: vscode.Uri, ids?: readonly string[], mode?: 'beside' | 'replace') => (await commands()).compareOptimizers(services, uri, ids, mode));
+  // Not in the palette: the Undo of Compare Optimizers' notification (and the tests).
+  register('undoCompare', async () => (await commands()).undoCompare());
   register('compareLearningRates', async (args?: { optimizer?: string; lrs?: readonly number[] }) => (await commands()).compareLearningRates(services, args));
   register('stop', async () => (await commands()).stop());
   register('exportResults', async (folder?: vscode.Uri) => (await commands()).exportResults(services, folder));

@@ -14,9 +14,10 @@ import * as vscode from 'vscode';
 import { validateExperiment } from '../engine/experiment';
 import { getProblem } from '../engine/problems';
 import {
-  parseFromWebview, type CompiledChartMessage, type FromWebview, type InitMessage, type PanelError, type PanelExperiment, type RenderedChart,
-  type ThemeKind, type ToWebview,
+  answer, HOST_METHODS, parseFromWebview, PreferencesSchema, Requests, runErrorDiagnostic, WEBVIEW_METHODS, type FollowedFile, type FromWebview, type FromWebviewOf,
+  type PanelError, type PanelExperiment, type Preferences, type RenderedChart, type ToWebview, type ToWebviewOf,
 } from '../protocol';
+import * as v from 'valibot';
 import { prewarmWorker, startExperiment } from '../snippet/session';
 import { PlaygroundController } from './controller';
 import { webviewHtml } from './html';
@@ -48,7 +49,7 @@ function compiledCharts(context: vscode.ExtensionContext): CompiledCharts {
   return kept && typeof kept === 'object' && !Array.isArray(kept) ? kept as CompiledCharts : {};
 }
 
-function rememberCompiledChart(context: vscode.ExtensionContext, m: CompiledChartMessage): void {
+function rememberCompiledChart(context: vscode.ExtensionContext, m: FromWebviewOf<'compiledChart'>): void {
   if (compiledCharts(context)[m.chart]?.key === m.key) return;
   void context.globalState.update(COMPILED_CHARTS_KEY, { ...compiledCharts(context), [m.chart]: { key: m.key, spec: m.spec } });
 }
@@ -129,13 +130,12 @@ export interface PanelServices {
   readonly statusBar: vscode.StatusBarItem;
 }
 
-export function themeKind(kind: vscode.ColorThemeKind): ThemeKind {
-  switch (kind) {
-    case vscode.ColorThemeKind.Light: return 'light';
-    case vscode.ColorThemeKind.HighContrast: return 'highContrast';
-    case vscode.ColorThemeKind.HighContrastLight: return 'highContrastLight';
-    default: return 'dark';
-  }
+/** The person's choices for every panel (the playback speed), kept per user. */
+const PREFERENCES_KEY = 'optimizerPlayground.preferences';
+
+function preferences(context: vscode.ExtensionContext): Preferences {
+  const r = v.safeParse(PreferencesSchema, context.globalState.get(PREFERENCES_KEY));
+  return r.success ? r.output : {};
 }
 
 export class PlaygroundPanel {
@@ -153,12 +153,19 @@ export class PlaygroundPanel {
   private readyWaiters: (() => void)[] = [];
   private bound?: vscode.TextDocument;
   private baseDir?: string;
-  private nextRequest = 1;
-  private readonly chartRequests = new Map<number, (charts: readonly RenderedChart[]) => void>();
+  /** The host's requests to the webview (renderCharts) and its answers to the webview's (inspect). */
+  // (Rendering every chart of a panel still starting takes a few seconds on a busy machine.)
+  private readonly requests = new Requests<typeof WEBVIEW_METHODS>((m) => this.post(m), 30_000);
+  private readonly answerRequest = answer<typeof HOST_METHODS>({ inspect: ({ run, step }) => this.controller.inspect(run, step) }, (m) => this.post(m));
 
-  /** Opens a new panel (beside the editor) on `experiment`. */
+  /**
+   * Opens a new panel on `experiment`: in the active editor group when no text editor is visible
+   * (the Welcome page, nothing open: the panel gets the whole width, its charts the first screen),
+   * beside the editor otherwise, so that the file being worked on stays in view.
+   */
   static create(services: PanelServices, experiment: PanelExperiment, options: { run?: boolean } = {}): PlaygroundPanel {
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Optimizer Playground', vscode.ViewColumn.Beside, webviewOptions(services));
+    const column = vscode.window.visibleTextEditors.length === 0 ? vscode.ViewColumn.Active : vscode.ViewColumn.Beside;
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Optimizer Playground', column, webviewOptions(services));
     pruneSavedExperiments(services.context);
     const p = new PlaygroundPanel(panel, services, experiment, randomUUID());
     if (options.run !== false) p.controller.run();
@@ -220,7 +227,6 @@ export class PlaygroundPanel {
         if (!e.webviewPanel.visible) this.ready = false; // its page is gone; it says `ready` again when shown
       }),
       panel.onDidDispose(() => this.dispose()),
-      vscode.window.onDidChangeActiveColorTheme((t) => this.post({ type: 'theme', theme: themeKind(t.kind) })),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (this.bound && e.document === this.bound && e.contentChanges.length > 0) this.onBoundDocumentEdited();
       }),
@@ -244,12 +250,26 @@ export class PlaygroundPanel {
       fonts: files.fonts.map(uri),
       styles: files.styles.map(uri),
       // The webview embeds its loss chart from this while the `init` snapshot is on its way.
-      initial: { experiment: this.controller.experiment, panelId: this.id, compiledCharts: compiledCharts(this.services.context) },
+      initial: {
+        experiment: this.controller.experiment, panelId: this.id, compiledCharts: compiledCharts(this.services.context),
+        preferences: preferences(this.services.context),
+        // The tests' view of the panel (src/webview/testHooks.ts), never in a user's panel.
+        ...(this.services.context.extensionMode !== vscode.ExtensionMode.Production ? { testHooks: true } : {}),
+      },
     });
   }
 
+  /** Runtime errors of the runs shown (a run that threw), as the followed file's diagnostics. */
+  private runErrors: PanelError[] = [];
+
   /** Posts to the webview once it said `ready` (earlier messages are superseded by the `init` snapshot). */
   post(message: ToWebview): void {
+    if (message.type === 'runStart') this.runErrors = [];
+    if (message.type === 'runEnd' && message.status === 'error' && message.message) {
+      const at = runErrorDiagnostic(message.message);
+      this.runErrors.push({ kind: 'runtime', message: message.message, ...(at ? { diagnostics: [at] } : {}) });
+      this.showDiagnostics(this.controller.errors);
+    }
     if (this.recording) this.posted.push(message);
     for (const l of this.postListeners) l(message);
     if (this.ready) void this.panel.webview.postMessage(message);
@@ -268,20 +288,20 @@ export class PlaygroundPanel {
   }
 
   /** The full snapshot the webview renders from. */
-  snapshot(): InitMessage {
+  snapshot(): ToWebviewOf<'init'> {
     const c = this.controller;
     return {
       type: 'init',
       experiment: c.experiment,
-      theme: themeKind(vscode.window.activeColorTheme.kind),
       state: c.state,
       results: c.results,
       points: c.store?.snapshot() ?? [],
       ...(c.info ? { info: c.info } : {}),
       ...(c.surface ? { surface: c.surface } : {}),
       errors: c.errors,
-      ...(this.bound ? { boundDocument: path.basename(this.bound.fileName) } : {}),
+      ...(this.followed() ? { following: this.followed() } : {}),
       trusted: vscode.workspace.isTrusted,
+      preferences: preferences(this.services.context),
     };
   }
 
@@ -310,18 +330,17 @@ export class PlaygroundPanel {
         this.setExperiment(m.experiment, { fromWebview: true });
         return;
       case 'run': c.run(); return;
-      case 'pause': c.pause(); return;
-      case 'step': c.step(m.count ?? 1); return;
       case 'reset': c.reset(); return;
       case 'stop': c.stop(); return;
       case 'scrub': c.scrub(m.step, m.run); return;
-      case 'setInit': this.setExperiment({ ...c.experiment, init: [...m.init] }, {}); return;
       case 'pickDims': c.pickDims(m.dims); return;
-      case 'requestInspect': await c.inspect(m.requestId, m.run, m.step); return;
+      case 'request': await this.answerRequest(m); return;
+      case 'reply': this.requests.settle(m); return;
       case 'openInEditor': await this.openInEditor(); return;
       case 'export': await vscode.commands.executeCommand('optimizerPlayground.exportResults'); return;
       case 'copyAsPyTorch': await vscode.commands.executeCommand('optimizerPlayground.copyAsPyTorch'); return;
-      case 'charts': this.chartRequests.get(m.requestId)?.(m.charts); this.chartRequests.delete(m.requestId); return;
+      case 'stopFollowing': this.stopFollowing(); return;
+      case 'setPreferences': await this.services.context.globalState.update(PREFERENCES_KEY, { ...preferences(this.services.context), ...m.preferences }); return;
       case 'compiledChart': rememberCompiledChart(this.services.context, m); return;
       case 'log': this.services.output[m.level === 'info' ? 'info' : m.level === 'warn' ? 'warn' : 'error'](`webview: ${m.message}`); return;
     }
@@ -338,7 +357,7 @@ export class PlaygroundPanel {
       this.controller.edit(experiment);
     } else {
       this.controller.experiment = experiment;
-      this.post({ type: 'experiment', experiment, ...(this.bound ? { boundDocument: path.basename(this.bound.fileName) } : {}) });
+      this.post({ type: 'experiment', experiment, ...(this.followed() ? { following: this.followed() } : {}) });
       this.controller.run();
     }
     this.save();
@@ -362,7 +381,7 @@ export class PlaygroundPanel {
   private onBoundDocumentEdited(): void {
     if (!this.bound) return;
     const experiment = { ...this.controller.experiment, loss: { source: this.bound.getText() } };
-    this.post({ type: 'experiment', experiment, boundDocument: path.basename(this.bound.fileName) });
+    this.post({ type: 'experiment', experiment, following: this.followed() });
     this.controller.edit(experiment);
     this.save();
   }
@@ -394,15 +413,27 @@ export class PlaygroundPanel {
     this.bind(doc, this.controller.experiment);
   }
 
-  /** Asks the webview to render its charts (SVG and PNG); empty after `timeoutMs` or without a webview. */
-  requestCharts(timeoutMs = 5000): Promise<readonly RenderedChart[]> {
-    if (!this.ready) return Promise.resolve([]);
-    const requestId = this.nextRequest++;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.chartRequests.delete(requestId); resolve([]); }, timeoutMs);
-      this.chartRequests.set(requestId, (charts) => { clearTimeout(timer); resolve(charts); });
-      this.post({ type: 'requestCharts', requestId });
+  /** Asks the webview to render its charts (SVG and PNG); empty when it cannot (no webview, no reply). */
+  async requestCharts(): Promise<readonly RenderedChart[]> {
+    if (!this.ready) return [];
+    return this.requests.request('renderCharts', {}).then((r) => r.charts, (e: unknown) => {
+      this.services.output.warn(`the charts could not be rendered for export: ${e instanceof Error ? e.message : String(e)}`);
+      return [];
     });
+  }
+
+  /** The followed document as the webview names it. */
+  private followed(): FollowedFile | undefined {
+    if (!this.bound) return undefined;
+    return { name: path.basename(this.bound.fileName), path: vscode.workspace.asRelativePath(this.bound.uri) };
+  }
+
+  /** Stops following the editor document: the panel keeps its code as its own snippet. */
+  private stopFollowing(): void {
+    if (!this.bound) return;
+    this.unbind();
+    this.post({ type: 'experiment', experiment: this.controller.experiment });
+    this.save();
   }
 
   private showStatus(state: string, sps: number): void {
@@ -424,7 +455,7 @@ export class PlaygroundPanel {
   private showDiagnostics(errors: readonly PanelError[]): void {
     if (!this.bound) return;
     const diags: vscode.Diagnostic[] = [];
-    for (const e of errors) {
+    for (const e of [...errors, ...this.runErrors]) {
       for (const d of e.diagnostics ?? []) {
         const range = new vscode.Range(d.line - 1, d.column - 1, (d.endLine ?? d.line) - 1, (d.endColumn ?? d.column + 1) - 1);
         const diag = new vscode.Diagnostic(range, d.message, d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error);
@@ -455,6 +486,7 @@ export class PlaygroundPanel {
     PlaygroundPanel.all.delete(this);
     if (PlaygroundPanel.current === this) PlaygroundPanel.current = [...PlaygroundPanel.all].pop();
     this.unbind();
+    this.requests.dispose();
     this.controller.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();

@@ -14,9 +14,12 @@ export interface SnippetDiagnostic {
   readonly severity: 'error' | 'warning';
 }
 
+/** How gradients can be computed: a preset's formula, automatic differentiation, the snippet's own `grad`, central differences. */
+export const GRADIENT_MODES = ['analytic', 'autodiff', 'user', 'finite-differences'] as const;
+
 /** How gradients are computed for this loss, said to the user. */
 export interface GradientInfo {
-  readonly mode: 'analytic' | 'autodiff' | 'user' | 'finite-differences';
+  readonly mode: (typeof GRADIENT_MODES)[number];
   /** Why, when mode is finite-differences ("`Math.random` is not differentiable (line 3)"). */
   readonly reason?: string;
   /**

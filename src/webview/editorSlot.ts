@@ -16,6 +16,8 @@ export class EditorSlot {
   private text = '';
   private readOnly = false;
   private marks: readonly SnippetMark[] = [];
+  /** Which problem the text is the code of (a switch starts a fresh undo history). */
+  private problem: string | undefined;
   private readonly placeholder: HTMLPreElement;
 
   constructor(host: HTMLElement, private readonly onEdit: (source: string) => void, private readonly nonce?: string) {
@@ -35,10 +37,21 @@ export class EditorSlot {
     return this.editor !== undefined;
   }
 
-  setSource(source: string): void {
+  /**
+   * Shows the code of `problem`. Another problem's code replaces the text with an undo history of
+   * its own (so undo never brings the previous problem back); the same problem's new text (the
+   * host's, or the person's own typing that made a preset a snippet) is an edit of it.
+   */
+  show(source: string, o: { problem: string }): void {
+    const switched = this.problem !== undefined && o.problem !== this.problem && source !== this.source;
+    this.problem = o.problem;
+    if (source === this.source) return;
     this.text = source;
-    if (this.editor) this.editor.setSource(source);
-    else this.placeholder.textContent = source;
+    if (!this.editor) this.placeholder.textContent = source;
+    else if (switched) {
+      this.editor.replaceDocument(source);
+      this.editor.setMarks(this.marks);
+    } else this.editor.setSource(source);
   }
 
   setReadOnly(readOnly: boolean): void {

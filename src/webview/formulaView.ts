@@ -261,26 +261,19 @@ export function mountFormulaView(container: HTMLElement, options: FormulaViewOpt
 }
 
 /**
- * Wires a formula view into the panel: requests go out as `requestInspect` with fresh ids, the
- * host's `inspect` replies arrive as the panel's `op-inspect` events on `events`, and only the
- * reply to the latest request is shown.
+ * Wires a formula view into the panel: its requests for values go to the host through `request`
+ * (the protocol's request/reply helper), and only the reply to the latest request is shown.
  */
 export function attachFormulaView(o: {
   readonly slot: HTMLElement;
-  /** Where the panel dispatches `op-inspect` (CustomEvent, detail = the `inspect` message). */
-  readonly events: EventTarget;
-  post(message: { type: 'requestInspect'; requestId: number; run: number; step: number }): void;
+  request(run: number, step: number): Promise<FormulaValues>;
 }): FormulaView {
-  let lastId = 0;
-  const view = mountFormulaView(o.slot, {
-    onRequestValues(run, step) { o.post({ type: 'requestInspect', requestId: ++lastId, run, step }); },
+  let latest = 0;
+  const view: FormulaView = mountFormulaView(o.slot, {
+    onRequestValues(run, step) {
+      const id = ++latest;
+      o.request(run, step).then((values) => { if (id === latest) view.setValues(values); }, () => undefined);
+    },
   });
-  const listener = (event: Event): void => {
-    const m = (event as CustomEvent<{ requestId: number; result?: FormulaValues; error?: string }>).detail;
-    if (m && m.requestId === lastId && m.result) view.setValues(m.result);
-  };
-  o.events.addEventListener('op-inspect', listener);
-  const dispose = view.dispose;
-  view.dispose = () => { o.events.removeEventListener('op-inspect', listener); dispose(); };
   return view;
 }

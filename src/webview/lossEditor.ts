@@ -6,7 +6,7 @@
  * `media/panel.css` per theme class, so the editor follows light, dark and high contrast with
  * no style injected beyond CodeMirror's own constructable stylesheets (allowed by the CSP).
  */
-import { EditorState, Compartment } from '@codemirror/state';
+import { EditorState, Compartment, type Extension } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
@@ -48,38 +48,45 @@ export class LossEditor {
   private readonly readOnly = new Compartment();
   private applyingRemote = false;
 
+  private readonly extensions: Extension[];
+
   constructor(parent: HTMLElement, doc: string, private readonly onEdit: (source: string) => void, nonce?: string) {
+    this.extensions = [
+      lineNumbers(),
+      highlightActiveLineGutter(),
+      history(),
+      drawSelection(),
+      indentOnInput(),
+      bracketMatching(),
+      closeBrackets(),
+      highlightActiveLine(),
+      syntaxHighlighting(classHighlighter),
+      javascript({ typescript: true }),
+      lintGutter(),
+      keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),
+      EditorState.tabSize.of(2),
+      ...(nonce ? [EditorView.cspNonce.of(nonce)] : []),
+      this.readOnly.of(EditorState.readOnly.of(false)),
+      EditorView.contentAttributes.of({ 'aria-label': 'Loss function (TypeScript)' }),
+      EditorView.updateListener.of((u) => {
+        if (u.docChanged && !this.applyingRemote) this.onEdit(u.state.doc.toString());
+      }),
+    ];
     this.view = new EditorView({
       parent,
       // CodeMirror mounts its styles on the root it finds by walking up from `parent`, through slots:
       // the panel's sections are web components, so that would be a section's shadow root, whose
       // styles do not reach the editor's (light DOM) lines. The document is where they apply.
       root: parent.ownerDocument,
-      state: EditorState.create({
-        doc,
-        extensions: [
-          lineNumbers(),
-          highlightActiveLineGutter(),
-          history(),
-          drawSelection(),
-          indentOnInput(),
-          bracketMatching(),
-          closeBrackets(),
-          highlightActiveLine(),
-          syntaxHighlighting(classHighlighter),
-          javascript({ typescript: true }),
-          lintGutter(),
-          keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),
-          EditorState.tabSize.of(2),
-          ...(nonce ? [EditorView.cspNonce.of(nonce)] : []),
-          this.readOnly.of(EditorState.readOnly.of(false)),
-          EditorView.contentAttributes.of({ 'aria-label': 'Loss function (TypeScript)' }),
-          EditorView.updateListener.of((u) => {
-            if (u.docChanged && !this.applyingRemote) this.onEdit(u.state.doc.toString());
-          }),
-        ],
-      }),
+      state: EditorState.create({ doc, extensions: this.extensions }),
     });
+  }
+
+  /** Another problem's code: a new document with an empty undo history (read-only state and marks kept). */
+  replaceDocument(source: string): void {
+    const readOnly = this.view.state.readOnly;
+    this.view.setState(EditorState.create({ doc: source, extensions: this.extensions }));
+    if (readOnly) this.setReadOnly(true);
   }
 
   get source(): string {

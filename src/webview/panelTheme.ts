@@ -51,6 +51,10 @@ export function readChartTheme(body: HTMLElement = document.body): ChartTheme {
     fontSize: Math.max(10, Math.min(14, fontSize - 2)),
     palette,
     accent: cssVar(s, '--vscode-errorForeground') ?? cssVar(s, '--vscode-charts-red') ?? base.accent,
+    // Paths cased in the colour farthest from the theme's, over a muted surface: a run's colour
+    // stands out from every colour of the heatmap (issue 15's bar: 3:1).
+    pathCasing: kind === 'light' || kind === 'high-contrast-light' ? '#ffffff' : '#000000',
+    surfaceOpacity: kind.startsWith('high-contrast') ? 0.45 : 0.6,
   };
 }
 

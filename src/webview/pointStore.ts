@@ -200,6 +200,45 @@ export class PointStore {
     return [...this.runs.keys()].sort((a, b) => a - b).flatMap((r) => this.runs.get(r)!.display);
   }
 
+  /** The rows shown with `after < step ≤ upTo`, in run order (`run`: of that run only). */
+  rowsIn(after: number, upTo: number, run?: number): PointRow[] {
+    const out: PointRow[] = [];
+    for (const r of [...this.runs.keys()].sort((a, b) => a - b)) {
+      if (run !== undefined && r !== run) continue;
+      const display = this.runs.get(r)!.display;
+      for (let i = firstAfter(display, after); i < display.length && display[i]!.step <= upTo; i++) out.push(display[i]!);
+    }
+    return out;
+  }
+
+  /** The runs that have points, in order. */
+  runIndices(): number[] {
+    return [...this.runs.keys()].sort((a, b) => a - b);
+  }
+
+  /** The rows of `run` from index `from` whose step is at most `upTo` (rows are in ascending steps). */
+  rowsFrom(run: number, from: number, upTo: number): PointRow[] {
+    const display = this.runs.get(run)?.display ?? [];
+    const out: PointRow[] = [];
+    for (let i = from; i < display.length && display[i]!.step <= upTo; i++) out.push(display[i]!);
+    return out;
+  }
+
+  /** How many rows of `run` have a step at most `step`. */
+  countUpTo(run: number, step: number): number {
+    return firstAfter(this.runs.get(run)?.display ?? [], step);
+  }
+
+  /** The first step of a shown row after `step`, in any run (the playback's Step), or undefined. */
+  nextStep(step: number): number | undefined {
+    let next: number | undefined;
+    for (const run of this.runs.values()) {
+      const row = run.display[firstAfter(run.display, step)];
+      if (row && (next === undefined || row.step < next)) next = row.step;
+    }
+    return next;
+  }
+
   /** The largest step of any run (the scrubber's range). */
   maxStep(): number {
     let m = 0;
@@ -244,6 +283,18 @@ export class PointStore {
     for (const run of this.runs.values()) n += run.display.length;
     return n;
   }
+}
+
+/** The index of the first row whose step is after `step` (rows in ascending steps). */
+function firstAfter(rows: readonly PointRow[], step: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid]!.step <= step) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** `target.push(...source)` without the argument-count limit of a spread. */

@@ -1,29 +1,20 @@
 /**
- * The problem settings: which loss (a built-in problem or the panel's own snippet), the start
- * point (one field per coordinate, or one list for many parameters), steps, and — for losses with
- * data — seed and batch size. The loss editor itself lives beside this form and is not rebuilt
- * with it, so typing in it never loses focus.
+ * The problem settings: the start point (one field per coordinate, or one list for many
+ * parameters), steps, and — for losses with data — seed and batch size; plus what the panel knows
+ * of a loss's shape (`lossShape`) before and after the host compiled it.
  */
-import { PROBLEMS, getProblem, type Problem } from '../engine/problems';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { boundsText } from '../engine/bounds';
 import { BATCH_SIZE_BOUNDS, STEPS_BOUNDS } from '../engine/experiment';
+import { getProblem, type Problem } from '../engine/problems';
 import type { LossInfo, PanelExperiment } from '../protocol';
-import { clear, h } from './dom';
 import { setField, setInitCoordinate } from './experimentDraft';
-import { selectField, textField, type FieldRegistry } from './fields';
 import { formatNumber, parseBounded, parseNumber, type FieldResult } from './fieldValidation';
-
-export interface ProblemFormContext {
-  readonly fields: FieldRegistry;
-  experiment(): PanelExperiment;
-  edit(next: PanelExperiment, rebuild: boolean): void;
-  /** What the host learnt when the loss compiled (dimension, default start, data size). */
-  info(): LossInfo | undefined;
-  /** The source shown for a custom loss (the editor's text). */
-  editorSource(): string;
-  /** The editor document the panel is bound to, if any. */
-  boundDocument(): string | undefined;
-}
+import { textField, type FieldMessages } from './fields';
+import type { PanelModel } from './model';
+import type { PanelState } from './state';
+import { StoreController, type Store } from './store';
 
 /** The problem of a preset loss, if the experiment uses one. */
 export function presetOf(exp: PanelExperiment): Problem | undefined {
@@ -55,115 +46,71 @@ export function parseVector(text: string, dim: number, what: string): FieldResul
   return { ok: true, value: out };
 }
 
-export class ProblemForm {
-  readonly picker: HTMLElement;
-  readonly element: HTMLElement;
-  private readonly pickerSlot: HTMLElement;
-  private readonly description: HTMLElement;
-
-  constructor(private readonly ctx: ProblemFormContext, private readonly onPickLoss: (source: string | undefined) => void) {
-    this.pickerSlot = h('div', { class: 'loss-picker' });
-    this.description = h('p', { class: 'loss-description' });
-    this.picker = h('div', { class: 'loss-header' }, this.pickerSlot, this.description);
-    this.element = h('div', { class: 'problem-grid' });
-  }
-
-  render(): void {
-    this.renderPicker();
-    this.renderFields();
-  }
-
-  private renderPicker(): void {
-    const exp = this.ctx.experiment();
-    const loss = exp.loss;
-    const value = 'preset' in loss ? `preset:${loss.preset}` : 'file' in loss ? 'file' : 'source';
-    const options = [
-      ...PROBLEMS.map((p) => ({ value: `preset:${p.name}`, label: p.title, description: p.description })),
-      { value: 'source', label: 'Custom loss (TypeScript)', description: 'Write your own loss function in the editor below.' },
-      ...('file' in loss ? [{ value: 'file', label: `File: ${loss.file}`, description: 'The loss file this panel runs.' }] : []),
-    ];
-    clear(this.pickerSlot);
-    this.pickerSlot.appendChild(selectField({
-      label: 'Loss', hint: 'A built-in problem, or your own TypeScript loss.', value, options, className: 'loss-select',
-      onValue: (v) => {
-        if (v.startsWith('preset:')) {
-          const name = v.slice('preset:'.length);
-          const next = setField({ ...this.ctx.experiment(), loss: { preset: name } }, 'init', undefined);
-          this.onPickLoss(getProblem(name)?.source);
-          this.ctx.edit(setField(next, 'batchSize', undefined), true);
-        } else if (v === 'source') {
-          this.onPickLoss(undefined);
-          this.ctx.edit({ ...this.ctx.experiment(), loss: { source: this.ctx.editorSource() } }, true);
-        }
-      },
-    }));
-    const problem = presetOf(exp);
-    const bound = this.ctx.boundDocument();
-    this.description.textContent = problem ? problem.description
-      : 'file' in loss ? `Runs ${loss.file}${bound ? ` (bound to ${bound})` : ''}; edit it in the editor.`
-        : 'Your loss: export default function loss(params: number[]): number. Optional exports: init, domain, data, grad.';
-  }
-
-  private renderFields(): void {
-    const ctx = this.ctx;
-    ctx.fields.unregister('init');
-    ctx.fields.unregister('steps');
-    ctx.fields.unregister('seed');
-    ctx.fields.unregister('batchSize');
-    clear(this.element);
-    const exp = ctx.experiment();
-    const shape = lossShape(exp, ctx.info());
-    const init = exp.init ?? shape.init;
-    const start = h('div', { class: 'start-point' });
-    if (shape.dim <= 6) {
-      for (let i = 0; i < shape.dim; i++) {
-        start.appendChild(textField(ctx.fields, {
-          path: `init[${i}]`, label: thetaName(i), hint: `Start value of parameter ${i}`,
-          value: init[i] !== undefined ? formatNumber(init[i]!) : '', className: 'init-field',
-          parse: (t) => parseNumber(t, `init[${i}]`),
-          onValue: (v) => ctx.edit(setInitCoordinate(ctx.experiment(), i, v, lossShape(ctx.experiment(), ctx.info()).init), false),
-        }));
-      }
-    } else {
-      start.appendChild(textField(ctx.fields, {
-        path: 'init', label: `θ (${shape.dim} numbers)`, value: init.map(formatNumber).join(', '), className: 'init-list',
-        parse: (t) => parseVector(t, shape.dim, 'init'),
-        onValue: (v) => ctx.edit(setField(ctx.experiment(), 'init', v), false),
-      }));
-    }
-    const resetStart = exp.init
-      ? h('vscode-button', { secondary: true, icon: 'discard', class: 'reset-start', title: 'Back to the default start point',
-        onclick: () => ctx.edit(setField(ctx.experiment(), 'init', undefined), true) }, 'Default')
-      : null;
-    const startGroup = h('div', { class: 'form-group' },
-      h('div', { class: 'group-title' }, 'Start point', h('span', { class: 'group-hint' }, 'click the surface chart to set it')),
-      h('div', { class: 'start-row' }, start, resetStart));
-
-    const settings = h('div', { class: 'settings-row' },
-      textField(ctx.fields, {
-        path: 'steps', label: 'Steps', hint: `Optimizer steps per run (${boundsText(STEPS_BOUNDS, true).replace(/^an integer /, '')}).`,
-        value: String(exp.steps), className: 'steps-field',
-        parse: (t) => parseBounded(t, 'steps', STEPS_BOUNDS, true),
-        onValue: (v) => ctx.edit({ ...ctx.experiment(), steps: v }, false),
-      }));
-    if (shape.dataSize > 0) {
-      settings.appendChild(textField(ctx.fields, {
-        path: 'seed', label: 'Seed', hint: 'Seed of the mini-batch sampling.', value: String(exp.seed), className: 'seed-field',
-        parse: (t) => parseBounded(t, 'seed', undefined, true),
-        onValue: (v) => ctx.edit({ ...ctx.experiment(), seed: v }, false),
-      }));
-      settings.appendChild(textField<number | undefined>(ctx.fields, {
-        path: 'batchSize', label: 'Batch size', hint: `Examples per step (the data has ${shape.dataSize}); empty = all of them.`,
-        value: exp.batchSize !== undefined ? String(exp.batchSize) : '', placeholder: `all ${shape.dataSize}`, className: 'batch-field',
-        parse: (t): FieldResult<number | undefined> => (t.trim() === '' ? { ok: true, value: undefined } : parseBounded(t, 'batchSize', { ...BATCH_SIZE_BOUNDS, max: shape.dataSize }, true)),
-        onValue: (v) => ctx.edit(setField(ctx.experiment(), 'batchSize', v), false),
-      }));
-    }
-    this.element.append(startGroup, settings);
-  }
-}
-
-/** θ with coordinate `i` as a subscript (θ₀, θ₁₂): the start point's fields, the surface chart's axes and tooltip. */
+/** θ with coordinate `i` as a subscript (θ₀, θ₁₂): the start point's fields, the paths chart's axes and tooltip. */
 export function thetaName(i: number): string {
   return `θ${String(i).split('').map((d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]).join('')}`;
 }
+
+export class ProblemForm extends LitElement {
+  declare parts: { store: Store<PanelState>; model: PanelModel; messages: FieldMessages };
+  private slice!: StoreController<PanelState, unknown>;
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  override connectedCallback(): void {
+    this.slice = new StoreController(this, this.parts.store, (s) => [s.experiment, s.info, s.refused, s.errors]);
+    super.connectedCallback();
+  }
+
+  protected override render(): TemplateResult {
+    void this.slice.value;
+    const { store, model, messages } = this.parts;
+    const exp = store.state.experiment;
+    if (!exp) return html``;
+    const info = store.state.info;
+    const shape = lossShape(exp, info);
+    const init = exp.init ?? shape.init;
+    const now = (): PanelExperiment => store.state.experiment!;
+    const start = shape.dim <= 6
+      ? Array.from({ length: shape.dim }, (_, i) => textField(messages, {
+        key: `init[${i}]`, path: `init[${i}]`, label: thetaName(i), hint: `Start value of parameter ${i}`, value: init[i] ?? 0, format: formatNumber,
+        className: 'init-field', parse: (t) => parseNumber(t, `init[${i}]`),
+        onValue: (v) => model.edit(setInitCoordinate(now(), i, v, lossShape(now(), store.state.info).init)),
+      }))
+      : [textField(messages, {
+        key: 'init', path: 'init', label: `θ (${shape.dim} numbers)`, value: [...init], format: (v) => v.map(formatNumber).join(', '), className: 'init-list',
+        parse: (t) => parseVector(t, shape.dim, 'init'), onValue: (v) => model.edit(setField(now(), 'init', v)),
+      })];
+    const data = shape.dataSize > 0 ? [
+      textField(messages, {
+        key: 'seed', path: 'seed', label: 'Seed', hint: 'Seed of the mini-batch sampling.', value: exp.seed, format: String, className: 'seed-field',
+        parse: (t) => parseBounded(t, 'seed', undefined, true), onValue: (v) => model.edit({ ...now(), seed: v }),
+      }),
+      textField<number | undefined>(messages, {
+        key: 'batchSize', path: 'batchSize', label: 'Batch size', hint: `Examples per step (the data has ${shape.dataSize}); empty = all of them.`,
+        value: exp.batchSize, format: (v) => (v === undefined ? '' : String(v)), placeholder: `all ${shape.dataSize}`, className: 'batch-field',
+        parse: (t): FieldResult<number | undefined> => (t.trim() === '' ? { ok: true, value: undefined } : parseBounded(t, 'batchSize', { ...BATCH_SIZE_BOUNDS, max: shape.dataSize }, true)),
+        onValue: (v) => model.edit(setField(now(), 'batchSize', v)),
+      }),
+    ] : [];
+    return html`<div class="problem-grid">
+      <div class="form-group">
+        <div class="group-title">Start point <span class="group-hint">click the surface chart to set it</span></div>
+        <div class="start-row"><div class="start-point">${start}</div>
+          ${exp.init ? html`<vscode-button secondary icon="discard" class="reset-start" title="Back to the default start point"
+            @click=${() => model.edit(setField(now(), 'init', undefined))}>Default</vscode-button>` : nothing}</div>
+      </div>
+      <div class="settings-row">
+        ${textField(messages, {
+          key: 'steps', path: 'steps', label: 'Steps', hint: `Optimizer steps per run (${boundsText(STEPS_BOUNDS, true).replace(/^an integer /, '')}).`,
+          value: exp.steps, format: String, className: 'steps-field', parse: (t) => parseBounded(t, 'steps', STEPS_BOUNDS, true),
+          onValue: (v) => model.edit({ ...now(), steps: v }),
+        })}
+        ${data}
+      </div>
+    </div>`;
+  }
+}
+customElements.define('op-problem-form', ProblemForm);

@@ -1,12 +1,10 @@
 /**
  * The webview's own view state, kept with `setState` beside the experiment (protocol
  * `PanelState.view`, opaque to the host): what the person was looking at, restored when the
- * panel is revived. Parsed defensively: saved state may come from an older version.
+ * panel is revived (not the scrubbed step: a revived panel shows the latest step). Parsed defensively: saved state may come from an older version.
  */
 /** What the webview keeps across reloads besides the experiment (opaque to the host). */
 export interface ViewState {
-  /** Scrubbed step; -1 follows the latest point. */
-  readonly scrub: number;
   /** The two coordinates on the surface chart's axes. */
   readonly dims: readonly [number, number];
   /** Selected run (the formula view follows it). */
@@ -15,7 +13,7 @@ export interface ViewState {
   readonly collapsed: Readonly<Record<string, boolean>>;
 }
 
-const DEFAULT_VIEW: ViewState = { scrub: -1, dims: [0, 1], selectedRun: 0, collapsed: {} };
+const DEFAULT_VIEW: ViewState = { dims: [0, 1], selectedRun: 0, collapsed: {} };
 
 /** Parses the view part of saved state, falling back to defaults field by field. */
 export function parseViewState(raw: unknown): ViewState {
@@ -28,5 +26,6 @@ export function parseViewState(raw: unknown): ViewState {
   if (typeof o.collapsed === 'object' && o.collapsed !== null) {
     for (const [k, v] of Object.entries(o.collapsed)) if (typeof v === 'boolean') collapsed[k] = v;
   }
-  return { scrub: int(o.scrub, -1, -1), dims, selectedRun: int(o.selectedRun, 0, 0), collapsed };
+  // The scrubbed step is not kept: a revived panel shows the latest step until the person scrubs.
+  return { dims, selectedRun: int(o.selectedRun, 0, 0), collapsed };
 }

@@ -6,6 +6,7 @@ import {
   runColor, RUN_LABELS_SIGNAL, specSignals, STEP_MAX_SIGNAL, SURFACE_CELLS_SIGNAL, surfaceGrid, surfaceRows, VALUE_SIGNALS, WINDOW_X_SIGNAL,
   WINDOW_Y_SIGNAL, withDatasets,
 } from '../../src/charts';
+import { panelLayout } from '../../src/webview/chartLayout';
 import { panelChartSpecs, type PanelChartOptions } from '../../src/webview/panelCharts';
 
 type Json = Record<string, unknown>;
@@ -25,8 +26,8 @@ const domainOf = (view: View, scale: string): unknown[] => (view.scale(scale) as
 
 describe('charts: value signals (specSignals)', () => {
   it('gives the panel\'s specs for 1 run and for 4 runs, another window, steps, floor and width the same structure', () => {
-    const one = panelChartSpecs({ theme: defaultDarkTheme, runs: ['Adam η=0.05'], width: 600, lossFloor: 0, surface: surface([-2, 2], [-1, 3]) });
-    const other = panelChartSpecs({ theme: defaultDarkTheme, runs: four, width: 900, lossFloor: 1e-3, lossCeiling: 1e6, steps: 10_000,
+    const one = panelChartSpecs({ theme: defaultDarkTheme, runs: ['Adam η=0.05'], layout: panelLayout(600, 900, 90), lossFloor: 0, surface: surface([-2, 2], [-1, 3]) });
+    const other = panelChartSpecs({ theme: defaultDarkTheme, runs: four, layout: panelLayout(900, 900, 90), lossFloor: 1e-3, lossCeiling: 1e6, steps: 10_000,
       surface: surface([-3, 3], [-1, 2]) });
     for (const name of ['loss', 'lr', 'gradNorm', 'paths'] as const) {
       const a = specSignals(one[name]!);
@@ -38,17 +39,17 @@ describe('charts: value signals (specSignals)', () => {
       for (const v of a.values.keys()) assert.ok(VALUE_SIGNALS.has(v));
     }
     assert.deepEqual(specSignals(other.paths!).values.get(WINDOW_X_SIGNAL), [-3, 3]);
-    assert.notEqual(specSignals(one.paths!).height, specSignals(other.paths!).height, 'the paths plot height follows the window, as a size');
+    assert.notEqual(specSignals(one.paths!).height, specSignals(other.paths!).height, 'the paths plot size follows the layout, as a size');
     assert.equal(specSignals(other.loss!).values.get(STEP_MAX_SIGNAL), 10_000);
     assert.equal(specSignals(other.loss!).values.get(LOSS_FLOOR_SIGNAL), 1e-3);
     assert.equal(specSignals(other.loss!).values.get(LOSS_CEILING_SIGNAL), 1e6);
-    const themed = panelChartSpecs({ theme: defaultLightTheme, runs: ['Adam η=0.05'], width: 600, lossFloor: 0, surface: surface([-2, 2], [-1, 3]) });
+    const themed = panelChartSpecs({ theme: defaultLightTheme, runs: ['Adam η=0.05'], layout: panelLayout(600, 900, 90), lossFloor: 0, surface: surface([-2, 2], [-1, 3]) });
     assert.notEqual(specSignals(themed.loss!).structure, specSignals(one.loss!).structure, 'a theme changes the structure');
   });
 
   it('compiles to Vega signals: the colour domain, legend columns, window and loss title', async () => {
     const vl = await import('vega-lite');
-    const specs = panelChartSpecs({ theme: defaultDarkTheme, runs: four, width: 600, surface: surface([-2, 2], [-1, 3]) });
+    const specs = panelChartSpecs({ theme: defaultDarkTheme, runs: four, layout: panelLayout(600, 900, 90), surface: surface([-2, 2], [-1, 3]) });
     const loss = vl.compile(specs.loss as never).spec as unknown as { signals: Json[]; scales: Json[]; legends: Json[]; axes: Json[] };
     const names = loss.signals.map((s) => s.name);
     for (const s of [RUN_LABELS_SIGNAL, LEGEND_COLUMNS_SIGNAL, STEP_MAX_SIGNAL, LOSS_FLOOR_SIGNAL, LOSS_CEILING_SIGNAL, LOSS_TITLE_SIGNAL]) {
@@ -65,7 +66,7 @@ describe('charts: value signals (specSignals)', () => {
   });
 
   it('draws run i in colour i, for 1 run and once set to 4 runs (more runs than colours cycle)', async () => {
-    const spec = panelChartSpecs({ theme: defaultDarkTheme, runs: ['a'], width: 600 }).loss!;
+    const spec = panelChartSpecs({ theme: defaultDarkTheme, runs: ['a'], layout: panelLayout(600, 900, 90) }).loss!;
     const view = await viewOf(spec);
     try {
       await view.runAsync();
@@ -83,7 +84,7 @@ describe('charts: value signals (specSignals)', () => {
   });
 
   it('moves the paths window, the loss floor and its title on a kept view', async () => {
-    const specs = panelChartSpecs({ theme: defaultDarkTheme, runs: ['a'], width: 600, lossFloor: 1, surface: surface([-2, 2], [-1, 3]) });
+    const specs = panelChartSpecs({ theme: defaultDarkTheme, runs: ['a'], layout: panelLayout(600, 900, 90), lossFloor: 1, surface: surface([-2, 2], [-1, 3]) });
     const paths = await viewOf(specs.paths!);
     const loss = await viewOf(specs.loss!);
     try {
@@ -97,7 +98,7 @@ describe('charts: value signals (specSignals)', () => {
       await loss.runAsync();
       assert.equal((loss.data('points') as Json[]).length, 2);
       assert.equal(loss.signal('lossShift'), 0, 'a floor > 0: the loss itself');
-      const other = specSignals(panelChartSpecs({ theme: defaultDarkTheme, runs: ['a'], width: 600, lossFloor: -5 }).loss!).values;
+      const other = specSignals(panelChartSpecs({ theme: defaultDarkTheme, runs: ['a'], layout: panelLayout(600, 900, 90), lossFloor: -5 }).loss!).values;
       loss.signal(LOSS_FLOOR_SIGNAL, other.get(LOSS_FLOOR_SIGNAL)).signal(LOSS_TITLE_SIGNAL, other.get(LOSS_TITLE_SIGNAL));
       await loss.runAsync();
       assert.ok(Math.abs((loss.signal('lossShift') as number) - (-5 - 5e-9)) < 1e-15, 'floor −5: shifted by min − ε');

@@ -138,6 +138,7 @@ describe('explain: symbol values at a scrubbed step', () => {
   it('formats values for display', () => {
     assert.equal(formatSymbolValue(0.000123456), '1.235e-4');
     assert.equal(formatSymbolValue([1, null, -0.5]), '[1, —, -0.5]');
+    assert.equal(formatSymbolValue([Infinity, -Infinity, NaN]), '[∞, −∞, NaN]', 'a diverged run\'s values, as they are');
     assert.equal(formatSymbolValue(Array.from({ length: 8 }, () => 0)), '[0, 0, 0, 0, 0, 0, … (8)]');
   });
 });

@@ -1,8 +1,10 @@
 import { strict as assert } from 'node:assert';
+import { getProblem } from '../../src/engine/problems';
+import { Runner } from '../../src/engine/runner';
 import { validateExperiment } from '../../src/engine/experiment';
 import { toExperimentFile, toPanelExperiment, validatePanelExperiment } from '../../src/extension/convert';
 import { exportedLossLine } from '../../src/extension/lossExport';
-import { compareLearningRateRuns, defaultExperiment, parseLearningRates } from '../../src/extension/defaults';
+import { compareLearningRateRuns, defaultExperiment, exportFolderName, parseLearningRates } from '../../src/extension/defaults';
 import { contentSecurityPolicy, webviewHtml } from '../../src/extension/html';
 import { trustRefusal } from '../../src/extension/trust';
 import type { PanelExperiment } from '../../src/protocol';
@@ -73,7 +75,30 @@ describe('commands\' helpers', () => {
     assert.deepEqual(parseLearningRates('0.001, 0.01 0.1'), { ok: true, lrs: [0.001, 0.01, 0.1] });
     assert.deepEqual(parseLearningRates('0.1, fast'), { ok: false, error: 'learning rate 2 must be a number ≥ 0, got "fast"' });
     assert.deepEqual(compareLearningRateRuns('adam', [0.1, 1]).map((r) => r.hyperparameters.lr), [0.1, 1]);
-    assert.equal(defaultExperiment().runs[0].optimizer, 'adam');
+  });
+
+  it('opens on an experiment that tells the story: in Rosenbrock\'s valley GD crawls, momentum gets far further, Adam takes its own way', () => {
+    const exp = defaultExperiment();
+    assert.deepEqual(exp.runs.map((r) => r.optimizer), ['gd', 'momentum', 'adam']);
+    const checked = validatePanelExperiment(exp, validateExperiment);
+    assert.ok(checked.ok);
+    const problem = getProblem('rosenbrock')!;
+    const runner = new Runner(checked.experiment, problem.objective(), problem.init);
+    const final: number[] = [];
+    while (!runner.finished) {
+      for (const ev of runner.advance(10_000)) if (ev.type === 'points') for (const b of ev.batches) final[b.run] = b.loss[b.count - 1]!;
+    }
+    const [gd, momentum, adam] = final as [number, number, number];
+    assert.ok(gd > 1, `GD still far up the valley after ${exp.steps} steps (${gd})`);
+    assert.ok(momentum < gd / 10 && momentum < adam, `momentum furthest down (${momentum} vs GD ${gd}, Adam ${adam})`);
+    assert.ok(adam < gd, `Adam ahead of GD (${adam} vs ${gd})`);
+  });
+
+  it('names an export\'s one new folder after the experiment and the time', () => {
+    const at = new Date(2026, 11, 7, 6, 5);
+    assert.equal(exportFolderName({ ...defaultExperiment(), title: 'Adam at three rates!' }, at), 'adam-at-three-rates-2026-12-07-0605');
+    assert.equal(exportFolderName(defaultExperiment(), at), 'rosenbrock-2026-12-07-0605');
+    assert.equal(exportFolderName({ ...defaultExperiment(), loss: { file: 'src/ravine.ts' } }, at), 'ravine-2026-12-07-0605');
   });
 
   it('finds the exported loss for the CodeLens', () => {

@@ -122,12 +122,16 @@ export async function drivePanelAsAPerson({ page, resultsDir }: WorkbenchContext
   await frame.locator('vscode-textfield[data-path="runs[0].lr"]').locator('input').fill('0.05');
   await frame.locator('vscode-textfield[data-path="runs[1].lr"]').locator('input').fill('0.0005');
   await waitInFrame(frame, 'momentum 0.9', () => hook(frame, (h) => h.experiment()?.runs[1]?.hyperparameters.momentum === 0.9));
-  await frame.locator('header.toolbar vscode-button', { hasText: 'Run' }).first().click();
+  // The edits re-run the experiment; once the host is idle, run it once more from the toolbar.
+  await waitInFrame(frame, 'the host idle', () => frame.evaluate(() => document.querySelector('.status-text')?.getAttribute('data-state') === 'idle'));
+  await frame.locator('.toolbar vscode-button.run-button').click();
 
   const experiment = await hook(frame, (h) => h.experiment());
   const steps = experiment.steps;
+  // The charts may still show the experiment before the edits (the host re-runs only after the last
+  // edit's pause): wait for the two runs' points, every one.
   await waitInFrame(frame, 'every streamed point in the charts', () =>
-    hook(frame, async (h, n) => { await h.settled(); return h.data('loss', 'points').length >= n; }, 2 * (steps + 1)), 90_000);
+    hook(frame, async (h, n) => { await h.settled(); const rows = h.data('loss', 'points'); return rows.length === n && rows.every((r) => (r.run as number) < 2); }, 2 * (steps + 1)), 90_000);
   const rows = await hook(frame, (h) => h.data('loss', 'points')) as { run: number; step: number; loss: number }[];
   assert.equal(rows.length, 2 * (steps + 1), 'one row per step per run in the loss chart');
   const expected = engineFinalLoss(experiment);
@@ -172,7 +176,11 @@ export async function drivePanelAsAPerson({ page, resultsDir }: WorkbenchContext
   await page.screenshot({ path: path.join(resultsDir, 'browser-revived.png') });
 }
 
-/** The packaged extension (installed from the .vsix): the panel opens and runs. */
+/**
+ * The packaged extension (installed from the .vsix): the panel opens and runs. A user's panel has
+ * no test hooks, so this reads what a person sees: the loss picked, the loss chart drawn, and the
+ * playback at the last step of the runs.
+ */
 export async function runPackagedExtension({ page, resultsDir }: WorkbenchContext): Promise<void> {
   await runCommand(page, 'Optimizer Playground: Open Preset…');
   // The preset quick pick opens once the extension activated: wait for its placeholder, then type.
@@ -181,9 +189,24 @@ export async function runPackagedExtension({ page, resultsDir }: WorkbenchContex
   await input.fill('Himmelblau');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Himmelblau' }).first().waitFor({ timeout: 15_000 });
   await page.keyboard.press('Enter');
-  const frame = await playgroundFrame(page);
-  await waitInFrame(frame, 'the Himmelblau preset', () => hook(frame, (h) => JSON.stringify(h.experiment()?.loss) === '{"preset":"himmelblau"}'));
-  const steps = await hook(frame, (h) => h.experiment().steps);
-  await waitInFrame(frame, 'streamed points', () => hook(frame, async (h, n) => { await h.settled(); return h.data('loss', 'points').length >= n; }, steps + 1), 90_000);
+  let frame: Frame | undefined;
+  const end = Date.now() + 60_000;
+  while (!frame) {
+    for (const f of page.frames()) {
+      if (await f.evaluate(() => !!document.querySelector('op-app')).catch(() => false)) frame = f;
+    }
+    if (!frame && Date.now() > end) throw new Error('the playground webview did not appear');
+    if (!frame) await page.waitForTimeout(200);
+  }
+  const f = frame;
+  assert.equal(await f.evaluate(() => '__optimizerPlayground' in window), false, 'no test hooks in a user\'s panel');
+  await waitInFrame(f, 'the Himmelblau preset', () => f.evaluate(() =>
+    (document.querySelector('.loss-select vscode-single-select') as (HTMLElement & { value?: string }) | null)?.value === 'preset:himmelblau'));
+  await waitInFrame(f, 'the loss chart drawn', () => f.evaluate(() => !!document.querySelector('.chart[data-chart="loss"] canvas')));
+  const label = await waitInFrame(f, 'the playback at the last step', () => f.evaluate(() => {
+    const m = /^step ([\d,]+) \/ ([\d,]+)$/.exec(document.querySelector('.scrub-label')?.textContent ?? '');
+    return m && m[1] === m[2] && m[1] !== '0' ? m[0] : '';
+  }), 90_000);
+  console.log(`  vsix: ${label}`);
   await page.screenshot({ path: path.join(resultsDir, 'vsix.png') });
 }

@@ -46,6 +46,22 @@ describe('commands', function () {
     assert.equal(panel.controller.store?.runs.length, 3);
   });
 
+  it('Compare Optimizers… beside the runs there are keeps them; replacing them can be undone', async () => {
+    const panel = await run<PlaygroundPanel>('openPreset', 'booth');
+    await panel.controller.whenIdle();
+    const before = panel.controller.experiment.runs.map((r) => r.optimizer);
+    assert.ok(before.length > 0);
+    await run<PlaygroundPanel>('compareOptimizers', undefined, ['rmsprop'], 'beside');
+    assert.deepEqual(panel.controller.experiment.runs.map((r) => r.optimizer), [...before, 'rmsprop'], 'added beside');
+    await panel.controller.whenIdle();
+    await run<PlaygroundPanel>('compareOptimizers', undefined, ['lion'], 'replace');
+    assert.deepEqual(panel.controller.experiment.runs.map((r) => r.optimizer), ['lion'], 'replaced');
+    await panel.controller.whenIdle();
+    await run('undoCompare');
+    assert.deepEqual(panel.controller.experiment.runs.map((r) => r.optimizer), [...before, 'rmsprop'], 'Undo brings the runs back');
+    await panel.controller.whenIdle();
+  });
+
   it('Compare Learning Rates… runs one optimizer at each rate', async () => {
     const panel = await run<PlaygroundPanel>('compareLearningRates', { optimizer: 'sgd', lrs: [0.0001, 0.001] });
     assert.deepEqual(panel.controller.experiment.runs.map((r) => r.hyperparameters.lr), [0.0001, 0.001]);
@@ -94,7 +110,8 @@ describe('commands', function () {
       loss: { preset: 'rosenbrock' }, steps: 5_000_000, seed: 0, runs: [{ label: 'Adam', optimizer: 'adam', hyperparameters: { lr: 0.001 } }],
     });
     assert.equal(P.current, panel);
-    await waitFor('points', () => ((panel.controller.store?.runs[0].count ?? 0) > 10 ? true : undefined));
+    // (A busy machine may take many seconds to start the snippet worker.)
+    await waitFor('points', () => ((panel.controller.store?.runs[0].count ?? 0) > 10 ? true : undefined), 50_000);
     await run('stop');
     await panel.controller.whenIdle();
     const r = panel.controller.store!.runs[0];

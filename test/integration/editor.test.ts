@@ -34,6 +34,21 @@ describe('in the editor', function () {
     assert.equal(diags[0].severity, vscode.DiagnosticSeverity.Error);
   });
 
+  it('a loss that throws while it runs gets an editor diagnostic at the line and column of the throw', async () => {
+    const uri = workspaceFile('throws.ts');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('export default function loss([x, y]: number[]): number {\n  if (x < 0.999) throw new Error(\'too far left\');\n  return x * x + y * y;\n}\nexport const init = [1, 1];\n'));
+    await vscode.window.showTextDocument(uri);
+    const panel = await vscode.commands.executeCommand<PlaygroundPanel>('optimizerPlayground.runLossInEditor', uri);
+    await panel.controller.whenIdle();
+    assert.ok(panel.controller.results.some((r) => r.status === 'error'), JSON.stringify(panel.controller.results));
+    const diags = await waitFor('a runtime diagnostic', () => {
+      const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'Optimizer Playground' && /too far left/.test(x.message));
+      return d.length > 0 ? d : undefined;
+    });
+    assert.equal(diags[0]!.range.start.line, 1, 'line 2 of the file, where it threw');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('Open in Editor opens the panel\'s snippet as a TypeScript document', async () => {
     const panel = await vscode.commands.executeCommand<PlaygroundPanel>('optimizerPlayground.openPreset', 'rosenbrock');
     await panel.controller.whenIdle();

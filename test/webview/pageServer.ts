@@ -61,7 +61,9 @@ export async function servePanel(options: {
   const base = (): string => `${origin}/${bundleDir ? '' : 'dist/'}`;
   const html = (): string => webviewHtml({
     cspSource: origin, script: `${base()}webview.js`, nonce,
-    ...(options.initial !== undefined ? { initial: options.initial } : {}),
+    // The tests read the panel through its test hooks (src/webview/testHooks.ts), which the page turns
+    // on; points show as they arrive unless a test asks for a playback speed.
+    initial: { preferences: { playbackSpeed: 'instant' }, ...(options.initial as Record<string, unknown> | undefined), testHooks: true },
     ...(options.preload ? { preload: options.preload.map((c) => base() + c) } : {}),
     styles: [`${origin}/test/webview/fixtures/vscode-theme.css`, `${origin}/dist/media/codicons/codicon.css`, `${origin}/dist/media/katex/katex.min.css`, `${origin}/media/panel.css`],
   });

@@ -12,7 +12,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RunStatus } from '../../src/engine/types';
-import type { PanelExperiment, ToWebview } from '../../src/protocol';
+import { parseFromWebview, type PanelExperiment, type ToWebview } from '../../src/protocol';
 import { repoPath } from '../repoRoot';
 import { fakeVsCode, servePanel, settled as settledIn, type PageProbe, type PanelServer } from './pageServer';
 import { buildScenario } from './scenario';
@@ -294,16 +294,20 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
   });
 
   it('renders every chart as SVG and PNG when the host asks (Export Results)', async () => {
-    await dispatch([{ type: 'requestCharts', requestId: 7 }]);
-    await page.waitForFunction(() => (window as unknown as { __probe: PageProbe }).__probe.posted.some((m) => m.type === 'charts'), undefined, { timeout: 30_000 });
-    const reply = (await probe()).posted.find((m) => m.type === 'charts')! as unknown as { requestId: number; charts: Array<{ name: string; svg?: string; png?: string }> };
+    await dispatch([{ type: 'request', requestId: 7, method: 'renderCharts', params: {} }]);
+    await page.waitForFunction(() => (window as unknown as { __probe: PageProbe }).__probe.posted.some((m) => m.type === 'reply'), undefined, { timeout: 30_000 });
+    const message = (await probe()).posted.find((m) => m.type === 'reply')!;
+    assert.ok(parseFromWebview(message).ok, 'a reply the host accepts');
+    const reply = message as unknown as { requestId: number; method: string; result: { charts: Array<{ name: string; svg?: string; png?: string }> } };
     assert.equal(reply.requestId, 7);
-    assert.deepEqual(reply.charts.map((c) => c.name).sort(), ['gradNorm', 'loss', 'lr', 'paths']);
-    for (const c of reply.charts) {
+    assert.equal(reply.method, 'renderCharts');
+    const charts = reply.result.charts;
+    assert.deepEqual(charts.map((c) => c.name).sort(), ['gradNorm', 'loss', 'lr', 'paths']);
+    for (const c of charts) {
       assert.match(c.svg ?? '', /^<svg[\s\S]*<\/svg>$/, `${c.name} SVG`);
       assert.match(c.png ?? '', /^data:image\/png;base64,/, `${c.name} PNG`);
     }
-    const paths = reply.charts.find((c) => c.name === 'paths')!;
+    const paths = charts.find((c) => c.name === 'paths')!;
     assert.match(paths.svg ?? '', /<image[^>]*href="data:image\/png;base64,/, 'the exported paths chart has the heatmap image');
     assert.match(paths.svg ?? '', /log₁₀\(loss − min\)/, 'and its colour legend');
     // The PNG: the plot is covered by the heatmap (opaque, many colours), not just the paths over the background.
@@ -423,7 +427,8 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
       // Hover layers come back chart by chart, when the pointer first comes over one (not all at the stream's end).
       assert.deepEqual(await hover(), [false, false, false, false], 'no hover layer switched on by the stream\'s end itself');
       const box = await p.locator('.chart[data-chart="lr"]').boundingBox();
-      await p.mouse.move(box!.x + box!.width / 2, box!.y + box!.height / 2, { steps: 3 });
+      // Straight there (one move: no other chart crossed on the way).
+      await p.mouse.move(box!.x + box!.width / 2, box!.y + box!.height / 2);
       await p.waitForFunction(() => (window as unknown as Debug).__optimizerPlayground.chart('lr')?.signal('hoverOn') === true);
       assert.deepEqual(await hover(), [false, false, true, false], 'the chart under the pointer hovers again');
       for (const [c, s] of Object.entries(stats)) assert.equal(s.embeds, embedsBefore, `${c}: streaming embeds nothing`);

@@ -3,7 +3,9 @@ import type { View } from 'vega' with { 'resolution-mode': 'import' };
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import { defaultDarkTheme } from '../../src/charts/theme';
 import { GRAD_START_SIGNAL, HEATMAP_SOURCE, LOSS_START_SIGNAL, lossChart, STEP_MAX_SIGNAL } from '../../src/charts/specs';
-import { FADED_OPACITY, panelChartSpecs, plotWidth, SCRUB_SIGNAL, withScrubber } from '../../src/webview/panelCharts';
+import { FADED_OPACITY, SCRUB_SIGNAL } from '../../src/charts/overlays';
+import { panelLayout } from '../../src/webview/chartLayout';
+import { panelChartSpecs } from '../../src/webview/panelCharts';
 
 type Json = Record<string, unknown>;
 const surface = { domain: { x: [-2, 2] as [number, number], y: [-1, 3] as [number, number] }, resolution: 40, axisTitles: ['θ₀', 'θ₁'] as [string, string] };
@@ -35,11 +37,12 @@ function itemsByMark(view: View): Map<string, Array<{ datum: Json }>> {
   return out;
 }
 
-const specs = (): ReturnType<typeof panelChartSpecs> => panelChartSpecs({ theme: defaultDarkTheme, runs: ['Adam', 'SGD'], width: 600, lossFloor: 0, surface });
+const specs = (): ReturnType<typeof panelChartSpecs> => panelChartSpecs({ theme: defaultDarkTheme, runs: ['Adam', 'SGD'], layout: panelLayout(600, 900, 90), lossFloor: 0, surface });
 
 describe('webview/panelCharts', () => {
   it('adds the scrubber signal, a per-run marker layer (argmax per run) and a step rule to a per-step chart', () => {
-    const spec = withScrubber(lossChart({ theme: defaultDarkTheme, runs: ['a', 'b'], lossFloor: 1 }), defaultDarkTheme) as unknown as Json;
+    const spec = lossChart({ theme: defaultDarkTheme, runs: ['a', 'b'], lossFloor: 1, scrubber: true }) as unknown as Json;
+    assert.ok(!JSON.stringify(lossChart({ theme: defaultDarkTheme, runs: ['a', 'b'], lossFloor: 1 })).includes(SCRUB_SIGNAL), 'a static chart has no scrubber');
     const params = spec.params as Json[];
     assert.deepEqual(params.find((p) => p.name === SCRUB_SIGNAL), { name: SCRUB_SIGNAL, value: -1 });
     const layers = spec.layer as Json[];
@@ -75,10 +78,14 @@ describe('webview/panelCharts', () => {
     assert.ok(JSON.stringify(all.paths).includes('"type":"image"'), 'the panel draws the heatmap as an image');
   });
 
-  it('has no paths chart without a surface, and sizes plots from the space available', () => {
-    assert.equal(panelChartSpecs({ theme: defaultDarkTheme, runs: [], width: 500 }).paths, undefined);
-    assert.equal(plotWidth(500, 'bottom'), 420);
-    assert.equal(plotWidth(100, 'right'), 160, 'never narrower than 160 px');
+  it('has no paths chart without a surface, and sizes each plot as the layout says', () => {
+    assert.equal(panelChartSpecs({ theme: defaultDarkTheme, runs: [], layout: panelLayout(500, 900, 90) }).paths, undefined);
+    const layout = panelLayout(1200, 800, 90);
+    const all = panelChartSpecs({ theme: defaultDarkTheme, runs: ['a'], layout, surface });
+    for (const name of ['loss', 'paths', 'lr', 'gradNorm'] as const) {
+      const spec = all[name] as unknown as { width: number; height: number };
+      assert.deepEqual([spec.width, spec.height], [layout.charts[name].width, layout.charts[name].height], name);
+    }
   });
 
   it('marks each run at the last step at or before the scrubbed one, and at its head when following the latest', async () => {

@@ -73,9 +73,9 @@ export function buildScenario(experiment: PanelExperiment, stepsPerMessage = 40,
   const results: RunResult[] = valid.experiment.runs.map((r, i) => ({ run: i, label: r.label, status: 'running', steps: 0 }));
   const info = { dim: problem.dim, init: [...init], domain: problem.domain, dataSize: 0, gradient: { mode: 'analytic' as const } };
   const initMessage: ToWebview = {
-    type: 'init', experiment, theme: 'dark', state: 'running', results: [], points: [], info,
+    type: 'init', experiment, state: 'running', results: [], points: [], info,
     surface: { dims: [0, 1], xs: [...xs], ys: [...ys], loss: toWire(values), at: [...init], minima: problem.minima.map((m) => ({ params: [...m.params], loss: m.loss })) },
-    errors: [], trusted: true,
+    errors: [], trusted: true, preferences: {},
   };
   const stream: ToWebview[] = [{ type: 'runStart', results, info }, { type: 'status', state: 'running', stepsPerSecond: 12000 }];
   const pointsPerRun = new Map<number, number>();

@@ -3,14 +3,18 @@ import { parseViewState } from '../../src/webview/viewState';
 
 describe('webview/viewState', () => {
   it('restores saved view state', () => {
-    const v = { scrub: 42, dims: [2, 0], selectedRun: 1, collapsed: { formula: true } };
+    const v = { dims: [2, 0], selectedRun: 1, collapsed: { formula: true } };
     assert.deepEqual(parseViewState(v), v);
   });
 
+  it('does not restore a scrubbed step: a revived panel shows the latest step', () => {
+    assert.equal('scrub' in parseViewState({ scrub: 29, dims: [0, 1], selectedRun: 0, collapsed: {} }), false);
+  });
+
   it('falls back field by field on anything malformed', () => {
-    assert.deepEqual(parseViewState(undefined), { scrub: -1, dims: [0, 1], selectedRun: 0, collapsed: {} });
-    assert.deepEqual(parseViewState({ scrub: 1.5, dims: [1, 1], selectedRun: -2, collapsed: { a: 'yes', b: false } }),
-      { scrub: -1, dims: [0, 1], selectedRun: 0, collapsed: { b: false } });
+    assert.deepEqual(parseViewState(undefined), { dims: [0, 1], selectedRun: 0, collapsed: {} });
+    assert.deepEqual(parseViewState({ dims: [1, 1], selectedRun: -2, collapsed: { a: 'yes', b: false } }),
+      { dims: [0, 1], selectedRun: 0, collapsed: { b: false } });
     assert.deepEqual(parseViewState({ dims: [0, 1, 2] }).dims, [0, 1]);
   });
 });

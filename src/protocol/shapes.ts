@@ -1,0 +1,221 @@
+/**
+ * The shapes messages carry, each declared once as a valibot schema; its TypeScript type is
+ * derived from it (`v.InferOutput`), and the validators both ends run are these same schemas.
+ *
+ * Checks here are structural (types, lengths, shapes): names, bounds and cross-field rules of an
+ * experiment are the engine validator's (src/engine/experiment.ts), which the host runs before
+ * anything. Enumerations owned by another room are read from it (`RUN_STATUSES`, `GRADIENT_MODES`).
+ */
+import * as v from 'valibot';
+import { RUN_STATUSES, type LossSpec, type ScheduleSpec } from '../engine/types';
+import { GRADIENT_MODES } from '../snippet/types';
+import { firstNonWire, type WireNumber } from './wire';
+
+// ───────────────────────────── building blocks ─────────────────────────────
+
+/** A read-only array of `item`. */
+export const list = <S extends v.GenericSchema>(item: S) => v.pipe(v.array(item), v.readonly());
+export const finite = v.pipe(v.number('expected a number'), v.finite('expected a finite number'));
+/** An integer ≥ `min`. */
+export const count = (min = 0) => v.pipe(v.number('expected a number'), v.integer('expected an integer'), v.minValue(min, `expected an integer ≥ ${min}`));
+export const text = v.string('expected a string');
+
+/** A column of float64s as the wire carries them (see wire.ts): one loop, not a schema per element. */
+export const wireColumn = v.custom<readonly WireNumber[]>(
+  (x) => Array.isArray(x) && firstNonWire(x) < 0,
+  (issue) => {
+    const x = issue.input;
+    if (!Array.isArray(x)) return 'expected an array of numbers';
+    const i = firstNonWire(x);
+    return `[${i}]: expected a finite number, null, "Infinity" or "-Infinity", got ${JSON.stringify(x[i]) ?? String(x[i])}`;
+  },
+);
+
+// ───────────────────────────── the experiment ─────────────────────────────
+
+const hyperparameterValue = v.union([v.boolean(), finite, v.pipe(v.tuple([finite, finite]), v.readonly())], 'expected a number, true/false or a pair of numbers');
+
+/** `{ preset }`, `{ source }` or `{ file }`: exactly one, a string. */
+const lossSpec = v.custom<LossSpec>((x) => {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const keys = (['preset', 'source', 'file'] as const).filter((k) => (x as Record<string, unknown>)[k] !== undefined);
+  return keys.length === 1 && typeof (x as Record<string, unknown>)[keys[0]!] === 'string';
+}, 'expected exactly one of preset, source, file (a string)');
+
+/** One run as the panel edits it: optimizer id, hyperparameters by registry name, schedule, clipping. */
+export const PanelRunSchema = v.object({
+  label: text,
+  /** Optimizer id from `OPTIMIZERS` in src/engine/hyperparameters.ts. */
+  optimizer: text,
+  /** Values by registry name (`lr`, `betas`, …); missing ones take the registry default. */
+  hyperparameters: v.pipe(v.record(v.string(), hyperparameterValue), v.readonly()),
+  /** A schedule (its type and fields are the engine validator's to check). */
+  schedule: v.optional(v.custom<ScheduleSpec>((x) => typeof x === 'object' && x !== null && !Array.isArray(x)
+    && typeof (x as { type?: unknown }).type === 'string'
+    && Object.entries(x).every(([k, f]) => k === 'type' || (typeof f === 'number' && Number.isFinite(f))), 'expected { type, …numbers }')),
+  clip: v.optional(v.union([v.object({ norm: finite }), v.object({ value: finite })], 'expected { norm } or { value }')),
+  /** Disabled runs stay in the list but are not stepped. Default true. */
+  enabled: v.optional(v.boolean('expected true or false')),
+});
+export type PanelRun = v.InferOutput<typeof PanelRunSchema>;
+
+/**
+ * The experiment as the panel holds it: an experiment file's fields, hyperparameters grouped per
+ * run, `tolerance` optional.
+ */
+export const PanelExperimentSchema = v.object({
+  title: v.optional(text),
+  loss: lossSpec,
+  init: v.optional(list(finite)),
+  steps: count(0),
+  seed: finite,
+  batchSize: v.optional(count(1)),
+  tolerance: v.optional(finite),
+  runs: list(PanelRunSchema),
+});
+export type PanelExperiment = v.InferOutput<typeof PanelExperimentSchema>;
+
+// ───────────────────────────── results ─────────────────────────────
+
+const pointSeriesFields = v.object({
+  run: count(0),
+  /** Step numbers (0 = the start, before any update); not contiguous when downsampled. */
+  steps: list(count(0)),
+  loss: wireColumn,
+  dim: count(0),
+  params: wireColumn,
+  gradNorm: wireColumn,
+  lr: wireColumn,
+  /** Drop every point shown so far for this run and show these instead (the host thinned a long run). */
+  replace: v.boolean('expected true or false'),
+});
+type SeriesFields = v.InferOutput<typeof pointSeriesFields>;
+/** Column `c` has one value per step (`params`: `dim` per step). */
+const perStep = (c: 'loss' | 'gradNorm' | 'lr' | 'params') => v.forward<SeriesFields, v.CheckIssue<SeriesFields>, [typeof c]>(
+  v.check((s: SeriesFields) => s[c].length === s.steps.length * (c === 'params' ? s.dim : 1),
+    (issue) => `expected ${issue.input.steps.length * (c === 'params' ? issue.input.dim : 1)} values, got ${issue.input[c].length}`),
+  [c]);
+
+/** Points of one run, columnar: `steps.length` points; `params` is row-major `steps.length × dim`. */
+export const PointSeriesSchema = v.pipe(pointSeriesFields, perStep('loss'), perStep('gradNorm'), perStep('lr'), perStep('params'));
+export type PointSeries = v.InferOutput<typeof PointSeriesSchema>;
+
+/** What the panel knows about one run's results. */
+export const RunResultSchema = v.object({
+  run: count(0),
+  label: text,
+  status: v.picklist(RUN_STATUSES),
+  /** Steps taken so far (the last step number). */
+  steps: count(0),
+  /** Why it ended, for diverged and error runs ("loss became Infinity at step 41"). */
+  message: v.optional(text),
+});
+export type RunResult = v.InferOutput<typeof RunResultSchema>;
+
+/** What the host is doing: computing runs, or nothing. */
+export const HOST_STATES = ['running', 'idle'] as const;
+export type HostState = (typeof HOST_STATES)[number];
+
+/** A position in the loss snippet, 1-based (compile, type and runtime errors). */
+export const DiagnosticSchema = v.object({
+  line: count(1), column: count(1), endLine: v.optional(count(1)), endColumn: v.optional(count(1)),
+  message: text, severity: v.picklist(['error', 'warning']),
+});
+
+/** Kinds of problems the panel shows: the snippet room's LossError kinds and the host's own. */
+export const PANEL_ERROR_KINDS = ['compile', 'exports', 'runtime', 'timeout', 'memory', 'trust', 'io', 'validation', 'internal'] as const;
+
+/** One problem to show: compile diagnostics, validation issues, runtime errors, trust refusals. */
+export const PanelErrorSchema = v.object({
+  kind: v.picklist(PANEL_ERROR_KINDS),
+  /** One readable line. */
+  message: text,
+  /** Positions in the loss snippet. */
+  diagnostics: v.optional(list(DiagnosticSchema)),
+  /** Field path in the experiment (`runs[0].lr`), for validation issues. */
+  path: v.optional(text),
+});
+export type PanelError = v.InferOutput<typeof PanelErrorSchema>;
+
+const pair = v.pipe(v.tuple([count(0), count(0)]), v.readonly());
+const range = v.pipe(v.tuple([finite, finite]), v.readonly());
+
+/** Loss values on a grid over two coordinates, for the paths chart. */
+export const SurfaceDataSchema = v.pipe(v.object({
+  /** Which two parameters are on the axes (indices into params). */
+  dims: pair,
+  xs: list(finite),
+  ys: list(finite),
+  /** Row-major `ys.length × xs.length`. */
+  loss: wireColumn,
+  /** The point the other coordinates are fixed at (more than two parameters). */
+  at: list(finite),
+  minima: v.optional(list(v.object({ params: list(finite), loss: finite }))),
+}), v.forward(v.check((s) => s.loss.length === s.xs.length * s.ys.length, 'expected xs × ys values'), ['loss']));
+export type SurfaceData = v.InferOutput<typeof SurfaceDataSchema>;
+
+/** Known once the loss compiled: dimension, start point, plot window, how gradients are computed. */
+export const LossInfoSchema = v.object({
+  dim: count(1),
+  init: list(finite),
+  domain: v.optional(v.object({ x: range, y: range })),
+  dataSize: count(0),
+  gradient: v.object({
+    mode: v.picklist(GRADIENT_MODES), reason: v.optional(text),
+    path: v.optional(v.picklist(['straight-line', 'forward', 'reverse'])), line: v.optional(count(1)), column: v.optional(count(1)),
+  }),
+});
+export type LossInfo = v.InferOutput<typeof LossInfoSchema>;
+
+/** A chart rendered by the webview for Export Results (Vega `toSVG()` / `toImageURL('png')`). */
+export const RenderedChartSchema = v.object({
+  /** File-name stem: `loss`, `paths`, `lr`, `gradNorm`. */
+  name: v.pipe(text, v.regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a file-name stem (letters, digits, _ and -)')),
+  svg: v.optional(text),
+  /** `data:image/png;base64,…` */
+  png: v.optional(v.pipe(text, v.startsWith('data:image/png;base64,', 'expected a data:image/png;base64 URL'))),
+});
+export type RenderedChart = v.InferOutput<typeof RenderedChartSchema>;
+
+/** A run's optimizer state at a step (the formula view's values); non-finite values travel as wire numbers. */
+export const InspectResultSchema = v.object({
+  /** t: updates done. */
+  step: count(0),
+  params: wireColumn,
+  grad: wireColumn,
+  gradUsed: v.optional(wireColumn),
+  prevParams: v.optional(wireColumn),
+  gradAtPrev: v.optional(wireColumn),
+  lr: v.custom<WireNumber>((x) => firstNonWire([x]) < 0, 'expected a number, null, "Infinity" or "-Infinity"'),
+  /** State of each transformation in the optimizer's chain, by its name: numbers, flags and columns. */
+  state: v.record(v.string(), v.record(v.string(), v.custom<WireNumber | boolean | readonly WireNumber[]>(
+    (x) => typeof x === 'boolean' || firstNonWire(Array.isArray(x) ? x : [x]) < 0, 'expected a number, a flag or numbers'))),
+});
+export type InspectResult = v.InferOutput<typeof InspectResultSchema>;
+
+/** The panel's charts, by name (chart views, exported files, `compiledChart` messages). */
+export const CHART_NAMES = ['loss', 'paths', 'lr', 'gradNorm'] as const;
+export type ChartName = (typeof CHART_NAMES)[number];
+
+/** Playback speeds of the panel, slowest first; `instant` shows every point as it arrives. */
+export const PLAYBACK_SPEEDS = ['slow', 'normal', 'fast', 'instant'] as const;
+export type PlaybackSpeed = (typeof PLAYBACK_SPEEDS)[number];
+
+/** What the person chose once for every panel (kept by the host per user). */
+export const PreferencesSchema = v.object({
+  playbackSpeed: v.optional(v.picklist(PLAYBACK_SPEEDS)),
+});
+export type Preferences = v.InferOutput<typeof PreferencesSchema>;
+
+/** The editor document a panel follows (Run Loss in Active Editor): its name and folder-relative path. */
+export const FollowedFileSchema = v.object({ name: text, path: text });
+export type FollowedFile = v.InferOutput<typeof FollowedFileSchema>;
+
+/**
+ * Where a run's runtime error happened in the snippet, read from its message ("the loss threw at
+ * line L, column C: …", as src/snippet/sandbox.ts words it), as a diagnostic; undefined without one.
+ */
+export function runErrorDiagnostic(message: string): v.InferOutput<typeof DiagnosticSchema> | undefined {
+  const m = /\bline (\d+), column (\d+)/.exec(message);
+  return m ? { line: Number(m[1]), column: Number(m[2]), message, severity: 'error' } : undefined;
+}

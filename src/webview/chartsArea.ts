@@ -1,0 +1,76 @@
+/**
+ * The charts' place in the page: a card per chart, each with its heading and the element its Vega
+ * view is embedded in (charts.ts fills them). The loss and paths charts come first; the others
+ * follow. Later charts add a card here and a name to CHART_NAMES.
+ */
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
+import { CHART_NAMES, type ChartName } from '../protocol';
+import type { Charts } from './charts';
+import type { PanelModel } from './model';
+import { lossShape, thetaName } from './problemForm';
+import { selectField } from './selects';
+import type { PanelState } from './state';
+import { StoreController, type Store } from './store';
+
+const TITLES: Readonly<Record<ChartName, string>> = { loss: 'Loss', paths: 'Paths over the loss surface', lr: 'Learning rate', gradNorm: 'Gradient norm' };
+/** The charts on screen first, whatever the width. */
+export const PRIMARY_CHARTS: readonly ChartName[] = ['loss', 'paths'];
+
+export class ChartsArea extends LitElement {
+  declare parts: { store: Store<PanelState>; model: PanelModel; charts: Charts };
+  private slice!: StoreController<PanelState, unknown>;
+  private attached = false;
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  override connectedCallback(): void {
+    this.slice = new StoreController(this, this.parts.store, (s) => [s.layout, s.surface !== undefined, s.experiment && lossShape(s.experiment, s.info).dim, s.surface?.dims, s.initialized]);
+    super.connectedCallback();
+  }
+
+  protected override render(): TemplateResult {
+    void this.slice.value;
+    const s = this.parts.store.state;
+    const card = (name: ChartName, extra: TemplateResult | typeof nothing = nothing): TemplateResult => html`
+      <section class="chart-card chart-${name.toLowerCase()}" aria-labelledby="chart-title-${name}" ?hidden=${name === 'paths' && s.initialized && !s.surface}>
+        <h2 class="chart-heading" id="chart-title-${name}">${TITLES[name]}</h2>${extra}
+        <div class="chart" data-chart=${name} role="img" aria-label=${TITLES[name]}></div>
+      </section>`;
+    const secondary = CHART_NAMES.filter((n) => !PRIMARY_CHARTS.includes(n));
+    return html`
+      <div class="chart-grid primary ${s.layout.sideBySide ? 'two-columns' : ''}">${PRIMARY_CHARTS.map((n) => card(n, n === 'paths' ? this.dimsPicker() : nothing))}</div>
+      <div class="chart-grid secondary ${s.layout.mode === 'wide' && s.layout.sideBySide ? 'two-columns' : ''}">${secondary.map((n) => card(n))}</div>`;
+  }
+
+  protected override firstUpdated(): void {
+    if (this.attached) return;
+    this.attached = true;
+    const el = (n: ChartName): HTMLElement => this.querySelector<HTMLElement>(`.chart[data-chart="${n}"]`)!;
+    this.parts.charts.attach(Object.fromEntries(CHART_NAMES.map((n) => [n, el(n)])) as Record<ChartName, HTMLElement>);
+  }
+
+  /** For more than two parameters: which two are on the paths chart's axes. */
+  private dimsPicker(): TemplateResult | typeof nothing {
+    const { store, model } = this.parts;
+    const s = store.state;
+    const dim = s.experiment ? lossShape(s.experiment, s.info).dim : 0;
+    if (dim <= 2) return nothing;
+    const dims = s.surface?.dims ?? s.view.dims;
+    const options = Array.from({ length: Math.min(dim, 200) }, (_, i) => ({ value: String(i), label: thetaName(i) }));
+    const pick = (axis: 0 | 1) => (v: string): void => {
+      const next: [number, number] = [dims[0], dims[1]];
+      next[axis] = Number(v);
+      if (next[0] === next[1]) next[1 - axis] = dims[axis];
+      model.setView({ dims: next });
+      model.post({ type: 'pickDims', dims: next });
+    };
+    return html`<div class="dims-picker"><span class="dims-label">Axes</span>
+      ${selectField({ ariaLabel: 'Horizontal axis parameter', value: String(dims[0]), options, onValue: pick(0) })}
+      <span class="dims-sep">×</span>
+      ${selectField({ ariaLabel: 'Vertical axis parameter', value: String(dims[1]), options, onValue: pick(1) })}
+      <span class="dims-hint">other coordinates fixed at the step shown</span></div>`;
+  }
+}
+customElements.define('op-charts', ChartsArea);

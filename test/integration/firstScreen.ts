@@ -1,0 +1,128 @@
+/**
+ * The first screen a new user gets, in a real VS Code (code-server, a fresh profile whose Welcome
+ * page is open) at laptop and desktop sizes: F1 → "Open Playground" must show the loss chart and
+ * the paths chart wholly on screen, and the default runs must still be playing two seconds after
+ * the first point is drawn; the same beside a followed loss file. "On screen" is measured as a
+ * person sees it: each chart's box, clipped by every iframe around the webview and the window.
+ * Screenshots in the dark and the light theme go to test-results/first-screen-*.png.
+ * Run by scripts/test-integration.mjs (the browser stage), not by mocha.
+ */
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { playgroundFrame, runCommand } from './browser';
+
+export interface FirstScreenContext {
+  readonly page: Page;
+  readonly resultsDir: string;
+  readonly server: { readonly workspace: string };
+}
+
+interface Box { x: number; y: number; width: number; height: number }
+
+function intersect(a: Box, b: Box): Box {
+  const x = Math.max(a.x, b.x);
+  const y = Math.max(a.y, b.y);
+  const r = Math.min(a.x + a.width, b.x + b.width);
+  const bottom = Math.min(a.y + a.height, b.y + b.height);
+  return { x, y, width: Math.max(0, r - x), height: Math.max(0, bottom - y) };
+}
+
+/** The share of the element's box (0…1) a person sees: clipped by each iframe up the chain and by the window. */
+async function visibleShare(page: Page, frame: Frame, selector: string): Promise<{ share: number; box: Box | null }> {
+  const el = await frame.$(selector);
+  const box = el ? await el.boundingBox() : null;
+  if (!box || box.width === 0 || box.height === 0) return { share: 0, box };
+  let seen: Box = box;
+  for (let f: Frame | null = frame; f && f.parentFrame(); f = f.parentFrame()) {
+    const host = await f.frameElement();
+    const hostBox = await host.boundingBox();
+    if (!hostBox) return { share: 0, box };
+    seen = intersect(seen, hostBox);
+  }
+  const viewport = page.viewportSize()!;
+  seen = intersect(seen, { x: 0, y: 0, width: viewport.width, height: viewport.height });
+  return { share: (seen.width * seen.height) / (box.width * box.height), box };
+}
+
+const hook = <T>(frame: Frame, js: string): Promise<T> => frame.evaluate(`(() => { const h = window.__optimizerPlayground; return ${js}; })()`) as Promise<T>;
+
+async function waitFor<T>(what: string, f: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Both primary charts wholly visible (after their views are drawn). */
+async function assertChartsOnScreen(page: Page, frame: Frame, where: string): Promise<string> {
+  await waitFor('the paths chart drawn', () => frame.evaluate(() => !!document.querySelector('.chart[data-chart="paths"] canvas')));
+  const out: string[] = [];
+  for (const chart of ['loss', 'paths']) {
+    const { share, box } = await visibleShare(page, frame, `.chart[data-chart="${chart}"] canvas`);
+    assert.ok(share > 0.995, `${where}: the ${chart} chart is wholly on screen (${Math.round(share * 100)} % of ${JSON.stringify(box)})`);
+    out.push(`${chart} ${Math.round(box!.width)}×${Math.round(box!.height)} at (${Math.round(box!.x)}, ${Math.round(box!.y)})`);
+  }
+  return out.join(', ');
+}
+
+/** Picks a colour theme as a person does: "Preferences: Color Theme", its name, Enter. */
+async function setTheme(page: Page, theme: string, dark: boolean): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  // The theme picker, not the command palette it replaces.
+  const input = page.locator('.quick-input-widget input[placeholder*="Color Theme"]');
+  await input.waitFor({ timeout: 15_000 });
+  await input.fill(theme);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((d) => document.querySelector('.monaco-workbench')?.classList.contains('vs-dark') === d, dark, { timeout: 30_000 });
+  await page.waitForTimeout(1500);
+}
+
+/** One size: the Welcome page, Open Playground, the charts on screen and playing; light and dark screenshots; beside a followed file. */
+export async function checkFirstScreen({ page, resultsDir }: FirstScreenContext, size: { width: number; height: number }): Promise<void> {
+  const tag = `${size.width}x${size.height}`;
+  await page.setViewportSize(size);
+  // A fresh profile opens the Welcome page; should the workbench not have shown it yet, open it as a person would.
+  const welcome = page.locator('.tab', { hasText: 'Welcome' }).first();
+  if (!(await welcome.waitFor({ timeout: 30_000 }).then(() => true, () => false))) {
+    await runCommand(page, 'Help: Welcome');
+    await welcome.waitFor({ timeout: 30_000 });
+  }
+  await runCommand(page, 'Optimizer Playground: Open Playground');
+  const frame = await playgroundFrame(page);
+  // The first point drawn, then two seconds: the default runs are still playing.
+  await waitFor('the first point', () => hook<boolean>(frame, 'h.data("loss", "points").length > 0'));
+  const first = Date.now();
+  await new Promise((r) => setTimeout(r, Math.max(0, first + 2000 - Date.now())));
+  const at2s = await hook<{ step: number; received: number; playing: boolean }>(frame, 'h.state().playback');
+  await new Promise((r) => setTimeout(r, 400));
+  const later = await hook<{ step: number; playing: boolean }>(frame, 'h.state().playback');
+  assert.ok(at2s.playing && later.step > at2s.step, `${tag}: still playing two seconds after the first point (step ${at2s.step} → ${later.step} of ${at2s.received})`);
+  console.log(`  ${tag}, Welcome page open: ${await assertChartsOnScreen(page, frame, `${tag} beside Welcome`)}; playing at step ${at2s.step} two seconds after the first point`);
+  await waitFor('the playback at its end', () => hook<boolean>(frame, 'h.state().playback.ended'), 60_000);
+  // The theme a fresh profile starts with, then the other one.
+  const dark = await page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs-dark') === true);
+  await page.screenshot({ path: path.join(resultsDir, `first-screen-${tag}-${dark ? 'dark' : 'light'}.png`) });
+  await setTheme(page, dark ? 'Light Modern' : 'Dark Modern', !dark);
+  await assertChartsOnScreen(page, frame, `${tag}, ${dark ? 'light' : 'dark'}`);
+  await page.screenshot({ path: path.join(resultsDir, `first-screen-${tag}-${dark ? 'light' : 'dark'}.png`) });
+
+  // Beside a followed loss file: the file in one column, the panel beside it.
+  await runCommand(page, 'View: Close All Editors');
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill('loss.ts');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'loss.ts' }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.monaco-editor .view-line', { hasText: 'export default function' }).first().waitFor({ timeout: 30_000 });
+  await runCommand(page, 'Optimizer Playground: Run Loss in Active Editor');
+  const beside = await playgroundFrame(page);
+  await waitFor('points of the followed file', () => hook<boolean>(beside, 'h.data("loss", "points").length > 0'));
+  assert.ok(await page.locator('.monaco-editor .view-line', { hasText: 'export default function' }).first().isVisible(), `${tag}: the followed file stays in view`);
+  console.log(`  ${tag}, beside loss.ts: ${await assertChartsOnScreen(page, beside, `${tag} beside a followed file`)}`);
+  await beside.locator('.follow-bar').waitFor({ timeout: 30_000 });
+  await page.screenshot({ path: path.join(resultsDir, `first-screen-${tag}-beside-file.png`) });
+}
