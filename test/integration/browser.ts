@@ -35,7 +35,12 @@ export async function runCommand(page: Page, title: string, timeoutMs = 90_000):
   for (;;) {
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    // A workbench still starting may not open the palette yet: try again.
+    if (!(await input.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false))) {
+      if (Date.now() > end) throw new Error(`the command palette did not open for "${title}"`);
+      await page.keyboard.press('Escape');
+      continue;
+    }
     await input.fill(`>${title}`);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     // The extension's commands appear once the extension host has scanned it: retry until then.
