@@ -246,8 +246,8 @@ export class Charts {
   async render(): Promise<RenderedChart[]> {
     const out: RenderedChart[] = [];
     for (const [name, chart] of this.views) {
-      // As they stand now (the runs may still be playing).
-      await chart.embedded();
+      // As they stand now (the runs may still be playing), with the heatmap image of the current embed.
+      await chart.settled();
       const view = chart.currentView;
       if (!view) continue;
       // On the panel's background, not transparent: an exported image is looked at elsewhere.

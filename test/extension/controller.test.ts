@@ -77,6 +77,8 @@ describe('panel controller (real snippet worker)', function () {
       assert.deepEqual(streamed[run].params, expected[run].params, `run ${run}: parameters`);
     }
     assert.equal(c.store?.runs[0].count, 151, 'exact points kept for export');
+    // The surface is computed beside the runs and may arrive after them (a loaded machine).
+    while (!posted.some((m) => m.type === 'surface')) await new Promise((r) => setTimeout(r, 5));
     const surface = posted.find((m) => m.type === 'surface');
     assert.ok(surface && surface.type === 'surface' && surface.surface.xs.length === 64);
     c.dispose();
