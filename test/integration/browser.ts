@@ -41,7 +41,11 @@ export async function runCommand(page: Page, title: string, timeoutMs = 90_000):
       await page.keyboard.press('Escape');
       continue;
     }
-    await input.fill(`>${title}`);
+    // Something taking the focus (the Welcome page as it loads) closes the palette: open it again.
+    if (!(await input.fill(`>${title}`, { timeout: 5000 }).then(() => true, () => false))) {
+      if (Date.now() > end) throw new Error(`the command palette closed before "${title}" could be typed`);
+      continue;
+    }
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     // The extension's commands appear once the extension host has scanned it: retry until then.
     if (await row.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) {
