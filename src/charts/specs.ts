@@ -456,7 +456,9 @@ export function lossChart(o: LossChartOptions): TopLevelSpec {
   const liveScale = live ? liveLogScale('loss', 'loss', plot, cap) : undefined;
   // Live, the title is LOSS_TITLE_SIGNAL: Vega-Lite 6 passes an ExprRef axis title through as a
   // Vega signal title (not in its JSON schema; test/charts/specs.test.ts checks the compiled axis).
-  const y = { field: 'plotLoss', type: 'quantitative', title: live ? 'loss' : title, axis: live ? { ...LOG_AXIS, title: { expr: LOSS_TITLE_SIGNAL } } : LOG_AXIS,
+  // The title is held to the plot's height (ellipsis): a long one would make a short chart taller than its plot.
+  const y = { field: 'plotLoss', type: 'quantitative', title: live ? 'loss' : title,
+    axis: live ? { ...LOG_AXIS, title: { expr: LOSS_TITLE_SIGNAL }, titleLimit: { expr: 'height' } } : LOG_AXIS,
     scale: { type: 'log', ...(liveScale ? { domain: liveScale.domain } : ceiling !== undefined ? { domainMax: ceiling } : {}) } };
   const params = live
     ? [...steps.params, ...shiftParams, { name: LOSS_START_SIGNAL, value: null }, { name: c, value: ceiling ?? null }, ...(liveScale?.params ?? [])]
