@@ -1,4 +1,4 @@
-// Bundles the extension host, the CLI, the snippet worker and the webview with esbuild,
+// Bundles the extension host, the CLI, the snippet's sandbox processes and the webview with esbuild,
 // and copies the webview's stylesheets and fonts into dist/media. `--watch` rebuilds on change.
 // The extension host is three bundles, so that activation loads only a few kilobytes:
 // dist/extension.js (activation and registrations), dist/host.js (commands, panel, controller,
@@ -36,10 +36,12 @@ const entries = [
   { ...node, entryPoints: ['src/extension/host.ts'], outfile: 'dist/host.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/extension/explainHost.ts'], outfile: 'dist/explainHost.js', external: ['vscode'] },
   // The TypeScript compiler (3.5 MB), bundled once for its two users: the snippet compiler, required by the compiler
-  // worker (src/snippet/compilerWorker.ts, in dist/worker.js), and the PyTorch export (src/pytorch/load.ts).
+  // process (dist/compilerMain.js), and the PyTorch export (src/pytorch/load.ts).
   { ...node, entryPoints: ['src/pytorch/bundle.ts'], outfile: 'dist/compile.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { ...node, entryPoints: ['src/snippet/worker.ts'], outfile: 'dist/worker.js' },
+  // The sandbox processes (src/snippet/launch.ts): the loss's, and the compiler's.
+  { ...node, entryPoints: ['src/snippet/sandboxMain.ts'], outfile: 'dist/sandboxMain.js' },
+  { ...node, entryPoints: ['src/snippet/compilerMain.ts'], outfile: 'dist/compilerMain.js' },
   // The webview: an ES module split into chunks, so that what the first plotted point needs (the
   // panel, Vega) loads first and CodeMirror and KaTeX (dynamic imports) after it. Chunks go to
   // dist/chunks/ and are imported relative to dist/webview.js (they inherit its CSP nonce).

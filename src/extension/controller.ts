@@ -98,6 +98,8 @@ export class PlaygroundController {
   private rate = { at: 0, points: 0, value: 0 };
   private lastStatus = '';
   private idleWaiters: (() => void)[] = [];
+  /** Surface requests in flight: the surface is part of what idle means everything was shown. */
+  private surfaceRequests = 0;
   private disposed = false;
   readonly events: ControllerEvents = {};
 
@@ -148,7 +150,7 @@ export class PlaygroundController {
   }
 
   private isIdle(): boolean {
-    return this.debounce === undefined && this.pending === undefined && this.sessionDone && !this.hasUnshown();
+    return this.debounce === undefined && this.pending === undefined && this.sessionDone && !this.hasUnshown() && this.surfaceRequests === 0;
   }
 
   private hasUnshown(): boolean {
@@ -308,7 +310,7 @@ export class PlaygroundController {
     if (!this.sessionDone) return;
     this.setState('idle');
     this.events.idle?.();
-    for (const w of this.idleWaiters.splice(0)) w();
+    if (this.surfaceRequests === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   private setState(state: HostState): void {
@@ -348,6 +350,7 @@ export class PlaygroundController {
     const yr = info.domain && b === 1 ? info.domain.y : info.domain && b === 0 ? info.domain.x : span(at[b]);
     const grid = (r: readonly [number, number]): Float64Array => Float64Array.from({ length: n }, (_, i) => r[0] + ((r[1] - r[0]) * i) / (n - 1));
     const xs = grid(xr), ys = grid(yr);
+    this.surfaceRequests++;
     try {
       const values = await session.surface({ xs, ys, at: [...at], dims: [a, b] });
       if (session !== this.session) return;
@@ -360,6 +363,9 @@ export class PlaygroundController {
       this.deps.post({ type: 'surface', surface: this.surface });
     } catch (e) {
       this.deps.log(`loss surface: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.surfaceRequests--;
+      if (this.isIdle()) for (const w of this.idleWaiters.splice(0)) w();
     }
   }
 

@@ -1,119 +1,109 @@
 /**
- * Compiling snippets off the caller's thread: one long-lived compiler worker (worker.ts started
- * with `workerData.role === 'compiler'`) holds the TypeScript compiler (dist/compile.js, 3.6 MB)
- * and answers `compile` requests; the extension host's and the CLI's main threads only post the
- * source and receive a `CompiledSnippet` (plain data) or the LossError with its diagnostics.
+ * Compiling snippets outside the host: one long-lived compiler process (compilerMain.ts, started
+ * like a sandbox process: launch.ts, sandboxProcess.ts) holds the TypeScript compiler
+ * (dist/compile.js, 3.6 MB) and answers `compile` requests; the extension host and the CLI only
+ * send the source and receive a `CompiledSnippet` (plain data) or the LossError with its
+ * diagnostics. No user code runs in the compiler process — it parses and transforms the snippet's
+ * text only — but a pathological snippet can exhaust its heap: then that process ends, not the
+ * host, the request fails with a LossError and the next request starts a new one.
  *
- * Why a worker of its own rather than the sandbox worker of each session: every session gets a
- * fresh sandbox worker (user code never shares a realm with a previous run), so a compiler loaded
- * there would be loaded once per edit — 0.3–1 s of CPU and ~40 MB of the sandbox's heap limit
- * each time, measured — whereas a warm compiler compiles a snippet in 10–30 ms. No user code runs
- * in the compiler worker: it parses and transforms the snippet's text only.
+ * Why one process of its own rather than the sandbox process of each session: every session gets
+ * a fresh sandbox process (user code never shares a realm with a previous run), so a compiler
+ * loaded there would be loaded once per edit — 0.3–1 s of CPU each time — whereas a warm compiler
+ * compiles a snippet in 10–30 ms.
  *
  * `prewarmCompiler()` (called by `prewarmWorker`) starts it so that it loads the compiler and
- * compiles a small snippet while the person is still reading (the first compile JIT-warms
- * TypeScript's hot paths). An idle compiler never keeps the process alive. If it dies (out of
- * memory on a pathological snippet, or a crash) the request fails with a LossError and the next
- * request starts a new one; a compile that takes more than `COMPILE_DEADLINE_MS` is stopped.
+ * compiles a small snippet while the person is still reading. An idle compiler never keeps the
+ * host alive. A compile that takes more than `COMPILE_DEADLINE_MS` stops the process.
  */
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { CompileOptions } from './compile';
-import type { FromCompiler, ToCompiler } from './protocol';
-import type { CompiledSnippet, LossError } from './types';
+import { cut, lossError, oneLine } from './format';
+import type { CompileReply, FromCompiler, ToCompiler } from './protocol';
+import { SandboxProcess, type ProcessEnd } from './sandboxProcess';
+import { MESSAGE_MAX_CHARS, type LossError } from './types';
 
-export type CompileResult = CompiledSnippet | { readonly ok: false; readonly error: LossError };
+export type CompileResult = CompileReply;
 
-/** Longest a compile may take before the compiler worker is stopped (a cold start under load included). */
+/** Longest a compile may take before the compiler process is stopped (a cold start under load included). */
 export const COMPILE_DEADLINE_MS = 20_000;
 const COMPILER_MEMORY_MB = 1024;
-/**
- * The compiler worker's stack: TypeScript's emitter recurses once per nested call, and the tape
- * makes every operator a call, so a sum of a few thousand terms in one statement needs more than
- * the default 4 MB (what is still too deep is refused with the statement's line: compile.ts).
- */
-const COMPILER_STACK_MB = 64;
+/** Most diagnostics passed on from one compile. */
+const MAX_DIAGNOSTICS = 100;
 
 interface Compiler {
-  readonly worker: Worker;
-  readonly ready: Promise<void>;
+  readonly process: SandboxProcess;
   readonly waiting: Map<number, { resolve: (r: CompileResult) => void; timer: NodeJS.Timeout }>;
-}
-
-/** The worker script: beside this file when bundled (dist/) or compiled (out/src/snippet/). */
-export function workerPath(): string {
-  const candidates = [
-    path.join(__dirname, 'worker.js'),
-    path.join(__dirname, '..', 'snippet', 'worker.js'),
-    path.join(__dirname, '..', 'dist', 'worker.js'),
-    path.join(__dirname, '..', '..', 'dist', 'worker.js'),
-  ];
-  const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new Error(`the snippet worker is missing (looked for ${candidates.join(', ')})`);
-  return found;
+  /** Why the compiler's requests fail, once it is being stopped for a reason of the host's. */
+  failure?: LossError;
 }
 
 let compiler: Compiler | undefined;
 let nextId = 1;
 
-function failAll(c: Compiler, error: LossError): void {
-  if (compiler === c) compiler = undefined;
-  for (const w of c.waiting.values()) { clearTimeout(w.timer); w.resolve({ ok: false, error }); }
-  c.waiting.clear();
+function describeCompilerEnd(end: ProcessEnd): LossError {
+  if (end.cause === 'exit' && end.outOfMemory) {
+    return { kind: 'compile', message: `the loss is too large to compile: the compiler needed more than ${COMPILER_MEMORY_MB} MB` };
+  }
+  if (end.cause === 'stopped') return { kind: 'runtime', message: 'the snippet compiler was stopped' };
+  if (end.cause === 'exit') return { kind: 'runtime', message: `the snippet compiler stopped (${end.signal ? `signal ${end.signal}` : `exit code ${String(end.code)}`})` };
+  if (end.cause === 'memory') return { kind: 'compile', message: `the loss is too large to compile: the compiler used ${Math.round(end.residentMb)} MB` };
+  if (end.cause === 'silence') return { kind: 'timeout', message: `the loss did not compile within ${COMPILE_DEADLINE_MS / 1000} s` };
+  return { kind: 'runtime', message: `the snippet compiler was stopped: ${end.reason}` };
+}
+
+/** A compile result as the host keeps it: messages and diagnostics cut to their limits. */
+function checkResult(raw: CompileResult): CompileResult {
+  if (raw.ok) return raw;
+  const error = lossError(raw.error.kind, raw.error.message);
+  const diagnostics = raw.error.diagnostics?.slice(0, MAX_DIAGNOSTICS).map((d) => ({ ...d, message: cut(oneLine(d.message), MESSAGE_MAX_CHARS) }));
+  return { ok: false, error: diagnostics ? { ...error, diagnostics } : error };
 }
 
 function start(): Compiler {
   if (compiler) return compiler;
-  const worker = new Worker(workerPath(), {
-    workerData: { role: 'compiler' },
-    resourceLimits: { maxOldGenerationSizeMb: COMPILER_MEMORY_MB, stackSizeMb: COMPILER_STACK_MB },
+  const process = new SandboxProcess({
+    role: 'compiler', heapMb: COMPILER_MEMORY_MB, residentLimitMb: COMPILER_MEMORY_MB + 512,
+    silenceLimitMs: COMPILE_DEADLINE_MS, maxFrameBytes: 64 << 20,
   });
-  worker.unref();
-  let markReady!: () => void;
-  const ready = new Promise<void>((resolve) => { markReady = resolve; });
-  const c: Compiler = { worker, ready, waiting: new Map() };
-  worker.on('message', (m: FromCompiler) => {
-    if (m.type === 'ready') { markReady(); return; }
+  const c: Compiler = { process, waiting: new Map() };
+  process.onMessage((raw) => {
+    const m = raw as FromCompiler;
+    if (m?.type !== 'compiled') return;
     const w = c.waiting.get(m.id);
     if (!w) return;
     c.waiting.delete(m.id);
     clearTimeout(w.timer);
-    if (c.waiting.size === 0) worker.unref();
-    w.resolve(m.result);
+    if (c.waiting.size === 0) process.setBusy(false);
+    w.resolve(checkResult(m.result));
   });
-  worker.on('error', (e: Error & { code?: string }) => {
-    markReady();
-    failAll(c, e.code === 'ERR_WORKER_OUT_OF_MEMORY'
-      ? { kind: 'compile', message: `the loss is too large to compile: the compiler needed more than ${COMPILER_MEMORY_MB} MB` }
-      : { kind: 'runtime', message: `the snippet compiler failed: ${e.message}` });
-  });
-  worker.on('exit', (code) => {
-    markReady();
-    failAll(c, { kind: 'runtime', message: `the snippet compiler stopped (exit code ${code})` });
+  process.onEnd((end) => {
+    if (compiler === c) compiler = undefined;
+    const error = c.failure ?? describeCompilerEnd(end);
+    for (const w of c.waiting.values()) { clearTimeout(w.timer); w.resolve({ ok: false, error }); }
+    c.waiting.clear();
   });
   compiler = c;
   return c;
 }
 
 /**
- * Starts the compiler worker if it is not running; resolves once it has loaded the TypeScript
+ * Starts the compiler process if it is not running; resolves once it has loaded the TypeScript
  * compiler and compiled a warm-up snippet (or failed to).
  */
 export function prewarmCompiler(): Promise<void> {
   const c = start();
-  c.worker.ref();  // until ready: awaiting this keeps the process alive
-  return c.ready.then(() => { if (c.waiting.size === 0) c.worker.unref(); });
+  c.process.setKeepAlive(true);
+  return c.process.ready.then(() => undefined, () => undefined).finally(() => c.process.setKeepAlive(false));
 }
 
-/** Stops the compiler worker (tests and shutdown); a later compile starts a new one. */
+/** Stops the compiler process (tests and shutdown); a later compile starts a new one. */
 export function disposeCompiler(): void {
-  if (compiler) stop(compiler, { kind: 'runtime', message: 'the snippet compiler was stopped' });
+  compiler?.process.kill();
 }
 
 /**
- * Compiles `source` in the compiler worker (see `compileSnippet` in compile.ts for what comes
- * back). Never rejects: failures of the worker itself come back as a LossError too.
+ * Compiles `source` in the compiler process (see `compileSnippet` in compile.ts for what comes
+ * back). Never rejects: failures of the process itself come back as a LossError too.
  */
 export function compileOffThread(source: string, options: CompileOptions = {}): Promise<CompileResult> {
   const c = start();
@@ -121,19 +111,14 @@ export function compileOffThread(source: string, options: CompileOptions = {}): 
   return new Promise<CompileResult>((resolve) => {
     const timer = setTimeout(() => {
       if (!c.waiting.has(id)) return;
-      // A stuck compile blocks the worker's queue: stop it; waiting requests fail, later ones get a new worker.
-      stop(c, { kind: 'timeout', message: `the loss did not compile within ${COMPILE_DEADLINE_MS / 1000} s` });
+      // A stuck compile blocks the process's queue: stop it; waiting requests fail, later ones get a new process.
+      c.failure = { kind: 'timeout', message: `the loss did not compile within ${COMPILE_DEADLINE_MS / 1000} s` };
+      c.process.kill();
     }, COMPILE_DEADLINE_MS);
     timer.unref();
     c.waiting.set(id, { resolve, timer });
-    c.worker.ref();  // a pending compile keeps the process alive
+    c.process.setBusy(true);
     const message: ToCompiler = { type: 'compile', id, source, options };
-    c.worker.postMessage(message);
+    void c.process.ready.then(() => c.process.send(message), () => undefined);
   });
-}
-
-/** Stops compiler `c` (the current one or not): its waiting requests fail with `error`. */
-function stop(c: Compiler, error: LossError): void {
-  failAll(c, error);
-  void c.worker.terminate();
 }

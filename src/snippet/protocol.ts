@@ -1,43 +1,40 @@
 /**
- * Messages between the host (`session.ts`) and the snippet worker (`worker.ts`). Plain data:
- * everything goes through structured clone, point buffers are transferred.
+ * Messages between the host (`session.ts`, `compiler.ts`) and its sandbox processes
+ * (`sandboxMain.ts` runs the loss, `compilerMain.ts` compiles it). Plain data in V8's
+ * serialization format over `channel.ts`: typed arrays travel as such. What a process sends is
+ * checked by the host before it is used (`checkMessages.ts`).
  */
 import type { Experiment, RunnerEvent } from '../engine/types';
 import type { CompileOptions } from './compile';
-import type { CompiledSnippet, InspectResult, LossError, SessionInfo, SurfaceRequest } from './types';
+import type { SessionLimits } from './sandboxLimits';
+import type {
+  CompiledSnippet, InspectResult, LossError, SandboxIsolation, SessionInfo, SessionNotice, SurfaceRequest,
+} from './types';
 
-/**
- * The watchdog's shared memory, written by the worker around every evaluation of user code:
- * Int32 [0] evaluations started, [1] 1 while an evaluation runs, [2] params written;
- * Float64 from byte 16: the params of the current evaluation.
- */
-export const WATCH_COUNTER = 0;
-export const WATCH_BUSY = 1;
-export const WATCH_DIM = 2;
-export const WATCH_PARAMS_BYTE_OFFSET = 16;
-export const WATCH_MAX_PARAMS = 1024;
-export const WATCH_BYTES = WATCH_PARAMS_BYTE_OFFSET + 8 * WATCH_MAX_PARAMS;
-
-export type ToWorker =
+export type ToSandbox =
   /** Load the loss (a preset when `compiled` is null) and step every run of the experiment. */
-  | { readonly type: 'start'; readonly experiment: Experiment; readonly compiled: CompiledSnippet | null;
-      readonly watch: SharedArrayBuffer; readonly batchIntervalMs: number }
+  | { readonly type: 'start'; readonly experiment: Experiment; readonly compiled: CompiledSnippet | null; readonly limits: SessionLimits }
   | { readonly type: 'surface'; readonly id: number; readonly request: SurfaceRequest }
   | { readonly type: 'inspect'; readonly id: number; readonly run: number; readonly step: number };
 
-export type FromWorker =
+export type FromSandbox =
+  /** The process started; what protects the host, as checked inside it. Sent once, first. */
+  | { readonly type: 'ready'; readonly isolation: SandboxIsolation }
   | { readonly type: 'info'; readonly info: SessionInfo }
-  /** The loss could not be loaded; nothing runs. */
+  /** The loss could not be loaded, or stopped the session (a deadline, a memory limit); nothing more runs. */
   | { readonly type: 'fatal'; readonly error: LossError }
   | { readonly type: 'events'; readonly events: readonly RunnerEvent[] }
+  | { readonly type: 'notice'; readonly notice: SessionNotice }
   | { readonly type: 'reply'; readonly id: number; readonly surface?: Float64Array; readonly inspect?: InspectResult;
-      readonly error?: string };
+      readonly error?: string }
+  /** Still working (sent when nothing else was for a while: the host's silence watchdog). */
+  | { readonly type: 'alive' };
 
-/** To the compiler worker (worker.ts with `workerData.role === 'compiler'`; see compiler.ts). */
 export type ToCompiler = { readonly type: 'compile'; readonly id: number; readonly source: string; readonly options: CompileOptions };
+
+export type CompileReply = CompiledSnippet | { readonly ok: false; readonly error: LossError };
 
 export type FromCompiler =
   /** The TypeScript compiler is loaded and warm. */
-  | { readonly type: 'ready' }
-  | { readonly type: 'compiled'; readonly id: number;
-      readonly result: CompiledSnippet | { readonly ok: false; readonly error: LossError } };
+  | { readonly type: 'ready'; readonly isolation: SandboxIsolation }
+  | { readonly type: 'compiled'; readonly id: number; readonly result: CompileReply };

@@ -1,13 +1,14 @@
 /**
  * The JavaScript that runs INSIDE the sandbox's `vm` context, next to the user's snippet: the
  * reverse-mode tape that the differentiated snippet calls (`__add`, `__mul`, `__m_sin`, …) and the
- * entry points the worker calls (`value`, `valueAndGrad`, `userGrad`).
+ * entry points the sandbox process calls (`value`, `valueAndGrad`, `userGrad`).
  *
  * It is a string, not a module, on purpose: everything it creates (the tape's typed arrays, the
  * params arrays handed to the loss, the batch arrays) must belong to the context's realm, so that
- * no object of the worker's realm — whose `.constructor.constructor` is the worker's `Function` —
- * is ever reachable from user code. The worker only writes numbers into, and reads numbers out
- * of, typed arrays created here, and receives primitive strings for errors.
+ * no object of the process's own realm — whose `.constructor.constructor` is its `Function` — is
+ * ever reachable from user code. The process only writes numbers into, and reads numbers out of,
+ * typed arrays created here; what the loss threw it receives as is and describes without running
+ * it (format.ts).
  *
  * Tape layout (reset per evaluation): node 0 is a sink, nodes 1…dim are the parameters, every
  * later node i has up to two parents `A0[i]`, `A1[i]` with local partials `D0[i]`, `D1[i]`
@@ -57,7 +58,11 @@ function __grow() {
   ADJ = new Float64Array(c);
   __cap = c;
 }
-class NotDifferentiable extends Error {}
+// Recognised by identity when thrown (never by instanceof, which would run a thrown Proxy's trap).
+let lastNotDifferentiable;
+class NotDifferentiable extends Error {
+  constructor(message) { super(message); lastNotDifferentiable = this; }
+}
 class __N {
   constructor(v, i, e) { this.v = v; this.i = i; this.e = e; }
   valueOf() { return this.v; }
@@ -234,8 +239,8 @@ function __fwd(f, n) { registeredFwd = f; registeredFwdDim = n; }
 function __hfast(f) { registeredHessian = f; }
 const __ops = Object.freeze({ ${OP_NAMES.join(', ')} });
 
-// ---- entry points the worker calls ----
-const P = new Float64Array(1024);    // params in (the worker writes them)
+// ---- entry points the sandbox process calls ----
+const P = new Float64Array(1024);    // params in (the process writes them)
 const G = new Float64Array(1024);    // gradient out
 const B = new Int32Array(65536);     // batch indices in
 let dim = 0, batchLength = -1;
@@ -256,14 +261,13 @@ function describe(r) {
   if (typeof r === 'object' || typeof r === 'function') return 'a value of type ' + (Array.isArray(r) ? 'array' : typeof r);
   return 'a ' + typeof r + ' (' + String(r).slice(0, 40) + ')';
 }
+// What the last evaluation threw: its kind and the value itself, handed to the process's trusted
+// code as is (sandbox.ts describes it there without running any of its code: no getter, no trap).
+let lastThrown;
 function fail(kind, e) {
-  let message, stack = '';
-  try {
-    if (e instanceof Error) { message = e.name + ': ' + e.message; stack = String(e.stack); }
-    else message = 'threw ' + describe(e);
-  } catch (_) { message = 'threw an unprintable value'; }
-  if (e instanceof NotDifferentiable) kind = 'nondiff';
-  lastError = kind + '\n' + message + '\n' + stack;
+  if (e === lastNotDifferentiable && e !== undefined) kind = 'nondiff';
+  lastError = kind;
+  lastThrown = e;
   return NaN;
 }
 function loadModules() {
@@ -282,17 +286,21 @@ function loadModules() {
   userGrad = typeof plainExports.grad === 'function' ? plainExports.grad : null;
   plainData = Array.isArray(plainExports.data) ? plainExports.data : null;
   adData = adExports !== null && Array.isArray(adExports.data) ? adExports.data : plainData;
+  // Sizes first: an oversized export is reported by its length, never copied.
+  const init = Array.isArray(plainExports.init) ? plainExports.init : null;
+  const initLength = init === null ? 0 : init.length;
   const info = { hasLoss: plainLoss !== null, hasGrad: userGrad !== null,
-    dataLength: plainData === null ? 0 : plainData.length,
-    init: Array.isArray(plainExports.init) ? plainExports.init.map(Number) : null,
+    dataLength: plainData === null ? 0 : plainData.length, initLength,
+    init: init !== null && initLength <= P.length ? init.map(Number) : null,
     domain: null };
   const d = plainExports.domain;
-  if (d && Array.isArray(d.x) && Array.isArray(d.y)) info.domain = { x: d.x.map(Number), y: d.y.map(Number) };
+  if (d && Array.isArray(d.x) && Array.isArray(d.y) && d.x.length === 2 && d.y.length === 2) info.domain = { x: d.x.map(Number), y: d.y.map(Number) };
   return JSON.stringify(info);
 }
 function checked(r) {
   if (typeof r === 'number') return r;
-  lastError = 'type\n' + describe(r) + '\n';
+  lastError = 'type';
+  lastThrown = describe(r);
   return NaN;
 }
 `;
@@ -309,16 +317,18 @@ export const SANDBOX_API = String.raw`{
   P, G, B,
   attach(modules) { if (__modules === null) __modules = modules; },
   load() {
-    lastError = '';
+    lastError = ''; __beginEvaluation();
     try { return loadModules(); } catch (e) { fail('throw', e); return ''; }
   },
   setDim(n) { dim = n; },
   setBatch(n) { batchLength = n; },
   setPath(k) { path = k; },
   paths() { return (adFast !== null ? ${PATH.straightLine} : 0) | (adFwd !== null && dim === adFwdDim ? ${PATH.forward} : 0); },
+  setAllocationBudget(bytes) { __budget = bytes; },
   error() { const e = lastError; lastError = ''; return e; },
+  thrown() { const e = lastThrown; lastThrown = undefined; return e; },
   value() {
-    lastError = '';
+    lastError = ''; __beginEvaluation();
     try {
       const p = new Array(dim);
       for (let k = 0; k < dim; k++) p[k] = P[k];
@@ -326,7 +336,7 @@ export const SANDBOX_API = String.raw`{
     } catch (e) { return fail('throw', e); }
   },
   valueAndGrad() {
-    lastError = '';
+    lastError = ''; __beginEvaluation();
     try {
       if (adFast !== null && (path === -1 || path === ${PATH.straightLine})) return checked(adFast(P, G));
       if (adFwd !== null && dim === adFwdDim && (path === -1 || path === ${PATH.forward})) return checked(adFwd(P, G, batchOf(adData)));
@@ -352,18 +362,18 @@ export const SANDBOX_API = String.raw`{
     } catch (e) { return fail('throw', e); }
   },
   userGrad() {
-    lastError = '';
+    lastError = ''; __beginEvaluation();
     try {
       const p = new Array(dim);
       for (let k = 0; k < dim; k++) p[k] = P[k];
       const g = userGrad(p, batchOf(plainData));
       if (!g || typeof g.length !== 'number' || g.length !== dim) {
-        lastError = 'grad\nthe grad export returned ' + describe(g) + ', expected an array of ' + dim + ' numbers\n';
+        lastError = 'grad'; lastThrown = 'the grad export returned ' + describe(g) + ', expected an array of ' + dim + ' numbers';
         return NaN;
       }
       for (let k = 0; k < dim; k++) {
         const x = g[k];
-        if (typeof x !== 'number') { lastError = 'grad\nthe grad export returned ' + describe(x) + ' at index ' + k + '\n'; return NaN; }
+        if (typeof x !== 'number') { lastError = 'grad'; lastThrown = 'the grad export returned ' + describe(x) + ' at index ' + k; return NaN; }
         G[k] = x;
       }
       return 0;

@@ -1,12 +1,20 @@
 /**
- * The sandbox a compiled snippet runs in (inside the worker thread): a `vm` context with string
- * code generation and WebAssembly disabled, whose global holds only the JavaScript built-ins a
- * loss needs, and an `Objective` over it for the engine's runner.
+ * The sandbox a compiled snippet runs in (inside the sandbox process, see sandboxMain.ts): a `vm`
+ * context with string code generation and WebAssembly disabled, whose global holds only the
+ * JavaScript built-ins a loss needs, and an `Objective` over it for the engine's runner.
  *
  * Realm discipline: the context is created from a null-prototype object (so `this.constructor`
- * is the context's own `Object`, never the worker's), nothing created in the worker is ever passed
- * in — params, gradients and batch indices travel through typed arrays created inside the context
- * (see `runtime.ts`), the worker passes only numbers, and reads back only numbers and strings.
+ * is the context's own `Object`, never the process's), nothing created in the process is ever
+ * passed in — params, gradients and batch indices travel through typed arrays created inside the
+ * context (see `runtime.ts`), the process passes only numbers and reads back numbers, strings and
+ * what the loss threw, which it describes without running any of its code (format.ts).
+ *
+ * Inside the context (HARDEN and CONTEXT_PRELUDE): `Error` is locked on the global and its stack
+ * hook is the context's own, which writes only the snippet's frames (file, line, column) and
+ * never reads a property of the error (no getter of the loss runs while a stack is formatted, no
+ * path of the process is shown); typed arrays and ArrayBuffers are allocated through
+ * constructors that refuse more than the evaluation's budget (`setAllocationBudget`) before a
+ * byte is touched.
  *
  * What the person sees for each failure (decided here, documented in the report):
  * - a throw: "the loss threw at line L, column C: TypeError: …" (the snippet's own position);
@@ -17,22 +25,32 @@
  */
 import * as vm from 'node:vm';
 
+import { cut, describeThrown, formatParams, oneLine, QUOTED_MAX_CHARS } from './format';
 import { decodeMappings, originalPosition, type LineMappings } from './sourcemap';
-import { probeGradient } from './probe';
+import { probeGradient, type ProbedContext } from './probe';
 import { HESSIAN_API, HESSIAN_RUNTIME } from './hessianRuntime';
 import { moduleHead, SANDBOX_API, SANDBOX_RUNTIME } from './runtime';
 import { probeHessian, snippetCurvature, type HessianContext } from './snippetHessian';
 import type { CompiledSnippet, CurvatureInfo, GradientInfo, LossError } from './types';
 import type { Domain, Objective, Vec } from '../engine/types';
 
-/** Called around every evaluation of user code (the worker's watchdog bookkeeping). */
+export { formatParams };
+
+/** The context-side entry points the process calls (see SANDBOX_API). */
+export type ApiEntry = 'load' | 'value' | 'valueAndGrad' | 'userGrad';
+
+/**
+ * Called around every evaluation of user code (the process's deadline bookkeeping, guard.ts).
+ * When `guarded` is set, each evaluation runs through it instead of directly.
+ */
 export interface EvaluationHooks {
   before(params: Vec | null): void;
   after(): void;
+  readonly guarded?: ((api: ContextApi, entry: ApiEntry) => unknown) | null;
 }
 
-/** The context-side API (see SANDBOX_API, HESSIAN_API); every method returns numbers or primitive strings. */
-interface ContextApi extends HessianContext {
+/** The context-side API (see SANDBOX_API, HESSIAN_API); its methods return numbers or primitive strings, `thrown` what the loss threw. */
+export interface ContextApi extends HessianContext {
   attach(modules: unknown): void;
   readonly P: Float64Array;
   readonly G: Float64Array;
@@ -42,7 +60,9 @@ interface ContextApi extends HessianContext {
   setBatch(n: number): void;
   setPath(path: number): void;
   paths(): number;
+  setAllocationBudget(bytes: number): void;
   error(): string;
+  thrown(): unknown;
   value(): number;
   valueAndGrad(): number;
   userGrad(): number;
@@ -71,16 +91,91 @@ const KEPT_GLOBALS = ['Object', 'Array', 'Number', 'Boolean', 'String', 'Symbol'
   'parseFloat', 'parseInt', 'Infinity', 'NaN', 'undefined', 'Date', 'Reflect', 'Proxy', 'RegExp', 'BigInt', 'Promise'];
 const LEXICAL_GLOBALS = `const { ${KEPT_GLOBALS.filter((n) => n !== 'undefined' && n !== 'NaN' && n !== 'Infinity').join(', ')} } = globalThis;`;
 
+/** Constructors whose allocations count against the evaluation's budget (ArrayBuffer last: bytes, not elements). */
+const ALLOCATING = ['Float64Array', 'Float32Array', 'Int32Array', 'Uint32Array', 'Int8Array', 'Uint8Array', 'Int16Array',
+  'Uint16Array', 'Uint8ClampedArray', 'BigInt64Array', 'BigUint64Array', 'ArrayBuffer'];
+
+/**
+ * Run first in a new context: removes what a loss does not need, installs the context's own stack
+ * hook (the snippet's frames only; no property of the error is read), and locks it and `Error` on
+ * the global — Node asks `globalThis.Error.prepareStackTrace` of the error's realm, so a loss that
+ * could replace either would be handed the call sites of the process's own frames.
+ */
 const HARDEN = `
 'use strict';
 for (const name of ${JSON.stringify(REMOVED_GLOBALS)}) delete globalThis[name];
-Object.defineProperty(Error, 'prepareStackTrace', { value: undefined, writable: false, configurable: false });
+for (const name of ['transfer', 'transferToFixedLength']) delete ArrayBuffer.prototype[name];
+const snippetFrames = function prepareStackTrace(error, frames) {
+  let text = '';
+  for (let k = 0; k < frames.length; k++) {
+    const file = frames[k].getFileName();
+    if (file === ${JSON.stringify(FILENAME)}) text += '\\n    at ' + file + ':' + frames[k].getLineNumber() + ':' + frames[k].getColumnNumber();
+  }
+  return text;
+};
+Object.defineProperty(Error, 'prepareStackTrace', { value: snippetFrames, writable: false, configurable: false, enumerable: false });
+Object.defineProperty(globalThis, 'Error', { value: Error, writable: false, configurable: false, enumerable: false });
+`;
+
+/**
+ * The start of the runtime's closure: typed-array and ArrayBuffer constructors replaced on the
+ * global (and as their prototypes' `constructor`, which species lookups use) by Proxies that
+ * refuse an allocation past the evaluation's budget; `__beginEvaluation` resets the count. Sizes
+ * are read once and the native constructor gets that number (or a copy of the array-like), so a
+ * getter that answers differently the second time cannot slip past the check.
+ */
+const CONTEXT_PRELUDE = String.raw`
+const { Reflect: __Reflect, Array: __Array, Object: __Object, Math: __Math, Proxy: __Proxy } = globalThis;
+const __construct = __Reflect.construct, __apply = __Reflect.apply, __from = __Array.from, __RangeError = globalThis.RangeError;
+const __defineProperty = __Object.defineProperty, __round = __Math.round;
+const __byteLength = __Object.getOwnPropertyDescriptor(globalThis.ArrayBuffer.prototype, 'byteLength').get;
+let __budget = 2147483647, __allocated = 0;
+function __beginEvaluation() { __allocated = 0; }
+function __isBuffer(a) { try { __apply(__byteLength, a, []); return true; } catch (_) { return false; } }
+function __reserve(bytes) {
+  if (!(bytes <= __budget - __allocated)) {
+    throw new __RangeError('the loss allocated more than ' + __round(__budget / 1048576) + ' MB of typed arrays in one evaluation, the sandbox\'s limit');
+  }
+  __allocated += bytes;
+}
+function __capped(native, isBuffer) {
+  const bytesEach = isBuffer ? 1 : native.BYTES_PER_ELEMENT;
+  const capped = new __Proxy(native, {
+    construct(target, args, newTarget) {
+      const type = newTarget === capped ? target : newTarget;
+      const a = args[0];
+      if (isBuffer) {
+        const n = +a || 0, o = args[1];
+        if (o === null || typeof o !== 'object') { __reserve(n); return __construct(target, [n], type); }
+        const max = +o.maxByteLength || 0;
+        __reserve(max > n ? max : n);
+        return __construct(target, [n, { maxByteLength: max }], type);
+      }
+      if (a === null || typeof a !== 'object') {
+        const n = +a;
+        __reserve((n > 0 ? n : 0) * bytesEach);
+        return __construct(target, [n === n ? n : 0], type);
+      }
+      if (__isBuffer(a)) return __construct(target, args, type);
+      const copy = __from(a), n = copy.length;
+      __reserve(n * bytesEach);
+      const out = __construct(target, [n], type);
+      for (let k = 0; k < n; k++) out[k] = copy[k];
+      return out;
+    },
+  });
+  __defineProperty(native.prototype, 'constructor', { value: capped, writable: false, configurable: false, enumerable: false });
+  return capped;
+}
+for (const name of ${JSON.stringify(ALLOCATING)}) {
+  if (typeof globalThis[name] === 'function') globalThis[name] = __capped(globalThis[name], name === 'ArrayBuffer');
+}
 `;
 
 /**
  * A new, hardened context: no string code generation or WebAssembly, a null-prototype global
- * object (nothing of the worker's realm behind it), the unneeded built-ins removed, and
- * `Error.prepareStackTrace` locked (a stack-trace hook would see call sites of the worker's frames).
+ * object (nothing of the process's realm behind it), the unneeded built-ins removed, `Error` and
+ * its stack hook locked, allocations capped.
  */
 export function createSandboxContext(): SandboxContext {
   const context = vm.createContext(Object.create(null), {
@@ -92,7 +187,7 @@ export function createSandboxContext(): SandboxContext {
   vm.runInContext(HARDEN, context);
   // Built-ins become lexical bindings of the wrappers: a global lookup in a vm context goes through
   // the contextified global's interceptor (~100 ns each), a lexical one is free.
-  const source = `(() => {\n'use strict';\n${LEXICAL_GLOBALS}\nlet __modules = null;\n${SANDBOX_RUNTIME}\n${HESSIAN_RUNTIME}\n`
+  const source = `(() => {\n'use strict';\n${CONTEXT_PRELUDE}\n${LEXICAL_GLOBALS}\nlet __modules = null;\n${SANDBOX_RUNTIME}\n${HESSIAN_RUNTIME}\n`
     + `return Object.assign(${SANDBOX_API}, ${HESSIAN_API});\n})()`;
   const api = new vm.Script(source, { filename: 'sandbox-runtime.js' }).runInContext(context) as ContextApi;
   return { context, api };
@@ -102,14 +197,6 @@ export function createSandboxContext(): SandboxContext {
 export interface SandboxContext {
   readonly context: vm.Context;
   readonly api: ContextApi;
-}
-
-/** Formats params for messages: `[1.5, -2]`, six significant digits, at most 8 shown. */
-export function formatParams(p: ArrayLike<number>): string {
-  const n = Math.min(p.length, 8);
-  const parts: string[] = [];
-  for (let k = 0; k < n; k++) parts.push(String(Number(p[k].toPrecision(6))));
-  return `[${parts.join(', ')}${p.length > n ? `, … (${p.length} in all)` : ''}]`;
 }
 
 /** An error for the user, carrying the LossError kind. */
@@ -129,9 +216,12 @@ export class Sandbox {
   /** How Hessians are computed (decided by `probeCurvature`; until then by differentiation when the gradient is). */
   curvature: CurvatureInfo = { mode: 'autodiff' };
 
-  /** `context`: a fresh one from `createSandboxContext()` (made ahead of time by a warm worker), used once. */
+  /**
+   * `context`: a fresh one from `createSandboxContext()` (made ahead of time by a warm process),
+   * used once. `allocationBudget`: bytes of typed arrays one evaluation may allocate.
+   */
   constructor(private readonly compiled: CompiledSnippet, private readonly hooks: EvaluationHooks,
-    prepared: SandboxContext = createSandboxContext()) {
+    prepared: SandboxContext = createSandboxContext(), allocationBudget = 2 ** 31 - 1) {
     // The modules see the built-ins and the operations (in the snippet's own namespace), not the runtime's internals.
     const module = moduleHead(compiled.namespace);
     const head = `(() => {\n'use strict';\n${LEXICAL_GLOBALS}\nreturn [${module}\n`;
@@ -142,27 +232,38 @@ export class Sandbox {
     const modules: unknown = new vm.Script(head + middle + tail, { filename: FILENAME }).runInContext(prepared.context);
     this.api = prepared.api;
     this.api.attach(modules);
+    this.api.setAllocationBudget(allocationBudget);
     this.plainLines = decodeMappings(compiled.jsMappings);
     this.adLines = decodeMappings(compiled.adMappings ?? '');
     this.gradient = compiled.gradient;
 
-    hooks.before(null);
-    const text = this.api.load();
-    hooks.after();
+    const text = this.call(null, 'load');
     if (typeof text !== 'string' || text === '') {
-      throw new SnippetError('runtime', this.describeError('the snippet', this.error(), null));
+      throw new SnippetError('runtime', this.describeError('the snippet', null, this.api.error()));
     }
-    const raw = JSON.parse(text) as { hasLoss: boolean; hasGrad: boolean; dataLength: number; init: unknown; domain: unknown };
+    const raw = JSON.parse(text) as { hasLoss: boolean; hasGrad: boolean; dataLength: number; initLength: number; init: unknown; domain: unknown };
     if (!raw.hasLoss) {
       throw new SnippetError('exports', 'the snippet\'s loss export is not a function: add `export default function loss(p: number[]) {…}`');
+    }
+    if (raw.initLength > MAX_PARAMS) {
+      throw new SnippetError('exports', `the snippet's \`init\` export has ${raw.initLength} numbers; at most ${MAX_PARAMS} parameters are supported`);
+    }
+    if (raw.dataLength > MAX_BATCH) {
+      throw new SnippetError('exports', `the snippet's data has ${raw.dataLength} examples; at most ${MAX_BATCH} are supported`);
     }
     this.exports = {
       dataLength: raw.dataLength, hasGrad: raw.hasGrad,
       init: checkInit(raw.init), domain: checkDomain(raw.domain),
     };
-    if (this.exports.dataLength > MAX_BATCH) {
-      throw new SnippetError('exports', `the snippet's data has ${this.exports.dataLength} examples; at most ${MAX_BATCH} are supported`);
-    }
+  }
+
+  /** One evaluation of user code through the hooks (directly, or within the deadline in slow mode). */
+  private call(params: Vec | null, entry: ApiEntry): unknown {
+    const hooks = this.hooks, guarded = hooks.guarded;
+    hooks.before(params);
+    const r = guarded ? guarded(this.api, entry) : this.api[entry]();
+    hooks.after();
+    return r;
   }
 
   /** An objective of dimension `dim` over the loaded snippet, with `this.gradient`'s mode. */
@@ -181,10 +282,12 @@ export class Sandbox {
         api.setBatch(batch.length);
       }
     };
+    // The hot paths call the context directly (hooks.guarded is null for fast losses).
     const value = (params: Vec, batch: Int32Array | null): number => {
       load(params, batch);
       hooks.before(params);
-      const r = api.value();
+      const guarded = hooks.guarded;
+      const r = guarded ? guarded(api, 'value') : api.value();
       hooks.after();
       if (typeof r !== 'number') throw new SnippetError('runtime', 'the sandbox returned a non-number');
       return r === r ? r : this.nanOrError(params, 'the loss');
@@ -195,7 +298,8 @@ export class Sandbox {
       valueAndGrad = (params, grad, batch) => {
         load(params, batch);
         hooks.before(params);
-        const r = api.valueAndGrad();
+        const guarded = hooks.guarded;
+        const r = guarded ? guarded(api, 'valueAndGrad') : api.valueAndGrad();
         hooks.after();
         if (typeof r !== 'number') throw new SnippetError('runtime', 'the sandbox returned a non-number');
         for (let k = 0; k < dim; k++) grad[k] = G[k];
@@ -204,9 +308,7 @@ export class Sandbox {
     } else if (mode === 'user') {
       valueAndGrad = (params, grad, batch) => {
         const r = value(params, batch);
-        hooks.before(params);
-        const ok = api.userGrad();
-        hooks.after();
+        const ok = this.call(params, 'userGrad');
         if (ok !== 0) this.nanOrError(params, 'the grad export');
         for (let k = 0; k < dim; k++) grad[k] = G[k];
         return r;
@@ -247,7 +349,15 @@ export class Sandbox {
    */
   probeCurvature(params: readonly number[]): void {
     const around = <T>(p: Float64Array, f: () => T): T => { this.hooks.before(p); try { return f(); } finally { this.hooks.after(); } };
-    this.curvature = probeHessian({ ...this.api, error: () => this.error() }, params, this.gradient, around, (e) => this.location(e));
+    this.curvature = probeHessian({ ...this.api, error: () => this.errorText() }, params, this.gradient, around, (e) => this.location(e));
+  }
+
+  /** The context's last error as the probes read it ("kind\nmessage\nstack", '' if none), the thrown value described without running it. */
+  private errorText(): string {
+    const kind = this.api.error();
+    if (kind === '') return '';
+    const thrown = describeThrown(this.api.thrown());
+    return `${kind}\n${oneLine(cut(thrown.text, QUOTED_MAX_CHARS))}\n${thrown.stack}`;
   }
 
   /**
@@ -256,46 +366,55 @@ export class Sandbox {
    */
   probe(params: readonly number[]): void {
     if (this.gradient.mode !== 'autodiff') return;
-    const around = <T>(p: Float64Array, f: () => T): T => { this.hooks.before(p); try { return f(); } finally { this.hooks.after(); } };
-    this.gradient = probeGradient({ ...this.api, error: () => this.error() }, params, around, (e) => this.location(e));
-  }
-
-  /** The context's last error as a string (it only ever records strings; checked all the same). */
-  private error(): string {
-    const e = this.api.error();
-    return typeof e === 'string' ? e : 'throw\nthe sandbox reported an error it could not describe\n';
+    // The probe's evaluations go through the hooks (within the deadline in slow mode); its errors
+    // as it reads them ("kind\nmessage\nstack"), the thrown value described without running it.
+    let at: Float64Array | null = null;
+    const api = this.api;
+    const context: ProbedContext = {
+      P: api.P, G: api.G,
+      setDim: (n) => api.setDim(n), setBatch: (n) => api.setBatch(n), setPath: (k) => api.setPath(k), paths: () => api.paths(),
+      value: () => this.call(at, 'value') as number,
+      valueAndGrad: () => this.call(at, 'valueAndGrad') as number,
+      error: () => this.errorText(),
+    };
+    const around = <T>(p: Float64Array, f: () => T): T => { at = p; return f(); };
+    this.gradient = probeGradient(context, params, around, (e) => this.location(e));
   }
 
   /** NaN from the context: either an error it recorded, or a NaN the loss returned. */
   private nanOrError(params: Vec, who: string): number {
-    const e = this.error();
-    if (e === '') {
+    const kind = this.api.error();
+    if (kind === '') {
       let finite = true;
       for (let k = 0; k < params.length; k++) if (!Number.isFinite(params[k])) finite = false;
       if (!finite) return NaN;  // the params blew up first: the runner reports divergence
       throw new SnippetError('runtime', `${who} returned NaN at params ${formatParams(params)}`);
     }
-    throw new SnippetError('runtime', this.describeError(who, e, params));
+    throw new SnippetError('runtime', this.describeError(who, params, kind));
   }
 
-  private describeError(who: string, e: string, params: Vec | null): string {
-    const [kind, message] = e.split('\n');
+  /** The error the context recorded (its kind was just read), as one line for people. */
+  private describeError(who: string, params: Vec | null, kind: string): string {
+    const thrown = this.api.thrown();
     const at = params ? ` at params ${formatParams(params)}` : '';
-    if (kind === 'type') return `${who} returned ${message}${at}, not a number`;
-    if (kind === 'grad') return `${message}${at}`;
-    const where = this.position(e);
-    return `${who} threw${where ? ` at ${where}` : ''}: ${message}${at}`;
+    if (kind === 'type' || kind === 'grad') {
+      const text = cut(oneLine(typeof thrown === 'string' ? thrown : 'something else'), QUOTED_MAX_CHARS);
+      return kind === 'type' ? `${who} returned ${text}${at}, not a number` : `${text}${at}`;
+    }
+    const { text, stack } = describeThrown(thrown);
+    const where = this.position(stack);
+    return `${who} threw${where ? ` at ${where}` : ''}: ${cut(oneLine(text), QUOTED_MAX_CHARS)}${at}`;
   }
 
   /** "line L, column C" in the user's snippet, from the first stack frame inside it. */
-  position(e: string): string | undefined {
-    const at = this.location(e);
+  position(stack: string): string | undefined {
+    const at = this.location(stack);
     return at ? `line ${at.line}, column ${at.column}` : undefined;
   }
 
-  private location(e: string): { line: number; column: number } | undefined {
+  private location(stack: string): { line: number; column: number } | undefined {
     const re = new RegExp(`${FILENAME.replace('.', '\\.')}:(\\d+):(\\d+)`, 'g');
-    for (const m of e.matchAll(re)) {
+    for (const m of stack.matchAll(re)) {
       const line = Number(m[1]), column = Number(m[2]);
       let pos: { line: number; column: number } | undefined;
       if (this.compiled.adJs !== undefined && line > this.adStart) pos = originalPosition(this.adLines, line - this.adStart, column);

@@ -1,6 +1,6 @@
 /**
- * The public shape of the snippet room: compiling a loss, running an experiment in the worker
- * sandbox, and the errors a person sees. `session.ts` implements `startExperiment`.
+ * The public shape of the snippet room: compiling a loss, running an experiment in a sandbox
+ * process, and the errors a person sees. `session.ts` implements `startExperiment`.
  */
 import type { Domain, Experiment, RunnerEvent } from '../engine/types';
 
@@ -47,7 +47,7 @@ export interface CurvatureInfo {
   readonly column?: number;
 }
 
-/** Known once the loss compiled and the worker started. */
+/** Known once the loss compiled and the sandbox process started. */
 export interface SessionInfo {
   readonly dim: number;
   readonly init: readonly number[];
@@ -58,14 +58,50 @@ export interface SessionInfo {
   readonly curvature?: CurvatureInfo;
   /** Known minima (presets only). */
   readonly minima?: readonly { readonly params: readonly number[]; readonly loss: number }[];
+  /** The protections the sandbox process runs with, as checked inside it (see SandboxIsolation). */
+  readonly isolation?: SandboxIsolation;
 }
+
+/**
+ * What protects the host from the loss, each as verified inside the sandbox process (not as
+ * requested): the process boundary always; the rest where the runtime supports it.
+ */
+export interface SandboxIsolation {
+  /** Node's permission model: no file writes, reads of the extension's own files only, no child processes, workers or addons. */
+  readonly permissionModel: boolean;
+  /** `Function('…')` and `eval` refused in every realm of the process. */
+  readonly codeGenerationBlocked: boolean;
+  /** The process's own built-ins frozen (a leaked one cannot install a stack-trace hook or be polluted). */
+  readonly frozenIntrinsics: boolean;
+  /** The V8 heap limit of the process, in MB. */
+  readonly heapLimitMb: number;
+  /** Each protection that is missing, in words (empty when all hold); the host warns once per process. */
+  readonly missing: readonly string[];
+}
+
+/** Longest `LossError.message`: one readable line. */
+export const MESSAGE_MAX_CHARS = 500;
+/** Longest `LossError.detail`. */
+export const DETAIL_MAX_CHARS = 64 * 1024;
 
 /** An error that stops the whole experiment: compile errors, missing exports, sandbox kills. */
 export interface LossError {
   readonly kind: 'compile' | 'exports' | 'runtime' | 'timeout' | 'memory' | 'trust' | 'io';
-  /** One readable line. */
+  /** One readable line, at most MESSAGE_MAX_CHARS characters (text from the loss itself is cut short, ending in "…"). */
   readonly message: string;
+  /** The full text when `message` had to be cut short, at most DETAIL_MAX_CHARS characters. */
+  readonly detail?: string;
   readonly diagnostics?: readonly SnippetDiagnostic[];
+}
+
+/**
+ * Something the user should know about a run that is not an error, e.g. that the loss gave
+ * different values for the same parameters (it keeps state between evaluations).
+ */
+export interface SessionNotice {
+  readonly kind: 'nondeterministic';
+  /** One readable line (the same text is appended to the message of every run that ends after it). */
+  readonly message: string;
 }
 
 export interface StartOptions {
@@ -75,19 +111,25 @@ export interface StartOptions {
   readonly allowFiles?: boolean;
   /** Per-evaluation deadline (default 2000 ms). */
   readonly deadlineMs?: number;
-  /** Worker heap limit in MB (default 256). */
+  /** Memory the loss may use in MB (default 256): the sandbox process's V8 heap limit (see README "Threat model"). */
   readonly memoryLimitMb?: number;
   /** Points per batch message (default chosen for ~30 messages per second). */
   readonly batchIntervalMs?: number;
 }
 
-/** A running experiment in its own worker. */
+/**
+ * A running experiment in its own sandbox process. The process lives until `cancel()`: while runs
+ * go or a `surface`/`inspect` request is pending it keeps the host process alive; once idle it
+ * stays, for later requests, without keeping the host alive.
+ */
 export interface ExperimentSession {
   /** Resolves when the loss compiled and stepping began; rejects with a LossError. */
   readonly info: Promise<SessionInfo>;
-  /** Runner events, in order, as they arrive from the worker. */
+  /** Runner events, in order, as they arrive from the sandbox process. */
   onEvent(listener: (event: RunnerEvent) => void): void;
-  /** Stops the worker; runs still going end as `cancelled`. */
+  /** Notices (see SessionNotice), each once, in order; notices before this call are replayed. */
+  onNotice(listener: (notice: SessionNotice) => void): void;
+  /** Ends the session and its process; runs still going end as `cancelled`. */
   cancel(): void;
   /** Resolves when every run ended (or the session was cancelled); rejects with a LossError. */
   readonly done: Promise<void>;
@@ -131,7 +173,7 @@ export type { Experiment };
 /**
  * A snippet that compiled: the plain module and (when the differentiator can follow it) the
  * differentiated module, both CommonJS function bodies of `exports`, with their source-map
- * `mappings` back to `source`. Plain data, so it can be posted to the worker.
+ * `mappings` back to `source`. Plain data, so it can be sent to the sandbox process.
  */
 export interface CompiledSnippet {
   readonly ok: true;

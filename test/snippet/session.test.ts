@@ -40,7 +40,7 @@ function assertContiguous(batches: readonly PointBatch[], last: number): void {
 const ROSENBROCK = 'export default function loss([x, y]: number[]): number {\n  return (1 - x) ** 2 + 100 * (y - x * x) ** 2;\n}\nexport const init = [-1.5, 2];\nexport const domain = { x: [-2, 2], y: [-1, 3] };\n';
 const endOf = (o: Outcome, run: number) => o.events.find((e) => e.type === 'runEnd' && e.run === run) as Extract<RunnerEvent, { type: 'runEnd' }> | undefined;
 
-describe('startExperiment (worker sessions)', function () {
+describe('startExperiment (sandbox process sessions)', function () {
   this.timeout(20000);
 
   it('runs a preset: analytic gradient, points from step 0, statuses, done', async () => {
@@ -116,7 +116,7 @@ describe('startExperiment (worker sessions)', function () {
       steps: 100,
     }, { deadlineMs: 500 });
     assert.equal(o.error?.kind, 'timeout');
-    assert.match(o.error?.message ?? '', /^the loss did not return within 500 ms \(last params \[[-\d.e, ]+\]\)$/);
+    assert.match(o.error?.message ?? '', /^the loss did not return within 500 ms \(at params \[[-\d.e, ]+\]\)$/);
     const end = endOf(o, 0);
     assert.equal(end?.status, 'error');
     assert.equal(end?.message, o.error?.message);
@@ -133,21 +133,31 @@ describe('startExperiment (worker sessions)', function () {
     assert.equal(endOf(o, 0)?.status, 'completed');
   });
 
-  const MEMORY_BOMBS: readonly { readonly name: string; readonly source: string; readonly memoryLimitMb: number }[] = [
-    { name: 'a memory bomb', memoryLimitMb: 48,
-      source: 'export default ([x]: number[]) => {\n  const hoard: number[][] = [];\n  while (true) hoard.push(new Array(1e5).fill(x));\n};\nexport const init = [1];' },
-    { name: 'a typed-array memory bomb (outside the heap limit)', memoryLimitMb: 64,
-      source: 'const hoard: Float64Array[] = [];\nexport default ([x]: number[]) => {\n  while (true) hoard.push(new Float64Array(1e6).fill(x));\n};\nexport const init = [1];' },
-  ];
-  for (const bomb of MEMORY_BOMBS) {
-    it(`stops ${bomb.name} with a clear message, and the next session works`, async () => {
-      const o = await run({ loss: { source: bomb.source } }, { memoryLimitMb: bomb.memoryLimitMb });
-      assert.equal(o.error?.kind, 'memory');
-      assert.match(o.error?.message ?? '', new RegExp(`ran out of memory.*${bomb.memoryLimitMb} MB`));
-      const next = await run({ loss: { preset: 'booth' } });
-      assert.equal(endOf(next, 0)?.status, 'completed');
-    });
-  }
+  it('stops a memory bomb with a clear message, and the next session works', async () => {
+    const o = await run({ loss: { source: 'export default ([x]: number[]) => {\n  const hoard: number[][] = [];\n  while (true) hoard.push(new Array(1e5).fill(x));\n};\nexport const init = [1];' } },
+      { memoryLimitMb: 48 });
+    assert.equal(o.error?.kind, 'memory');
+    assert.match(o.error?.message ?? '', /^the loss ran out of memory: .*48 MB/);
+    const next = await run({ loss: { preset: 'booth' } });
+    assert.equal(endOf(next, 0)?.status, 'completed');
+  });
+
+  it('refuses typed arrays past the evaluation\'s budget (outside the heap limit) before touching them', async () => {
+    const o = await run({ loss: { source: 'const hoard: Float64Array[] = [];\nexport default ([x]: number[]) => {\n  while (true) hoard.push(new Float64Array(1e6).fill(x));\n};\nexport const init = [1];' } },
+      { memoryLimitMb: 64 });
+    assert.equal(o.error, undefined);
+    assert.match(endOf(o, 0)?.message ?? '', /^the loss threw at line 3, column \d+: RangeError: the loss allocated more than 32 MB of typed arrays in one evaluation, the sandbox's limit at params \[1\]$/);
+    const next = await run({ loss: { preset: 'booth' } });
+    assert.equal(endOf(next, 0)?.status, 'completed');
+  });
+
+  it('ends the session when typed arrays kept across evaluations pass the process\'s resident limit', async () => {
+    const o = await run({ loss: { source: 'const hoard: Float64Array[] = [];\nexport default ([x]: number[]) => {\n  hoard.push(new Float64Array(2e6).fill(x));\n  return x * x;\n};\nexport const init = [1];' },
+      steps: 100_000 }, { memoryLimitMb: 64 });
+    assert.equal(o.error?.kind, 'memory');
+    assert.match(o.error?.message ?? '', /^the loss ran out of memory: its sandbox process used \d+ MB, more than the 224 MB allowed \(64 MB for the loss, 160 MB for the process itself\)$/);
+    assert.equal(endOf(o, 0)?.status, 'error');
+  });
 
   it('a throw in the middle of a run ends that run with the snippet\'s line and column', async () => {
     const o = await run({
@@ -168,7 +178,7 @@ describe('startExperiment (worker sessions)', function () {
     assert.equal(endOf(inf, 0)?.status, 'diverged');
   });
 
-  it('takes a warm spare worker when one was started', async () => {
+  it('takes a warm spare process when one was started', async () => {
     await prewarmWorker();
     try {
       const o = await run({ loss: { source: ROSENBROCK } });

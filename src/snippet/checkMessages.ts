@@ -1,0 +1,77 @@
+/**
+ * What the host accepts from a sandbox process, besides runner events (eventRelay.ts): the loss's
+ * info, its fatal error, notices and replies — each checked for shape and cut to its length limits
+ * before anything of the host uses it. A process taken over by its loss could send anything; what
+ * does not pass ends the process ('protocol').
+ */
+import { DETAIL_MAX_CHARS, MESSAGE_MAX_CHARS, type CurvatureInfo, type InspectResult, type LossError, type SessionInfo, type SessionNotice } from './types';
+import { cut, lossError, oneLine } from './format';
+
+const KINDS: ReadonlySet<string> = new Set(['compile', 'exports', 'runtime', 'timeout', 'memory', 'trust', 'io']);
+const GRADIENT_MODES: ReadonlySet<string> = new Set(['analytic', 'autodiff', 'user', 'finite-differences']);
+const CURVATURE_MODES: ReadonlySet<string> = new Set(['analytic', 'autodiff', 'finite-differences']);
+const MAX_PARAMS = 1024;
+
+const isNumber = (x: unknown): x is number => typeof x === 'number';
+const isNumbers = (x: unknown, length?: number): x is number[] =>
+  Array.isArray(x) && (length === undefined || x.length === length) && x.every(isNumber);
+
+/** The loss's info, or undefined when it is malformed. */
+export function checkInfo(raw: unknown): SessionInfo | undefined {
+  const i = raw as Partial<SessionInfo> | null;
+  if (typeof i !== 'object' || i === null) return undefined;
+  if (!Number.isInteger(i.dim) || (i.dim as number) < 1 || (i.dim as number) > MAX_PARAMS) return undefined;
+  if (!isNumbers(i.init, i.dim) || !isNumber(i.dataSize)) return undefined;
+  const g = i.gradient as { mode?: unknown; reason?: unknown } | undefined;
+  if (!g || typeof g.mode !== 'string' || !GRADIENT_MODES.has(g.mode) || (g.reason !== undefined && typeof g.reason !== 'string')) return undefined;
+  const d = i.domain as { x?: unknown; y?: unknown } | undefined;
+  if (d !== undefined && !(isNumbers(d.x, 2) && isNumbers(d.y, 2))) return undefined;
+  const minima = i.minima as unknown;
+  if (minima !== undefined && !(Array.isArray(minima) && minima.every((m: { params?: unknown; loss?: unknown }) => isNumbers(m?.params) && isNumber(m?.loss)))) return undefined;
+  const gradient = g.reason === undefined ? { mode: g.mode as 'autodiff' } : { mode: g.mode as 'finite-differences', reason: cut(oneLine(g.reason as string), MESSAGE_MAX_CHARS) };
+  const c = i.curvature as { mode?: unknown; reason?: unknown } | undefined;
+  if (c !== undefined && (typeof c.mode !== 'string' || !CURVATURE_MODES.has(c.mode) || (c.reason !== undefined && typeof c.reason !== 'string'))) return undefined;
+  const curvature = c?.reason === undefined ? {} : { curvature: { ...(c as CurvatureInfo), reason: cut(oneLine(c.reason as string), MESSAGE_MAX_CHARS) } };
+  return { ...(i as SessionInfo), gradient, ...curvature };
+}
+
+/** The process's fatal error, with its text cut to the limits (a LossError of kind 'runtime' when malformed). */
+export function checkLossError(raw: unknown): LossError {
+  const e = raw as Partial<LossError> | null;
+  if (typeof e !== 'object' || e === null || typeof e.kind !== 'string' || !KINDS.has(e.kind) || typeof e.message !== 'string') {
+    return { kind: 'runtime', message: 'the sandbox process failed without saying why' };
+  }
+  const error = lossError(e.kind, e.message);
+  if (typeof e.detail !== 'string') return error;
+  return { ...error, detail: cut(e.detail, DETAIL_MAX_CHARS) };
+}
+
+export function checkNotice(raw: unknown): SessionNotice | undefined {
+  const n = raw as Partial<SessionNotice> | null;
+  if (typeof n !== 'object' || n === null || n.kind !== 'nondeterministic' || typeof n.message !== 'string') return undefined;
+  return { kind: 'nondeterministic', message: cut(oneLine(n.message), MESSAGE_MAX_CHARS) };
+}
+
+/** A surface reply of `length` values, or undefined. */
+export function checkSurface(raw: unknown, length: number): Float64Array | undefined {
+  return raw instanceof Float64Array && raw.length === length ? raw : undefined;
+}
+
+/** An inspect reply, or undefined. */
+export function checkInspect(raw: unknown, dim: number): InspectResult | undefined {
+  const r = raw as Partial<InspectResult> | null;
+  if (typeof r !== 'object' || r === null) return undefined;
+  if (!Number.isInteger(r.step) || !isNumbers(r.params, dim) || !isNumbers(r.grad, dim) || !isNumber(r.lr)) return undefined;
+  for (const key of ['gradUsed', 'gradAtPrev', 'prevParams'] as const) if (r[key] !== undefined && !isNumbers(r[key], dim)) return undefined;
+  if (typeof r.state !== 'object' || r.state === null) return undefined;
+  for (const fields of Object.values(r.state)) {
+    if (typeof fields !== 'object' || fields === null) return undefined;
+    for (const v of Object.values(fields)) if (!(isNumber(v) || typeof v === 'boolean' || isNumbers(v))) return undefined;
+  }
+  return r as InspectResult;
+}
+
+/** A request's error text from the process, cut to one line. */
+export function checkReplyError(raw: unknown): string {
+  return typeof raw === 'string' ? cut(oneLine(raw), MESSAGE_MAX_CHARS) : 'the request failed';
+}

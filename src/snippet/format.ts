@@ -1,0 +1,88 @@
+/**
+ * Text about the loss for people: params, thrown values, errors of bounded length.
+ *
+ * A value the loss threw is described without running any of its code: no getter, no Proxy trap,
+ * no `toString`. `util.types` tells a Proxy and a native error apart by their internal slots, and
+ * only data properties of ordinary objects are read (`Reflect.getOwnPropertyDescriptor` and
+ * `Reflect.getPrototypeOf` run no user code on them). An error's `stack` is formatted by the
+ * sandbox context's own locked hook (sandbox.ts), which reads only file, line and column.
+ */
+import { types } from 'node:util';
+import { DETAIL_MAX_CHARS, MESSAGE_MAX_CHARS, type LossError } from './types';
+
+/** Most characters of text from the loss (a thrown message) inside a one-line message. */
+export const QUOTED_MAX_CHARS = 300;
+
+/** Formats params for messages: `[1.5, -2]`, six significant digits, at most 8 shown. */
+export function formatParams(p: ArrayLike<number>): string {
+  const n = Math.min(p.length, 8);
+  const parts: string[] = [];
+  for (let k = 0; k < n; k++) parts.push(String(Number(p[k].toPrecision(6))));
+  return `[${parts.join(', ')}${p.length > n ? `, … (${p.length} in all)` : ''}]`;
+}
+
+/**
+ * Control characters (C0, DEL, C1) and bidirectional overrides written as escapes, so that text
+ * from the loss stays on one line and cannot restyle a terminal.
+ */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this finds
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** `text` cut to `max` characters, ending in "…" when it was longer. */
+export function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** A LossError whose message is one line of at most MESSAGE_MAX_CHARS; the full text in `detail` when cut. */
+export function lossError(kind: LossError['kind'], text: string): LossError {
+  const line = cut(oneLine(text), MESSAGE_MAX_CHARS);
+  return line === text ? { kind, message: line } : { kind, message: line, detail: cut(text, DETAIL_MAX_CHARS) };
+}
+
+const MAX_PROTOTYPE_DEPTH = 32;
+
+/** A string data property of `o` or of its prototypes (undefined for getters, Proxies, non-strings). */
+function dataString(o: object, key: string): string | undefined {
+  let at: object | null = o;
+  for (let depth = 0; at !== null && depth < MAX_PROTOTYPE_DEPTH; depth++) {
+    if (types.isProxy(at)) return undefined;
+    const d = Reflect.getOwnPropertyDescriptor(at, key);
+    if (d) return 'value' in d && typeof d.value === 'string' ? d.value : undefined;
+    at = Reflect.getPrototypeOf(at);
+  }
+  return undefined;
+}
+
+/** A thrown value: `text` ("TypeError: x is not a function", "a string (…)") and the error's stack, if any. */
+export interface ThrownValue {
+  readonly text: string;
+  readonly stack: string;
+}
+
+/** Describes `value` as thrown by the loss, running none of its code. */
+export function describeThrown(value: unknown): ThrownValue {
+  if (value === null || value === undefined) return { text: `threw ${String(value)}`, stack: '' };
+  const type = typeof value;
+  if (type !== 'object' && type !== 'function') {
+    const shown = typeof value === 'symbol' ? value.toString() : String(value as string | number | bigint | boolean);
+    return { text: `threw a ${type} (${shown})`, stack: '' };
+  }
+  if (types.isProxy(value)) return { text: 'threw a Proxy', stack: '' };
+  if (type === 'function') return { text: 'threw a function', stack: '' };
+  if (types.isNativeError(value)) {
+    const error = value as object;
+    const name = dataString(error, 'name') ?? 'Error';
+    const message = dataString(error, 'message') ?? '';
+    const own = Reflect.getOwnPropertyDescriptor(error, 'stack');
+    const stack = own && 'value' in own && typeof own.value === 'string' ? own.value : '';
+    return { text: message === '' ? name : `${name}: ${message}`, stack };
+  }
+  return { text: Array.isArray(value) ? 'threw an array' : 'threw an object', stack: '' };
+}
