@@ -23,7 +23,7 @@ const WARM_UP = [
 const MAX_FRAME_BYTES = 16 << 20;
 
 const isolation = checkIsolation(false);
-hardenProcess();
+hardenProcess({ closeFiles: false });
 
 let compileSnippet: typeof CompileModule.compileSnippet | undefined;
 let loadError: string | undefined;

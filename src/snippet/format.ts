@@ -40,19 +40,31 @@ export function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** A LossError whose message is one line of at most MESSAGE_MAX_CHARS; the full text in `detail` when cut. */
+/**
+ * A LossError whose message is one line of at most MESSAGE_MAX_CHARS; the full text (up to
+ * DETAIL_MAX_CHARS, as it was: escape it before printing) in `detail` when it had to be changed.
+ */
 export function lossError(kind: LossError['kind'], text: string): LossError {
-  const line = cut(oneLine(text), MESSAGE_MAX_CHARS);
+  const line = cut(oneLine(cut(text, MESSAGE_MAX_CHARS * 2)), MESSAGE_MAX_CHARS);
   return line === text ? { kind, message: line } : { kind, message: line, detail: cut(text, DETAIL_MAX_CHARS) };
 }
 
 const MAX_PROTOTYPE_DEPTH = 32;
+
+/**
+ * This realm's error prototypes by name: with frozen built-ins their `name` is an accessor (so
+ * that derived objects can still set their own), recognised here by identity instead.
+ */
+const OWN_ERROR_NAMES = new Map<object, string>(
+  [Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError, AggregateError].map((c) => [c.prototype, c.name]),
+);
 
 /** A string data property of `o` or of its prototypes (undefined for getters, Proxies, non-strings). */
 function dataString(o: object, key: string): string | undefined {
   let at: object | null = o;
   for (let depth = 0; at !== null && depth < MAX_PROTOTYPE_DEPTH; depth++) {
     if (types.isProxy(at)) return undefined;
+    if (key === 'name' && OWN_ERROR_NAMES.has(at)) return OWN_ERROR_NAMES.get(at);
     const d = Reflect.getOwnPropertyDescriptor(at, key);
     if (d) return 'value' in d && typeof d.value === 'string' ? d.value : undefined;
     at = Reflect.getPrototypeOf(at);
@@ -60,29 +72,34 @@ function dataString(o: object, key: string): string | undefined {
   return undefined;
 }
 
-/** A thrown value: `text` ("TypeError: x is not a function", "a string (…)") and the error's stack, if any. */
+/**
+ * A thrown value: `text` ("TypeError: x is not a function" for an error, "a string ("…")" for
+ * anything else), whether it is an error, and the error's stack, if any.
+ */
 export interface ThrownValue {
   readonly text: string;
+  readonly isError: boolean;
   readonly stack: string;
 }
 
 /** Describes `value` as thrown by the loss, running none of its code. */
 export function describeThrown(value: unknown): ThrownValue {
-  if (value === null || value === undefined) return { text: `threw ${String(value)}`, stack: '' };
+  const other = (text: string): ThrownValue => ({ text, isError: false, stack: '' });
+  if (value === null || value === undefined) return other(String(value));
   const type = typeof value;
   if (type !== 'object' && type !== 'function') {
     const shown = typeof value === 'symbol' ? value.toString() : String(value as string | number | bigint | boolean);
-    return { text: `threw a ${type} (${shown})`, stack: '' };
+    return other(`a ${type} (${type === 'string' ? JSON.stringify(shown) : shown})`);
   }
-  if (types.isProxy(value)) return { text: 'threw a Proxy', stack: '' };
-  if (type === 'function') return { text: 'threw a function', stack: '' };
+  if (types.isProxy(value)) return other('a Proxy');
+  if (type === 'function') return other('a function');
   if (types.isNativeError(value)) {
     const error = value as object;
     const name = dataString(error, 'name') ?? 'Error';
     const message = dataString(error, 'message') ?? '';
     const own = Reflect.getOwnPropertyDescriptor(error, 'stack');
     const stack = own && 'value' in own && typeof own.value === 'string' ? own.value : '';
-    return { text: message === '' ? name : `${name}: ${message}`, stack };
+    return { text: message === '' ? name : `${name}: ${message}`, isError: true, stack };
   }
-  return { text: Array.isArray(value) ? 'threw an array' : 'threw an object', stack: '' };
+  return other(Array.isArray(value) ? 'an array' : 'an object');
 }

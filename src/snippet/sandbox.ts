@@ -31,7 +31,7 @@ import { probeGradient, type ProbedContext } from './probe';
 import { HESSIAN_API, HESSIAN_RUNTIME } from './hessianRuntime';
 import { moduleHead, SANDBOX_API, SANDBOX_RUNTIME } from './runtime';
 import { probeHessian, snippetCurvature, type HessianContext } from './snippetHessian';
-import type { CompiledSnippet, CurvatureInfo, GradientInfo, LossError } from './types';
+import { DETAIL_MAX_CHARS, type CompiledSnippet, type CurvatureInfo, type GradientInfo, type LossError } from './types';
 import type { Domain, Objective, Vec } from '../engine/types';
 
 export { formatParams };
@@ -127,11 +127,15 @@ Object.defineProperty(globalThis, 'Error', { value: Error, writable: false, conf
 const CONTEXT_PRELUDE = String.raw`
 const { Reflect: __Reflect, Array: __Array, Object: __Object, Math: __Math, Proxy: __Proxy } = globalThis;
 const __construct = __Reflect.construct, __apply = __Reflect.apply, __from = __Array.from, __RangeError = globalThis.RangeError;
-const __defineProperty = __Object.defineProperty, __round = __Math.round;
+const __defineProperty = __Object.defineProperty, __round = __Math.round, __floor = __Math.floor;
 const __byteLength = __Object.getOwnPropertyDescriptor(globalThis.ArrayBuffer.prototype, 'byteLength').get;
+const __typedLength = __Object.getOwnPropertyDescriptor(__Object.getPrototypeOf(globalThis.Uint8Array.prototype), 'length').get;
+const __iterator = globalThis.Symbol.iterator;
 let __budget = 2147483647, __allocated = 0;
 function __beginEvaluation() { __allocated = 0; }
 function __isBuffer(a) { try { __apply(__byteLength, a, []); return true; } catch (_) { return false; } }
+// The length of a typed array from its internal slot (no getter runs), or -1 for anything else.
+function __lengthOfTyped(a) { try { return __apply(__typedLength, a, []); } catch (_) { return -1; } }
 function __reserve(bytes) {
   if (!(bytes <= __budget - __allocated)) {
     throw new __RangeError('the loss allocated more than ' + __round(__budget / 1048576) + ' MB of typed arrays in one evaluation, the sandbox\'s limit');
@@ -157,10 +161,17 @@ function __capped(native, isBuffer) {
         return __construct(target, [n === n ? n : 0], type);
       }
       if (__isBuffer(a)) return __construct(target, args, type);
-      const copy = __from(a), n = copy.length;
+      const typed = __lengthOfTyped(a);
+      if (typed >= 0) { __reserve(typed * bytesEach); return __construct(target, [a], type); }
+      // An iterable is collected first (on the heap, which has its own limit); an array-like's
+      // length is read once, checked, and its elements copied by index.
+      const iterable = a[__iterator] !== undefined && a[__iterator] !== null;
+      const copy = iterable ? __from(a) : null;
+      let n = copy !== null ? copy.length : +a.length;
+      n = n > 0 ? __floor(n) : 0;
       __reserve(n * bytesEach);
       const out = __construct(target, [n], type);
-      for (let k = 0; k < n; k++) out[k] = copy[k];
+      for (let k = 0; k < n; k++) out[k] = copy !== null ? copy[k] : a[k];
       return out;
     },
   });
@@ -199,9 +210,12 @@ export interface SandboxContext {
   readonly api: ContextApi;
 }
 
-/** An error for the user, carrying the LossError kind. */
+/**
+ * An error for the user, carrying the LossError kind: `message` is one line with the loss's own
+ * text cut short; `detail`, when that text was cut, the whole of it (up to DETAIL_MAX_CHARS).
+ */
 export class SnippetError extends Error {
-  constructor(readonly kind: LossError['kind'], message: string) { super(message); }
+  constructor(readonly kind: LossError['kind'], message: string, readonly detail?: string) { super(message); }
 }
 
 /** A loaded snippet: its exports, and objectives over it once the dimension is known. */
@@ -239,7 +253,7 @@ export class Sandbox {
 
     const text = this.call(null, 'load');
     if (typeof text !== 'string' || text === '') {
-      throw new SnippetError('runtime', this.describeError('the snippet', null, this.api.error()));
+      throw this.describeError('the snippet', null, this.api.error());
     }
     const raw = JSON.parse(text) as { hasLoss: boolean; hasGrad: boolean; dataLength: number; initLength: number; init: unknown; domain: unknown };
     if (!raw.hasLoss) {
@@ -390,20 +404,25 @@ export class Sandbox {
       if (!finite) return NaN;  // the params blew up first: the runner reports divergence
       throw new SnippetError('runtime', `${who} returned NaN at params ${formatParams(params)}`);
     }
-    throw new SnippetError('runtime', this.describeError(who, params, kind));
+    throw this.describeError(who, params, kind);
   }
 
-  /** The error the context recorded (its kind was just read), as one line for people. */
-  private describeError(who: string, params: Vec | null, kind: string): string {
+  /** The error the context recorded (its kind was just read), for people: one line, and the whole text as detail. */
+  private describeError(who: string, params: Vec | null, kind: string): SnippetError {
     const thrown = this.api.thrown();
     const at = params ? ` at params ${formatParams(params)}` : '';
+    const error = (line: (quoted: string) => string, text: string): SnippetError => {
+      const quoted = oneLine(cut(text, QUOTED_MAX_CHARS));
+      return new SnippetError('runtime', line(quoted), quoted === text ? undefined : line(cut(text, DETAIL_MAX_CHARS)));
+    };
     if (kind === 'type' || kind === 'grad') {
-      const text = cut(oneLine(typeof thrown === 'string' ? thrown : 'something else'), QUOTED_MAX_CHARS);
-      return kind === 'type' ? `${who} returned ${text}${at}, not a number` : `${text}${at}`;
+      const text = typeof thrown === 'string' ? thrown : 'something else';
+      return error((t) => (kind === 'type' ? `${who} returned ${t}${at}, not a number` : `${t}${at}`), text);
     }
-    const { text, stack } = describeThrown(thrown);
+    const { text, isError, stack } = describeThrown(thrown);
+    if (!isError) return error((t) => `${who} threw ${t}${at}`, text);
     const where = this.position(stack);
-    return `${who} threw${where ? ` at ${where}` : ''}: ${cut(oneLine(text), QUOTED_MAX_CHARS)}${at}`;
+    return error((t) => `${who} threw${where ? ` at ${where}` : ''}: ${t}${at}`, text);
   }
 
   /** "line L, column C" in the user's snippet, from the first stack frame inside it. */

@@ -16,7 +16,7 @@ import { SandboxSession } from './sandboxSession';
 const MAX_FRAME_BYTES = 64 << 20;
 
 const isolation = checkIsolation();
-hardenProcess();
+hardenProcess({ closeFiles: true });
 
 const socket = new net.Socket({ fd: 3, readable: true, writable: true });
 socket.on('error', () => process.exit(0));

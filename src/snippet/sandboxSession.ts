@@ -22,7 +22,10 @@ export interface SessionChannel {
 }
 
 function toLossError(e: unknown): LossError {
-  if (e instanceof SnippetError) return lossError(e.kind, e.message);
+  if (e instanceof SnippetError) {
+    const error = lossError(e.kind, e.message);
+    return e.detail === undefined ? error : { ...error, detail: e.detail };
+  }
   return lossError('runtime', describeThrown(e).text);
 }
 

@@ -89,7 +89,10 @@ export interface LossError {
   readonly kind: 'compile' | 'exports' | 'runtime' | 'timeout' | 'memory' | 'trust' | 'io';
   /** One readable line, at most MESSAGE_MAX_CHARS characters (text from the loss itself is cut short, ending in "…"). */
   readonly message: string;
-  /** The full text when `message` had to be cut short, at most DETAIL_MAX_CHARS characters. */
+  /**
+   * The full text when `message` had to be cut short or escaped, at most DETAIL_MAX_CHARS
+   * characters, as the loss wrote it: escape control characters before printing it.
+   */
   readonly detail?: string;
   readonly diagnostics?: readonly SnippetDiagnostic[];
 }
