@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the benchmarks (not tests — figures vary with the machine). The engine's
- * table first, then the snippet room's (bench/snippet.ts), the cost of curvature (bench/curvature.ts), then the panel charts' streamed
+ * table first, then the snippet room's (bench/snippet.ts), the sandbox process's (bench/sandbox.ts),
+ * the cost of curvature (bench/curvature.ts), then the panel charts' streamed
  * updates (bench/chartUpdates.ts), the run list's structural edits (bench/runListRender.ts), then the panel's own start in headless Chromium
  * (bench/webviewStartup.ts), in the same process and run. In a real VS Code: `npm run bench:vscode`.
  */
@@ -8,12 +9,15 @@ import { benchChartUpdates } from './chartUpdates';
 import { benchCurvature } from './curvature';
 import { benchEngine } from './engine';
 import { benchRunListRender } from './runListRender';
+import { benchSandbox } from './sandbox';
 import { benchSnippets } from './snippet';
 import { benchWebviewStartup } from './webviewStartup';
 
 async function main(): Promise<void> {
   benchEngine();
   await benchSnippets();
+  // The sandbox process: throughput through the CLI, cold and warm starts, memory bombs (bench/sandbox.ts, ~1 min).
+  await benchSandbox();
   // What "curvature": true costs per step (bench/curvature.ts, ~10 s).
   benchCurvature();
   // The panel charts' updates while 4 × 10,000 steps stream (bench/chartUpdates.ts, ~5 s).
