@@ -11,7 +11,9 @@
  * - it sends a frame the host refuses (`protocol`), or the host stops it (`stopped`).
  * The host's own memory is never measured here: only the process's.
  *
- * While it works (`setBusy(true)`) it keeps the host process alive; otherwise it does not.
+ * While it works (`setBusy(true)`) it keeps the host process alive; otherwise it does not. A
+ * process that ends before it said 'ready' is started again with fewer protections (launch.ts's
+ * tiers); the protections it then lacks are warned about once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -176,8 +178,10 @@ export class SandboxProcess {
     child.on('error', () => { /* spawn failures end in 'close' too */ });
     child.on('close', (code, signal) => {
       if (this.child !== child || this.ended) return;
-      if (!this.isReady && tier + 1 < LAUNCH_TIERS && (code === 9 || BAD_OPTION.test(this.stderr))) {
-        workingTier[this.options.role] = tier + 1;  // this runtime refused a protection's flag
+      if (!this.isReady && tier + 1 < LAUNCH_TIERS) {
+        // It could not start with these protections (a runtime that refuses a flag exits with 9,
+        // "bad option"): one tier lower, remembered for the next process; the first says what is missing.
+        if (code === 9 || BAD_OPTION.test(this.stderr)) workingTier[this.options.role] = tier + 1;
         this.start(tier + 1);
         return;
       }
