@@ -4,12 +4,13 @@
  * before anything of the host uses it. A process taken over by its loss could send anything; what
  * does not pass ends the process ('protocol').
  */
-import { DETAIL_MAX_CHARS, MESSAGE_MAX_CHARS, type CurvatureInfo, type InspectResult, type LossError, type SessionInfo, type SessionNotice } from './types';
+import { DETAIL_MAX_CHARS, MESSAGE_MAX_CHARS, type CurvatureInfo, type GradientInfo, type InspectResult, type LossError, type SessionInfo, type SessionNotice } from './types';
 import { cut, lossError, oneLine } from './format';
 
 const KINDS: ReadonlySet<string> = new Set(['compile', 'exports', 'runtime', 'timeout', 'memory', 'trust', 'io']);
 const GRADIENT_MODES: ReadonlySet<string> = new Set(['analytic', 'autodiff', 'user', 'finite-differences']);
 const CURVATURE_MODES: ReadonlySet<string> = new Set(['analytic', 'autodiff', 'finite-differences']);
+const PATHS: ReadonlySet<string> = new Set(['straight-line', 'forward', 'reverse']);
 const MAX_PARAMS = 1024;
 
 const isNumber = (x: unknown): x is number => typeof x === 'number';
@@ -22,13 +23,15 @@ export function checkInfo(raw: unknown): SessionInfo | undefined {
   if (typeof i !== 'object' || i === null) return undefined;
   if (!Number.isInteger(i.dim) || (i.dim as number) < 1 || (i.dim as number) > MAX_PARAMS) return undefined;
   if (!isNumbers(i.init, i.dim) || !isNumber(i.dataSize)) return undefined;
-  const g = i.gradient as { mode?: unknown; reason?: unknown } | undefined;
+  const g = i.gradient as Partial<GradientInfo> | undefined;
   if (!g || typeof g.mode !== 'string' || !GRADIENT_MODES.has(g.mode) || (g.reason !== undefined && typeof g.reason !== 'string')) return undefined;
+  if (g.path !== undefined && !PATHS.has(g.path)) return undefined;
+  if ((g.line !== undefined && !Number.isInteger(g.line)) || (g.column !== undefined && !Number.isInteger(g.column))) return undefined;
   const d = i.domain as { x?: unknown; y?: unknown } | undefined;
   if (d !== undefined && !(isNumbers(d.x, 2) && isNumbers(d.y, 2))) return undefined;
   const minima = i.minima as unknown;
   if (minima !== undefined && !(Array.isArray(minima) && minima.every((m: { params?: unknown; loss?: unknown }) => isNumbers(m?.params) && isNumber(m?.loss)))) return undefined;
-  const gradient = g.reason === undefined ? { mode: g.mode as 'autodiff' } : { mode: g.mode as 'finite-differences', reason: cut(oneLine(g.reason as string), MESSAGE_MAX_CHARS) };
+  const gradient: GradientInfo = g.reason === undefined ? g as GradientInfo : { ...g as GradientInfo, reason: cut(oneLine(g.reason), MESSAGE_MAX_CHARS) };
   const c = i.curvature as { mode?: unknown; reason?: unknown } | undefined;
   if (c !== undefined && (typeof c.mode !== 'string' || !CURVATURE_MODES.has(c.mode) || (c.reason !== undefined && typeof c.reason !== 'string'))) return undefined;
   const curvature = c?.reason === undefined ? {} : { curvature: { ...(c as CurvatureInfo), reason: cut(oneLine(c.reason as string), MESSAGE_MAX_CHARS) } };

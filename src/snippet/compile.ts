@@ -5,8 +5,8 @@
  * the constructs no differentiator can follow (which send the gradient to finite differences,
  * with the reason and the line), and the two emitted modules: plain and differentiated.
  *
- * Runs in the compiler worker (compiler.ts, compilerWorker.ts), never on the extension host's or
- * the CLI's main thread; no user code runs here. The sandbox worker only receives the emitted JavaScript.
+ * Runs in the compiler process (compiler.ts, compilerMain.ts), never on the extension host's or
+ * the CLI's main thread; no user code runs here. The sandbox process only receives the emitted JavaScript.
  */
 import ts from 'typescript';
 import { builtinSites, snippetBindings } from './bindings';

@@ -37,7 +37,7 @@ describe('hostile: escapes from the vm context', function () {
     const r = runCli({ 'esc.ts': esc, 'x.optim.json': experimentOn('esc.ts') }, ['run', 'x.optim.json', '--summary']);
     assert.equal(r.status, 0, r.stderr);
     assert.doesNotMatch(r.stdout, /ESCAPED/);
-    assert.match(r.stdout, /^SGD: the loss threw at line 18, column \d+: EvalError: Code generation from strings disallowed for this context at params \[1, 1\]$/m);
+    assert.match(r.stdout, /^SGD η=0\.1: the loss threw at line 18, column \d+: EvalError: Code generation from strings disallowed for this context at params \[1, 1\]$/m);
     assert.equal(existsSync(marker), false);
   });
 
