@@ -80,6 +80,7 @@ export class SandboxProcess {
   private busy = false;
   private keepAlive = false;
   private lastMessageAt = Date.now();
+  private lastTick = Date.now();
   private watchdog?: NodeJS.Timeout;
   private onMessageHandler?: (message: unknown) => void;
   private readonly early: unknown[] = [];
@@ -125,7 +126,9 @@ export class SandboxProcess {
     this.busy = busy;
     this.lastMessageAt = Date.now();
     if (busy && !this.watchdog) {
-      this.watchdog = setInterval(() => this.watch(), WATCH_INTERVAL_MS);
+      this.lastTick = Date.now();
+      // The check runs after the event loop's poll phase: what the process sent meanwhile is read first.
+      this.watchdog = setInterval(() => setImmediate(() => this.watch()), WATCH_INTERVAL_MS);
     } else if (!busy && this.watchdog) {
       clearInterval(this.watchdog);
       this.watchdog = undefined;
@@ -208,7 +211,12 @@ export class SandboxProcess {
   }
 
   private watch(): void {
+    if (!this.watchdog) return;
     const now = Date.now();
+    // Time the host itself was stalled (another extension, a large allocation) is not the process's silence.
+    const stall = now - this.lastTick - WATCH_INTERVAL_MS;
+    if (stall > 0) this.lastMessageAt += stall;
+    this.lastTick = now;
     if (now - this.lastMessageAt > this.watching.silenceLimitMs) {
       this.end({ cause: 'silence', ms: now - this.lastMessageAt });
       return;

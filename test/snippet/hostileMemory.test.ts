@@ -4,6 +4,8 @@
  * and typed arrays, which live outside the V8 heap limit, are refused before a byte is touched.
  */
 import * as assert from 'node:assert/strict';
+import { startExperiment } from '../../src/snippet/session';
+import { experiment as validated } from '../engine/helpers';
 import { assertHostWorks, runError, runSnippet, type Outcome } from './hostileHelpers';
 
 /** A loss whose body is `body` (x is the one parameter), with a start point. */
@@ -64,6 +66,16 @@ describe('hostile: memory bombs', function () {
   it('an ArrayBuffer cannot be transferred into a larger one', async () => {
     const o = await runSnippet(loss('  return (typeof (ArrayBuffer.prototype as any).transfer) === "undefined" ? x : NaN;'), {}, { steps: 1 });
     assert.equal(o.end()?.status, 'completed');
+  });
+
+  it('the host\'s own memory is never counted as the loss\'s: the host growing by 1.1 GB mid-run changes nothing', async () => {
+    const session = startExperiment(validated({ loss: { source: loss('  return x * x;') }, steps: 5_000_000, tolerance: 1e-300, runs: [{ optimizer: 'sgd', lr: 1e-9 }] }));
+    let hoard: Buffer | undefined;
+    session.onEvent((e) => { if (e.type === 'points' && !hoard) hoard = Buffer.alloc(1100 * 1024 * 1024, 1); });
+    await session.done;
+    assert.ok(hoard && hoard[hoard.length - 1] === 1);
+    hoard = undefined;
+    session.cancel();
   });
 
   it('a deep recursion ends the run with its RangeError, nothing more', async () => {
