@@ -7,7 +7,10 @@
  *
  * Slow or fast (see guard.ts): the first slice, and the loading before it, run in slow mode; then
  * the mode follows what the evaluations cost — slow once one takes a millisecond or a slice ran
- * four times too long, fast again when they are well under that.
+ * four times too long, fast again when they are well under that. A fast slice is measured in the
+ * CPU time it used, not by the clock: on a loaded machine the process waits for a core, and a
+ * slice that waited is not a slow loss (slow mode's timer per evaluation would then cost it
+ * several times its own time).
  */
 import { describeThrown, lossError } from './format';
 import { DeadlineExceeded, runWithin, type EvaluationMonitor } from './guard';
@@ -36,6 +39,11 @@ export interface SchedulerSetting {
   readonly afterSlice: () => void;
   /** The session ends: a deadline, the memory limit, or a failure of the process itself. */
   readonly onFatal: (error: LossError) => void;
+}
+
+/** Milliseconds of CPU in a `process.cpuUsage` difference. */
+function cpuMs(used: NodeJS.CpuUsage): number {
+  return (used.user + used.system) / 1000;
 }
 
 export class Scheduler {
@@ -98,7 +106,7 @@ export class Scheduler {
   /** One slice of `job`: whether it finished, or undefined when the session ended. */
   private slice(job: Job): boolean | undefined {
     const { monitor, guarded, limits } = this.setting;
-    const count = monitor.count, evaluationMs = monitor.evaluationMs, t0 = performance.now();
+    const count = monitor.count, evaluationMs = monitor.evaluationMs, cpu0 = process.cpuUsage();
     let finished = false;
     const work = (): void => { finished = job.work(SLICE_MS); };
     try {
@@ -109,11 +117,11 @@ export class Scheduler {
       return this.fatal(lossError('runtime', `the sandbox failed: ${describeThrown(e).text}`));
     }
     if (monitor.exceeded) return this.deadline(monitor.count - count);
-    if (guarded) this.adapt(monitor.count - count, monitor.slow ? monitor.evaluationMs - evaluationMs : performance.now() - t0);
+    if (guarded) this.adapt(monitor.count - count, monitor.slow ? monitor.evaluationMs - evaluationMs : cpuMs(process.cpuUsage(cpu0)));
     return finished;
   }
 
-  /** Slow mode from the time `evaluations` evaluations took (in slow mode, without the timers' own cost). */
+  /** Slow mode from the time `evaluations` evaluations took (fast: the slice's CPU time; slow: without the timers' own cost). */
   private adapt(evaluations: number, ms: number): void {
     const monitor = this.setting.monitor;
     const each = evaluations > 0 ? ms / evaluations : 0;

@@ -1,0 +1,61 @@
+/**
+ * The sandbox process's scheduler chooses fast or slow mode from what the loss's evaluations cost
+ * (scheduler.ts, guard.ts): by the CPU they use, so that a slice the machine kept waiting for a
+ * core is not taken for a slow loss.
+ */
+import * as assert from 'node:assert/strict';
+import { EvaluationMonitor } from '../../src/snippet/guard';
+import { sessionLimits } from '../../src/snippet/sandboxLimits';
+import { Scheduler } from '../../src/snippet/scheduler';
+import type { Job } from '../../src/snippet/stepping';
+
+const params = new Float64Array([1, 2]);
+
+/** Runs `slices` slices of `evaluations` evaluations, each spending `each()`; resolves with the monitor. */
+function schedule(slices: number, evaluations: number, each: () => void): Promise<EvaluationMonitor> {
+  const monitor = new EvaluationMonitor(2000);
+  return new Promise((resolve, reject) => {
+    const scheduler = new Scheduler({
+      monitor, guarded: true, limits: sessionLimits({}), unread: () => 0, drained: () => Promise.resolve(),
+      heartbeat: () => undefined, afterSlice: () => undefined, onFatal: (e) => reject(new Error(e.message)),
+    });
+    let done = 0;
+    const job: Job = {
+      work: () => {
+        for (let k = 0; k < evaluations; k++) {
+          monitor.before(params);
+          each();
+          monitor.after();
+        }
+        return ++done === slices;
+      },
+      finish: () => resolve(monitor),
+    };
+    scheduler.request(job);
+  });
+}
+
+/** Waits `ms` without using the CPU, as a process does while the machine runs others. */
+function waitForCore(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Uses the CPU for `ms`. */
+function spin(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) { /* busy */ }
+}
+
+describe('sandbox scheduler: fast and slow mode', () => {
+  it('stays fast when slices take long by the clock but not in CPU (a loaded machine)', async () => {
+    // Each slice: 10 evaluations, each kept waiting 12 ms (120 ms of clock, four times the slow-slice mark).
+    const monitor = await schedule(3, 10, () => waitForCore(12));
+    assert.equal(monitor.slow, false);
+    assert.equal(monitor.count, 30);
+  });
+
+  it('turns slow when the evaluations use the CPU for a millisecond or more', async () => {
+    const monitor = await schedule(1, 5, () => spin(3));
+    assert.equal(monitor.slow, true);
+  });
+});
