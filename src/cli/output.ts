@@ -148,7 +148,7 @@ function curvatureColumns(r: RunResult): CurvatureColumns {
 
 /**
  * One aligned line per run: label, status, steps taken, final loss, final parameters and steps per
- * second (wall clock; runs share one worker, interleaved, so each run's rate is its share of it);
+ * second (wall clock; runs share one sandbox process, interleaved, so each run's rate is its share of it);
  * with curvature, the last sharpness (preconditioned for adaptive runs) and the stability
  * threshold. Messages of runs that crossed their threshold, diverged or failed follow the table.
  */
