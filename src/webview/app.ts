@@ -1,10 +1,12 @@
 /**
- * The panel's root: composes the toolbar, the playback bar, the error banner, the charts and the
- * settings into landmarks (a heading, a skip link, `main` for the charts, `aside` for the
- * settings), and keeps the store's layout (chartLayout.ts) in step with the panel's size.
+ * The panel's root: composes the toolbar, the playback bar, the error banner, the live region that
+ * says when runs end (announcer.ts), the charts and the settings into landmarks (a heading, a skip
+ * link, `main` for the charts, `aside` for the settings), and keeps the store's layout
+ * (chartLayout.ts) in step with the panel's size.
  */
 import { html, LitElement, type TemplateResult } from 'lit';
 import type { ChartTheme } from '../charts/theme';
+import './announcer';
 import './banner';
 import { panelLayout } from './chartLayout';
 import type { Charts } from './charts';
@@ -63,11 +65,12 @@ export class App extends LitElement {
     const { store, model, clock, charts } = this.parts;
     return html`
       <a class="skip-link" href="#settings">Skip to the settings</a>
-      <h1 class="visually-hidden">Optimizer Playground</h1>
       <header class="top">
+        <h1 class="visually-hidden">Optimizer Playground</h1>
         <op-toolbar class="toolbar" .parts=${{ store, model }}></op-toolbar>
         <op-playback class="playback-row" .parts=${{ store, clock }}></op-playback>
         <op-banner .parts=${{ store }}></op-banner>
+        <op-announcer .parts=${{ store, points: charts.points }}></op-announcer>
       </header>
       <div class="layout">
         <main class="charts" id="charts" aria-label="Charts"><op-charts .parts=${{ store, model, charts }}></op-charts></main>

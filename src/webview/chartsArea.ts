@@ -1,11 +1,15 @@
 /**
- * The charts' place in the page: a card per chart, each with its heading and the element its Vega
- * view is embedded in (charts.ts fills them). The loss and paths charts come first; the others
- * follow. Later charts add a card here and a name to CHART_NAMES.
+ * The charts' place in the page: a card per chart, each with its heading, its text alternative and
+ * data table (chartAlt.ts) and the element its Vega view is embedded in (charts.ts fills them; Vega
+ * names it `graphics-document` with the spec's description). The loss and paths charts come first;
+ * the others follow. Later charts add a card here, a name to CHART_NAMES and their words to CHART_TEXTS.
  */
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { CHART_NAMES, type ChartName } from '../protocol';
+import { chartSummaryId } from './chartAlt';
+import './chartAlt';
 import type { Charts } from './charts';
+import { CHART_TEXTS } from './chartText';
 import type { PanelModel } from './model';
 import { lossShape, thetaName } from './problemForm';
 import { selectField } from './selects';
@@ -35,8 +39,9 @@ export class ChartsArea extends LitElement {
     const s = this.parts.store.state;
     const card = (name: ChartName, extra: TemplateResult | typeof nothing = nothing): TemplateResult => html`
       <section class="chart-card chart-${name.toLowerCase()}" aria-labelledby="chart-title-${name}" ?hidden=${name === 'paths' && s.initialized && !s.surface}>
-        <h2 class="chart-heading" id="chart-title-${name}">${TITLES[name]}</h2>${extra}
-        <div class="chart" data-chart=${name} role="img" aria-label=${TITLES[name]}></div>
+        <div class="chart-card-head"><h2 class="chart-heading" id="chart-title-${name}">${TITLES[name]}</h2>
+          <op-chart-alt .parts=${{ store: this.parts.store, points: this.parts.charts.points }} .chart=${name} .words=${CHART_TEXTS[name]}></op-chart-alt></div>${extra}
+        <div class="chart" data-chart=${name} aria-describedby=${chartSummaryId(name)}></div>
       </section>`;
     const secondary = CHART_NAMES.filter((n) => !PRIMARY_CHARTS.includes(n));
     return html`

@@ -24,6 +24,8 @@ export class EditorSlot {
     this.placeholder = document.createElement('pre');
     this.placeholder.className = 'loss-editor-placeholder';
     this.placeholder.setAttribute('aria-label', 'Loss function (TypeScript), loading the editor');
+    // It scrolls: reachable by the keyboard like any scrolled region.
+    this.placeholder.tabIndex = 0;
     host.appendChild(this.placeholder);
   }
 

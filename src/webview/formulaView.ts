@@ -1,7 +1,8 @@
 /**
  * The panel's formula view: the selected run's update rule rendered with KaTeX (bundled; its
  * stylesheet and fonts are dist/media/katex, linked by the host's HTML), where every symbol can be
- * hovered or focused to show its meaning and its live value at the scrubbed step.
+ * hovered, or reached with the arrow keys once the rule has the focus (one tab stop), to show its
+ * meaning and its live value at the scrubbed step.
  *
  * CSP: `katex.render` builds DOM nodes and sets KaTeX's few positioning styles through the CSSOM
  * (`node.style[…]`), which a `style-src` without 'unsafe-inline' allows; nothing injects `<style>`
@@ -92,10 +93,12 @@ export function mountFormulaView(container: HTMLElement, options: FormulaViewOpt
   const runLabel = el('span', 'formula-run');
   const stepLabel = el('span', 'formula-step');
   header.append(title, runLabel, stepLabel);
+  // One tab stop: the arrow keys go from symbol to symbol (the detail line, a live region, says each).
   const rule = el('div', 'formula-rule');
   rule.setAttribute('role', 'group');
-  rule.setAttribute('aria-label', 'Update rule');
-  const detail = el('div', 'formula-detail', 'Hover or focus a symbol to see its meaning and its value at the scrubbed step.');
+  rule.setAttribute('aria-label', 'Update rule: the arrow keys go through its symbols');
+  rule.tabIndex = 0;
+  const detail = el('div', 'formula-detail', 'Hover a symbol, or focus the rule and use the arrow keys, to see its meaning and its value at the scrubbed step.');
   detail.setAttribute('aria-live', 'polite');
   const table = el('table', 'formula-values');
   const notes = el('ul', 'formula-notes');
@@ -161,7 +164,27 @@ export function mountFormulaView(container: HTMLElement, options: FormulaViewOpt
     if (target && root.contains(target)) showDetail(target.dataset.sym);
   };
   root.addEventListener('mouseover', onOver);
-  root.addEventListener('focusin', onOver);
+
+  /** The rule's symbols in reading order, each once. */
+  const symbolKeys = (): string[] => [...new Set([...rule.querySelectorAll<HTMLElement>('[data-sym]')].map((e) => e.dataset.sym ?? ''))].filter((k) => k !== '');
+  const onKey = (event: KeyboardEvent): void => {
+    const keys = symbolKeys();
+    if (keys.length === 0) return;
+    const at = activeKey ? keys.indexOf(activeKey) : -1;
+    const next = event.key === 'ArrowRight' || event.key === 'ArrowDown' ? Math.min(keys.length - 1, at + 1)
+      : event.key === 'ArrowLeft' || event.key === 'ArrowUp' ? Math.max(0, at - 1)
+        : event.key === 'Home' ? 0 : event.key === 'End' ? keys.length - 1 : undefined;
+    if (next === undefined) return;
+    event.preventDefault();
+    showDetail(keys[next]);
+    rule.querySelector(`[data-sym="${keys[next]}"]`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  };
+  const onFocus = (): void => {
+    const keys = symbolKeys();
+    if (keys.length > 0 && (!activeKey || !keys.includes(activeKey))) showDetail(keys[0]);
+  };
+  rule.addEventListener('keydown', onKey);
+  rule.addEventListener('focus', onFocus);
 
   /** Symbol values that do not need the host: the hyperparameters and η (until the reply comes). */
   const staticValues = (): Map<string, SymbolValue> => {
@@ -189,10 +212,6 @@ export function mountFormulaView(container: HTMLElement, options: FormulaViewOpt
       }
       if (block.note) section.append(el('div', 'formula-note', block.note));
       rule.append(section);
-    }
-    for (const e of rule.querySelectorAll<HTMLElement>('[data-sym]')) {
-      e.tabIndex = 0;
-      e.setAttribute('role', 'button');
     }
     const head = el('tr');
     head.append(el('th', undefined, 'Symbol'), el('th', undefined, 'Meaning'), el('th', undefined, 'Value'));
@@ -253,7 +272,8 @@ export function mountFormulaView(container: HTMLElement, options: FormulaViewOpt
     dispose() {
       if (timer !== undefined) clearTimeout(timer);
       root.removeEventListener('mouseover', onOver);
-      root.removeEventListener('focusin', onOver);
+      rule.removeEventListener('keydown', onKey);
+      rule.removeEventListener('focus', onFocus);
       root.remove();
     },
   };

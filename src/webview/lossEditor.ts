@@ -1,6 +1,7 @@
 /**
  * The loss editor: CodeMirror 6 with TypeScript highlighting, colours from the VS Code theme,
- * and compile/runtime errors from the host marked at their line and column (@codemirror/lint).
+ * compile/runtime errors from the host marked at their line and column (@codemirror/lint), and
+ * Tab that moves the focus on unless Ctrl+M asks it to indent (said under the editor).
  *
  * Token colours use `classHighlighter` (`tok-keyword`, `tok-string`, …) styled in
  * `media/panel.css` per theme class, so the editor follows light, dark and high contrast with
@@ -43,15 +44,39 @@ export function marksToDiagnostics(doc: { readonly lines: number; line(n: number
   });
 }
 
+/** The line under the editor that says what Tab does now and how to switch (VS Code's Ctrl+M). */
+export function tabKeysHint(tabMovesFocus: boolean): string {
+  return tabMovesFocus
+    ? 'Tab moves the focus on. Ctrl+M: Tab indents instead.'
+    : 'Tab indents. Ctrl+M: Tab moves the focus on (or Escape, then Tab).';
+}
+
 export class LossEditor {
   readonly view: EditorView;
   private readonly readOnly = new Compartment();
   private applyingRemote = false;
+  /**
+   * Tab leaves the editor (CodeMirror's tab-focus mode) until the person presses Ctrl+M, as in VS
+   * Code: a keyboard user tabbing through the panel passes the editor without editing the loss.
+   */
+  private tabMovesFocus = true;
+  private readonly hint: HTMLElement;
 
   private readonly extensions: Extension[];
 
   constructor(parent: HTMLElement, doc: string, private readonly onEdit: (source: string) => void, nonce?: string) {
+    this.hint = document.createElement('div');
+    this.hint.className = 'loss-editor-keys';
+    this.hint.id = 'loss-editor-keys';
+    this.hint.setAttribute('aria-live', 'polite');
+    const toggleTab = (view: EditorView): boolean => {
+      this.tabMovesFocus = !this.tabMovesFocus;
+      view.setTabFocusMode(this.tabMovesFocus);
+      this.hint.textContent = tabKeysHint(this.tabMovesFocus);
+      return true;
+    };
     this.extensions = [
+      keymap.of([{ key: 'Ctrl-m', run: toggleTab }, { mac: 'Alt-Shift-m', run: toggleTab }]),
       lineNumbers(),
       highlightActiveLineGutter(),
       history(),
@@ -67,7 +92,8 @@ export class LossEditor {
       EditorState.tabSize.of(2),
       ...(nonce ? [EditorView.cspNonce.of(nonce)] : []),
       this.readOnly.of(EditorState.readOnly.of(false)),
-      EditorView.contentAttributes.of({ 'aria-label': 'Loss function (TypeScript)' }),
+      // tabindex: the text is focusable anyway (contenteditable); said, so checkers see the scroller has a focusable inside.
+      EditorView.contentAttributes.of({ 'aria-label': 'Loss function (TypeScript)', 'aria-describedby': this.hint.id, tabindex: '0' }),
       EditorView.updateListener.of((u) => {
         if (u.docChanged && !this.applyingRemote) this.onEdit(u.state.doc.toString());
       }),
@@ -80,6 +106,9 @@ export class LossEditor {
       root: parent.ownerDocument,
       state: EditorState.create({ doc, extensions: this.extensions }),
     });
+    this.view.setTabFocusMode(this.tabMovesFocus);
+    this.hint.textContent = tabKeysHint(this.tabMovesFocus);
+    parent.appendChild(this.hint);
   }
 
   /** Another problem's code: a new document with an empty undo history (read-only state and marks kept). */

@@ -8,6 +8,7 @@ import { gradNormChart, learningRateChart, lossChart, pathsChart, type ChartThem
 import type { Domain } from '../engine/types';
 import type { ChartName } from '../protocol';
 import type { PanelLayout } from './chartLayout';
+import { CHART_TEXTS } from './chartText';
 
 export interface PanelChartOptions {
   readonly theme: ChartTheme;
@@ -38,5 +39,7 @@ export function panelChartSpecs(o: PanelChartOptions): Partial<Record<ChartName,
     specs.paths = pathsChart({ ...base, ...size.paths, domain, resolution, axisTitles, surfaceImage: true,
       heatmapLegend: o.layout.heatmapLegend === 'right' });
   }
+  // Each chart's accessible name (Vega puts a spec's description on its element as aria-label).
+  for (const name of Object.keys(specs) as ChartName[]) specs[name] = { ...specs[name]!, description: CHART_TEXTS[name].name } as TopLevelSpec;
   return specs;
 }

@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { html, LitElement, type TemplateResult } from 'lit';
 import { PLAYBACK_SPEEDS, type PlaybackSpeed } from '../protocol';
 import type { PlaybackClock } from './playback';
+import { RovingFocus } from './rovingFocus';
 import { selectField } from './selects';
 import type { PanelState } from './state';
 import { StoreController, type Store } from './store';
@@ -18,6 +19,8 @@ const SPEED_LABELS: Readonly<Record<PlaybackSpeed, string>> = { slow: 'Slow', no
 export class PlaybackBar extends LitElement {
   declare parts: { store: Store<PanelState>; clock: PlaybackClock };
   private slice!: StoreController<PanelState, unknown>;
+  /** Play, Step and Replay: one tab stop, arrow keys inside; a button that disables passes the focus on. */
+  private buttons: RovingFocus | undefined;
 
   protected override createRenderRoot(): HTMLElement {
     return this;
@@ -28,6 +31,18 @@ export class PlaybackBar extends LitElement {
     super.connectedCallback();
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.buttons?.dispose();
+    this.buttons = undefined;
+  }
+
+  protected override updated(): void {
+    const group = this.querySelector<HTMLElement>('.playback-buttons');
+    if (group && !this.buttons) this.buttons = new RovingFocus(group, () => [...group.querySelectorAll<HTMLElement>('vscode-button')]);
+    this.buttons?.sync();
+  }
+
   protected override render(): TemplateResult {
     void this.slice.value;
     const { store, clock } = this.parts;
@@ -36,11 +51,11 @@ export class PlaybackBar extends LitElement {
     const playing = p.playing && p.speed !== 'instant';
     const nothingYet = p.received === 0;
     const label = `step ${STEP_FORMAT.format(p.step)} / ${STEP_FORMAT.format(total)}`;
-    return html`
+    return html`<div class="playback-buttons" role="toolbar" aria-label="Playback">
       <vscode-button class="play-button" icon=${playing ? 'debug-pause' : 'play'} secondary title=${playing ? 'Pause the playback' : 'Play the runs'}
         ?disabled=${p.speed === 'instant' && p.ended} @click=${() => (playing ? clock.pause() : clock.play())}>${playing ? 'Pause' : 'Play'}</vscode-button>
       <vscode-button class="step-button" icon="debug-step-over" secondary title="Show the next step" ?disabled=${nothingYet || p.step >= p.received} @click=${() => clock.step()}>Step</vscode-button>
-      <vscode-button class="replay-button" icon="debug-restart" secondary title="Play the runs again from step 0" ?disabled=${nothingYet} @click=${() => clock.replay()}>Replay</vscode-button>
+      <vscode-button class="replay-button" icon="debug-restart" secondary title="Play the runs again from step 0" ?disabled=${nothingYet} @click=${() => clock.replay()}>Replay</vscode-button></div>
       ${selectField({ ariaLabel: 'Playback speed', className: 'speed-select', control: 'speed', value: p.speed,
         options: PLAYBACK_SPEEDS.map((s) => ({ value: s, label: SPEED_LABELS[s] })), onValue: (v) => clock.setSpeed(v as PlaybackSpeed) })}
       <input class="scrubber" type="range" min="0" step="1" aria-label="Step shown on every chart" aria-valuetext=${label}

@@ -255,6 +255,15 @@ export class PointStore {
     return run.params.slice(k * run.dim, (k + 1) * run.dim);
   }
 
+  /** Run `runIndex`'s point at the last step at or before `step`, of every point received (the charts' texts). */
+  pointAt(runIndex: number, step: number): { step: number; loss: number; gradNorm: number; lr: number; params: number[] } | undefined {
+    const run = this.runs.get(runIndex);
+    if (!run || run.steps.length === 0 || run.steps[0]! > step) return undefined;
+    let k = this.indexOf(run, step);
+    if (k >= run.steps.length || run.steps[k]! > step) k--;
+    return { step: run.steps[k]!, loss: run.loss[k]!, gradNorm: run.gradNorm[k]!, lr: run.lr[k]!, params: run.params.slice(k * run.dim, (k + 1) * run.dim) };
+  }
+
   /** The last finite loss of a run before it stopped (where a divergence is drawn). */
   lastFiniteLoss(runIndex: number): number | null {
     const run = this.runs.get(runIndex);

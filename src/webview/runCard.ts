@@ -101,9 +101,9 @@ export class RunCard extends LitElement {
     const spec = optimizerSpec(run.optimizer);
     return html`
       <div class="run-header">
-        <vscode-checkbox data-control="enable" aria-label="Run ${index + 1} enabled" .checked=${enabled}
+        <vscode-checkbox data-control="enable" .checked=${enabled}
           title=${enabled ? 'Enabled: click to leave this run out' : 'Disabled: click to run it again'}
-          @change=${(e: Event) => edit(toggleRun(ctx.experiment(), index, (e.target as HTMLInputElement).checked))}></vscode-checkbox>
+          @change=${(e: Event) => edit(toggleRun(ctx.experiment(), index, (e.target as HTMLInputElement).checked))}><span class="visually-hidden">Run ${index + 1} enabled</span></vscode-checkbox>
         <span class="run-swatch" aria-hidden="true" data-color=${this.color}></span>
         ${textField(ctx.messages, {
           key: `run:${this.runId}.label`, path: `runs[${index}].label`, label: 'Label', value: run.label, className: 'run-label', placeholder: 'label',

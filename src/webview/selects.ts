@@ -48,7 +48,11 @@ export interface SelectOption {
   readonly description?: string;
 }
 
-/** A labelled (or bare, with `ariaLabel`) dropdown; `onValue` runs after the select has handled its key or click. */
+/**
+ * A labelled (or bare, with `ariaLabel`) dropdown; `onValue` runs after the select has handled its key or click.
+ * The name goes to the select's `label` property too: the element gives it to its combobox (inside
+ * its shadow root), which neither a wrapping <label> nor the host's aria-label reaches.
+ */
 export function selectField(o: {
   label?: string; ariaLabel?: string; hint?: string; value: string; options: readonly SelectOption[]; className?: string; control?: string;
   onValue(v: string): void;
@@ -61,7 +65,7 @@ export function selectField(o: {
     queueMicrotask(() => o.onValue(v));
   };
   const select = html`<vscode-single-select class=${o.label ? nothing : o.className ?? nothing} data-control=${o.control ?? nothing}
-    aria-label=${o.ariaLabel ?? o.label ?? nothing} .value=${o.value} @change=${onChange}>
+    aria-label=${o.ariaLabel ?? o.label ?? nothing} .label=${o.ariaLabel ?? o.label ?? ''} .value=${o.value} @change=${onChange}>
     ${o.options.map((opt) => html`<vscode-option ${ref(plainText)} value=${opt.value} description=${opt.description ?? nothing} ?selected=${opt.value === o.value}>${opt.label}</vscode-option>`)}
   </vscode-single-select>`;
   if (!o.label) return select;

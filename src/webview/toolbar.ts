@@ -5,6 +5,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import type { PanelModel } from './model';
+import { RovingFocus } from './rovingFocus';
 import type { PanelState } from './state';
 import { StoreController, type Store } from './store';
 
@@ -15,6 +16,8 @@ function formatRate(r: number): string {
 export class Toolbar extends LitElement {
   declare parts: { store: Store<PanelState>; model: PanelModel };
   private slice!: StoreController<PanelState, unknown>;
+  /** The panel's commands are one tab stop (arrow keys inside), as VS Code's action bars. */
+  private actions: RovingFocus | undefined;
 
   protected override createRenderRoot(): HTMLElement {
     return this;
@@ -23,6 +26,18 @@ export class Toolbar extends LitElement {
   override connectedCallback(): void {
     this.slice = new StoreController(this, this.parts.store, (s) => [s.hostState, s.stepsPerSecond, s.experiment?.runs.length]);
     super.connectedCallback();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.actions?.dispose();
+    this.actions = undefined;
+  }
+
+  protected override updated(): void {
+    const group = this.querySelector<HTMLElement>('.toolbar-end');
+    if (group && !this.actions) this.actions = new RovingFocus(group, () => [...group.querySelectorAll<HTMLElement>('vscode-button')]);
+    this.actions?.sync();
   }
 
   protected override render(): TemplateResult {
@@ -41,7 +56,7 @@ export class Toolbar extends LitElement {
         ${running ? html`<span class="codicon codicon-loading codicon-modifier-spin" aria-hidden="true"></span><span>Running…${rate}</span>`
           : html`<span class="codicon codicon-circle-large-outline" aria-hidden="true"></span><span>Idle</span>`}
       </span>
-      <div class="toolbar-group toolbar-end">
+      <div class="toolbar-group toolbar-end" role="toolbar" aria-label="Panel actions">
         ${button('go-to-file', 'Open in Editor', 'Open the loss as a TypeScript document', () => model.post({ type: 'openInEditor' }))}
         ${button('export', 'Export…', 'Export points (CSV, JSON), the experiment and the charts', () => model.post({ type: 'export' }))}
         ${button('copy', 'Copy as PyTorch', 'Copy an equivalent torch.optim script', () => model.post({ type: 'copyAsPyTorch' }))}

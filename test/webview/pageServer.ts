@@ -114,10 +114,10 @@ export interface PageProbe {
 /**
  * Before `page` loads: a fake `acquireVsCodeApi` recording what the panel posts (its `getState`
  * starts with `state`: a revived panel), CSP violations and long tasks into `window.__probe`, and
- * the theme class VS Code puts on <body> (before the page's scripts run, as VS Code does). Init scripts are not subject to the CSP.
+ * the theme class VS Code puts on <body> (`themeClass`, before the page's scripts run, as VS Code does). Init scripts are not subject to the CSP.
  */
-export async function fakeVsCode(page: Page, state?: unknown): Promise<void> {
-  await page.addInitScript((saved) => {
+export async function fakeVsCode(page: Page, state?: unknown, themeClass = 'vscode-dark'): Promise<void> {
+  await page.addInitScript(([saved, theme]) => {
     const w = window as unknown as { __probe: PageProbe; acquireVsCodeApi: () => unknown };
     const probe: PageProbe = { posted: [], violations: [], errors: [], longTasks: [] };
     w.__probe = probe;
@@ -134,10 +134,10 @@ export async function fakeVsCode(page: Page, state?: unknown): Promise<void> {
       new PerformanceObserver((list) => { for (const e of list.getEntries()) probe.longTasks.push(Math.round(e.duration)); }).observe({ type: 'longtask' });
     } catch { /* no long task timing */ }
     // VS Code writes the theme's class on <body> before the page's scripts run: add it as soon as <body> exists.
-    const theme = (): boolean => { if (!document.body) return false; document.body.classList.add('vscode-dark'); return true; };
-    if (!theme()) {
-      const watch = new MutationObserver(() => { if (theme()) watch.disconnect(); });
+    const setTheme = (): boolean => { if (!document.body) return false; document.body.classList.add(theme); return true; };
+    if (!setTheme()) {
+      const watch = new MutationObserver(() => { if (setTheme()) watch.disconnect(); });
       watch.observe(document, { childList: true, subtree: true });
     }
-  }, state ?? null);
+  }, [state ?? null, themeClass] as const);
 }
