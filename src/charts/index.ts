@@ -1,5 +1,6 @@
 /** Chart specs, their data rows, themes and downsampling: pure, shared by the panel and the CLI. */
 export * from './theme';
+export * from './contrast';
 export * from './rows';
 export * from './contours';
 export * from './downsample';

@@ -10,7 +10,7 @@
  */
 // specs.ts builds the charts with these layers; its signal names are read when a chart is built.
 import { RUN_LABELS_SIGNAL } from './specs';
-import { RUN_SHAPES, type ChartTheme } from './theme';
+import { casingEncoding, RUN_SHAPES, type ChartTheme } from './theme';
 
 type Json = Record<string, unknown>;
 
@@ -53,9 +53,9 @@ export function withScrubLayers(layers: readonly Json[], line: Json, theme: Char
       ...fields.map((f) => ({ calculate: `datum.head[${JSON.stringify(f)}]`, as: f })),
     ],
     // Each run's end in its colour and a shape of its own, cased like the paths.
-    mark: { type: 'point', filled: true, size: 90, stroke: theme.pathCasing, strokeWidth: 1.5, opacity: 1, clip: true },
+    mark: { type: 'point', filled: true, size: 90, strokeWidth: 1.5, opacity: 1, clip: true },
     encoding: {
-      x, y, ...(enc.color ? { color: enc.color } : {}), tooltip: TOOLTIP,
+      x, y, ...(enc.color ? { color: enc.color } : {}), stroke: casingEncoding(theme, { expr: RUN_LABELS_SIGNAL }), tooltip: TOOLTIP,
       shape: { field: 'label', type: 'nominal', scale: { domain: { expr: RUN_LABELS_SIGNAL }, range: [...RUN_SHAPES] }, legend: null },
     },
   };

@@ -16,7 +16,7 @@ import type { Domain } from '../engine/types';
 import { LOG_LOSS_EXPR } from './heatmap';
 import { withScrubLayers } from './overlays';
 import { formatNumber, type ChartData } from './rows';
-import { runColor, themeConfig, type ChartTheme } from './theme';
+import { casingEncoding, pathCasingOf, runColor, themeConfig, type ChartTheme } from './theme';
 
 /** What every chart needs. */
 export interface ChartOptions {
@@ -532,7 +532,7 @@ export function pathsChart(o: PathsChartOptions): TopLevelSpec {
   const x = { field: 'x', type: 'quantitative', title: xTitle, scale: { domain: { expr: WINDOW_X_SIGNAL }, nice: false, zero: false } };
   const y = { field: 'y', type: 'quantitative', title: yTitle, scale: { domain: { expr: WINDOW_Y_SIGNAL }, nice: false, zero: false } };
   const inPlane = { filter: 'isValid(datum.x) && isFinite(datum.x) && isValid(datum.y) && isFinite(datum.y)' };
-  const style = o.surfaceImage ? [{ name: HEATMAP_STYLE_SIGNAL, value: { scheme: o.theme.scheme, contourColor: o.theme.contourColor, contourWidth: CONTOUR_WIDTH } }] : [];
+  const style = o.surfaceImage ? [{ name: HEATMAP_STYLE_SIGNAL, value: { scheme: o.theme.scheme, schemeExtent: [...o.theme.schemeExtent], contourColor: o.theme.contourColor, contourWidth: CONTOUR_WIDTH } }] : [];
   const params = [
     { name: WINDOW_X_SIGNAL, value: [...o.domain.x] }, { name: WINDOW_Y_SIGNAL, value: [...o.domain.y] },
     ...(o.surfaceImage ? [] : [{ name: SURFACE_CELLS_SIGNAL, value: n }]),
@@ -553,11 +553,11 @@ export function pathsChart(o: PathsChartOptions): TopLevelSpec {
       encoding: { x, y, detail: { field: 'contour', type: 'nominal' }, order: { field: 'order', type: 'quantitative' } },
     }]),
     {
-      // A casing under each path keeps it readable over any colour of the heatmap.
+      // A casing under each path keeps it readable over any colour of the heatmap (≥ 3:1 both ways: theme.ts `pathCasingOf`).
       data: named('points'),
       transform: [inPlane],
-      mark: { type: 'line', clip: true, strokeWidth: 4.5, color: o.theme.pathCasing, opacity: 0.9, aria: false },
-      encoding: { x, y, detail: { field: 'label', type: 'nominal' }, order: { field: 'step', type: 'quantitative' } },
+      mark: { type: 'line', clip: true, strokeWidth: 4.5, opacity: 1, aria: false },
+      encoding: { x, y, stroke: casingEncoding(o.theme, { expr: RUN_LABELS_SIGNAL }), detail: { field: 'label', type: 'nominal' }, order: { field: 'step', type: 'quantitative' } },
     },
     line,
     ...hoverLayer(o, 'pathHover', x, y, [inPlane]),
@@ -569,7 +569,7 @@ export function pathsChart(o: PathsChartOptions): TopLevelSpec {
     },
     {
       data: named('minima'),
-      mark: { type: 'point', shape: 'diamond', size: 110, filled: true, color: o.theme.accent, stroke: o.theme.background, strokeWidth: 1, clip: true },
+      mark: { type: 'point', shape: 'diamond', size: 110, filled: true, color: o.theme.accent, stroke: pathCasingOf(o.theme, o.theme.accent), strokeWidth: 1.5, clip: true },
       encoding: { x, y, tooltip: [{ field: 'label', type: 'nominal', title: 'known minimum' }] },
     },
   ];
@@ -588,7 +588,7 @@ function surfaceLayers(o: PathsChartOptions, x: Json, y: Json, xTitle: string, y
     { calculate: LOG_LOSS_EXPR, as: 'logLoss' },
   ];
   const fill = { field: 'logLoss', type: 'quantitative', title: 'log₁₀(loss − min)',
-    scale: { scheme: o.theme.scheme, zero: false, nice: false }, legend: o.heatmapLegend === false ? null : { orient: 'right', gradientLength: 120 } };
+    scale: { scheme: { name: o.theme.scheme, extent: [...o.theme.schemeExtent] }, zero: false, nice: false }, legend: o.heatmapLegend === false ? null : { orient: 'right', gradientLength: 120 } };
   if (o.surfaceImage) {
     return [
       {

@@ -3,6 +3,8 @@
  * variables; the CLI uses the defaults below. A theme only changes how a spec looks, never
  * which marks it has.
  */
+import { contrastRatio } from './contrast';
+
 export interface ChartTheme {
   /** Text, axes and legend labels. */
   readonly foreground: string;
@@ -18,14 +20,18 @@ export interface ChartTheme {
   readonly palette: readonly string[];
   /** Vega sequential colour scheme for the loss surface heatmap (e.g. 'viridis'). */
   readonly scheme: string;
+  /**
+   * The part of `scheme` the surface uses ([0, 1]: all of it). A theme keeps its surface in a band
+   * of luminance its path casing stands out from (dark themes: the scheme's dark end).
+   */
+  readonly schemeExtent: readonly [number, number];
   /** Colour of contour lines drawn over the heatmap. */
   readonly contourColor: string;
   /** Colour of markers that are not a run's own (known minima). */
   readonly accent: string;
   /**
-   * The casing drawn under every path and end marker on the loss surface: the colour that sets a
-   * run's colour off from any colour of the surface (black under dark themes' light paths, white
-   * under light themes' dark ones).
+   * The casing drawn under every path and end marker: the colour that stands out from every colour
+   * of the surface (`pathCasingOf` takes the other of black and white for a run colour too close to it).
    */
   readonly pathCasing: string;
   /** Opacity of the surface's heatmap (below 1 mutes it, so the paths over it stand out). */
@@ -43,6 +49,7 @@ export const defaultLightTheme: ChartTheme = {
   fontSize: 11,
   palette: TABLEAU10,
   scheme: 'viridis',
+  schemeExtent: [0, 1],
   contourColor: 'rgba(255,255,255,0.55)',
   accent: '#d62728',
   pathCasing: '#ffffff',
@@ -57,6 +64,7 @@ export const defaultDarkTheme: ChartTheme = {
   fontSize: 11,
   palette: ['#5b9bd5', '#ffa94d', '#ff6b6b', '#63e6be', '#8ce99a', '#ffe066', '#da77f2', '#ffa8a8', '#c0a080', '#ced4da'],
   scheme: 'magma',
+  schemeExtent: [0, 1],
   contourColor: 'rgba(255,255,255,0.45)',
   accent: '#ff6b6b',
   pathCasing: '#000000',
@@ -81,6 +89,28 @@ export function themeConfig(theme: ChartTheme): Record<string, unknown> {
 
 /** Shapes of the runs' markers, in run order (each run's end is told apart by shape as well as colour). */
 export const RUN_SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'wedge', 'stroke'] as const;
+
+/** Contrast a path needs against its casing (WCAG 1.4.11, graphics: 3:1). */
+export const PATH_CONTRAST = 3;
+
+/**
+ * The casing of a path (and its end marker) of colour `color`: the theme's `pathCasing`, unless the
+ * colour is too close to it (under 3:1), then the opposite of black and white — such a colour is far
+ * from `pathCasing` and so from the surface it stands out from.
+ */
+export function pathCasingOf(theme: ChartTheme, color: string): string {
+  if (!(contrastRatio(color, theme.pathCasing) < PATH_CONTRAST)) return theme.pathCasing;
+  return contrastRatio(theme.pathCasing, '#000000') < contrastRatio(theme.pathCasing, '#ffffff') ? '#ffffff' : '#000000';
+}
+
+/**
+ * The stroke channel of casings and end markers: run labels onto the casing of each palette
+ * colour (the colour scale's range beside it, cycled alike), no legend.
+ */
+export function casingEncoding(theme: ChartTheme, runLabels: { readonly expr: string }): Record<string, unknown> {
+  const casings = (theme.palette.length > 0 ? theme.palette : [runColor(theme, 0)]).map((c) => pathCasingOf(theme, c));
+  return { field: 'label', type: 'nominal', scale: { domain: runLabels, range: casings }, legend: null };
+}
 
 /** The colour of run `index` in a theme's palette. */
 export function runColor(theme: ChartTheme, index: number): string {

@@ -16,6 +16,8 @@ import {
 /** How to draw it: the chart's HEATMAP_STYLE_SIGNAL. */
 export interface HeatmapStyle {
   readonly scheme: string;
+  /** The part of the scheme used (the theme's `schemeExtent`, as the legend's scale). */
+  readonly schemeExtent?: readonly [number, number];
   readonly contourColor: string;
   readonly contourWidth: number;
 }

@@ -51,12 +51,26 @@ export function readChartTheme(body: HTMLElement = document.body): ChartTheme {
     fontSize: Math.max(10, Math.min(14, fontSize - 2)),
     palette,
     accent: cssVar(s, '--vscode-errorForeground') ?? cssVar(s, '--vscode-charts-red') ?? base.accent,
-    // Paths cased in the colour farthest from the theme's, over a muted surface: a run's colour
-    // stands out from every colour of the heatmap (issue 15's bar: 3:1).
-    pathCasing: kind === 'light' || kind === 'high-contrast-light' ? '#ffffff' : '#000000',
-    surfaceOpacity: kind.startsWith('high-contrast') ? 0.45 : 0.6,
+    ...SURFACES[kind],
   };
 }
+
+/**
+ * The loss surface in each kind of theme, chosen so that every path stands out from every colour of
+ * it at ≥ 3:1 (WCAG 1.4.11), either itself or through its casing (theme.ts `pathCasingOf`): light
+ * themes a pale surface (relative luminance ≥ 0.18: the scheme over the white panel at 0.6) under
+ * black casings; dark themes the dark end of magma (luminance ≤ 0.07) under white casings, a run
+ * colour too light for white cased in black and bright enough against the surface itself; high
+ * contrast the same in greys only, so that colour is the paths'. Measured: test/webview/a11y.browser.test.ts.
+ */
+const SURFACES: Readonly<Record<ThemeKind, Pick<ChartTheme, 'scheme' | 'schemeExtent' | 'surfaceOpacity' | 'pathCasing' | 'contourColor'>>> = {
+  'light': { scheme: 'viridis', schemeExtent: [0, 1], surfaceOpacity: 0.6, pathCasing: '#000000', contourColor: 'rgba(255,255,255,0.55)' },
+  'high-contrast-light': { scheme: 'viridis', schemeExtent: [0, 1], surfaceOpacity: 0.6, pathCasing: '#000000', contourColor: 'rgba(255,255,255,0.55)' },
+  // Contours no brighter than the surface's brightest (luminance 0.06): lighter lines would put
+  // pixels between the two bands a path and its casing stand out from.
+  'dark': { scheme: 'magma', schemeExtent: [0, 0.35], surfaceOpacity: 1, pathCasing: '#ffffff', contourColor: '#444444' },
+  'high-contrast': { scheme: 'greys', schemeExtent: [0.84, 1], surfaceOpacity: 1, pathCasing: '#ffffff', contourColor: '#444444' },
+};
 
 /** Calls `onChange` (debounced to one call per frame) when the body's theme class or style changes. */
 export function observeThemeChanges(onChange: (kind: ThemeKind) => void, body: HTMLElement = document.body): () => void {

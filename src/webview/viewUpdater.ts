@@ -136,10 +136,12 @@ export class ViewUpdater {
     } catch {
       style = undefined;
     }
-    const scheme = style ? this.libs.vega.scheme(style.scheme) as unknown : undefined;
+    const whole = style ? this.libs.vega.scheme(style.scheme) as unknown : undefined;
+    const [e0, e1] = style?.schemeExtent ?? [0, 1];
+    const scheme = typeof whole === 'function' ? (t: number): string => (whole as (t: number) => string)(e0 + t * (e1 - e0)) : undefined;
     const drawing = ++this.heatmapDrawing;
-    const made = style && typeof scheme === 'function'
-      ? heatmapRow(surface, contours, style, scheme as (t: number) => string, this.view.width(), this.view.height())
+    const made = style && scheme
+      ? heatmapRow(surface, contours, style, scheme, this.view.width(), this.view.height())
       : Promise.resolve(undefined);
     return made.then((row) => {
       if (drawing === this.heatmapDrawing) this.insertHeatmap(row as unknown as Row | undefined);

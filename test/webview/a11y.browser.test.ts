@@ -93,6 +93,86 @@ describe('the panel for everyone: axe, keyboard, screen readers, contrast, motio
     });
   }
 
+  for (const [name, theme] of THEMES) {
+    it(`draws the paths at ≥ 3:1 against every colour of the surface in ${name} (measured on the rendered chart)`, async () => {
+      const page = await openPanel(theme, { stream: false });
+      try {
+        // The surface alone (no run has a point yet), as the screen shows it: the plot's pixels.
+        await page.waitForFunction(() => (window as unknown as { __optimizerPlayground: { data(c: string, s: string): unknown[] } }).__optimizerPlayground.data('paths', 'heatmap').length === 1);
+        await settled(page);
+        const plot = await page.evaluate(() => {
+          const view = (window as unknown as { __optimizerPlayground: { chart(n: string): { origin(): number[]; width(): number; height(): number; container(): HTMLElement } } }).__optimizerPlayground.chart('paths');
+          const rect = view.container().querySelector('canvas')!.getBoundingClientRect();
+          const [ox, oy] = view.origin();
+          return { x: rect.left + ox! + 2, y: rect.top + oy! + 2, width: view.width() - 4, height: view.height() - 4 };
+        });
+        const png = (await page.screenshot({ clip: plot })).toString('base64');
+        await page.evaluate((ms) => { for (const m of ms) window.postMessage(m, '*'); }, scenario.stream);
+        await settled(page);
+        // Each run's path and casing colours, as drawn (the paths chart's scenegraph: lines 2.2 px over casings 4.5 px).
+        const strokes = await page.evaluate(() => {
+          type Node = { marktype?: string; items?: Node[]; stroke?: string; strokeWidth?: number; datum?: { label?: string } };
+          const view = (window as unknown as { __optimizerPlayground: { chart(n: string): { scenegraph(): { root: Node } } } }).__optimizerPlayground.chart('paths');
+          const out: Record<string, { path?: string; casing?: string }> = {};
+          const visit = (node: Node): void => {
+            for (const item of node.items ?? []) {
+              const label = item.datum?.label;
+              if (node.marktype === 'line' && label && item.stroke) {
+                if (item.strokeWidth === 4.5) (out[label] ??= {}).casing = item.stroke;
+                else if (item.strokeWidth === 2.2) (out[label] ??= {}).path = item.stroke;
+              }
+              visit(item);
+            }
+          };
+          visit(view.scenegraph().root);
+          return out;
+        });
+        const runs = Object.entries(strokes);
+        assert.equal(runs.length, a11yExperiment.runs.length, `every run's path and casing: ${JSON.stringify(strokes)}`);
+        const figures = await page.evaluate(async ([image, colours]) => {
+          const img = new Image();
+          img.src = `data:image/png;base64,${image}`;
+          await img.decode();
+          const canvas = document.createElement('canvas');
+          canvas.width = img.width;
+          canvas.height = img.height;
+          const ctx = canvas.getContext('2d')!;
+          ctx.drawImage(img, 0, 0);
+          const px = ctx.getImageData(0, 0, img.width, img.height).data;
+          const lum = (r: number, g: number, b: number): number => {
+            const f = (v: number): number => { const c = v / 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+            return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+          };
+          const ofCss = (css: string): number => {
+            ctx.fillStyle = css;
+            const hex = ctx.fillStyle as string;
+            return lum(parseInt(hex.slice(1, 3), 16), parseInt(hex.slice(3, 5), 16), parseInt(hex.slice(5, 7), 16));
+          };
+          const ratio = (a: number, b: number): number => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+          const surface: number[] = [];
+          for (let i = 0; i < px.length; i += 4) surface.push(lum(px[i]!, px[i + 1]!, px[i + 2]!));
+          const pct = (xs: number[], q: number): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))]!; };
+          return (colours as Array<[string, { path: string; casing: string }]>).map(([label, c]) => {
+            const lp = ofCss(c.path);
+            const lc = ofCss(c.casing);
+            const separated = surface.map((ls) => Math.max(ratio(lp, ls), ratio(lc, ls)));
+            const bare = surface.map((ls) => ratio(lp, ls));
+            return { label, path: c.path, casing: c.casing, pathCasing: ratio(lp, lc), min: Math.min(...separated), p1: pct(separated, 0.01), median: pct(separated, 0.5),
+              bareP2: pct(bare, 0.02), bareP98: pct(bare, 0.98), pixels: surface.length };
+          });
+        }, [png, runs] as const);
+        await page.locator('.chart-card.chart-paths').screenshot({ path: repoPath(`test-results/a11y-paths-${theme}.png`) });
+        for (const f of figures) {
+          console.log(`      ${name}: ${f.label} ${f.path} cased ${f.casing}: path/casing ${f.pathCasing.toFixed(2)}:1; against the surface (${f.pixels} px) min ${f.min.toFixed(2)}, 1st pct ${f.p1.toFixed(2)}, median ${f.median.toFixed(2)} (path alone 2nd–98th pct ${f.bareP2.toFixed(2)}–${f.bareP98.toFixed(2)})`);
+          assert.ok(f.pathCasing >= 3, `${name}: ${f.label}'s path ${f.path} against its casing ${f.casing}: ${f.pathCasing.toFixed(2)}:1`);
+          assert.ok(f.p1 >= 3, `${name}: ${f.label} against the surface, path or casing: 1st percentile ${f.p1.toFixed(2)}:1`);
+        }
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
   describe('from the keyboard alone', () => {
     let page: Page;
     before(async () => { page = await openPanel('vscode-dark'); });
