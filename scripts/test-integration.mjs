@@ -2,7 +2,7 @@
 // Runs the extension in a REAL VS Code: code-server 4.100.3 (VS Code 1.100.3 with a Node extension
 // host) driven by headless Chromium through playwright-core. See ../shared/notes/vscode-testing.md.
 //
-//   node scripts/test-integration.mjs [--out DIR] [--only suite,untrusted,browser,vsix] [--bench]
+//   node scripts/test-integration.mjs [--out DIR] [--only suite,untrusted,browser,a11y,explain,vsix] [--bench]
 //
 // suite     the mocha suite (compiled test/integration/**/*.test.js) inside the extension host,
 //           loaded with the extensionDevelopmentPath/extensionTestsPath payload; exit code from
@@ -10,6 +10,7 @@
 // untrusted the same suite's Workspace Trust part, in a workspace VS Code does not trust
 // browser    drives the panel as a person (out/test/integration/browser.js), screenshot in test-results/;
 //           then a new user's first screen at 1280×800 and 1920×1080 (out/test/integration/firstScreen.js)
+// a11y      axe-core inside the panel in Light, Dark and High Contrast, and the tab order (out/test/integration/a11y.js)
 // explain    hovers (light and dark) and the Getting Started walkthrough, screenshots in test-results/explain/
 // vsix       packages the extension (vsce), installs the .vsix into code-server, opens the panel, runs
 // --bench    instead of tests: out/bench/vscode.js (command → first point, frame times, activation)
@@ -28,7 +29,7 @@ const args = process.argv.slice(2);
 const opt = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : fallback; };
 const outDir = resolve(root, opt('--out', 'out'));
 const bench = args.includes('--bench');
-const only = new Set((opt('--only', bench ? 'bench' : 'suite,untrusted,browser,explain,vsix')).split(','));
+const only = new Set((opt('--only', bench ? 'bench' : 'suite,untrusted,browser,a11y,explain,vsix')).split(','));
 const codeServer = join(root, '.vscode-test/code-server/node_modules/.bin/code-server');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const resultsDir = join(root, 'test-results');
@@ -203,6 +204,11 @@ try {
       const name = `first-screen-${viewport.width}x${viewport.height}`;
       if ((await withWorkbench(browser, name, (ctx) => checkFirstScreen(ctx, viewport), { welcome: true, viewport })) !== 0) failures.push(name);
     }
+  }
+  if (only.has('a11y')) {
+    // axe-core inside the panel in VS Code's light, dark and high-contrast themes; the tab order.
+    const { checkAccessibilityInVsCode } = await loadModule('test/integration/a11y.js');
+    if ((await withWorkbench(browser, 'a11y', checkAccessibilityInVsCode)) !== 0) failures.push('a11y');
   }
   if (only.has('explain')) {
     const { screenshotHovers, screenshotWalkthrough } = await loadModule('test/explain/hover.browser.js');

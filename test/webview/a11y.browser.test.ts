@@ -359,6 +359,53 @@ describe('the panel for everyone: axe, keyboard, screen readers, contrast, motio
   });
 });
 
+describe('the panel and reduced motion (Chromium)', function () {
+  this.timeout(120_000);
+  let server: PanelServer | undefined;
+  let browser: Browser;
+
+  before(async () => {
+    // No playback speed saved: the panel chooses one.
+    server = await servePanel({ nonce: NONCE, initial: { preferences: {} } });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function speedWith(reducedMotion: 'reduce' | 'no-preference'): Promise<{ speed: string; playing: boolean; shown: string; spin: string }> {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, reducedMotion });
+    try {
+      await fakeVsCode(page);
+      await page.goto(`${server!.origin}/panel.html`);
+      await page.waitForFunction(() => (window as unknown as Hooks).__probe.posted.some((m) => m.type === 'ready'));
+      const scenario = buildScenario(a11yExperiment);
+      await page.evaluate((m) => window.postMessage(m, '*'), scenario.init);
+      await page.waitForSelector('.speed-select');
+      // The status line's spinning icon while the host runs.
+      await page.evaluate(() => window.postMessage({ type: 'status', state: 'running', stepsPerSecond: 100 }, '*'));
+      await page.waitForSelector('.status-text .codicon-modifier-spin');
+      return await page.evaluate(() => {
+        const s = (window as unknown as { __optimizerPlayground: { state(): { playback: { speed: string; playing: boolean } } } }).__optimizerPlayground.state();
+        return { speed: s.playback.speed, playing: s.playback.playing, shown: (document.querySelector('.speed-select') as HTMLElement & { value: string }).value,
+          spin: getComputedStyle(document.querySelector('.status-text .codicon-modifier-spin')!).animationDuration };
+      });
+    } finally {
+      await page.close();
+    }
+  }
+
+  it('starts the playback at "instant" and stops spinning when the person asked for reduced motion', async () => {
+    const reduced = await speedWith('reduce');
+    assert.deepEqual({ speed: reduced.speed, playing: reduced.playing, shown: reduced.shown }, { speed: 'instant', playing: false, shown: 'instant' });
+    assert.ok(parseFloat(reduced.spin) < 0.001, `no spinning: animation ${reduced.spin}`);
+    const moving = await speedWith('no-preference');
+    assert.equal(moving.speed, 'normal', 'otherwise the runs play');
+    assert.ok(parseFloat(moving.spin) > 0.1, `the icon spins otherwise: ${moving.spin}`);
+  });
+});
+
 /** What has the focus, as a person would name it: `button:Play`, `scrubber`, `table:loss`, `select:Playback speed`… */
 async function focusedName(page: Page): Promise<string> {
   return page.evaluate(() => {
