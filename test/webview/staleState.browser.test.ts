@@ -27,23 +27,27 @@ type Hook = { __optimizerPlayground: { chart(c: string): { signal(n: string): un
 describe('panel state that never goes stale, edits never lost (Chromium)', function () {
   this.timeout(120_000);
   let server: PanelServer;
+  /** The same page playing the runs back at the "fast" speed, as a person sees them (not "instant"). */
+  let playingServer: PanelServer;
   let browser: Browser;
 
   before(async () => {
     const dir = BUNDLE_DIR ?? repoPath('dist');
     assert.ok(existsSync(join(dir, 'webview.js')), `${join(dir, 'webview.js')} is missing: run \`npm run build\` first`);
     server = await servePanel({ nonce: 'stalenonce0123456789', ...(BUNDLE_DIR ? { bundleDir: BUNDLE_DIR } : {}) });
+    playingServer = await servePanel({ nonce: 'stalenonce0123456789', initial: { preferences: { playbackSpeed: 'fast' } }, ...(BUNDLE_DIR ? { bundleDir: BUNDLE_DIR } : {}) });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
   });
   after(async () => {
     await browser?.close();
     await server?.close();
+    await playingServer?.close();
   });
 
-  async function open(state?: unknown): Promise<Page> {
+  async function open(state?: unknown, o: { playing?: boolean } = {}): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await fakeVsCode(page, state);
-    await page.goto(`${server.origin}/panel.html`);
+    await page.goto(`${(o.playing ? playingServer : server).origin}/panel.html`);
     await page.waitForFunction(() => (window as unknown as { __probe: PageProbe }).__probe.posted.some((m) => m.type === 'ready'));
     return page;
   }
@@ -53,7 +57,7 @@ describe('panel state that never goes stale, edits never lost (Chromium)', funct
     .filter((m) => m.type === 'editExperiment').map((m) => m.experiment as PanelExperiment);
 
   it('1. scrubbed to step 29, a new experiment shows its latest step: the charts are not left faded at the old step', async () => {
-    const page = await open();
+    const page = await open(undefined, { playing: true });
     const first = buildScenario(rosenbrock);
     await send(page, [first.init, ...first.stream]);
     await settled(page);
@@ -76,7 +80,7 @@ describe('panel state that never goes stale, edits never lost (Chromium)', funct
   });
 
   it('1. a reload shows the latest step, not the step scrubbed to before it', async () => {
-    const page = await open({ experiment: rosenbrock, view: { scrub: 29, dims: [0, 1], selectedRun: 0, collapsed: {} } });
+    const page = await open({ experiment: rosenbrock, view: { scrub: 29, dims: [0, 1], selectedRun: 0, collapsed: {} } }, { playing: true });
     const scenario = buildScenario(rosenbrock);
     const series = scenario.stream.flatMap((m) => (m.type === 'points' ? m.series : []));
     await send(page, [{ ...scenario.init, state: 'idle', points: series, results: [{ run: 0, label: 'Adam η=0.05', status: 'completed', steps: 300 }] }]);
@@ -86,7 +90,7 @@ describe('panel state that never goes stale, edits never lost (Chromium)', funct
     await page.close();
   });
 
-  it('2. typing 0.05 key by key into lr, while the host streams, keeps every character (no text rewritten under the cursor)', async () => {
+  it('2. typing 0.000001 key by key into lr, while the host streams, keeps every character (no text rewritten under the cursor)', async () => {
     const page = await open();
     const scenario = buildScenario(rosenbrock);
     await send(page, [scenario.init, ...scenario.stream]);
@@ -94,16 +98,17 @@ describe('panel state that never goes stale, edits never lost (Chromium)', funct
     const field = page.locator('vscode-textfield[data-path="runs[0].lr"]');
     await field.locator('input').click();
     await page.keyboard.press('Control+A');
-    const again = buildScenario({ ...rosenbrock, runs: [{ ...rosenbrock.runs[0]!, hyperparameters: { lr: 0.01 } }] });
-    for (const [k, key] of [...'0.0', '1'].entries()) {
+    const again = buildScenario({ ...rosenbrock, runs: [{ ...rosenbrock.runs[0]!, hyperparameters: { lr: 0.000001 } }] });
+    // The panel writes 1e-6 as "1e-6": once the text means 1e-6 it must stay as typed.
+    for (const [k, key] of [...'0.000001'].entries()) {
       await page.keyboard.type(key);
       // The host answers each accepted edit with a new run while the person types.
       await send(page, again.stream.slice(k * 3, k * 3 + 3));
       await page.waitForTimeout(120);
     }
-    assert.equal(await field.evaluate((e) => (e as HTMLInputElement).value), '0.01', 'the text as typed');
+    assert.equal(await field.evaluate((e) => (e as HTMLInputElement).value), '0.000001', 'the text as typed');
     await page.waitForTimeout(200);
-    assert.equal((await edits(page)).pop()?.runs[0]?.hyperparameters.lr, 0.01);
+    assert.equal((await edits(page)).pop()?.runs[0]?.hyperparameters.lr, 0.000001);
     await page.close();
   });
 
