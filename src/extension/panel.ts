@@ -14,7 +14,7 @@ import * as vscode from 'vscode';
 import { validateExperiment } from '../engine/experiment';
 import { getProblem } from '../engine/problems';
 import {
-  answer, HOST_METHODS, parseFromWebview, PreferencesSchema, Requests, runErrorDiagnostic, WEBVIEW_METHODS, type FollowedFile, type FromWebview, type FromWebviewOf,
+  answer, gradientFallbackDiagnostic, HOST_METHODS, parseFromWebview, PreferencesSchema, Requests, runErrorDiagnostic, WEBVIEW_METHODS, type FollowedFile, type FromWebview, type FromWebviewOf,
   type PanelError, type PanelExperiment, type Preferences, type RenderedChart, type ToWebview, type ToWebviewOf,
 } from '../protocol';
 import * as v from 'valibot';
@@ -259,12 +259,16 @@ export class PlaygroundPanel {
     });
   }
 
-  /** Runtime errors of the runs shown (a run that threw), as the followed file's diagnostics. */
+  /** Runtime errors of the runs shown (a run that threw) and a finite-differences fallback, as the followed file's diagnostics. */
   private runErrors: PanelError[] = [];
 
   /** Posts to the webview once it said `ready` (earlier messages are superseded by the `init` snapshot). */
   post(message: ToWebview): void {
-    if (message.type === 'runStart') this.runErrors = [];
+    if (message.type === 'runStart') {
+      const fallback = gradientFallbackDiagnostic(message.info.gradient);
+      this.runErrors = fallback ? [{ kind: 'runtime', message: fallback.message, diagnostics: [fallback] }] : [];
+      this.showDiagnostics(this.controller.errors);
+    }
     if (message.type === 'runEnd' && message.status === 'error' && message.message) {
       const at = runErrorDiagnostic(message.message);
       this.runErrors.push({ kind: 'runtime', message: message.message, ...(at ? { diagnostics: [at] } : {}) });

@@ -219,3 +219,18 @@ export function runErrorDiagnostic(message: string): v.InferOutput<typeof Diagno
   const m = /\bline (\d+), column (\d+)/.exec(message);
   return m ? { line: Number(m[1]), column: Number(m[2]), message, severity: 'error' } : undefined;
 }
+
+/** What the panel and the editor say when gradients fall back to finite differences; undefined when they are exact. */
+export function gradientFallbackNote(gradient: LossInfo['gradient']): string | undefined {
+  if (gradient.mode !== 'finite-differences') return undefined;
+  const reason = gradient.reason ?? 'the loss could not be differentiated';
+  // The reason names its line when the snippet room knew it; else the place is added here.
+  const at = gradient.line !== undefined && !/\bline \d/.test(reason) ? ` (line ${gradient.line}${gradient.column !== undefined ? `, column ${gradient.column}` : ''})` : '';
+  return `Gradients by central finite differences, not exact: ${reason}${at}.`;
+}
+
+/** The finite-differences fallback as a warning at the construct that caused it; undefined without a place. */
+export function gradientFallbackDiagnostic(gradient: LossInfo['gradient']): v.InferOutput<typeof DiagnosticSchema> | undefined {
+  const note = gradientFallbackNote(gradient);
+  return note && gradient.line !== undefined ? { line: gradient.line, column: gradient.column ?? 1, message: note, severity: 'warning' } : undefined;
+}

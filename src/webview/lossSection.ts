@@ -7,7 +7,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { getProblem, PROBLEMS } from '../engine/problems';
-import type { PanelExperiment } from '../protocol';
+import { gradientFallbackNote, type PanelExperiment } from '../protocol';
 import type { EditorSlot } from './editorSlot';
 import { setField } from './experimentDraft';
 import type { PanelModel } from './model';
@@ -25,7 +25,7 @@ export class LossSection extends LitElement {
   }
 
   override connectedCallback(): void {
-    this.slice = new StoreController(this, this.parts.store, (s) => [s.experiment?.loss, s.following]);
+    this.slice = new StoreController(this, this.parts.store, (s) => [s.experiment?.loss, s.following, s.info?.gradient]);
     super.connectedCallback();
   }
 
@@ -66,7 +66,19 @@ export class LossSection extends LitElement {
         <span>Following <strong>${following.name}</strong>: edit the file in its editor; every change runs here.</span>
         <vscode-button secondary class="stop-following" @click=${() => model.post({ type: 'stopFollowing' })}>Stop following</vscode-button>
       </div>` : nothing}
+      ${this.fallbackNote()}
       ${this.parts.editorHost}`;
+  }
+
+  /** Gradients that are not exact say so, with the reason and the line (also a warning in the editor). */
+  private fallbackNote(): TemplateResult | typeof nothing {
+    const gradient = this.parts.store.state.info?.gradient;
+    const note = gradient && gradientFallbackNote(gradient);
+    if (!note) return nothing;
+    return html`<div class="gradient-note" role="status">
+      <span class="codicon codicon-warning" aria-hidden="true"></span>
+      <span>${note}</span>
+    </div>`;
   }
 
   protected override updated(): void {

@@ -12,7 +12,7 @@
 import 'vega';
 import 'vega-embed';
 import 'vega-interpreter';
-import { PageDataSchema, check, runErrorDiagnostic, type PageData } from '../protocol';
+import { PageDataSchema, check, gradientFallbackDiagnostic, runErrorDiagnostic, type PageData } from '../protocol';
 import './app';
 import type { App } from './app';
 import { HostChannel } from './channel';
@@ -52,9 +52,11 @@ function start(): void {
     if (!exp || 'file' in exp.loss || store.state.following) return;
     model.edit({ ...exp, loss: { source } });
   }, cspNonce());
-  // Compile, type and runtime errors at their line and column in the loss's editor.
-  store.watch((s) => [s.errors, s.results] as const, ([errors, results]) => editor.setMarks([
+  // Compile, type and runtime errors at their line and column in the loss's editor; a finite-differences
+  // fallback as a warning where its cause is.
+  store.watch((s) => [s.errors, s.results, s.info?.gradient] as const, ([errors, results, gradient]) => editor.setMarks([
     ...errors.flatMap((e) => e.diagnostics ?? []),
+    ...(gradient ? [gradientFallbackDiagnostic(gradient)].filter((d) => d !== undefined) : []),
     ...results.flatMap((r) => (r.status === 'error' && r.message ? [runErrorDiagnostic(r.message)].filter((d) => d !== undefined) : [])),
   ]));
   const formulaHost = document.createElement('div');

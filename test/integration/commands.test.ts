@@ -62,6 +62,22 @@ describe('commands', function () {
     await panel.controller.whenIdle();
   });
 
+  it('Compare Optimizers… asks before it touches the runs there are (its first choice keeps them)', async () => {
+    const panel = await run<PlaygroundPanel>('openPreset', 'booth');
+    await panel.controller.whenIdle();
+    const before = panel.controller.experiment.runs.map((r) => r.optimizer);
+    let answered = false;
+    const compared = run<PlaygroundPanel>('compareOptimizers', undefined, ['rmsprop']).then((p) => { answered = true; return p; });
+    // The person takes the quick pick's first choice, "Add beside the current runs", once it shows.
+    await waitFor('the question answered', async () => {
+      if (!answered) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return answered || undefined;
+    });
+    await compared;
+    assert.deepEqual(panel.controller.experiment.runs.map((r) => r.optimizer), [...before, 'rmsprop'], 'asked, and kept the runs there were');
+    await panel.controller.whenIdle();
+  });
+
   it('Compare Learning Rates… runs one optimizer at each rate', async () => {
     const panel = await run<PlaygroundPanel>('compareLearningRates', { optimizer: 'sgd', lrs: [0.0001, 0.001] });
     assert.deepEqual(panel.controller.experiment.runs.map((r) => r.hyperparameters.lr), [0.0001, 0.001]);
@@ -136,6 +152,31 @@ describe('commands', function () {
     const exp = JSON.parse(fs.readFileSync(path.join(dir, 'experiment.optim.json'), 'utf8'));
     assert.deepEqual(exp.loss, { preset: 'booth' });
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('Export Results… asks for one new folder, named after the experiment and the time, and writes into it alone', async () => {
+    const panel = await run<PlaygroundPanel>('openPreset', 'booth');
+    await panel.controller.whenIdle();
+    await panel.whenReady();
+    const root = workspaceFile('').fsPath;
+    const entries = new Set(fs.readdirSync(root));
+    let written: string[] | undefined;
+    let done = false;
+    const exported = run<string[] | undefined>('exportResults').then((w) => { written = w; done = true; });
+    // The save dialog opens on the suggested folder; the person accepts it.
+    await waitFor('the export', async () => {
+      if (!done) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return done || undefined;
+    }, 40_000);
+    await exported;
+    const added = fs.readdirSync(root).filter((e) => !entries.has(e));
+    assert.equal(added.length, 1, `one new entry in the workspace: ${added.join(', ')}`);
+    assert.match(added[0]!, /^booth-\d{4}-\d\d-\d\d-\d{4}$/, 'named after the experiment and the time');
+    const folder = path.join(root, added[0]!);
+    assert.ok(fs.statSync(folder).isDirectory());
+    assert.deepEqual(fs.readdirSync(folder).sort(), [...(written ?? [])].sort(), 'every file written is in that folder');
+    assert.ok(written?.includes('points.csv'), String(written));
+    fs.rmSync(folder, { recursive: true, force: true });
   });
 
   it('Copy as PyTorch puts a torch.optim script on the clipboard', async () => {

@@ -49,6 +49,24 @@ describe('in the editor', function () {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  it('a loss whose gradient falls back to finite differences gets a warning at the construct, with the reason', async () => {
+    const uri = workspaceFile('noisy.ts');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('export default function loss([x, y]: number[]): number {\n  const jitter = 1e-9 * Math.random();\n  return x * x + y * y + jitter;\n}\nexport const init = [1, 1];\n'));
+    await vscode.window.showTextDocument(uri);
+    const panel = await vscode.commands.executeCommand<PlaygroundPanel>('optimizerPlayground.runLossInEditor', uri);
+    await panel.controller.whenIdle();
+    assert.equal(panel.controller.info?.gradient.mode, 'finite-differences', JSON.stringify(panel.controller.info?.gradient));
+    const diags = await waitFor('the fallback warning', () => {
+      const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'Optimizer Playground');
+      return d.length > 0 ? d : undefined;
+    });
+    assert.equal(diags[0]!.severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(diags[0]!.range.start.line, 1, 'line 2, where Math.random is');
+    assert.match(diags[0]!.message, /finite differences, not exact: `Math\.random` is not differentiable/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.workspace.fs.delete(uri);
+  });
+
   it('Open in Editor opens the panel\'s snippet as a TypeScript document', async () => {
     const panel = await vscode.commands.executeCommand<PlaygroundPanel>('optimizerPlayground.openPreset', 'rosenbrock');
     await panel.controller.whenIdle();
