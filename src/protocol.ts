@@ -5,5 +5,6 @@
  */
 export * from './protocol/wire';
 export * from './protocol/shapes';
+export * from './protocol/experimentFile';
 export * from './protocol/requests';
 export * from './protocol/messages';

@@ -9,3 +9,4 @@ export * from './heatmap';
 export * from './tuning';
 export * from './sharpness';
 export * from './overlays';
+export * from './names';

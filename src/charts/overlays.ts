@@ -51,12 +51,15 @@ export function withScrubLayers(layers: readonly Json[], line: Json, theme: Char
       // One row per run: its greatest step at or before the one shown, its fields copied up for the encodings.
       { aggregate: [{ op: 'argmax', field: 'step', as: 'head' }], groupby: ['label'] },
       ...fields.map((f) => ({ calculate: `datum.head[${JSON.stringify(f)}]`, as: f })),
+      // The shape reads the label under another name: on `label` itself Vega-Lite would merge its
+      // (hidden) legend with the colour's and warn of the conflict.
+      { calculate: 'datum.label', as: 'endShape' },
     ],
     // Each run's end in its colour and a shape of its own, cased like the paths.
     mark: { type: 'point', filled: true, size: 90, strokeWidth: 1.5, opacity: 1, clip: true },
     encoding: {
       x, y, ...(enc.color ? { color: enc.color } : {}), stroke: casingEncoding(theme, { expr: RUN_LABELS_SIGNAL }), tooltip: TOOLTIP,
-      shape: { field: 'label', type: 'nominal', scale: { domain: { expr: RUN_LABELS_SIGNAL }, range: [...RUN_SHAPES] }, legend: null },
+      shape: { field: 'endShape', type: 'nominal', scale: { domain: { expr: RUN_LABELS_SIGNAL }, range: [...RUN_SHAPES] }, legend: null },
     },
   };
   if (!perStep) {

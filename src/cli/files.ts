@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import {
-  contourRows, crossingRows, defaultLightTheme, downsampleMinMax, gradNormChart, learningRateChart, lossChart, minimumRows, pathsChart,
+  CHART_FILES, contourRows, crossingRows, defaultLightTheme, downsampleMinMax, gradNormChart, learningRateChart, lossChart, minimumRows, pathsChart,
   pointRows, sharpnessChart, surfaceGrid, surfaceRows, withCurvature, withDatasets, type ChartData, type CrossingRow, type EventRow, type PointRow,
 } from '../charts';
 import { measuredColumn } from '../engine/curvature/crossing';
@@ -151,8 +151,8 @@ export async function chartSpecs(input: OutInput): Promise<[string, TopLevelSpec
   const specs: [string, TopLevelSpec][] = [
     ['loss', withDatasets(lossChart({ ...base, ...(Number.isFinite(lossFloor) ? { lossFloor } : {}),
       ...(lossCeiling !== undefined && Number.isFinite(lossCeiling) ? { lossCeiling } : {}) }), data)],
-    ['learning-rate', withDatasets(learningRateChart(base), data)],
-    ['gradient-norm', withDatasets(gradNormChart(base), data)],
+    [CHART_FILES.lr, withDatasets(learningRateChart(base), data)],
+    [CHART_FILES.gradNorm, withDatasets(gradNormChart(base), data)],
   ];
   if (experiment.curvature) {
     const curvature = runs.map(curvatureData);

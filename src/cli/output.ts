@@ -9,6 +9,7 @@ import { formatNumber } from '../charts/rows';
 import type { GradientInfo } from '../snippet/types';
 import { crossings, measuredColumn, type CurvatureColumns } from '../engine/curvature/crossing';
 import { runThreshold } from '../engine/curvature/ofRun';
+import { formatRate } from '../charts/names';
 import type { RunResult } from './results';
 
 /** JSON has no NaN or Infinity: non-finite values are written as null (the run's message says why). */
@@ -106,13 +107,7 @@ export async function writeCsv(out: ChunkedWriter, runs: readonly RunResult[]): 
   await out.flush();
 }
 
-/** "12.3k", "1.45M": steps per second for people. */
-export function formatRate(perSecond: number): string {
-  if (!Number.isFinite(perSecond)) return '—';
-  if (perSecond >= 1e6) return `${(perSecond / 1e6).toPrecision(3)}M`;
-  if (perSecond >= 1e3) return `${(perSecond / 1e3).toPrecision(3)}k`;
-  return perSecond.toPrecision(3);
-}
+export { formatRate };
 
 export function stepsPerSecond(run: RunResult): number {
   return run.elapsedMs > 0 ? run.steps / (run.elapsedMs / 1000) : Infinity;

@@ -7,6 +7,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { CHART_FILES } from '../charts/names';
 import { OPTIMIZERS, optimizerSpec } from '../engine/hyperparameters';
 import { formatIssue, parseExperiment, validateExperiment } from '../engine/experiment';
 import { PROBLEMS, getProblem } from '../engine/problems';
@@ -200,8 +201,9 @@ export async function exportResults(_s: PanelServices, folder?: vscode.Uri): Pro
   await write('runs.json', JSON.stringify(resultsJson(store, runs), null, 1) + '\n');
   await write('experiment.optim.json', JSON.stringify(toExperimentFile(panel.controller.experiment), null, 2) + '\n');
   for (const chart of await panel.requestCharts()) {
-    if (chart.svg) await write(`${chart.name}.svg`, chart.svg);
-    if (chart.png) await write(`${chart.name}.png`, Buffer.from(chart.png.slice(chart.png.indexOf(',') + 1), 'base64'));
+    // The same file names as the CLI's --out.
+    if (chart.svg) await write(`${CHART_FILES[chart.name]}.svg`, chart.svg);
+    if (chart.png) await write(`${CHART_FILES[chart.name]}.png`, Buffer.from(chart.png.slice(chart.png.indexOf(',') + 1), 'base64'));
   }
   void vscode.window.showInformationMessage(`Exported ${written.length} files to ${dir}`, 'Reveal').then((choice) => {
     if (choice === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', folder);

@@ -6,27 +6,12 @@
  * maps to its fields.
  */
 import type { Experiment, RunSpec, ValidationIssue } from '../engine/types';
-import type { PanelExperiment, PanelRun } from '../protocol';
+import { toExperimentFile, type PanelExperiment, type PanelRun } from '../protocol';
+import { optimizerSpec } from '../engine/hyperparameters';
+import { automaticLabel } from '../engine/labels';
 
-/** The experiment in `*.optim.json` form (what `serializeExperiment`/the CLI read). */
-export function toExperimentFile(e: PanelExperiment): Record<string, unknown> {
-  const file: Record<string, unknown> = {};
-  if (e.title !== undefined) file.title = e.title;
-  file.loss = e.loss;
-  if (e.init !== undefined) file.init = [...e.init];
-  file.steps = e.steps;
-  file.seed = e.seed;
-  if (e.batchSize !== undefined) file.batchSize = e.batchSize;
-  if (e.tolerance !== undefined) file.tolerance = e.tolerance;
-  file.runs = e.runs.map((r) => {
-    const run: Record<string, unknown> = { optimizer: r.optimizer, label: r.label, ...r.hyperparameters };
-    if (r.schedule) run.schedule = r.schedule;
-    if (r.clip) run.clip = r.clip;
-    if (r.enabled === false) run.enabled = false;
-    return run;
-  });
-  return file;
-}
+/** The experiment in `*.optim.json` form (what `serializeExperiment`/the CLI read): the protocol's, shared with the webview. */
+export { toExperimentFile } from '../protocol';
 
 /** A validated engine experiment as the panel holds it. */
 export function toPanelExperiment(e: Experiment): PanelExperiment {
@@ -38,15 +23,23 @@ export function toPanelExperiment(e: Experiment): PanelExperiment {
     seed: e.seed,
     ...(e.batchSize !== undefined ? { batchSize: e.batchSize } : {}),
     tolerance: e.tolerance,
+    ...(e.noise !== undefined ? { noise: e.noise } : {}),
     runs: e.runs.map((r): PanelRun => ({
-      label: r.label,
+      // The automatic label stays absent, so it follows the hyperparameters as they are edited.
+      ...(r.label !== automaticLabelOf(r) ? { label: r.label } : {}),
       optimizer: r.optimizer,
       hyperparameters: { ...r.hyperparameters },
       ...(r.schedule ? { schedule: r.schedule } : {}),
       ...(r.clip ? { clip: r.clip } : {}),
+      ...(r.tune ? { tune: r.tune } : {}),
       enabled: r.enabled !== false,
     })),
   };
+}
+
+function automaticLabelOf(r: RunSpec): string | undefined {
+  const spec = optimizerSpec(r.optimizer);
+  return spec ? automaticLabel(spec, r.hyperparameters) : undefined;
 }
 
 export type Validator = (raw: unknown) => { ok: true; experiment: Experiment } | { ok: false; issues: ValidationIssue[] };

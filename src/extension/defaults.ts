@@ -4,15 +4,14 @@
  */
 import { defaultHyperparameters, optimizerSpec } from '../engine/hyperparameters';
 import { checkNumber } from '../engine/bounds';
-import { automaticLabel } from '../engine/labels';
 import type { HyperparameterValue, LossSpec } from '../engine/types';
 import type { PanelExperiment, PanelRun } from '../protocol';
 
 /** A run of optimizer `id` with the registry's defaults, overridden by `overrides`. */
 export function defaultRun(id: string, overrides: Readonly<Record<string, HyperparameterValue>> = {}, label?: string): PanelRun {
   const hyperparameters = { ...defaultHyperparameters(id), ...overrides };
-  const spec = optimizerSpec(id);
-  return { label: label ?? (spec ? automaticLabel(spec, hyperparameters) : id), optimizer: id, hyperparameters, enabled: true };
+  // No label: the automatic one (src/engine/labels.ts), which follows the hyperparameters.
+  return { ...(label !== undefined ? { label } : {}), optimizer: id, hyperparameters, enabled: true };
 }
 
 /**

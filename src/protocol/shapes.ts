@@ -7,8 +7,12 @@
  * anything. Enumerations owned by another room are read from it (`RUN_STATUSES`, `GRADIENT_MODES`).
  */
 import * as v from 'valibot';
-import { RUN_STATUSES, type LossSpec, type ScheduleSpec } from '../engine/types';
+import { RUN_STATUSES, type LossSpec, type ScheduleSpec, type TuneGrid, type TuneObjective } from '../engine/types';
+import { CHART_NAMES } from '../charts/names';
 import { GRADIENT_MODES } from '../snippet/types';
+
+/** The panel's charts, by name: declared with the charts (src/charts/names.ts). */
+export { CHART_NAMES, type ChartName } from '../charts/names';
 import { firstNonWire, type WireNumber } from './wire';
 
 // ───────────────────────────── building blocks ─────────────────────────────
@@ -42,9 +46,23 @@ const lossSpec = v.custom<LossSpec>((x) => {
   return keys.length === 1 && typeof (x as Record<string, unknown>)[keys[0]!] === 'string';
 }, 'expected exactly one of preset, source, file (a string)');
 
-/** One run as the panel edits it: optimizer id, hyperparameters by registry name, schedule, clipping. */
+/** A grid of tuned values, `{ min, max, count }` or a list; the objective; the seed count (DESIGN "Tuning"). */
+const tuneEntry = (x: unknown): boolean => typeof x === 'number' || typeof x === 'string'
+  || (Array.isArray(x) && x.every((n) => typeof n === 'number'))
+  || (typeof x === 'object' && x !== null && Object.values(x).every((n) => typeof n === 'number'));
+
+/** `tune` as an experiment file writes it: `objective` and `seeds` may be left to their defaults. */
+export type PanelTune = { readonly objective?: TuneObjective; readonly seeds?: number }
+  & { readonly [hyperparameter: string]: TuneGrid | TuneObjective | number | undefined };
+
+/** `tune` as an experiment file writes it (its names, grids and bounds are the engine validator's to check). */
+const tuneSpec = v.custom<PanelTune>((x) => typeof x === 'object' && x !== null && !Array.isArray(x) && Object.values(x).every(tuneEntry),
+  'expected { <hyperparameter>: { min, max, count } or [values], objective?, seeds? }');
+
+/** One run as the panel edits it: optimizer id, hyperparameters by registry name, schedule, clipping, tuning. */
 export const PanelRunSchema = v.object({
-  label: text,
+  /** The name in legends; absent means the automatic one (src/engine/labels.ts). */
+  label: v.optional(text),
   /** Optimizer id from `OPTIMIZERS` in src/engine/hyperparameters.ts. */
   optimizer: text,
   /** Values by registry name (`lr`, `betas`, …); missing ones take the registry default. */
@@ -56,12 +74,14 @@ export const PanelRunSchema = v.object({
   clip: v.optional(v.union([v.object({ norm: finite }), v.object({ value: finite })], 'expected { norm } or { value }')),
   /** Disabled runs stay in the list but are not stepped. Default true. */
   enabled: v.optional(v.boolean('expected true or false')),
+  /** This run's own tuning (replaces the experiment's). */
+  tune: v.optional(tuneSpec),
 });
 export type PanelRun = v.InferOutput<typeof PanelRunSchema>;
 
 /**
  * The experiment as the panel holds it: an experiment file's fields, hyperparameters grouped per
- * run, `tolerance` optional.
+ * run, `tolerance` optional. `tune`, `noise` and `curvature` are carried as the file has them.
  */
 export const PanelExperimentSchema = v.object({
   title: v.optional(text),
@@ -71,6 +91,12 @@ export const PanelExperimentSchema = v.object({
   seed: finite,
   batchSize: v.optional(count(1)),
   tolerance: v.optional(finite),
+  /** Tuning of every run (DESIGN "Tuning"). */
+  tune: v.optional(tuneSpec),
+  /** Standard deviation of the Gaussian noise added to every gradient. */
+  noise: v.optional(finite),
+  /** Every point carries the loss's sharpness (DESIGN "Curvature"). */
+  curvature: v.optional(v.boolean('expected true or false')),
   runs: list(PanelRunSchema),
 });
 export type PanelExperiment = v.InferOutput<typeof PanelExperimentSchema>;
@@ -169,8 +195,8 @@ export type LossInfo = v.InferOutput<typeof LossInfoSchema>;
 
 /** A chart rendered by the webview for Export Results (Vega `toSVG()` / `toImageURL('png')`). */
 export const RenderedChartSchema = v.object({
-  /** File-name stem: `loss`, `paths`, `lr`, `gradNorm`. */
-  name: v.pipe(text, v.regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a file-name stem (letters, digits, _ and -)')),
+  /** Which chart (its file is `CHART_FILES[name]`). */
+  name: v.picklist(CHART_NAMES),
   svg: v.optional(text),
   /** `data:image/png;base64,…` */
   png: v.optional(v.pipe(text, v.startsWith('data:image/png;base64,', 'expected a data:image/png;base64 URL'))),
@@ -193,9 +219,6 @@ export const InspectResultSchema = v.object({
 });
 export type InspectResult = v.InferOutput<typeof InspectResultSchema>;
 
-/** The panel's charts, by name (chart views, exported files, `compiledChart` messages). */
-export const CHART_NAMES = ['loss', 'paths', 'lr', 'gradNorm'] as const;
-export type ChartName = (typeof CHART_NAMES)[number];
 
 /** Playback speeds of the panel, slowest first; `instant` shows every point as it arrives. */
 export const PLAYBACK_SPEEDS = ['slow', 'normal', 'fast', 'instant'] as const;

@@ -10,7 +10,7 @@ import { annotation, automaticLabel } from '../engine/labels';
 import { SCHEDULES } from '../engine/schedules';
 import type { HyperparameterValue, ScheduleSpec, ValidationIssue } from '../engine/types';
 import { validateExperiment } from '../engine/experiment';
-import type { PanelExperiment, PanelRun } from '../protocol';
+import { toExperimentFile, type PanelExperiment, type PanelRun } from '../protocol';
 
 /** A hyperparameter of a run with the value the run will use and whether it is the default. */
 export interface RunHyperparameter {
@@ -50,20 +50,21 @@ export function defaultLabel(run: Pick<PanelRun, 'optimizer' | 'hyperparameters'
   return spec ? automaticLabel(spec, { ...defaultHyperparameters(spec.id), ...run.hyperparameters }) : run.optimizer;
 }
 
-/** Whether the run's label is the automatic one (so it follows optimizer and hyperparameter changes): empty, or the engine's. */
+/** Whether the run's label is the automatic one (so it follows optimizer and hyperparameter changes): absent, empty, or the engine's. */
 export function hasAutoLabel(run: PanelRun): boolean {
-  return run.label.trim() === '' || run.label === defaultLabel(run);
+  return run.label === undefined || run.label.trim() === '' || run.label === defaultLabel(run);
 }
 
-/** A run with its label recomputed when it was automatic before the change. */
-function relabel(before: PanelRun, after: Omit<PanelRun, 'label'> & { label?: string }): PanelRun {
-  const label = hasAutoLabel(before) ? defaultLabel(after) : before.label;
-  return { ...after, label } as PanelRun;
+/** A run without a label (the automatic one) when its label was automatic before the change. */
+function relabel(before: PanelRun, after: PanelRun): PanelRun {
+  if (!hasAutoLabel(before)) return { ...after, label: before.label };
+  const { label: _label, ...rest } = after;
+  return rest;
 }
 
-/** A new run of an optimizer with default hyperparameters. */
+/** A new run of an optimizer with default hyperparameters (and the automatic label). */
 export function newRun(optimizer: string): PanelRun {
-  return { optimizer, hyperparameters: {}, label: defaultLabel({ optimizer, hyperparameters: {} }) };
+  return { optimizer, hyperparameters: {} };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -107,7 +108,8 @@ export function setHyperparameter(exp: PanelExperiment, run: number, name: strin
 export function setRunProperty<K extends 'label' | 'enabled' | 'schedule' | 'clip'>(exp: PanelExperiment, run: number, key: K, value: PanelRun[K] | undefined): PanelExperiment {
   return mapRun(exp, run, (r) => {
     const out: Record<string, unknown> = { ...r };
-    if (key === 'label') out.label = typeof value === 'string' && value.trim() !== '' ? value : defaultLabel(r);
+    // An empty label, or the automatic one typed out, is the automatic label: absent.
+    if (key === 'label' && (typeof value !== 'string' || value.trim() === '' || value === defaultLabel(r))) delete out.label;
     else if (value === undefined) delete out[key];
     else out[key] = value;
     return out as unknown as PanelRun;
@@ -143,7 +145,7 @@ export function removeRun(exp: PanelExperiment, run: number): PanelExperiment {
 export function duplicateRun(exp: PanelExperiment, run: number): PanelExperiment {
   const r = exp.runs[run];
   if (!r) return exp;
-  const copy: PanelRun = { ...r, hyperparameters: { ...r.hyperparameters }, label: hasAutoLabel(r) ? r.label : `${r.label} (copy)` };
+  const copy: PanelRun = { ...r, hyperparameters: { ...r.hyperparameters }, ...(hasAutoLabel(r) ? {} : { label: `${r.label} (copy)` }) };
   const runs = [...exp.runs];
   runs.splice(run + 1, 0, copy);
   return withRuns(exp, runs);
@@ -169,8 +171,8 @@ export function expandLrSweep(exp: PanelExperiment, run: number, lrs: readonly n
   const lrSpec = optimizerSpec(r.optimizer)?.hyperparameters.find((h) => h.name === 'lr');
   const copies = lrs.map((lr): PanelRun => {
     const hyperparameters = { ...r.hyperparameters, lr };
-    const label = auto || !lrSpec ? defaultLabel({ optimizer: r.optimizer, hyperparameters }) : `${r.label} ${annotation(lrSpec, lr)}`;
-    return { ...r, hyperparameters, label };
+    const { label: _label, ...rest } = r;
+    return auto || !lrSpec ? { ...rest, hyperparameters } : { ...rest, hyperparameters, label: `${r.label} ${annotation(lrSpec, lr)}` };
   });
   const runs = [...exp.runs];
   runs.splice(run, 1, ...copies);
@@ -219,21 +221,6 @@ export function placeIssues(issues: readonly ValidationIssue[], fields: readonly
 // ---------------------------------------------------------------------------------------------
 // The experiment in file shape, and its validation by the engine's own validator.
 
-/** The experiment as an `*.optim.json` file writes it: hyperparameters flat in each run. */
-export function toExperimentFile(exp: PanelExperiment): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(exp)) if (v !== undefined && k !== 'runs') out[k] = v;
-  out.runs = exp.runs.map((r) => {
-    const run: Record<string, unknown> = { optimizer: r.optimizer, label: r.label };
-    for (const [k, v] of Object.entries(r.hyperparameters)) run[k] = v;
-    if (r.schedule) run.schedule = r.schedule;
-    if (r.clip) run.clip = r.clip;
-    if (r.enabled === false) run.enabled = false;
-    return run;
-  });
-  return out;
-}
-
 /**
  * Every issue the engine's validator finds in the experiment (paths in file notation), so the
  * panel refuses in place exactly what the host would refuse — cross-field rules included.
@@ -257,7 +244,7 @@ export function engineLabels(exp: PanelExperiment): string[] {
 export function runLabel(exp: PanelExperiment, index: number): string {
   const run = exp.runs[index];
   if (!run) return `run ${index + 1}`;
-  return run.label.trim() !== '' ? run.label : defaultLabel(run);
+  return run.label !== undefined && run.label.trim() !== '' ? run.label : defaultLabel(run);
 }
 
 /** A schedule of a type with its required fields filled from the experiment (steps) and registry defaults. */

@@ -5,6 +5,7 @@
  */
 import { fromWire, fromWireNumber, type InspectResult, type WireNumber } from '../protocol';
 import type { HostChannel } from './channel';
+import { runLabel } from './experimentDraft';
 import type { FormulaValues, FormulaView } from './formulaView';
 import type { PanelState } from './state';
 import type { Store } from './store';
@@ -33,7 +34,7 @@ export async function loadFormula(host: HTMLElement, store: Store<PanelState>, c
     const run = Math.min(s.view.selectedRun, exp.runs.length - 1);
     const r = exp.runs[run]!;
     try {
-      view.select(run, s.playback.step, { optimizer: r.optimizer, hyperparameters: r.hyperparameters, label: r.label, schedule: r.schedule as never, clip: r.clip });
+      view.select(run, s.playback.step, { optimizer: r.optimizer, hyperparameters: r.hyperparameters, label: runLabel(exp, run), schedule: r.schedule as never, clip: r.clip });
     } catch (e) {
       channel.log('warn', `formula view: ${e instanceof Error ? e.message : String(e)}`);
     }

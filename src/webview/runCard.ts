@@ -10,7 +10,9 @@ import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { OPTIMIZERS, optimizerSpec, type HyperparameterSpec } from '../engine/hyperparameters';
 import type { HyperparameterValue } from '../engine/types';
 import type { PanelExperiment, PanelRun, RunResult } from '../protocol';
-import { duplicateRun, isEnabled, removeRun, runHyperparameters, setHyperparameter, setOptimizer, setRunProperty, toggleRun } from './experimentDraft';
+import {
+  defaultLabel, duplicateRun, isEnabled, removeRun, runHyperparameters, runLabel, setHyperparameter, setOptimizer, setRunProperty, toggleRun,
+} from './experimentDraft';
 import { formatNumber, parseHyperparameter } from './fieldValidation';
 import { checkboxField, textField, type FieldMessages } from './fields';
 import { runExtras } from './runExtras';
@@ -106,7 +108,7 @@ export class RunCard extends LitElement {
           @change=${(e: Event) => edit(toggleRun(ctx.experiment(), index, (e.target as HTMLInputElement).checked))}><span class="visually-hidden">Run ${index + 1} enabled</span></vscode-checkbox>
         <span class="run-swatch" aria-hidden="true" data-color=${this.color}></span>
         ${textField(ctx.messages, {
-          key: `run:${this.runId}.label`, path: `runs[${index}].label`, label: 'Label', value: run.label, className: 'run-label', placeholder: 'label',
+          key: `run:${this.runId}.label`, path: `runs[${index}].label`, label: 'Label', value: runLabel(exp, index), className: 'run-label', placeholder: defaultLabel(run),
           format: (v) => v, parse: (t) => ({ ok: true, value: t }), onValue: (v) => edit(setRunProperty(ctx.experiment(), index, 'label', v)),
         })}
         ${this.status()}

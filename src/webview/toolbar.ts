@@ -4,14 +4,12 @@
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
+import { formatRate } from '../charts/names';
 import type { PanelModel } from './model';
 import { RovingFocus } from './rovingFocus';
 import type { PanelState } from './state';
 import { StoreController, type Store } from './store';
 
-function formatRate(r: number): string {
-  return r >= 1e6 ? `${(r / 1e6).toFixed(1)}M` : r >= 1e4 ? `${Math.round(r / 1e3)}k` : String(Math.round(r));
-}
 
 export class Toolbar extends LitElement {
   declare parts: { store: Store<PanelState>; model: PanelModel };

@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import {
-  answer, checkPanelExperiment, fromWire, HOST_METHODS, parseFromWebview, parseToWebview, Requests, toWire, type PanelExperiment, type ReplyMessage,
-  type RequestMessage,
+  answer, checkPanelExperiment, fromWire, HOST_METHODS, parseFromWebview, parseToWebview, Requests, toExperimentFile, toWire, type PanelExperiment,
+  type ReplyMessage, type RequestMessage,
 } from '../../src/protocol';
+import { validateExperiment } from '../../src/engine/experiment';
 
 const experiment: PanelExperiment = {
   loss: { preset: 'rosenbrock' }, init: [-1.5, 2], steps: 200, seed: 0,
@@ -53,6 +54,32 @@ describe('protocol', () => {
       assert.equal(r.ok, false, JSON.stringify(m).slice(0, 200));
       if (!r.ok) assert.match(r.error, re);
     }
+  });
+
+  it('carries tuning, gradient noise, curvature and automatic labels through to the file the engine validates', () => {
+    const tuned: PanelExperiment = {
+      ...experiment, noise: 0.1, curvature: true, tune: { lr: { min: 1e-4, max: 1, count: 5 }, objective: 'finalLoss' },
+      runs: [
+        { optimizer: 'adam', hyperparameters: {} },
+        { label: 'mine', optimizer: 'sgd', hyperparameters: { lr: 0.01 }, tune: { momentum: [0, 0.5, 0.9], objective: { stepsTo: 0.01 }, seeds: 3 } },
+      ],
+    };
+    const parsed = parseFromWebview({ type: 'editExperiment', experiment: tuned });
+    assert.ok(parsed.ok, !parsed.ok ? parsed.error : '');
+    const file = toExperimentFile(tuned);
+    assert.deepEqual({ noise: file.noise, curvature: file.curvature, tune: file.tune }, { noise: 0.1, curvature: true, tune: tuned.tune });
+    const runs = file.runs as Record<string, unknown>[];
+    assert.equal('label' in runs[0]!, false, 'an automatic label stays absent');
+    assert.deepEqual(runs[1]!.tune, tuned.runs[1]!.tune);
+    const { curvature: _curvature, ...withoutCurvature } = file;
+    const valid = validateExperiment(withoutCurvature);
+    assert.ok(valid.ok, JSON.stringify(!valid.ok && valid.issues));
+    if (valid.ok) {
+      assert.equal(valid.experiment.noise, 0.1);
+      assert.deepEqual(valid.experiment.runs.map((r) => r.tune !== undefined), [true, true]);
+    }
+    const bad = parseFromWebview({ type: 'editExperiment', experiment: { ...tuned, tune: { lr: { min: 'small' } } } });
+    assert.ok(!bad.ok && /experiment\.tune/.test(bad.error), !bad.ok ? bad.error : 'refused');
   });
 
   it('checks streamed point columns against their length and dimension', () => {

@@ -176,6 +176,7 @@ describe('commands', function () {
     assert.ok(fs.statSync(folder).isDirectory());
     assert.deepEqual(fs.readdirSync(folder).sort(), [...(written ?? [])].sort(), 'every file written is in that folder');
     assert.ok(written?.includes('points.csv'), String(written));
+    assert.ok(written?.includes('learning-rate.svg') && written.includes('gradient-norm.svg'), `the CLI's chart file names: ${String(written)}`);
     fs.rmSync(folder, { recursive: true, force: true });
   });
 

@@ -4,9 +4,10 @@ import { validateSchedule } from '../../src/engine/schedules';
 import { SCHEDULES } from '../../src/engine/schedules';
 import type { PanelExperiment } from '../../src/protocol';
 import {
-  addRun, defaultLabel, defaultSchedule, duplicateRun, expandLrSweep, fieldPath, hasAutoLabel, placeIssues, removeRun, runHyperparameters,
-  setHyperparameter, setInitCoordinate, setOptimizer, setRunProperty, toExperimentFile, toggleRun, validateDraft,
+  addRun, defaultLabel, defaultSchedule, duplicateRun, expandLrSweep, fieldPath, hasAutoLabel, placeIssues, removeRun, runHyperparameters, runLabel,
+  setHyperparameter, setInitCoordinate, setOptimizer, setRunProperty, toggleRun, validateDraft,
 } from '../../src/webview/experimentDraft';
+import { toExperimentFile } from '../../src/protocol';
 
 const base: PanelExperiment = {
   loss: { preset: 'rosenbrock' }, steps: 200, seed: 0,
@@ -25,21 +26,25 @@ describe('webview/experimentDraft', () => {
     assert.equal(hps[0]!.path, 'runs[0].lr');
   });
 
-  it('keeps automatic labels in step with the optimizer and η, and leaves custom labels alone', () => {
+  it('keeps automatic labels in step with the optimizer and η (absent: the automatic one), and leaves custom labels alone', () => {
     let e = setHyperparameter(base, 0, 'lr', 0.01);
-    assert.equal(e.runs[0]!.label, 'Adam η=0.01');
+    assert.equal(e.runs[0]!.label, undefined, 'an automatic label is not stored');
+    assert.equal(runLabel(e, 0), 'Adam η=0.01');
     e = setOptimizer(e, 0, 'rmsprop');
-    assert.equal(e.runs[0]!.label, 'RMSprop η=0.01');
+    assert.equal(runLabel(e, 0), 'RMSprop η=0.01');
     e = setHyperparameter(e, 1, 'lr', 0.5);
     assert.equal(e.runs[1]!.label, 'my SGD');
     assert.ok(hasAutoLabel(e.runs[0]!));
-    assert.equal(setRunProperty(e, 1, 'label', '  ').runs[1]!.label, 'SGD η=0.5 μ=0.9', 'an emptied label becomes automatic');
+    const emptied = setRunProperty(e, 1, 'label', '  ');
+    assert.equal(emptied.runs[1]!.label, undefined, 'an emptied label becomes automatic');
+    assert.equal(runLabel(emptied, 1), 'SGD η=0.5 μ=0.9');
+    assert.equal(setRunProperty(e, 1, 'label', 'SGD η=0.5 μ=0.9').runs[1]!.label, undefined, 'the automatic label typed out is automatic');
   });
 
   it('treats the engine\'s automatic label as automatic (one scheme: no label is guessed back)', () => {
     const run = { label: 'Adam η=0.00005', optimizer: 'adam', hyperparameters: { lr: 5e-5 } };
     assert.ok(hasAutoLabel(run));
-    assert.equal(setHyperparameter({ ...base, runs: [run] }, 0, 'lr', 0.01).runs[0]!.label, 'Adam η=0.01');
+    assert.equal(runLabel(setHyperparameter({ ...base, runs: [run] }, 0, 'lr', 0.01), 0), 'Adam η=0.01');
     assert.ok(!hasAutoLabel({ ...run, label: 'Adam η=0.1' }), 'a label naming another η is the user\'s');
     assert.ok(!hasAutoLabel({ ...run, label: 'mine η=0.00005' }));
   });
@@ -74,7 +79,8 @@ describe('webview/experimentDraft', () => {
 
   it('a learning-rate sweep replaces one run by one run per rate, in order, labelled', () => {
     const e = expandLrSweep(base, 0, [0.001, 0.01, 0.1]);
-    assert.deepEqual(e.runs.map((r) => r.label), ['Adam η=0.001', 'Adam η=0.01', 'Adam η=0.1', 'my SGD']);
+    assert.deepEqual(e.runs.map((_, i) => runLabel(e, i)), ['Adam η=0.001', 'Adam η=0.01', 'Adam η=0.1', 'my SGD']);
+    assert.deepEqual(e.runs.map((r) => r.label), [undefined, undefined, undefined, 'my SGD'], 'automatic labels are not stored');
     assert.deepEqual(e.runs.map((r) => r.hyperparameters.lr), [0.001, 0.01, 0.1, 0.001]);
     const custom = expandLrSweep(base, 1, [0.1, 0.2]);
     assert.deepEqual(custom.runs.slice(1).map((r) => r.label), ['my SGD η=0.1', 'my SGD η=0.2']);

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { OPTIMIZERS, optimizerSpec } from '../../src/engine/hyperparameters';
 import type { PanelExperiment } from '../../src/protocol';
-import { duplicateRun, removeRun, setOptimizer, toggleRun } from '../../src/webview/experimentDraft';
+import { duplicateRun, removeRun, runLabel, setOptimizer, toggleRun } from '../../src/webview/experimentDraft';
 import { formatNumber } from '../../src/webview/fieldValidation';
 import { repoPath } from '../repoRoot';
 import { fakeVsCode, servePanel, settled, type PageProbe, type PanelServer } from './pageServer';
@@ -47,7 +47,7 @@ interface CardState {
 /** What the cards of `exp` must show (sweep fields empty). */
 function expected(exp: PanelExperiment): Array<Omit<CardState, 'hidden'>> {
   return exp.runs.map((run, i) => {
-    const fields: Record<string, string | boolean> = { [`runs[${i}].label`]: run.label };
+    const fields: Record<string, string | boolean> = { [`runs[${i}].label`]: runLabel(exp, i) };
     const defaults: string[] = [];
     for (const spec of optimizerSpec(run.optimizer)!.hyperparameters) {
       const own = run.hyperparameters[spec.name];
