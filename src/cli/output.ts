@@ -107,8 +107,6 @@ export async function writeCsv(out: ChunkedWriter, runs: readonly RunResult[]): 
   await out.flush();
 }
 
-export { formatRate };
-
 export function stepsPerSecond(run: RunResult): number {
   return run.elapsedMs > 0 ? run.steps / (run.elapsedMs / 1000) : Infinity;
 }
