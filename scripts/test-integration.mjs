@@ -129,6 +129,23 @@ function workbenchUrl(server, { tests, grep, welcome = false } = {}) {
   return `${server.url}/?folder=${encodeURIComponent(server.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
+/** Printed by the untrusted suite's last test (test/integration/trust.test.ts) when it wants the workspace trusted. */
+const GRANT_TRUST_LINE = '::grant-workspace-trust-through-the-action::';
+
+/**
+ * Trusts the workspace as a person would: the extension's notification action "Trust this
+ * workspace to run its loss", then "Trust" in VS Code's Workspace Trust editor it opens.
+ */
+async function grantTrustThroughTheAction(page, name) {
+  try {
+    await page.locator('.notification-toast .monaco-button', { hasText: 'Trust this workspace to run its loss' }).first().click({ timeout: 30_000 });
+    await page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).first().click({ timeout: 30_000 });
+  } catch (e) {
+    await page.screenshot({ path: join(resultsDir, `${name}-grant-trust.png`) }).catch(() => {});
+    console.error(`${name}: could not trust the workspace through the action: ${e?.message ?? e}`);
+  }
+}
+
 /** Runs the mocha suite inside the extension host; resolves with its exit code. */
 async function runSuite(browser, { trusted, name }) {
   const server = await startCodeServer({ trusted, env: { OPTIM_TEST_TRUST: trusted ? 'trusted' : 'untrusted' } });
@@ -144,6 +161,7 @@ async function runSuite(browser, { trusted, name }) {
     first = first.replace(/%[sdifoOc]/g, () => (parts.length ? String(parts.shift()) : ''));
     const line = [first, ...parts.map((a) => (typeof a === 'string' ? a : JSON.stringify(a)))].join(' ').trimEnd();
     if (line.startsWith('integration suite:')) printing = true;
+    if (line === GRANT_TRUST_LINE) void grantTrustThroughTheAction(page, name);
     if (!printing || /workbench\.js|^OverlayWebview|^InstantiationService|^\[lifecycle\]/.test(line)) return;
     (type === 'error' ? process.stderr : process.stdout).write(line + '\n');
   });

@@ -13,28 +13,65 @@
  */
 export function downsampleMinMax(steps: ArrayLike<number>, values: ArrayLike<number>, buckets: number): Int32Array {
   const n = Math.min(steps.length, values.length);
-  if (n <= 2 * buckets || buckets < 1) return Int32Array.from({ length: n }, (_, i) => i);
-  const first = steps[0] as number;
-  const span = (steps[n - 1] as number) - first + 1;
-  const keep = new Uint8Array(n);
-  keep[0] = 1;
-  keep[n - 1] = 1;
-  let i = 0;
-  for (let b = 0; b < buckets && i < n; b++) {
-    const end = first + (span * (b + 1)) / buckets;
-    const start = i;
-    while (i < n && (steps[i] as number) < end) i++;
-    const extrema = extremaIndices(values, start, i);
-    if (extrema) {
-      keep[extrema[0]] = 1;
-      keep[extrema[1]] = 1;
-    } else if (i > start) keep[start] = 1;
+  if (n === 0) return new Int32Array(0);
+  const sampler = new MinMaxSampler(steps[0] as number, steps[n - 1] as number, n, buckets);
+  for (let i = 0; i < n; i++) sampler.push(i, steps[i] as number, values[i] as number);
+  return sampler.kept();
+}
+
+/**
+ * `downsampleMinMax` one point at a time, in order, holding only each bucket's extrema: for points
+ * read back from a file (src/points), where the whole series is never in memory. The step range
+ * and the number of points must be known up front.
+ */
+export class MinMaxSampler {
+  private readonly all: boolean;
+  private readonly span: number;
+  private readonly keep: number[] = [];
+  private bucket = 0;
+  private end: number;
+  /** The current bucket's first index, least and greatest (−1: none yet). */
+  private first = -1;
+  private lo = -1;
+  private hi = -1;
+  private loValue = NaN;
+  private hiValue = NaN;
+
+  constructor(private readonly firstStep: number, lastStep: number, private readonly n: number, private readonly buckets: number) {
+    this.all = n <= 2 * buckets || buckets < 1;
+    this.span = lastStep - firstStep + 1;
+    this.end = firstStep + this.span / buckets;
   }
-  let count = 0;
-  for (let k = 0; k < n; k++) count += keep[k] as number;
-  const out = new Int32Array(count);
-  for (let k = 0, o = 0; k < n; k++) if (keep[k]) out[o++] = k;
-  return out;
+
+  /** The point at `index` (0, 1, 2, … in order) with its step and value. */
+  push(index: number, step: number, value: number): void {
+    if (this.all) return;
+    while (step >= this.end && this.bucket < this.buckets - 1) this.nextBucket();
+    if (this.first < 0) this.first = index;
+    if (Number.isNaN(value)) return;
+    if (this.lo < 0 || value < this.loValue) { this.lo = index; this.loValue = value; }
+    if (this.hi < 0 || value > this.hiValue) { this.hi = index; this.hiValue = value; }
+  }
+
+  private nextBucket(): void {
+    this.closeBucket();
+    this.bucket++;
+    this.end = this.firstStep + (this.span * (this.bucket + 1)) / this.buckets;
+  }
+
+  private closeBucket(): void {
+    if (this.lo >= 0) this.keep.push(this.lo, this.hi);
+    else if (this.first >= 0) this.keep.push(this.first);
+    this.first = this.lo = this.hi = -1;
+  }
+
+  /** Indices to keep, ascending (call once, after the last point). */
+  kept(): Int32Array {
+    if (this.all) return Int32Array.from({ length: this.n }, (_, i) => i);
+    this.closeBucket();
+    const sorted = Int32Array.from(new Set([0, this.n - 1, ...this.keep])).sort();
+    return sorted;
+  }
 }
 
 /**

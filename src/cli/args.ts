@@ -2,16 +2,24 @@
  * The command line, parsed by hand (four options do not need a library). A usage error is thrown
  * as `UsageError` and ends the process with status 2 (DESIGN "Command-line contract").
  */
+import { DEFAULT_MEMORY_BYTES } from '../points/store';
+import { ISSUE_LIMIT, MESSAGE_LIMIT, terminalText } from './text';
 
 export type Command =
   | { readonly kind: 'help' }
   | { readonly kind: 'version' }
-  | { readonly kind: 'run'; readonly file: string; readonly output: 'json' | 'summary'; readonly outDir?: string }
+  | { readonly kind: 'run'; readonly file: string; readonly output: 'json' | 'summary'; readonly outDir?: string;
+      readonly fullMessages?: true }
   | { readonly kind: 'pytorch'; readonly file: string };
 
 export class UsageError extends Error {}
 
-export const USAGE = `Usage: optimizer-playground run <file.optim.json> [--json | --summary] [--out DIR]
+/** An argument quoted in a message: escaped, and cut when long. */
+function shown(arg: string): string {
+  return terminalText(arg.length > 80 ? `${arg.slice(0, 79)}…` : arg);
+}
+
+export const USAGE = `Usage: optimizer-playground run <file.optim.json> [--json | --summary] [--out DIR] [--full-messages]
        optimizer-playground pytorch <file.optim.json>
 
 run: runs every optimizer of an experiment file and reports the results.
@@ -19,14 +27,18 @@ pytorch: prints a self-contained PyTorch script (torch only, float64) that repro
 and prints one JSON line per run: {"label", "loss", "params"}.
 
 Options:
-  --json       print every point of every run as one JSON object on stdout
-  --summary    print one line per run: status, steps, final loss and parameters, steps/s (default)
-  --out DIR    write points.csv, runs.json, Vega-Lite charts (*.vl.json) and their SVG renderings
-  --help       show this help
-  --version    show the version
+  --json            print every point of every run as one JSON object on stdout
+  --summary         print one line per run: status, steps, final loss and parameters, steps/s (default)
+  --out DIR         write points.csv, runs.json, Vega-Lite charts (*.vl.json) and their SVG renderings
+  --full-messages   print and write messages whole (they are cut at ${MESSAGE_LIMIT} characters otherwise,
+                    and at most ${ISSUE_LIMIT} problems of an invalid experiment are listed)
+  --help            show this help
+  --version         show the version
 
-Exit status: 0 the experiment ran (diverged runs are results), 1 the experiment is invalid
-or its loss does not compile, 2 usage error.`;
+Points beyond ${DEFAULT_MEMORY_BYTES >> 20} MB are kept in temporary files in $TMPDIR (or /tmp) until they are written.
+
+Exit status: 0 the experiment ran (diverged runs are results), 1 the experiment is invalid,
+its loss does not compile, or its output cannot be written, 2 usage error.`;
 
 /** Parses `process.argv.slice(2)`. */
 export function parseArgs(argv: readonly string[]): Command {
@@ -35,6 +47,7 @@ export function parseArgs(argv: readonly string[]): Command {
   const positional: string[] = [];
   let output: 'json' | 'summary' | undefined;
   let outDir: string | undefined;
+  let fullMessages = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--json' || arg === '--summary') {
@@ -45,20 +58,22 @@ export function parseArgs(argv: readonly string[]): Command {
       const value = arg === '--out' ? argv[++i] : arg.slice('--out='.length);
       if (!value || value.startsWith('--')) throw new UsageError('--out needs a directory: --out DIR');
       outDir = value;
+    } else if (arg === '--full-messages') {
+      fullMessages = true;
     } else if (arg.startsWith('-') && arg !== '-') {
-      throw new UsageError(`unknown option ${arg}`);
+      throw new UsageError(`unknown option ${shown(arg)}`);
     } else {
       positional.push(arg);
     }
   }
   if (positional.length === 0) throw new UsageError('missing command: run <file.optim.json>');
   const [command, file, ...extra] = positional;
-  if (command !== 'run' && command !== 'pytorch') throw new UsageError(`unknown command "${command}" (the commands are: run <file.optim.json>, pytorch <file.optim.json>)`);
+  if (command !== 'run' && command !== 'pytorch') throw new UsageError(`unknown command "${shown(command as string)}" (the commands are: run <file.optim.json>, pytorch <file.optim.json>)`);
   if (!file) throw new UsageError(`${command} needs an experiment file: ${command} <file.optim.json>`);
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${shown(extra[0] as string)}"`);
   if (command === 'pytorch') {
-    if (output || outDir !== undefined) throw new UsageError('pytorch takes no options: pytorch <file.optim.json>');
+    if (output || outDir !== undefined || fullMessages) throw new UsageError('pytorch takes no options: pytorch <file.optim.json>');
     return { kind: 'pytorch', file };
   }
-  return { kind: 'run', file, output: output ?? 'summary', ...(outDir !== undefined ? { outDir } : {}) };
+  return { kind: 'run', file, output: output ?? 'summary', ...(outDir !== undefined ? { outDir } : {}), ...(fullMessages ? { fullMessages } : {}) };
 }

@@ -1,22 +1,25 @@
 /**
- * `--out DIR`: the exact points (points.csv), the runs and how they ended (runs.json), and the
- * charts as Vega-Lite specs with their data inlined (`*.vl.json`) beside their SVG renderings.
+ * `--out DIR`: the exact points (points.csv, read back from the point store), the runs and how
+ * they ended (runs.json), and the charts as Vega-Lite specs with their data inlined (`*.vl.json`)
+ * beside their SVG renderings, drawn from a min–max view of at most `CHART_BUCKETS` buckets per run.
+ * Every file is written whole or not at all, replacing (never writing through) what is there
+ * (src/points/safeWrite.ts).
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import * as path from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import {
-  CHART_FILES, contourRows, crossingRows, defaultLightTheme, downsampleMinMax, gradNormChart, learningRateChart, lossChart, minimumRows, pathsChart,
-  pointRows, sharpnessChart, surfaceGrid, surfaceRows, withCurvature, withDatasets, type ChartData, type CrossingRow, type EventRow, type PointRow,
+  CHART_FILES, contourRows, defaultLightTheme, gradNormChart, learningRateChart, lossChart, MinMaxSampler, minimumRows, pathsChart,
+  pointRows, surfaceGrid, surfaceRows, withDatasets, type ChartData, type EventRow, type PointRow,
 } from '../charts';
-import { measuredColumn } from '../engine/curvature/crossing';
-import { runThreshold } from '../engine/curvature/ofRun';
 import type { Domain, Experiment } from '../engine/types';
+import { GRAD_NORM, LOSS, LR, PARAMS, type PointStore } from '../points/store';
+import { writeInPlace, writeTextInPlace } from '../points/safeWrite';
+import { ChunkedWriter, writePointsCsv } from '../points/writers';
 import type { SessionInfo } from '../snippet/types';
-import { ChunkedWriter, stepsPerSecond, writeCsv } from './output';
+import { stepsPerSecond } from './output';
 import { renderSvg } from './render';
 import type { RunResult } from './results';
+import { jsonText, truncated } from './text';
 
 /** Points per run in a chart: min–max downsampled to this many buckets (exact data is in points.csv). */
 const CHART_BUCKETS = 1000;
@@ -30,26 +33,39 @@ export interface OutInput {
   readonly experiment: Experiment;
   readonly info: SessionInfo;
   readonly runs: readonly RunResult[];
-  readonly surface: SurfaceSource;
+  readonly store: PointStore;
+  readonly fullMessages: boolean;
 }
 
-/** The files written, relative to the directory, in the order written. */
-export async function writeOutDir(dir: string, input: OutInput): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const written: string[] = [];
-  const stream = createWriteStream(path.join(dir, 'points.csv'));
-  await writeCsv(new ChunkedWriter(stream), input.runs);
-  await new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
-  written.push('points.csv');
+/** Chart specs with their data, named: from `chartSpecs`, made while the session can still draw the surface. */
+export type Charts = readonly (readonly [string, TopLevelSpec])[];
 
-  await writeFile(path.join(dir, 'runs.json'), JSON.stringify(runsDocument(input), null, 2) + '\n');
+/** Makes DIR (and its parents); a clear error when it is a file. */
+export async function prepareOutDir(dir: string): Promise<void> {
+  const existing = await stat(dir).catch(() => undefined);
+  if (existing && !existing.isDirectory()) throw Object.assign(new Error(`${dir} exists and is not a directory`), { code: 'ENOTDIR' });
+  await mkdir(dir, { recursive: true });
+}
+
+/**
+ * Writes the folder: runs.json, each chart and its SVG (one rendering in memory at a time), then
+ * points.csv. Returns the files written, relative to the directory, in the order written.
+ */
+export async function writeOutDir(dir: string, input: OutInput, charts: Charts): Promise<string[]> {
+  await prepareOutDir(dir);
+  const written: string[] = [];
+  await writeTextInPlace(dir, 'runs.json', jsonText(runsDocument(input), 2) + '\n');
   written.push('runs.json');
 
-  for (const [name, spec] of await chartSpecs(input)) {
-    await writeFile(path.join(dir, `${name}.vl.json`), JSON.stringify(spec) + '\n');
-    await writeFile(path.join(dir, `${name}.svg`), await renderSvg(spec));
+  for (const [name, spec] of charts) {
+    await writeTextInPlace(dir, `${name}.vl.json`, jsonText(spec) + '\n');
+    await writeTextInPlace(dir, `${name}.svg`, await renderSvg(spec));
     written.push(`${name}.vl.json`, `${name}.svg`);
   }
+
+  await writeInPlace(dir, 'points.csv', (stream) =>
+    writePointsCsv(new ChunkedWriter(stream), input.store, input.runs.map((r) => ({ index: r.index, label: r.spec.label }))));
+  written.push('points.csv');
   return written;
 }
 
@@ -58,60 +74,54 @@ function finiteOrNull(v: number): number | null {
 }
 
 /** runs.json: the experiment's setting and, per run, its spec and how it ended (no points). */
-function runsDocument({ experiment, info, runs }: OutInput): unknown {
+function runsDocument({ experiment, info, runs, fullMessages }: OutInput): unknown {
   return {
     ...(experiment.title ? { title: experiment.title } : {}),
     loss: experiment.loss, init: info.init, steps: experiment.steps, seed: experiment.seed,
     ...(experiment.batchSize !== undefined ? { batchSize: experiment.batchSize } : {}),
-    gradient: info.gradient, ...(info.curvature ? { curvature: info.curvature } : {}),
+    gradient: info.gradient,
     runs: runs.map((r) => ({
       label: r.spec.label, optimizer: r.spec.optimizer, hyperparameters: r.spec.hyperparameters,
       ...(r.spec.schedule ? { schedule: r.spec.schedule } : {}), ...(r.spec.clip ? { clip: r.spec.clip } : {}),
-      status: r.status, ...(r.message !== undefined ? { message: r.message } : {}),
-      ...(r.curvature ? { stabilityThreshold: runThreshold(r.spec) } : {}),
-      steps: r.steps, finalLoss: finiteOrNull(r.finalLoss), finalParams: Array.from(r.finalParams, finiteOrNull),
+      status: r.status, ...(r.message !== undefined ? { message: truncated(r.message, fullMessages) } : {}),
+      steps: r.steps, finalLoss: finiteOrNull(r.finalLoss), finalParams: Array.from(r.count > 0 ? r.finalParams : [], finiteOrNull),
       stepsPerSecond: Math.round(stepsPerSecond(r)),
     })),
   };
 }
 
-/** A run's points for charts: min–max downsampled on the loss. */
-function chartRows(run: RunResult): PointRow[] {
-  const steps = Float64Array.from({ length: run.count }, (_, i) => i);
-  const keep = downsampleMinMax(steps, run.loss.subarray(0, run.count), CHART_BUCKETS);
-  const batch = { run: run.index, fromStep: 0, count: run.count, loss: run.loss, params: run.params, gradNorm: run.gradNorm, lr: run.lr };
-  return pointRows(batch, run.spec.label, run.dim, [0, 1], keep);
-}
-
-/** A run's points for the sharpness chart (min–max downsampled on what its rule bounds) and its crossings. */
-function curvatureData(run: RunResult): { points: PointRow[]; crossings: CrossingRow[] } {
-  const columns = {
-    count: run.count, lr: run.lr,
-    ...(run.sharpness ? { sharpness: run.sharpness } : {}), ...(run.preconditionedSharpness ? { preconditionedSharpness: run.preconditionedSharpness } : {}),
+/** A run's points for charts: min–max downsampled on the loss, read back from the store. */
+function chartRows(run: RunResult, store: PointStore): PointRow[] {
+  const n = store.count(run.index);
+  if (n === 0) return [];
+  const sampler = new MinMaxSampler(0, n - 1, n, CHART_BUCKETS);
+  const stride = store.stride;
+  for (const [from, records] of store.blocks(run.index)) {
+    for (let i = 0, k = records.length / stride; i < k; i++) sampler.push(from + i, from + i, records[i * stride + LOSS] as number);
+  }
+  const keep = sampler.kept();
+  const dim = store.dim;
+  const batch = {
+    run: run.index, fromStep: 0, count: keep.length,
+    loss: new Float64Array(keep.length), params: new Float64Array(keep.length * dim),
+    gradNorm: new Float64Array(keep.length), lr: new Float64Array(keep.length),
   };
-  const { values } = measuredColumn(run.spec, columns);
-  if (!values) return { points: [], crossings: [] };
-  const steps = Float64Array.from({ length: run.count }, (_, i) => i);
-  const keep = downsampleMinMax(steps, Float64Array.from(values).subarray(0, run.count), CHART_BUCKETS);
-  const batch = { run: run.index, fromStep: 0, count: run.count, loss: run.loss, params: run.params, gradNorm: run.gradNorm, lr: run.lr };
-  return {
-    points: withCurvature(pointRows(batch, run.spec.label, run.dim, [0, 1], keep), run.spec, columns),
-    crossings: crossingRows(run.spec, run.index, run.spec.label, columns),
-  };
+  keep.forEach((step, k) => {
+    const record = store.read(run.index, step, 1);
+    batch.loss[k] = record[LOSS] as number;
+    batch.gradNorm[k] = record[GRAD_NORM] as number;
+    batch.lr[k] = record[LR] as number;
+    batch.params.set(record.subarray(PARAMS), k * dim);
+  });
+  // Rows carry their true steps: the batch holds the kept points only.
+  return pointRows(batch, run.spec.label, dim, [0, 1]).map((row, k) => ({ ...row, step: keep[k] as number }));
 }
 
 /** Where each diverged run stopped and why. */
-function eventRows(runs: readonly RunResult[]): EventRow[] {
-  return runs.filter((r) => r.status === 'diverged').map((r) => {
-    let last: number | null = null;
-    for (let i = r.count - 1; i >= 0; i--) {
-      if (Number.isFinite(r.loss[i])) {
-        last = r.loss[i] as number;
-        break;
-      }
-    }
-    return { run: r.index, label: r.spec.label, step: r.steps, loss: last, message: r.message ?? 'diverged' };
-  });
+function eventRows(runs: readonly RunResult[], fullMessages: boolean): EventRow[] {
+  return runs.filter((r) => r.status === 'diverged').map((r) => ({
+    run: r.index, label: r.spec.label, step: r.steps, loss: r.lastFiniteLoss, message: truncated(r.message ?? 'diverged', fullMessages),
+  }));
 }
 
 /** The plot window: the loss's own domain, or the paths' bounding box with a margin. */
@@ -129,22 +139,16 @@ function plotDomain(info: SessionInfo, points: readonly PointRow[]): Domain {
   return { x: pad(x0, x1), y: pad(y0, y1) };
 }
 
-function maxFinite(values: Float64Array): number {
-  let max = -Infinity;
-  for (const v of values) if (Number.isFinite(v) && v > max) max = v;
-  return max;
-}
-
-/** [name, spec with inline data] of every chart the experiment has. */
-export async function chartSpecs(input: OutInput): Promise<[string, TopLevelSpec][]> {
+/** [name, spec with inline data] of every chart the experiment has; `surface` draws the loss under the paths. */
+export async function chartSpecs(input: OutInput, drawSurface: SurfaceSource): Promise<[string, TopLevelSpec][]> {
   const { experiment, info, runs } = input;
   const labels = runs.map((r) => r.spec.label);
-  const points = runs.flatMap(chartRows);
-  const events = eventRows(runs);
+  const points = runs.flatMap((r) => chartRows(r, input.store));
+  const events = eventRows(runs, input.fullMessages);
   // The data's own minimum: a known minimum of 0 would shift every curve by ε for nothing.
   const lossFloor = Math.min(...runs.map((r) => r.minLoss));
   // Room above the runs that did not diverge; a diverging line leaves the plot through the top.
-  const calm = runs.filter((r) => r.status !== 'diverged').map((r) => maxFinite(r.loss.subarray(0, r.count)));
+  const calm = runs.filter((r) => r.status !== 'diverged').map((r) => r.maxFiniteLoss);
   const lossCeiling = calm.length > 0 && calm.length < runs.length ? 10 * Math.max(...calm) : undefined;
   const base = { theme: defaultLightTheme, runs: labels, interactive: false, ...(experiment.title ? { title: experiment.title } : {}) };
   const data: ChartData = { points, events };
@@ -154,16 +158,10 @@ export async function chartSpecs(input: OutInput): Promise<[string, TopLevelSpec
     [CHART_FILES.lr, withDatasets(learningRateChart(base), data)],
     [CHART_FILES.gradNorm, withDatasets(gradNormChart(base), data)],
   ];
-  if (experiment.curvature) {
-    const curvature = runs.map(curvatureData);
-    specs.push(['sharpness', withDatasets(sharpnessChart(base), {
-      points: curvature.flatMap((c) => c.points), crossings: curvature.flatMap((c) => c.crossings),
-    })]);
-  }
   if (info.dim === 2) {
     const domain = plotDomain(info, points);
     const { xs, ys } = surfaceGrid(domain, SURFACE_RESOLUTION);
-    const values = await input.surface(xs, ys);
+    const values = await drawSurface(xs, ys);
     const surface = values ? { surface: surfaceRows(xs, ys, values), contours: contourRows(xs, ys, values) } : {};
     specs.push(['paths', withDatasets(pathsChart({ ...base, domain, resolution: SURFACE_RESOLUTION }),
       { ...data, ...surface, minima: minimumRows(info.minima ?? []) })]);

@@ -1,27 +1,29 @@
 /**
- * What the CLI keeps of a run: every point, exactly, in growable columnar Float64Arrays (the
- * contract's `--json` has every step, no downsampling), plus how the run ended.
+ * What the CLI keeps of a run while the session streams it: how it ended and a few numbers about
+ * its points (the last, the extremes), in memory proportional to the number of runs. The points
+ * themselves go to a `PointStore` (src/points: memory up to a budget, then spill files) only when
+ * an output needs every one of them (`--json`, `--out`); `--summary` keeps none.
  */
 import type { PointBatch, RunSpec, RunStatus, RunnerEvent } from '../engine/types';
+import type { PointStore } from '../points/store';
 
 export class RunResult {
   status: RunStatus = 'running';
   message: string | undefined;
-  /** Points held: step 0 (the start) up to the last step taken. */
+  /** Points received: step 0 (the start) up to the last step taken. */
   count = 0;
-  loss: Float64Array = new Float64Array(1024);
-  gradNorm: Float64Array = new Float64Array(1024);
-  lr: Float64Array = new Float64Array(1024);
-  params: Float64Array;
-  /** Each point's sharpness λmax(H), and preconditioned sharpness, when the experiment asks for curvature. */
-  sharpness: Float64Array | null = null;
-  preconditionedSharpness: Float64Array | null = null;
-  /** Milliseconds from the first point to the run's end (for steps per second). */
+  /** The last point's loss and parameters. */
+  finalLoss = NaN;
+  readonly finalParams: Float64Array;
+  /** The least loss (NaN never), the greatest finite loss, the last finite loss (for the charts). */
+  minLoss = Infinity;
+  maxFiniteLoss = -Infinity;
+  lastFiniteLoss: number | null = null;
+  /** Milliseconds from the session's start to the run's end (for steps per second). */
   elapsedMs = 0;
 
-  /** `curvature`: the experiment asks for each point's sharpness (`"curvature": true`). */
-  constructor(readonly index: number, readonly spec: RunSpec, readonly dim: number, readonly curvature = false) {
-    this.params = new Float64Array(1024 * dim);
+  constructor(readonly index: number, readonly spec: RunSpec, readonly dim: number) {
+    this.finalParams = new Float64Array(dim);
   }
 
   /** Updates taken (points − 1: step 0 is the start, before any update). */
@@ -29,53 +31,25 @@ export class RunResult {
     return Math.max(0, this.count - 1);
   }
 
-  get finalLoss(): number {
-    return this.count > 0 ? (this.loss[this.count - 1] as number) : NaN;
-  }
-
-  get finalParams(): Float64Array {
-    return this.count > 0 ? this.params.subarray((this.count - 1) * this.dim, this.count * this.dim) : new Float64Array(0);
-  }
-
-  /** The lowest finite loss of the run (for the loss chart's floor). */
-  get minLoss(): number {
-    let min = Infinity;
-    for (let i = 0; i < this.count; i++) {
-      const v = this.loss[i] as number;
-      if (v < min) min = v;
+  /** Takes note of a batch of the run's points (in order). */
+  note(batch: PointBatch): void {
+    for (let i = 0; i < batch.count; i++) {
+      const v = batch.loss[i] as number;
+      if (v < this.minLoss) this.minLoss = v;
+      if (Number.isFinite(v)) {
+        if (v > this.maxFiniteLoss) this.maxFiniteLoss = v;
+        this.lastFiniteLoss = v;
+      }
     }
-    return min;
-  }
-
-  append(batch: PointBatch): void {
-    const need = this.count + batch.count;
-    if (need > this.loss.length) {
-      const capacity = Math.max(need, this.loss.length * 2);
-      const grow = (a: Float64Array, size: number): Float64Array => {
-        const b = new Float64Array(size);
-        b.set(a);
-        return b;
-      };
-      this.loss = grow(this.loss, capacity);
-      this.gradNorm = grow(this.gradNorm, capacity);
-      this.lr = grow(this.lr, capacity);
-      this.params = grow(this.params, capacity * this.dim);
-      if (this.sharpness) this.sharpness = grow(this.sharpness, capacity);
-      if (this.preconditionedSharpness) this.preconditionedSharpness = grow(this.preconditionedSharpness, capacity);
+    if (batch.count > 0) {
+      this.finalLoss = batch.loss[batch.count - 1] as number;
+      this.finalParams.set(batch.params.subarray((batch.count - 1) * this.dim, batch.count * this.dim));
     }
-    if (batch.sharpness && !this.sharpness) this.sharpness = new Float64Array(this.loss.length).fill(NaN);
-    if (batch.preconditionedSharpness && !this.preconditionedSharpness) this.preconditionedSharpness = new Float64Array(this.loss.length).fill(NaN);
-    if (batch.sharpness) this.sharpness?.set(batch.sharpness.subarray(0, batch.count), this.count);
-    if (batch.preconditionedSharpness) this.preconditionedSharpness?.set(batch.preconditionedSharpness.subarray(0, batch.count), this.count);
-    this.loss.set(batch.loss.subarray(0, batch.count), this.count);
-    this.gradNorm.set(batch.gradNorm.subarray(0, batch.count), this.count);
-    this.lr.set(batch.lr.subarray(0, batch.count), this.count);
-    this.params.set(batch.params.subarray(0, batch.count * this.dim), this.count * this.dim);
-    this.count = need;
+    this.count += batch.count;
   }
 }
 
-/** Collects a session's runner events into one RunResult per enabled run. */
+/** Collects a session's runner events into one RunResult per enabled run, and the points into `store`. */
 export class ResultCollector {
   readonly runs: RunResult[];
   private readonly byIndex = new Map<number, RunResult>();
@@ -83,17 +57,19 @@ export class ResultCollector {
   /** Points received so far over all runs (for the progress bar). */
   received = 0;
 
-  constructor(specs: readonly RunSpec[], dim: number, curvature = false) {
-    this.runs = specs.flatMap((spec, i) => (spec.enabled === false ? [] : [new RunResult(i, spec, dim, curvature)]));
+  constructor(specs: readonly RunSpec[], dim: number, readonly store?: PointStore) {
+    this.runs = specs.flatMap((spec, i) => (spec.enabled === false ? [] : [new RunResult(i, spec, dim)]));
     for (const r of this.runs) this.byIndex.set(r.index, r);
   }
 
+  /** Handles one event; throws when the store cannot keep the points (a spill file that cannot be written). */
   handle(event: RunnerEvent): void {
     if (event.type === 'points') {
       for (const batch of event.batches) {
         const run = this.byIndex.get(batch.run);
-        if (!run) continue;
-        run.append(batch);
+        if (!run || batch.fromStep !== run.count) continue;
+        this.store?.append(batch);
+        run.note(batch);
         this.received += batch.count;
       }
     } else if (event.type === 'runEnd') {

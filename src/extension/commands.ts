@@ -17,9 +17,10 @@ import { toExperimentFile, toPanelExperiment } from './convert';
 import {
   LOSS_TEMPLATE, compareLearningRateRuns, compareOptimizerRuns, defaultExperiment, demoRun, exportFolderName, parseLearningRates,
 } from './defaults';
-import { PlaygroundPanel, STATE_KEY, type PanelServices } from './panel';
+import { PlaygroundPanel, STATE_KEY, lastOrigin, type PanelServices } from './panel';
 import { loadPytorch } from '../pytorch/load';
-import { resultsCsv, resultsJson } from './results';
+import { exportPoints } from './results';
+import { originOfExperimentFile } from './trust';
 
 /** The experiment to start from: the current panel's, the last saved one, or Rosenbrock with Adam. */
 function currentExperiment(s: PanelServices): PanelExperiment {
@@ -29,12 +30,12 @@ function currentExperiment(s: PanelServices): PanelExperiment {
 }
 
 export async function openPlayground(s: PanelServices, experiment?: PanelExperiment): Promise<PlaygroundPanel> {
-  if (experiment) return PlaygroundPanel.showOrCreate(s, experiment);
+  if (experiment) return PlaygroundPanel.showOrCreate(s, experiment, 'panel');
   if (PlaygroundPanel.current) {
     PlaygroundPanel.current.panel.reveal();
     return PlaygroundPanel.current;
   }
-  return PlaygroundPanel.create(s, currentExperiment(s));
+  return PlaygroundPanel.create(s, currentExperiment(s), { origin: lastOrigin(s.context) });
 }
 
 export async function openPreset(s: PanelServices, name?: string): Promise<PlaygroundPanel | undefined> {
@@ -52,7 +53,7 @@ export async function openPreset(s: PanelServices, name?: string): Promise<Playg
   return PlaygroundPanel.showOrCreate(s, {
     ...defaultExperiment({ preset: problem.name }, base?.runs),
     ...(problem.dataSize > 0 ? { batchSize: 16 } : {}),
-  });
+  }, 'panel');
 }
 
 async function documentFor(uri: vscode.Uri | undefined): Promise<vscode.TextDocument | undefined> {
@@ -196,9 +197,7 @@ export async function exportResults(_s: PanelServices, folder?: vscode.Uri): Pro
     await fs.writeFile(path.join(dir, name), data);
     written.push(name);
   };
-  const runs = panel.controller.running?.runs ?? [];
-  await write('points.csv', resultsCsv(store));
-  await write('runs.json', JSON.stringify(resultsJson(store, runs), null, 1) + '\n');
+  written.push(...await exportPoints(store, dir, panel.controller.running?.runs ?? []));
   await write('experiment.optim.json', JSON.stringify(toExperimentFile(panel.controller.experiment), null, 2) + '\n');
   for (const chart of await panel.requestCharts()) {
     // The same file names as the CLI's --out.
@@ -267,8 +266,10 @@ export async function openExperimentFile(s: PanelServices, uri?: vscode.Uri): Pr
     return undefined;
   }
   const experiment = toPanelExperiment(parsed.experiment);
-  const panel = PlaygroundPanel.current ?? PlaygroundPanel.create(s, experiment, { run: false });
-  panel.setExperiment(experiment, { origin: 'panel', baseDir: path.dirname(uri.fsPath) });
+  // Code in an experiment file is the file's, not the panel's: it runs only in a trusted workspace.
+  const origin = originOfExperimentFile(uri.fsPath, s.context.extensionUri.fsPath, parsed.experiment.loss);
+  const panel = PlaygroundPanel.current ?? PlaygroundPanel.create(s, experiment, { run: false, origin });
+  panel.setExperiment(experiment, { origin, baseDir: path.dirname(uri.fsPath) });
   panel.panel.reveal(undefined, true);
   return panel;
 }

@@ -14,6 +14,7 @@ import type { Experiment, RunnerEvent, RunStatus } from '../engine/types';
 import type {
   HostState, InspectResult, LossInfo, PanelError, PanelExperiment, RunResult, SurfaceData, ToWebview,
 } from '../protocol';
+import * as os from 'node:os';
 import { toWire, wireNumber, type WireNumber } from '../protocol';
 import type { ExperimentSession, InspectResult as SnippetInspectResult, LossError, SessionInfo, StartOptions } from '../snippet/types';
 import { validatePanelExperiment, type Validator } from './convert';
@@ -37,6 +38,8 @@ export interface ControllerDeps {
   readonly flushMs?: number;
   /** Grid size of the loss surface per axis. */
   readonly surfaceSize?: number;
+  /** Folder where long runs' exact points spill to files (the extension's storage; default: the OS's temporary folder). */
+  readonly pointStorage?: string;
 }
 
 /** What the controller reports to the panel (status bar, editor diagnostics, progress). */
@@ -135,6 +138,7 @@ export class PlaygroundController {
   reset(): void {
     this.stop();
     this.session = undefined;
+    this.store?.dispose();
     this.store = undefined;
     this.results = [];
     this.running = undefined;
@@ -223,7 +227,8 @@ export class PlaygroundController {
     this.sessionDone = false;
     this.info = { dim: info.dim, init: [...info.init], ...(info.domain ? { domain: info.domain } : {}), dataSize: info.dataSize, gradient: info.gradient };
     const labels = pending.experiment.runs.map((r) => r.label);
-    this.store = new ResultsStore(labels, info.dim, undefined, pending.experiment.steps + 1);
+    this.store?.dispose();
+    this.store = new ResultsStore(labels, info.dim, { maxPoints: pending.experiment.steps + 1, spillRoot: this.deps.pointStorage ?? os.tmpdir() });
     this.results = labels.map((label, run) => ({
       run, label, status: pending.experiment.runs[run].enabled === false ? 'cancelled' as RunStatus : 'running' as RunStatus, steps: 0,
     }));
@@ -327,8 +332,7 @@ export class PlaygroundController {
   scrub(step: number, run = 0): void {
     const r = this.store?.runs[run];
     if (!r || !this.info || this.info.dim <= 2 || step >= r.count) return;
-    const dim = this.info.dim;
-    this.scrubPoint = Array.from(r.params.view().subarray(step * dim, (step + 1) * dim));
+    this.scrubPoint = Array.from(this.store!.paramsAt(run, step));
     void this.requestSurface();
   }
 
@@ -389,6 +393,7 @@ export class PlaygroundController {
     this.pending?.session.cancel();
     this.pending = undefined;
     this.session?.cancel();
+    this.store?.dispose();
     this.sessionDone = true;
     for (const w of this.idleWaiters.splice(0)) w();
   }

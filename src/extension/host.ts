@@ -9,6 +9,7 @@ import type * as vscode from 'vscode';
 import { checkPanelExperiment } from '../protocol';
 import * as commands from './commands';
 import { defaultExperiment } from './defaults';
+import { originOfUnknown } from './trust';
 import * as panel from './panel';
 
 export { commands, panel };
@@ -27,5 +28,8 @@ export function revivePanel(webviewPanel: vscode.WebviewPanel, services: panel.P
   const viewSavedAt = typeof viewState?.savedAt === 'number' ? viewState.savedAt : -Infinity;
   const experiment = fromDisk?.ok && onDisk!.savedAt > viewSavedAt ? fromDisk.message
     : fromView.ok ? fromView.message : saved.ok ? saved.message : defaultExperiment();
-  panel.PlaygroundPanel.revive(webviewPanel, services, experiment, panelId);
+  // Where its code came from, as saved with it (trust.ts); the panel's own copy on disk is the
+  // same panel's record even when the webview's state was newer.
+  const origin = fromDisk?.ok || fromView.ok ? onDisk?.origin : saved.ok ? panel.lastOrigin(services.context) : 'panel';
+  panel.PlaygroundPanel.revive(webviewPanel, services, experiment, panelId, origin ?? originOfUnknown(experiment.loss));
 }

@@ -17,17 +17,21 @@ import {
   answer, gradientFallbackDiagnostic, HOST_METHODS, parseFromWebview, PreferencesSchema, Requests, runErrorDiagnostic, WEBVIEW_METHODS, type FollowedFile, type FromWebview, type FromWebviewOf,
   type PanelError, type PanelExperiment, type Preferences, type RenderedChart, type ToWebview, type ToWebviewOf,
 } from '../protocol';
+import { pruneSpillFolders } from '../points/store';
 import * as v from 'valibot';
 import { prewarmWorker, startExperiment } from '../snippet/session';
 import { PlaygroundController } from './controller';
 import { webviewHtml } from './html';
-import type { LossOrigin } from './trust';
+import { originOfUnknown, parseOrigin, type LossOrigin } from './trust';
+import { documentOrigin, markDocumentOrigin, offerWorkspaceTrust } from './trustHost';
 
 export const VIEW_TYPE = 'optimizerPlayground.panel';
 export const STATE_KEY = 'optimizerPlayground.lastExperiment';
+/** Where the last experiment's loss code came from (trust.ts), saved beside it. */
+export const ORIGIN_KEY = 'optimizerPlayground.lastExperimentOrigin';
 
-/** The latest experiment of any panel, with when it was saved (newest wins on revival). */
-export interface SavedExperiment { readonly experiment: unknown; readonly savedAt: number }
+/** The latest experiment of any panel, with when it was saved (newest wins on revival) and where its code came from. */
+export interface SavedExperiment { readonly experiment: unknown; readonly savedAt: number; readonly origin?: LossOrigin }
 
 /**
  * Where a panel's latest experiment is kept on disk: one file per panel (its id travels in the
@@ -54,16 +58,21 @@ function rememberCompiledChart(context: vscode.ExtensionContext, m: FromWebviewO
   void context.globalState.update(COMPILED_CHARTS_KEY, { ...compiledCharts(context), [m.chart]: { key: m.key, spec: m.spec } });
 }
 
+/** Where long runs' exact points spill to files (src/points), in the extension's own storage. */
+function pointStorage(context: vscode.ExtensionContext): string {
+  return path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'points');
+}
+
 function savedExperimentFile(context: vscode.ExtensionContext, panelId: string): string {
   const safe = panelId.replace(/[^A-Za-z0-9-]/g, '').slice(0, 64) || 'panel';
   return path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'panels', `${safe}.json`);
 }
 
-function writeSavedExperiment(context: vscode.ExtensionContext, panelId: string, experiment: unknown): void {
+function writeSavedExperiment(context: vscode.ExtensionContext, panelId: string, experiment: unknown, origin: LossOrigin): void {
   const file = savedExperimentFile(context, panelId);
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({ experiment, savedAt: Date.now() } satisfies SavedExperiment));
+    fs.writeFileSync(file, JSON.stringify({ experiment, savedAt: Date.now(), origin } satisfies SavedExperiment));
   } catch { /* the workspace state still has it */ }
 }
 
@@ -71,10 +80,16 @@ function writeSavedExperiment(context: vscode.ExtensionContext, panelId: string,
 export function readSavedExperiment(context: vscode.ExtensionContext, panelId: string): SavedExperiment | undefined {
   try {
     const saved = JSON.parse(fs.readFileSync(savedExperimentFile(context, panelId), 'utf8')) as Partial<SavedExperiment>;
-    return typeof saved.savedAt === 'number' ? { experiment: saved.experiment, savedAt: saved.savedAt } : undefined;
+    const origin = parseOrigin(saved.origin);
+    return typeof saved.savedAt === 'number' ? { experiment: saved.experiment, savedAt: saved.savedAt, ...(origin ? { origin } : {}) } : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Where the last saved experiment's code came from (an experiment saved without it: see originOfUnknown). */
+export function lastOrigin(context: vscode.ExtensionContext): LossOrigin {
+  return parseOrigin(context.workspaceState.get(ORIGIN_KEY)) ?? originOfUnknown(context.workspaceState.get<PanelExperiment>(STATE_KEY)?.loss);
 }
 
 /**
@@ -159,34 +174,41 @@ export class PlaygroundPanel {
   private readonly answerRequest = answer<typeof HOST_METHODS>({ inspect: ({ run, step }) => this.controller.inspect(run, step) }, (m) => this.post(m));
 
   /**
-   * Opens a new panel on `experiment`: in the active editor group when no text editor is visible
-   * (the Welcome page, nothing open: the panel gets the whole width, its charts the first screen),
-   * beside the editor otherwise, so that the file being worked on stays in view.
+   * Opens a new panel on `experiment`, whose code came from `origin` (the panel's by default): in
+   * the active editor group when no text editor is visible (the Welcome page, nothing open: the
+   * panel gets the whole width, its charts the first screen), beside the editor otherwise, so that
+   * the file being worked on stays in view.
    */
-  static create(services: PanelServices, experiment: PanelExperiment, options: { run?: boolean } = {}): PlaygroundPanel {
+  static create(services: PanelServices, experiment: PanelExperiment, options: { run?: boolean; origin?: LossOrigin } = {}): PlaygroundPanel {
     const column = vscode.window.visibleTextEditors.length === 0 ? vscode.ViewColumn.Active : vscode.ViewColumn.Beside;
     const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Optimizer Playground', column, webviewOptions(services));
     pruneSavedExperiments(services.context);
-    const p = new PlaygroundPanel(panel, services, experiment, randomUUID());
+    pruneSpillFolders(pointStorage(services.context));
+    const p = new PlaygroundPanel(panel, services, experiment, randomUUID(), options.origin ?? 'panel');
     if (options.run !== false) p.controller.run();
     return p;
   }
 
-  /** The panel for commands: the current one, or a new one on `experiment`. */
-  static showOrCreate(services: PanelServices, experiment: PanelExperiment): PlaygroundPanel {
+  /**
+   * The panel for commands: the current one, or a new one on `experiment`. `origin` is where the
+   * experiment's code came from; undefined when the command kept the loss of the panel (or of
+   * the last experiment, `lastOrigin`), whose origin then stays.
+   */
+  static showOrCreate(services: PanelServices, experiment: PanelExperiment, origin?: LossOrigin): PlaygroundPanel {
     const current = PlaygroundPanel.current;
     if (current) {
       current.panel.reveal(undefined, true);
-      current.setExperiment(experiment, { origin: 'panel' });
+      current.setExperiment(experiment, origin ? { origin } : {});
       return current;
     }
-    return PlaygroundPanel.create(services, experiment);
+    return PlaygroundPanel.create(services, experiment, { origin: origin ?? lastOrigin(services.context) });
   }
 
-  /** Revives a panel after a window reload (WebviewPanelSerializer). */
-  static revive(panel: vscode.WebviewPanel, services: PanelServices, experiment: PanelExperiment, panelId: string = randomUUID()): PlaygroundPanel {
+  /** Revives a panel after a window reload (WebviewPanelSerializer), its code of `origin` as when it was saved. */
+  static revive(panel: vscode.WebviewPanel, services: PanelServices, experiment: PanelExperiment, panelId: string = randomUUID(),
+    origin: LossOrigin = originOfUnknown(experiment.loss)): PlaygroundPanel {
     panel.webview.options = webviewOptions(services);
-    const p = new PlaygroundPanel(panel, services, experiment, panelId);
+    const p = new PlaygroundPanel(panel, services, experiment, panelId, origin);
     p.controller.run();
     return p;
   }
@@ -194,8 +216,17 @@ export class PlaygroundPanel {
   /** Identifies the panel across window reloads (kept in the webview's state; names its file on disk). */
   readonly id: string;
 
-  private constructor(readonly panel: vscode.WebviewPanel, private readonly services: PanelServices, experiment: PanelExperiment, id: string) {
+  /** Where the loss's code came from, when no document is bound (trust.ts: it stays through edits). */
+  private lossOrigin: LossOrigin;
+  /** Where the bound document's code came from. */
+  private boundOrigin: LossOrigin = 'workspaceFile';
+  /** Whether the refusal's trust action was offered since the experiment was last set by a command. */
+  private trustOffered = false;
+
+  private constructor(readonly panel: vscode.WebviewPanel, private readonly services: PanelServices, experiment: PanelExperiment, id: string,
+    origin: LossOrigin) {
     this.id = id;
+    this.lossOrigin = origin;
     PlaygroundPanel.current = this;
     PlaygroundPanel.all.add(this);
     this.controller = new PlaygroundController(experiment, {
@@ -208,6 +239,7 @@ export class PlaygroundPanel {
         allowFiles: vscode.workspace.isTrusted,
       }),
       trust: () => ({ origin: this.origin(), trusted: vscode.workspace.isTrusted }),
+      pointStorage: pointStorage(services.context),
     });
     this.controller.events.status = (state, sps) => this.showStatus(state, sps);
     // Once the first run is over and the webview has started (so as not to compete with its start-up
@@ -217,7 +249,13 @@ export class PlaygroundPanel {
       this.controller.events.idle = undefined;
       void this.whenReady().then(() => setTimeout(() => void prewarmWorker(), 2000).unref());
     };
-    this.controller.events.errors = (errors) => this.showDiagnostics(errors);
+    this.controller.events.errors = (errors) => {
+      this.showDiagnostics(errors);
+      if (errors.some((e) => e.kind === 'trust') && !this.trustOffered) {
+        this.trustOffered = true;
+        void offerWorkspaceTrust();
+      }
+    };
     panel.webview.html = this.html();
     void vscode.commands.executeCommand('setContext', 'optimizerPlayground.panelOpen', true);
     this.disposables.push(
@@ -235,9 +273,9 @@ export class PlaygroundPanel {
     this.save();
   }
 
-  private origin(): LossOrigin {
-    if (this.bound) return this.bound.isUntitled ? 'untitled' : 'workspaceFile';
-    return 'panel';
+  /** Where the code the panel runs came from (trust.ts). */
+  origin(): LossOrigin {
+    return this.bound ? this.boundOrigin : this.lossOrigin;
   }
 
   private html(): string {
@@ -355,7 +393,12 @@ export class PlaygroundPanel {
    * commands. Saved in the workspace state on every change (the webview keeps it in its own state).
    */
   setExperiment(experiment: PanelExperiment, o: { fromWebview?: boolean; origin?: LossOrigin; baseDir?: string }): void {
-    if (o.origin === 'panel') this.unbind();
+    if (o.origin !== undefined) {
+      // A command replaced the experiment: its code is of that origin now (else the origin stays).
+      this.unbind();
+      this.lossOrigin = o.origin;
+      this.trustOffered = false;
+    }
     if (o.baseDir !== undefined) this.baseDir = o.baseDir;
     if (o.fromWebview) {
       this.controller.edit(experiment);
@@ -371,6 +414,7 @@ export class PlaygroundPanel {
   bind(document: vscode.TextDocument, experiment: PanelExperiment): void {
     this.unbind();
     this.bound = document;
+    this.boundOrigin = documentOrigin(document);
     this.baseDir = document.isUntitled ? undefined : path.dirname(document.fileName);
     this.setExperiment({ ...experiment, loss: { source: document.getText() } }, {});
   }
@@ -413,6 +457,7 @@ export class PlaygroundPanel {
       return;
     }
     const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: this.lossSource() ?? '' });
+    markDocumentOrigin(doc, this.origin());
     await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
     this.bind(doc, this.controller.experiment);
   }
@@ -478,9 +523,10 @@ export class PlaygroundPanel {
   private save(): void {
     const experiment = this.controller.experiment;
     void this.services.context.workspaceState.update(STATE_KEY, experiment);
+    void this.services.context.workspaceState.update(ORIGIN_KEY, this.origin());
     // Also on disk at once: VS Code flushes webview state and workspace state to storage later, so a
     // reload right after an edit could revive an older experiment (seen in code-server).
-    writeSavedExperiment(this.services.context, this.id, experiment);
+    writeSavedExperiment(this.services.context, this.id, experiment, this.origin());
   }
 
   /** Every open panel (tests). */

@@ -1,109 +1,45 @@
 /**
- * The exact points of every run (for export) and what of them the panel is shown.
+ * The exact points of every run (for Export) and what of them the panel is shown, in bounded
+ * memory: the points live in a `PointStore` (src/points: memory up to a budget, then files in the
+ * extension's storage folder), and the panel's view is a thinned copy sent as it grows.
  *
- * Every point the worker streams is kept, in growing float64 columns. Runs that fit the display
- * budget (`steps + 1 ≤ displayBudget`) are shown exactly, at most `chunkBudget` points per run per
- * batch (the rest follows in the next batches, so one message never carries a whole run). Longer
- * runs are thinned to each fixed bucket's least and greatest loss (so spikes and the best value
- * survive), buckets sized so that the whole run fits the budget; a bucket is sent when complete
- * and never resent. (When the length is unknown, batches are thinned as they come and the run is
- * thinned again and resent with `replace: true` when it passes the budget.) With the default budget, runs of up to 3,999 steps are
+ * Runs that fit the display budget (`maxPoints ≤ displayBudget`) are shown exactly, at most
+ * `chunkBudget` points per run per batch (the rest follows in the next batches, so one message
+ * never carries a whole run). Longer runs are shown by fixed buckets of steps, each bucket's least
+ * and greatest loss (so spikes and the best value survive; a non-finite loss counts as greatest,
+ * so a divergence stays visible), buckets sized so that the whole run fits the budget; a bucket is
+ * sent when complete and never resent. With the default budget, runs of up to 3,999 steps are
  * shown exactly; 10,000 or 10,000,000 steps stay a few thousand points per run on screen, while
- * `resultsCsv`/`resultsJson` export every exact point.
+ * `exportPoints` writes every exact point.
+ *
+ * The host keeps of the view only the steps shown (a fresh `init` snapshot reads their points back
+ * from the store), so its memory does not grow with the runs' length.
  */
 import type { PointBatch, RunStatus } from '../engine/types';
-import { downsampleMinMax } from '../charts/downsample';
 import { toWire, type PointSeries } from '../protocol';
+import { LOSS, PARAMS, GRAD_NORM, LR, PointStore } from '../points/store';
+import { ChunkedWriter, writePointsCsv, writePointsJson } from '../points/writers';
+import { writeInPlace } from '../points/safeWrite';
 
-/** A growing float64 column. */
-class Column {
-  data = new Float64Array(1024);
-  length = 0;
-  push(values: Float64Array): void {
-    if (this.length + values.length > this.data.length) {
-      let size = this.data.length * 2;
-      while (size < this.length + values.length) size *= 2;
-      const next = new Float64Array(size);
-      next.set(this.data.subarray(0, this.length));
-      this.data = next;
-    }
-    this.data.set(values, this.length);
-    this.length += values.length;
-  }
-  view(): Float64Array { return this.data.subarray(0, this.length); }
-}
-
-/** Exact points of one run: point i is step `i` (runs stream contiguously from step 0). */
+/** What the panel has been shown of one run, and how the run ended. */
 export class RunPoints {
-  readonly loss = new Column();
-  readonly params = new Column();
-  readonly gradNorm = new Column();
-  readonly lr = new Column();
   status: RunStatus = 'running';
   message?: string;
-  /** Points already sent to the panel (exact index). */
+  /** Points already sent to the panel (exact index): every step before `shown` was considered. */
   shown = 0;
-  /** Points the panel holds for this run (after thinning). */
+  /** Points the panel holds for this run. */
   displayed = 0;
-  constructor(readonly label: string, readonly dim: number) {}
-  get count(): number { return this.loss.length; }
-  /** Appends a batch; false (and nothing kept) when it does not continue the run where it stands. */
-  append(b: PointBatch): boolean {
-    if (b.fromStep !== this.count) return false;
-    this.loss.push(b.loss.subarray(0, b.count));
-    this.params.push(b.params.subarray(0, b.count * this.dim));
-    this.gradNorm.push(b.gradNorm.subarray(0, b.count));
-    this.lr.push(b.lr.subarray(0, b.count));
-    return true;
-  }
-}
-
-/** 0, 1, 2, … as a float64 column, grown on demand: the step numbers of contiguous points. */
-let ramp = new Float64Array(0);
-function stepsRamp(to: number): Float64Array {
-  if (ramp.length < to) {
-    ramp = new Float64Array(Math.max(to, ramp.length * 2, 1024));
-    for (let i = 0; i < ramp.length; i++) ramp[i] = i;
-  }
-  return ramp;
-}
-
-/**
- * Indices in [from, to) to display: `downsampleMinMax` (src/charts) on the loss, which keeps the
- * first and last point and each bucket's least and greatest loss. Sorted, unique.
- */
-export function minMaxIndices(values: Float64Array, from: number, to: number, buckets: number): number[] {
-  if (to <= from) return [];
-  const keep = downsampleMinMax(stepsRamp(to).subarray(from, to), values.subarray(from, to), buckets);
-  return Array.from(keep, (i) => i + from);
-}
-
-/**
- * Indices in [from, to) for fixed buckets of `size` steps starting at `from`: each bucket's least
- * and greatest loss (a non-finite loss counts as greatest, so a divergence stays visible), plus
- * `extra` indices (the start, the last point). Sorted, unique. Fixed buckets let a long run of
- * known length stream at its final resolution: a bucket is sent once, when complete, never resent.
- */
-export function bucketIndices(values: Float64Array, from: number, to: number, size: number, extra: readonly number[] = []): number[] {
-  const out: number[] = [...extra.filter((i) => i >= from && i < to)];
-  for (let lo = from; lo < to; lo += size) {
-    const hi = Math.min(lo + size, to);
-    let iMin = lo, iMax = lo;
-    for (let i = lo + 1; i < hi; i++) {
-      const v = values[i];
-      if (v < values[iMin]) iMin = i;
-      if (!(v <= values[iMax]) && !(Number.isNaN(v) && Number.isNaN(values[iMax]))) iMax = i;
-    }
-    out.push(iMin, iMax);
-  }
-  out.sort((a, b) => a - b);
-  return out.filter((v, i) => i === 0 || v !== out[i - 1]);
+  /** The steps sent, when the run is thinned (exact runs send every step before `shown`). */
+  readonly sentSteps: number[] = [];
+  constructor(readonly label: string, private readonly store: PointStore, private readonly index: number) {}
+  /** Points received. */
+  get count(): number { return this.store.count(this.index); }
 }
 
 export interface DisplayBudget {
   /** At most this many points per run per batch message. */
   readonly chunkBudget: number;
-  /** Thin and resend a run once the panel holds more than this many of its points. */
+  /** The most points the panel holds of one run. */
   readonly displayBudget: number;
 }
 
@@ -113,50 +49,90 @@ export interface DisplayBudget {
  */
 export const DEFAULT_BUDGET: DisplayBudget = { chunkBudget: 1000, displayBudget: 4000 };
 
+export interface ResultsStoreOptions {
+  /** The most points a run can have (steps + 1). */
+  readonly maxPoints: number;
+  /** Folder under which the points spill to files when they outgrow memory (the extension's storage). */
+  readonly spillRoot: string;
+  readonly budget?: DisplayBudget;
+  /** Bytes of points held in memory before spilling (src/points default when absent). */
+  readonly memoryBytes?: number;
+}
+
 /** Every run's exact points, and the display thinning. */
 export class ResultsStore {
   readonly runs: RunPoints[];
   /** Whether every point is shown (runs no longer than the display budget). */
   readonly exact: boolean;
-  /** `maxPoints`: the most points a run can have (steps + 1), when known. */
-  constructor(labels: readonly string[], readonly dim: number, readonly budget: DisplayBudget = DEFAULT_BUDGET, maxPoints = Infinity) {
-    this.runs = labels.map((l) => new RunPoints(l, dim));
-    this.exact = maxPoints <= budget.displayBudget;
-    this.bucket = !this.exact && Number.isFinite(maxPoints) ? Math.ceil(maxPoints / Math.floor(budget.displayBudget / 2)) : 0;
-  }
-
-  /** Steps per display bucket for long runs of known length (0: length unknown, thin and resend). */
+  /** Steps per display bucket of a thinned run. */
   readonly bucket: number;
+  readonly budget: DisplayBudget;
+  private readonly points: PointStore;
+  private users = 0;
+  private disposing = false;
 
-  private bucketSeries(run: number, from: number, to: number, ended: boolean, replace: boolean): PointSeries {
-    const r = this.runs[run];
-    const extra = [0, ...(ended ? [to - 1] : [])];
-    return this.series(run, bucketIndices(r.loss.view(), from, to, this.bucket, extra), replace);
+  constructor(labels: readonly string[], readonly dim: number, options: ResultsStoreOptions) {
+    this.budget = options.budget ?? DEFAULT_BUDGET;
+    this.points = new PointStore({
+      runs: labels.length, dim, spillRoot: options.spillRoot, ...(options.memoryBytes !== undefined ? { memoryBytes: options.memoryBytes } : {}),
+    });
+    this.runs = labels.map((l, i) => new RunPoints(l, this.points, i));
+    this.exact = options.maxPoints <= this.budget.displayBudget;
+    this.bucket = this.exact ? 0 : Math.ceil(options.maxPoints / Math.floor(this.budget.displayBudget / 2));
   }
 
   /** Appends the batches; returns the ones refused (unknown run, or a gap/overlap in steps). */
   append(batches: readonly PointBatch[]): PointBatch[] {
-    return batches.filter((b) => !this.runs[b.run]?.append(b));
+    return batches.filter((b) => !this.points.append(b));
   }
 
   /** Total points received over all runs. */
   get totalPoints(): number { return this.runs.reduce((s, r) => s + r.count, 0); }
 
-  /** The series for points of run `run` in [from, to) at the given indices. */
-  private series(run: number, idx: readonly number[], replace: boolean): PointSeries {
-    const r = this.runs[run];
-    const pick = (c: Float64Array, stride: number): Float64Array => {
-      const out = new Float64Array(idx.length * stride);
-      idx.forEach((i, k) => { for (let d = 0; d < stride; d++) out[k * stride + d] = c[i * stride + d]; });
-      return out;
-    };
-    return {
-      run, steps: [...idx], dim: this.dim, replace,
-      loss: toWire(pick(r.loss.view(), 1)),
-      params: toWire(pick(r.params.view(), this.dim)),
-      gradNorm: toWire(pick(r.gradNorm.view(), 1)),
-      lr: toWire(pick(r.lr.view(), 1)),
-    };
+  /** Run `run`'s parameters at `step` (the scrubber). */
+  paramsAt(run: number, step: number): Float64Array {
+    return this.points.paramsAt(run, step);
+  }
+
+  /** The series of run `run` at the given ascending steps (read back from the store). */
+  private series(run: number, steps: readonly number[], replace: boolean): PointSeries {
+    const dim = this.dim, stride = this.points.stride;
+    const loss = new Float64Array(steps.length), gradNorm = new Float64Array(steps.length), lr = new Float64Array(steps.length);
+    const params = new Float64Array(steps.length * dim);
+    const contiguous = steps.length > 0 && steps[steps.length - 1]! - steps[0]! === steps.length - 1;
+    const block = contiguous ? this.points.read(run, steps[0]!, steps.length) : undefined;
+    steps.forEach((step, k) => {
+      const record = block ? block.subarray(k * stride, (k + 1) * stride) : this.points.read(run, step, 1);
+      loss[k] = record[LOSS]!;
+      gradNorm[k] = record[GRAD_NORM]!;
+      lr[k] = record[LR]!;
+      params.set(record.subarray(PARAMS, PARAMS + dim), k * dim);
+    });
+    return { run, steps: [...steps], dim, replace, loss: toWire(loss), params: toWire(params), gradNorm: toWire(gradNorm), lr: toWire(lr) };
+  }
+
+  /**
+   * Steps in [from, to) to show of a thinned run: fixed buckets of `bucket` steps from `from`,
+   * each bucket's least and greatest loss, plus `extra` steps (the start, the last point).
+   */
+  private bucketSteps(run: number, from: number, to: number, extra: readonly number[]): number[] {
+    const out = extra.filter((i) => i >= from && i < to);
+    const stride = this.points.stride;
+    for (let lo = from; lo < to; lo += this.bucket) {
+      const hi = Math.min(lo + this.bucket, to);
+      let iMin = lo, iMax = lo, vMin = NaN, vMax = NaN;
+      for (const [start, records] of this.points.blocks(run, lo, hi)) {
+        for (let k = 0, n = records.length / stride; k < n; k++) {
+          const i = start + k, v = records[k * stride + LOSS]!;
+          if (i === lo) { vMin = vMax = v; continue; }
+          if (v < vMin) { iMin = i; vMin = v; }
+          if (!(v <= vMax) && !(Number.isNaN(v) && Number.isNaN(vMax))) { iMax = i; vMax = v; }
+        }
+      }
+      out.push(iMin, iMax);
+    }
+    out.sort((a, b) => a - b);
+    return out.filter((v, i) => i === 0 || v !== out[i - 1]);
   }
 
   /**
@@ -165,36 +141,25 @@ export class ResultsStore {
    */
   takeDisplay(run: number, upTo?: number): PointSeries | undefined {
     const r = this.runs[run];
+    if (!r) return undefined;
     const end = Math.min(upTo ?? r.count, r.count);
     if (end <= r.shown) return undefined;
-    const { chunkBudget, displayBudget } = this.budget;
-    let s: PointSeries;
     if (this.exact) {
-      const to = Math.min(end, r.shown + chunkBudget);
-      s = this.series(run, Array.from({ length: to - r.shown }, (_, k) => r.shown + k), false);
+      const to = Math.min(end, r.shown + this.budget.chunkBudget);
+      const s = this.series(run, Array.from({ length: to - r.shown }, (_, k) => r.shown + k), false);
       r.displayed += s.steps.length;
       r.shown = to;
       return s;
     }
-    if (this.bucket > 0) {
-      // Complete buckets only, until the run ended; then the rest.
-      const ended = r.status !== 'running' && end === r.count;
-      const to = ended ? end : Math.floor(end / this.bucket) * this.bucket;
-      if (to <= r.shown) return undefined;
-      s = this.bucketSeries(run, r.shown, to, ended, false);
-      r.displayed += s.steps.length;
-      r.shown = to;
-      return s;
-    }
-    if (r.displayed + Math.min(end - r.shown, chunkBudget) > displayBudget) {
-      s = this.series(run, minMaxIndices(r.loss.view(), 0, end, Math.floor(displayBudget / 4)), true);
-      r.displayed = s.steps.length;
-    } else {
-      s = this.series(run, minMaxIndices(r.loss.view(), r.shown, end, Math.floor(chunkBudget / 2)), false);
-      r.displayed += s.steps.length;
-    }
-    r.shown = end;
-    return s;
+    // Complete buckets only, until the run ended; then the rest.
+    const ended = r.status !== 'running' && end === r.count;
+    const to = ended ? end : Math.floor(end / this.bucket) * this.bucket;
+    if (to <= r.shown) return undefined;
+    const steps = this.bucketSteps(run, r.shown, to, [0, ...(ended ? [to - 1] : [])]);
+    r.sentSteps.push(...steps);
+    r.displayed += steps.length;
+    r.shown = to;
+    return this.series(run, steps, false);
   }
 
   /** Everything shown so far, as `replace` series (for a fresh `init` snapshot). */
@@ -202,56 +167,64 @@ export class ResultsStore {
     const out: PointSeries[] = [];
     this.runs.forEach((r, run) => {
       if (r.shown === 0) return;
-      const buckets = Math.floor(this.budget.displayBudget / (this.exact ? 2 : 4));
-      const s = this.bucket > 0
-        ? this.bucketSeries(run, 0, r.shown, r.status !== 'running' && r.shown === r.count, true)
-        : this.series(run, minMaxIndices(r.loss.view(), 0, r.shown, buckets), true);
-      r.displayed = s.steps.length;
-      out.push(s);
+      const steps = this.exact ? Array.from({ length: r.shown }, (_, k) => k) : r.sentSteps;
+      out.push(this.series(run, steps, true));
+      r.displayed = steps.length;
     });
     return out;
   }
-}
 
-const csvNumber = (v: number): string => (Number.isFinite(v) ? String(v) : v > 0 ? 'Infinity' : v < 0 ? '-Infinity' : 'NaN');
-const csvText = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-
-/** Every exact point as CSV: run, label, step, loss, gradNorm, lr, p0, p1, … */
-export function resultsCsv(store: ResultsStore): string {
-  const head = ['run', 'label', 'step', 'loss', 'gradNorm', 'lr', ...Array.from({ length: store.dim }, (_, d) => `p${d}`)];
-  const lines = [head.join(',')];
-  store.runs.forEach((r, run) => {
-    const loss = r.loss.view(), p = r.params.view(), g = r.gradNorm.view(), lr = r.lr.view();
-    const label = csvText(r.label);
-    for (let i = 0; i < r.count; i++) {
-      const row = [String(run), label, String(i), csvNumber(loss[i]), csvNumber(g[i]), csvNumber(lr[i])];
-      for (let d = 0; d < store.dim; d++) row.push(csvNumber(p[i * store.dim + d]));
-      lines.push(row.join(','));
+  /** Runs `task` with the points kept readable: a `dispose` meanwhile waits for it to end. */
+  async use<T>(task: (points: PointStore) => Promise<T>): Promise<T> {
+    if (this.disposing) throw new Error('these results were replaced by a newer run');
+    this.users++;
+    try {
+      return await task(this.points);
+    } finally {
+      this.users--;
+      if (this.users === 0 && this.disposing) this.points.dispose();
     }
-  });
-  return lines.join('\n') + '\n';
+  }
+
+  /** Lets go of the points (deletes their spill files), once no export reads them. */
+  dispose(): void {
+    this.disposing = true;
+    if (this.users === 0) this.points.dispose();
+  }
 }
 
-const jsonNumber = (v: number): number | null => (Number.isFinite(v) ? v : null);
+/** A run as runs.json names it. */
+export interface ExportedRun {
+  readonly label: string;
+  readonly optimizer: string;
+  readonly hyperparameters: unknown;
+}
 
-/** Every exact point as the CLI's `--json` shape (non-finite numbers as null). */
-export function resultsJson(
-  store: ResultsStore, runs: readonly { readonly label: string; readonly optimizer: string; readonly hyperparameters: unknown }[],
-): unknown {
-  return {
-    runs: store.runs.map((r, run) => {
-      const loss = r.loss.view(), p = r.params.view(), g = r.gradNorm.view(), lr = r.lr.view();
-      const points = [];
-      for (let i = 0; i < r.count; i++) {
-        points.push({
-          step: i, loss: jsonNumber(loss[i]), gradNorm: jsonNumber(g[i]), lr: jsonNumber(lr[i]),
-          params: Array.from(p.subarray(i * store.dim, (i + 1) * store.dim), jsonNumber),
+/**
+ * Writes every exact point of `store` into `dir`: `points.csv` (run, label, step, loss, grad_norm,
+ * lr, p0, p1, …) and `runs.json` (the CLI's `--json` shape, each point also with gradNorm and lr;
+ * non-finite numbers as null), streamed, each file whole or absent. Returns the names written.
+ */
+export async function exportPoints(store: ResultsStore, dir: string, runs: readonly (ExportedRun | undefined)[]): Promise<string[]> {
+  return store.use(async (points) => {
+    await writeInPlace(dir, 'points.csv', (stream) =>
+      writePointsCsv(new ChunkedWriter(stream), points, store.runs.map((r, index) => ({ index, label: r.label }))));
+    await writeInPlace(dir, 'runs.json', async (stream) => {
+      const out = new ChunkedWriter(stream);
+      await out.write('{"runs":[');
+      for (let run = 0; run < store.runs.length; run++) {
+        const r = store.runs[run]!;
+        const head = JSON.stringify({
+          label: r.label, optimizer: runs[run]?.optimizer, hyperparameters: runs[run]?.hyperparameters,
+          status: r.status, ...(r.message ? { message: r.message } : {}),
         });
+        await out.write(`${run > 0 ? ',\n' : '\n'}${head.slice(0, -1)},"points":`);
+        await writePointsJson(out, points, run, true);
+        await out.write('}');
       }
-      return {
-        label: r.label, optimizer: runs[run]?.optimizer, hyperparameters: runs[run]?.hyperparameters,
-        status: r.status, ...(r.message ? { message: r.message } : {}), points,
-      };
-    }),
-  };
+      await out.write('\n]}\n');
+      await out.flush();
+    });
+    return ['points.csv', 'runs.json'];
+  });
 }

@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { PointBatch } from '../../src/engine/types';
-import { fromWire } from '../../src/protocol';
-import { ResultsStore, minMaxIndices, resultsCsv, resultsJson } from '../../src/extension/results';
+import { ResultsStore, exportPoints, type DisplayBudget } from '../../src/extension/results';
 
 function batch(run: number, fromStep: number, count: number, dim: number, f: (step: number) => number): PointBatch {
   const loss = new Float64Array(count), params = new Float64Array(count * dim), gradNorm = new Float64Array(count), lr = new Float64Array(count);
@@ -14,8 +16,21 @@ function batch(run: number, fromStep: number, count: number, dim: number, f: (st
 }
 
 describe('results store', () => {
+  let root: string;
+  const stores: ResultsStore[] = [];
+  beforeEach(() => { root = mkdtempSync(path.join(os.tmpdir(), 'results-store-test-')); });
+  afterEach(() => {
+    for (const s of stores.splice(0)) s.dispose();
+    rmSync(root, { recursive: true, force: true });
+  });
+  function make(labels: string[], dim: number, maxPoints = 201, budget?: DisplayBudget, memoryBytes?: number): ResultsStore {
+    const store = new ResultsStore(labels, dim, { maxPoints, spillRoot: root, ...(budget ? { budget } : {}), ...(memoryBytes !== undefined ? { memoryBytes } : {}) });
+    stores.push(store);
+    return store;
+  }
+
   it('shows short runs exactly and keeps every point', () => {
-    const store = new ResultsStore(['a', 'b'], 2);
+    const store = make(['a', 'b'], 2);
     assert.deepEqual(store.append([batch(0, 0, 100, 2, (s) => 100 - s), batch(1, 0, 50, 2, (s) => s)]), []);
     const s = store.takeDisplay(0)!;
     assert.equal(s.steps.length, 100);
@@ -28,7 +43,7 @@ describe('results store', () => {
   });
 
   it('shows runs that fit the display budget exactly, a chunk per batch', () => {
-    const store = new ResultsStore(['a'], 2, { chunkBudget: 2000, displayBudget: 20000 }, 10_001);
+    const store = make(['a'], 2, 10_001, { chunkBudget: 2000, displayBudget: 20000 });
     store.append([batch(0, 0, 10_001, 2, (s) => Math.sin(s))]);
     const steps: number[] = [];
     for (let s = store.takeDisplay(0); s; s = store.takeDisplay(0)) {
@@ -41,7 +56,7 @@ describe('results store', () => {
 
   it('streams a long run of known length in fixed buckets, never resent, extremes kept', () => {
     const n = 1_000_001;
-    const store = new ResultsStore(['a'], 1, { chunkBudget: 1000, displayBudget: 4000 }, n);
+    const store = make(['a'], 1, n, { chunkBudget: 1000, displayBudget: 4000 }, 1 << 20);
     assert.equal(store.exact, false);
     const spikeAt = 654_321, dipAt = 123_457;
     const steps: number[] = [];
@@ -63,52 +78,52 @@ describe('results store', () => {
   });
 
   it('refuses batches that do not continue a run', () => {
-    const store = new ResultsStore(['a'], 1);
+    const store = make(['a'], 1);
     store.append([batch(0, 0, 10, 1, () => 1)]);
     assert.equal(store.append([batch(0, 5, 10, 1, () => 1)]).length, 1);
     assert.equal(store.runs[0].count, 10);
   });
 
-  it('thins long runs for display, keeping the extremes, and resends when over budget', () => {
-    const store = new ResultsStore(['a'], 1, { chunkBudget: 100, displayBudget: 400 });
-    let from = 0;
-    const spikeAt = 12_345;
-    let replaced = false;
-    for (let k = 0; k < 20; k++) {
-      store.append([batch(0, from, 5000, 1, (s) => (s === spikeAt ? 1e6 : 1 / (1 + s)))]);
-      from += 5000;
-      const s = store.takeDisplay(0)!;
-      assert.ok(s.steps.length <= 402, `batch of ${s.steps.length} points`);
-      if (s.replace) replaced = true;
-      if (k === 2) assert.ok(s.steps.includes(spikeAt) || store.runs[0].displayed > 0);
-    }
-    assert.ok(replaced, 'a replace series was sent');
-    assert.equal(store.runs[0].count, 100_000, 'every exact point kept');
-    const snap = store.snapshot()[0];
-    assert.ok(snap.steps.includes(spikeAt), 'the spike survives thinning');
-    assert.ok(snap.steps.includes(99_999), 'the last point survives');
-    assert.equal(fromWire(snap.loss)[snap.steps.indexOf(spikeAt)], 1e6);
-  });
-
-  it('min-max indices keep first, last and each bucket\'s extremes', () => {
-    const v = Float64Array.from({ length: 1000 }, (_, i) => (i === 500 ? -5 : i === 700 ? 99 : 0));
-    const idx = minMaxIndices(v, 0, 1000, 10);
-    assert.equal(idx[0], 0);
-    assert.equal(idx[idx.length - 1], 999);
-    assert.ok(idx.includes(500) && idx.includes(700));
-    assert.ok(idx.every((x, i) => i === 0 || x > idx[i - 1]), 'sorted and unique');
-  });
-
-  it('exports every exact point as CSV and JSON, non-finite values spelled out', () => {
-    const store = new ResultsStore(['Adam, fast'], 2);
+  it('exports every exact point as CSV and JSON, non-finite values spelled out', async () => {
+    const store = make(['Adam, fast'], 2);
     store.append([batch(0, 0, 3, 2, (s) => (s === 2 ? Infinity : s))]);
-    const csv = resultsCsv(store).trim().split('\n');
-    assert.deepEqual(csv[0], 'run,label,step,loss,gradNorm,lr,p0,p1');
+    const dir = path.join(root, 'export');
+    await import('node:fs/promises').then((fs) => fs.mkdir(dir));
+    assert.deepEqual(await exportPoints(store, dir, [{ label: 'Adam, fast', optimizer: 'adam', hyperparameters: { lr: 0.1 } }]), ['points.csv', 'runs.json']);
+    const csv = readFileSync(path.join(dir, 'points.csv'), 'utf8').trim().split('\n');
+    assert.deepEqual(csv[0], 'run,label,step,loss,grad_norm,lr,p0,p1');
     assert.equal(csv.length, 4);
     assert.equal(csv[3], '0,"Adam, fast",2,Infinity,1,0.1,2,2.1');
-    const json = resultsJson(store, [{ label: 'Adam, fast', optimizer: 'adam', hyperparameters: { lr: 0.1 } }]) as { runs: { points: { loss: number | null; params: number[] }[] }[] };
+    const json = JSON.parse(readFileSync(path.join(dir, 'runs.json'), 'utf8')) as { runs: { optimizer: string; points: { loss: number | null; gradNorm: number; params: number[] }[] }[] };
+    assert.equal(json.runs[0].optimizer, 'adam');
     assert.equal(json.runs[0].points.length, 3);
     assert.equal(json.runs[0].points[2].loss, null);
+    assert.equal(json.runs[0].points[1].gradNorm, 1);
     assert.deepEqual(json.runs[0].points[1].params, [1, 1.1]);
+  });
+
+  it('a long run keeps its memory bounded: the points spill to the storage folder, the view stays a few thousand points', async () => {
+    const n = 300_001;
+    const store = make(['a', 'b'], 2, n, undefined, 256 << 10);
+    for (let from = 0; from < n; from += 30_000) {
+      const count = Math.min(30_000, n - from);
+      store.append([batch(0, from, count, 2, (s) => 1 / (1 + s)), batch(1, from, count, 2, (s) => (s === 234_567 ? 1e9 : 1))]);
+      for (const r of store.runs) if (from + count === n) r.status = 'completed';
+      store.takeDisplay(0);
+      store.takeDisplay(1);
+    }
+    const spill = readdirSync(root).filter((f) => f.startsWith('optimizer-playground-points-'));
+    assert.equal(spill.length, 1, 'one spill folder in the storage folder');
+    const snapshot = store.snapshot();
+    assert.ok(snapshot.every((s) => s.steps.length <= store.budget.displayBudget + 2), 'the panel holds a few thousand points per run');
+    assert.ok(snapshot[1]!.steps.includes(234_567), 'the spike is shown');
+    assert.deepEqual(Array.from(store.paramsAt(0, 299_999)), [299_999, 299_999.1], 'the scrubber reads any step back');
+    const dir = path.join(root, 'export');
+    await import('node:fs/promises').then((fs) => fs.mkdir(dir));
+    const exporting = exportPoints(store, dir, []);
+    store.dispose();
+    await exporting;
+    assert.equal(readFileSync(path.join(dir, 'points.csv'), 'utf8').trim().split('\n').length - 1, 2 * n, 'Export writes every exact point, even when the run was replaced meanwhile');
+    assert.ok(!existsSync(path.join(root, spill[0]!)), 'the spill folder is gone once the export ended');
   });
 });

@@ -9,6 +9,7 @@ import { Runner } from '../../src/engine/runner';
 import type { PointBatch, RunStatus } from '../../src/engine/types';
 import { surfaceGrid } from '../../src/charts/rows';
 import { toWire, type PanelExperiment, type PointSeries, type RunResult, type ToWebview } from '../../src/protocol';
+import * as os from 'node:os';
 import { ResultsStore } from '../../src/extension/results';
 
 export interface Scenario {
@@ -81,7 +82,7 @@ export function buildScenario(experiment: PanelExperiment, stepsPerMessage = 40,
   const pointsPerRun = new Map<number, number>();
   let total = 0;
   if (options.host) {
-    const store = new ResultsStore(results.map((r) => r.label), problem.dim, undefined, valid.experiment.steps + 1);
+    const store = new ResultsStore(results.map((r) => r.label), problem.dim, { maxPoints: valid.experiment.steps + 1, spillRoot: os.tmpdir() });
     const endPosted = new Set<number>();
     for (let guard = 0; guard < 1_000_000 && endPosted.size < results.length; guard++) {
       for (const e of runner.advance(stepsPerMessage)) {
@@ -104,6 +105,7 @@ export function buildScenario(experiment: PanelExperiment, stepsPerMessage = 40,
       });
     }
     stream.push({ type: 'status', state: 'idle', stepsPerSecond: 0 });
+    store.dispose();
     return { init: initMessage, stream, pointsPerRun, totalPoints: total };
   }
   for (let guard = 0; guard < 10_000; guard++) {
