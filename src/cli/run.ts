@@ -2,7 +2,7 @@
  * `optimizer-playground run FILE`: reads and validates the experiment, runs it in a session, and
  * writes what was asked — the summary table, the `--json` object, the `--out` folder — keeping in
  * memory only a few numbers per run; the exact points, when an output needs them, go to a
- * `PointStore` (src/points), which spills to $TMPDIR beyond 64 MB. An experiment whose points
+ * `PointStore` (src/points), which spills to $TMPDIR beyond 32 MB. An experiment whose points
  * would not fit on the disk is refused before it runs, with the sizes.
  */
 import * as os from 'node:os';

@@ -31,7 +31,7 @@ export function recordLength(dim: number): number {
 const SPILL_PREFIX = 'optimizer-playground-points-';
 
 /** Bytes of points kept in memory before the store spills to files. */
-export const DEFAULT_MEMORY_BYTES = 64 << 20;
+export const DEFAULT_MEMORY_BYTES = 32 << 20;
 /** The most bytes one chunk holds (fewer points per chunk when there are many runs). */
 const CHUNK_BYTES = 256 << 10;
 
@@ -52,7 +52,7 @@ class RunLog {
   /** Full chunks in memory after the spilled points, each `chunkPoints` records. */
   readonly chunks: Float64Array[] = [];
   /** The chunk being filled: grows up to `chunkPoints` records, then joins `chunks`. */
-  open = new Float64Array(0);
+  open: Float64Array = new Float64Array(0);
   openCount = 0;
   fd: number | undefined;
 }
@@ -64,6 +64,8 @@ export class PointStore {
   private readonly logs: RunLog[];
   private readonly memoryBytes: number;
   private heldBytes = 0;
+  /** Chunks written to files, kept for reuse as open chunks (no allocation while a long run streams). */
+  private readonly spare: Float64Array[] = [];
   private spillDir: string | undefined;
   private disposed = false;
 
@@ -137,7 +139,7 @@ export class PointStore {
       return;
     }
     log.chunks.push(log.open);
-    log.open = new Float64Array(this.chunkPoints * this.stride);
+    log.open = this.spare.pop() ?? new Float64Array(this.chunkPoints * this.stride);
     log.openCount = 0;
     this.heldBytes += log.open.byteLength;
     if (this.heldBytes > this.memoryBytes) this.spill();
@@ -153,6 +155,7 @@ export class PointStore {
         writeAll(log.fd, chunk, log.spilled * this.stride * 8);
         log.spilled += this.chunkPoints;
         this.heldBytes -= chunk.byteLength;
+        if (this.spare.length < this.logs.length) this.spare.push(chunk);
       }
       log.chunks.length = 0;
     }
@@ -224,6 +227,7 @@ export class PointStore {
       log.chunks.length = 0;
       log.open = new Float64Array(0);
     }
+    this.spare.length = 0;
     if (this.spillDir !== undefined) fs.rmSync(this.spillDir, { recursive: true, force: true });
     this.heldBytes = 0;
   }
