@@ -16,7 +16,7 @@ export class ChunkedWriter {
   async write(text: string): Promise<void> {
     this.parts.push(text);
     this.size += text.length;
-    if (this.size >= 1 << 20) await this.flush();
+    if (this.size >= 48 << 10) await this.flush();
   }
 
   async flush(): Promise<void> {
@@ -83,7 +83,7 @@ export async function writePointsCsv(out: ChunkedWriter, store: PointStore, runs
   await out.write(csvHeader(store.dim) + '\n');
   for (const run of runs) {
     const prefix = `${run.index},${csvText(run.label)},`;
-    for (const [from, records] of store.blocks(run.index)) await out.write(csvRows(prefix, from, records, store.stride));
+    for (const [from, records] of store.blocks(run.index, 0, store.count(run.index), 512)) await out.write(csvRows(prefix, from, records, store.stride));
   }
   await out.flush();
 }
@@ -95,7 +95,7 @@ export async function writePointsCsv(out: ChunkedWriter, store: PointStore, runs
 export async function writePointsJson(out: ChunkedWriter, store: PointStore, run: number, withRates = false): Promise<void> {
   const { dim, stride } = store;
   await out.write('[');
-  for (const [from, records] of store.blocks(run)) {
+  for (const [from, records] of store.blocks(run, 0, store.count(run), 512)) {
     // One object per point, stringified a block at a time: JSON.stringify formats numbers several
     // times faster than String(v), and writes NaN and ±Infinity as null.
     const n = records.length / stride;

@@ -177,7 +177,7 @@ export const init = [0, 0];\n`);
     const r = cli(['run', experiment, '--out', out], dir);
     assert.equal(r.status, 0, r.stderr);
     assertInert(r.stderr, 'stderr');
-    assert.match(r.stderr, /wrote 10 files to .*out\\x1b\[2J\\x07: points\.csv/);
+    assert.match(r.stderr, /wrote 10 files to .*out\\x1b\[2J\\x07: runs\.json, /);
     assert.ok(existsSync(path.join(out, 'points.csv')));
   });
 

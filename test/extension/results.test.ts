@@ -102,12 +102,13 @@ describe('results store', () => {
     assert.deepEqual(json.runs[0].points[1].params, [1, 1.1]);
   });
 
-  it('a long run keeps its memory bounded: the points spill to the storage folder, the view stays a few thousand points', async () => {
-    const n = 300_001;
-    const store = make(['a', 'b'], 2, n, undefined, 256 << 10);
-    for (let from = 0; from < n; from += 30_000) {
-      const count = Math.min(30_000, n - from);
-      store.append([batch(0, from, count, 2, (s) => 1 / (1 + s)), batch(1, from, count, 2, (s) => (s === 234_567 ? 1e9 : 1))]);
+  it('a long run keeps its memory bounded: the points spill to the storage folder, the view stays a few thousand points', async function () {
+    this.timeout(120_000);
+    const n = 100_001;
+    const store = make(['a', 'b'], 2, n, undefined, 64 << 10);
+    for (let from = 0; from < n; from += 10_000) {
+      const count = Math.min(10_000, n - from);
+      store.append([batch(0, from, count, 2, (s) => 1 / (1 + s)), batch(1, from, count, 2, (s) => (s === 34_567 ? 1e9 : 1))]);
       for (const r of store.runs) if (from + count === n) r.status = 'completed';
       store.takeDisplay(0);
       store.takeDisplay(1);
@@ -116,8 +117,8 @@ describe('results store', () => {
     assert.equal(spill.length, 1, 'one spill folder in the storage folder');
     const snapshot = store.snapshot();
     assert.ok(snapshot.every((s) => s.steps.length <= store.budget.displayBudget + 2), 'the panel holds a few thousand points per run');
-    assert.ok(snapshot[1]!.steps.includes(234_567), 'the spike is shown');
-    assert.deepEqual(Array.from(store.paramsAt(0, 299_999)), [299_999, 299_999.1], 'the scrubber reads any step back');
+    assert.ok(snapshot[1]!.steps.includes(34_567), 'the spike is shown');
+    assert.deepEqual(Array.from(store.paramsAt(0, 99_999)), [99_999, 99_999.1], 'the scrubber reads any step back');
     const dir = path.join(root, 'export');
     await import('node:fs/promises').then((fs) => fs.mkdir(dir));
     const exporting = exportPoints(store, dir, []);
