@@ -32,10 +32,13 @@ function isLossError(e: unknown): e is LossError {
   return typeof e === 'object' && e !== null && typeof (e as LossError).kind === 'string' && typeof (e as LossError).message === 'string';
 }
 
-/** A LossError's whole text when asked for (`detail`, when the sandbox kept more than its one line). */
-function lossText(e: LossError, full: boolean): string {
+/**
+ * A LossError's text as the loss wrote it: `detail` when the sandbox had to cut or escape its one
+ * line (the CLI cuts and escapes it again, saying how much `--full-messages` would add).
+ */
+function lossText(e: LossError): string {
   const detail = (e as { detail?: unknown }).detail;
-  return full && typeof detail === 'string' ? detail : e.message;
+  return typeof detail === 'string' ? detail : e.message;
 }
 
 /** Where the loss is, for messages (escaped): its file, `x.optim.json: loss.source`, or the experiment file. */
@@ -50,7 +53,7 @@ export function describeLossError(file: string, experiment: Experiment, e: LossE
   const where = lossWhere(file, experiment);
   const diagnostics = (e.diagnostics ?? []).filter((d) => d.severity === 'error');
   if (diagnostics.length > 0) return diagnostics.map((d) => `${where}:${d.line}:${d.column}: ${safeMessage(d.message, full)}`).join('\n');
-  return `${where}: ${safeMessage(lossText(e, full), full)}`;
+  return `${where}: ${safeMessage(lossText(e), full)}`;
 }
 
 /** What failed while writing an output, as one line. */

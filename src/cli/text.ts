@@ -4,37 +4,18 @@
  * sent raw to the terminal, and messages are cut to a readable length unless `--full-messages`
  * asked for all of them.
  */
+import { CONTROL_CHARACTERS, oneLine } from '../snippet/format';
+import { MESSAGE_MAX_CHARS } from '../snippet/types';
 
 /** Characters of a message shown before it is cut (`--full-messages` shows all). */
-export const MESSAGE_LIMIT = 500;
+export const MESSAGE_LIMIT = MESSAGE_MAX_CHARS;
 /** Characters of a label in the summary table. */
 export const LABEL_LIMIT = 60;
 /** Problems listed when an experiment is invalid (`--full-messages` lists all). */
 export const ISSUE_LIMIT = 50;
 
-/**
- * C0 controls (escape, backspace, carriage return, line breaks…), DEL and C1 controls (8-bit CSI),
- * and the Unicode controls that reorder or hide text (bidirectional overrides and isolates).
- */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-/** The same without C0 controls, which `JSON.stringify` escapes itself (and uses, unescaped, to indent). */
-const CONTROL_BEYOND_C0 = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-function escapeOf(c: string): string {
-  const code = c.charCodeAt(0);
-  switch (c) {
-    case '\n': return '\\n';
-    case '\r': return '\\r';
-    case '\t': return '\\t';
-    default: return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  }
-}
-
-/** `s` on one line with every control character written as an escape (`\x1b`, `\n`, `\u202e`). */
-export function terminalText(s: string): string {
-  return s.replace(CONTROL, escapeOf);
-}
+/** `s` on one line with every control character written as an escape (the snippet room's `oneLine`). */
+export const terminalText: (s: string) => string = oneLine;
 
 /**
  * `s` cut to `limit` characters, saying how much was left out and how to see it; `full` keeps
@@ -65,5 +46,6 @@ export function tableLabel(s: string): string {
  * same string value for any JSON reader).
  */
 export function jsonText(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(CONTROL_BEYOND_C0, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // C0 controls in the text are JSON's own escapes already, or its indentation.
+  return JSON.stringify(value, null, indent).replace(CONTROL_CHARACTERS, (c) => (c < ' ' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }

@@ -22,17 +22,32 @@ export function formatParams(p: ArrayLike<number>): string {
 }
 
 /**
- * Control characters (C0, DEL, C1) and bidirectional overrides written as escapes, so that text
- * from the loss stays on one line and cannot restyle a terminal.
+ * Characters a terminal acts on or that change how text reads: C0 controls (escape, backspace,
+ * carriage return, line breaks…), DEL and C1 controls (8-bit CSI), and the Unicode controls that
+ * reorder or hide text (bidirectional marks, overrides and isolates, line and paragraph separators).
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what this finds
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+function escapeOf(c: string): string {
+  switch (c) {
+    case '\n': return '\\n';
+    case '\r': return '\\r';
+    case '\t': return '\\t';
+    default: {
+      const code = c.charCodeAt(0);
+      return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    }
+  }
+}
+
+/**
+ * `text` on one line with every control character written as an escape (`\x1b`, `\n`, `\u202e`),
+ * so that text from the loss or a file cannot restyle a terminal or pose as another line (the
+ * sandbox's messages and the CLI's output both escape with it).
  */
 export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are what this finds
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    if (c === '\n') return '\\n';
-    if (c === '\r') return '\\r';
-    if (c === '\t') return '\\t';
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
+  return text.replace(CONTROL_CHARACTERS, escapeOf);
 }
 
 /** `text` cut to `max` characters, ending in "…" when it was longer. */

@@ -43,7 +43,7 @@ describe('hostile: files and exports', function () {
     ['link-to-fifo.ts', 'cannot read the loss file link-to-fifo.ts: it is a named pipe (FIFO), not a regular file'],
     ['big.ts', 'cannot read the loss file big.ts: it is larger than 1 MB, the most a loss file may be'],
     ['missing.ts', 'cannot read the loss file missing.ts: there is no such file'],
-    ['bad\u001b[31mname\n.ts', 'cannot read the loss file bad\\u001b[31mname\\n.ts: there is no such file'],
+    ['bad\u001b[31mname\n.ts', 'cannot read the loss file bad\\x1b[31mname\\n.ts: there is no such file'],
   ];
   for (const [name, message] of REFUSED) {
     it(`refuses ${JSON.stringify(name)} at once, saying what it is`, async () => {

@@ -75,7 +75,7 @@ describe('hostile: hangs, getters, proxies and coercions', function () {
 
   it('a thrown message stays one line of bounded length: no line of its own, no terminal control, 50 MB cut short', async () => {
     const fake = await runSnippet(loss('  throw new Error("boom\\n\\nSGD  completed  100  0  [0]  1.00M\\u001b[2J\\u001b]8;;http://x\\u0007");'));
-    assert.equal(runError(fake), 'the loss threw at line 3, column 9: Error: boom\\n\\nSGD  completed  100  0  [0]  1.00M\\u001b[2J\\u001b]8;;http://x\\u0007 at params [1]');
+    assert.equal(runError(fake), 'the loss threw at line 3, column 9: Error: boom\\n\\nSGD  completed  100  0  [0]  1.00M\\x1b[2J\\x1b]8;;http://x\\x07 at params [1]');
     const huge = await runSnippet(loss('  throw new Error("x".repeat(50 * 1024 * 1024));'));
     const message = runError(huge);
     assert.ok(message.length < 500, `${message.length} characters`);

@@ -65,7 +65,7 @@ describe('hostile: what the host accepts from a sandbox process', () => {
     const error = checkLossError({ kind: 'memory', message: `m\u001b[2J${'z'.repeat(10_000)}`, detail: 'd'.repeat(1 << 20) });
     assert.equal(error.kind, 'memory');
     assert.equal(error.message.length, 500);
-    assert.ok(error.message.startsWith('m\\u001b[2Jz'));
+    assert.ok(error.message.startsWith('m\\x1b[2Jz'));
     assert.equal(error.detail?.length, 64 * 1024);
     assert.deepEqual(checkLossError({ kind: 'pwned', message: 'x' }), { kind: 'runtime', message: 'the sandbox process failed without saying why' });
     assert.equal(checkNotice({ kind: 'nondeterministic', message: 'n'.repeat(9999) })?.message.length, 500);
