@@ -52,7 +52,7 @@ function paramsCell(p: Float64Array): string {
 
 /**
  * One aligned line per run: label, status, steps taken, final loss, final parameters and steps per
- * second (wall clock; runs share one worker, interleaved, so each run's rate is its share of it).
+ * second (wall clock; runs share one sandbox process, interleaved, so each run's rate is its share of it).
  * Messages of runs that diverged or failed follow the table, one line each.
  */
 export function summaryTable(runs: readonly RunResult[], fullMessages: boolean): string {

@@ -176,7 +176,7 @@ async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
     collector.finish();
 
     // The charts' data is read now, while the session can still draw the loss surface; then the
-    // session (and its worker's memory) goes before the long writes.
+    // session (and its sandbox process) goes before the long writes.
     const outInput = outDir !== undefined ? { experiment, info, runs: collector.runs, store: store as PointStore, fullMessages: full } : undefined;
     const charts = outInput && await chartSpecs(outInput, async (xs, ys) => {
       if (grid && surfaceValues && xs.length === grid.xs.length && xs[0] === grid.xs[0] && ys[0] === grid.ys[0]) return surfaceValues;
