@@ -1,28 +1,29 @@
 /**
  * `--out DIR`: the exact points (points.csv, read back from the point store), the runs and how
  * they ended (runs.json), and the charts as Vega-Lite specs with their data inlined (`*.vl.json`)
- * beside their SVG renderings, drawn from a min–max view of at most `CHART_BUCKETS` buckets per run.
+ * beside their SVG renderings, drawn from a min–max view of at most `CHART_BUCKETS` buckets per run (storeRows.ts).
  * Every file is written whole or not at all, replacing (never writing through) what is there
  * (src/points/safeWrite.ts).
  */
 import { mkdir, stat } from 'node:fs/promises';
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import {
-  CHART_FILES, contourRows, defaultLightTheme, gradNormChart, learningRateChart, lossChart, MinMaxSampler, minimumRows, pathsChart,
-  pointRows, surfaceGrid, surfaceRows, withDatasets, type ChartData, type EventRow, type PointRow,
+  CHART_FILES, contourRows, defaultLightTheme, gradNormChart, learningRateChart, lossChart, minimumRows, pathsChart,
+  sharpnessChart, surfaceGrid, surfaceRows, withDatasets, type ChartData, type EventRow, type PointRow,
 } from '../charts';
+import { runThreshold } from '../engine/curvature/ofRun';
 import type { Domain, Experiment } from '../engine/types';
-import { GRAD_NORM, LOSS, LR, PARAMS, type PointStore } from '../points/store';
+import { LOSS, type PointStore } from '../points/store';
 import { writeInPlace, writeTextInPlace } from '../points/safeWrite';
 import { ChunkedWriter, writePointsCsv } from '../points/writers';
 import type { SessionInfo } from '../snippet/types';
+import { curvatureChartData } from './curvatureChart';
+import { chartSteps, storeRows } from './storeRows';
 import { stepsPerSecond } from './output';
 import { renderSvg } from './render';
 import type { RunResult } from './results';
 import { jsonText, truncated } from './text';
 
-/** Points per run in a chart: min–max downsampled to this many buckets (exact data is in points.csv). */
-const CHART_BUCKETS = 1000;
 /** Cells per axis of the loss surface under the paths. */
 export const SURFACE_RESOLUTION = 48;
 
@@ -79,42 +80,21 @@ function runsDocument({ experiment, info, runs, fullMessages }: OutInput): unkno
     ...(experiment.title ? { title: experiment.title } : {}),
     loss: experiment.loss, init: info.init, steps: experiment.steps, seed: experiment.seed,
     ...(experiment.batchSize !== undefined ? { batchSize: experiment.batchSize } : {}),
-    gradient: info.gradient,
+    gradient: info.gradient, ...(info.curvature ? { curvature: info.curvature } : {}),
     runs: runs.map((r) => ({
       label: r.spec.label, optimizer: r.spec.optimizer, hyperparameters: r.spec.hyperparameters,
       ...(r.spec.schedule ? { schedule: r.spec.schedule } : {}), ...(r.spec.clip ? { clip: r.spec.clip } : {}),
       status: r.status, ...(r.message !== undefined ? { message: truncated(r.message, fullMessages) } : {}),
+      ...(r.curvature ? { stabilityThreshold: runThreshold(r.spec) } : {}),
       steps: r.steps, finalLoss: finiteOrNull(r.finalLoss), finalParams: Array.from(r.count > 0 ? r.finalParams : [], finiteOrNull),
       stepsPerSecond: Math.round(stepsPerSecond(r)),
     })),
   };
 }
 
-/** A run's points for charts: min–max downsampled on the loss, read back from the store. */
+/** A run's points for charts: min–max downsampled on the loss. */
 function chartRows(run: RunResult, store: PointStore): PointRow[] {
-  const n = store.count(run.index);
-  if (n === 0) return [];
-  const sampler = new MinMaxSampler(0, n - 1, n, CHART_BUCKETS);
-  const stride = store.stride;
-  for (const [from, records] of store.blocks(run.index)) {
-    for (let i = 0, k = records.length / stride; i < k; i++) sampler.push(from + i, from + i, records[i * stride + LOSS] as number);
-  }
-  const keep = sampler.kept();
-  const dim = store.dim;
-  const batch = {
-    run: run.index, fromStep: 0, count: keep.length,
-    loss: new Float64Array(keep.length), params: new Float64Array(keep.length * dim),
-    gradNorm: new Float64Array(keep.length), lr: new Float64Array(keep.length),
-  };
-  keep.forEach((step, k) => {
-    const record = store.read(run.index, step, 1);
-    batch.loss[k] = record[LOSS] as number;
-    batch.gradNorm[k] = record[GRAD_NORM] as number;
-    batch.lr[k] = record[LR] as number;
-    batch.params.set(record.subarray(PARAMS), k * dim);
-  });
-  // Rows carry their true steps: the batch holds the kept points only.
-  return pointRows(batch, run.spec.label, dim, [0, 1]).map((row, k) => ({ ...row, step: keep[k] as number }));
+  return store.count(run.index) === 0 ? [] : storeRows(run, store, chartSteps(store, run.index, LOSS));
 }
 
 /** Where each diverged run stopped and why. */
@@ -158,6 +138,12 @@ export async function chartSpecs(input: OutInput, drawSurface: SurfaceSource): P
     [CHART_FILES.lr, withDatasets(learningRateChart(base), data)],
     [CHART_FILES.gradNorm, withDatasets(gradNormChart(base), data)],
   ];
+  if (experiment.curvature) {
+    const curvature = runs.map((r) => curvatureChartData(r, input.store));
+    specs.push(['sharpness', withDatasets(sharpnessChart(base), {
+      points: curvature.flatMap((c) => c.points), crossings: curvature.flatMap((c) => c.crossings),
+    })]);
+  }
   if (info.dim === 2) {
     const domain = plotDomain(info, points);
     const { xs, ys } = surfaceGrid(domain, SURFACE_RESOLUTION);

@@ -5,6 +5,7 @@
  */
 import { formatRate } from '../charts/names';
 import { formatNumber } from '../charts/rows';
+import { runThreshold } from '../engine/curvature/ofRun';
 import type { GradientInfo } from '../snippet/types';
 import type { PointStore } from '../points/store';
 import { writePointsJson, type ChunkedWriter } from '../points/writers';
@@ -17,6 +18,7 @@ function runHead(run: RunResult, gradient: GradientInfo, fullMessages: boolean):
     label: run.spec.label, optimizer: run.spec.optimizer, hyperparameters: run.spec.hyperparameters,
     ...(run.spec.schedule ? { schedule: run.spec.schedule } : {}), ...(run.spec.clip ? { clip: run.spec.clip } : {}),
     status: run.status, ...(run.message !== undefined ? { message: truncated(run.message, fullMessages) } : {}), gradient,
+    ...(run.curvature ? { stabilityThreshold: runThreshold(run.spec) } : {}),
   };
   const text = jsonText(head);
   return `${text.slice(0, -1)},"points":`;
@@ -25,7 +27,9 @@ function runHead(run: RunResult, gradient: GradientInfo, fullMessages: boolean):
 /**
  * `{ "runs": [ { label, optimizer, hyperparameters, status, message?, gradient, points: [ { step, loss, params } ] } ] }`
  * with every point from step 0 (DESIGN "Command-line contract"); `gradient` says how the run's
- * gradients were computed (`mode`, and `reason`, `line`, `column` for finite differences).
+ * gradients were computed (`mode`, and `reason`, `line`, `column` for finite differences); with
+ * `"curvature": true`, every run's `stabilityThreshold` and every point's `sharpness` (and
+ * `preconditionedSharpness`).
  */
 export async function writeJson(out: ChunkedWriter, runs: readonly RunResult[], store: PointStore, gradient: GradientInfo, fullMessages: boolean): Promise<void> {
   await out.write('{"runs":[');
@@ -50,17 +54,25 @@ function paramsCell(p: Float64Array): string {
   return `[${shown.join(', ')}]`;
 }
 
+/** The summary's curvature cells: the last sharpness its rule bounds, and the threshold. */
+function curvatureCells(r: RunResult): string[] {
+  const threshold = runThreshold(r.spec);
+  return [formatNumber(r.lastCurvature), threshold === null ? 'none known' : formatNumber(threshold)];
+}
+
 /**
  * One aligned line per run: label, status, steps taken, final loss, final parameters and steps per
- * second (wall clock; runs share one sandbox process, interleaved, so each run's rate is its share of it).
- * Messages of runs that diverged or failed follow the table, one line each.
+ * second (wall clock; runs share one sandbox process, interleaved, so each run's rate is its share of it);
+ * with curvature, the last sharpness (preconditioned for adaptive runs) and the stability
+ * threshold. Messages of runs that crossed their threshold, diverged or failed follow the table, one line each.
  */
 export function summaryTable(runs: readonly RunResult[], fullMessages: boolean): string {
-  const header = ['run', 'status', 'steps', 'final loss', 'final params', 'steps/s'];
+  const curvature = runs.some((r) => r.curvature);
+  const header = ['run', 'status', 'steps', 'final loss', 'final params', 'steps/s', ...(curvature ? ['sharpness', 'threshold'] : [])];
   const rows = runs.map((r) => [tableLabel(r.spec.label), r.status, String(r.steps), formatNumber(r.finalLoss),
-    paramsCell(r.count > 0 ? r.finalParams : new Float64Array(0)), formatRate(stepsPerSecond(r))]);
+    paramsCell(r.count > 0 ? r.finalParams : new Float64Array(0)), formatRate(stepsPerSecond(r)), ...(curvature ? curvatureCells(r) : [])]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] as string).length)));
-  const numeric = new Set([2, 3, 5]);
+  const numeric = new Set([2, 3, 5, 6, 7]);
   const line = (cells: readonly string[]): string => cells
     .map((cell, c) => (numeric.has(c) ? cell.padStart(widths[c] as number) : cell.padEnd(widths[c] as number)))
     .join('  ').trimEnd();
@@ -70,6 +82,9 @@ export function summaryTable(runs: readonly RunResult[], fullMessages: boolean):
   if (runs.length > 1 && seconds > 0) {
     out.push('', `${runs.length} runs, ${total.toLocaleString('en-US')} steps in ${seconds.toFixed(2)} s: ${formatRate(total / seconds)} steps/s in all`);
   }
-  const notes = runs.filter((r) => r.message).map((r) => `${tableLabel(r.spec.label)}: ${safeMessage(r.message as string, fullMessages)}`);
+  const notes = runs.flatMap((r) => [
+    ...(r.firstCrossing ? [`${tableLabel(r.spec.label)}: ${r.firstCrossing.message}`] : []),
+    ...(r.message ? [`${tableLabel(r.spec.label)}: ${safeMessage(r.message, fullMessages)}`] : []),
+  ]);
   return out.join('\n') + (notes.length ? `\n\n${notes.join('\n')}` : '') + '\n';
 }

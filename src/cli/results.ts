@@ -4,6 +4,7 @@
  * themselves go to a `PointStore` (src/points: memory up to a budget, then spill files) only when
  * an output needs every one of them (`--json`, `--out`); `--summary` keeps none.
  */
+import { crossings, measuredColumn, type Crossing } from '../engine/curvature/crossing';
 import type { PointBatch, RunSpec, RunStatus, RunnerEvent } from '../engine/types';
 import type { PointStore } from '../points/store';
 
@@ -21,8 +22,12 @@ export class RunResult {
   lastFiniteLoss: number | null = null;
   /** Milliseconds from the session's start to the run's end (for steps per second). */
   elapsedMs = 0;
+  /** With curvature: the last finite value of what the run's stability rule bounds (NaN when none), and the first crossing. */
+  lastCurvature = NaN;
+  firstCrossing: Crossing | undefined;
 
-  constructor(readonly index: number, readonly spec: RunSpec, readonly dim: number) {
+  /** `curvature`: the experiment asks for each point's sharpness (`"curvature": true`). */
+  constructor(readonly index: number, readonly spec: RunSpec, readonly dim: number, readonly curvature = false) {
     this.finalParams = new Float64Array(dim);
   }
 
@@ -41,11 +46,28 @@ export class RunResult {
         this.lastFiniteLoss = v;
       }
     }
+    if (this.curvature) this.noteCurvature(batch);
     if (batch.count > 0) {
       this.finalLoss = batch.loss[batch.count - 1] as number;
       this.finalParams.set(batch.params.subarray((batch.count - 1) * this.dim, batch.count * this.dim));
     }
     this.count += batch.count;
+  }
+
+  /**
+   * The batch's curvature: its last finite measured value, and the run's first crossing (the first
+   * point above the threshold: no point before it was, so a batch on its own finds it).
+   */
+  private noteCurvature(batch: PointBatch): void {
+    const columns = {
+      fromStep: batch.fromStep, count: batch.count, lr: batch.lr,
+      ...(batch.sharpness ? { sharpness: batch.sharpness } : {}), ...(batch.preconditionedSharpness ? { preconditionedSharpness: batch.preconditionedSharpness } : {}),
+    };
+    const { values } = measuredColumn(this.spec, columns);
+    for (let i = batch.count - 1; i >= 0 && values; i--) {
+      if (Number.isFinite(values[i])) { this.lastCurvature = values[i] as number; break; }
+    }
+    this.firstCrossing ??= crossings(this.spec, columns)[0];
   }
 }
 
@@ -57,8 +79,9 @@ export class ResultCollector {
   /** Points received so far over all runs (for the progress bar). */
   received = 0;
 
-  constructor(specs: readonly RunSpec[], dim: number, readonly store?: PointStore) {
-    this.runs = specs.flatMap((spec, i) => (spec.enabled === false ? [] : [new RunResult(i, spec, dim)]));
+  /** `curvature`: the experiment asks for each point's sharpness. */
+  constructor(specs: readonly RunSpec[], dim: number, readonly store?: PointStore, curvature = false) {
+    this.runs = specs.flatMap((spec, i) => (spec.enabled === false ? [] : [new RunResult(i, spec, dim, curvature)]));
     for (const r of this.runs) this.byIndex.set(r.index, r);
   }
 

@@ -126,6 +126,7 @@ async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
       session.cancel();
       throw isLossError(e) ? new CliError(describeLossError(file, experiment, e, full)) : e;
     }
+    const curvature = experiment.curvature === true;
     const warning = gradientWarning(info.gradient, lossWhere(file, experiment));
     if (warning) process.stderr.write(`${terminalText(warning)}\n`);
     if (command.output === 'json' || outDir !== undefined) {
@@ -133,17 +134,17 @@ async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
       const points = enabled.length * (experiment.steps + 1);
       const longestLabel = Math.max(0, ...enabled.map((r) => r.label.length));
       const shortfall = await spaceShortfall([
-        { dir: spillRoot, bytes: spillBytes(points, info.dim, DEFAULT_MEMORY_BYTES), what: 'temporary copies of the points' },
-        ...(outDir !== undefined ? [{ dir: outDir, bytes: csvBytes(points, info.dim, longestLabel), what: 'points.csv' }] : []),
+        { dir: spillRoot, bytes: spillBytes(points, info.dim, DEFAULT_MEMORY_BYTES, curvature), what: 'temporary copies of the points' },
+        ...(outDir !== undefined ? [{ dir: outDir, bytes: csvBytes(points, info.dim, longestLabel, curvature), what: 'points.csv' }] : []),
       ]);
       if (shortfall) {
         session.cancel();
         throw new CliError(`${terminalText(file)}: ${terminalText(shortfall)}. Use --summary, fewer steps or runs, `
           + 'or set TMPDIR (and --out) to a disk with room.');
       }
-      store = new PointStore({ runs: experiment.runs.length, dim: info.dim, spillRoot });
+      store = new PointStore({ runs: experiment.runs.length, dim: info.dim, spillRoot, curvature });
     }
-    const collector = new ResultCollector(experiment.runs, info.dim, store);
+    const collector = new ResultCollector(experiment.runs, info.dim, store, curvature);
     try {
       for (const event of sink.early.splice(0)) collector.handle(event);
     } catch (e) {

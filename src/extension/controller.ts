@@ -228,7 +228,9 @@ export class PlaygroundController {
     this.info = { dim: info.dim, init: [...info.init], ...(info.domain ? { domain: info.domain } : {}), dataSize: info.dataSize, gradient: info.gradient };
     const labels = pending.experiment.runs.map((r) => r.label);
     this.store?.dispose();
-    this.store = new ResultsStore(labels, info.dim, { maxPoints: pending.experiment.steps + 1, spillRoot: this.deps.pointStorage ?? os.tmpdir() });
+    this.store = new ResultsStore(labels, info.dim, {
+      maxPoints: pending.experiment.steps + 1, spillRoot: this.deps.pointStorage ?? os.tmpdir(), curvature: pending.experiment.curvature === true,
+    });
     this.results = labels.map((label, run) => ({
       run, label, status: pending.experiment.runs[run].enabled === false ? 'cancelled' as RunStatus : 'running' as RunStatus, steps: 0,
     }));

@@ -57,6 +57,8 @@ export interface ResultsStoreOptions {
   readonly budget?: DisplayBudget;
   /** Bytes of points held in memory before spilling (src/points default when absent). */
   readonly memoryBytes?: number;
+  /** Whether the points carry each step's sharpness and preconditioned sharpness (`"curvature": true`), kept and exported with them. */
+  readonly curvature?: boolean;
 }
 
 /** Every run's exact points, and the display thinning. */
@@ -74,7 +76,8 @@ export class ResultsStore {
   constructor(labels: readonly string[], readonly dim: number, options: ResultsStoreOptions) {
     this.budget = options.budget ?? DEFAULT_BUDGET;
     this.points = new PointStore({
-      runs: labels.length, dim, spillRoot: options.spillRoot, ...(options.memoryBytes !== undefined ? { memoryBytes: options.memoryBytes } : {}),
+      runs: labels.length, dim, spillRoot: options.spillRoot, curvature: options.curvature === true,
+      ...(options.memoryBytes !== undefined ? { memoryBytes: options.memoryBytes } : {}),
     });
     this.runs = labels.map((l, i) => new RunPoints(l, this.points, i));
     this.exact = options.maxPoints <= this.budget.displayBudget;
@@ -202,8 +205,9 @@ export interface ExportedRun {
 
 /**
  * Writes every exact point of `store` into `dir`: `points.csv` (run, label, step, loss, grad_norm,
- * lr, p0, p1, …) and `runs.json` (the CLI's `--json` shape, each point also with gradNorm and lr;
- * non-finite numbers as null), streamed, each file whole or absent. Returns the names written.
+ * lr, p0, p1, …, and the sharpness columns with curvature) and `runs.json` (the CLI's `--json`
+ * shape, each point also with gradNorm and lr; non-finite numbers as null), streamed, each file
+ * whole or absent. Returns the names written.
  */
 export async function exportPoints(store: ResultsStore, dir: string, runs: readonly (ExportedRun | undefined)[]): Promise<string[]> {
   return store.use(async (points) => {

@@ -11,13 +11,13 @@ import { recordLength } from './store';
 const NUMBER_TEXT = 25;
 
 /** Bytes a `PointStore` spills for `points` points of `dim` parameters, beyond what it keeps in memory. */
-export function spillBytes(points: number, dim: number, memoryBytes: number): number {
-  return Math.max(0, points * recordLength(dim) * 8 - memoryBytes);
+export function spillBytes(points: number, dim: number, memoryBytes: number, curvature = false): number {
+  return Math.max(0, points * recordLength(dim, curvature) * 8 - memoryBytes);
 }
 
-/** Bytes of points.csv at most: per point the run, label, step and `3 + dim` numbers. */
-export function csvBytes(points: number, dim: number, labelLength: number): number {
-  return points * (labelLength + 20 + recordLength(dim) * NUMBER_TEXT);
+/** Bytes of points.csv at most: per point the run, label, step and a record's numbers. */
+export function csvBytes(points: number, dim: number, labelLength: number, curvature = false): number {
+  return points * (labelLength + 20 + recordLength(dim, curvature) * NUMBER_TEXT);
 }
 
 /** A folder that will hold files: the folder, or its nearest existing parent. */

@@ -3,7 +3,9 @@
  * and the panel's Export read them back in order, however long the runs.
  *
  * A point is one record of `3 + dim` float64s — loss, gradient norm, learning rate, then the
- * parameters (`LOSS`, `GRAD_NORM`, `LR`, `PARAMS`) — kept per run in chunks of a fixed number of
+ * parameters (`LOSS`, `GRAD_NORM`, `LR`, `PARAMS`) — and, when the experiment asks for curvature,
+ * two more after the parameters: the sharpness and the preconditioned sharpness (NaN where a
+ * batch did not carry it; `sharpnessOffset`). Records are kept per run in chunks of a fixed number of
  * points. Chunks stay in memory until the store holds more than `memoryBytes` of them; then every
  * full chunk is appended to its run's file in a spill folder (made on first need under
  * `spillRoot`, deleted by `dispose`) and dropped from memory. So a short experiment never touches
@@ -22,9 +24,12 @@ export const GRAD_NORM = 1;
 export const LR = 2;
 export const PARAMS = 3;
 
-/** Float64s per point for `dim` parameters. */
-export function recordLength(dim: number): number {
-  return PARAMS + dim;
+/** Curvature columns after the parameters: the sharpness, then the preconditioned sharpness. */
+export const CURVATURE_COLUMNS = 2;
+
+/** Float64s per point for `dim` parameters (with the curvature columns when `curvature`). */
+export function recordLength(dim: number, curvature = false): number {
+  return PARAMS + dim + (curvature ? CURVATURE_COLUMNS : 0);
 }
 
 /** How spill folders' names begin. */
@@ -39,6 +44,8 @@ export interface PointStoreOptions {
   /** Run slots: run `i` of the experiment is slot `i`. */
   readonly runs: number;
   readonly dim: number;
+  /** Whether points carry the sharpness and preconditioned sharpness (`"curvature": true`). */
+  readonly curvature?: boolean;
   /** Folder in which the spill folder is made when the points outgrow `memoryBytes`. */
   readonly spillRoot: string;
   readonly memoryBytes?: number;
@@ -55,10 +62,15 @@ class RunLog {
   open: Float64Array = new Float64Array(0);
   openCount = 0;
   fd: number | undefined;
+  /** Whether any batch of the run carried the sharpness, the preconditioned sharpness. */
+  sharpness = false;
+  preconditionedSharpness = false;
 }
 
 export class PointStore {
   readonly stride: number;
+  /** Offset of the sharpness in a record (the preconditioned sharpness follows it); undefined without curvature. */
+  readonly sharpnessOffset: number | undefined;
   /** Points per chunk. */
   readonly chunkPoints: number;
   private readonly logs: RunLog[];
@@ -70,7 +82,8 @@ export class PointStore {
   private disposed = false;
 
   constructor(private readonly options: PointStoreOptions) {
-    this.stride = recordLength(options.dim);
+    this.stride = recordLength(options.dim, options.curvature === true);
+    this.sharpnessOffset = options.curvature ? PARAMS + options.dim : undefined;
     this.memoryBytes = options.memoryBytes ?? DEFAULT_MEMORY_BYTES;
     const perRun = Math.min(CHUNK_BYTES, this.memoryBytes / Math.max(1, options.runs) / 2);
     this.chunkPoints = Math.max(1, Math.floor(perRun / (8 * this.stride)));
@@ -88,6 +101,12 @@ export class PointStore {
   /** Points of run `run` received so far. */
   count(run: number): number {
     return this.logs[run]?.count ?? 0;
+  }
+
+  /** Which curvature columns run `run`'s points carry (those of no batch stay NaN and are not reported). */
+  curvatureOf(run: number): { sharpness: boolean; preconditionedSharpness: boolean } {
+    const log = this.logs[run];
+    return { sharpness: log?.sharpness ?? false, preconditionedSharpness: log?.preconditionedSharpness ?? false };
   }
 
   /** Bytes of points held in memory (full chunks not yet spilled, and every run's open chunk). */
@@ -113,7 +132,11 @@ export class PointStore {
   append(batch: PointBatch): boolean {
     const log = this.logs[batch.run];
     if (!log || batch.fromStep !== log.count || this.disposed) return false;
-    const dim = this.options.dim, stride = this.stride;
+    const dim = this.options.dim, stride = this.stride, at = this.sharpnessOffset;
+    const sharpness = at !== undefined ? batch.sharpness : undefined;
+    const preconditioned = at !== undefined ? batch.preconditionedSharpness : undefined;
+    if (sharpness) log.sharpness = true;
+    if (preconditioned) log.preconditionedSharpness = true;
     for (let i = 0; i < batch.count; i++) {
       if (log.openCount * stride === log.open.length) this.makeRoom(log);
       const o = log.openCount * stride;
@@ -122,6 +145,10 @@ export class PointStore {
       open[o + GRAD_NORM] = batch.gradNorm[i] as number;
       open[o + LR] = batch.lr[i] as number;
       for (let d = 0, p = i * dim; d < dim; d++) open[o + PARAMS + d] = batch.params[p + d] as number;
+      if (at !== undefined) {
+        open[o + at] = sharpness ? sharpness[i] as number : NaN;
+        open[o + at + 1] = preconditioned ? preconditioned[i] as number : NaN;
+      }
       log.openCount++;
     }
     log.count += batch.count;
@@ -214,7 +241,7 @@ export class PointStore {
 
   /** The parameters of run `run` at `step`. */
   paramsAt(run: number, step: number): Float64Array {
-    return this.read(run, step, 1).slice(PARAMS);
+    return this.read(run, step, 1).slice(PARAMS, PARAMS + this.options.dim);
   }
 
   /** Closes and deletes the spill files; the store keeps nothing after. */

@@ -83,6 +83,12 @@ describe('cli: "curvature": true', function () {
     const first = spec.datasets.points.filter((s) => s.run === 0);
     assert.equal(first.length, 13);
     assert.ok(first.every((p) => p.curvature === 10 && Math.abs((p.threshold as number) - 2 / 0.19) < 1e-12), JSON.stringify(first[0]));
+    // points.csv: the sharpness and the preconditioned sharpness after the parameters, empty where a run has none.
+    const csv = readFileSync(path.join(out, 'points.csv'), 'utf8').trim().split('\n');
+    assert.equal(csv[0], 'run,label,step,loss,grad_norm,lr,p0,p1,sharpness,preconditioned_sharpness');
+    assert.equal(csv.length, 1 + 3 * 13);
+    assert.match(csv[1] as string, /^0,Gradient descent η=0\.19,0,.*,10,$/);
+    assert.match(csv[1 + 2 * 13] as string, /^2,Adam η=0\.1,0,.*,10,\d[\d.e+-]*$/);
     const svg = readFileSync(path.join(out, 'sharpness.svg'), 'utf8');
     assert.match(svg, /^<svg/);
     assert.match(svg, /stroke-dasharray="6,4"/);

@@ -57,6 +57,41 @@ describe('points: PointStore', () => {
       }), { numRuns: 60 });
   });
 
+  it('a spilled run keeps its sharpness and preconditioned sharpness, exactly, beside the parameters', () => {
+    const dim = 3, n = 5000;
+    const store = new PointStore({ runs: 2, dim, spillRoot: root, memoryBytes: 16 << 10, curvature: true });
+    try {
+      for (let from = 0; from < n; from += 250) {
+        for (let run = 0; run < 2; run++) {
+          const b = batch(run, from, 250, dim);
+          const sharpness = Float64Array.from({ length: 250 }, (_, i) => value(run, from + i, 100));
+          // Run 1 is adaptive: it also has the preconditioned sharpness.
+          const preconditioned = run === 1 ? Float64Array.from({ length: 250 }, (_, i) => value(run, from + i, 101)) : undefined;
+          assert.ok(store.append({ ...b, sharpness, ...(preconditioned ? { preconditionedSharpness: preconditioned } : {}) }));
+        }
+      }
+      assert.ok(store.spilledBytes > 0, 'the points went to files');
+      const at = store.sharpnessOffset as number;
+      assert.equal(at, PARAMS + dim);
+      assert.deepEqual(store.curvatureOf(0), { sharpness: true, preconditionedSharpness: false });
+      assert.deepEqual(store.curvatureOf(1), { sharpness: true, preconditionedSharpness: true });
+      for (let run = 0; run < 2; run++) {
+        for (const [from, records] of store.blocks(run, 0, n, 333)) {
+          for (let i = 0; i < records.length / store.stride; i++) {
+            const o = i * store.stride;
+            assert.equal(records[o + at], value(run, from + i, 100));
+            if (run === 1) assert.equal(records[o + at + 1], value(run, from + i, 101));
+            else assert.ok(Number.isNaN(records[o + at + 1]));
+            assert.equal(records[o + PARAMS + dim - 1], value(run, from + i, PARAMS + dim - 1));
+          }
+        }
+        assert.equal(store.paramsAt(run, n - 1).length, dim, 'the parameters alone, not the curvature after them');
+      }
+    } finally {
+      store.dispose();
+    }
+  });
+
   it('holds at most its memory budget plus one open chunk per run, however many points it is given', () => {
     const memoryBytes = 1 << 20;
     const store = new PointStore({ runs: 8, dim: 2, spillRoot: root, memoryBytes });
