@@ -16,19 +16,11 @@ import { repoPath } from '../repoRoot';
 
 const CLI = repoPath('dist', 'cli.js');
 
-/**
- * Runs the CLI with stdout to `stdoutFile`; resolves with its status, stderr and peak RSS in MB.
- * Its V8 heap is capped at `HEAP_MB`: garbage is then collected as it is made, as on an idle
- * machine (on a loaded one the collector falls behind and the peak drifts up by tens of MB),
- * while points the CLI kept — in typed arrays outside the heap, as before the point store, or in
- * the heap — still show in the resident memory, or end the process.
- */
-const HEAP_MB = 128;
-
+/** Runs the CLI with stdout to `stdoutFile`; resolves with its status, stderr and peak RSS in MB. */
 function cli(args: readonly string[], dir: string, stdoutFile: string): Promise<{ status: number | null; stderr: string; peakMb: number }> {
   const rssFile = path.join(dir, `rss-${Date.now()}`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--require', path.join(__dirname, 'maxRss.js'), CLI, ...args], {
+    const child = spawn(process.execPath, ['--require', path.join(__dirname, 'maxRss.js'), CLI, ...args], {
       env: { ...process.env, MAX_RSS_FILE: rssFile, TMPDIR: path.join(dir, 'tmp') }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.pipe(createWriteStream(stdoutFile));

@@ -71,7 +71,7 @@ describe('Workspace Trust (untrusted workspace)', function () {
     panel.receive({ type: 'editExperiment', experiment: { ...panel.controller.experiment, loss: { source: `${FILE_CODE}// edited in the panel\n` } } });
     await new Promise((r) => setTimeout(r, 400)); // the edit's debounce
     await assertShownNotRun(panel, 'edited in the panel');
-    await vscode.commands.executeCommand('optimizerPlayground.compareOptimizers', undefined, ['adam', 'sgd']);
+    await vscode.commands.executeCommand('optimizerPlayground.compareOptimizers', undefined, ['adam', 'sgd'], 'replace');
     await assertShownNotRun(panel, 'Compare Optimizers on it');
     assert.equal(panel.controller.experiment.runs.length, 2);
     panel.receive({ type: 'openInEditor' });
