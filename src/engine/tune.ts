@@ -59,14 +59,26 @@ export function tunableSymbol(t: Tunable): SymbolSpec {
   return t.element === undefined ? s : { text: `${s.text}${'₁₂'[t.element]}`, tex: `${s.tex}_${t.element + 1}` };
 }
 
-/** The grid's values: `{min, max, count}` log-spaced from min to max (both exactly), or the list. */
+/** Significant digits a log-spaced grid's values are rounded to, at least (more when needed to keep them distinct). */
+export const GRID_DIGITS = 3;
+
+/**
+ * The grid's values: `{min, max, count}` log-spaced from min to max (both exactly), the others
+ * rounded to the fewest significant digits, from GRID_DIGITS, that keep them increasing — values a
+ * person can read in a label and type back (η=0.00135, not 0.0013459603241553642) — or the list.
+ */
 export function gridValues(grid: TuneGrid): number[] {
   if (Array.isArray(grid)) return [...grid as readonly number[]];
   const { min, max, count } = grid as Exclude<TuneGrid, readonly number[]>;
   const a = Math.log10(min), b = Math.log10(max);
   // 1 / 10^k for negative exponents: 10 ** -5 is 9.999999999999999e-6 in V8, 1 / 10 ** 5 is 1e-5.
   const power = (e: number): number => (e < 0 ? 1 / 10 ** -e : 10 ** e);
-  return Array.from({ length: count }, (_, i) => (i === 0 ? min : i === count - 1 ? max : power(a + ((b - a) * i) / (count - 1))));
+  const exact = Array.from({ length: count }, (_, i) => (i === 0 ? min : i === count - 1 ? max : power(a + ((b - a) * i) / (count - 1))));
+  for (let digits = GRID_DIGITS; digits < 17; digits++) {
+    const rounded = exact.map((v, i) => (i === 0 || i === count - 1 ? v : Number(v.toPrecision(digits))));
+    if (rounded.every((v, i) => i === 0 || v > rounded[i - 1])) return rounded;
+  }
+  return exact;
 }
 
 /** The tuned names of a validated tune, in order (the first varies slowest). */

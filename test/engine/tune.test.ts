@@ -31,8 +31,18 @@ describe('tune: grids', () => {
     assert.equal(v[31], 10);
     for (let i = 1; i < v.length; i++) {
       assert.ok(v[i] > v[i - 1], 'increasing');
-      assert.ok(Math.abs(Math.log10(v[i] / v[i - 1]) - 6 / 31) < 1e-12, 'equal ratios');
+      // Equal ratios, up to the rounding to 3 significant digits (at most 0.5 in the third digit).
+      assert.ok(Math.abs(Math.log10(v[i] / v[i - 1]) - 6 / 31) < 2 * Math.log10(1.005), 'equal ratios');
     }
+    for (const x of v) assert.equal(x, Number(x.toPrecision(3)), `${x} has 3 significant digits`);
+  });
+
+  it('rounds a dense log-spaced grid to more digits when 3 would merge values', () => {
+    const v = gridValues({ min: 1, max: 1.01, count: 50 });
+    assert.equal(v.length, 50);
+    for (let i = 1; i < v.length; i++) assert.ok(v[i] > v[i - 1], `increasing at ${i}: ${v[i - 1]}, ${v[i]}`);
+    assert.ok(v.some((x) => x !== Number(x.toPrecision(3))), 'more than 3 digits where needed');
+    assert.ok(v.every((x) => x === Number(x.toPrecision(6))), 'no more digits than needed');
   });
 
   it('a list is taken as given, in its order', () => {
