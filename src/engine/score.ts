@@ -118,3 +118,28 @@ export class ConfigurationRun {
     this.runner.cancel();
   }
 }
+
+/**
+ * Scores `configurations` one after another, each alone (ConfigurationRun), yielding about every
+ * millisecond so that a caller can run it in time slices (the sandbox process's scheduler): the
+ * steps between yields double while they take under half a millisecond and halve above two.
+ * Returns the scores in the order given.
+ */
+export function* scoreConfigurations(experiment: Experiment, objective: Objective, init: readonly number[],
+  configurations: readonly Configuration[]): Generator<void, ConfigurationScore[]> {
+  const scores: ConfigurationScore[] = [];
+  let chunk = 16;
+  for (const c of configurations) {
+    const run = new ConfigurationRun(experiment, objective, init, c);
+    for (;;) {
+      const t0 = performance.now();
+      const scored = run.advance(chunk);
+      const took = performance.now() - t0;
+      if (took < 0.5) chunk = Math.min(chunk * 2, 1 << 16); else if (took > 2) chunk = Math.max(1, chunk >> 1);
+      if (scored) { scores.push(scored); break; }
+      yield;
+    }
+    yield;
+  }
+  return scores;
+}

@@ -6,6 +6,7 @@
  */
 import { DETAIL_MAX_CHARS, MESSAGE_MAX_CHARS, type CurvatureInfo, type GradientInfo, type InspectResult, type LossError, type SessionInfo, type SessionNotice } from './types';
 import { cut, lossError, oneLine } from './format';
+import type { ConfigurationScore } from '../engine/score';
 
 const KINDS: ReadonlySet<string> = new Set(['compile', 'exports', 'runtime', 'timeout', 'memory', 'trust', 'io']);
 const GRADIENT_MODES: ReadonlySet<string> = new Set(['analytic', 'autodiff', 'user', 'finite-differences']);
@@ -72,6 +73,17 @@ export function checkInspect(raw: unknown, dim: number): InspectResult | undefin
     for (const v of Object.values(fields)) if (!(isNumber(v) || typeof v === 'boolean' || isNumbers(v))) return undefined;
   }
   return r as InspectResult;
+}
+
+const END_STATUSES: ReadonlySet<string> = new Set(['completed', 'converged', 'diverged', 'error', 'cancelled']);
+
+/** A score reply for `count` configurations, or undefined. */
+export function checkScores(raw: unknown, count: number): ConfigurationScore[] | undefined {
+  if (!Array.isArray(raw) || raw.length !== count) return undefined;
+  for (const s of raw as Partial<ConfigurationScore>[]) {
+    if (typeof s !== 'object' || s === null || !isNumber(s.score) || !Number.isInteger(s.steps) || typeof s.status !== 'string' || !END_STATUSES.has(s.status)) return undefined;
+  }
+  return raw as ConfigurationScore[];
 }
 
 /** A request's error text from the process, cut to one line. */

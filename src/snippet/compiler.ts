@@ -106,6 +106,20 @@ export function disposeCompiler(): void {
  * back). Never rejects: failures of the process itself come back as a LossError too.
  */
 export function compileOffThread(source: string, options: CompileOptions = {}): Promise<CompileResult> {
+  // The same loss asked again (tuning's processes, then the tuned runs' session) is compiled once.
+  const key = JSON.stringify([source, options]);
+  if (last?.key === key) return last.result;
+  const result = compileNow(source, options);
+  last = { key, result };
+  // Only what compiled is kept: a failure (the process's, or the code's) is asked again.
+  void result.then((r) => { if (!r.ok && last?.result === result) last = undefined; });
+  return result;
+}
+
+/** The last compile asked for, and its result. */
+let last: { readonly key: string; readonly result: Promise<CompileResult> } | undefined;
+
+function compileNow(source: string, options: CompileOptions): Promise<CompileResult> {
   const c = start();
   const id = nextId++;
   return new Promise<CompileResult>((resolve) => {

@@ -4,6 +4,7 @@
  * serialization format over `channel.ts`: typed arrays travel as such. What a process sends is
  * checked by the host before it is used (`checkMessages.ts`).
  */
+import type { Configuration, ConfigurationScore } from '../engine/score';
 import type { Experiment, RunnerEvent } from '../engine/types';
 import type { CompileOptions } from './compile';
 import type { SessionLimits } from './sandboxLimits';
@@ -15,7 +16,9 @@ export type ToSandbox =
   /** Load the loss (a preset when `compiled` is null) and step every run of the experiment. */
   | { readonly type: 'start'; readonly experiment: Experiment; readonly compiled: CompiledSnippet | null; readonly limits: SessionLimits }
   | { readonly type: 'surface'; readonly id: number; readonly request: SurfaceRequest }
-  | { readonly type: 'inspect'; readonly id: number; readonly run: number; readonly step: number };
+  | { readonly type: 'inspect'; readonly id: number; readonly run: number; readonly step: number }
+  /** Score each configuration alone on the loaded loss (tuning, engine/score.ts); the reply's `scores` are in the same order. */
+  | { readonly type: 'score'; readonly id: number; readonly configurations: readonly Configuration[] };
 
 export type FromSandbox =
   /** The process started; what protects the host, as checked inside it. Sent once, first. */
@@ -26,7 +29,7 @@ export type FromSandbox =
   | { readonly type: 'events'; readonly events: readonly RunnerEvent[] }
   | { readonly type: 'notice'; readonly notice: SessionNotice }
   | { readonly type: 'reply'; readonly id: number; readonly surface?: Float64Array; readonly inspect?: InspectResult;
-      readonly error?: string }
+      readonly scores?: readonly ConfigurationScore[]; readonly error?: string }
   /** Still working (sent when nothing else was for a while: the host's silence watchdog). */
   | { readonly type: 'alive' };
 

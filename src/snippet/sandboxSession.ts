@@ -4,6 +4,7 @@
  * through the scheduler, and tells the host how it goes.
  */
 import { Runner } from '../engine/runner';
+import { scoreConfigurations } from '../engine/score';
 import { describeThrown, lossError } from './format';
 import { DeadlineExceeded, EvaluationMonitor } from './guard';
 import { loadLoss, type LoadedLoss } from './loadLoss';
@@ -45,6 +46,9 @@ export class SandboxSession {
       case 'start': this.start(message); break;
       case 'surface': this.answer(message.id, (loaded) => surface(loaded, message.request), (surface) => ({ surface })); break;
       case 'inspect': this.answer(message.id, (loaded) => inspect(loaded, message.run, message.step), (inspect) => ({ inspect })); break;
+      case 'score':
+        this.answer(message.id, (loaded) => scoreConfigurations(loaded.experiment, loaded.objective, loaded.init, message.configurations), (scores) => ({ scores }));
+        break;
     }
   }
 

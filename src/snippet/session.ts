@@ -13,7 +13,8 @@
  * new session always gets a new process, so the next run works normally.
  */
 import type { Experiment, RunnerEvent } from '../engine/types';
-import { checkInfo, checkInspect, checkLossError, checkNotice, checkReplyError, checkSurface } from './checkMessages';
+import type { Configuration, ConfigurationScore } from '../engine/score';
+import { checkInfo, checkInspect, checkLossError, checkNotice, checkReplyError, checkScores, checkSurface } from './checkMessages';
 import { compileOffThread, prewarmCompiler } from './compiler';
 import { EventRelay } from './eventRelay';
 import { lossSource } from './lossSource';
@@ -116,6 +117,13 @@ class Session implements ExperimentSession {
     const surface = checkSurface(reply.surface, request.xs.length * request.ys.length);
     if (reply.error !== undefined || !surface) throw new Error(checkReplyError(reply.error ?? 'no surface'));
     return surface;
+  }
+
+  async score(configurations: readonly Configuration[]): Promise<ConfigurationScore[]> {
+    const reply = await this.request({ type: 'score', id: this.nextId++, configurations });
+    const scores = checkScores(reply.scores, configurations.length);
+    if (reply.error !== undefined || !scores) throw new Error(checkReplyError(reply.error ?? 'no scores'));
+    return scores;
   }
 
   async inspect(run: number, step: number): Promise<InspectResult> {

@@ -2,6 +2,7 @@
  * The public shape of the snippet room: compiling a loss, running an experiment in a sandbox
  * process, and the errors a person sees. `session.ts` implements `startExperiment`.
  */
+import type { Configuration, ConfigurationScore } from '../engine/score';
 import type { Domain, Experiment, RunnerEvent } from '../engine/types';
 
 /** A position in the user's snippet, 1-based like an editor shows it. */
@@ -140,6 +141,8 @@ export interface ExperimentSession {
   surface(request: SurfaceRequest): Promise<Float64Array>;
   /** Replays run `run` to `step` and returns its optimizer state (for the formula view). */
   inspect(run: number, step: number): Promise<InspectResult>;
+  /** Scores each configuration alone on the loss (tuning): in the order given. */
+  score(configurations: readonly Configuration[]): Promise<ConfigurationScore[]>;
 }
 
 export interface SurfaceRequest {
