@@ -11,6 +11,7 @@ import { benchEngine } from './engine';
 import { benchRunListRender } from './runListRender';
 import { benchSandbox } from './sandbox';
 import { benchSnippets } from './snippet';
+import { benchTuning } from './tuning';
 import { benchWebviewStartup } from './webviewStartup';
 
 async function main(): Promise<void> {
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   await benchSandbox();
   // What "curvature": true costs per step (bench/curvature.ts, ~10 s).
   benchCurvature();
+  // Tuning through the CLI: the 12 × 32 sweep and the 64 × 64 phase diagram (bench/tuning.ts, ~1 min).
+  benchTuning();
   // The panel charts' updates while 4 × 10,000 steps stream (bench/chartUpdates.ts, ~5 s).
   await benchChartUpdates();
   // The run list's structural edits in Chromium (bench/runListRender.ts, ~1 min).

@@ -22,7 +22,10 @@ function shown(arg: string): string {
 export const USAGE = `Usage: optimizer-playground run <file.optim.json> [--json | --summary] [--out DIR] [--full-messages]
        optimizer-playground pytorch <file.optim.json>
 
-run: runs every optimizer of an experiment file and reports the results.
+run: runs every optimizer of an experiment file and reports the results. Runs with a \`tune\` are
+tuned first, every grid point in sandbox processes in parallel, then run at their best: --json
+adds "tuning", --summary a table (as written → score, tuned → score, rank), --out sensitivity.svg
+and, for two tuned hyperparameters, phase.svg.
 pytorch: prints a self-contained PyTorch script (torch only, float64) that reproduces every run
 and prints one JSON line per run: {"label", "loss", "params"}.
 

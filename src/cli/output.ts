@@ -26,13 +26,15 @@ function runHead(run: RunResult, gradient: GradientInfo, fullMessages: boolean):
 
 /**
  * `{ "runs": [ { label, optimizer, hyperparameters, status, message?, gradient, points: [ { step, loss, params } ] } ] }`
- * with every point from step 0 (DESIGN "Command-line contract"); `gradient` says how the run's
- * gradients were computed (`mode`, and `reason`, `line`, `column` for finite differences); with
- * `"curvature": true`, every run's `stabilityThreshold` and every point's `sharpness` (and
- * `preconditionedSharpness`).
+ * with every point from step 0 (DESIGN "Command-line contract"), after the fields of `head`
+ * (`tuning`); `gradient` says how the run's gradients were computed (`mode`, and `reason`, `line`,
+ * `column` for finite differences); with `"curvature": true`, every run's `stabilityThreshold`
+ * and every point's `sharpness` (and `preconditionedSharpness`).
  */
-export async function writeJson(out: ChunkedWriter, runs: readonly RunResult[], store: PointStore, gradient: GradientInfo, fullMessages: boolean): Promise<void> {
-  await out.write('{"runs":[');
+export async function writeJson(out: ChunkedWriter, runs: readonly RunResult[], store: PointStore, gradient: GradientInfo, fullMessages: boolean,
+  head: Readonly<Record<string, unknown>> = {}): Promise<void> {
+  const fields = jsonText(head).slice(1, -1);
+  await out.write(`{${fields}${fields ? ',' : ''}"runs":[`);
   for (let r = 0; r < runs.length; r++) {
     const run = runs[r] as RunResult;
     await out.write((r > 0 ? ',' : '') + runHead(run, gradient, fullMessages));

@@ -15,14 +15,21 @@ type VegaLite = typeof import('vega-lite', { with: { 'resolution-mode': 'import'
 const load = (name: string): Promise<unknown> => import(name);
 let modules: Promise<[VegaLite, Vega]> | undefined;
 
-/** Compiles a Vega-Lite spec (with its data inlined) and renders it to an SVG string. */
+/** The SVG with a text alternative: `role="img"`, an `aria-label` and a `<title>`, as screen readers read SVG files. */
+export function withTextAlternative(svg: string, text: string): string {
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return svg.replace(/^<svg\b([^>]*)>/, `<svg$1 role="img" aria-label="${escaped}"><title>${escaped}</title>`);
+}
+
+/** Compiles a Vega-Lite spec (with its data inlined) and renders it to an SVG string, its `description` as its text alternative. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   modules ??= Promise.all([load('vega-lite') as Promise<VegaLite>, load('vega') as Promise<Vega>]);
   const [vl, vega] = await modules;
   const compiled = vl.compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
-    return await view.toSVG();
+    const svg = await view.toSVG();
+    return spec.description ? withTextAlternative(svg, spec.description) : svg;
   } finally {
     view.finalize();
   }

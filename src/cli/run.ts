@@ -20,8 +20,12 @@ import { summaryTable, writeJson } from './output';
 import { gradientLine, gradientWarning } from './gradient';
 import { ProgressBar } from './progress';
 import { ResultCollector } from './results';
-import { safeMessage, terminalText } from './text';
+import { safeMessage, tableLabel, terminalText } from './text';
+import { tuneFirst, TuningFailed } from './tuneFirst';
+import { tuningCharts, tuningJson, tuningTable } from './tuning';
+import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import { surfaceGrid } from '../charts/rows';
+import { defaultLightTheme } from '../charts/theme';
 
 const NAME = 'optimizer-playground';
 
@@ -81,16 +85,27 @@ export async function readExperiment(file: string, full: boolean): Promise<Exper
   return parsed.experiment;
 }
 
+/** Ctrl-C: the processes are ended by whoever owns them; the CLI says so and exits 130. */
+function interrupted(): never {
+  process.stderr.write(`${NAME}: interrupted\n`);
+  process.exit(130);
+}
+
 async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
   const file = command.file;
   const full = command.fullMessages === true;
-  const experiment = await readExperiment(file, full);
+  const fromFile = await readExperiment(file, full);
   const outDir = command.outDir;
   if (outDir !== undefined) await prepareOutDir(outDir).catch((e: unknown) => { throw writeFailure(outDir, e); });
 
+  const startOptions = { baseDir: path.dirname(path.resolve(file)) };
+  const tuned = await tuneFirst(fromFile, startOptions, interrupted).catch((e: unknown) => {
+    throw e instanceof TuningFailed ? new CliError(describeLossError(file, fromFile, e.error, full)) : e;
+  });
+  const experiment = tuned?.experiment ?? fromFile;
   // Loaded only now: the snippet room brings the TypeScript compiler, which --help does not need.
   const { startExperiment } = await import('../snippet/session.js');
-  const session = startExperiment(experiment, { baseDir: path.dirname(path.resolve(file)) });
+  const session = startExperiment(experiment, startOptions);
   const enabled = experiment.runs.filter((r) => r.enabled !== false);
   const progress = new ProgressBar(enabled.length * (experiment.steps + 1));
   // Events that arrive before the store is ready wait here.
@@ -114,8 +129,7 @@ async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
     progress.clear();
     session.cancel();
     store?.dispose();
-    process.stderr.write(`${NAME}: interrupted\n`);
-    process.exit(130);
+    interrupted();
   };
   process.once('SIGINT', stop);
   try {
@@ -184,11 +198,15 @@ async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
       return session.surface({ xs, ys, at: info.init, dims: [0, 1] }).catch(() => undefined);
     });
     session.cancel();
+    if (charts && tuned) charts.push(...tuningCharts(tuned.plans, tuned.results, defaultLightTheme).map((c) => [c.name, c.spec] as [string, TopLevelSpec]));
 
-    if (command.output === 'json') await writeJson(new ChunkedWriter(process.stdout), collector.runs, store as PointStore, info.gradient, full);
-    else {
+    if (command.output === 'json') {
+      const head = tuned ? { tuning: tuningJson(tuned.results) } : {};
+      await writeJson(new ChunkedWriter(process.stdout), collector.runs, store as PointStore, info.gradient, full, head);
+    } else {
       const title = experiment.title ? `${safeMessage(experiment.title, full)}\n\n` : '';
-      process.stdout.write(`${title}${summaryTable(collector.runs, full)}${terminalText(gradientLine(info.gradient, lossWhere(file, experiment)))}\n`);
+      const tuning = tuned ? `${tuningTable(tuned.plans, tuned.results, tableLabel)}\n` : '';
+      process.stdout.write(`${title}${tuning}${summaryTable(collector.runs, full)}${terminalText(gradientLine(info.gradient, lossWhere(file, experiment)))}\n`);
     }
 
     if (outDir !== undefined && outInput && charts) {
