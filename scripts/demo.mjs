@@ -14,8 +14,8 @@ if (!existsSync(cli)) {
   process.exit(1);
 }
 
-// The story in order (gradient descent, its tweaks, Adam, a loss of your own); any other example follows alphabetically.
-const order = ['gd-tweaks', 'adam-learning-rates', 'snippet-ravine'];
+// The story in order (gradient descent, its tweaks, Adam, a loss of your own, a fair comparison on it); any other example follows alphabetically.
+const order = ['gd-tweaks', 'adam-learning-rates', 'snippet-ravine', 'fair-comparison'];
 const names = readdirSync(join(root, 'examples'))
   .filter((f) => f.endsWith('.optim.json'))
   .map((f) => f.slice(0, -'.optim.json'.length))

@@ -35,6 +35,13 @@ describe('examples: the story of gradient descent and its tweaks, retold', () =>
     assert.ok(rates.length >= 3 && rates.includes(0.1), rates.join(', '));
   });
 
+  it('fair-comparison: the ravine\'s optimizers, each tuned on its learning rate before it runs', () => {
+    const e = load('fair-comparison.optim.json');
+    assert.deepEqual(e.loss, { file: 'ravine.ts' });
+    assert.deepEqual(e.runs.map((r) => r.optimizer), ['gd', 'momentum', 'adam', 'rmsprop']);
+    assert.ok(e.runs.every((r) => r.tune && Object.keys(r.tune).includes('lr')), 'every run tunes η');
+  });
+
   it('snippet-ravine: a loss written in TypeScript, by file', () => {
     const e = load('snippet-ravine.optim.json');
     assert.deepEqual(e.loss, { file: 'ravine.ts' });
