@@ -104,7 +104,7 @@ async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
   });
   const experiment = tuned?.experiment ?? fromFile;
   // Loaded only now: the snippet room brings the TypeScript compiler, which --help does not need.
-  const { startExperiment } = await import('../snippet/session.js');
+  const { disposeSpareWorker, startExperiment } = await import('../snippet/session.js');
   const session = startExperiment(experiment, startOptions);
   const enabled = experiment.runs.filter((r) => r.enabled !== false);
   const progress = new ProgressBar(enabled.length * (experiment.steps + 1));
@@ -136,6 +136,8 @@ async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
     let info: SessionInfo;
     try {
       info = await session.info;
+      // Tuning kept a spare process ready for this session, which has taken it: no more spares.
+      if (tuned) disposeSpareWorker();
     } catch (e) {
       session.cancel();
       throw isLossError(e) ? new CliError(describeLossError(file, experiment, e, full)) : e;
