@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the benchmarks (not tests — figures vary with the machine). The engine's
  * table first, then the snippet room's (bench/snippet.ts), the sandbox process's (bench/sandbox.ts),
- * the cost of curvature (bench/curvature.ts), then the panel charts' streamed
+ * the cost of curvature (bench/curvature.ts), tuning through the CLI (bench/tuning.ts), then the panel charts' streamed
  * updates (bench/chartUpdates.ts), the run list's structural edits (bench/runListRender.ts), then the panel's own start in headless Chromium
  * (bench/webviewStartup.ts), in the same process and run. In a real VS Code: `npm run bench:vscode`.
  */
