@@ -95,6 +95,10 @@ async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
   const file = command.file;
   const full = command.fullMessages === true;
   const fromFile = await readExperiment(file, full);
+  if (!('preset' in fromFile.loss)) {
+    // The compiler process loads TypeScript (most of a second) while the rest starts.
+    (await import('../snippet/compiler.js')).startCompiler();
+  }
   const outDir = command.outDir;
   if (outDir !== undefined) await prepareOutDir(outDir).catch((e: unknown) => { throw writeFailure(outDir, e); });
 

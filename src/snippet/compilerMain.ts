@@ -1,8 +1,8 @@
 /**
  * The compiler process's entry (dist/compilerMain.js; the host side is compiler.ts): hardens
- * itself like a sandbox process, loads the TypeScript compiler bundle, compiles two small
- * snippets so that the first real compile runs on warm code, says 'ready', then answers `compile`
- * requests one at a time over the channel on fd 3. No user code runs here: the snippet is only
+ * itself like a sandbox process, loads the TypeScript compiler bundle, says 'ready', then answers
+ * `compile` requests one at a time over the channel on fd 3 (the host warms it up with small
+ * snippets when it has time to: `prewarmCompiler`). No user code runs here: the snippet is only
  * parsed and transformed. It exits when the host closes the channel.
  */
 import * as net from 'node:net';
@@ -12,13 +12,6 @@ import type * as CompileModule from './compile';
 import { checkIsolation, hardenProcess } from './harden';
 import type { CompileReply, FromCompiler, ToCompiler } from './protocol';
 
-/** Snippets compiled once at start-up: the straight-line path, and the tape + forward-mode paths. */
-const WARM_UP = [
-  'export default function loss([x, y]: number[]): number {\n  return (1 - x) ** 2 + 100 * (y - x * x) ** 2;\n}\nexport const init = [-1.5, 2];\n',
-  'const sq = (v: number) => v * v;\nexport default function loss(p: number[]): number {\n  let s = 0;\n'
-    + '  for (let i = 0; i < p.length; i++) s += sq(p[i]) + Math.cos(2 * Math.PI * p[i]);\n  return p.map((v) => v * 2).reduce((a, b) => a + b, s);\n}\n'
-    + 'export const init = [1, 2, 3];\n',
-];
 /** Longest message accepted from the host (a snippet's source). */
 const MAX_FRAME_BYTES = 16 << 20;
 
@@ -58,5 +51,4 @@ const channel = openChannel(socket, {
   onError: () => process.exit(1),
 });
 
-if (compileSnippet) for (const s of WARM_UP) { try { compileSnippet(s); } catch { /* a real compile reports it */ } }
 send({ type: 'ready', isolation });

@@ -57,6 +57,13 @@ function libDirectory(): string {
   return found;
 }
 
+/**
+ * How the library's files are parsed: their JSDoc comments are skipped (types in a .d.ts come from
+ * its declarations, never from JSDoc, so the checker's answers are the same), which halves the
+ * parsing that dominates a process's first compile.
+ */
+const LIB_PARSE: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+
 let libDir: string | undefined;
 const libFiles = new Map<string, ts.SourceFile | undefined>();
 let previous: ts.Program | undefined;
@@ -66,7 +73,7 @@ function libFile(name: string): ts.SourceFile | undefined {
     libDir ??= libDirectory();
     const file = path.join(libDir, path.basename(name));
     libFiles.set(name, existsSync(file)
-      ? ts.createSourceFile(name, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, false) : undefined);
+      ? ts.createSourceFile(name, readFileSync(file, 'utf8'), LIB_PARSE, false) : undefined);
   }
   return libFiles.get(name);
 }

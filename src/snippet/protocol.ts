@@ -38,6 +38,6 @@ export type ToCompiler = { readonly type: 'compile'; readonly id: number; readon
 export type CompileReply = CompiledSnippet | { readonly ok: false; readonly error: LossError };
 
 export type FromCompiler =
-  /** The TypeScript compiler is loaded and warm. */
+  /** The TypeScript compiler is loaded (prewarmCompiler warms it up). */
   | { readonly type: 'ready'; readonly isolation: SandboxIsolation }
   | { readonly type: 'compiled'; readonly id: number; readonly result: CompileReply };

@@ -133,9 +133,16 @@ class Session implements ExperimentSession {
     return state;
   }
 
-  /** Loads the loss's source, compiles it, and starts it in a process of its own. */
+  /**
+   * Starts the session's process, and meanwhile loads the loss's source and compiles it (the
+   * process's start and the compile overlap, on two cores), then hands the loss to the process.
+   */
   private async launch(): Promise<void> {
     try {
+      const p = takeSandbox(this.limits);
+      this.process = p;
+      p.onMessage((m) => this.receive(m as FromSandbox));
+      p.onEnd((end) => this.processEnded(end));
       const source = await lossSource(this.experiment, this.options);
       let compiled: CompiledSnippet | null = null;
       if (source !== null) {
@@ -144,10 +151,7 @@ class Session implements ExperimentSession {
         compiled = result;
       }
       if (this.ended) return;
-      const p = takeSandbox(this.limits);
-      this.process = p;
-      p.onMessage((m) => this.receive(m as FromSandbox));
-      p.onEnd((end) => this.processEnded(end));
+      // Busy (its watchdogs on) from now: while the loss compiled, the process waited in silence.
       this.updateBusy();
       this.isolation = await p.ready;
       if (!this.ended) p.send({ type: 'start', experiment: this.experiment, compiled, limits: this.limits } satisfies ToSandbox);
