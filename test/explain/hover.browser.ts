@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { OPTIMIZERS } from '../../src/engine/hyperparameters';
+import { setColorTheme } from '../integration/workbench';
 
 export interface HoverContext {
   readonly page: Page;
@@ -142,14 +143,6 @@ async function hoverAndShoot(page: Page, needle: string, expect: RegExp, file: s
   return { text, update };
 }
 
-/** Switches the colour theme through the workspace settings (VS Code applies them live). */
-async function setTheme(page: Page, workspace: string, theme: string, dark: boolean): Promise<void> {
-  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.colorTheme': theme }));
-  await page.waitForFunction((d) => document.querySelector('.monaco-workbench')?.classList.contains('vs-dark') === d, dark, { timeout: 20_000 });
-  await page.waitForTimeout(500);
-}
-
 export async function screenshotHovers({ page, resultsDir, server }: HoverContext): Promise<void> {
   const out = path.join(resultsDir, 'explain');
   fs.mkdirSync(out, { recursive: true });
@@ -189,7 +182,8 @@ export async function screenshotHovers({ page, resultsDir, server }: HoverContex
         measured[`${o.id}-${kind}`] = h.update;
       }
       for (const o of OPTIMIZERS) assertUpdateLineVisible(`${o.id} (${kind})`, measured[`${o.id}-${kind}`]);
-      await setTheme(page, server.workspace, kind === 'dark' ? 'Default Light Modern' : 'Default Dark Modern', kind !== 'dark');
+      await setColorTheme(page, server.workspace, kind === 'dark' ? 'light' : 'dark');
+      await page.waitForTimeout(500);
       assert.notEqual(await theme(), kind, 'the theme changed');
     }
   }

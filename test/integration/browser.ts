@@ -15,6 +15,7 @@ import { Runner } from '../../src/engine/runner';
 import type { RunnerEvent } from '../../src/engine/types';
 import { validatePanelExperiment } from '../../src/extension/convert';
 import type { PanelExperiment } from '../../src/protocol';
+import { hook as panelHook, playgroundFrame, runCommand, waitFor } from './workbench';
 
 export interface WorkbenchContext {
   readonly page: Page;
@@ -27,64 +28,11 @@ interface Hook {
   settled(): Promise<unknown>;
   pointCount(): number;
 }
-type HookWindow = Window & { __optimizerPlayground?: Hook };
-
-/** Runs a command from the palette by its title, as a person types it; returns when Enter was pressed (ms). */
-export async function runCommand(page: Page, title: string, timeoutMs = 90_000): Promise<number> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    // A workbench still starting may not open the palette yet: try again.
-    if (!(await input.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false))) {
-      if (Date.now() > end) throw new Error(`the command palette did not open for "${title}"`);
-      await page.keyboard.press('Escape');
-      continue;
-    }
-    // Something taking the focus (the Welcome page as it loads) closes the palette: open it again.
-    if (!(await input.fill(`>${title}`, { timeout: 5000 }).then(() => true, () => false))) {
-      if (Date.now() > end) throw new Error(`the command palette closed before "${title}" could be typed`);
-      continue;
-    }
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    // The extension's commands appear once the extension host has scanned it: retry until then.
-    if (await row.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) {
-      const pressed = Date.now();
-      await page.keyboard.press('Enter');
-      return pressed;
-    }
-    await page.keyboard.press('Escape');
-    if (Date.now() > end) throw new Error(`the command "${title}" is not in the command palette`);
-    await page.waitForTimeout(1000);
-  }
-}
-
-/** The webview frame that holds the playground (the panel's page is nested in two iframes). */
-export async function playgroundFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    for (const f of page.frames()) {
-      const has = await f.evaluate(() => !!(window as HookWindow).__optimizerPlayground && !!document.querySelector('.toolbar')).catch(() => false);
-      if (has) return f;
-    }
-    if (Date.now() > end) throw new Error('the playground webview did not appear');
-    await page.waitForTimeout(200);
-  }
-}
-
-async function waitInFrame<T>(frame: Frame, what: string, fn: () => T | Promise<T>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await frame.waitForTimeout(100);
-  }
-}
+// Where bench/vscode.ts and older callers import them from.
+export { playgroundFrame, runCommand };
 
 /** Evaluates `f` in the webview with the panel's debug hook; `arg` is passed as JSON (closures do not travel). */
-const hook = <T, A = undefined>(frame: Frame, f: (h: Hook, arg: A) => T | Promise<T>, arg?: A): Promise<T> =>
-  frame.evaluate(`(${f.toString()})(window.__optimizerPlayground, ${JSON.stringify(arg ?? null)})`) as Promise<T>;
+const hook = <T, A = undefined>(frame: Frame, f: (h: Hook, arg: A) => T | Promise<T>, arg?: A): Promise<T> => panelHook<T, Hook, A>(frame, f, arg);
 
 /** Picks an option of a VS Code single-select by its visible text. */
 async function choose(frame: Frame, selectCss: string, optionText: string): Promise<void> {
@@ -119,27 +67,27 @@ export async function drivePanelAsAPerson({ page, resultsDir }: WorkbenchContext
 
   // Rosenbrock, then exactly Adam and SGD with momentum 0.9.
   await choose(frame, 'vscode-single-select.loss-select, .loss-select vscode-single-select', 'Rosenbrock');
-  await waitInFrame(frame, 'the Rosenbrock preset', () => hook(frame, (h) => JSON.stringify(h.experiment()?.loss) === '{"preset":"rosenbrock"}'));
+  await waitFor('the Rosenbrock preset', () => hook(frame, (h) => JSON.stringify(h.experiment()?.loss) === '{"preset":"rosenbrock"}'));
   for (let n = await hook(frame, (h) => h.experiment()?.runs.length ?? 0); n > 0; n--) {
     await frame.locator('.run-card').first().locator('vscode-toolbar-button[title="Remove run"]').click();
   }
-  await waitInFrame(frame, 'an empty run list', () => hook(frame, (h) => h.experiment()?.runs.length === 0));
+  await waitFor('an empty run list', () => hook(frame, (h) => h.experiment()?.runs.length === 0));
   await frame.locator('vscode-button.add-run').click();   // Adam (the first optimizer not in the list)
   await frame.locator('vscode-button.add-run').click();   // SGD
-  await waitInFrame(frame, 'two runs', () => hook(frame, (h) => h.experiment()?.runs.map((r) => r.optimizer).join() === 'adam,sgd'));
+  await waitFor('two runs', () => hook(frame, (h) => h.experiment()?.runs.map((r) => r.optimizer).join() === 'adam,sgd'));
   await frame.locator('vscode-textfield[data-path="runs[1].momentum"]').locator('input').fill('0.9');
   await frame.locator('vscode-textfield[data-path="runs[0].lr"]').locator('input').fill('0.05');
   await frame.locator('vscode-textfield[data-path="runs[1].lr"]').locator('input').fill('0.0005');
-  await waitInFrame(frame, 'momentum 0.9', () => hook(frame, (h) => h.experiment()?.runs[1]?.hyperparameters.momentum === 0.9));
+  await waitFor('momentum 0.9', () => hook(frame, (h) => h.experiment()?.runs[1]?.hyperparameters.momentum === 0.9));
   // The edits re-run the experiment; once the host is idle, run it once more from the toolbar.
-  await waitInFrame(frame, 'the host idle', () => frame.evaluate(() => document.querySelector('.status-text')?.getAttribute('data-state') === 'idle'));
+  await waitFor('the host idle', () => frame.evaluate(() => document.querySelector('.status-text')?.getAttribute('data-state') === 'idle'));
   await frame.locator('.toolbar vscode-button.run-button').click();
 
   const experiment = await hook(frame, (h) => h.experiment());
   const steps = experiment.steps;
   // The charts may still show the experiment before the edits (the host re-runs only after the last
   // edit's pause): wait for the two runs' points, every one.
-  await waitInFrame(frame, 'every streamed point in the charts', () =>
+  await waitFor('every streamed point in the charts', () =>
     hook(frame, async (h, n) => { await h.settled(); const rows = h.data('loss', 'points'); return rows.length === n && rows.every((r) => (r.run as number) < 2); }, 2 * (steps + 1)), 90_000);
   const rows = await hook(frame, (h) => h.data('loss', 'points')) as { run: number; step: number; loss: number }[];
   assert.equal(rows.length, 2 * (steps + 1), 'one row per step per run in the loss chart');
@@ -150,7 +98,7 @@ export async function drivePanelAsAPerson({ page, resultsDir }: WorkbenchContext
     assert.equal(last.loss, expected[run], `run ${run}: the chart's last loss is the engine's`);
   }
   // The paths chart is embedded again when the surface arrives (a layout change): wait for it to settle.
-  const paths = await waitInFrame(frame, 'the paths chart', () =>
+  const paths = await waitFor('the paths chart', () =>
     hook(frame, async (h, n) => { await h.settled(); const k = h.data('paths', 'points').length; return k === n ? k : 0; }, 2 * (steps + 1)), 30_000)
     .catch(async () => hook(frame, (h) => h.data('paths', 'points').length));
   assert.equal(paths, 2 * (steps + 1), 'the paths chart holds the same points');
@@ -175,13 +123,13 @@ export async function drivePanelAsAPerson({ page, resultsDir }: WorkbenchContext
   await page.reload();
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   frame = await playgroundFrame(page, 90_000);
-  const revived: PanelExperiment = await waitInFrame(frame, "the revived experiment", () => hook(frame, (h) => {
+  const revived: PanelExperiment = await waitFor("the revived experiment", () => hook(frame, (h) => {
     const e = h.experiment();
     return e?.runs.length === 2 ? e : (undefined as unknown as PanelExperiment);
   }));
   assert.deepEqual(revived.runs.map((r) => [r.optimizer, r.hyperparameters.momentum ?? null]), [['adam', experiment.runs[0].hyperparameters.momentum ?? null], ['sgd', 0.9]]);
   assert.deepEqual(revived.loss, { preset: 'rosenbrock' });
-  await waitInFrame(frame, 'points after the revival', () => hook(frame, async (h) => { await h.settled(); return h.data('loss', 'points').length > 0; }));
+  await waitFor('points after the revival', () => hook(frame, async (h) => { await h.settled(); return h.data('loss', 'points').length > 0; }));
   await page.screenshot({ path: path.join(resultsDir, 'browser-revived.png') });
 }
 
@@ -209,10 +157,10 @@ export async function runPackagedExtension({ page, resultsDir }: WorkbenchContex
   }
   const f = frame;
   assert.equal(await f.evaluate(() => '__optimizerPlayground' in window), false, 'no test hooks in a user\'s panel');
-  await waitInFrame(f, 'the Himmelblau preset', () => f.evaluate(() =>
+  await waitFor('the Himmelblau preset', () => f.evaluate(() =>
     (document.querySelector('.loss-select vscode-single-select') as (HTMLElement & { value?: string }) | null)?.value === 'preset:himmelblau'));
-  await waitInFrame(f, 'the loss chart drawn', () => f.evaluate(() => !!document.querySelector('.chart[data-chart="loss"] canvas')));
-  const label = await waitInFrame(f, 'the playback at the last step', () => f.evaluate(() => {
+  await waitFor('the loss chart drawn', () => f.evaluate(() => !!document.querySelector('.chart[data-chart="loss"] canvas')));
+  const label = await waitFor('the playback at the last step', () => f.evaluate(() => {
     const m = /^step ([\d,]+) \/ ([\d,]+)$/.exec(document.querySelector('.scrub-label')?.textContent ?? '');
     return m && m[1] === m[2] && m[1] !== '0' ? m[0] : '';
   }), 90_000);

@@ -4,13 +4,13 @@
  * the paths chart wholly on screen, and the default runs must still be playing two seconds after
  * the first point is drawn; the same beside a followed loss file. "On screen" is measured as a
  * person sees it: each chart's box, clipped by every iframe around the webview and the window.
- * Screenshots in the dark and the light theme go to test-results/first-screen-*.png.
+ * Screenshots in the light and the dark theme go to test-results/first-screen-*.png.
  * Run by scripts/test-integration.mjs (the browser stage), not by mocha.
  */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { playgroundFrame, runCommand } from './browser';
+import { currentColorTheme, hook, openFile, playgroundFrame, runCommand, setColorTheme, waitFor } from './workbench';
 
 export interface FirstScreenContext {
   readonly page: Page;
@@ -45,17 +45,10 @@ async function visibleShare(page: Page, frame: Frame, selector: string): Promise
   return { share: (seen.width * seen.height) / (box.width * box.height), box };
 }
 
-const hook = <T>(frame: Frame, js: string): Promise<T> => frame.evaluate(`(() => { const h = window.__optimizerPlayground; return ${js}; })()`) as Promise<T>;
-
-async function waitFor<T>(what: string, f: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+interface Playback { step: number; received: number; playing: boolean; ended: boolean }
+interface Hook { data(chart: string, source: string): unknown[]; state(): { playback: Playback }; settled(): Promise<void> }
+const points = (frame: Frame): Promise<boolean> => hook(frame, (h: Hook) => h.data('loss', 'points').length > 0);
+const playback = (frame: Frame): Promise<Playback> => hook(frame, (h: Hook) => h.state().playback);
 
 /** Both primary charts wholly visible (after their views are drawn). */
 async function assertChartsOnScreen(page: Page, frame: Frame, where: string): Promise<string> {
@@ -67,27 +60,6 @@ async function assertChartsOnScreen(page: Page, frame: Frame, where: string): Pr
     out.push(`${chart} ${Math.round(box!.width)}×${Math.round(box!.height)} at (${Math.round(box!.x)}, ${Math.round(box!.y)})`);
   }
   return out.join(', ');
-}
-
-/**
- * Picks a colour theme as a person does ("Preferences: Color Theme", its name, Enter); false when
- * the workbench did not offer it in time (the screenshot in that theme is then left out).
- */
-async function setTheme(page: Page, theme: string, dark: boolean): Promise<boolean> {
-  try {
-    await runCommand(page, 'Preferences: Color Theme');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Light' }).first().waitFor({ timeout: 15_000 });
-    await page.locator('.quick-input-widget input').fill(theme);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 15_000 });
-    await page.keyboard.press('Enter');
-    await page.waitForFunction((d) => document.querySelector('.monaco-workbench')?.classList.contains('vs-dark') === d, dark, { timeout: 30_000 });
-    await page.waitForTimeout(1500);
-    return true;
-  } catch (e) {
-    console.log(`  (no ${theme} screenshot: ${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
-    await page.keyboard.press('Escape');
-    return false;
-  }
 }
 
 /** Open Playground from the palette, again if the palette was closed before the command ran (at most three times). */
@@ -104,7 +76,7 @@ async function openPlayground(page: Page): Promise<Frame> {
 }
 
 /** One size: the Welcome page, Open Playground, the charts on screen and playing; light and dark screenshots; beside a followed file. */
-export async function checkFirstScreen({ page, resultsDir }: FirstScreenContext, size: { width: number; height: number }): Promise<void> {
+export async function checkFirstScreen({ page, resultsDir, server }: FirstScreenContext, size: { width: number; height: number }): Promise<void> {
   const tag = `${size.width}x${size.height}`;
   await page.setViewportSize(size);
   // A fresh profile opens the Welcome page; should the workbench not have shown it yet, open it as a person would.
@@ -119,33 +91,31 @@ export async function checkFirstScreen({ page, resultsDir }: FirstScreenContext,
   await page.locator('.gettingStartedContainer').first().waitFor({ timeout: 30_000 }).catch(() => undefined);
   const frame = await openPlayground(page);
   // The first point drawn, then two seconds: the default runs are still playing.
-  await waitFor('the first point', () => hook<boolean>(frame, 'h.data("loss", "points").length > 0'));
+  await waitFor('the first point', () => points(frame));
   const first = Date.now();
   await new Promise((r) => setTimeout(r, Math.max(0, first + 2000 - Date.now())));
-  const at2s = await hook<{ step: number; received: number; playing: boolean }>(frame, 'h.state().playback');
+  const at2s = await playback(frame);
   await new Promise((r) => setTimeout(r, 400));
-  const later = await hook<{ step: number; playing: boolean }>(frame, 'h.state().playback');
+  const later = await playback(frame);
   assert.ok(at2s.playing && later.step > at2s.step, `${tag}: still playing two seconds after the first point (step ${at2s.step} → ${later.step} of ${at2s.received})`);
   console.log(`  ${tag}, Welcome page open: ${await assertChartsOnScreen(page, frame, `${tag} beside Welcome`)}; playing at step ${at2s.step} two seconds after the first point`);
-  await waitFor('the playback at its end', () => hook<boolean>(frame, 'h.state().playback.ended'), 60_000);
-  // The theme a fresh profile starts with, then the other one.
-  const dark = await page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs-dark') === true);
-  await page.screenshot({ path: path.join(resultsDir, `first-screen-${tag}-${dark ? 'dark' : 'light'}.png`) });
-  if (await setTheme(page, dark ? 'Light Modern' : 'Dark Modern', !dark)) {
-    await assertChartsOnScreen(page, frame, `${tag}, ${dark ? 'light' : 'dark'}`);
-    await page.screenshot({ path: path.join(resultsDir, `first-screen-${tag}-${dark ? 'light' : 'dark'}.png`) });
-  }
+  await waitFor('the playback at its end', () => playback(frame).then((p) => p.ended), 60_000);
+  // The theme a fresh profile starts with (Light Modern in a browser), then the other one.
+  const initial = await currentColorTheme(page);
+  const other = initial === 'dark' ? 'light' : 'dark';
+  await page.screenshot({ path: path.join(resultsDir, `first-screen-${tag}-${initial}.png`) });
+  await setColorTheme(page, server.workspace, other);
+  await waitFor(`the panel in the ${other} theme`, () => frame.evaluate((c) => document.body.classList.contains(c), `vscode-${other}`), 30_000);
+  await hook(frame, (h: Hook) => h.settled());
+  await assertChartsOnScreen(page, frame, `${tag}, ${other}`);
+  await page.screenshot({ path: path.join(resultsDir, `first-screen-${tag}-${other}.png`) });
 
   // Beside a followed loss file: the file in one column, the panel beside it.
   await runCommand(page, 'View: Close All Editors');
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').fill('loss.ts');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'loss.ts' }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
-  await page.locator('.monaco-editor .view-line', { hasText: 'export default function' }).first().waitFor({ timeout: 30_000 });
+  await openFile(page, 'loss.ts', 'export default function');
   await runCommand(page, 'Optimizer Playground: Run Loss in Active Editor');
   const beside = await playgroundFrame(page);
-  await waitFor('points of the followed file', () => hook<boolean>(beside, 'h.data("loss", "points").length > 0'));
+  await waitFor('points of the followed file', () => points(beside));
   assert.ok(await page.locator('.monaco-editor .view-line', { hasText: 'export default function' }).first().isVisible(), `${tag}: the followed file stays in view`);
   console.log(`  ${tag}, beside loss.ts: ${await assertChartsOnScreen(page, beside, `${tag} beside a followed file`)}`);
   await beside.locator('.follow-bar').waitFor({ timeout: 30_000 });
