@@ -11,7 +11,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { chromiumSession, type ChromiumSession } from '../chromium';
 import { defaultHyperparameters } from '../../src/engine/hyperparameters';
 import { createOptimizer } from '../../src/engine/optimizers';
 import { getProblem } from '../../src/engine/problems';
@@ -20,7 +21,6 @@ import { contentSecurityPolicy } from '../../src/extension/html';
 import { formatSymbolValue } from '../../src/explain/symbolValues';
 import { repoPath } from '../repoRoot';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NONCE = 'formulanonce0123456789';
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.woff': 'font/woff' };
 
@@ -50,13 +50,12 @@ function adamValues(steps: number) {
 describe('explain: formula view in Chromium under the panel CSP', function () {
   this.timeout(90_000);
   let server: Server;
-  let browser: Browser;
+  let browser: ChromiumSession;
   let page: Page;
   const problems: string[] = [];
 
   before(async function () {
     assert.ok(existsSync(repoPath('dist/media/katex/katex.min.css')), 'dist/media/katex is missing: run `npm run build` first');
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
     const bundle = await esbuild.build({
       entryPoints: [repoPath('test/explain/fixtures/formulaViewPage.ts')], bundle: true, platform: 'browser', format: 'iife',
       target: 'es2022', write: false, logLevel: 'silent',
@@ -99,7 +98,7 @@ describe('explain: formula view in Chromium under the panel CSP', function () {
       s.listen(0, '127.0.0.1', () => resolve(s));
     });
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    browser = await chromiumSession();
     page = await browser.newPage({ viewport: { width: 900, height: 1100 }, deviceScaleFactor: 1 });
     page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
     page.on('pageerror', (e) => problems.push(String(e)));

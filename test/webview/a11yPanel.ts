@@ -1,5 +1,6 @@
 /**
- * The panel page the accessibility tests drive in Chromium (a11y.browser.test.ts, keyboard.browser.test.ts):
+ * The panel page the accessibility tests drive in Chromium (a11y.browser.test.ts, keyboard.browser.test.ts),
+ * opened as panel.browser.test.ts opens it (pageServer.ts `openPanelPage`):
  * the real webview bundle under its CSP, a fake VS Code API and one of VS Code's themes
  * (test/webview/fixtures/vscode-theme.css), fed an experiment the engine computed: three runs on
  * Rosenbrock, the last one diverging.
@@ -8,13 +9,13 @@
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { chromiumSession } from '../chromium';
 import type { PanelExperiment } from '../../src/protocol';
 import { repoPath } from '../repoRoot';
-import { fakeVsCode, servePanel, settled, type PageProbe, type PanelServer } from './pageServer';
+import { openPanelPage, servePanel, settled, type PageProbe, type PanelServer } from './pageServer';
 import { buildScenario, type Scenario } from './scenario';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NONCE = 'testnonce0123456789';
 export const THEMES = [['Light', 'vscode-light'], ['Dark', 'vscode-dark'], ['High Contrast', 'vscode-high-contrast']] as const;
 
@@ -42,22 +43,13 @@ export interface A11yPanels {
 /** A page server and a browser; `initial`: what the host writes into the page (servePanel). */
 export async function startA11yPanels(initial?: unknown): Promise<A11yPanels> {
   assert.ok(existsSync(repoPath('dist/webview.js')), 'dist/webview.js is missing: run `npm run build` first');
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
   mkdirSync(repoPath('test-results'), { recursive: true });
   const server: PanelServer = await servePanel({ nonce: NONCE, initial });
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await chromiumSession();
   const scenario = buildScenario(a11yExperiment);
   assert.ok(scenario.stream.some((m) => m.type === 'runEnd' && m.status === 'diverged'), 'the scenario has a diverging run');
-  const blank = async (theme: string, reducedMotion: 'reduce' | 'no-preference', height = 1000): Promise<Page> => {
-    const page = await browser.newPage({ viewport: { width: 1440, height }, deviceScaleFactor: 1, reducedMotion });
-    await fakeVsCode(page, undefined, theme);
-    await page.goto(`${server.origin}/panel.html`);
-    await page.waitForFunction(() => (window as unknown as Hooks).__probe.posted.some((m) => m.type === 'ready'));
-    return page;
-  };
+  const blank = (theme: string, reducedMotion: 'reduce' | 'no-preference', height = 1000): Promise<Page> =>
+    openPanelPage(browser, server, { theme, page: { viewport: { width: 1440, height }, reducedMotion } });
   return {
     scenario,
     blank: (theme, reducedMotion) => blank(theme, reducedMotion),

@@ -6,20 +6,20 @@
  * the module can arrive late or not at all.
  */
 import * as assert from 'node:assert/strict';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { chromiumSession, type ChromiumSession } from '../chromium';
 import { webviewHtml } from '../../src/extension/html';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ORIGIN = 'http://panel.test';
 
 interface Probe { posted: { type: string; level?: string; message?: string }[] }
 
 describe('webview boot script (Chromium, panel CSP)', function () {
   this.timeout(60_000);
-  let browser: Browser;
+  let browser: ChromiumSession;
 
   before(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await chromiumSession();
   });
   after(async () => { await browser?.close(); });
 

@@ -11,16 +11,15 @@
  * Needs /usr/bin/chromium (`apt-get install chromium`).
  */
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { chromiumSession, type ChromiumSession } from '../chromium';
 import { heatmapBounds, surfaceGrid } from '../../src/charts';
 import { getProblem } from '../../src/engine/problems';
 import { toWire, type PanelExperiment, type ToWebview } from '../../src/protocol';
 import { bundleWebview, fakeVsCode, servePanel, settled, type PageProbe, type PanelServer } from './pageServer';
 import { buildScenario } from './scenario';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NONCE = 'signalsnonce0123456789';
 const CHARTS = ['loss', 'paths', 'lr', 'gradNorm'] as const;
 
@@ -97,17 +96,16 @@ function drawn(page: Page): Promise<Drawn> {
 describe('panel charts: new runs and a new window are signals, not re-embeds (Chromium)', function () {
   this.timeout(120_000);
   let server: PanelServer | undefined;
-  let browser: Browser | undefined;
+  let browser: ChromiumSession | undefined;
   let page: Page;
   const pageErrors: string[] = [];
 
   before(async function () {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
     // The webview bundle as scripts/build.mjs makes it, into a folder beside this compiled test.
     const dir = join(__dirname, 'chart-signals-bundle');
     await bundleWebview(dir);
     server = await servePanel({ nonce: NONCE, bundleDir: dir });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    browser = await chromiumSession();
     page = await browser.newPage({ viewport: { width: 1440, height: 1300 }, deviceScaleFactor: 1 });
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     await fakeVsCode(page);

@@ -8,13 +8,13 @@
  */
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { chromiumSession, type ChromiumSession } from '../chromium';
 import { parseFromWebview, type PanelExperiment } from '../../src/protocol';
 import { repoPath } from '../repoRoot';
 import { fakeVsCode, servePanel, settled, type PageProbe, type PanelServer } from './pageServer';
 import { buildScenario } from './scenario';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NONCE = 'cachenonce0123456789';
 
 const experiment: PanelExperiment = {
@@ -26,12 +26,12 @@ type Debug = { __optimizerPlayground: { stats(c: string): { embeds: number; from
 
 describe('webview: charts compiled by an earlier panel', function () {
   this.timeout(90_000);
-  let browser: Browser;
+  let browser: ChromiumSession;
   const servers: PanelServer[] = [];
 
   before(async () => {
     assert.ok(existsSync(repoPath('dist/webview.js')), 'dist/webview.js is missing: run `npm run build` first');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    browser = await chromiumSession();
   });
 
   after(async () => {

@@ -11,8 +11,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { webviewHtml } from '../../src/extension/html';
+import type { ChromiumSession } from '../chromium';
 import { repoPath } from '../repoRoot';
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.html': 'text/html', '.map': 'application/json' };
@@ -140,4 +141,21 @@ export async function fakeVsCode(page: Page, state?: unknown, themeClass = 'vsco
       watch.observe(document, { childList: true, subtree: true });
     }
   }, [state ?? null, themeClass] as const);
+}
+
+/**
+ * A page of the panel served by `server`, under the fake VS Code API (`fakeVsCode`: `state` is what
+ * a revived panel's `getState` returns, `theme` the class VS Code puts on <body>), once the panel
+ * said `ready`. `watch` sees the page before it loads (to collect console errors); `page` options
+ * are Playwright's (default: 1440×1300 at scale 1).
+ */
+export async function openPanelPage(browser: ChromiumSession, server: PanelServer, o: {
+  state?: unknown; theme?: string; page?: BrowserContextOptions; watch?: (page: Page) => void;
+} = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1300 }, deviceScaleFactor: 1, ...o.page });
+  o.watch?.(page);
+  await fakeVsCode(page, o.state, o.theme);
+  await page.goto(`${server.origin}/panel.html`);
+  await page.waitForFunction(() => (window as unknown as { __probe: PageProbe }).__probe.posted.some((m) => m.type === 'ready'));
+  return page;
 }

@@ -10,14 +10,14 @@
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { chromiumSession, type ChromiumSession } from '../chromium';
 import type { RunStatus } from '../../src/engine/types';
 import { parseFromWebview, type PanelExperiment, type ToWebview } from '../../src/protocol';
 import { repoPath } from '../repoRoot';
-import { fakeVsCode, servePanel, settled as settledIn, type PageProbe, type PanelServer } from './pageServer';
+import { openPanelPage, servePanel, settled as settledIn, type PageProbe, type PanelServer } from './pageServer';
 import { buildScenario } from './scenario';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NONCE = 'testnonce0123456789';
 
 const experiment: PanelExperiment = {
@@ -36,19 +36,14 @@ const experiment: PanelExperiment = {
 describe('webview panel in Chromium (dist/webview.js under the panel CSP)', function () {
   this.timeout(90_000);
   let server: PanelServer | undefined;
-  let browser: Browser;
+  let browser: ChromiumSession;
   let page: Page;
   const consoleErrors: string[] = [];
 
   before(async function () {
     assert.ok(existsSync(repoPath('dist/webview.js')), 'dist/webview.js is missing: run `npm run build` first');
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
     server = await servePanel({ nonce: NONCE });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    browser = await chromiumSession();
     page = await openPage();
   });
 
@@ -56,15 +51,12 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
    * A page with the panel, a fake VS Code API (whose `getState` starts with `state`: a revived
    * panel) and VS Code's dark theme class; resolves once the panel said `ready`.
    */
-  async function openPage(state?: unknown): Promise<Page> {
-    const p = await browser.newPage({ viewport: { width: 1440, height: 1300 }, deviceScaleFactor: 1 });
-    p.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-    p.on('pageerror', (e) => consoleErrors.push(String(e)));
-    p.on('response', (r) => { if (r.status() >= 400) consoleErrors.push(`${r.status()} ${r.url()}`); });
-    await fakeVsCode(p, state);
-    await p.goto(`${server!.origin}/panel.html`);
-    await p.waitForFunction(() => (window as unknown as { __probe: PageProbe }).__probe.posted.some((m) => m.type === 'ready'));
-    return p;
+  function openPage(state?: unknown): Promise<Page> {
+    return openPanelPage(browser, server!, { state, watch: (p) => {
+      p.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+      p.on('pageerror', (e) => consoleErrors.push(String(e)));
+      p.on('response', (r) => { if (r.status() >= 400) consoleErrors.push(`${r.status()} ${r.url()}`); });
+    } });
   }
 
   after(async () => {

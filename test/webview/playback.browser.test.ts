@@ -7,13 +7,13 @@
  */
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { chromiumSession, type ChromiumSession } from '../chromium';
 import type { PanelExperiment } from '../../src/protocol';
 import { repoPath } from '../repoRoot';
 import { fakeVsCode, servePanel, type PageProbe, type PanelServer } from './pageServer';
 import { buildScenario } from './scenario';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const experiment: PanelExperiment = {
   title: 'Rosenbrock', loss: { preset: 'rosenbrock' }, steps: 300, seed: 0,
@@ -32,12 +32,12 @@ const lossRows = (page: Page): Promise<number> => page.evaluate(() =>
 
 describe('playback: runs a person can watch (Chromium)', function () {
   this.timeout(120_000);
-  let browser: Browser;
+  let browser: ChromiumSession;
   const servers: PanelServer[] = [];
 
   before(async () => {
     assert.ok(existsSync(repoPath('dist/webview.js')), 'dist/webview.js is missing: run `npm run build` first');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await chromiumSession();
   });
   after(async () => {
     await browser?.close();

@@ -12,7 +12,8 @@
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { chromiumSession, type ChromiumSession } from '../chromium';
 import { OPTIMIZERS, optimizerSpec } from '../../src/engine/hyperparameters';
 import type { PanelExperiment } from '../../src/protocol';
 import { duplicateRun, removeRun, runLabel, setOptimizer, toggleRun } from '../../src/webview/experimentDraft';
@@ -21,7 +22,6 @@ import { repoPath } from '../repoRoot';
 import { fakeVsCode, servePanel, settled, type PageProbe, type PanelServer } from './pageServer';
 import { buildScenario, fourRuns } from './scenario';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NONCE = 'runlistnonce0123456789';
 const BUNDLE_DIR = process.env.OP_WEBVIEW_DIR;
 
@@ -70,16 +70,15 @@ function expected(exp: PanelExperiment): Array<Omit<CardState, 'hidden'>> {
 describe('run list in Chromium: structural edits keep unchanged cards and every field path right', function () {
   this.timeout(60_000);
   let server: PanelServer | undefined;
-  let browser: Browser;
+  let browser: ChromiumSession;
   let page: Page;
   const pageErrors: string[] = [];
 
   before(async function () {
     const dir = BUNDLE_DIR ?? repoPath('dist');
     assert.ok(existsSync(join(dir, 'webview.js')), `${join(dir, 'webview.js')} is missing: run \`npm run build\` first (or set OP_WEBVIEW_DIR)`);
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
     server = await servePanel({ nonce: NONCE, ...(BUNDLE_DIR ? { bundleDir: BUNDLE_DIR } : {}) });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    browser = await chromiumSession();
     page = await browser.newPage({ viewport: { width: 1200, height: 1000 }, deviceScaleFactor: 1 });
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });

@@ -8,13 +8,13 @@
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { chromiumSession, type ChromiumSession } from '../chromium';
 import type { PanelExperiment } from '../../src/protocol';
 import { repoPath } from '../repoRoot';
 import { fakeVsCode, servePanel, settled, type PageProbe, type PanelServer } from './pageServer';
 import { buildScenario } from './scenario';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const BUNDLE_DIR = process.env.OP_WEBVIEW_DIR;
 
 const rosenbrock: PanelExperiment = {
@@ -29,14 +29,14 @@ describe('panel state that never goes stale, edits never lost (Chromium)', funct
   let server: PanelServer;
   /** The same page playing the runs back at the "fast" speed, as a person sees them (not "instant"). */
   let playingServer: PanelServer;
-  let browser: Browser;
+  let browser: ChromiumSession;
 
   before(async () => {
     const dir = BUNDLE_DIR ?? repoPath('dist');
     assert.ok(existsSync(join(dir, 'webview.js')), `${join(dir, 'webview.js')} is missing: run \`npm run build\` first`);
     server = await servePanel({ nonce: 'stalenonce0123456789', ...(BUNDLE_DIR ? { bundleDir: BUNDLE_DIR } : {}) });
     playingServer = await servePanel({ nonce: 'stalenonce0123456789', initial: { preferences: { playbackSpeed: 'fast' } }, ...(BUNDLE_DIR ? { bundleDir: BUNDLE_DIR } : {}) });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await chromiumSession();
   });
   after(async () => {
     await browser?.close();
