@@ -7,13 +7,13 @@
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { chromiumSession, type ChromiumSession } from '../chromium';
 import type { PanelExperiment, ToWebview } from '../../src/protocol';
 import { repoPath } from '../repoRoot';
 import { fakeVsCode, servePanel, type PageProbe, type PanelServer } from './pageServer';
 import { buildScenario } from './scenario';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const source = 'export default function loss([x, y]: number[]): number {\n  const r = Math.abs(x) + y * y;\n  return r;\n}\nexport const init = [1, 1];\n';
 const experiment: PanelExperiment = {
@@ -24,13 +24,13 @@ const experiment: PanelExperiment = {
 describe('the finite-differences fallback in the panel (Chromium)', function () {
   this.timeout(120_000);
   let server: PanelServer;
-  let browser: Browser;
+  let browser: ChromiumSession;
   let page: Page;
 
   before(async () => {
     assert.ok(existsSync(join(repoPath('dist'), 'webview.js')), 'dist/webview.js is missing: run `npm run build` first');
     server = await servePanel({ nonce: 'gradnote0123456789ab' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await chromiumSession();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await fakeVsCode(page);
     await page.goto(`${server.origin}/panel.html`);
