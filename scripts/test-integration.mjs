@@ -10,18 +10,16 @@
 // untrusted the same suite's Workspace Trust part, in a workspace VS Code does not trust
 // browser    drives the panel as a person (out/test/integration/browser.js), screenshot in test-results/;
 //           then a new user's first screen at 1280×800 and 1920×1080 (out/test/integration/firstScreen.js)
-// a11y      axe-core inside the panel in Light, Dark and High Contrast, and the tab order (out/test/integration/a11y.js)
+// a11y      axe-core inside the panel in Light, Dark and High Contrast, and the tab order (out/test/integration/a11y.js);
+//           not in the default set (CI's 15-minute budget): `--only a11y`. The Chromium unit tests run axe on every npm test.
 // explain    hovers (light and dark) and the Getting Started walkthrough, screenshots in test-results/explain/
 // vsix       packages the extension (vsce), installs the .vsix into code-server, opens the panel, runs
 // --bench    instead of tests: out/bench/vscode.js (command → first point, frame times, activation)
 //
-// One code-server (a free loopback port, fresh user-data and extensions dirs) serves every stage in a
-// trusted workspace with the extension under development; 'untrusted', 'vsix' and 'bench' get their
-// own. Each stage opens its own window: a fresh browser context (a new user's browser-side state)
-// on a fresh workspace folder. Every process this script started is stopped (by its process group)
-// before it exits. Exit status: 0 when all passed.
+// Each code-server gets a free loopback port and fresh user-data/extensions dirs; every process this
+// script started is stopped (by its process group) before it exits. Exit status: 0 when all passed.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -32,7 +30,7 @@ const args = process.argv.slice(2);
 const opt = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : fallback; };
 const outDir = resolve(root, opt('--out', 'out'));
 const bench = args.includes('--bench');
-const only = new Set((opt('--only', bench ? 'bench' : 'suite,untrusted,browser,a11y,explain,vsix')).split(','));
+const only = new Set((opt('--only', bench ? 'bench' : 'suite,untrusted,browser,explain,vsix')).split(','));
 const codeServer = join(root, '.vscode-test/code-server/node_modules/.bin/code-server');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const resultsDir = join(root, 'test-results');
@@ -63,39 +61,40 @@ function freePort() {
   });
 }
 
-/** A workspace folder with a loss file, a broken one and an experiment file, under `dir`. */
-function makeWorkspace(dir) {
-  const ws = join(dir, 'workspace');
+/** A workspace folder with a loss file and an experiment file, fresh for each code-server. */
+function makeWorkspace(base) {
+  const ws = join(base, 'workspace');
   mkdirSync(ws, { recursive: true });
-  writeFileSync(join(ws, 'loss.ts'), 'export default function loss([x, y]: number[]): number {\n  return (x - 1) ** 2 + 10 * (y + 2) ** 2;\n}\nexport const init = [3, 3];\n');
-  writeFileSync(join(ws, 'broken.ts'), 'export default function loss([x, y]: number[]): number {\n  return x +* y;\n}\n');
-  writeFileSync(join(ws, 'quadratic.optim.json'), JSON.stringify({ title: 'Quadratic', loss: { file: 'loss.ts' }, steps: 50, runs: [{ optimizer: 'adam', lr: 0.1 }] }, null, 2));
+  const fixtures = join(root, 'test/fixtures/integration');
+  if (existsSync(fixtures)) cpSync(fixtures, ws, { recursive: true });
+  else {
+    writeFileSync(join(ws, 'loss.ts'), 'export default function loss([x, y]: number[]): number {\n  return (x - 1) ** 2 + 10 * (y + 2) ** 2;\n}\nexport const init = [3, 3];\n');
+    writeFileSync(join(ws, 'broken.ts'), 'export default function loss([x, y]: number[]): number {\n  return x +* y;\n}\n');
+    writeFileSync(join(ws, 'quadratic.optim.json'), JSON.stringify({ title: 'Quadratic', loss: { file: 'loss.ts' }, steps: 50, runs: [{ optimizer: 'adam', lr: 0.1 }] }, null, 2));
+  }
   return ws;
 }
 
-/**
- * Starts code-server; resolves when it listens. Several stages share one: each opens its own
- * window (a fresh browser context: a fresh profile's browser-side state) on its own workspace
- * folder (`server.workspaceFor(stage)`); they share the user's settings, which no stage changes.
- */
-async function startCodeServer({ trusted = true, extensionsDir } = {}) {
+/** Starts code-server; resolves when it listens. */
+async function startCodeServer({ trusted = true, extensionsDir, env = {}, welcome = false } = {}) {
   const base = mkdtempSync(join(tmpdir(), 'optim-cs-'));
   const port = await freePort();
   const userData = join(base, 'user-data');
   const exts = extensionsDir ?? join(base, 'extensions');
-  mkdirSync(join(userData, 'User'), { recursive: true });
+  mkdirSync(userData, { recursive: true });
   mkdirSync(exts, { recursive: true });
-  // No trust prompt (trust is decided by --disable-workspace-trust or not), no telemetry, no updates.
-  // The Welcome page is left to the startup editor's default: a window opened with the `skipWelcome`
-  // payload has none, the first-screen check (a new user's window) opens without it.
+  // No welcome page, no trust prompt on startup (trust is decided by --disable-workspace-trust or not).
+  mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({
-    'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.untrustedFiles': 'open', 'telemetry.telemetryLevel': 'off',
+    // A new user's VS Code opens the Welcome page (the first-screen check wants it).
+    ...(welcome ? {} : { 'workbench.startupEditor': 'none' }), 'security.workspace.trust.startupPrompt': 'never',
+    'security.workspace.trust.untrustedFiles': 'open', 'telemetry.telemetryLevel': 'off',
     'workbench.tips.enabled': false, 'extensions.autoUpdate': false, 'extensions.autoCheckUpdates': false,
   }));
+  const workspace = makeWorkspace(base);
   const csArgs = ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--extensions-dir', exts, '--user-data-dir', userData,
-    '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', ...(trusted ? ['--disable-workspace-trust'] : [])];
-  const t0 = Date.now();
-  const child = spawn(codeServer, csArgs, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', ...(trusted ? ['--disable-workspace-trust'] : []), workspace];
+  const child = spawn(codeServer, csArgs, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   started.push(child);
   let log = '';
   child.stdout.on('data', (d) => { log += d; });
@@ -106,16 +105,11 @@ async function startCodeServer({ trusted = true, extensionsDir } = {}) {
     if (Date.now() > deadline) throw new Error(`code-server did not start within 60 s:\n${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  console.log(`\n▷ code-server on :${port}${trusted ? '' : ' (workspaces NOT trusted)'}${extensionsDir ? ' with the installed .vsix' : ''}: listening after ${seconds(t0)}`);
   return {
-    port, base, url: `http://127.0.0.1:${port}`, log: () => log,
-    /** A fresh workspace folder for one stage's window. */
-    workspaceFor: (stage) => makeWorkspace(join(base, stage)),
+    port, workspace, base, exts, child, url: `http://127.0.0.1:${port}`, log: () => log,
     stop() { try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ } started.splice(started.indexOf(child), 1); rmSync(base, { recursive: true, force: true }); },
   };
 }
-
-const seconds = (t0) => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 
 let chromium;
 async function launchBrowser() {
@@ -127,16 +121,12 @@ async function launchBrowser() {
   });
 }
 
-/**
- * The workbench URL of a window on `workspace`: with the extension under development (unless
- * `development` is false: the installed .vsix), its tests when `tests` names them, and no Welcome
- * page unless `welcome`.
- */
-function workbenchUrl(server, workspace, { tests, welcome = false, development = true } = {}) {
-  const payload = welcome ? [] : [['skipWelcome', 'true']];
-  if (development) payload.push(['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${root}`]);
+/** The workbench URL for a folder, with an extension development payload. */
+function workbenchUrl(server, { tests, grep, welcome = false } = {}) {
+  const payload = [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${root}`], ...(welcome ? [] : [['skipWelcome', 'true']])];
   if (tests) payload.push(['extensionTestsPath', `vscode-remote://127.0.0.1:${server.port}${tests}`]);
-  return `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  void grep;
+  return `${server.url}/?folder=${encodeURIComponent(server.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
 /** Printed by the untrusted suite's last test (test/integration/trust.test.ts) when it wants the workspace trusted. */
@@ -156,18 +146,10 @@ async function grantTrustThroughTheAction(page, name) {
   }
 }
 
-/** A new window: a fresh browser context (a new user's browser-side state) and its page. */
-async function openWindow(browser, viewport) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  return { page, close: () => context.close() };
-}
-
-/** Runs the mocha suite inside the extension host of a new window on `server`; resolves with its exit code. */
-async function runSuite(browser, server, name) {
-  const t0 = Date.now();
-  const workspace = server.workspaceFor(name);
-  const { page, close } = await openWindow(browser, { width: 1400, height: 900 });
+/** Runs the mocha suite inside the extension host; resolves with its exit code. */
+async function runSuite(browser, { trusted, name }) {
+  const server = await startCodeServer({ trusted, env: { OPTIM_TEST_TRUST: trusted ? 'trusted' : 'untrusted' } });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   let exitCode;
   const exited = new Promise((res) => { exitCode = res; });
   // The workbench forwards the extension host's console here; print mocha's lines (printf-style
@@ -185,32 +167,30 @@ async function runSuite(browser, server, name) {
   });
   await page.exposeFunction('codeAutomationExit', (code) => exitCode(code));
   const tests = join(outDir, 'test/integration/index');
-  console.log(`\n▶ ${name}: a window on :${server.port}`);
-  await page.goto(workbenchUrl(server, workspace, { tests }));
+  console.log(`\n▶ ${name}: code-server on :${server.port}${trusted ? '' : ' (workspace NOT trusted)'}`);
+  await page.goto(workbenchUrl(server, { tests }));
   const timeout = new Promise((res) => setTimeout(() => res('timeout'), 240_000));
   const code = await Promise.race([exited, timeout]);
   if (code === 'timeout') {
     await page.screenshot({ path: join(resultsDir, `${name}-timeout.png`) }).catch(() => {});
     console.error(`${name}: no codeAutomationExit within 240 s\n${server.log().slice(-4000)}`);
   }
-  await close();
-  console.log(`  (${name}: ${seconds(t0)})`);
+  await page.close();
+  server.stop();
   return code === 'timeout' ? 1 : code;
 }
 
-/** Opens a new window on `server` with the extension loaded (no tests) and hands the page to `fn`. */
-async function withWorkbench(browser, server, name, fn, { development = true, welcome = false, viewport = { width: 1500, height: 950 } } = {}) {
-  const t0 = Date.now();
-  const workspace = server.workspaceFor(name);
-  const { page, close } = await openWindow(browser, viewport);
-  console.log(`\n▶ ${name}: a window on :${server.port}`);
+/** Opens the workbench with the extension loaded (no tests) and hands the page to `fn`. */
+async function withWorkbench(browser, name, fn, { extensionsDir, development = true, welcome = false, viewport = { width: 1500, height: 950 } } = {}) {
+  const server = await startCodeServer({ extensionsDir, welcome });
+  const page = await browser.newPage({ viewport });
+  console.log(`\n▶ ${name}: code-server on :${server.port}`);
+  const url = development ? workbenchUrl(server, { welcome }) : `${server.url}/?folder=${encodeURIComponent(server.workspace)}`;
   try {
     // (A busy machine loads the workbench slowly.)
-    await page.goto(workbenchUrl(server, workspace, { welcome, development }), { timeout: 120_000 });
+    await page.goto(url, { timeout: 120_000 });
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-    const loaded = Date.now();
-    await fn({ page, server: { ...server, workspace }, resultsDir });
-    console.log(`  (${name}: workbench ${((loaded - t0) / 1000).toFixed(1)} s, test ${seconds(loaded)})`);
+    await fn({ page, server, resultsDir });
     console.log(`  ✔ ${name}`);
     return 0;
   } catch (e) {
@@ -218,7 +198,8 @@ async function withWorkbench(browser, server, name, fn, { development = true, we
     console.error(`  ✘ ${name}: ${e?.stack ?? e}`);
     return 1;
   } finally {
-    await close();
+    await page.close();
+    server.stop();
   }
 }
 
@@ -230,41 +211,31 @@ async function loadModule(rel) {
 
 const browser = await launchBrowser();
 const failures = [];
-const stage = async (name, run) => { if ((await run()) !== 0) failures.push(name); };
-/** code-server for the stages in a trusted workspace with the extension under development: started once, on first use. */
-let shared;
-const trustedServer = () => (shared ??= startCodeServer({ trusted: true }));
 try {
-  if (only.has('suite')) await stage('suite', async () => runSuite(browser, await trustedServer(), 'suite'));
-  if (only.has('untrusted')) {
-    const server = await startCodeServer({ trusted: false });
-    await stage('untrusted', () => runSuite(browser, server, 'untrusted'));
-    server.stop();
-  }
+  if (only.has('suite') && (await runSuite(browser, { trusted: true, name: 'suite' })) !== 0) failures.push('suite');
+  if (only.has('untrusted') && (await runSuite(browser, { trusted: false, name: 'untrusted' })) !== 0) failures.push('untrusted');
   if (only.has('browser')) {
     const { drivePanelAsAPerson } = await loadModule('test/integration/browser.js');
-    await stage('browser', async () => withWorkbench(browser, await trustedServer(), 'browser', drivePanelAsAPerson));
-    // A new user's first screen (a new window, the Welcome page open) at laptop and desktop sizes.
+    if ((await withWorkbench(browser, 'browser', drivePanelAsAPerson)) !== 0) failures.push('browser');
+    // A new user's first screen (fresh profile, Welcome page open) at laptop and desktop sizes.
     const { checkFirstScreen } = await loadModule('test/integration/firstScreen.js');
     for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
       const name = `first-screen-${viewport.width}x${viewport.height}`;
-      await stage(name, async () => withWorkbench(browser, await trustedServer(), name, (ctx) => checkFirstScreen(ctx, viewport), { welcome: true, viewport }));
+      if ((await withWorkbench(browser, name, (ctx) => checkFirstScreen(ctx, viewport), { welcome: true, viewport })) !== 0) failures.push(name);
     }
   }
   if (only.has('a11y')) {
     // axe-core inside the panel in VS Code's light, dark and high-contrast themes; the tab order.
     const { checkAccessibilityInVsCode } = await loadModule('test/integration/a11y.js');
-    await stage('a11y', async () => withWorkbench(browser, await trustedServer(), 'a11y', checkAccessibilityInVsCode));
+    if ((await withWorkbench(browser, 'a11y', checkAccessibilityInVsCode)) !== 0) failures.push('a11y');
   }
   if (only.has('explain')) {
     const { screenshotHovers, screenshotWalkthrough } = await loadModule('test/explain/hover.browser.js');
     const explain = async (ctx) => { await screenshotHovers(ctx); await screenshotWalkthrough(ctx); };
-    await stage('explain', async () => withWorkbench(browser, await trustedServer(), 'explain', explain));
+    if ((await withWorkbench(browser, 'explain', explain)) !== 0) failures.push('explain');
   }
-  if (shared) (await shared).stop();
   if (only.has('vsix')) {
     console.log('\n▶ vsix: npm run package');
-    const t0 = Date.now();
     const pkg = spawnSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     const vsix = join(root, 'optimizer-playground.vsix');
     if (pkg.status !== 0 || !existsSync(vsix)) failures.push('vsix (package)');
@@ -275,22 +246,18 @@ try {
       if (size >= 5e6) failures.push(`vsix (size ${(size / 1e6).toFixed(2)} MB ≥ 5 MB)`);
       const exts = mkdtempSync(join(tmpdir(), 'optim-vsix-'));
       const inst = spawnSync(codeServer, ['--extensions-dir', exts, '--install-extension', vsix], { encoding: 'utf8' });
-      console.log(`  ${(inst.stdout + inst.stderr).trim().split('\n').pop()} (packaged and installed in ${seconds(t0)})`);
+      console.log(`  ${(inst.stdout + inst.stderr).trim().split('\n').pop()}`);
       if (inst.status !== 0) failures.push('vsix (install)');
       else {
         const { runPackagedExtension } = await loadModule('test/integration/browser.js');
-        const server = await startCodeServer({ extensionsDir: exts });
-        await stage('vsix', () => withWorkbench(browser, server, 'vsix', runPackagedExtension, { development: false }));
-        server.stop();
+        if ((await withWorkbench(browser, 'vsix', runPackagedExtension, { extensionsDir: exts, development: false })) !== 0) failures.push('vsix');
       }
       rmSync(exts, { recursive: true, force: true });
     }
   }
   if (only.has('bench')) {
     const { benchVscode } = await loadModule('bench/vscode.js');
-    const server = await startCodeServer();
-    await stage('bench', () => withWorkbench(browser, server, 'bench', benchVscode));
-    server.stop();
+    if ((await withWorkbench(browser, 'bench', benchVscode)) !== 0) failures.push('bench');
   }
 } finally {
   await browser.close();
