@@ -4,11 +4,13 @@
  */
 
 /** The panel's charts, by name (chart views, exported files, `compiledChart` messages). */
-export const CHART_NAMES = ['loss', 'paths', 'lr', 'gradNorm'] as const;
+export const CHART_NAMES = ['loss', 'paths', 'lr', 'gradNorm', 'sharpness'] as const;
 export type ChartName = (typeof CHART_NAMES)[number];
 
 /** The file-name stem of each chart (`learning-rate.svg`). */
-export const CHART_FILES: Readonly<Record<ChartName, string>> = { loss: 'loss', paths: 'paths', lr: 'learning-rate', gradNorm: 'gradient-norm' };
+export const CHART_FILES: Readonly<Record<ChartName, string>> = {
+  loss: 'loss', paths: 'paths', lr: 'learning-rate', gradNorm: 'gradient-norm', sharpness: 'sharpness',
+};
 
 /** "12.3k", "1.45M": steps per second for people. */
 export function formatRate(perSecond: number): string {

@@ -12,8 +12,8 @@ import { stabilityThreshold } from '../engine/curvature/stability';
 import type { RunSpec } from '../engine/types';
 import type { CrossingRow, PointRow } from './rows';
 import {
-  HOVER_SIGNAL, LINE_WIDTH, LOG_AXIS, named, rowAria, runColorEncoding, STEP_AXIS, stepScale, topLevel,
-  type ChartOptions, type Json,
+  decadeCeil, decadeFloor, extentOf, HOVER_SIGNAL, LINE_WIDTH, LOG_AXIS, named, overlaid, rowAria, runColorEncoding, STEP_AXIS, stepScale,
+  topLevel, type ChartOptions, type Json,
 } from './specs';
 
 /** The measure's name in tooltips. */
@@ -51,8 +51,9 @@ const POSITIVE = (field: string): Json => ({ filter: `isValid(datum.${field}) &&
 export function sharpnessChart(o: ChartOptions): TopLevelSpec {
   const steps = stepScale(o);
   const x = { field: 'step', type: 'quantitative', title: 'step', axis: STEP_AXIS, ...(steps.scale ? { scale: steps.scale } : {}) };
+  const live = liveScale(o);
   const y = (field: string): Json => ({
-    field, type: 'quantitative', title: 'sharpness (log scale)', axis: LOG_AXIS, scale: { type: 'log' },
+    field, type: 'quantitative', title: 'sharpness (log scale)', axis: LOG_AXIS, scale: { type: 'log', ...(live ? { domain: live.domain } : {}) },
   });
   const color = runColorEncoding(o);
   const order = { field: 'step', type: 'quantitative' };
@@ -70,33 +71,55 @@ export function sharpnessChart(o: ChartOptions): TopLevelSpec {
     mark: { type: 'point', filled: true, size: 36, clip: true, aria: false },
     encoding: { x, y: y('curvature'), color, opacity: { condition: { param: 'sharpnessHover', empty: false, value: 1 }, value: 0 }, tooltip },
   }];
+  const line: Json = {
+    // The curve and its threshold as two series of one line mark: the dash says which, in the legend.
+    data: named('points'),
+    transform: [
+      { fold: ['curvature', 'threshold'], as: ['series', 'plotted'] },
+      { calculate: "datum.series === 'curvature' ? 'sharpness' : 'stability threshold'", as: 'series' },
+      POSITIVE('plotted'),
+    ],
+    mark: { type: 'line', clip: true, ...rowAria(o) },
+    encoding: {
+      x, y: y('plotted'), color, order, detail: { field: 'series', type: 'nominal' },
+      strokeDash: { field: 'series', type: 'nominal', scale: { domain: SERIES, range: [[1, 0], [6, 4]] }, legend: { title: null, orient: 'top', labelLimit: 0 } },
+    },
+  };
+  const marks: Json = {
+    data: named('crossings'), transform: [POSITIVE('value')],
+    // A pin above the curve at the step it crossed (the scrubber's run markers sit on the curves).
+    mark: { type: 'point', shape: 'triangle-down', filled: true, size: 110, yOffset: -9, clip: false, stroke: o.theme.background, strokeWidth: 1 },
+    encoding: {
+      x, y: y('value'), color,
+      tooltip: [{ field: 'label', type: 'nominal', title: 'run' }, { field: 'message', type: 'nominal', title: 'crossed' }],
+    },
+  };
+  const body = overlaid(o, [line, marks, ...hover], line, [...steps.params, ...(live?.params ?? [])]);
   return topLevel(o, LINE_WIDTH, 220, {
     description: 'Sharpness per step for each run, on a log scale, with the run\'s stability threshold as a dashed line of the same colour'
-      + ' and a triangle where the sharpness crosses above it.',
-    layer: [
-      {
-        // The curve and its threshold as two series of one line mark: the dash says which, in the legend.
-        data: named('points'),
-        transform: [
-          { fold: ['curvature', 'threshold'], as: ['series', 'plotted'] },
-          { calculate: "datum.series === 'curvature' ? 'sharpness' : 'stability threshold'", as: 'series' },
-          POSITIVE('plotted'),
-        ],
-        mark: { type: 'line', clip: true, ...rowAria(o) },
-        encoding: {
-          x, y: y('plotted'), color, order,
-          strokeDash: { field: 'series', type: 'nominal', scale: { domain: SERIES, range: [[1, 0], [6, 4]] }, legend: { title: null, orient: 'top', labelLimit: 0 } },
-        },
-      },
-      {
-        data: named('crossings'), transform: [POSITIVE('value')],
-        mark: { type: 'point', shape: 'triangle-up', filled: true, size: 110, clip: false, stroke: o.theme.background, strokeWidth: 1 },
-        encoding: {
-          x, y: y('value'), color,
-          tooltip: [{ field: 'label', type: 'nominal', title: 'run' }, { field: 'message', type: 'nominal', title: 'crossed' }],
-        },
-      },
-      ...hover,
+      + ' and a downward triangle above the step where the sharpness crosses above it.',
+    layer: body.layer,
+  }, body.params);
+}
+
+/**
+ * Live (the panel): the log axis from signals, whole decades around every curve and threshold
+ * shown, so streamed points change it only when they pass a decade.
+ */
+function liveScale(o: ChartOptions): { domain: Json[]; params: Json[] } | undefined {
+  if (!o.liveDomains) return undefined;
+  const lo = 'sharpnessLo', hi = 'sharpnessHi';
+  const low = (e: string): string => `(isValid(${e}[0]) && isFinite(${e}[0]) && ${e}[0] > 0 ? ${e}[0] : null)`;
+  const high = (e: string): string => `(isValid(${e}[1]) && isFinite(${e}[1]) && ${e}[1] > 0 ? ${e}[1] : null)`;
+  const least = `min(${low('curvatureExtent')} || 1e300, ${low('thresholdExtent')} || 1e300)`;
+  const most = `max(${high('curvatureExtent')} || 0, ${high('thresholdExtent')} || 0)`;
+  return {
+    domain: [{ expr: lo }, { expr: hi }],
+    params: [
+      { name: 'curvatureExtent', expr: extentOf('curvature') },
+      { name: 'thresholdExtent', expr: extentOf('threshold') },
+      { name: lo, expr: `${least} < 1e300 ? ${decadeFloor(least)} : 1` },
+      { name: hi, expr: `${most} > 0 ? max(${lo} * 10, ${decadeCeil(most)}) : 10` },
     ],
-  }, steps.params);
+  };
 }

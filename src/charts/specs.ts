@@ -263,8 +263,8 @@ export function topLevel(o: ChartOptions, width: number, height: number, body: J
  * `pow(10, -4)` = 0.00009999…); `every` decades apart (the live axis' floor moves two decades at
  * a time, so a loss falling over 12 decades changes the axis 6 times, not 12).
  */
-const decadeFloor = (v: string, every = 1): string => `toNumber('1e' + ${every} * floor(log(${v}) / LN10 / ${every} + 1e-9))`;
-const decadeCeil = (v: string): string => `toNumber('1e' + ceil(log(${v}) / LN10 - 1e-9))`;
+export const decadeFloor = (v: string, every = 1): string => `toNumber('1e' + ${every} * floor(log(${v}) / LN10 / ${every} + 1e-9))`;
+export const decadeCeil = (v: string): string => `toNumber('1e' + ceil(log(${v}) / LN10 - 1e-9))`;
 /** Vega expression: the least of 1, 2, 5 × 10ᵏ at or above `v` (> 0). */
 const niceCeil = (v: string): string => {
   const e = decadeFloor(v);
@@ -277,7 +277,7 @@ const niceCeil = (v: string): string => {
 const ceilingAbove = (signal: string, plotted: string): string => `(isValid(${signal}) && isFinite(${plotted}) && ${plotted} > 0`
   + ` ? ${decadeCeil(plotted)} * ${10 ** LOSS_CEILING_DECADES} : null)`;
 /** Vega expression: [min, max] of a field of every streamed row (NaN and null skipped). */
-const extentOf = (field: string): string => `extent(pluck(data('points'), '${field}'))`;
+export const extentOf = (field: string): string => `extent(pluck(data('points'), '${field}'))`;
 
 /**
  * The step axis: [0, STEP_MAX_SIGNAL] (the experiment's steps, the `steps` option, or live set by
@@ -357,7 +357,7 @@ function hoverLayer(o: ChartOptions, name: string, x: Json, y: Json, transform: 
 }
 
 /** `layers` with the scrubber's overlay when the chart is live (`o.scrubber`), and the params it needs. */
-function overlaid(o: ChartOptions, layers: Json[], line: Json, params: Json[]): { layer: Json[]; params: Json[] } {
+export function overlaid(o: ChartOptions, layers: Json[], line: Json, params: Json[]): { layer: Json[]; params: Json[] } {
   if (!o.scrubber) return { layer: layers, params };
   const s = withScrubLayers(layers, line, o.theme, (l) => (l.data as { name?: string } | undefined)?.name === 'points');
   return { layer: s.layers, params: [...params, ...s.params] };

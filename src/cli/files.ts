@@ -140,7 +140,7 @@ export async function chartSpecs(input: OutInput, drawSurface: SurfaceSource): P
   ];
   if (experiment.curvature) {
     const curvature = runs.map((r) => curvatureChartData(r, input.store));
-    specs.push(['sharpness', withDatasets(sharpnessChart(base), {
+    specs.push([CHART_FILES.sharpness, withDatasets(sharpnessChart(base), {
       points: curvature.flatMap((c) => c.points), crossings: curvature.flatMap((c) => c.crossings),
     })]);
   }

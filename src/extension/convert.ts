@@ -24,6 +24,7 @@ export function toPanelExperiment(e: Experiment): PanelExperiment {
     ...(e.batchSize !== undefined ? { batchSize: e.batchSize } : {}),
     tolerance: e.tolerance,
     ...(e.noise !== undefined ? { noise: e.noise } : {}),
+    ...(e.curvature ? { curvature: true } : {}),
     runs: e.runs.map((r): PanelRun => ({
       // The automatic label stays absent, so it follows the hyperparameters as they are edited.
       ...(r.label !== automaticLabelOf(r) ? { label: r.label } : {}),

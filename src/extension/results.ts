@@ -102,6 +102,9 @@ export class ResultsStore {
     const dim = this.dim, stride = this.points.stride;
     const loss = new Float64Array(steps.length), gradNorm = new Float64Array(steps.length), lr = new Float64Array(steps.length);
     const params = new Float64Array(steps.length * dim);
+    // With curvature (DESIGN "Curvature"): λmax(H) per point, and λmax(P⁻¹H) for adaptive optimizers.
+    const at = this.points.sharpnessOffset;
+    const sharpness = new Float64Array(at !== undefined ? steps.length : 0), preconditioned = new Float64Array(sharpness.length);
     const contiguous = steps.length > 0 && steps[steps.length - 1]! - steps[0]! === steps.length - 1;
     const block = contiguous ? this.points.read(run, steps[0]!, steps.length) : undefined;
     steps.forEach((step, k) => {
@@ -110,8 +113,14 @@ export class ResultsStore {
       gradNorm[k] = record[GRAD_NORM]!;
       lr[k] = record[LR]!;
       params.set(record.subarray(PARAMS, PARAMS + dim), k * dim);
+      if (at !== undefined) { sharpness[k] = record[at]!; preconditioned[k] = record[at + 1]!; }
     });
-    return { run, steps: [...steps], dim, replace, loss: toWire(loss), params: toWire(params), gradNorm: toWire(gradNorm), lr: toWire(lr) };
+    const carried = this.points.curvatureOf(run);
+    return {
+      run, steps: [...steps], dim, replace, loss: toWire(loss), params: toWire(params), gradNorm: toWire(gradNorm), lr: toWire(lr),
+      ...(carried.sharpness ? { sharpness: toWire(sharpness) } : {}),
+      ...(carried.preconditionedSharpness ? { preconditionedSharpness: toWire(preconditioned) } : {}),
+    };
   }
 
   /**

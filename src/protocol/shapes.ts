@@ -112,18 +112,22 @@ const pointSeriesFields = v.object({
   params: wireColumn,
   gradNorm: wireColumn,
   lr: wireColumn,
+  /** With curvature: λmax(H) per point, and λmax(P⁻¹H) for adaptive optimizers. */
+  sharpness: v.optional(wireColumn),
+  preconditionedSharpness: v.optional(wireColumn),
   /** Drop every point shown so far for this run and show these instead (the host thinned a long run). */
   replace: v.boolean('expected true or false'),
 });
 type SeriesFields = v.InferOutput<typeof pointSeriesFields>;
 /** Column `c` has one value per step (`params`: `dim` per step). */
-const perStep = (c: 'loss' | 'gradNorm' | 'lr' | 'params') => v.forward<SeriesFields, v.CheckIssue<SeriesFields>, [typeof c]>(
-  v.check((s: SeriesFields) => s[c].length === s.steps.length * (c === 'params' ? s.dim : 1),
-    (issue) => `expected ${issue.input.steps.length * (c === 'params' ? issue.input.dim : 1)} values, got ${issue.input[c].length}`),
+const perStep = (c: 'loss' | 'gradNorm' | 'lr' | 'params' | 'sharpness' | 'preconditionedSharpness') => v.forward<SeriesFields, v.CheckIssue<SeriesFields>, [typeof c]>(
+  v.check((s: SeriesFields) => s[c] === undefined || s[c].length === s.steps.length * (c === 'params' ? s.dim : 1),
+    (issue) => `expected ${issue.input.steps.length * (c === 'params' ? issue.input.dim : 1)} values, got ${issue.input[c]?.length}`),
   [c]);
 
 /** Points of one run, columnar: `steps.length` points; `params` is row-major `steps.length × dim`. */
-export const PointSeriesSchema = v.pipe(pointSeriesFields, perStep('loss'), perStep('gradNorm'), perStep('lr'), perStep('params'));
+export const PointSeriesSchema = v.pipe(pointSeriesFields, perStep('loss'), perStep('gradNorm'), perStep('lr'), perStep('params'),
+  perStep('sharpness'), perStep('preconditionedSharpness'));
 export type PointSeries = v.InferOutput<typeof PointSeriesSchema>;
 
 /** What the panel knows about one run's results. */

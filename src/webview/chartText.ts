@@ -34,6 +34,8 @@ export interface ChartPoint {
   readonly gradNorm: number | null;
   readonly lr: number | null;
   readonly params: readonly (number | null)[];
+  /** The curvature the run's stability rule bounds (its sharpness, or preconditioned sharpness), when curvature is on. */
+  readonly sharpness?: number | null;
 }
 
 export interface ChartFacts {
@@ -166,6 +168,7 @@ export const CHART_TEXTS: Readonly<Record<ChartName, ChartWords>> = {
   paths: { name: 'Paths over the loss surface', describe: describePaths },
   lr: { name: 'Learning rate by step', describe: stepChartText({ title: 'Learning rate', quantity: 'η', value: (p) => p.lr }) },
   gradNorm: { name: 'Gradient norm by step, log scale', describe: stepChartText({ title: 'Gradient norm', quantity: '‖∇J‖', value: (p) => p.gradNorm }) },
+  sharpness: { name: 'Sharpness by step against each run\'s stability threshold, log scale', describe: stepChartText({ title: 'Sharpness', quantity: 'λmax', value: (p) => p.sharpness ?? null }) },
 };
 
 /** A run of the experiment as the texts tell it, from its optimizer id and hyperparameters and the host's result. */

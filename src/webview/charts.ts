@@ -20,6 +20,10 @@ import { PointStore } from './pointStore';
 import { lossShape, presetOf, thetaName } from './problemForm';
 import type { PanelState } from './state';
 import type { Store } from './store';
+import { runStability } from '../engine/curvature/ofRun';
+import type { RunSpec } from '../engine/types';
+
+type RunSpecPart = Pick<RunSpec, 'optimizer' | 'hyperparameters'>;
 import { attachSurfaceInteraction, surfaceValues } from './surfaceInteraction';
 
 export class Charts {
@@ -99,7 +103,7 @@ export class Charts {
   /** Forgets the points (a new run of the experiment began). */
   private restart(): void {
     const s = this.store.state;
-    this.points.reset((r) => this.labelOf(r));
+    this.points.reset((r) => this.labelOf(r), (r) => this.specOf(r));
     this.points.expectSteps(s.experiment?.steps);
     this.points.setDims(s.surface?.dims ?? s.view.dims);
     this.revealed = -1;
@@ -113,6 +117,7 @@ export class Charts {
     for (const v of this.views.values()) {
       v.clear('points');
       v.clear('events');
+      v.clear('crossings');
     }
   }
 
@@ -140,15 +145,21 @@ export class Charts {
     this.showEvents();
   }
 
-  /** Divergence markers of the runs whose divergence is shown. */
+  /** Divergence markers of the runs whose divergence is shown, and where runs crossed their stability thresholds. */
   private showEvents(): void {
     const rows = this.points.eventRows(this.store.state.results).filter((e) => e.step <= this.revealed) as unknown as Row[];
-    const key = JSON.stringify(rows.map((r) => [r.run, r.step]));
+    const crossings = this.points.crossingRows(this.revealed) as unknown as Row[];
+    const key = JSON.stringify([rows.map((r) => [r.run, r.step]), crossings.map((r) => [r.run, r.step])]);
     if (key === this.eventsKey) return;
     this.eventsKey = key;
+    const first = new Map<number, string>();
+    for (const c of crossings) if (!first.has(c.run as number)) first.set(c.run as number, c.message as string);
+    this.store.update({ crossings: first });
     for (const v of this.views.values()) {
       v.clear('events');
       v.insert('events', rows);
+      v.clear('crossings');
+      v.insert('crossings', crossings);
     }
   }
 
@@ -164,6 +175,20 @@ export class Charts {
 
   private setSignal(name: string, value: unknown): void {
     for (const v of this.views.values()) v.setSignal(name, value);
+  }
+
+  /** A run's optimizer and hyperparameters (its stability threshold), when the experiment asks for curvature. */
+  private specOf(run: number): RunSpecPart | undefined {
+    const e = this.store.state.experiment;
+    const r = e?.curvature ? e.runs[run] : undefined;
+    if (!r) return undefined;
+    const spec = { optimizer: r.optimizer, hyperparameters: r.hyperparameters };
+    try {
+      runStability(spec);  // a draft's hyperparameter of the wrong kind: no threshold rather than a broken chart
+      return spec;
+    } catch {
+      return undefined;
+    }
   }
 
   private labelOf(run: number): string {
@@ -184,6 +209,7 @@ export class Charts {
       theme: this.theme, runs: s.results.length > 0 ? [...s.results].sort((a, b) => a.run - b.run).map((r) => r.label) : labels(s),
       layout: s.layout, steps: s.experiment.steps, surface: s.initialized ? surfaceLayout(s) : undefined,
       lossFloor: problem && problem.minima.length > 0 ? Math.min(...problem.minima.map((m) => m.loss)) : undefined,
+      curvature: s.experiment.curvature === true,
     });
     this.points.setDims(s.surface?.dims ?? s.view.dims);
     for (const name of CHART_NAMES) {
@@ -202,6 +228,7 @@ export class Charts {
       void view.embed(spec, () => new Map<string, readonly Row[]>([
         ['points', this.points.runIndices().flatMap((run) => this.points.rowsFrom(run, 0, this.revealed).slice(0, this.inViews.get(run) ?? 0)) as unknown as Row[]],
         ['events', this.points.eventRows(this.store.state.results).filter((e) => e.step <= this.revealed) as unknown as Row[]],
+        ['crossings', this.points.crossingRows(this.revealed) as unknown as Row[]],
         ...(name === 'paths' ? this.surfaceRows() : []),
       ]));
     }

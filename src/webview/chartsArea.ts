@@ -16,7 +16,9 @@ import { selectField } from './selects';
 import type { PanelState } from './state';
 import { StoreController, type Store } from './store';
 
-const TITLES: Readonly<Record<ChartName, string>> = { loss: 'Loss', paths: 'Paths over the loss surface', lr: 'Learning rate', gradNorm: 'Gradient norm' };
+const TITLES: Readonly<Record<ChartName, string>> = {
+  loss: 'Loss', paths: 'Paths over the loss surface', lr: 'Learning rate', gradNorm: 'Gradient norm', sharpness: 'Sharpness and stability',
+};
 /** The charts on screen first, whatever the width. */
 export const PRIMARY_CHARTS: readonly ChartName[] = ['loss', 'paths'];
 
@@ -30,7 +32,7 @@ export class ChartsArea extends LitElement {
   }
 
   override connectedCallback(): void {
-    this.slice = new StoreController(this, this.parts.store, (s) => [s.layout, s.surface !== undefined, s.experiment && lossShape(s.experiment, s.info).dim, s.surface?.dims, s.initialized]);
+    this.slice = new StoreController(this, this.parts.store, (s) => [s.layout, s.surface !== undefined, s.experiment && lossShape(s.experiment, s.info).dim, s.surface?.dims, s.initialized, s.experiment?.curvature === true]);
     super.connectedCallback();
   }
 
@@ -38,7 +40,7 @@ export class ChartsArea extends LitElement {
     void this.slice.value;
     const s = this.parts.store.state;
     const card = (name: ChartName, extra: TemplateResult | typeof nothing = nothing): TemplateResult => html`
-      <section class="chart-card chart-${name.toLowerCase()}" aria-labelledby="chart-title-${name}" ?hidden=${name === 'paths' && s.initialized && !s.surface}>
+      <section class="chart-card chart-${name.toLowerCase()}" aria-labelledby="chart-title-${name}" ?hidden=${(name === 'paths' && s.initialized && !s.surface) || (name === 'sharpness' && s.experiment?.curvature !== true)}>
         <div class="chart-card-head"><h2 class="chart-heading" id="chart-title-${name}">${TITLES[name]}</h2>
           <op-chart-alt .parts=${{ store: this.parts.store, points: this.parts.charts.points }} .chart=${name} .words=${CHART_TEXTS[name]}></op-chart-alt></div>${extra}
         <div class="chart" data-chart=${name} aria-describedby=${chartSummaryId(name)}></div>

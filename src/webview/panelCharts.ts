@@ -4,7 +4,7 @@
  * Pure, so they are tested under Node.
  */
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
-import { gradNormChart, learningRateChart, lossChart, pathsChart, type ChartTheme } from '../charts';
+import { gradNormChart, learningRateChart, lossChart, pathsChart, sharpnessChart, type ChartTheme } from '../charts';
 import type { Domain } from '../engine/types';
 import type { ChartName } from '../protocol';
 import type { PanelLayout } from './chartLayout';
@@ -23,6 +23,8 @@ export interface PanelChartOptions {
   readonly steps?: number;
   /** The paths chart's window and resolution; no paths chart without them. */
   readonly surface?: { readonly domain: Domain; readonly resolution: number; readonly axisTitles: readonly [string, string] };
+  /** The experiment asks for curvature: the sharpness chart. */
+  readonly curvature?: boolean;
 }
 
 /** The specs of the charts there are (no paths chart without a surface). */
@@ -33,6 +35,7 @@ export function panelChartSpecs(o: PanelChartOptions): Partial<Record<ChartName,
     loss: lossChart({ ...base, ...size.loss, lossFloor: o.lossFloor, lossCeiling: o.lossCeiling }),
     lr: learningRateChart({ ...base, ...size.lr }),
     gradNorm: gradNormChart({ ...base, ...size.gradNorm }),
+    ...(o.curvature ? { sharpness: sharpnessChart({ ...base, ...size.sharpness }) } : {}),
   };
   if (o.surface) {
     const { domain, resolution, axisTitles } = o.surface;

@@ -16,7 +16,9 @@
  * buckets are fixed step ranges sized for the whole run instead, so a row once shown stays: no
  * rebuild while streaming (each one removed half of the rows of every chart at once).
  */
-import { extremaIndices, formatParams, type EventRow, type PointRow } from '../charts';
+import { crossingRows, extremaIndices, formatParams, withCurvature, type CrossingRow, type EventRow, type PointRow } from '../charts';
+import { measuredColumn } from '../engine/curvature/crossing';
+import type { RunSpec } from '../engine/types';
 import { fromWire, type PointSeries, type RunResult } from '../protocol';
 
 interface RunPoints {
@@ -26,6 +28,9 @@ interface RunPoints {
   params: number[];
   gradNorm: number[];
   lr: number[];
+  /** With curvature: λmax(H) per point, and λmax(P⁻¹H) for adaptive optimizers (empty without). */
+  sharpness: number[];
+  preconditionedSharpness: number[];
   /** Points per display bucket (when `stepWidth` is 0). */
   span: number;
   /**
@@ -59,6 +64,9 @@ export class PointStore {
   constructor(private dims: readonly [number, number] = [0, 1], private labelOf: (run: number) => string = (r) => `run ${r + 1}`,
     private readonly cap = DEFAULT_DISPLAY_CAP) {}
 
+  /** A run's optimizer and hyperparameters, for its stability threshold (curvature rows). */
+  private specOf: (run: number) => RunSpecPart | undefined = () => undefined;
+
   /** Steps the runs will take (the experiment's `steps`); 0 when unknown. */
   private expectedSteps = 0;
 
@@ -71,9 +79,10 @@ export class PointStore {
   }
 
   /** Forgets everything (a new run of the experiment began). */
-  reset(labelOf?: (run: number) => string): void {
+  reset(labelOf?: (run: number) => string, specOf?: (run: number) => RunSpecPart | undefined): void {
     this.runs.clear();
     if (labelOf) this.labelOf = labelOf;
+    if (specOf) this.specOf = specOf;
   }
 
   /** Plots other coordinates; every shown row is rebuilt (read them with `allRows`). */
@@ -89,7 +98,7 @@ export class PointStore {
   add(series: PointSeries): DisplayDelta {
     let run = this.runs.get(series.run);
     if (!run || series.replace) {
-      run = { dim: series.dim, steps: [], loss: [], params: [], gradNorm: [], lr: [], span: 1, bucketStart: 0, display: [], finished: false,
+      run = { dim: series.dim, steps: [], loss: [], params: [], gradNorm: [], lr: [], sharpness: [], preconditionedSharpness: [], span: 1, bucketStart: 0, display: [], finished: false,
         stepWidth: this.expectedSteps > 0 ? Math.max(1, Math.ceil((this.expectedSteps + 1) / Math.max(1, Math.floor(this.cap / 2) - 1))) : 0 };
       this.runs.set(series.run, run);
     }
@@ -98,6 +107,8 @@ export class PointStore {
     pushAll(run.params, fromWire(series.params));
     pushAll(run.gradNorm, fromWire(series.gradNorm));
     pushAll(run.lr, fromWire(series.lr));
+    if (series.sharpness) pushAll(run.sharpness, fromWire(series.sharpness));
+    if (series.preconditionedSharpness) pushAll(run.preconditionedSharpness, fromWire(series.preconditionedSharpness));
     const rows = this.closeBuckets(series.run, run);
     if (run.display.length > this.cap) return { run: series.run, replace: true, rows: this.rethin(series.run, run) };
     return { run: series.run, replace: series.replace, rows };
@@ -188,11 +199,24 @@ export class PointStore {
     const run = this.runs.get(runIndex)!;
     const [dx, dy] = this.dims;
     const p = run.params.slice(i * run.dim, (i + 1) * run.dim);
-    return {
+    const row: PointRow = {
       run: runIndex, label: this.labelOf(runIndex), step: run.steps[i]!, loss: run.loss[i]!,
       x: p[dx] ?? 0, y: run.dim > 1 ? (p[dy] ?? 0) : 0,
       gradNorm: run.gradNorm[i]!, lr: run.lr[i]!, params: formatParams(p),
     };
+    const spec = run.sharpness.length > 0 ? this.specOf(runIndex) : undefined;
+    return spec ? withCurvature([row], spec, { ...curvatureColumns(run), fromStep: row.step - i })[0]! : row;
+  }
+
+  /** Where each run's curvature crossed its stability threshold, up to `step` (the sharpness chart, the run cards). */
+  crossingRows(step: number): CrossingRow[] {
+    const out: CrossingRow[] = [];
+    for (const [index, run] of this.runs) {
+      const spec = run.sharpness.length > 0 ? this.specOf(index) : undefined;
+      if (!spec) continue;
+      for (const c of crossingRows(spec, index, this.labelOf(index), curvatureColumns(run))) if (c.step <= step) out.push(c);
+    }
+    return out;
   }
 
   /** Every row shown, in run order. */
@@ -256,12 +280,15 @@ export class PointStore {
   }
 
   /** Run `runIndex`'s point at the last step at or before `step`, of every point received (the charts' texts). */
-  pointAt(runIndex: number, step: number): { step: number; loss: number; gradNorm: number; lr: number; params: number[] } | undefined {
+  pointAt(runIndex: number, step: number): { step: number; loss: number; gradNorm: number; lr: number; params: number[]; sharpness?: number } | undefined {
     const run = this.runs.get(runIndex);
     if (!run || run.steps.length === 0 || run.steps[0]! > step) return undefined;
     let k = this.indexOf(run, step);
     if (k >= run.steps.length || run.steps[k]! > step) k--;
-    return { step: run.steps[k]!, loss: run.loss[k]!, gradNorm: run.gradNorm[k]!, lr: run.lr[k]!, params: run.params.slice(k * run.dim, (k + 1) * run.dim) };
+    const point = { step: run.steps[k]!, loss: run.loss[k]!, gradNorm: run.gradNorm[k]!, lr: run.lr[k]!, params: run.params.slice(k * run.dim, (k + 1) * run.dim) };
+    const spec = run.sharpness.length > 0 ? this.specOf(runIndex) : undefined;
+    const measured = spec ? measuredColumn(spec, curvatureColumns(run)).values?.[k] : undefined;
+    return measured === undefined ? point : { ...point, sharpness: measured };
   }
 
   /** The last finite loss of a run before it stopped (where a divergence is drawn). */
@@ -309,4 +336,14 @@ function firstAfter(rows: readonly PointRow[], step: number): number {
 /** `target.push(...source)` without the argument-count limit of a spread. */
 function pushAll<T>(target: T[], source: readonly T[]): void {
   for (let i = 0; i < source.length; i++) target.push(source[i]!);
+}
+
+type RunSpecPart = Pick<RunSpec, 'optimizer' | 'hyperparameters'>;
+
+/** A run's points as curvature columns (src/engine/curvature/crossing.ts). */
+function curvatureColumns(run: RunPoints): { steps: number[]; count: number; lr: number[]; sharpness: number[]; preconditionedSharpness?: number[] } {
+  return {
+    steps: run.steps, count: run.steps.length, lr: run.lr, sharpness: run.sharpness,
+    ...(run.preconditionedSharpness.length > 0 ? { preconditionedSharpness: run.preconditionedSharpness } : {}),
+  };
 }

@@ -11,7 +11,7 @@ import { getProblem, type Problem } from '../engine/problems';
 import type { LossInfo, PanelExperiment } from '../protocol';
 import { setField, setInitCoordinate } from './experimentDraft';
 import { formatNumber, parseBounded, parseNumber, type FieldResult } from './fieldValidation';
-import { textField, type FieldMessages } from './fields';
+import { checkboxField, textField, type FieldMessages } from './fields';
 import type { PanelModel } from './model';
 import type { PanelState } from './state';
 import { StoreController, type Store } from './store';
@@ -109,6 +109,11 @@ export class ProblemForm extends LitElement {
           onValue: (v) => model.edit({ ...now(), steps: v }),
         })}
         ${data}
+        ${checkboxField({
+          path: 'curvature', label: 'Sharpness and stability',
+          hint: 'Each step\'s sharpness (the Hessian\'s largest eigenvalue) against each run\'s stability threshold, in its own chart.',
+          checked: exp.curvature === true, onValue: (v) => model.edit(setField(now(), 'curvature', v ? true : undefined)),
+        })}
       </div>
     </div>`;
   }

@@ -38,7 +38,7 @@ const STATUS_ICON: Record<string, string> = {
 
 export class RunCard extends LitElement {
   static override properties = {
-    run: { attribute: false }, index: { type: Number }, runId: { attribute: false }, result: { attribute: false },
+    run: { attribute: false }, index: { type: Number }, runId: { attribute: false }, result: { attribute: false }, warning: { attribute: false },
     color: { attribute: false }, selected: { type: Boolean }, issues: { attribute: false },
   };
   declare ctx: RunsContext;
@@ -46,6 +46,8 @@ export class RunCard extends LitElement {
   declare index: number;
   declare runId: string;
   declare result: RunResult | undefined;
+  /** Where the run's curvature crossed its stability threshold ("at step 12, η·λmax = 2.3 > 2: …"), up to the step shown. */
+  declare warning: string | undefined;
   declare color: string;
   declare selected: boolean;
   /** Validator issues and refusals changed (a new object each time). */
@@ -141,8 +143,10 @@ export class RunCard extends LitElement {
 
   private note(): TemplateResult | typeof nothing {
     const r = this.result;
-    if (!r || (r.status !== 'diverged' && r.status !== 'error') || !r.message) return nothing;
-    return html`<div class="run-note" role="status">${r.message}</div>`;
+    const ended = r && (r.status === 'diverged' || r.status === 'error') && r.message ? r.message : undefined;
+    if (!ended && !this.warning) return nothing;
+    return html`${this.warning ? html`<div class="run-note run-warning" role="status"><span class="codicon codicon-warning" aria-hidden="true"></span> ${this.warning}</div>` : nothing}
+      ${ended ? html`<div class="run-note" role="status">${ended}</div>` : nothing}`;
   }
 
   private hyperparameter(spec: HyperparameterSpec, value: HyperparameterValue, isDefault: boolean): TemplateResult {

@@ -25,6 +25,8 @@ export interface PanelState {
   readonly info: LossInfo | undefined;
   readonly surface: SurfaceData | undefined;
   readonly results: readonly RunResult[];
+  /** Per run, where its curvature first crossed its stability threshold up to the step shown (the run card's warning). */
+  readonly crossings: ReadonlyMap<number, string>;
   readonly hostState: HostState;
   readonly stepsPerSecond: number;
   readonly errors: readonly PanelError[];
@@ -58,7 +60,7 @@ export interface Playback {
 
 export function initialState(view: ViewState, speed: PlaybackSpeed): PanelState {
   return {
-    experiment: undefined, runIds: [], initialized: false, info: undefined, surface: undefined, results: [],
+    experiment: undefined, runIds: [], initialized: false, info: undefined, surface: undefined, results: [], crossings: new Map(),
     hostState: 'idle', stepsPerSecond: 0, errors: [], trusted: true, following: undefined, refused: new Map(),
     view, playback: { speed, playing: speed !== 'instant', step: 0, received: 0, total: 0, ended: false }, formsShown: false,
     layout: panelLayout(typeof innerWidth === 'number' ? innerWidth : 1200, typeof innerHeight === 'number' ? innerHeight : 800, 90),

@@ -39,6 +39,8 @@ function toSeries(b: PointBatch, dim: number): PointSeries {
     run: b.run, steps, dim, replace: false,
     loss: toWire(b.loss.subarray(0, b.count)), params: toWire(b.params.subarray(0, b.count * dim)),
     gradNorm: toWire(b.gradNorm.subarray(0, b.count)), lr: toWire(b.lr.subarray(0, b.count)),
+    ...(b.sharpness ? { sharpness: toWire(b.sharpness.subarray(0, b.count)) } : {}),
+    ...(b.preconditionedSharpness ? { preconditionedSharpness: toWire(b.preconditionedSharpness.subarray(0, b.count)) } : {}),
   };
 }
 

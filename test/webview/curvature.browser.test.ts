@@ -1,0 +1,90 @@
+/**
+ * Curvature in the panel (issue 14), in Chromium under the panel's CSP with dist/webview.js: the
+ * walkthrough's first lesson with `"curvature": true` — gradient descent on Booth's function
+ * (λmax = 18 everywhere) at η = 0.005, 0.05 and 0.15. The sharpness chart holds every point's
+ * sharpness and its run's threshold 2/η, marks the too-large run's crossing at step 0, and that
+ * run's card warns "η·λmax = 2.7 > 2" before its loss has blown up. Saves
+ * test-results/curvature.png.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { PanelExperiment } from '../../src/protocol';
+import { repoPath } from '../repoRoot';
+import { fakeVsCode, servePanel, settled as settledIn, type PageProbe, type PanelServer } from './pageServer';
+import { buildScenario } from './scenario';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const experiment: PanelExperiment = {
+  title: 'Gradient descent: too small, good, too large', loss: { preset: 'booth' }, steps: 60, seed: 0, curvature: true,
+  runs: [
+    { label: 'GD η=0.005', optimizer: 'gd', hyperparameters: { lr: 0.005 } },
+    { label: 'GD η=0.05', optimizer: 'gd', hyperparameters: { lr: 0.05 } },
+    { label: 'GD η=0.15', optimizer: 'gd', hyperparameters: { lr: 0.15 } },
+  ],
+};
+
+describe('webview: sharpness and stability (curvature) in Chromium', function () {
+  this.timeout(90_000);
+  let server: PanelServer | undefined;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  before(async () => {
+    assert.ok(existsSync(repoPath('dist/webview.js')), 'dist/webview.js is missing: run `npm run build` first');
+    server = await servePanel({ nonce: 'curvaturenonce0123456' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1400 }, deviceScaleFactor: 1 });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    await fakeVsCode(page);
+    await page.goto(`${server.origin}/panel.html`);
+    await page.waitForFunction(() => (window as unknown as { __probe: PageProbe }).__probe.posted.some((m) => m.type === 'ready'));
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const dispatch = (messages: unknown[]): Promise<void> => page.evaluate((ms) => { for (const m of ms) window.postMessage(m, '*'); }, messages);
+  const data = (chart: string, source: string): Promise<Array<Record<string, unknown>>> => page.evaluate(([c, s]) =>
+    (window as unknown as { __optimizerPlayground: { data(c: string, s: string): unknown[] } }).__optimizerPlayground.data(c, s)
+      .map((r) => ({ ...(r as object) })) as Array<Record<string, unknown>>, [chart, source] as const);
+
+  it('plots each run\'s sharpness against its threshold, marks the crossing and warns on the run card', async () => {
+    const scenario = buildScenario(experiment);
+    await dispatch([scenario.init]);
+    await settledIn(page);
+    for (let i = 0; i < scenario.stream.length; i += 4) await dispatch(scenario.stream.slice(i, i + 4));
+    await page.waitForFunction((n) => (window as unknown as { __optimizerPlayground: { data(c: string, s: string): unknown[] } })
+      .__optimizerPlayground.data('sharpness', 'points').length === n, scenario.totalPoints, { timeout: 60_000 });
+    await settledIn(page);
+
+    const rows = await data('sharpness', 'points');
+    for (const r of rows) assert.ok(Math.abs((r.curvature as number) - 18) < 1e-9, `step ${String(r.step)}: sharpness ${String(r.curvature)}`);
+    const threshold = (run: number): number[] => [...new Set(rows.filter((r) => r.run === run).map((r) => r.threshold as number))];
+    assert.deepEqual(threshold(0).map((t) => Math.round(t * 1e9) / 1e9), [400]);
+    assert.deepEqual(threshold(2).map((t) => Math.round(t * 1e9) / 1e9), [13.333333333]);
+    const crossings = await data('sharpness', 'crossings');
+    assert.deepEqual(crossings.map((c) => [c.run, c.step]), [[2, 0]]);
+
+    const warnings = await page.$$eval('op-run-card .run-warning', (els) => els.map((e) => e.textContent?.trim() ?? ''));
+    assert.equal(warnings.length, 1, warnings.join(' | '));
+    assert.match(warnings[0]!, /at step 0, η·λmax = 2\.7 > 2: gradient descent cannot settle here/);
+    const card = await page.$$eval('op-run-card', (els) => els.findIndex((e) => e.querySelector('.run-warning') !== null));
+    assert.equal(card, 2, 'the warning is on the η = 0.15 card');
+    // The curve, the dashed threshold and the crossing are drawn (scenegraph), with the legend naming both series.
+    const svg = await page.evaluate(() => (window as unknown as { __optimizerPlayground: { chart(n: string): { toSVG(): Promise<string> } } })
+      .__optimizerPlayground.chart('sharpness').toSVG());
+    assert.match(svg, /stroke-dasharray="6,4"/);
+    assert.match(svg, /stability threshold/);
+
+    mkdirSync(repoPath('test-results'), { recursive: true });
+    await page.locator('.chart-sharpness').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: repoPath('test-results/curvature.png'), fullPage: true });
+    await page.locator('op-run-card').nth(2).screenshot({ path: repoPath('test-results/curvature-card.png') });
+    assert.deepEqual(errors, []);
+  });
+});
