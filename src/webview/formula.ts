@@ -7,6 +7,7 @@ import { fromWire, fromWireNumber, type InspectResult, type WireNumber } from '.
 import type { HostChannel } from './channel';
 import { runLabel } from './experimentDraft';
 import type { FormulaValues, FormulaView } from './formulaView';
+import { stabilityLines, type CurvatureSample } from './stabilityCondition';
 import type { PanelState } from './state';
 import type { Store } from './store';
 
@@ -24,9 +25,30 @@ export function formulaValues(r: InspectResult): FormulaValues {
   };
 }
 
-export async function loadFormula(host: HTMLElement, store: Store<PanelState>, channel: HostChannel): Promise<FormulaView> {
+/**
+ * `curvatureAt`: a run's learning rate and bounded curvature at a step, from the points the panel
+ * holds (experiments with curvature), for the stability condition under the rule.
+ */
+export async function loadFormula(host: HTMLElement, store: Store<PanelState>, channel: HostChannel,
+  curvatureAt?: (run: number, step: number) => CurvatureSample | undefined): Promise<FormulaView> {
   const { attachFormulaView } = await import('./formulaView.js');
   const view = attachFormulaView({ slot: host, request: (run, step) => channel.request('inspect', { run, step }).then(formulaValues) });
+  const stability = document.createElement('div');
+  stability.className = 'stability-condition';
+  stability.setAttribute('aria-live', 'polite');
+  host.append(stability);
+  const showStability = (): void => {
+    const s = store.state;
+    const exp = s.experiment;
+    const run = exp && exp.runs.length > 0 ? Math.min(s.view.selectedRun, exp.runs.length - 1) : -1;
+    const r = exp?.runs[run];
+    const lines = r && exp?.curvature ? stabilityLines(r, curvatureAt?.(run, s.playback.step)) : [];
+    if (stability.textContent === lines.join('')) return;
+    stability.replaceChildren(...lines.map((line) => Object.assign(document.createElement('div'), { textContent: line })));
+    stability.hidden = lines.length === 0;
+  };
+  store.watch((s) => [s.experiment, s.view.selectedRun, s.playback.step, s.playback.received], showStability);
+  showStability();
   const show = (): void => {
     const s = store.state;
     const exp = s.experiment;

@@ -208,6 +208,18 @@ export class PointStore {
     return spec ? withCurvature([row], spec, { ...curvatureColumns(run), fromStep: row.step - i })[0]! : row;
   }
 
+  /** Run `runIndex`'s learning rate and bounded curvature at the last point at or before `step`. */
+  curvatureAt(runIndex: number, step: number): { step: number; lr: number; value: number } | undefined {
+    const run = this.runs.get(runIndex);
+    const spec = run && run.sharpness.length > 0 ? this.specOf(runIndex) : undefined;
+    if (!run || !spec || run.steps.length === 0) return undefined;
+    let i = this.indexOf(run, step);
+    if (run.steps[i]! > step) i--;
+    if (i < 0) return undefined;
+    const { values } = measuredColumn(spec, curvatureColumns(run));
+    return values ? { step: run.steps[i]!, lr: run.lr[i]!, value: values[i] as number } : undefined;
+  }
+
   /** Where each run's curvature crossed its stability threshold, up to `step` (the sharpness chart, the run cards). */
   crossingRows(step: number): CrossingRow[] {
     const out: CrossingRow[] = [];

@@ -81,10 +81,17 @@ describe('webview: sharpness and stability (curvature) in Chromium', function ()
     assert.match(svg, /stroke-dasharray="6,4"/);
     assert.match(svg, /stability threshold/);
 
+    // The formula view: the selected run's (the first's) condition with its values at the step shown.
+    await page.waitForFunction(() => (document.querySelector('.stability-condition')?.textContent ?? '').includes('At step 60'), undefined, { timeout: 30_000 });
+    const condition = await page.$eval('.stability-condition', (e) => e.textContent ?? '');
+    assert.match(condition, /Stability on a quadratic: η·λmax < 2/);
+    assert.match(condition, /At step 60: η = 0\.005, λmax = 18, threshold 400 — within the bound, by 382\./);
+
     mkdirSync(repoPath('test-results'), { recursive: true });
     await page.locator('.chart-sharpness').scrollIntoViewIfNeeded();
     await page.screenshot({ path: repoPath('test-results/curvature.png'), fullPage: true });
     await page.locator('op-run-card').nth(2).screenshot({ path: repoPath('test-results/curvature-card.png') });
+    await page.locator('#formula-view').screenshot({ path: repoPath('test-results/curvature-formula.png') });
     assert.deepEqual(errors, []);
   });
 });
