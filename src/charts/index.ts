@@ -10,3 +10,4 @@ export * from './tuning';
 export * from './sharpness';
 export * from './overlays';
 export * from './names';
+export * from './ellipse';

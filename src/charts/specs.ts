@@ -572,6 +572,12 @@ export function pathsChart(o: PathsChartOptions): TopLevelSpec {
       mark: { type: 'point', shape: 'diamond', size: 110, filled: true, color: o.theme.accent, stroke: pathCasingOf(o.theme, o.theme.accent), strokeWidth: 1.5, clip: true },
       encoding: { x, y, tooltip: [{ field: 'label', type: 'nominal', title: 'known minimum' }] },
     },
+    {
+      // The Hessian's shape at the step shown (curvature on; ellipse.ts).
+      data: named('ellipse'),
+      mark: { type: 'line', clip: true, strokeWidth: 1.6, color: o.theme.foreground, strokeDash: [3, 2], aria: false },
+      encoding: { x, y, order: { field: 'order', type: 'quantitative' }, tooltip: [{ field: 'label', type: 'nominal', title: 'curvature' }] },
+    },
   ];
   const body = overlaid(o, layers, line, params);
   return topLevel(o, W, 320, { layer: body.layer }, body.params);
@@ -639,4 +645,4 @@ export function withDatasets(spec: TopLevelSpec, data: ChartData): TopLevelSpec 
 }
 
 /** Names of the data sources the charts read, for a webview that resets them. */
-export const DATA_SOURCES = ['points', 'surface', 'contours', 'minima', 'events', HEATMAP_SOURCE, 'crossings'] as const;
+export const DATA_SOURCES = ['points', 'surface', 'contours', 'minima', 'events', HEATMAP_SOURCE, 'crossings', 'ellipse'] as const;

@@ -61,6 +61,7 @@ function inspectToWire(r: SnippetInspectResult): InspectResult {
     step: r.step, params: toWire(r.params), grad: toWire(r.grad), lr: wireNumber(r.lr), state,
     ...(r.gradUsed ? { gradUsed: toWire(r.gradUsed) } : {}), ...(r.prevParams ? { prevParams: toWire(r.prevParams) } : {}),
     ...(r.gradAtPrev ? { gradAtPrev: toWire(r.gradAtPrev) } : {}),
+    ...(r.hessian ? { hessian: toWire(r.hessian) } : {}),
   };
 }
 

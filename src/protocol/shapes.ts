@@ -220,6 +220,8 @@ export const InspectResultSchema = v.object({
   /** State of each transformation in the optimizer's chain, by its name: numbers, flags and columns. */
   state: v.record(v.string(), v.record(v.string(), v.custom<WireNumber | boolean | readonly WireNumber[]>(
     (x) => typeof x === 'boolean' || firstNonWire(Array.isArray(x) ? x : [x]) < 0, 'expected a number, a flag or numbers'))),
+  /** ∇²L(θₜ), row-major (curvature on). */
+  hessian: v.optional(wireColumn),
 });
 export type InspectResult = v.InferOutput<typeof InspectResultSchema>;
 

@@ -4,6 +4,7 @@
  * slices within the loss's deadline (a generator: it yields between pieces of work).
  */
 import { createClip } from '../engine/clip';
+import { FULL_HESSIAN_MAX_DIM } from '../engine/curvature/sharpness';
 import { createOptimizer } from '../engine/optimizers';
 import { Runner } from '../engine/runner';
 import type { Experiment, Objective } from '../engine/types';
@@ -122,7 +123,17 @@ export function* inspect(loaded: Loaded, run: number, step: number): Generator<v
     lr: createOptimizer(spec, experiment.steps).learningRate(state.count),
     state: inspectable(state.transformState),
     ...used,
+    ...(experiment.curvature ? hessianAt(objective, state.params) : {}),
   };
+}
+
+/** The Hessian at `params` for `inspect` (curvature on, up to FULL_HESSIAN_MAX_DIM parameters); nothing where it fails. */
+function hessianAt(objective: Objective, params: Float64Array): Pick<InspectResult, 'hessian'> {
+  const n = objective.dim;
+  if (!objective.hessian || n > FULL_HESSIAN_MAX_DIM) return {};
+  const h = new Float64Array(n * n);
+  try { objective.hessian(params, h, null); } catch (e) { if (e instanceof DeadlineExceeded) throw e; return {}; }
+  return { hessian: Array.from(h) };
 }
 
 type Field = number | boolean | readonly number[];

@@ -172,6 +172,8 @@ export interface InspectResult {
   readonly lr: number;
   /** State of each transformation in the optimizer's chain, by transformation name. */
   readonly state: Readonly<Record<string, Readonly<Record<string, number | boolean | readonly number[]>>>>;
+  /** ∇²L(θₜ), row-major, when the experiment asks for curvature (up to FULL_HESSIAN_MAX_DIM parameters). */
+  readonly hessian?: readonly number[];
 }
 
 export type { Experiment };

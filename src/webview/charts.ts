@@ -6,8 +6,9 @@
  * embedded again only when its spec's structure changed (theme, layout mode); runs, windows and
  * sizes are set on the views shown.
  */
-import { contourRows, heatmapBounds, HOVER_SIGNAL, minimumRows, SCRUB_SIGNAL, STEP_MAX_SIGNAL, surfaceRows, type ChartTheme } from '../charts';
-import { CHART_NAMES, type ChartName, type RenderedChart, type SurfaceData } from '../protocol';
+import { contourRows, ellipseRows, heatmapBounds, HOVER_SIGNAL, minimumRows, SCRUB_SIGNAL, STEP_MAX_SIGNAL, surfaceRows, type ChartTheme } from '../charts';
+import { symmetricEigen } from '../engine/curvature/eigen';
+import { CHART_NAMES, fromWire, type ChartName, type InspectResult, type RenderedChart, type SurfaceData } from '../protocol';
 import type { HostChannel } from './channel';
 import { ChartView, type Row } from './chartView';
 import { engineLabels, setField } from './experimentDraft';
@@ -71,6 +72,8 @@ export class Charts {
       this.reveal();
     });
     store.watch((s) => s.playback, () => this.reveal());
+    // The Hessian's ellipse is of the step shown while paused (showCurvature): it goes when the runs play on.
+    store.watch((s) => s.playback.playing, (playing) => { if (playing) this.views.get('paths')?.clear('ellipse'); });
     store.watch((s) => [s.experiment, s.surface, s.layout, s.info, s.results.length] as const, () => this.relayout());
     store.watch((s) => s.surface, () => { if (!this.relayout().has('paths')) this.loadSurface(); });
     store.watch((s) => s.hostState === 'running' || (s.playback.playing && s.playback.step < s.playback.received),
@@ -118,6 +121,7 @@ export class Charts {
       v.clear('points');
       v.clear('events');
       v.clear('crossings');
+      v.clear('ellipse');
     }
   }
 
@@ -189,6 +193,29 @@ export class Charts {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * The Hessian's ellipse on the paths chart at the point an inspect reply is about (the selected
+   * run at the step shown), its longest axis about a sixth of the plotted window; cleared without a Hessian.
+   */
+  showCurvature(run: number, reply: InspectResult): void {
+    const view = this.views.get('paths');
+    if (!view) return;
+    const s = this.store.state;
+    const hessian = reply.hessian ? fromWire(reply.hessian) : undefined;
+    const params = fromWire(reply.params);
+    const n = params.length;
+    const [dx, dy] = s.surface?.dims ?? s.view.dims;
+    const layout = surfaceLayout(s);
+    let rows: Row[] = [];
+    if (hessian && hessian.length === n * n && n >= 2 && layout && run === s.view.selectedRun) {
+      const size = 0.16 * Math.min(layout.domain.x[1] - layout.domain.x[0], layout.domain.y[1] - layout.domain.y[0]);
+      const { values } = symmetricEigen(hessian, n);
+      rows = ellipseRows([params[dx]!, params[dy]!], [hessian[dx * n + dx]!, hessian[dx * n + dy]!, hessian[dy * n + dy]!], size, values) as unknown as Row[];
+    }
+    view.clear('ellipse');
+    view.insert('ellipse', rows);
   }
 
   private labelOf(run: number): string {

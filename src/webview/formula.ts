@@ -30,9 +30,13 @@ export function formulaValues(r: InspectResult): FormulaValues {
  * holds (experiments with curvature), for the stability condition under the rule.
  */
 export async function loadFormula(host: HTMLElement, store: Store<PanelState>, channel: HostChannel,
-  curvatureAt?: (run: number, step: number) => CurvatureSample | undefined): Promise<FormulaView> {
+  curvatureAt?: (run: number, step: number) => CurvatureSample | undefined,
+  onInspect?: (run: number, reply: InspectResult) => void): Promise<FormulaView> {
   const { attachFormulaView } = await import('./formulaView.js');
-  const view = attachFormulaView({ slot: host, request: (run, step) => channel.request('inspect', { run, step }).then(formulaValues) });
+  const view = attachFormulaView({ slot: host, request: (run, step) => channel.request('inspect', { run, step }).then((r) => {
+    onInspect?.(run, r);
+    return formulaValues(r);
+  }) });
   const stability = document.createElement('div');
   stability.className = 'stability-condition';
   stability.setAttribute('aria-live', 'polite');

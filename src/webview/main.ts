@@ -76,7 +76,7 @@ function start(): void {
   const startup = new Startup({
     store, charts, log: (level, m) => channel.log(level, m),
     loadEditor: () => editor.load(),
-    loadFormula: () => loadFormula(formulaHost, store, channel, (run, step) => charts.points.curvatureAt(run, step)).then(() => undefined),
+    loadFormula: () => loadFormula(formulaHost, store, channel, (run, step) => charts.points.curvatureAt(run, step), (run, r) => charts.showCurvature(run, r)).then(() => undefined),
   });
   channel.answer({ renderCharts: async () => {
     await startup.chartsEmbedded();

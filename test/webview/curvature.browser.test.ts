@@ -87,11 +87,32 @@ describe('webview: sharpness and stability (curvature) in Chromium', function ()
     assert.match(condition, /Stability on a quadratic: η·λmax < 2/);
     assert.match(condition, /At step 60: η = 0\.005, λmax = 18, threshold 400 — within the bound, by 382\./);
 
+    // The paths chart: the Hessian's ellipse at the step shown, from the host's inspect reply (Booth: H = [[10, 8], [8, 10]], κ = 9).
+    await page.waitForFunction(() => (window as unknown as { __probe: PageProbe }).__probe.posted
+      .some((m) => m.type === 'request' && (m as { method?: string }).method === 'inspect'));
+    const ask = (await page.evaluate(() => (window as unknown as { __probe: PageProbe }).__probe.posted))
+      .filter((m) => m.type === 'request' && (m as { method?: string }).method === 'inspect').pop() as unknown as
+      { requestId: number; params: { run: number; step: number } };
+    const last = rows.filter((r) => r.run === ask.params.run).sort((a, b) => (b.step as number) - (a.step as number))[0]!;
+    const at = JSON.parse(`[${String(last.params).slice(1, -1)}]`) as number[];
+    await dispatch([{ type: 'reply', requestId: ask.requestId, method: 'inspect',
+      result: { step: last.step, params: at, grad: [0, 0], lr: 0.005, state: {}, hessian: [10, 8, 8, 10] } }]);
+    await page.waitForFunction(() => (window as unknown as { __optimizerPlayground: { data(c: string, s: string): unknown[] } })
+      .__optimizerPlayground.data('paths', 'ellipse').length > 0, undefined, { timeout: 30_000 });
+    const ellipse = await data('paths', 'ellipse');
+    assert.equal(ellipse.length, 49);
+    assert.match(String(ellipse[0]!.label), /λ = 18, 2 on these axes; κ = 9/);
+    // Its axes: 1/√2 along (1, −1) (the flat direction), 1/√18 along (1, 1), scaled to the window.
+    const far = Math.max(...ellipse.map((e) => Math.hypot((e.x as number) - at[0]!, (e.y as number) - at[1]!)));
+    const near = Math.min(...ellipse.map((e) => Math.hypot((e.x as number) - at[0]!, (e.y as number) - at[1]!)));
+    assert.ok(Math.abs(far / near - 3) < 0.05, `axes ratio ${far / near}, expected √(18/2) = 3`);
+
     mkdirSync(repoPath('test-results'), { recursive: true });
     await page.locator('.chart-sharpness').scrollIntoViewIfNeeded();
     await page.screenshot({ path: repoPath('test-results/curvature.png'), fullPage: true });
     await page.locator('op-run-card').nth(2).screenshot({ path: repoPath('test-results/curvature-card.png') });
     await page.locator('#formula-view').screenshot({ path: repoPath('test-results/curvature-formula.png') });
+    await page.locator('.chart-paths').screenshot({ path: repoPath('test-results/curvature-ellipse.png') });
     assert.deepEqual(errors, []);
   });
 });
