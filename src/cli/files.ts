@@ -86,6 +86,7 @@ function runsDocument({ experiment, info, runs, fullMessages }: OutInput): unkno
       ...(r.spec.schedule ? { schedule: r.spec.schedule } : {}), ...(r.spec.clip ? { clip: r.spec.clip } : {}),
       status: r.status, ...(r.message !== undefined ? { message: truncated(r.message, fullMessages) } : {}),
       ...(r.curvature ? { stabilityThreshold: runThreshold(r.spec) } : {}),
+      ...(r.convergenceRate ? { convergenceRate: r.convergenceRate } : {}),
       steps: r.steps, finalLoss: finiteOrNull(r.finalLoss), finalParams: Array.from(r.count > 0 ? r.finalParams : [], finiteOrNull),
       stepsPerSecond: Math.round(stepsPerSecond(r)),
     })),

@@ -9,6 +9,7 @@ import { runThreshold } from '../engine/curvature/ofRun';
 import type { GradientInfo } from '../snippet/types';
 import type { PointStore } from '../points/store';
 import { writePointsJson, type ChunkedWriter } from '../points/writers';
+import type { ConvergenceRates } from '../engine/curvature/convergence';
 import type { RunResult } from './results';
 import { jsonText, safeMessage, tableLabel, truncated } from './text';
 
@@ -26,10 +27,11 @@ function runHead(run: RunResult, gradient: GradientInfo, fullMessages: boolean):
 
 /**
  * `{ "runs": [ { label, optimizer, hyperparameters, status, message?, gradient, points: [ { step, loss, params } ] } ] }`
- * with every point from step 0 (DESIGN "Command-line contract"), after the fields of `head`
- * (`tuning`); `gradient` says how the run's gradients were computed (`mode`, and `reason`, `line`,
- * `column` for finite differences); with `"curvature": true`, every run's `stabilityThreshold`
- * and every point's `sharpness` (and `preconditionedSharpness`).
+ * with every point from step 0 (DESIGN "Command-line contract"); `gradient` says how the run's
+ * gradients were computed (`mode`, and `reason`, `line`, `column` for finite differences); with
+ * `"curvature": true`, every run's `stabilityThreshold` and every point's `sharpness` (and
+ * `preconditionedSharpness`), and on a quadratic loss every run's `convergenceRate`
+ * (`{ analytic, measured, note? }`: curvature/convergence.ts) after its points.
  */
 export async function writeJson(out: ChunkedWriter, runs: readonly RunResult[], store: PointStore, gradient: GradientInfo, fullMessages: boolean,
   head: Readonly<Record<string, unknown>> = {}): Promise<void> {
@@ -39,7 +41,9 @@ export async function writeJson(out: ChunkedWriter, runs: readonly RunResult[], 
     const run = runs[r] as RunResult;
     await out.write((r > 0 ? ',' : '') + runHead(run, gradient, fullMessages));
     await writePointsJson(out, store, run.index);
-    await out.write('}');
+    // After the points: a streaming writer knows the measured rate only once they are all written.
+    const rate = run.convergenceRate;
+    await out.write(`${rate ? `,"convergenceRate":${JSON.stringify(rate)}` : ''}}`);
   }
   await out.write(']}\n');
   await out.flush();
@@ -62,6 +66,12 @@ function curvatureCells(r: RunResult): string[] {
   return [formatNumber(r.lastCurvature), threshold === null ? 'none known' : formatNumber(threshold)];
 }
 
+/** The summary's rate cells on a quadratic: the closed form and the measured rate per step, '—' where there is none. */
+function rateCells(rate: ConvergenceRates | undefined): string[] {
+  const cell = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : formatNumber(v));
+  return [cell(rate?.analytic), cell(rate?.measured)];
+}
+
 /**
  * One aligned line per run: label, status, steps taken, final loss, final parameters and steps per
  * second (wall clock; runs share one sandbox process, interleaved, so each run's rate is its share of it);
@@ -70,11 +80,15 @@ function curvatureCells(r: RunResult): string[] {
  */
 export function summaryTable(runs: readonly RunResult[], fullMessages: boolean): string {
   const curvature = runs.some((r) => r.curvature);
-  const header = ['run', 'status', 'steps', 'final loss', 'final params', 'steps/s', ...(curvature ? ['sharpness', 'threshold'] : [])];
-  const rows = runs.map((r) => [tableLabel(r.spec.label), r.status, String(r.steps), formatNumber(r.finalLoss),
-    paramsCell(r.count > 0 ? r.finalParams : new Float64Array(0)), formatRate(stepsPerSecond(r)), ...(curvature ? curvatureCells(r) : [])]);
+  const rates = runs.map((r) => r.convergenceRate);
+  const quadratic = rates.some((q) => q !== undefined);
+  const header = ['run', 'status', 'steps', 'final loss', 'final params', 'steps/s', ...(curvature ? ['sharpness', 'threshold'] : []),
+    ...(quadratic ? ['rate (analytic)', 'rate (measured)'] : [])];
+  const rows = runs.map((r, k) => [tableLabel(r.spec.label), r.status, String(r.steps), formatNumber(r.finalLoss),
+    paramsCell(r.count > 0 ? r.finalParams : new Float64Array(0)), formatRate(stepsPerSecond(r)), ...(curvature ? curvatureCells(r) : []),
+    ...(quadratic ? rateCells(rates[k]) : [])]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] as string).length)));
-  const numeric = new Set([2, 3, 5, 6, 7]);
+  const numeric = new Set([2, 3, 5, 6, 7, 8, 9]);
   const line = (cells: readonly string[]): string => cells
     .map((cell, c) => (numeric.has(c) ? cell.padStart(widths[c] as number) : cell.padEnd(widths[c] as number)))
     .join('  ').trimEnd();

@@ -5,6 +5,8 @@
  * an output needs every one of them (`--json`, `--out`); `--summary` keeps none.
  */
 import { crossings, measuredColumn, type Crossing } from '../engine/curvature/crossing';
+import { convergenceRates, MEASURED_WINDOW, type ConvergenceRates, type QuadraticFacts } from '../engine/curvature/convergence';
+import { MeasuredRateTail } from '../engine/curvature/quadratic';
 import type { PointBatch, RunSpec, RunStatus, RunnerEvent } from '../engine/types';
 import type { PointStore } from '../points/store';
 
@@ -25,6 +27,10 @@ export class RunResult {
   /** With curvature: the last finite value of what the run's stability rule bounds (NaN when none), and the first crossing. */
   lastCurvature = NaN;
   firstCrossing: Crossing | undefined;
+  /** The loss's constant curvature when it is a quadratic and the experiment asks for curvature (SessionInfo); set before the first point. */
+  quadratic: QuadraticFacts | undefined;
+  /** On a quadratic with a minimum: the losses the measured rate is fitted over (not every point). */
+  private rateTail: MeasuredRateTail | undefined;
 
   /** `curvature`: the experiment asks for each point's sharpness (`"curvature": true`). */
   constructor(readonly index: number, readonly spec: RunSpec, readonly dim: number, readonly curvature = false) {
@@ -36,10 +42,19 @@ export class RunResult {
     return Math.max(0, this.count - 1);
   }
 
+  /** On a quadratic, the run's rate per step in closed form and as its loss curve shows it. */
+  get convergenceRate(): ConvergenceRates | undefined {
+    if (!this.quadratic) return undefined;
+    const tail = this.rateTail;
+    return convergenceRates(this.spec, this.quadratic, tail ? tail.losses() : [], tail ? tail.count : 0);
+  }
+
   /** Takes note of a batch of the run's points (in order). */
   note(batch: PointBatch): void {
+    if (this.count === 0 && this.quadratic && this.quadratic.minimum !== null) this.rateTail = new MeasuredRateTail(this.quadratic.minimum, MEASURED_WINDOW);
     for (let i = 0; i < batch.count; i++) {
       const v = batch.loss[i] as number;
+      this.rateTail?.push(v);
       if (v < this.minLoss) this.minLoss = v;
       if (Number.isFinite(v)) {
         if (v > this.maxFiniteLoss) this.maxFiniteLoss = v;

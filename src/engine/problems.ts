@@ -44,6 +44,11 @@ export interface Problem {
   readonly source: string;
   /** Number of examples for problems with data, 0 otherwise. */
   readonly dataSize: number;
+  /**
+   * Whether the loss is a quadratic: its Hessian the same at every point (declared with the
+   * problem, from its formula; a test checks the analytic Hessian ignores the point).
+   */
+  readonly quadratic: boolean;
   /** Start point for another dimension (anyDimension problems): the default start, repeated. */
   initFor(dim: number): number[];
   /** Known minima for another dimension (anyDimension problems). */
@@ -72,6 +77,8 @@ interface Definition {
   readonly domain: Domain;
   readonly anyDimension?: boolean;
   readonly dataSize?: number;
+  /** The loss is a polynomial of degree 2 in the parameters (constant Hessian). */
+  readonly quadratic?: boolean;
   readonly source: string;
   readonly minima: (dim: number) => ProblemMinimum[];
   /** The loss with its gradient; the loss alone is the same function with its gradient left unread. */
@@ -98,7 +105,7 @@ function define(d: Definition): Problem {
   };
   return {
     name: d.name, title: d.title, description: d.description, dim, anyDimension: d.anyDimension ?? false,
-    init: d.init, domain: d.domain, minima: d.minima(dim), source: d.source, dataSize,
+    init: d.init, domain: d.domain, minima: d.minima(dim), source: d.source, dataSize, quadratic: d.quadratic ?? false,
     initFor(n: number): number[] {
       checkDim(n);
       return Array.from({ length: n }, (_, i) => d.init[i % dim]);
@@ -247,7 +254,7 @@ export const domain = { x: [-5, 5], y: [-5, 5] };
 
 /** f = (x + 2y − 7)² + (2x + y − 5)²: a plain convex quadratic; minimum f(1, 3) = 0. */
 const booth = define({
-  name: 'booth', title: 'Booth',
+  name: 'booth', title: 'Booth', quadratic: true,
   description: 'A well-behaved convex quadratic bowl. Minimum 0 at (1, 3).',
   init: [-8, -6], domain: { x: [-10, 10], y: [-10, 10] },
   minima: () => [{ params: [1, 3], loss: 0 }],
@@ -272,7 +279,7 @@ export const domain = { x: [-10, 10], y: [-10, 10] };
 
 /** f = 0.26(x² + y²) − 0.48xy: a flat, elongated bowl; minimum f(0, 0) = 0. */
 const matyas = define({
-  name: 'matyas', title: 'Matyas',
+  name: 'matyas', title: 'Matyas', quadratic: true,
   description: 'A very flat, tilted bowl: small gradients everywhere. Minimum 0 at (0, 0).',
   init: [8, -6], domain: { x: [-10, 10], y: [-10, 10] },
   minima: () => [{ params: [0, 0], loss: 0 }],
@@ -301,7 +308,7 @@ const SIN_ROT = Math.sin(ROT);
  * along axes that are not the coordinate axes, so per-coordinate scaling cannot undo it.
  */
 const illConditioned = define({
-  name: 'ill-conditioned-quadratic', title: 'Ill-conditioned quadratic (κ = 50)',
+  name: 'ill-conditioned-quadratic', title: 'Ill-conditioned quadratic (κ = 50)', quadratic: true,
   description: 'A rotated, narrow quadratic bowl with condition number 50: zig-zags for plain GD. Minimum 0 at (0, 0).',
   init: [-2.5, 1], domain: { x: [-3, 3], y: [-3, 3] },
   minima: () => [{ params: [0, 0], loss: 0 }],
@@ -331,7 +338,7 @@ export const domain = { x: [-3, 3], y: [-3, 3] };
 
 /** f = x² − y²: a saddle point at the origin, unbounded below along y. */
 const saddle = define({
-  name: 'saddle', title: 'Saddle',
+  name: 'saddle', title: 'Saddle', quadratic: true,
   description: 'x² − y²: a saddle at the origin and no minimum. Does the optimizer escape along y?',
   init: [-1.5, 0.01], domain: { x: [-2, 2], y: [-2, 2] },
   minima: () => [],
@@ -568,7 +575,7 @@ function linearRegressionMinimum(seed: number): ProblemMinimum {
  * have very different curvatures (one learning rate for all parameters is a compromise).
  */
 const linearRegression = define({
-  name: 'linear-regression', title: 'Linear regression',
+  name: 'linear-regression', title: 'Linear regression', quadratic: true,
   description: 'Fit y ≈ w·x + b to 64 noisy points (mean squared error, mini-batches). The simple problem.',
   init: [-0.5, 2], domain: { x: [-1, 4], y: [-3, 3] }, dataSize: LINREG_N,
   minima: () => [linearRegressionMinimum(0)],

@@ -7,6 +7,7 @@
 import { DETAIL_MAX_CHARS, MESSAGE_MAX_CHARS, type CurvatureInfo, type GradientInfo, type InspectResult, type LossError, type SessionInfo, type SessionNotice } from './types';
 import { cut, lossError, oneLine } from './format';
 import type { ConfigurationScore } from '../engine/score';
+import type { QuadraticFacts } from '../engine/curvature/convergence';
 
 const KINDS: ReadonlySet<string> = new Set(['compile', 'exports', 'runtime', 'timeout', 'memory', 'trust', 'io']);
 const GRADIENT_MODES: ReadonlySet<string> = new Set(['analytic', 'autodiff', 'user', 'finite-differences']);
@@ -17,6 +18,17 @@ const MAX_PARAMS = 1024;
 const isNumber = (x: unknown): x is number => typeof x === 'number';
 const isNumbers = (x: unknown, length?: number): x is number[] =>
   Array.isArray(x) && (length === undefined || x.length === length) && x.every(isNumber);
+
+const EVIDENCE: ReadonlySet<string> = new Set(['preset', 'polynomial']);
+
+/** A quadratic's facts as loadLoss.ts sends them: `dim` eigenvalues ascending, L* or null, the reason its rates do not apply. */
+function isQuadraticFacts(raw: unknown, dim: number): boolean {
+  const q = raw as Partial<QuadraticFacts> | null;
+  return typeof q === 'object' && q !== null && typeof q.evidence === 'string' && EVIDENCE.has(q.evidence)
+    && isNumbers(q.eigenvalues, dim) && q.eigenvalues.every((v, k) => Number.isFinite(v) && (k === 0 || v >= (q.eigenvalues as number[])[k - 1]))
+    && (q.minimum === null || (isNumber(q.minimum) && Number.isFinite(q.minimum)))
+    && (q.stochastic === undefined || (typeof q.stochastic === 'string' && q.stochastic.length <= MESSAGE_MAX_CHARS));
+}
 
 /** The loss's info, or undefined when it is malformed. */
 export function checkInfo(raw: unknown): SessionInfo | undefined {
@@ -33,8 +45,9 @@ export function checkInfo(raw: unknown): SessionInfo | undefined {
   const minima = i.minima as unknown;
   if (minima !== undefined && !(Array.isArray(minima) && minima.every((m: { params?: unknown; loss?: unknown }) => isNumbers(m?.params) && isNumber(m?.loss)))) return undefined;
   const gradient: GradientInfo = g.reason === undefined ? g as GradientInfo : { ...g as GradientInfo, reason: cut(oneLine(g.reason), MESSAGE_MAX_CHARS) };
-  const c = i.curvature as { mode?: unknown; reason?: unknown } | undefined;
+  const c = i.curvature as { mode?: unknown; reason?: unknown; quadratic?: unknown } | undefined;
   if (c !== undefined && (typeof c.mode !== 'string' || !CURVATURE_MODES.has(c.mode) || (c.reason !== undefined && typeof c.reason !== 'string'))) return undefined;
+  if (c?.quadratic !== undefined && !isQuadraticFacts(c.quadratic, i.dim as number)) return undefined;
   const curvature = c?.reason === undefined ? {} : { curvature: { ...(c as CurvatureInfo), reason: cut(oneLine(c.reason as string), MESSAGE_MAX_CHARS) } };
   return { ...(i as SessionInfo), gradient, ...curvature };
 }

@@ -18,6 +18,7 @@ import { opName } from './runtime';
 import { findExports, isFunctionLike, paramCountOf, resolveFunction, staticInitLength } from './snippetExports';
 import { straightLineGradient } from './straightline';
 import { straightLineHessian } from './straightlineHessian';
+import { isQuadratic } from './polynomialDegree';
 import type { CompiledSnippet, GradientInfo, LossError, SnippetDiagnostic } from './types';
 
 
@@ -105,7 +106,7 @@ function compile(source: string, options: CompileOptions): CompiledSnippet | { o
 
   const bindings = snippetBindings(file, checker);
   let gradient: GradientInfo;
-  let adJs: string | undefined, adMappings: string | undefined, fastPath: CompiledSnippet['fastPath'];
+  let adJs: string | undefined, adMappings: string | undefined, fastPath: CompiledSnippet['fastPath'], quadratic = false;
   if (exported.names.has('grad')) {
     gradient = { mode: 'user' };
   } else {
@@ -127,6 +128,7 @@ function compile(source: string, options: CompileOptions): CompiledSnippet | { o
           fastPath = 'straight-line';
           const hessian = straightLineHessian(lossFn, bindings);
           if (hessian) registration += `\n;${opName(bindings.ns, '__hfast')}(${hessian});`;
+          quadratic = isQuadratic(lossFn, bindings);
         }
         else if (forward) { registration = `${opName(bindings.ns, '__fwd')}(${forward}, ${dim});`; fastPath = 'forward'; }
       }
@@ -142,7 +144,7 @@ function compile(source: string, options: CompileOptions): CompiledSnippet | { o
   return {
     ok: true, source,
     js: stripMapComment(plain.js), jsMappings: mappingsOf(plain.map),
-    adJs, adMappings, gradient, namespace: bindings.ns, ...(fastPath ? { fastPath } : {}),
+    adJs, adMappings, gradient, namespace: bindings.ns, ...(fastPath ? { fastPath } : {}), ...(quadratic ? { quadratic } : {}),
     exports: [...exported.names],
     paramCount: exported.lossNode ? paramCountOf(resolveFunction(file, exported.lossNode)) : undefined,
   };

@@ -3,6 +3,7 @@
  * a hardened context (sandbox.ts) — exports and parameter count checked, the differentiated code
  * probed against the plain one — with the objective the runner steps.
  */
+import { quadraticFacts, type QuadraticEvidence, type QuadraticFacts } from '../engine/curvature/convergence';
 import { getProblem } from '../engine/problems';
 import type { Experiment, Objective } from '../engine/types';
 import { checkDeterminism } from './determinism';
@@ -33,9 +34,10 @@ function loadPreset(experiment: Experiment): LoadedLoss {
   const dim = experiment.init?.length ?? problem.dim;
   const objective = problem.objective({ dim });
   const init = experiment.init ?? (dim === problem.dim ? problem.init : problem.initFor(dim));
+  const quadratic = problem.quadratic ? quadraticOf(experiment, objective, init, 'preset') : undefined;
   const info: SessionInfo = {
     dim, init, domain: problem.domain, dataSize: objective.dataSize, gradient: { mode: 'analytic' },
-    ...(experiment.curvature ? { curvature: { mode: 'analytic' } as const } : {}),
+    ...(experiment.curvature ? { curvature: { mode: 'analytic', ...(quadratic ? { quadratic } : {}) } as const } : {}),
     minima: dim === problem.dim ? problem.minima : problem.minimaFor(dim),
   };
   return { experiment, objective, init, info, userCode: false };
@@ -56,11 +58,25 @@ function loadSnippet(experiment: Experiment, compiled: CompiledSnippet, setting:
   sandbox.probe(start);
   if (experiment.curvature) sandbox.probeCurvature(start);
   const objective: Objective = checkDeterminism(sandbox.objective(start.length), setting.onNondeterministic);
+  const quadratic = compiled.quadratic && sandbox.curvature.mode === 'autodiff' ? quadraticOf(experiment, objective, start, 'polynomial') : undefined;
   const info: SessionInfo = {
     dim: start.length, init: start, domain: sandbox.exports.domain ?? undefined, dataSize: objective.dataSize,
-    gradient: sandbox.gradient, ...(experiment.curvature ? { curvature: sandbox.curvature } : {}),
+    gradient: sandbox.gradient, ...(experiment.curvature ? { curvature: { ...sandbox.curvature, ...(quadratic ? { quadratic } : {}) } } : {}),
   };
   return { experiment, objective, init: start, info, userCode: true };
+}
+
+/**
+ * A quadratic loss's constant curvature, for experiments with curvature (issue 14's closed-form
+ * rates): computed once at the start point, with what keeps the runs' steps from being the
+ * closed form's (mini-batches, gradient noise).
+ */
+function quadraticOf(experiment: Experiment, objective: Objective, at: readonly number[], evidence: QuadraticEvidence): QuadraticFacts | undefined {
+  if (!experiment.curvature) return undefined;
+  const batch = experiment.batchSize !== undefined && objective.dataSize > 0 && experiment.batchSize < objective.dataSize
+    ? `its gradients are of mini-batches (${experiment.batchSize} of ${objective.dataSize} examples)` : undefined;
+  const noisy = experiment.noise ? `its gradients carry noise (σ = ${experiment.noise})` : undefined;
+  return quadraticFacts(objective, at, evidence, batch ?? noisy);
 }
 
 /** The loss of `experiment`: the preset when `compiled` is null, else the snippet. Throws SnippetError (or the deadline's). */

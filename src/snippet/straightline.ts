@@ -11,6 +11,7 @@
  */
 import ts from 'typescript';
 import type { SnippetBindings } from './bindings';
+import { MATH_CONSTANTS, mathMemberOf, straightLineFunction, type StraightLineFunction } from './straightlineShape';
 
 /** Unary Math functions: f'(x) as an expression of the argument `a`, the result `r` and Math's binding `M`. */
 const UNARY: Readonly<Record<string, (a: string, r: string, M: string) => string>> = {
@@ -31,7 +32,6 @@ const UNARY: Readonly<Record<string, (a: string, r: string, M: string) => string
   cbrt: (_a, r) => `(1 / (3 * ${r} * ${r}))`,
   abs: (a) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : 0)`,
 };
-const MATH_CONSTANTS: ReadonlySet<string> = new Set(['PI', 'E', 'LN2', 'LN10', 'LOG2E', 'LOG10E', 'SQRT2', 'SQRT1_2']);
 
 class NotStraight extends Error {}
 
@@ -42,19 +42,10 @@ class NotStraight extends Error {}
  * writes them: the result is compiled into the snippet's module, where they mean the same.
  */
 export function straightLineGradient(fn: ts.Node | undefined, bindings: SnippetBindings): string | undefined {
-  if (!fn || !(ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isArrowFunction(fn)) || !fn.body) return undefined;
-  if (fn.parameters.length !== 1) return undefined;
-  const pattern = fn.parameters[0].name;
-  if (!ts.isArrayBindingPattern(pattern) || fn.parameters[0].initializer) return undefined;
-  const params: string[] = [];
-  for (const el of pattern.elements) {
-    if (!ts.isBindingElement(el) || el.dotDotDotToken || el.initializer || !ts.isIdentifier(el.name)) return undefined;
-    params.push(el.name.text);
-  }
-  // Names the function means differently from module level: its own name (a function expression's), `arguments`.
-  const ownNames = new Set(['arguments', ...(ts.isFunctionExpression(fn) && fn.name ? [fn.name.text] : [])]);
+  const shape = straightLineFunction(fn);
+  if (!shape) return undefined;
   try {
-    return new Emitter(params, bindings, ownNames).emit(fn.body);
+    return new Emitter(shape, bindings).emit();
   } catch (e) {
     if (e instanceof NotStraight) return undefined;
     throw e;
@@ -70,19 +61,18 @@ class Emitter {
   private readonly backward: string[] = [];
   /** The loss's locals and params by their names in the snippet. */
   private readonly locals = new Map<string, Value>();
-  /** Every name the body declares: read before its declaration, it is not a module-level name. */
-  private readonly declared = new Set<string>();
   private readonly adjoints: string[] = [];
   private temp = 0;
   private readonly ns: string;
   /** Math's functions as they were before the snippet ran (the runtime's `__M`). */
   private readonly M: string;
+  private readonly params: readonly string[];
 
-  constructor(private readonly params: readonly string[], private readonly bindings: SnippetBindings,
-    private readonly ownNames: ReadonlySet<string>) {
+  constructor(private readonly shape: StraightLineFunction, private readonly bindings: SnippetBindings) {
     this.ns = bindings.ns;
     this.M = `${this.ns}M`;
-    params.forEach((p, i) => {
+    this.params = shape.params;
+    shape.params.forEach((p, i) => {
       const name = `${this.ns}p${i}`;
       this.forward.push(`const ${name} = ${this.ns}P[${i}];`);
       this.locals.set(p, { name, active: true });
@@ -95,29 +85,9 @@ class Emitter {
     return `${this.ns}a${name.slice(this.ns.length)}`;
   }
 
-  emit(body: ts.ConciseBody): string {
-    let result: Value;
-    if (ts.isBlock(body)) {
-      const statements = body.statements;
-      if (statements.length === 0) throw new NotStraight();
-      for (const st of statements) {
-        if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) this.declared.add(d.name.text);
-      }
-      for (let k = 0; k < statements.length - 1; k++) {
-        const st = statements[k];
-        if (!ts.isVariableStatement(st) || (st.declarationList.flags & ts.NodeFlags.BlockScoped) === 0) throw new NotStraight();
-        for (const d of st.declarationList.declarations) {
-          if (!ts.isIdentifier(d.name) || !d.initializer) throw new NotStraight();
-          if (this.locals.has(d.name.text) && this.params.includes(d.name.text)) throw new NotStraight();
-          this.locals.set(d.name.text, this.expr(d.initializer));
-        }
-      }
-      const last = statements[statements.length - 1];
-      if (!ts.isReturnStatement(last) || !last.expression) throw new NotStraight();
-      result = this.expr(last.expression);
-    } else {
-      result = this.expr(body);
-    }
+  emit(): string {
+    for (const d of this.shape.declarations) this.locals.set(d.name, this.expr(d.init));
+    const result = this.expr(this.shape.result);
     const { ns } = this;
     const lines = [`function (${ns}P: Float64Array, ${ns}G: Float64Array): number {`, ...this.forward];
     lines.push(`let ${this.adjoints.map((a) => `${a} = 0`).join(', ')};`);
@@ -148,8 +118,7 @@ class Emitter {
 
   /** Whether `e` is `Math.<member>` with the built-in Math. */
   private mathMember(e: ts.Expression): string | undefined {
-    return ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Math'
-      && ts.isIdentifier(e.name) && !this.locals.has('Math') && this.bindings.isBuiltin(e.expression) ? e.name.text : undefined;
+    return mathMemberOf(e, (n) => this.locals.has(n), (id) => this.bindings.isBuiltin(id));
   }
 
   private expr(e: ts.Expression): Value {
@@ -160,7 +129,7 @@ class Emitter {
       if (v) return v;
       // A module-level name (a constant computed at load): not declared later in the body, nor one
       // the function itself binds.
-      if (this.declared.has(e.text) || this.ownNames.has(e.text)) throw new NotStraight();
+      if (this.shape.declared.has(e.text) || this.shape.ownNames.has(e.text)) throw new NotStraight();
       return { name: e.text, active: false };
     }
     const constant = this.mathMember(e);

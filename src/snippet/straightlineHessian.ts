@@ -16,11 +16,11 @@
 import ts from 'typescript';
 import type { SnippetBindings } from './bindings';
 import { SECOND_DERIVATIVES } from './hessianRuntime';
+import { MATH_CONSTANTS, mathMemberOf, straightLineFunction, type StraightLineFunction } from './straightlineShape';
 
 /** Unary Math functions the straight-line path accepts (straightline.ts's set). */
 const UNARY = new Set(['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'expm1', 'log', 'log1p',
   'sqrt', 'cbrt', 'abs']);
-const MATH_CONSTANTS: ReadonlySet<string> = new Set(['PI', 'E', 'LN2', 'LN10', 'LOG2E', 'LOG10E', 'SQRT2', 'SQRT1_2']);
 
 const OPERATORS: ReadonlyMap<ts.SyntaxKind, string> = new Map([
   [ts.SyntaxKind.PlusToken, '+'], [ts.SyntaxKind.MinusToken, '-'], [ts.SyntaxKind.AsteriskToken, '*'],
@@ -38,19 +38,10 @@ interface Hyper { readonly v: string; readonly d: readonly string[] | null; read
  * straight-line scalar code, else undefined.
  */
 export function straightLineHessian(fn: ts.Node | undefined, bindings: SnippetBindings): string | undefined {
-  if (!fn || !(ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isArrowFunction(fn)) || !fn.body) return undefined;
-  if (fn.parameters.length !== 1) return undefined;
-  const pattern = fn.parameters[0].name;
-  if (!ts.isArrayBindingPattern(pattern) || fn.parameters[0].initializer) return undefined;
-  const params: string[] = [];
-  for (const el of pattern.elements) {
-    if (!ts.isBindingElement(el) || el.dotDotDotToken || el.initializer || !ts.isIdentifier(el.name)) return undefined;
-    params.push(el.name.text);
-  }
-  if (params.length === 0 || params.length > 8) return undefined;
-  const ownNames = new Set(['arguments', ...(ts.isFunctionExpression(fn) && fn.name ? [fn.name.text] : [])]);
+  const shape = straightLineFunction(fn);
+  if (!shape || shape.params.length === 0 || shape.params.length > 8) return undefined;
   try {
-    return new HyperEmitter(params, bindings, ownNames).emit(fn.body);
+    return new HyperEmitter(shape, bindings).emit();
   } catch (e) {
     if (e instanceof NotStraight) return undefined;
     throw e;
@@ -60,50 +51,30 @@ export function straightLineHessian(fn: ts.Node | undefined, bindings: SnippetBi
 class HyperEmitter {
   private readonly lines: string[] = [];
   private readonly locals = new Map<string, Hyper>();
-  private readonly declared = new Set<string>();
   private temp = 0;
   private readonly n: number;
   private readonly ns: string;
   private readonly M: string;
+  private readonly params: readonly string[];
   /** The (i, j) pairs with i ≤ j, in the order of `Hyper.h`. */
   private readonly pairs: (readonly [number, number])[] = [];
 
-  constructor(private readonly params: readonly string[], private readonly bindings: SnippetBindings,
-    private readonly ownNames: ReadonlySet<string>) {
-    this.n = params.length;
+  constructor(private readonly shape: StraightLineFunction, private readonly bindings: SnippetBindings) {
+    this.params = shape.params;
+    this.n = this.params.length;
     this.ns = bindings.ns;
     this.M = `${this.ns}M`;
     for (let i = 0; i < this.n; i++) for (let j = i; j < this.n; j++) this.pairs.push([i, j]);
-    params.forEach((p, i) => {
+    this.params.forEach((p, i) => {
       const name = `${this.ns}p${i}`;
       this.lines.push(`const ${name} = ${this.ns}P[${i}];`);
       this.locals.set(p, { v: name, d: this.params.map((_q, j) => (j === i ? '1' : '0')), h: this.pairs.map(() => '0') });
     });
   }
 
-  emit(body: ts.ConciseBody): string {
-    let result: Hyper;
-    if (ts.isBlock(body)) {
-      const statements = body.statements;
-      if (statements.length === 0) throw new NotStraight();
-      for (const st of statements) {
-        if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) this.declared.add(d.name.text);
-      }
-      for (let k = 0; k < statements.length - 1; k++) {
-        const st = statements[k];
-        if (!ts.isVariableStatement(st) || (st.declarationList.flags & ts.NodeFlags.BlockScoped) === 0) throw new NotStraight();
-        for (const d of st.declarationList.declarations) {
-          if (!ts.isIdentifier(d.name) || !d.initializer) throw new NotStraight();
-          if (this.params.includes(d.name.text)) throw new NotStraight();
-          this.locals.set(d.name.text, this.expr(d.initializer));
-        }
-      }
-      const last = statements[statements.length - 1];
-      if (!ts.isReturnStatement(last) || !last.expression) throw new NotStraight();
-      result = this.expr(last.expression);
-    } else {
-      result = this.expr(body);
-    }
+  emit(): string {
+    for (const d of this.shape.declarations) this.locals.set(d.name, this.expr(d.init));
+    const result = this.expr(this.shape.result);
     const { ns, n } = this;
     const out = [`function (${ns}P: Float64Array, ${ns}G: Float64Array, ${ns}H: Float64Array): number {`, ...this.lines];
     for (let i = 0; i < n; i++) out.push(`${ns}G[${i}] = ${result.d ? result.d[i] : '0'};`);
@@ -156,8 +127,7 @@ class HyperEmitter {
   }
 
   private mathMember(e: ts.Expression): string | undefined {
-    return ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Math'
-      && ts.isIdentifier(e.name) && !this.locals.has('Math') && this.bindings.isBuiltin(e.expression) ? e.name.text : undefined;
+    return mathMemberOf(e, (n) => this.locals.has(n), (id) => this.bindings.isBuiltin(id));
   }
 
   private expr(e: ts.Expression): Hyper {
@@ -167,7 +137,7 @@ class HyperEmitter {
     if (ts.isIdentifier(e)) {
       const v = this.locals.get(e.text);
       if (v) return v;
-      if (this.declared.has(e.text) || this.ownNames.has(e.text)) throw new NotStraight();
+      if (this.shape.declared.has(e.text) || this.shape.ownNames.has(e.text)) throw new NotStraight();
       return { v: e.text, d: null, h: null };
     }
     const constant = this.mathMember(e);

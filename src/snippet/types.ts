@@ -3,6 +3,7 @@
  * process, and the errors a person sees. `session.ts` implements `startExperiment`.
  */
 import type { Configuration, ConfigurationScore } from '../engine/score';
+import type { QuadraticFacts } from '../engine/curvature/convergence';
 import type { Domain, Experiment, RunnerEvent } from '../engine/types';
 
 /** A position in the user's snippet, 1-based like an editor shows it. */
@@ -46,6 +47,8 @@ export interface CurvatureInfo {
   /** Where in the snippet the construct that needs finite differences is (1-based), when known. */
   readonly line?: number;
   readonly column?: number;
+  /** When the loss is a quadratic (a preset declared so, a snippet of degree ≤ 2): its constant curvature. */
+  readonly quadratic?: QuadraticFacts;
 }
 
 /** Known once the loss compiled and the sandbox process started. */
@@ -195,6 +198,8 @@ export interface CompiledSnippet {
   readonly namespace: string;
   /** The fast path the differentiated module registers besides the tape, if any (see differentiate.ts). */
   readonly fastPath?: 'straight-line' | 'forward';
+  /** True when the loss's code is a polynomial of degree ≤ 2 in its parameters (polynomialDegree.ts): a constant Hessian. */
+  readonly quadratic?: boolean;
   /** What is known before running: 'autodiff', 'user', or 'finite-differences' with the reason. */
   readonly gradient: GradientInfo;
   /** Exported names (`default`, `loss`, `init`, `domain`, `data`, `grad`, …). */

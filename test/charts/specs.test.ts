@@ -43,7 +43,8 @@ function sampleData(): ChartData & { points: PointRow[]; events: EventRow[] } {
 /** The `<path>` elements inside Vega's SVG groups of one mark type (e.g. 'line', 'rect', 'symbol', 'rule'). */
 function countMarks(svg: string, type: string): number {
   let count = 0;
-  const group = new RegExp(`<g class="mark-${type} role-mark[^"]*"[^>]*>(.*?)</g>`, 'gs');
+  // An empty mark's group closes itself (`<g …/>`): its content is not the next group's.
+  const group = new RegExp(`<g class="mark-${type} role-mark[^"]*"[^>]*(?<!/)>(.*?)</g>`, 'gs');
   for (const m of svg.matchAll(group)) count += ((m[1] ?? '').match(/<(path|line)\b/g) ?? []).length;
   return count;
 }

@@ -15,7 +15,10 @@ import { repoPath } from '../repoRoot';
 const CLI = repoPath('dist', 'cli.js');
 
 interface JsonPoint { step: number; loss: number | null; sharpness?: number | null; preconditionedSharpness?: number | null }
-interface JsonRun { label: string; status: string; stabilityThreshold?: number | null; points: JsonPoint[] }
+interface JsonRun {
+  label: string; status: string; stabilityThreshold?: number | null; points: JsonPoint[];
+  convergenceRate?: { analytic: number | null; measured: number | null; note?: string };
+}
 
 const SOURCE = 'export default function loss([x, y]: number[]): number {\n  return 0.5 * (x * x + 10 * y * y);\n}\nexport const init = [1, 1];';
 const RUNS = [{ optimizer: 'gd', lr: 0.19 }, { optimizer: 'gd', lr: 0.21 }, { optimizer: 'adam', lr: 0.1 }];
@@ -51,6 +54,12 @@ describe('cli: "curvature": true', function () {
     assert.ok(Math.abs((runs[2].stabilityThreshold as number) - (2 + 2 * 0.9) / ((1 - 0.9) * 0.1)) < 1e-9, String(runs[2].stabilityThreshold));
     assert.equal(runs[0].points[0].preconditionedSharpness, undefined);
     assert.ok(runs[2].points.every((p) => typeof p.preconditionedSharpness === 'number' && p.preconditionedSharpness > 0));
+    // The loss is a quadratic (degree 2 in its code): each run's rate per step, the closed form max |1 − ηλᵢ| for GD.
+    assert.ok(Math.abs((runs[0].convergenceRate?.analytic as number) - 0.9) < 1e-15, JSON.stringify(runs[0].convergenceRate));
+    assert.ok(Math.abs((runs[1].convergenceRate?.analytic as number) - 1.1) < 1e-15, JSON.stringify(runs[1].convergenceRate));
+    assert.ok(runs.every((one) => typeof one.convergenceRate?.measured === 'number'));
+    assert.equal(runs[2].convergenceRate?.analytic, null);
+    assert.match(runs[2].convergenceRate?.note ?? '', /preconditioner/);
     // GD past its threshold diverges, below it converges.
     assert.ok((runs[1].points[12].loss as number) > (runs[1].points[0].loss as number));
     assert.ok((runs[0].points[12].loss as number) < (runs[0].points[0].loss as number));
@@ -59,13 +68,14 @@ describe('cli: "curvature": true', function () {
   it('--json without curvature has none of the fields', () => {
     const r = run([file(false), '--json']);
     assert.equal(r.status, 0, r.stderr);
-    assert.doesNotMatch(r.stdout, /sharpness|stabilityThreshold/i);
+    assert.doesNotMatch(r.stdout, /sharpness|stabilityThreshold|convergenceRate/i);
   });
 
   it('--summary: the last sharpness and the threshold per run, and the warning of the run that crossed it', () => {
     const r = run([file(true), '--summary']);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /steps\/s\s+sharpness\s+threshold/);
+    assert.match(r.stdout, /steps\/s\s+sharpness\s+threshold\s+rate \(analytic\)\s+rate \(measured\)/);
+    assert.match(r.stdout, /Gradient descent η=0\.19 .* 10\s+10\.5263\s+0\.9\s+0\.\d+\n/);
     assert.match(r.stdout, /Gradient descent η=0\.21: at step 0, η·λmax = 2\.1 > 2: gradient descent cannot settle here/);
     assert.doesNotMatch(r.stdout, /η=0\.19: at step/);
     assert.doesNotMatch(r.stdout, /Adam η=0\.1: at step/);

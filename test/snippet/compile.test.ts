@@ -100,3 +100,27 @@ describe('compileSnippet', () => {
     assert.deepEqual(d.gradient, { mode: 'finite-differences', reason: '`Date` is not differentiable (line 3)', line: 3, column: 18 });
   });
 });
+
+describe('compileSnippet: quadratics recognised from the code (polynomialDegree.ts)', () => {
+  const loss = (body: string, head = ''): string => `${head}export default function loss([x, y]: number[]): number {\n${body}\n}\nexport const init = [1, 1];\n`;
+  const cases: readonly (readonly [string, string, boolean])[] = [
+    ['a sum of squares', loss('  return 0.5 * (x * x + 10 * y * y);'), true],
+    ['squares through locals and **', loss('  const a = x + 2 * y - 7;\n  const b = 2 * x + y - 5;\n  return a ** 2 + b ** 2;'), true],
+    ['a rotated quadratic with module-level constants and Math constants', loss('  const u = c * x + s * y;\n  return 0.5 * u * u + Math.PI * y / 2;', 'const c = Math.cos(Math.PI / 6);\nconst s = Math.sin(Math.PI / 6);\n'), true],
+    ['a linear loss (degree 1)', loss('  return 3 * x - y / 4;'), true],
+    ['Math.pow with a literal exponent', loss('  return Math.pow(x - 1, 2) + Math.pow(y, 2);'), true],
+    ['Rosenbrock (degree 4)', ROSENBROCK, false],
+    ['a cube', loss('  return x ** 3 + y;'), false],
+    ['a parameter under Math.exp', loss('  return Math.exp(x) + y * y;'), false],
+    ['a division by a parameter', loss('  return 1 / x + y * y;'), false],
+    ['an exponent that is not a literal', loss('  return x ** k + y * y;', 'const k = 2;\n'), false],
+    ['a loop (not straight-line code)', 'export default function loss(p: number[]): number {\n  let s = 0;\n  for (const v of p) s += v * v;\n  return s;\n}\nexport const init = [1, 1];\n', false],
+  ];
+  for (const [what, source, quadratic] of cases) {
+    it(`${what}: ${quadratic ? 'a quadratic' : 'not recognised'}`, () => {
+      const r = compileSnippet(source);
+      assert.ok(r.ok);
+      assert.equal(r.quadratic === true, quadratic);
+    });
+  }
+});

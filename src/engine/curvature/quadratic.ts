@@ -34,17 +34,21 @@ export function rateMap(ruleFor: (beta: number) => StabilityRule, eigenvalues: A
 }
 
 /**
- * The rate per step ρ measured on a loss curve that converges to `minimum`: the least-squares
- * slope s of ln(Lₖ − L*) over the last `window` steps at which Lₖ − L* is still well above
- * rounding (1e-10·|L*|, and the smallest normal number), and ρ = e^{s/2} (the loss is quadratic
- * in the error). Undefined when fewer than 3 such steps remain.
+ * The rate per step ρ measured on a loss curve that converges to `minimum` (or leaves it): the
+ * least-squares slope s of ln(Lₖ − L*) over the last `window` of its first `count` steps at which
+ * Lₖ − L* is finite and well above rounding, and ρ = e^{s/2} (the loss is quadratic in the
+ * error). "Well above": 1e-8 of the larger of |L*| and |L₀| — L* computed from a point carries an
+ * error of a few ulps of the loss there, so Lₖ − L* is then known to ~1e-7 relative at worst and
+ * the fitted ρ to ~1e-9. Undefined when fewer than 3 such steps remain.
  */
-export function measuredRate(losses: ArrayLike<number>, minimum: number, window = 50): number | undefined {
-  const floor = Math.max(1e-10 * Math.abs(minimum), 2.2250738585072014e-308);
-  let end = losses.length;
-  while (end > 0 && !(losses[end - 1] - minimum > floor)) end--;
+export function measuredRate(losses: ArrayLike<number>, minimum: number, window = 50, count = losses.length): number | undefined {
+  const scale = Math.max(Math.abs(minimum), count > 0 && Number.isFinite(losses[0]) ? Math.abs(losses[0]) : 0);
+  const floor = Math.max(1e-8 * scale, 2.2250738585072014e-308);
+  const usable = (k: number): boolean => losses[k] - minimum > floor && losses[k] < Infinity;
+  let end = count;
+  while (end > 0 && !usable(end - 1)) end--;
   let start = end;
-  while (start > 0 && end - start < window && losses[start - 1] - minimum > floor) start--;
+  while (start > 0 && end - start < window && usable(start - 1)) start--;
   const m = end - start;
   if (m < 3) return undefined;
   let sx = 0, sy = 0, sxx = 0, sxy = 0;
@@ -54,6 +58,46 @@ export function measuredRate(losses: ArrayLike<number>, minimum: number, window 
   }
   const slope = (m * sxy - sx * sy) / (m * sxx - sx * sx);
   return Math.exp(slope / 2);
+}
+
+/**
+ * What `measuredRate` reads of a run, kept while its losses stream in bounded memory: the loss at
+ * step 0 (it sets the scale) and the last `window` losses of the latest streak of usable steps.
+ * `measuredRate(tail.losses(), minimum, window, tail.count)` equals it on the whole run's losses.
+ */
+export class MeasuredRateTail {
+  private readonly ring: Float64Array;
+  private first = NaN;
+  private seen = 0;
+  /** One past the last usable step, and how many usable steps end there (up to `window`). */
+  private end = 0;
+  private streak = 0;
+
+  constructor(private readonly minimum: number, private readonly window = 50) {
+    this.ring = new Float64Array(window);
+  }
+
+  /** One past the last usable step: the `count` to pass to `measuredRate`. */
+  get count(): number { return this.end; }
+
+  push(loss: number): void {
+    const k = this.seen++;
+    if (k === 0) this.first = loss;
+    const scale = Math.max(Math.abs(this.minimum), Number.isFinite(this.first) ? Math.abs(this.first) : 0);
+    const floor = Math.max(1e-8 * scale, 2.2250738585072014e-308);
+    if (!(loss - this.minimum > floor && loss < Infinity)) return;
+    this.streak = k === this.end ? Math.min(this.streak + 1, this.window) : 1;
+    this.ring[k % this.window] = loss;
+    this.end = k + 1;
+  }
+
+  /** The kept losses by step (step 0 and the streak; other steps absent, which `measuredRate` reads as unusable). */
+  losses(): ArrayLike<number> {
+    const out: { length: number; [step: number]: number } = { length: this.end };
+    if (this.seen > 0) out[0] = this.first;
+    for (let k = this.end - this.streak; k < this.end; k++) out[k] = this.ring[k % this.window] as number;
+    return out;
+  }
 }
 
 /**
