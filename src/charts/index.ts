@@ -8,6 +8,7 @@ export * from './specs';
 export * from './heatmap';
 export * from './tuning';
 export * from './sharpness';
+export * from './rateMap';
 export * from './overlays';
 export * from './names';
 export * from './ellipse';
