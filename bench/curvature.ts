@@ -4,8 +4,8 @@
  * eigenvalue. A 10,000-step gradient-descent run on a 2-parameter snippet (Rosenbrock, the one
  * bench/snippet.ts uses), in-thread through the engine's Runner over the sandboxed snippet, as the
  * sandbox process runs it, with and without curvature; the same on the preset (analytic Hessian)
- * and on Adam (preconditioned sharpness too). CPU seconds, the best of several alternating runs
- * (the machine is shared). Target: with curvature ≤ 2 × without, on the snippet.
+ * and on Adam (preconditioned sharpness too). CPU seconds, the best of 25 alternating runs (the
+ * machine is shared, and a run of ~1 ms is easily disturbed). Target: with curvature ≤ 2 × without, on the snippet.
  */
 import { validateExperiment } from '../src/engine/experiment';
 import { getProblem } from '../src/engine/problems';
@@ -47,7 +47,7 @@ function runSeconds(e: Experiment, objective: Objective): number {
 }
 
 /** The best (least disturbed) of `rounds` alternating runs without and with curvature: [without, with]. */
-function pair(raw: Record<string, unknown>, objective: (curvature: boolean) => Objective, rounds = 7): [number, number] {
+function pair(raw: Record<string, unknown>, objective: (curvature: boolean) => Objective, rounds = 25): [number, number] {
   const off = experiment({ ...raw, steps: STEPS, tolerance: 1e-300 });
   const on = experiment({ ...raw, steps: STEPS, tolerance: 1e-300, curvature: true });
   const plain = objective(false), curved = objective(true);
@@ -70,7 +70,7 @@ export function benchCurvature(): void {
     ['preset, GD (analytic Hessian)', pair(gd, () => rosenbrock.objective())],
     ['preset, Adam (analytic Hessian, preconditioned too)', pair(adam, () => rosenbrock.objective())],
   ];
-  console.log(`\nCurvature — a ${STEPS.toLocaleString('en-US')}-step run on Rosenbrock (2 parameters), CPU ms, best of 7 alternating runs`);
+  console.log(`\nCurvature — a ${STEPS.toLocaleString('en-US')}-step run on Rosenbrock (2 parameters), CPU ms, best of 25 alternating runs`);
   console.log('| run | without curvature | with curvature | ratio |');
   console.log('| --- | ---: | ---: | ---: |');
   for (const [name, [off, on]] of rows) console.log(`| ${name} | ${fmt(off * 1000)} | ${fmt(on * 1000)} | ${fmt(on / off, 2)} |`);

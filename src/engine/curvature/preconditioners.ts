@@ -11,18 +11,31 @@
  *
  * t is the update that produced the state (its `count`). Before the first update there is no P.
  */
-import { biasCorrection, findState } from '../transforms';
+import { biasCorrection, findState, type ChainState } from '../transforms';
 import type {
   ScaleByAdagradState, ScaleByAdamaxState, ScaleByAdamState, ScaleByRmsState, ScaleByStddevState,
 } from '../transforms';
 import type { PreconditionerReader } from './stability';
 
+/**
+ * The state of the transformation `name` in a chain, found once and then read from the same place
+ * (a run's chain keeps its shape; the readers run every step).
+ */
+function stateOf<S extends object>(name: string): (chain: ChainState) => S | undefined {
+  let index = -1;
+  return (chain) => {
+    if (chain[index]?.name !== name) index = chain.findIndex((e) => e.name === name);
+    return index >= 0 ? (chain[index]!.state as S) : undefined;
+  };
+}
+
 /** Adam's and AdamW's P = (1 − β₁^t)·(√v̄_t / √(1 − β₂^t) + ε). */
 export function adamPreconditioner(options: { readonly b1: number; readonly b2: number; readonly eps: number; readonly amsgrad: boolean }): PreconditionerReader {
   const { eps, amsgrad } = options;
   const c1 = biasCorrection(options.b1), c2 = biasCorrection(options.b2);
+  const state = stateOf<ScaleByAdamState>('scaleByAdam');
   return (chain, out) => {
-    const s = findState<ScaleByAdamState>(chain, 'scaleByAdam');
+    const s = state(chain);
     if (!s || s.count === 0) return false;
     const bc1 = c1(s.count), bc2Sqrt = Math.sqrt(c2(s.count));
     const v = amsgrad ? s.nuMax : s.nu;

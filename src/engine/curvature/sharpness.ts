@@ -72,7 +72,8 @@ export class SharpnessMeter {
 
   /** λmax(H) at `params` (remembered for `preconditioned`); NaN where the Hessian is not finite. */
   measure(params: Vec): number {
-    this.at.set(params);
+    const at = this.at;
+    for (let i = 0; i < this.dim; i++) at[i] = params[i];  // a loop: .set() costs more than the 2 × 2 eigenvalue
     this.eigen = undefined;
     if (this.formed) this.formHessian();
     if (this.dim <= 2) return largestOfSmall(this.hessian, this.dim);
@@ -99,10 +100,11 @@ export class SharpnessMeter {
     const n = this.dim;
     for (let i = 0; i < n; i++) if (!(p[i] > 0 && p[i] < Infinity)) return NaN;
     if (this.decomposed) {
-      const h = this.hessian, m = this.scaled;
+      const h = this.hessian, m = this.scaled, r = this.scaledIn;
+      for (let i = 0; i < n; i++) r[i] = 1 / Math.sqrt(p[i]);
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < n; j++) {
-          m[i * n + j] = (h[i * n + j] + (i === j ? coupledDecay : 0)) / Math.sqrt(p[i] * p[j]);
+          m[i * n + j] = (h[i * n + j] + (i === j ? coupledDecay : 0)) * r[i] * r[j];
         }
       }
       if (n <= 2) return largestOfSmall(m, n);
