@@ -4,12 +4,12 @@
  */
 
 /** The panel's charts, by name (chart views, exported files, `compiledChart` messages). */
-export const CHART_NAMES = ['loss', 'paths', 'lr', 'gradNorm', 'sharpness'] as const;
+export const CHART_NAMES = ['loss', 'paths', 'lr', 'gradNorm', 'sharpness', 'rateMap'] as const;
 export type ChartName = (typeof CHART_NAMES)[number];
 
 /** The file-name stem of each chart (`learning-rate.svg`). */
 export const CHART_FILES: Readonly<Record<ChartName, string>> = {
-  loss: 'loss', paths: 'paths', lr: 'learning-rate', gradNorm: 'gradient-norm', sharpness: 'sharpness',
+  loss: 'loss', paths: 'paths', lr: 'learning-rate', gradNorm: 'gradient-norm', sharpness: 'sharpness', rateMap: 'rate-map',
 };
 
 /** "12.3k", "1.45M": steps per second for people. */

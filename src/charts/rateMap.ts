@@ -115,13 +115,15 @@ export function fastestHeavyBall(eigenvalues: readonly number[]): { eta: number;
 
 /** The map: cells coloured by ρ (diverging cells apart), the runs as dots, the keyboard's cell outlined. */
 export function rateMapChart(o: ChartOptions & { readonly etaMax: number }): TopLevelSpec {
-  const x = { type: 'quantitative', title: 'learning rate η', scale: { domain: [0, o.etaMax], nice: false, zero: true } };
-  const y = { type: 'quantitative', title: 'momentum β', scale: { domain: [0, 1], nice: false } };
+  const x = { type: 'quantitative', title: 'learning rate η', scale: { domain: [0, o.etaMax], nice: false, zero: true }, axis: { format: '.3~g' } };
+  const y = { type: 'quantitative', title: 'momentum β', scale: { domain: [0, 1], nice: false }, axis: { format: '.2~g' } };
   const cells: Json = {
     data: named('rateMap'),
+    // Each cell reaches a third into its right and upper neighbours: no anti-aliased seams between them.
+    transform: [{ calculate: 'datum.eta1 + (datum.eta1 - datum.eta0) / 3', as: 'etaOver' }, { calculate: 'datum.beta1 + (datum.beta1 - datum.beta0) / 3', as: 'betaOver' }],
     mark: { type: 'rect', clip: true, aria: false },
     encoding: {
-      x: { ...x, field: 'eta0' }, x2: { field: 'eta1' }, y: { ...y, field: 'beta0' }, y2: { field: 'beta1' },
+      x: { ...x, field: 'eta0' }, x2: { field: 'etaOver' }, y: { ...y, field: 'beta0' }, y2: { field: 'betaOver' },
       color: {
         condition: { test: 'datum.rate >= 1', value: o.theme.accent },
         field: 'rate', type: 'quantitative', title: 'rate ρ per step',
@@ -141,7 +143,8 @@ export function rateMapChart(o: ChartOptions & { readonly etaMax: number }): Top
   };
   const dots: Json = {
     data: named('rateDots'),
-    mark: { type: 'point', filled: true, size: 90, clip: true, stroke: o.theme.pathCasing, strokeWidth: 1.5, opacity: 1 },
+    // Not clipped: a run at β = 0 sits on the plot's edge, whole.
+    mark: { type: 'point', filled: true, size: 90, clip: false, stroke: o.theme.pathCasing, strokeWidth: 1.5, opacity: 1 },
     encoding: {
       x: { ...x, field: 'eta' }, y: { ...y, field: 'beta' }, color: runColorEncoding(o),
       tooltip: [

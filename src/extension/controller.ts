@@ -226,7 +226,9 @@ export class PlaygroundController {
     this.session = pending.session;
     this.running = pending.experiment;
     this.sessionDone = false;
-    this.info = { dim: info.dim, init: [...info.init], ...(info.domain ? { domain: info.domain } : {}), dataSize: info.dataSize, gradient: info.gradient };
+    const q = info.curvature?.quadratic;
+    this.info = { dim: info.dim, init: [...info.init], ...(info.domain ? { domain: info.domain } : {}), dataSize: info.dataSize, gradient: info.gradient,
+      ...(q ? { quadratic: { eigenvalues: [...q.eigenvalues], minimum: q.minimum, ...(q.stochastic ? { stochastic: q.stochastic } : {}) } } : {}) };
     const labels = pending.experiment.runs.map((r) => r.label);
     this.store?.dispose();
     this.store = new ResultsStore(labels, info.dim, {

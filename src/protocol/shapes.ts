@@ -194,6 +194,8 @@ export const LossInfoSchema = v.object({
     mode: v.picklist(GRADIENT_MODES), reason: v.optional(text),
     path: v.optional(v.picklist(['straight-line', 'forward', 'reverse'])), line: v.optional(count(1)), column: v.optional(count(1)),
   }),
+  /** When the loss is a quadratic and the experiment asks for curvature: its Hessian's eigenvalues (ascending) and minimum (engine/curvature/convergence.ts). */
+  quadratic: v.optional(v.object({ eigenvalues: list(finite), minimum: v.nullable(finite), stochastic: v.optional(text) })),
 });
 export type LossInfo = v.InferOutput<typeof LossInfoSchema>;
 

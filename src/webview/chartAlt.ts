@@ -11,6 +11,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { chartRun, type ChartFacts, type ChartText, type ChartWords } from './chartText';
 import type { PointStore } from './pointStore';
+import { rateMapEigenvalues, rateMapRunDots } from './rateMapView';
 import { lossShape, thetaName } from './problemForm';
 import type { PanelState } from './state';
 import type { Store } from './store';
@@ -31,10 +32,12 @@ export function chartFacts(s: PanelState, points: PointStore): ChartFacts | unde
     .map(({ run, i }) => chartRun(i, run, s.results.find((r) => r.run === i), step));
   const dim = lossShape(exp, s.info).dim;
   const [dx, dy] = s.surface?.dims ?? s.view.dims;
+  const eigenvalues = rateMapEigenvalues(s);
   return {
     runs, step, totalSteps: exp.steps,
     axes: [{ index: dx, name: thetaName(dx) }, { index: dim > 1 ? dy : dx, name: thetaName(dim > 1 ? dy : dx) }],
     pointAt: (run, at) => points.pointAt(run, at),
+    ...(eigenvalues ? { rateMap: { eigenvalues, dots: rateMapRunDots(s, (r) => chartRun(r, exp.runs[r]!, s.results.find((x) => x.run === r), step).label) } } : {}),
   };
 }
 

@@ -80,5 +80,5 @@ export function panelLayout(width: number, height: number, chrome: number, aspec
   }
   const secondaryWidth = wide && sideBySide ? Math.floor((area - 12) / 2) - DECOR.width : area - DECOR.width;
   const secondary = { width: Math.max(160, secondaryWidth), height: 110 };
-  return { mode: wide ? 'wide' : 'narrow', sideBySide, heatmapLegend: legend, charts: { loss, paths, lr: secondary, gradNorm: secondary, sharpness: { ...secondary, height: 150 } } };
+  return { mode: wide ? 'wide' : 'narrow', sideBySide, heatmapLegend: legend, charts: { loss, paths, lr: secondary, gradNorm: secondary, sharpness: { ...secondary, height: 150 }, rateMap: { width: Math.max(160, Math.min(secondary.width - 90, 360)), height: 200 } } };
 }

@@ -8,6 +8,9 @@
  * - either goes in `CHART_TEXTS` under the chart's name (or is handed to `<op-chart-alt>` directly:
  *   chartAlt.ts), and the chart's card shows it.
  */
+import { fastestHeavyBall, rateMapAxes, rateMapEtaMax, type RateMapDot } from '../charts/rateMap';
+import { quadraticRate } from '../engine/curvature/quadratic';
+import { heavyBallRule } from '../engine/curvature/stability';
 import { optimizerSpec } from '../engine/hyperparameters';
 import type { RunStatus } from '../engine/types';
 import type { ChartName } from '../protocol';
@@ -48,6 +51,8 @@ export interface ChartFacts {
   readonly axes: readonly [{ readonly index: number; readonly name: string }, { readonly index: number; readonly name: string }];
   /** Run `run`'s point at the last step at or before `step`, if it has one. */
   pointAt(run: number, step: number): ChartPoint | undefined;
+  /** On a quadratic loss (curvature on): its Hessian's eigenvalues, and the runs the convergence-rate map places. */
+  readonly rateMap?: { readonly eigenvalues: readonly number[]; readonly dots: readonly RateMapDot[] };
 }
 
 export interface ChartTable {
@@ -162,12 +167,47 @@ export const describePaths: ChartDescriber = (f) => {
   };
 };
 
+/** A rate per step in words: "0.9 (converges)", "1.1 (diverges)". */
+function rateWords(rate: number): string {
+  return `${formatValue(rate)} (${rate < 1 ? 'converges' : 'diverges'})`;
+}
+
+/**
+ * The convergence-rate map: what it plots, the fastest cell (Polyak's optimum) and each run's
+ * place and rate; its table, the rate at every fourth η and β of the map.
+ */
+export const describeRateMap: ChartDescriber = (f) => {
+  const m = f.rateMap;
+  if (!m) return { summary: 'Convergence-rate map: shown for a quadratic loss with curvature on.', table: { caption: 'Convergence rate', columns: [], rows: [] } };
+  const best = fastestHeavyBall(m.eigenvalues);
+  const etaMax = rateMapEtaMax(m.eigenvalues, m.dots.map((d) => d.eta));
+  const runs = m.dots.map((d) => `${d.label}: η ${formatValue(d.eta)}, β ${formatValue(d.beta)}, rate ${rateWords(d.rate)}.`);
+  const summary = [
+    `Convergence rate per step of heavy-ball momentum on this quadratic (Hessian eigenvalues ${m.eigenvalues.map(formatValue).join(', ')}),`
+      + ` over learning rate η from 0 to ${formatValue(etaMax)} and momentum β from 0 to 0.99; β = 0 is gradient descent. Below 1 converges.`,
+    best ? `Fastest: rate ${formatValue(best.rate)} at η ${formatValue(best.eta)}, β ${formatValue(best.beta)}.` : 'No minimum: every cell diverges.',
+    ...(runs.length > 0 ? runs : ['No gradient-descent or momentum run is on the map.']),
+    'Arrow keys choose a cell, Enter moves the selected run there.',
+  ].join(' ');
+  const { etas, betas } = rateMapAxes(etaMax);
+  const cols = etas.filter((_e, j) => j % 6 === 0), rows = betas.filter((_b, k) => k % 6 === 0);
+  return {
+    summary,
+    table: {
+      caption: 'Convergence rate per step by momentum β (rows) and learning rate η (columns); 1 or more diverges',
+      columns: ['β \\ η', ...cols.map(formatValue)],
+      rows: rows.map((b) => [formatValue(b), ...cols.map((e) => formatValue(quadraticRate(heavyBallRule(b, 0, 0), e, m.eigenvalues)))]),
+    },
+  };
+};
+
 /** The panel's charts in words (a new chart adds its entry here). */
 export const CHART_TEXTS: Readonly<Record<ChartName, ChartWords>> = {
   loss: { name: 'Loss by step, log scale', describe: stepChartText({ title: 'Loss', quantity: 'loss', value: (p) => p.loss }) },
   paths: { name: 'Paths over the loss surface', describe: describePaths },
   lr: { name: 'Learning rate by step', describe: stepChartText({ title: 'Learning rate', quantity: 'η', value: (p) => p.lr }) },
   gradNorm: { name: 'Gradient norm by step, log scale', describe: stepChartText({ title: 'Gradient norm', quantity: '‖∇J‖', value: (p) => p.gradNorm }) },
+  rateMap: { name: 'Convergence rate over learning rate and momentum on this quadratic', describe: describeRateMap },
   sharpness: { name: 'Sharpness by step against each run\'s stability threshold, log scale', describe: stepChartText({ title: 'Sharpness', quantity: 'λmax', value: (p) => p.sharpness ?? null }) },
 };
 

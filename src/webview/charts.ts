@@ -26,6 +26,7 @@ import type { RunSpec } from '../engine/types';
 
 type RunSpecPart = Pick<RunSpec, 'optimizer' | 'hyperparameters'>;
 import { attachSurfaceInteraction, surfaceValues } from './surfaceInteraction';
+import { rateMapEigenvalues, rateMapReach, rateMapRunDots, RateMapView, rateNotes } from './rateMapView';
 
 export class Charts {
   readonly views = new Map<ChartName, ChartView>();
@@ -39,6 +40,8 @@ export class Charts {
   /** Charts that may be embedded now (startup.ts lets them in one by one). */
   private readonly allowed = new Set<ChartName>(['loss']);
   private surfaceCache: { surface: SurfaceData; rows: Array<[string, readonly Row[]]> } | undefined;
+  /** The convergence-rate map's cells, cursor and moves (a quadratic loss, curvature on). */
+  private rateMap: RateMapView | undefined;
   /** Called once the loss chart has first drawn points (startup.ts). */
   onFirstPlot: (() => void) | undefined;
 
@@ -92,6 +95,11 @@ export class Charts {
       view.onCompiled = (key, spec) => this.model.post({ type: 'compiledChart', chart: name, key, spec });
       if (name === 'loss') view.onPlotted = () => this.onFirstPlot?.();
       if (name === 'paths') view.onEmbed = (v, libs) => attachSurfaceInteraction(v, libs, { surface: () => this.store.state.surface, clicked: (x, y) => this.setStart(x, y) });
+      if (name === 'rateMap') {
+        const map = new RateMapView(this.store, this.model, view);
+        this.rateMap = map;
+        view.onEmbed = (v) => map.attach(v);
+      }
       this.views.set(name, view);
     }
     this.relayout();
@@ -153,8 +161,11 @@ export class Charts {
   private showEvents(): void {
     const rows = this.points.eventRows(this.store.state.results).filter((e) => e.step <= this.revealed) as unknown as Row[];
     const crossings = this.points.crossingRows(this.revealed) as unknown as Row[];
-    const key = JSON.stringify([rows.map((r) => [r.run, r.step]), crossings.map((r) => [r.run, r.step])]);
+    const s = this.store.state;
+    const shownEnds = s.results.map((r) => (r.status !== 'running' && this.revealed >= r.steps ? r.steps : -1));
+    const key = JSON.stringify([rows.map((r) => [r.run, r.step]), crossings.map((r) => [r.run, r.step]), s.info?.quadratic ? [s.experiment, shownEnds] : 0]);
     if (key === this.eventsKey) return;
+    this.store.update({ rates: rateNotes(s, (run) => this.points.lossesOf(run), this.revealed) });
     this.eventsKey = key;
     const first = new Map<number, string>();
     for (const c of crossings) if (!first.has(c.run as number)) first.set(c.run as number, c.message as string);
@@ -232,11 +243,14 @@ export class Charts {
     const s = this.store.state;
     if (!s.experiment || this.views.size === 0) return embedded;
     const problem = presetOf(s.experiment);
+    const dots = rateMapRunDots(s, (r) => this.labelOf(r));
+    const reach = rateMapReach(s, dots);
     const specs = panelChartSpecs({
       theme: this.theme, runs: s.results.length > 0 ? [...s.results].sort((a, b) => a.run - b.run).map((r) => r.label) : labels(s),
       layout: s.layout, steps: s.experiment.steps, surface: s.initialized ? surfaceLayout(s) : undefined,
       lossFloor: problem && problem.minima.length > 0 ? Math.min(...problem.minima.map((m) => m.loss)) : undefined,
       curvature: s.experiment.curvature === true,
+      ...(reach !== undefined ? { rateMap: { etaMax: reach } } : {}),
     });
     this.points.setDims(s.surface?.dims ?? s.view.dims);
     for (const name of CHART_NAMES) {
@@ -244,7 +258,10 @@ export class Charts {
       const view = this.views.get(name)!;
       const spec = specs[name];
       const key = spec ? JSON.stringify(spec) : '';
-      if (this.specKeys.get(name) === key) continue;
+      if (this.specKeys.get(name) === key) {
+        if (name === 'rateMap' && spec) { view.clear('rateDots'); view.insert('rateDots', dots as unknown as Row[]); }
+        continue;
+      }
       this.specKeys.set(name, key);
       if (!spec) {
         view.finalize();
@@ -257,9 +274,16 @@ export class Charts {
         ['events', this.points.eventRows(this.store.state.results).filter((e) => e.step <= this.revealed) as unknown as Row[]],
         ['crossings', this.points.crossingRows(this.revealed) as unknown as Row[]],
         ...(name === 'paths' ? this.surfaceRows() : []),
+        ...(name === 'rateMap' ? this.rateMapRows(reach, dots) : []),
       ]));
     }
     return embedded;
+  }
+
+  private rateMapRows(reach: number | undefined, dots: readonly unknown[]): Array<[string, readonly Row[]]> {
+    const eigenvalues = rateMapEigenvalues(this.store.state);
+    if (!this.rateMap || !eigenvalues || reach === undefined) return [];
+    return [['rateMap', this.rateMap.cellRows(eigenvalues, reach)], ['rateDots', dots as Row[]], ['rateCursor', this.rateMap.cursorRows()]];
   }
 
   private surfaceRows(): Array<[string, readonly Row[]]> {

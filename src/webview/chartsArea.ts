@@ -13,11 +13,12 @@ import { CHART_TEXTS } from './chartText';
 import type { PanelModel } from './model';
 import { lossShape, thetaName } from './problemForm';
 import { selectField } from './selects';
+import { rateMapEigenvalues, rateMapRefusal } from './rateMapView';
 import type { PanelState } from './state';
 import { StoreController, type Store } from './store';
 
 const TITLES: Readonly<Record<ChartName, string>> = {
-  loss: 'Loss', paths: 'Paths over the loss surface', lr: 'Learning rate', gradNorm: 'Gradient norm', sharpness: 'Sharpness and stability',
+  loss: 'Loss', paths: 'Paths over the loss surface', lr: 'Learning rate', gradNorm: 'Gradient norm', sharpness: 'Sharpness and stability', rateMap: 'Convergence rate over (η, β)',
 };
 /** The charts on screen first, whatever the width. */
 export const PRIMARY_CHARTS: readonly ChartName[] = ['loss', 'paths'];
@@ -32,7 +33,8 @@ export class ChartsArea extends LitElement {
   }
 
   override connectedCallback(): void {
-    this.slice = new StoreController(this, this.parts.store, (s) => [s.layout, s.surface !== undefined, s.experiment && lossShape(s.experiment, s.info).dim, s.surface?.dims, s.initialized, s.experiment?.curvature === true]);
+    this.slice = new StoreController(this, this.parts.store, (s) => [s.layout, s.surface !== undefined, s.experiment && lossShape(s.experiment, s.info).dim, s.surface?.dims, s.initialized, s.experiment?.curvature === true,
+      rateMapEigenvalues(s) !== undefined, rateMapRefusal(s)]);
     super.connectedCallback();
   }
 
@@ -40,7 +42,7 @@ export class ChartsArea extends LitElement {
     void this.slice.value;
     const s = this.parts.store.state;
     const card = (name: ChartName, extra: TemplateResult | typeof nothing = nothing): TemplateResult => html`
-      <section class="chart-card chart-${name.toLowerCase()}" aria-labelledby="chart-title-${name}" ?hidden=${(name === 'paths' && s.initialized && !s.surface) || (name === 'sharpness' && s.experiment?.curvature !== true)}>
+      <section class="chart-card chart-${name.toLowerCase()}" aria-labelledby="chart-title-${name}" ?hidden=${(name === 'paths' && s.initialized && !s.surface) || (name === 'sharpness' && s.experiment?.curvature !== true) || (name === 'rateMap' && !rateMapEigenvalues(s))}>
         <div class="chart-card-head"><h2 class="chart-heading" id="chart-title-${name}">${TITLES[name]}</h2>
           <op-chart-alt .parts=${{ store: this.parts.store, points: this.parts.charts.points }} .chart=${name} .words=${CHART_TEXTS[name]}></op-chart-alt></div>${extra}
         <div class="chart" data-chart=${name} aria-describedby=${chartSummaryId(name)}></div>
@@ -48,7 +50,7 @@ export class ChartsArea extends LitElement {
     const secondary = CHART_NAMES.filter((n) => !PRIMARY_CHARTS.includes(n));
     return html`
       <div class="chart-grid primary ${s.layout.sideBySide ? 'two-columns' : ''}">${PRIMARY_CHARTS.map((n) => card(n, n === 'paths' ? this.dimsPicker() : nothing))}</div>
-      <div class="chart-grid secondary ${s.layout.mode === 'wide' && s.layout.sideBySide ? 'two-columns' : ''}">${secondary.map((n) => card(n))}</div>`;
+      <div class="chart-grid secondary ${s.layout.mode === 'wide' && s.layout.sideBySide ? 'two-columns' : ''}">${secondary.map((n) => card(n, n === 'rateMap' ? this.rateMapHint() : nothing))}</div>`;
   }
 
   protected override firstUpdated(): void {
@@ -56,6 +58,12 @@ export class ChartsArea extends LitElement {
     this.attached = true;
     const el = (n: ChartName): HTMLElement => this.querySelector<HTMLElement>(`.chart[data-chart="${n}"]`)!;
     this.parts.charts.attach(Object.fromEntries(CHART_NAMES.map((n) => [n, el(n)])) as Record<ChartName, HTMLElement>);
+  }
+
+  /** Under the map's heading: what a click does, or why the selected run cannot move. */
+  private rateMapHint(): TemplateResult {
+    const refused = rateMapRefusal(this.parts.store.state);
+    return html`<p class="chart-hint">${refused ? `Map of heavy-ball momentum; ${refused}.` : 'Click a cell (or focus the map, arrow keys, Enter) to move the selected run to that η and β.'}</p>`;
   }
 
   /** For more than two parameters: which two are on the paths chart's axes. */

@@ -4,7 +4,7 @@
  * Pure, so they are tested under Node.
  */
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
-import { gradNormChart, learningRateChart, lossChart, pathsChart, sharpnessChart, type ChartTheme } from '../charts';
+import { gradNormChart, learningRateChart, lossChart, pathsChart, rateMapChart, sharpnessChart, type ChartTheme } from '../charts';
 import type { Domain } from '../engine/types';
 import type { ChartName } from '../protocol';
 import type { PanelLayout } from './chartLayout';
@@ -25,6 +25,8 @@ export interface PanelChartOptions {
   readonly surface?: { readonly domain: Domain; readonly resolution: number; readonly axisTitles: readonly [string, string] };
   /** The experiment asks for curvature: the sharpness chart. */
   readonly curvature?: boolean;
+  /** The loss is a quadratic (curvature on): the convergence-rate map, η up to `etaMax`. */
+  readonly rateMap?: { readonly etaMax: number };
 }
 
 /** The specs of the charts there are (no paths chart without a surface). */
@@ -36,6 +38,7 @@ export function panelChartSpecs(o: PanelChartOptions): Partial<Record<ChartName,
     lr: learningRateChart({ ...base, ...size.lr }),
     gradNorm: gradNormChart({ ...base, ...size.gradNorm }),
     ...(o.curvature ? { sharpness: sharpnessChart({ ...base, ...size.sharpness }) } : {}),
+    ...(o.rateMap ? { rateMap: rateMapChart({ theme: o.theme, runs: o.runs, ...size.rateMap, etaMax: o.rateMap.etaMax }) } : {}),
   };
   if (o.surface) {
     const { domain, resolution, axisTitles } = o.surface;

@@ -303,6 +303,12 @@ export class PointStore {
     return measured === undefined ? point : { ...point, sharpness: measured };
   }
 
+  /** Every loss of a run received so far, and the step of each. */
+  lossesOf(runIndex: number): { readonly losses: readonly number[]; readonly steps: readonly number[] } {
+    const run = this.runs.get(runIndex);
+    return { losses: run?.loss ?? [], steps: run?.steps ?? [] };
+  }
+
   /** The last finite loss of a run before it stopped (where a divergence is drawn). */
   lastFiniteLoss(runIndex: number): number | null {
     const run = this.runs.get(runIndex);

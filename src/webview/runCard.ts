@@ -38,7 +38,7 @@ const STATUS_ICON: Record<string, string> = {
 
 export class RunCard extends LitElement {
   static override properties = {
-    run: { attribute: false }, index: { type: Number }, runId: { attribute: false }, result: { attribute: false }, warning: { attribute: false },
+    run: { attribute: false }, index: { type: Number }, runId: { attribute: false }, result: { attribute: false }, warning: { attribute: false }, rate: { attribute: false },
     color: { attribute: false }, selected: { type: Boolean }, issues: { attribute: false },
   };
   declare ctx: RunsContext;
@@ -48,6 +48,8 @@ export class RunCard extends LitElement {
   declare result: RunResult | undefined;
   /** Where the run's curvature crossed its stability threshold ("at step 12, η·λmax = 2.3 > 2: …"), up to the step shown. */
   declare warning: string | undefined;
+  /** On a quadratic loss: the run's rate per step, closed form and measured (rateMapView.ts `rateNotes`). */
+  declare rate: string | undefined;
   declare color: string;
   declare selected: boolean;
   /** Validator issues and refusals changed (a new object each time). */
@@ -144,8 +146,9 @@ export class RunCard extends LitElement {
   private note(): TemplateResult | typeof nothing {
     const r = this.result;
     const ended = r && (r.status === 'diverged' || r.status === 'error') && r.message ? r.message : undefined;
-    if (!ended && !this.warning) return nothing;
+    if (!ended && !this.warning && !this.rate) return nothing;
     return html`${this.warning ? html`<div class="run-note run-warning" role="status"><span class="codicon codicon-warning" aria-hidden="true"></span> ${this.warning}</div>` : nothing}
+      ${this.rate ? html`<div class="run-note run-rate">${this.rate}</div>` : nothing}
       ${ended ? html`<div class="run-note" role="status">${ended}</div>` : nothing}`;
   }
 

@@ -37,7 +37,7 @@ export class RunList extends LitElement {
   }
 
   override connectedCallback(): void {
-    this.slice = new StoreController(this, this.parts.store, (s) => [s.experiment?.runs, s.runIds, s.results, s.view.selectedRun, s.refused, s.errors, s.crossings]);
+    this.slice = new StoreController(this, this.parts.store, (s) => [s.experiment?.runs, s.runIds, s.results, s.view.selectedRun, s.refused, s.errors, s.crossings, s.rates]);
     super.connectedCallback();
   }
 
@@ -67,7 +67,7 @@ export class RunList extends LitElement {
       <div class="run-list">
         ${exp.runs.length === 0 ? html`<p class="empty-note">No runs yet. Add one to start optimizing.</p>` : nothing}
         ${repeat(exp.runs, (_, i) => s.runIds[i] ?? `at${i}`, (run, i) => html`<op-run-card .ctx=${this.ctx} .run=${run} .index=${i} .runId=${s.runIds[i] ?? `at${i}`}
-          .result=${s.results.find((r) => r.run === i)} .warning=${s.crossings.get(i)} .color=${runColor(theme, i)} .selected=${s.view.selectedRun === i} .issues=${[s.refused, s.errors]}></op-run-card>`)}
+          .result=${s.results.find((r) => r.run === i)} .warning=${s.crossings.get(i)} .rate=${s.rates.get(i)} .color=${runColor(theme, i)} .selected=${s.view.selectedRun === i} .issues=${[s.refused, s.errors]}></op-run-card>`)}
       </div>
       <div class="run-list-actions"><vscode-button secondary icon="add" class="add-run" data-control="add" @click=${add}>Add run</vscode-button></div>`;
   }

@@ -27,6 +27,8 @@ export interface PanelState {
   readonly results: readonly RunResult[];
   /** Per run, where its curvature first crossed its stability threshold up to the step shown (the run card's warning). */
   readonly crossings: ReadonlyMap<number, string>;
+  /** On a quadratic loss (curvature on): each run's rate per step, closed form and measured, in words (rateMapView.ts). */
+  readonly rates: ReadonlyMap<number, string>;
   readonly hostState: HostState;
   readonly stepsPerSecond: number;
   readonly errors: readonly PanelError[];
@@ -60,7 +62,7 @@ export interface Playback {
 
 export function initialState(view: ViewState, speed: PlaybackSpeed): PanelState {
   return {
-    experiment: undefined, runIds: [], initialized: false, info: undefined, surface: undefined, results: [], crossings: new Map(),
+    experiment: undefined, runIds: [], initialized: false, info: undefined, surface: undefined, results: [], crossings: new Map(), rates: new Map(),
     hostState: 'idle', stepsPerSecond: 0, errors: [], trusted: true, following: undefined, refused: new Map(),
     view, playback: { speed, playing: speed !== 'instant', step: 0, received: 0, total: 0, ended: false }, formsShown: false,
     layout: panelLayout(typeof innerWidth === 'number' ? innerWidth : 1200, typeof innerHeight === 'number' ? innerHeight : 800, 90),

@@ -42,7 +42,7 @@ export function attachSurfaceInteraction(view: View, libs: Libraries, o: Surface
 }
 
 /** The plotted coordinates under the pointer, if it is inside the plot. */
-function plotPoint(view: View, ev: MouseEvent): { x: number; y: number } | undefined {
+export function plotPoint(view: View, ev: MouseEvent): { x: number; y: number } | undefined {
   const canvas = view.container()?.querySelector('canvas');
   if (!canvas) return undefined;
   const rect = canvas.getBoundingClientRect();

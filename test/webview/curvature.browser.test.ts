@@ -107,12 +107,69 @@ describe('webview: sharpness and stability (curvature) in Chromium', function ()
     const near = Math.min(...ellipse.map((e) => Math.hypot((e.x as number) - at[0]!, (e.y as number) - at[1]!)));
     assert.ok(Math.abs(far / near - 3) < 0.05, `axes ratio ${far / near}, expected √(18/2) = 3`);
 
+    // The convergence-rate map (Booth is a quadratic: λ = 2, 18): every GD run a dot at β = 0 with its rate max |1 − ηλ|.
+    const dots = await data('rateMap', 'rateDots');
+    assert.deepEqual(dots.map((d) => [d.run, d.eta, d.beta]), [[0, 0.005, 0], [1, 0.05, 0], [2, 0.15, 0]]);
+    assert.ok(Math.abs((dots[2]!.rate as number) - 1.7) < 1e-12, String(dots[2]!.rate));
+    assert.equal((await data('rateMap', 'rateMap')).length, 60 * 34);
+    assert.match(await page.$eval('#chart-summary-rateMap', (e) => e.textContent ?? ''), /Fastest: rate 0\.5 at η 0\.125, β 0\.25\./);
+    // Each card: the closed-form rate max |1 − ηλᵢ| beside the one measured from its loss. Booth's start
+    // (−8, −6) is off its minimum (1, 3) by (−9, −9), along the eigenvector of λ = 18 alone: the run
+    // at η = 0.05 falls at |1 − 0.05·18| = 0.1 per step, faster than the closed form's slowest |1 − 0.05·2| = 0.9.
+    const rates = await page.$$eval('op-run-card .run-rate', (els) => els.map((e) => e.textContent?.trim() ?? ''));
+    assert.equal(rates.length, 3, rates.join(' | '));
+    assert.match(rates[1]!, /^Rate per step on this quadratic: ρ = 0\.9 in closed form \(its slowest direction\), 0\.1 measured from its loss\.$/);
+    assert.match(rates[2]!, /ρ = 1\.7 in closed form.* — it diverges\.$/);
+    mkdirSync(repoPath('test-results'), { recursive: true });
+    await page.locator('.chart-ratemap').scrollIntoViewIfNeeded();
+    await page.locator('.chart-ratemap').screenshot({ path: repoPath('test-results/curvature-rate-map.png') });
+
     mkdirSync(repoPath('test-results'), { recursive: true });
     await page.locator('.chart-sharpness').scrollIntoViewIfNeeded();
     await page.screenshot({ path: repoPath('test-results/curvature.png'), fullPage: true });
     await page.locator('op-run-card').nth(2).screenshot({ path: repoPath('test-results/curvature-card.png') });
     await page.locator('#formula-view').screenshot({ path: repoPath('test-results/curvature-formula.png') });
     await page.locator('.chart-paths').screenshot({ path: repoPath('test-results/curvature-ellipse.png') });
+    assert.deepEqual(errors, []);
+  });
+
+  /** The selected run's η and β in the edit the panel posts next, after `act`. */
+  const nextEdit = async (act: () => Promise<void>): Promise<{ optimizer: string; lr: unknown; momentum: unknown }> => {
+    const before = await page.evaluate(() => (window as unknown as { __probe: PageProbe }).__probe.posted.length);
+    await act();
+    await page.waitForFunction((n) => (window as unknown as { __probe: PageProbe }).__probe.posted.slice(n).some((m) => m.type === 'editExperiment'), before);
+    const edit = (await page.evaluate(() => (window as unknown as { __probe: PageProbe }).__probe.posted)).slice(before).find((m) => m.type === 'editExperiment')!;
+    const run = (edit.experiment as PanelExperiment).runs[0]!;
+    return { optimizer: run.optimizer, lr: run.hyperparameters.lr, momentum: run.hyperparameters.momentum };
+  };
+
+  it('moves the selected run where the rate map is clicked, and from the keyboard', async () => {
+    // A cell in the map's middle: its centre's η and β, rounded as the fields write them (3 digits).
+    const cell = (await data('rateMap', 'rateMap')).find((c) => c.column === 20 && c.row === 10)!;
+    const target = await page.evaluate(([eta, beta]) => {
+      const view = (window as unknown as { __optimizerPlayground: { chart(n: string): { scale(n: string): (v: number) => number; origin(): number[]; container(): HTMLElement } } })
+        .__optimizerPlayground.chart('rateMap');
+      const rect = view.container().querySelector('canvas')!.getBoundingClientRect();
+      const [ox, oy] = view.origin();
+      return { x: rect.left + ox! + view.scale('x')(eta), y: rect.top + oy! + view.scale('y')(beta) };
+    }, [cell.eta as number, cell.beta as number] as const);
+    const clicked = await nextEdit(() => page.mouse.click(target.x, target.y));
+    assert.deepEqual(clicked, { optimizer: 'momentum', lr: Number((cell.eta as number).toPrecision(3)), momentum: Number((cell.beta as number).toPrecision(3)) },
+      'gradient descent moved above β = 0 becomes momentum, at the cell\'s η and β');
+    // The keyboard: the map (focused by the click) has its cursor on the clicked cell; one cell right and one up, Enter.
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-chart')), 'rateMap');
+    await page.waitForFunction(() => (window as unknown as { __optimizerPlayground: { data(c: string, s: string): unknown[] } })
+      .__optimizerPlayground.data('rateMap', 'rateCursor').length === 1, undefined, { timeout: 10_000 });
+    assert.deepEqual((await data('rateMap', 'rateCursor')).map((c) => [c.column, c.row]), [[20, 10]], 'the cursor is on the clicked cell');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowUp');
+    // The cursor's row reaches the view through its changeset queue.
+    await page.waitForFunction(() => JSON.stringify((window as unknown as { __optimizerPlayground: { data(c: string, s: string): Array<{ column: number; row: number }> } })
+      .__optimizerPlayground.data('rateMap', 'rateCursor').map((c) => [c.column, c.row])) === '[[21,11]]', undefined, { timeout: 10_000 });
+    const cursor = (await data('rateMap', 'rateCursor'))[0]!;
+    assert.match(await page.$eval('.chart[data-chart="rateMap"]', (e) => e.getAttribute('aria-label') ?? ''), /^η 0\.07963, β 0\.33: rate [\d.]+ per step\. Enter moves the selected run here\.$/);
+    const keyed = await nextEdit(() => page.keyboard.press('Enter'));
+    assert.deepEqual(keyed, { optimizer: 'momentum', lr: Number((cursor.eta as number).toPrecision(3)), momentum: Number((cursor.beta as number).toPrecision(3)) });
     assert.deepEqual(errors, []);
   });
 });

@@ -3,6 +3,7 @@
  * experiment on a preset, then the `runStart`, `points`, `runEnd` and `status` messages the host
  * would stream while the runner steps it. What the panel shows is what the engine computed.
  */
+import { quadraticFacts } from '../../src/engine/curvature/convergence';
 import { validateExperiment } from '../../src/engine/experiment';
 import { getProblem } from '../../src/engine/problems';
 import { Runner } from '../../src/engine/runner';
@@ -74,7 +75,10 @@ export function buildScenario(experiment: PanelExperiment, stepsPerMessage = 40,
     values.push(objective.value(p, null));
   }
   const results: RunResult[] = valid.experiment.runs.map((r, i) => ({ run: i, label: r.label, status: 'running', steps: 0 }));
-  const info = { dim: problem.dim, init: [...init], domain: problem.domain, dataSize: 0, gradient: { mode: 'analytic' as const } };
+  // As the host says it (controller.ts): a quadratic preset with curvature on carries its spectrum.
+  const quadratic = experiment.curvature && problem.quadratic ? quadraticFacts(objective, init, 'preset') : undefined;
+  const info = { dim: problem.dim, init: [...init], domain: problem.domain, dataSize: 0, gradient: { mode: 'analytic' as const },
+    ...(quadratic ? { quadratic: { eigenvalues: [...quadratic.eigenvalues], minimum: quadratic.minimum } } : {}) };
   const initMessage: ToWebview = {
     type: 'init', experiment, state: 'running', results: [], points: [], info,
     surface: { dims: [0, 1], xs: [...xs], ys: [...ys], loss: toWire(values), at: [...init], minima: problem.minima.map((m) => ({ params: [...m.params], loss: m.loss })) },

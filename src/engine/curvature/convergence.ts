@@ -50,6 +50,9 @@ export function quadraticFacts(objective: Objective, at: readonly number[], evid
 /** Steps of the loss curve the measured rate is fitted over. */
 export const MEASURED_WINDOW = 50;
 
+/** What the rates read of a quadratic's facts (the panel has them without their evidence). */
+export type RateFacts = Pick<QuadraticFacts, 'eigenvalues' | 'minimum' | 'stochastic'>;
+
 /** A run's rate per step on a quadratic: the closed form and the one its loss curve shows. */
 export interface ConvergenceRates {
   /** max over the Hessian's eigenvalues of the rule's spectral radius at the run's η (quadratic.ts), or null. */
@@ -61,7 +64,7 @@ export interface ConvergenceRates {
 }
 
 /** Why the closed form does not apply to this run, or undefined when it does. */
-function noClosedForm(run: Pick<RunSpec, 'optimizer' | 'hyperparameters' | 'schedule' | 'clip'>, facts: QuadraticFacts): string | undefined {
+function noClosedForm(run: Pick<RunSpec, 'optimizer' | 'hyperparameters' | 'schedule' | 'clip'>, facts: RateFacts): string | undefined {
   const s = runStability(run);
   if (!s.rule) return s.reason;
   if (s.rule.measure !== 'sharpness') return 'its preconditioner changes with the gradients: no closed-form rate';
@@ -72,11 +75,11 @@ function noClosedForm(run: Pick<RunSpec, 'optimizer' | 'hyperparameters' | 'sche
 
 /**
  * The analytic and the measured rate of one run on a quadratic: `losses` are its first `count`
- * points' losses. The measured rate needs L* (a positive-definite Hessian) and, since the
+ * points' losses (at `steps`, when they are not every step from 0). The measured rate needs L* (a positive-definite Hessian) and, since the
  * optimizer then minimises L + ½λ‖θ‖² whose minimum is not L*, no L2 weight decay.
  */
-export function convergenceRates(run: Pick<RunSpec, 'optimizer' | 'hyperparameters' | 'schedule' | 'clip'>, facts: QuadraticFacts,
-  losses: ArrayLike<number>, count = losses.length): ConvergenceRates {
+export function convergenceRates(run: Pick<RunSpec, 'optimizer' | 'hyperparameters' | 'schedule' | 'clip'>, facts: RateFacts,
+  losses: ArrayLike<number>, count = losses.length, steps?: ArrayLike<number>): ConvergenceRates {
   const lr = run.hyperparameters.lr;
   const why = noClosedForm(run, facts);
   const s = runStability(run);
@@ -86,7 +89,7 @@ export function convergenceRates(run: Pick<RunSpec, 'optimizer' | 'hyperparamete
   if (facts.minimum === null) unmeasured = 'the quadratic has no minimum to converge to';
   else if (typeof decay === 'number' && decay !== 0) unmeasured = 'with weight decay the run converges to another point than the loss\'s minimum';
   else {
-    measured = measuredRate(losses, facts.minimum, MEASURED_WINDOW, count) ?? null;
+    measured = measuredRate(losses, facts.minimum, MEASURED_WINDOW, count, steps) ?? null;
     if (measured === null) unmeasured = 'too few steps above rounding to measure a slope';
   }
   const note = [analytic === null ? why ?? 'no learning rate' : undefined, unmeasured].filter((x) => x !== undefined).join('; ');

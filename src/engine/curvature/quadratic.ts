@@ -36,12 +36,13 @@ export function rateMap(ruleFor: (beta: number) => StabilityRule, eigenvalues: A
 /**
  * The rate per step ρ measured on a loss curve that converges to `minimum` (or leaves it): the
  * least-squares slope s of ln(Lₖ − L*) over the last `window` of its first `count` steps at which
- * Lₖ − L* is finite and well above rounding, and ρ = e^{s/2} (the loss is quadratic in the
+ * Lₖ − L* is finite and well above rounding (the k-th loss at step `steps[k]` when given, else
+ * at step k), and ρ = e^{s/2} (the loss is quadratic in the
  * error). "Well above": 1e-8 of the larger of |L*| and |L₀| — L* computed from a point carries an
  * error of a few ulps of the loss there, so Lₖ − L* is then known to ~1e-7 relative at worst and
  * the fitted ρ to ~1e-9. Undefined when fewer than 3 such steps remain.
  */
-export function measuredRate(losses: ArrayLike<number>, minimum: number, window = 50, count = losses.length): number | undefined {
+export function measuredRate(losses: ArrayLike<number>, minimum: number, window = 50, count = losses.length, steps?: ArrayLike<number>): number | undefined {
   const scale = Math.max(Math.abs(minimum), count > 0 && Number.isFinite(losses[0]) ? Math.abs(losses[0]) : 0);
   const floor = Math.max(1e-8 * scale, 2.2250738585072014e-308);
   const usable = (k: number): boolean => losses[k] - minimum > floor && losses[k] < Infinity;
@@ -53,8 +54,8 @@ export function measuredRate(losses: ArrayLike<number>, minimum: number, window 
   if (m < 3) return undefined;
   let sx = 0, sy = 0, sxx = 0, sxy = 0;
   for (let k = start; k < end; k++) {
-    const y = Math.log(losses[k] - minimum);
-    sx += k; sy += y; sxx += k * k; sxy += k * y;
+    const x = steps ? steps[k] : k, y = Math.log(losses[k] - minimum);
+    sx += x; sy += y; sxx += x * x; sxy += x * y;
   }
   const slope = (m * sxy - sx * sy) / (m * sxx - sx * sx);
   return Math.exp(slope / 2);
