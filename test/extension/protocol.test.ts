@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import {
-  answer, checkPanelExperiment, fromWire, HOST_METHODS, parseFromWebview, parseToWebview, Requests, toExperimentFile, toWire, type PanelExperiment,
+  answer, CHART_NAMES, checkPanelExperiment, fromWire, HOST_METHODS, parseFromWebview, parseToWebview, Requests, toExperimentFile, toWire, type PanelExperiment,
   type ReplyMessage, type RequestMessage,
 } from '../../src/protocol';
 import { validateExperiment } from '../../src/engine/experiment';
@@ -40,7 +40,7 @@ describe('protocol', () => {
       [{ type: 'pickDims', dims: [1, 1] }, /two different parameters/],
       [{ type: 'request', requestId: 1, method: 'inspect', params: { run: -1, step: 0 } }, /params\.run: expected an integer ≥ 0/],
       [{ type: 'request', requestId: 1, method: 'formatDisk', params: {} }, /request message: method/],
-      [{ type: 'reply', requestId: 1, method: 'renderCharts', result: { charts: [{ name: '../../etc/passwd' }] } }, /charts\[0\]\.name: expected \("loss" \| "paths" \| "lr" \| "gradNorm"\), got "\.\.\/\.\.\/etc\/passwd"/],
+      [{ type: 'reply', requestId: 1, method: 'renderCharts', result: { charts: [{ name: '../../etc/passwd' }] } }, new RegExp(`charts\\[0\\]\\.name: expected \\(${CHART_NAMES.map((n) => `"${n}"`).join(' \\| ')}\\), got "\\.\\./\\.\\./etc/passwd"`)],
       [{ type: 'reply', requestId: 1, method: 'renderCharts', result: { charts: [{ name: 'loss', png: 'javascript:alert(1)' }] } }, /png: expected a data:image\/png/],
       [{ type: 'reply', requestId: 1, method: 'renderCharts' }, /expected a result or an error/],
       [{ type: 'setPreferences', preferences: { playbackSpeed: 'ludicrous' } }, /preferences\.playbackSpeed/],
