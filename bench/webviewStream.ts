@@ -1,5 +1,5 @@
 /**
- * `node out/bench/webviewStream.js [--profile FILE] [--runs N] [--steps-per-tick N] [--no-edit]`:
+ * `node out/bench/webviewStream.js [--profile FILE] [--runs N] [--steps-per-tick N] [--no-edit] [--curvature]`:
  * the panel's frames while 4 runs × 10,000 steps stream in, outside VS Code. The webview bundle
  * (src/webview/main.ts, built here with esbuild into `webview-bundle` beside this compiled script,
  * so that builds of dist/ or from other out dirs do not interfere) runs in headless Chromium in a
@@ -26,7 +26,10 @@ import { surfaceGrid } from '../src/charts';
 import { getProblem } from '../src/engine/problems';
 import { toWire, type PanelExperiment, type ToWebview } from '../src/protocol';
 import { bundleWebview, fakeVsCode, servePanel, settled, type PageProbe } from '../test/webview/pageServer';
-import { buildScenario, fourRuns as experiment } from '../test/webview/scenario';
+import { buildScenario, fourRuns } from '../test/webview/scenario';
+
+/** `--curvature`: the four runs with `"curvature": true` (every point's sharpness streams, and the sharpness chart). */
+const experiment: PanelExperiment = process.argv.includes('--curvature') ? { ...fourRuns, curvature: true } : fourRuns;
 
 /** The experiment the panel shows before the edit: the first of the four runs, 300 steps. */
 const oneRun: PanelExperiment = { ...experiment, title: 'Rosenbrock, one run', steps: 300, runs: experiment.runs.slice(0, 1) };

@@ -138,7 +138,8 @@ describe('the panel from the keyboard and with a screen reader (Chromium)', func
       const page = await openPanel('vscode-dark', { stream: false });
       try {
         const summary = (chart: string): Promise<string> => page.locator(`#chart-summary-${chart}`).evaluate((e) => e.textContent ?? '');
-        assert.deepEqual(await page.$$eval('.chart[data-chart]', (es) => es.map((e) => [e.getAttribute('aria-label'), e.getAttribute('aria-describedby')])), [
+        // The charts shown (the sharpness chart and the rate map wait, hidden, for curvature and a quadratic).
+        assert.deepEqual(await page.$$eval('.chart-card:not([hidden]) .chart[data-chart]', (es) => es.map((e) => [e.getAttribute('aria-label'), e.getAttribute('aria-describedby')])), [
           ['Loss by step, log scale', 'chart-summary-loss'], ['Paths over the loss surface', 'chart-summary-paths'],
           ['Learning rate by step', 'chart-summary-lr'], ['Gradient norm by step, log scale', 'chart-summary-gradNorm'],
         ]);
