@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { symmetricEigen } from '../../../src/engine/curvature/eigen';
-import { measuredRate, quadraticMinimum, quadraticRate, rateMap, sameHessian } from '../../../src/engine/curvature/quadratic';
+import { MeasuredRateTail, measuredRate, quadraticMinimum, quadraticRate, rateMap, sameHessian } from '../../../src/engine/curvature/quadratic';
 import { gradientDescentRule, heavyBallRule, spectralRadius } from '../../../src/engine/curvature/stability';
 import { getProblem } from '../../../src/engine/problems';
 import { experiment } from '../helpers';
@@ -44,6 +44,22 @@ describe('curvature/quadratic: convergence rates on quadratics', () => {
   it('has no measured rate on a curve that does not fall (fewer than 3 usable steps)', () => {
     assert.equal(measuredRate([1, 1e-320, 0], 0), undefined);
     assert.equal(measuredRate([], 0), undefined);
+  });
+
+  it('measures the same rate from the losses kept while they stream (MeasuredRateTail) as from the whole curve', () => {
+    const curves: number[][] = [
+      losses('gd', { lr: 0.05 }, 400),
+      [5, 4, Infinity, 3, 2.5, 2, 1.7, 1.5, 1.3, 1.2, 1.1, 1e-320, 1e-320],
+      [3, 2, 1, 0.5, 0.25, NaN, 0.2, 0.1, 0.05, 0.025, 0.0125, 0.00625, 0.003],
+      Array.from({ length: 300 }, (_, k) => 2 * 0.97 ** k + (k % 7 === 0 ? 1e-12 : 0)),
+    ];
+    for (const curve of curves) {
+      for (const window of [3, 50]) {
+        const tail = new MeasuredRateTail(0, window);
+        curve.forEach((v) => tail.push(v));
+        assert.equal(measuredRate(tail.losses(), 0, window, tail.count), measuredRate(curve, 0, window));
+      }
+    }
   });
 
   it('maps rates over (η, β): each cell is the rule\'s rate there (Distill\'s figure)', () => {
