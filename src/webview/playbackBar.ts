@@ -6,7 +6,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { html, LitElement, type TemplateResult } from 'lit';
 import { PLAYBACK_SPEEDS, type PlaybackSpeed } from '../protocol';
 import type { PlaybackClock } from './playback';
-import { RovingFocus } from './rovingFocus';
+import { RovingButtons } from './rovingFocus';
 import { selectField } from './selects';
 import type { PanelState } from './state';
 import { StoreController, type Store } from './store';
@@ -20,7 +20,7 @@ export class PlaybackBar extends LitElement {
   declare parts: { store: Store<PanelState>; clock: PlaybackClock };
   private slice!: StoreController<PanelState, unknown>;
   /** Play, Step and Replay: one tab stop, arrow keys inside; a button that disables passes the focus on. */
-  private buttons: RovingFocus | undefined;
+  private readonly buttons = new RovingButtons(this, '.playback-buttons');
 
   protected override createRenderRoot(): HTMLElement {
     return this;
@@ -29,18 +29,6 @@ export class PlaybackBar extends LitElement {
   override connectedCallback(): void {
     this.slice = new StoreController(this, this.parts.store, (s) => [s.playback, s.hostState]);
     super.connectedCallback();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.buttons?.dispose();
-    this.buttons = undefined;
-  }
-
-  protected override updated(): void {
-    const group = this.querySelector<HTMLElement>('.playback-buttons');
-    if (group && !this.buttons) this.buttons = new RovingFocus(group, () => [...group.querySelectorAll<HTMLElement>('vscode-button')]);
-    this.buttons?.sync();
   }
 
   protected override render(): TemplateResult {

@@ -4,6 +4,8 @@
  * enabled ones. A button that is disabled while it has the focus (Step at the last step) hands
  * the focus to its nearest enabled neighbour, so the focus never falls to the page.
  */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
 type Item = HTMLElement & { updateComplete?: Promise<unknown> };
 
 /** A focus lost to the page this recently, by a button of the group that is now disabled, goes back to the group. */
@@ -84,6 +86,30 @@ export class RovingFocus {
     e.preventDefault();
     enabled[to]!.focus();
   };
+}
+
+/**
+ * A component's roving group of `vscode-button`s: the group is the element matching `selector`
+ * inside the component, found after each render (it may appear later), released when the
+ * component leaves the page.
+ */
+export class RovingButtons implements ReactiveController {
+  private focus: RovingFocus | undefined;
+
+  constructor(private readonly host: ReactiveControllerHost & HTMLElement, private readonly selector: string) {
+    host.addController(this);
+  }
+
+  hostUpdated(): void {
+    const group = this.host.querySelector<HTMLElement>(this.selector);
+    if (group && !this.focus) this.focus = new RovingFocus(group, () => [...group.querySelectorAll<HTMLElement>('vscode-button')]);
+    this.focus?.sync();
+  }
+
+  hostDisconnected(): void {
+    this.focus?.dispose();
+    this.focus = undefined;
+  }
 }
 
 function isEnabled(item: HTMLElement): boolean {

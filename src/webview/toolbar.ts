@@ -6,7 +6,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { formatRate } from '../charts/names';
 import type { PanelModel } from './model';
-import { RovingFocus } from './rovingFocus';
+import { RovingButtons } from './rovingFocus';
 import type { PanelState } from './state';
 import { StoreController, type Store } from './store';
 
@@ -15,7 +15,7 @@ export class Toolbar extends LitElement {
   declare parts: { store: Store<PanelState>; model: PanelModel };
   private slice!: StoreController<PanelState, unknown>;
   /** The panel's commands are one tab stop (arrow keys inside), as VS Code's action bars. */
-  private actions: RovingFocus | undefined;
+  private readonly actions = new RovingButtons(this, '.toolbar-end');
 
   protected override createRenderRoot(): HTMLElement {
     return this;
@@ -24,18 +24,6 @@ export class Toolbar extends LitElement {
   override connectedCallback(): void {
     this.slice = new StoreController(this, this.parts.store, (s) => [s.hostState, s.stepsPerSecond, s.experiment?.runs.length]);
     super.connectedCallback();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.actions?.dispose();
-    this.actions = undefined;
-  }
-
-  protected override updated(): void {
-    const group = this.querySelector<HTMLElement>('.toolbar-end');
-    if (group && !this.actions) this.actions = new RovingFocus(group, () => [...group.querySelectorAll<HTMLElement>('vscode-button')]);
-    this.actions?.sync();
   }
 
   protected override render(): TemplateResult {
