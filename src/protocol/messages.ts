@@ -12,6 +12,7 @@
  */
 import * as v from 'valibot';
 import { RUN_STATUSES } from '../engine/types';
+import { describeValue, isRecord } from '../engine/values';
 import { HOST_METHODS, replySchema, requestSchema, WEBVIEW_METHODS } from './requests';
 import {
   CHART_NAMES, count, finite, FollowedFileSchema, HOST_STATES, list, LossInfoSchema, PanelErrorSchema, PanelExperimentSchema,
@@ -101,7 +102,7 @@ const FROM_WEBVIEW = {
       chart: v.picklist(CHART_NAMES),
       /** What it was compiled from: Vega-Lite's version and the spec's structure (the cache key). */
       key: text,
-      spec: v.pipe(v.custom<Readonly<Record<string, unknown>>>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'expected a Vega spec (an object)'),
+      spec: v.pipe(v.custom<Readonly<Record<string, unknown>>>(isRecord, 'expected a Vega spec (an object)'),
         v.check((s) => JSON.stringify(s).length <= MAX_COMPILED_CHART_CHARS, `expected at most ${MAX_COMPILED_CHART_CHARS} characters`)),
     },
   }),
@@ -142,13 +143,6 @@ export type PageData = v.InferOutput<typeof PageDataSchema>;
 /** Result of checking a received message: the message, or the reason (with the field path) it was refused. */
 export type Parsed<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly error: string };
 
-function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'string') return `"${x.length > 40 ? x.slice(0, 40) + '…' : x}"`;
-  return typeof x === 'number' || typeof x === 'boolean' ? String(x) : typeof x;
-}
-
 /** An issue as one line, its path under `root`: `experiment.runs[0].lr: expected a finite number, got "fast"`. */
 export function describeIssue(issue: v.BaseIssue<unknown>, root = ''): string {
   // A union's own issue says little; its closest option's says what is wrong.
@@ -156,15 +150,15 @@ export function describeIssue(issue: v.BaseIssue<unknown>, root = ''): string {
   const path = (root + (deepest.path ?? issue.path ?? []).map((p) => (typeof p.key === 'number' ? `[${p.key}]` : `.${String(p.key)}`)).join('')).replace(/^\./, '');
   let what = deepest.message;
   if (deepest.kind === 'schema' && !/^(expected|\[)/.test(what)) what = `expected ${deepest.expected ?? 'something else'}`;
-  const got = /^\[\d+\]/.test(what) || what.includes(', got ') ? '' : `, got ${describe(deepest.input)}`;
+  const got = /^\[\d+\]/.test(what) || what.includes(', got ') ? '' : `, got ${describeValue(deepest.input)}`;
   return `${path}${path && !what.startsWith('[') ? ': ' : ''}${what}${got}`;
 }
 
 function parseWith<T>(raw: unknown, schemas: Readonly<Record<string, v.GenericSchema>>): Parsed<T> {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: `message: expected an object, got ${describe(raw)}` };
-  const type = (raw as { type?: unknown }).type;
+  if (!isRecord(raw)) return { ok: false, error: `message: expected an object, got ${describeValue(raw)}` };
+  const type = raw.type;
   if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(schemas, type)) {
-    return { ok: false, error: `type: unknown message type ${describe(type)}` };
+    return { ok: false, error: `type: unknown message type ${describeValue(type)}` };
   }
   const r = v.safeParse(schemas[type]!, raw);
   return r.success ? { ok: true, message: r.output as T } : { ok: false, error: `${type} message: ${describeIssue(r.issues[0])}` };

@@ -9,6 +9,7 @@
 import * as v from 'valibot';
 import { RUN_STATUSES, type LossSpec, type ScheduleSpec, type TuneGrid, type TuneObjective } from '../engine/types';
 import { CHART_NAMES } from '../charts/names';
+import { isRecord } from '../engine/values';
 import { GRADIENT_MODES } from '../snippet/types';
 
 /** The panel's charts, by name: declared with the charts (src/charts/names.ts). */
@@ -56,7 +57,7 @@ export type PanelTune = { readonly objective?: TuneObjective; readonly seeds?: n
   & { readonly [hyperparameter: string]: TuneGrid | TuneObjective | number | undefined };
 
 /** `tune` as an experiment file writes it (its names, grids and bounds are the engine validator's to check). */
-const tuneSpec = v.custom<PanelTune>((x) => typeof x === 'object' && x !== null && !Array.isArray(x) && Object.values(x).every(tuneEntry),
+const tuneSpec = v.custom<PanelTune>((x) => isRecord(x) && Object.values(x).every(tuneEntry),
   'expected { <hyperparameter>: { min, max, count } or [values], objective?, seeds? }');
 
 /** One run as the panel edits it: optimizer id, hyperparameters by registry name, schedule, clipping, tuning. */
@@ -68,7 +69,7 @@ export const PanelRunSchema = v.object({
   /** Values by registry name (`lr`, `betas`, …); missing ones take the registry default. */
   hyperparameters: v.pipe(v.record(v.string(), hyperparameterValue), v.readonly()),
   /** A schedule (its type and fields are the engine validator's to check). */
-  schedule: v.optional(v.custom<ScheduleSpec>((x) => typeof x === 'object' && x !== null && !Array.isArray(x)
+  schedule: v.optional(v.custom<ScheduleSpec>((x) => isRecord(x)
     && typeof (x as { type?: unknown }).type === 'string'
     && Object.entries(x).every(([k, f]) => k === 'type' || (typeof f === 'number' && Number.isFinite(f))), 'expected { type, …numbers }')),
   clip: v.optional(v.union([v.object({ norm: finite }), v.object({ value: finite })], 'expected { norm } or { value }')),

@@ -256,7 +256,7 @@ export function defaultSchedule(type: string, steps: number): ScheduleSpec {
     if (f.name === 'steps') out.steps = Math.max(2, steps);
     else if (f.name === 'stepSize') out.stepSize = Math.max(1, Math.round(steps / 4));
     else if (f.name === 'warmup') out.warmup = Math.max(1, Math.round(steps / 10));
-    else if (f.name === 'gamma') out.gamma = type === 'exponential' ? 0.99 : 0.1;
+    else if (f.name === 'gamma') out.gamma = 0.99; // exponential's, the one required γ: a gentle decay per step
     else out[f.name] = f.default ?? f.bounds.min ?? 1;
   }
   return out as unknown as ScheduleSpec;
