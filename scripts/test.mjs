@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BROWSER_TESTS = 'out/test/**/*.browser.test.js';
+const SECOND_GROUP = [BROWSER_TESTS, 'out/test/snippet/hostileFiles.test.js', 'out/test/snippet/hostileHang.test.js'];
 const steps = [
   [
     ['build', 'node', ['scripts/build.mjs']],
@@ -28,10 +29,11 @@ const steps = [
     ['lint', 'npx', ['eslint', 'src', 'test']],
     ['schema is current', 'node', ['scripts/generate-schema.mjs', '--check']],
   ],
-  // The unit tests (.mocharc.cjs) in two processes side by side: those that drive Chromium, and the others.
+  // The unit tests (.mocharc.cjs) in two processes side by side: those that drive Chromium with two
+  // hostile-input files (which need no torch), and the others; the two take about as long.
   [
-    ['unit tests', 'npx', ['mocha', '--ignore', BROWSER_TESTS], { waitFor: process.env.OPTIM_WAIT_FOR }],
-    ['unit tests in Chromium', 'npx', ['mocha', BROWSER_TESTS]],
+    ['unit tests', 'npx', ['mocha', ...SECOND_GROUP.flatMap((g) => ['--ignore', g])], { waitFor: process.env.OPTIM_WAIT_FOR }],
+    ['unit tests in Chromium, hostile files and hangs', 'npx', ['mocha', ...SECOND_GROUP]],
   ],
   [['tests in VS Code', 'node', ['scripts/test-integration.mjs']]],
 ];
