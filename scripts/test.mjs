@@ -41,6 +41,8 @@ if (process.argv.includes('--unit')) steps.pop();
 
 let passed = 0;
 let failed = 0;
+/** Each stage's failures as mocha reports them ("N failing" to the end of its output), repeated last so a log's tail names them. */
+const failures = [];
 function count(text) {
   for (const line of text.split('\n')) {
     const p = /^\s*(\d+) passing\b/.exec(line);
@@ -79,8 +81,13 @@ async function run([name, cmd, args, { waitFor } = {}], live) {
   let out = '';
   child.stdout.on('data', (c) => { if (live) process.stdout.write(c); else out += c; count(c.toString()); });
   child.stderr.on('data', (c) => { if (live) process.stderr.write(c); else out += c; count(c.toString()); });
+  let all = '';
+  child.stdout.on('data', (c) => { all += c; });
+  child.stderr.on('data', (c) => { all += c; });
   const code = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? 1)));
   if (!live) process.stdout.write(`${header}\n${out}`);
+  const failing = /^\s*\d+ failing\b[\s\S]*/m.exec(all);
+  if (code !== 0) failures.push(`━━ ${name}:\n${failing ? failing[0].slice(0, 20_000) : all.slice(-4000)}`);
   console.log(`━━ ${name}: ${code === 0 ? 'ok' : `failed (exit ${code})`}, ${seconds(t0)}`);
   return code;
 }
@@ -96,6 +103,7 @@ for (const group of steps) {
     break;
   }
 }
+if (failures.length) console.log(`\n━━ what failed, again:\n${failures.join('\n')}`);
 if (status !== 0 && failed === 0) failed = 1;
 console.log(`\ntests: ${passed} passed, ${failed} failed (${seconds(t0)})`);
 process.exit(status);
