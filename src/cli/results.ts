@@ -27,13 +27,15 @@ export class RunResult {
   /** With curvature: the last finite value of what the run's stability rule bounds (NaN when none), and the first crossing. */
   lastCurvature = NaN;
   firstCrossing: Crossing | undefined;
-  /** The loss's constant curvature when it is a quadratic and the experiment asks for curvature (SessionInfo); set before the first point. */
-  quadratic: QuadraticFacts | undefined;
   /** On a quadratic with a minimum: the losses the measured rate is fitted over (not every point). */
   private rateTail: MeasuredRateTail | undefined;
 
-  /** `curvature`: the experiment asks for each point's sharpness (`"curvature": true`). */
-  constructor(readonly index: number, readonly spec: RunSpec, readonly dim: number, readonly curvature = false) {
+  /**
+   * `curvature`: the experiment asks for each point's sharpness (`"curvature": true`); `quadratic`: the
+   * loss's constant curvature when it is a quadratic and curvature is asked for (SessionInfo).
+   */
+  constructor(readonly index: number, readonly spec: RunSpec, readonly dim: number,
+    readonly curvature = false, readonly quadratic?: QuadraticFacts) {
     this.finalParams = new Float64Array(dim);
   }
 
@@ -94,9 +96,9 @@ export class ResultCollector {
   /** Points received so far over all runs (for the progress bar). */
   received = 0;
 
-  /** `curvature`: the experiment asks for each point's sharpness. */
-  constructor(specs: readonly RunSpec[], dim: number, readonly store?: PointStore, curvature = false) {
-    this.runs = specs.flatMap((spec, i) => (spec.enabled === false ? [] : [new RunResult(i, spec, dim, curvature)]));
+  /** `curvature`: the experiment asks for each point's sharpness; `quadratic`: the loss's constant curvature, when it is a quadratic. */
+  constructor(specs: readonly RunSpec[], dim: number, readonly store?: PointStore, curvature = false, quadratic?: QuadraticFacts) {
+    this.runs = specs.flatMap((spec, i) => (spec.enabled === false ? [] : [new RunResult(i, spec, dim, curvature, quadratic)]));
     for (const r of this.runs) this.byIndex.set(r.index, r);
   }
 

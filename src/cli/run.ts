@@ -164,8 +164,7 @@ async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
       }
       store = new PointStore({ runs: experiment.runs.length, dim: info.dim, spillRoot, curvature });
     }
-    const collector = new ResultCollector(experiment.runs, info.dim, store, curvature);
-    for (const r of collector.runs) r.quadratic = info.curvature?.quadratic;
+    const collector = new ResultCollector(experiment.runs, info.dim, store, curvature, info.curvature?.quadratic);
     try {
       for (const event of sink.early.splice(0)) collector.handle(event);
     } catch (e) {

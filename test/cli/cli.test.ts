@@ -14,14 +14,8 @@ import { getProblem } from '../../src/engine/problems';
 import { Runner } from '../../src/engine/runner';
 import type { Experiment, PointBatch } from '../../src/engine/types';
 import { repoPath } from '../repoRoot';
+import { CLI, cliSync as cli } from './runCli';
 
-const CLI = repoPath('dist', 'cli.js');
-
-interface Result { status: number | null; stdout: string; stderr: string }
-function cli(args: readonly string[], cwd = repoPath()): Result {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 interface JsonRun {
   label: string; optimizer: string; hyperparameters: Record<string, unknown>; status: string; message?: string;

@@ -6,13 +6,10 @@
  * is stable exactly below η = 0.2.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoPath } from '../repoRoot';
-
-const CLI = repoPath('dist', 'cli.js');
+import { CLI, cliSync, type CliResult } from './runCli';
 
 interface JsonPoint { step: number; loss: number | null; sharpness?: number | null; preconditionedSharpness?: number | null }
 interface JsonRun {
@@ -26,8 +23,7 @@ const RUNS = [{ optimizer: 'gd', lr: 0.19 }, { optimizer: 'gd', lr: 0.21 }, { op
 describe('cli: "curvature": true', function () {
   this.timeout(60_000);
   let dir: string;
-  const run = (args: readonly string[]): { status: number | null; stdout: string; stderr: string } =>
-    spawnSync(process.execPath, [CLI, 'run', ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const run = (args: readonly string[]): CliResult => cliSync(['run', ...args]);
   const file = (curvature: boolean): string => {
     const f = path.join(dir, `${curvature ? 'on' : 'off'}.optim.json`);
     writeFileSync(f, JSON.stringify({ title: 'ravine', loss: { source: SOURCE }, steps: 12, ...(curvature ? { curvature } : {}), runs: RUNS }));

@@ -6,23 +6,10 @@
  * JSON and write the folder every time.
  */
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoPath } from '../repoRoot';
-
-const CLI = repoPath('dist', 'cli.js');
-
-function cli(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+import { cli } from './runCli';
 
 describe('cli: no silent exits', function () {
   this.timeout(300_000);

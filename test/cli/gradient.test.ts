@@ -5,16 +5,11 @@
  * Runs `node dist/cli.js` (built by `npm run build`) in a child process, as a user does.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoPath } from '../repoRoot';
+import { cliSync as cli } from './runCli';
 
-function cli(args: readonly string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [repoPath('dist', 'cli.js'), ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('the CLI says how the gradients were computed', function () {
   this.timeout(60_000);

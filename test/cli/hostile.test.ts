@@ -5,19 +5,15 @@
  * exact outcome: exit status, what reached the terminal or the disk, and what did not.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoPath } from '../repoRoot';
+import { cliSync, type CliResult } from './runCli';
 
-const CLI = repoPath('dist', 'cli.js');
-
-interface Result { status: number | null; stdout: string; stderr: string; ms: number }
+interface Result extends CliResult { ms: number }
 function cli(args: readonly string[], cwd: string): Result {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 512 << 20 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
+  return { ...cliSync(args, cwd), ms: Date.now() - t0 };
 }
 
 /** Characters a terminal acts on, besides the line breaks of the output's own layout. */

@@ -6,23 +6,10 @@
  * with its path and reason.
  */
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoPath } from '../repoRoot';
-
-const CLI = repoPath('dist', 'cli.js');
-
-function cli(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+import { cli } from './runCli';
 
 interface TuningEntry {
   run: number; label: string; parameters: string[]; grid: number[][]; objective: unknown;
