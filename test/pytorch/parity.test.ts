@@ -20,9 +20,9 @@ import { SCHEDULES } from '../../src/engine/schedules';
 import { PRELUDE } from '../../src/pytorch/prelude';
 import { translateSnippet } from '../../src/pytorch/translate';
 import { repoPath } from '../repoRoot';
+import { TorchProcess } from './torchProcess';
 
 const CLI = repoPath('dist', 'cli.js');
-const PYTHON = '/usr/bin/python3';
 /**
  * Both sides compute the same float64 operations in the same order except where torch's kernels
  * and V8's libm round differently (last bits of exp, cos, pow; torch's recursive schedulers):
@@ -39,25 +39,24 @@ function cliFinals(file: string): Final[] {
   return runs.map((run) => ({ label: run.label, ...run.points[run.points.length - 1] }));
 }
 
-function torchFinals(file: string): { finals: Final[]; script: string } {
+async function torchFinals(torch: TorchProcess, file: string): Promise<{ finals: Final[]; script: string }> {
   const exported = spawnSync(process.execPath, [CLI, 'pytorch', file], { encoding: 'utf8', maxBuffer: 64 << 20 });
   assert.equal(exported.status, 0, exported.stderr);
   assert.equal(exported.stderr, '', 'everything was translated');
-  const r = spawnSync(PYTHON, ['-'], { input: exported.stdout, encoding: 'utf8', maxBuffer: 64 << 20 });
-  assert.equal(r.status, 0, `${PYTHON} failed (is Debian's python3-torch installed?):\n${r.stderr}`);
-  return { finals: r.stdout.trim().split('\n').map((line) => JSON.parse(line) as Final), script: exported.stdout };
+  const printed = await torch.run(exported.stdout);
+  return { finals: printed.trim().split('\n').map((line) => JSON.parse(line) as Final), script: exported.stdout };
 }
 
 const close = (a: number | null, b: number | null): boolean =>
   a === null || b === null ? a === b : Math.abs(a - b) <= RELATIVE * Math.max(Math.abs(a), Math.abs(b)) || Math.abs(a - b) < 1e-300;
 
-function compare(name: string, experiment: Record<string, unknown>): string {
+async function compare(torch: TorchProcess, name: string, experiment: Record<string, unknown>): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'op-pytorch-'));
   const file = path.join(dir, `${name}.optim.json`);
   fs.writeFileSync(file, JSON.stringify(experiment, null, 2));
   try {
     const want = cliFinals(file);
-    const { finals: got, script } = torchFinals(file);
+    const { finals: got, script } = await torchFinals(torch, file);
     assert.deepEqual(got.map((g) => g.label), want.map((w) => w.label), 'one line per run, in order, with the CLI\'s labels');
     want.forEach((w, i) => {
       const g = got[i];
@@ -80,13 +79,15 @@ const LR: Readonly<Record<string, number>> = {
 describe('pytorch: exported scripts reproduce the CLI under torch (python3-torch)', function () {
   this.timeout(240_000);
 
-  before(() => {
+  let torch: TorchProcess;
+  before(async () => {
     assert.ok(fs.existsSync(CLI), 'dist/cli.js is missing: run `npm run build`');
-    const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-    assert.equal(probe.status, 0, `${PYTHON} cannot import torch: install Debian's python3-torch (apt-get install -y python3-torch)\n${probe.stderr}`);
+    torch = new TorchProcess();
+    assert.match(await torch.version, /^1\.13/, 'Debian\'s python3-torch (torch 1.13)');
   });
+  after(() => torch?.close());
 
-  it('every optimizer, at its defaults and with a non-default hyperparameter each', () => {
+  it('every optimizer, at its defaults and with a non-default hyperparameter each', async () => {
     const runs = OPTIMIZERS.flatMap((o) => {
       const lr = LR[o.id] ?? 0.001;
       const changed = o.hyperparameters.find((h) => h.name !== 'lr' && h.kind !== 'betas');
@@ -95,11 +96,11 @@ describe('pytorch: exported scripts reproduce the CLI under torch (python3-torch
       return [{ optimizer: o.id, lr }, { optimizer: o.id, lr, weightDecay: 0.01, ...other }];
     });
     assert.ok(OPTIMIZERS.every((o) => LR[o.id] !== undefined), 'every optimizer has a learning rate here');
-    const script = compare('optimizers', { loss: { preset: 'rosenbrock' }, steps: 40, runs });
+    const script = await compare(torch, 'optimizers', { loss: { preset: 'rosenbrock' }, steps: 40, runs });
     assert.doesNotMatch(script, /lion_pytorch|pip install/, 'torch only');
   });
 
-  it('every schedule type with only its required fields (the declaration\'s defaults), and the paths torch has no class for', () => {
+  it('every schedule type with only its required fields (the declaration\'s defaults), and the paths torch has no class for', async () => {
     const required = (type: string) => Object.fromEntries(SCHEDULES.find((s) => s.type === type)!.fields
       .filter((f) => f.required).map((f) => [f.name, f.name === 'gamma' ? 0.95 : f.integer ? 7 : 0.5]));
     const runs = [
@@ -111,19 +112,19 @@ describe('pytorch: exported scripts reproduce the CLI under torch (python3-torch
       { optimizer: 'adagrad', lr: 0.3, lrDecay: 0.01, schedule: { type: 'exponential', gamma: 0.97 } },
       { optimizer: 'sgd', lr: 0, schedule: { type: 'cosine', minLr: 0.0001 } },
     ];
-    const script = compare('schedules', { loss: { preset: 'rosenbrock' }, steps: 40, runs });
+    const script = await compare(torch, 'schedules', { loss: { preset: 'rosenbrock' }, steps: 40, runs });
     assert.match(script, /LambdaLR\(opt, lambda c: min\(c, 7\) \/ 7\)/, 'a default linearWarmup starts from 0, as the engine does');
   });
 
-  it('clipping by norm and by value', () => {
+  it('clipping by norm and by value', async () => {
     const runs = CLIP_FIELDS.flatMap((f) => [
       { optimizer: 'sgd', lr: 0.01, clip: { [f.name]: 0.5 } },
       { optimizer: 'adam', lr: 0.1, clip: { [f.name]: 2 } },
     ]);
-    compare('clipping', { loss: { preset: 'beale' }, steps: 40, runs });
+    await compare(torch, 'clipping', { loss: { preset: 'beale' }, steps: 40, runs });
   });
 
-  it('a snippet with helpers, loops, branches and embedded data, on seeded mini-batches', () => {
+  it('a snippet with helpers, loops, branches and embedded data, on seeded mini-batches', async () => {
     const source = `/** A robust regression on embedded data. */
 const sq = (v: number): number => v * v;
 function huber(r: number, delta = 1): number {
@@ -148,29 +149,29 @@ export default function loss([w, b]: number[], batch: number[][] = data): number
   return total / batch.length + penalty + Math.exp(-Math.max(w, 0));
 }
 export const init = [0.5, 1];`;
-    compare('snippet', {
+    await compare(torch, 'snippet', {
       loss: { source }, steps: 30, batchSize: 5, seed: 7,
       runs: [{ optimizer: 'sgd', lr: 0.1, momentum: 0.9 }, { optimizer: 'adam', lr: 0.05 }, { optimizer: 'lion', lr: 0.01 }],
     });
   });
 
-  it('the data presets, full-batch and on mini-batches, and a preset of any dimension', () => {
-    compare('linear', { loss: { preset: 'linear-regression' }, steps: 40, batchSize: 16, seed: 3,
+  it('the data presets, full-batch and on mini-batches, and a preset of any dimension', async () => {
+    await compare(torch, 'linear', { loss: { preset: 'linear-regression' }, steps: 40, batchSize: 16, seed: 3,
       runs: [{ optimizer: 'adam', lr: 0.1 }, { optimizer: 'sgd', lr: 0.05, momentum: 0.9, schedule: { type: 'cosine', warmup: 4 } }] });
-    compare('logistic', { loss: { preset: 'logistic-regression' }, steps: 40,
+    await compare(torch, 'logistic', { loss: { preset: 'logistic-regression' }, steps: 40,
       runs: [{ optimizer: 'rmsprop', lr: 0.05 }, { optimizer: 'nadam', lr: 0.05 }] });
-    compare('rastrigin', { loss: { preset: 'rastrigin' }, init: [1.2, -0.7, 2.1], steps: 30,
+    await compare(torch, 'rastrigin', { loss: { preset: 'rastrigin' }, init: [1.2, -0.7, 2.1], steps: 30,
       runs: [{ optimizer: 'adam', lr: 0.05 }] });
   });
 
-  it('gradient noise: the same seeded Gaussian stream added to every gradient, full-batch and on mini-batches', () => {
-    compare('noise', { loss: { preset: 'rosenbrock' }, steps: 40, seed: 11, noise: 0.5,
+  it('gradient noise: the same seeded Gaussian stream added to every gradient, full-batch and on mini-batches', async () => {
+    await compare(torch, 'noise', { loss: { preset: 'rosenbrock' }, steps: 40, seed: 11, noise: 0.5,
       runs: [{ optimizer: 'sgd', lr: 0.0005, momentum: 0.9 }, { optimizer: 'adam', lr: 0.05 }] });
-    compare('noise-batches', { loss: { preset: 'linear-regression' }, steps: 30, batchSize: 8, seed: 2, noise: 0.1,
+    await compare(torch, 'noise-batches', { loss: { preset: 'linear-regression' }, steps: 30, batchSize: 8, seed: 2, noise: 0.1,
       runs: [{ optimizer: 'rmsprop', lr: 0.05 }] });
   });
 
-  it('every built-in problem\'s Python is its TypeScript source, translated: the same loss at its start point and beside it', () => {
+  it('every built-in problem\'s Python is its TypeScript source, translated: the same loss at its start point and beside it', async () => {
     const points = (init: readonly number[]) => [init, init.map((x, i) => x + 0.25 * (i + 1))];
     const blocks = PROBLEMS.map((p) => {
       const t = translateSnippet(p.source);
@@ -178,9 +179,8 @@ export const init = [0.5, 1];`;
       return `g = dict(globals())\nexec(${JSON.stringify(t.python)}, g)\n`
         + `print(json.dumps([g[${JSON.stringify(t.exports.loss)}](torch.tensor(x, dtype=torch.float64)).item() for x in ${JSON.stringify(points(p.init))}]))`;
     });
-    const r = spawnSync(PYTHON, ['-'], { input: `${PRELUDE}\n${blocks.join('\n')}\n`, encoding: 'utf8', maxBuffer: 16 << 20 });
-    assert.equal(r.status, 0, r.stderr);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as number[]);
+    const printed = await torch.run(`${PRELUDE}\n${blocks.join('\n')}\n`);
+    const lines = printed.trim().split('\n').map((l) => JSON.parse(l) as number[]);
     PROBLEMS.forEach((p, i) => {
       const objective = p.objective();
       points(p.init).forEach((x, k) => {
