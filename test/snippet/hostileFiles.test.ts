@@ -7,7 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startExperiment } from '../../src/snippet/session';
@@ -81,19 +81,5 @@ describe('hostile: files and exports', function () {
     const pure = await runSnippet('export default ([x]: number[]) => x * x;\nexport const init = [1];', {}, { steps: 200 });
     assert.deepEqual(pure.notices, []);
     assert.equal(pure.end()?.message, undefined);
-  });
-
-  it('run --json --out always prints and writes, run after run (the process is kept while the surface is pending)', function () {
-    this.timeout(300_000);
-    const source = 'export default ([x, y]: number[]) => x * x + 2 * y * y;\nexport const init = [1, 1];\nexport const domain = { x: [-2, 2], y: [-2, 2] };\n';
-    for (let steps = 1; steps <= 10; steps++) {
-      const r = runCli({ 'q.optim.json': JSON.stringify({ loss: { source }, steps, runs: [{ optimizer: 'sgd', lr: 0.1 }] }) },
-        ['run', 'q.optim.json', '--json', '--out', 'out']);
-      assert.equal(r.status, 0, `steps ${steps}: ${r.stderr}`);
-      const runs = (JSON.parse(r.stdout) as { runs: { points: unknown[] }[] }).runs;
-      assert.equal(runs[0].points.length, steps + 1, `steps ${steps}`);
-      assert.ok(existsSync(path.join(r.dir, 'out', 'points.csv')), `steps ${steps}: points.csv`);
-      assert.equal(readFileSync(path.join(r.dir, 'out', 'points.csv'), 'utf8').trim().split('\n').length, steps + 2);
-    }
   });
 });
