@@ -234,4 +234,13 @@ describe('biasCorrection', () => {
       }
     }
   });
+
+  it('is one function per β, whose remembered last answer never answers another t (Adam and its preconditioner reader share it)', () => {
+    const a = biasCorrection(0.9), b = biasCorrection(0.9);
+    assert.equal(a, b);
+    for (const t of [3, 3, 5, 2, 5, 5, 1, 4000, 3]) {
+      assert.equal(a(t), 1 - 0.9 ** t, `t=${t}`);
+      assert.equal(biasCorrection(0.99)(t), 1 - 0.99 ** t, `β=0.99 between, t=${t}`);
+    }
+  });
 });

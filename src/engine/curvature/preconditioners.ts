@@ -11,7 +11,7 @@
  *
  * t is the update that produced the state (its `count`). Before the first update there is no P.
  */
-import { biasCorrection, findState, type ChainState } from '../transforms';
+import { biasCorrection, type ChainState } from '../transforms';
 import type {
   ScaleByAdagradState, ScaleByAdamaxState, ScaleByAdamState, ScaleByRmsState, ScaleByStddevState,
 } from '../transforms';
@@ -46,10 +46,12 @@ export function adamPreconditioner(options: { readonly b1: number; readonly b2: 
 
 /** Adamax's P = (1 − β₁^t)·u_t. */
 export function adamaxPreconditioner(b1: number): PreconditionerReader {
+  const c1 = biasCorrection(b1);
+  const state = stateOf<ScaleByAdamaxState>('scaleByAdamax');
   return (chain, out) => {
-    const s = findState<ScaleByAdamaxState>(chain, 'scaleByAdamax');
+    const s = state(chain);
     if (!s || s.count === 0) return false;
-    const bc1 = 1 - b1 ** s.count;
+    const bc1 = c1(s.count);
     for (let i = 0; i < out.length; i++) out[i] = bc1 * s.nuInf[i];
     return true;
   };
@@ -58,15 +60,17 @@ export function adamaxPreconditioner(b1: number): PreconditionerReader {
 /** RMSprop's P = √v_t + ε, or √(v_t − ḡ_t²) + ε when centered. */
 export function rmsPreconditioner(eps: number, centered: boolean): PreconditionerReader {
   if (centered) {
+    const stddev = stateOf<ScaleByStddevState>('scaleByStddev');
     return (chain, out) => {
-      const s = findState<ScaleByStddevState>(chain, 'scaleByStddev');
+      const s = stddev(chain);
       if (!s || s.count === 0) return false;
       for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(s.nu[i] + -1 * s.mu[i] * s.mu[i]) + eps;
       return true;
     };
   }
+  const rms = stateOf<ScaleByRmsState>('scaleByRms');
   return (chain, out) => {
-    const s = findState<ScaleByRmsState>(chain, 'scaleByRms');
+    const s = rms(chain);
     if (!s || s.count === 0) return false;
     for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(s.nu[i]) + eps;
     return true;
@@ -75,8 +79,9 @@ export function rmsPreconditioner(eps: number, centered: boolean): Preconditione
 
 /** Adagrad's P = √s_t + ε. */
 export function adagradPreconditioner(eps: number): PreconditionerReader {
+  const adagrad = stateOf<ScaleByAdagradState>('scaleByAdagrad');
   return (chain, out) => {
-    const s = findState<ScaleByAdagradState>(chain, 'scaleByAdagrad');
+    const s = adagrad(chain);
     if (!s || s.count === 0) return false;
     for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(s.sum[i]) + eps;
     return true;

@@ -76,7 +76,7 @@ export class SharpnessMeter {
     for (let i = 0; i < this.dim; i++) at[i] = params[i];  // a loop: .set() costs more than the 2 × 2 eigenvalue
     this.eigen = undefined;
     if (this.formed) this.formHessian();
-    if (this.dim <= 2) return largestOfSmall(this.hessian, this.dim);
+    if (this.dim <= 2) return largestOfSmall(this.hessian, this.dim, 1, 1, 0);
     if (this.decomposed) {
       this.eigen = (this.solver as SymmetricEigenSolver).solve(this.hessian);
       return this.eigen.values[this.dim - 1];
@@ -99,6 +99,7 @@ export class SharpnessMeter {
   preconditioned(p: Vec, coupledDecay = 0): number {
     const n = this.dim;
     for (let i = 0; i < n; i++) if (!(p[i] > 0 && p[i] < Infinity)) return NaN;
+    if (n <= 2) return largestOfSmall(this.hessian, n, p[0], p[1], coupledDecay);
     if (this.decomposed) {
       const h = this.hessian, m = this.scaled, r = this.scaledIn;
       for (let i = 0; i < n; i++) r[i] = 1 / Math.sqrt(p[i]);
@@ -107,7 +108,6 @@ export class SharpnessMeter {
           m[i * n + j] = (h[i * n + j] + (i === j ? coupledDecay : 0)) * r[i] * r[j];
         }
       }
-      if (n <= 2) return largestOfSmall(m, n);
       const { values } = (this.scaledSolver as SymmetricEigenSolver).solve(m);
       return values[n - 1];
     }
@@ -150,15 +150,32 @@ export class SharpnessMeter {
 }
 
 /**
- * λmax of a 1 × 1 or 2 × 2 symmetric matrix in closed form (the runner's commonest case, every
- * step): (a + d)/2 + √(((a − d)/2)² + b²) — Jacobi's single rotation, without its bookkeeping.
+ * λmax of P⁻¹(H + λI) for a 1 × 1 or 2 × 2 symmetric H and diagonal P = diag(p0, p1) (P = I for
+ * the plain sharpness), in closed form — the runner's commonest case, every step. With
+ * a = (h₀₀ + λ)/p0, d = (h₁₁ + λ)/p1 and b = h₀₁/√(p0·p1) the entries of the symmetric
+ * P^{−1/2}(H + λI)P^{−1/2}: (a + d)/2 + √(((a − d)/2)² + b²), Jacobi's single rotation without its
+ * bookkeeping (or, when (a + d)/2 < 0, the determinant over the other eigenvalue, which does not cancel).
  */
-function largestOfSmall(h: Float64Array, n: number): number {
-  if (n === 1) return Number.isFinite(h[0]) ? h[0] : NaN;
-  const a = h[0], b = 0.5 * (h[1] + h[2]), d = h[3];
-  const half = 0.5 * (a - d);
+function largestOfSmall(h: Float64Array, n: number, p0: number, p1: number, decay: number): number {
+  if (n === 1) {
+    const top = (h[0] + decay) / p0;
+    return Number.isFinite(top) ? top : NaN;
+  }
+  const a = (h[0] + decay) / p0, d = (h[3] + decay) / p1;
+  const offDiagonal = 0.5 * (h[1] + h[2]);
+  let root = Math.sqrt(p0 * p1);
+  if (!(root > 0 && root < Infinity)) root = Math.sqrt(p0) * Math.sqrt(p1);  // the product under- or overflowed
+  const b = offDiagonal / root;
+  const half = 0.5 * (a - d), mean = 0.5 * (a + d);
   let r = Math.sqrt(half * half + b * b);
-  if (!Number.isFinite(r)) r = Math.hypot(half, b);  // squares overflowed
-  const top = 0.5 * (a + d) + r;
+  if (!(r > 1e-150 && r < 1e150)) r = Math.hypot(half, b);  // the squares may have over- or underflowed
+  let top = mean + r;
+  if (mean < 0) {
+    // mean + r cancels when the other eigenvalue is the larger in size: their product over it instead,
+    // on entries scaled to at most 1 in size (a·d and b² of tiny or huge entries under- or overflow).
+    const size = Math.max(Math.abs(a), Math.abs(b), Math.abs(d)), k = 1 / size;
+    const product = (((a * k) * (d * k) - (b * k) * (b * k)) / ((mean - r) * k)) * size;
+    if (Number.isFinite(product)) top = product;
+  }
   return Number.isFinite(top) ? top : NaN;
 }

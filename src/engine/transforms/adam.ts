@@ -22,8 +22,26 @@ export interface ScaleByAdamOptions {
  * `1 − β^t`, computed as torch does (`1 - beta ** step`), but without calling `pow` once the
  * result is exactly 1: for β^t ≤ 2⁻⁵⁴, `1 − β^t` rounds to 1 in float64, so returning 1 from the
  * first such t on is bit-identical and saves two `pow` calls per Adam step on long runs.
+ *
+ * One function per β, which remembers its last answer: Adam's update and, with curvature on, the
+ * reader of its preconditioner (curvature/preconditioners.ts) ask for the same t one after the
+ * other, and the second asks no `pow`.
  */
 export function biasCorrection(beta: number): (t: number) => number {
+  let correction = corrections.get(beta);
+  if (!correction) {
+    if (corrections.size >= MAX_SHARED_CORRECTIONS) corrections.clear();
+    correction = newBiasCorrection(beta);
+    corrections.set(beta, correction);
+  }
+  return correction;
+}
+
+/** The bias corrections in use, by β (a sweep over β makes many; the table is emptied when full). */
+const corrections = new Map<number, (t: number) => number>();
+const MAX_SHARED_CORRECTIONS = 64;
+
+function newBiasCorrection(beta: number): (t: number) => number {
   const tiny = 2 ** -54;
   let saturated = Infinity;
   if (beta > 0 && beta < 1) {
@@ -34,7 +52,14 @@ export function biasCorrection(beta: number): (t: number) => number {
   } else if (beta === 0) {
     saturated = 1;
   }
-  return (t: number) => (t >= saturated ? 1 : 1 - beta ** t);
+  let lastT = NaN, last = NaN;
+  return (t: number) => {
+    if (t !== lastT) {
+      last = t >= saturated ? 1 : 1 - beta ** t;
+      lastT = t;
+    }
+    return last;
+  };
 }
 
 /**
@@ -101,6 +126,7 @@ export interface ScaleByAdamaxState {
  */
 export function scaleByAdamax(options: { readonly b1: number; readonly b2: number; readonly eps: number }): GradientTransformation<ScaleByAdamaxState> {
   const { b1, b2, eps } = options;
+  const correction1 = biasCorrection(b1);
   return {
     name: 'scaleByAdamax',
     init: (params: Vec) => ({ count: 0, mu: new Float64Array(params.length), nuInf: new Float64Array(params.length) }),
@@ -108,7 +134,7 @@ export function scaleByAdamax(options: { readonly b1: number; readonly b2: numbe
       const m = s.mu;
       const n = s.nuInf;
       const t = s.count + 1;
-      const bc1 = 1 - b1 ** t;
+      const bc1 = correction1(t);
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
         m[i] = m[i] * b1 + (1 - b1) * g;
