@@ -1,9 +1,11 @@
 /**
  * Forward mode's rules (forward.ts): for each arithmetic operator and Math function, the code of
  * its value — exactly the operation the plain snippet does — and of its n tangents by the chain
- * rule. The partials are the tape's (runtime.ts), so that all paths give the same gradient.
+ * rule. The Math functions' partials are the tape's (derivativeRules.ts), so that all paths give
+ * the same gradient.
  */
 import ts from 'typescript';
+import { CONSTANT_MATH, UNARY_RULES } from './derivativeRules';
 
 /** A construct outside forward mode's subset: the tape takes the snippet. */
 export class Unsupported extends Error {}
@@ -21,20 +23,6 @@ export interface Emit {
   /** A new local holding `v` (and its tangents `d`). */
   local(v: string, d: readonly string[] | null): Dual;
 }
-
-/** f'(a) as code, from the argument `a`, the result `r` and Math's binding `M`. */
-const DERIVATIVE: Readonly<Record<string, (a: string, r: string, M: string) => string>> = {
-  sin: (a, _r, M) => `${M}.cos(${a})`, cos: (a, _r, M) => `(-${M}.sin(${a}))`, tan: (_a, r) => `(1 + ${r} * ${r})`,
-  asin: (a, _r, M) => `(1 / ${M}.sqrt(1 - ${a} * ${a}))`, acos: (a, _r, M) => `(-1 / ${M}.sqrt(1 - ${a} * ${a}))`,
-  atan: (a) => `(1 / (1 + ${a} * ${a}))`, sinh: (a, _r, M) => `${M}.cosh(${a})`, cosh: (a, _r, M) => `${M}.sinh(${a})`,
-  tanh: (_a, r) => `(1 - ${r} * ${r})`, asinh: (a, _r, M) => `(1 / ${M}.sqrt(${a} * ${a} + 1))`,
-  acosh: (a, _r, M) => `(1 / ${M}.sqrt(${a} * ${a} - 1))`, atanh: (a) => `(1 / (1 - ${a} * ${a}))`,
-  exp: (_a, r) => r, expm1: (a, _r, M) => `${M}.exp(${a})`, log: (a) => `(1 / ${a})`, log1p: (a) => `(1 / (1 + ${a}))`,
-  log2: (a, _r, M) => `(1 / (${a} * ${M}.LN2))`, log10: (a, _r, M) => `(1 / (${a} * ${M}.LN10))`,
-  sqrt: (_a, r) => `(0.5 / ${r})`, cbrt: (_a, r) => `(1 / (3 * ${r} * ${r}))`,
-  abs: (a) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : 0)`,
-};
-const CONSTANT_RESULT = new Set(['sign', 'floor', 'ceil', 'round', 'trunc']);
 
 // Tangent code: '0' is a structural zero (a constant's tangent, ∂p[1]/∂θ₀), '1' a structural one.
 // Terms with a structural zero are left out, as the tape leaves out constants: no 0·∞ = NaN.
@@ -76,12 +64,12 @@ export function binary(out: Emit, k: ts.SyntaxKind, a: Dual, b: Dual, squared = 
 export function math(out: Emit, f: string, args: readonly Dual[]): Dual {
   const { M, n } = out;
   const anyActive = args.some((x) => x.d);
-  if (CONSTANT_RESULT.has(f) && args.length === 1) return out.local(`${M}.${f}(${args[0].v})`, null);
-  if (DERIVATIVE[f] && args.length === 1) {
+  if (CONSTANT_MATH.includes(f) && args.length === 1) return out.local(`${M}.${f}(${args[0].v})`, null);
+  if (Object.hasOwn(UNARY_RULES, f) && args.length === 1) {
     const a = args[0];
     const r = out.local(`${M}.${f}(${a.v})`, null);
     if (!a.d) return r;
-    const dv = out.local(DERIVATIVE[f](a.v, r.v, M), null);
+    const dv = out.local(UNARY_RULES[f].d1(a.v, r.v, M), null);
     return out.local(r.v, a.d.map((x) => times(x, dv.v)));
   }
   if ((f === 'max' || f === 'min') && args.length >= 1) {

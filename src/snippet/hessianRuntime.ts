@@ -23,46 +23,32 @@
  * chunks of W lanes, ⌈n/W⌉ evaluations give the whole Hessian (one for n ≤ 8); one lane with a
  * given v gives a Hessian-vector product (for Lanczos, above 50 parameters).
  *
- * Piecewise definitions (min/max, abs, comparisons, floor…) follow the branch taken, as the
- * gradient does; piecewise-constant functions have zero second derivative. Like runtime.ts, this
+ * The operations are generated from the rules both tapes read (derivativeRules.ts): the partials
+ * and second partials of each operator and Math function, declared once. Piecewise definitions
+ * (min/max, abs, comparisons, floor…) follow the branch taken, as the gradient does;
+ * piecewise-constant functions have zero second derivative. Like runtime.ts, this
  * is a string evaluated inside the context, and it shares that file's closure (P, B, dim,
  * batchOf, fail, checked, M, NotDifferentiable, __stale, __modules).
  */
 
-/** One-argument Math functions: f′ and f″ as expressions of the argument `x`, the result `r` and f′ `d`. */
-const UNARY: readonly (readonly [string, string, string])[] = [
-  ['sin', 'M.cos(x)', '-r'], ['cos', '-M.sin(x)', '-r'], ['tan', '1 + r * r', '2 * r * d'],
-  ['asin', '1 / M.sqrt(1 - x * x)', 'x * d * d * d'], ['acos', '-1 / M.sqrt(1 - x * x)', 'x * d * d * d'],
-  ['atan', '1 / (1 + x * x)', '-2 * x * d * d'],
-  ['sinh', 'M.cosh(x)', 'r'], ['cosh', 'M.sinh(x)', 'r'], ['tanh', '1 - r * r', '-2 * r * d'],
-  ['asinh', '1 / M.sqrt(x * x + 1)', '-x * d * d * d'], ['acosh', '1 / M.sqrt(x * x - 1)', '-x * d * d * d'],
-  ['atanh', '1 / (1 - x * x)', '2 * x * d * d'],
-  ['exp', 'r', 'r'], ['expm1', 'M.exp(x)', 'd'], ['log', '1 / x', '-d * d'], ['log1p', '1 / (1 + x)', '-d * d'],
-  ['log2', '1 / (x * M.LN2)', '-d / x'], ['log10', '1 / (x * M.LN10)', '-d / x'],
-  ['sqrt', '0.5 / r', '-0.25 / (r * r * r)'], ['cbrt', '1 / (3 * r * r)', '-2 / (9 * r * r * r * r * r)'],
-  ['abs', 'x > 0 ? 1 : x < 0 ? -1 : 0', '0'],
-];
-/** f′ and f″ of the one-argument Math functions, as code in `x` (argument), `r` (result), `d` (f′) and `M` (Math). */
-export const SECOND_DERIVATIVES: Readonly<Record<string, readonly [string, string]>> = Object.fromEntries(UNARY.map(([f, d, dd]) => [f, [d, dd]]));
-const UNARY_SOURCE = UNARY.map(([f, d, dd]) => `function __hm_${f}(a) {
-  if (__hlive(a)) { const x = a.v, r = M.${f}(x), d = ${d}; return __h1(r, a, d, ${dd}); }
-  return M.${f}(__hv(a));
-}`).join('\n');
+import { binaryOperationsSource, type NodeShape, unaryMathSource, valueOperationsSource } from './derivativeRules';
+import { OP_NAMES } from './runtime';
 
-/** The second-order operations, under the names the differentiated module destructures (OP_NAMES). */
-const OPS = `{
-  __M: M, __fast: __hnoop, __fwd: __hnoop, __hfast: __hnoop,
-  __add: __hadd, __sub: __hsub, __mul: __hmul, __div: __hdiv, __mod: __hmod, __pow: __hpow, __neg: __hneg, __pos: __hpos,
-  __t: __ht, __lt: (a, b) => __hv(a) < __hv(b), __le: (a, b) => __hv(a) <= __hv(b), __gt: (a, b) => __hv(a) > __hv(b),
-  __ge: (a, b) => __hv(a) >= __hv(b), __eq: (a, b) => __hv(a) === __hv(b), __ne: (a, b) => __hv(a) !== __hv(b),
-  __leq: (a, b) => __hv(a) == __hv(b), __lne: (a, b) => __hv(a) != __hv(b),
-  __isFinite: (a) => Number.isFinite(__hv(a)), __isNaN: (a) => Number.isNaN(__hv(a)), __isInteger: (a) => Number.isInteger(__hv(a)),
-  __nondiff: __nondiff,
-  __m_sign: (a) => M.sign(__hv(a)), __m_floor: (a) => M.floor(__hv(a)), __m_ceil: (a) => M.ceil(__hv(a)),
-  __m_round: (a) => M.round(__hv(a)), __m_trunc: (a) => M.trunc(__hv(a)),
-  __m_pow: __hpow, __m_atan2: __hm_atan2, __m_hypot: __hm_hypot, __m_min: __hm_min, __m_max: __hm_max,
-  ${UNARY.map(([f]) => `__m_${f}: __hm_${f}`).join(', ')}
-}`;
+/** How the second-order tape records a node: its partials and their tangents (`__h1`, `__h2`). */
+const TAPE_WITH_TANGENTS: NodeShape = {
+  prefix: '__h', mathPrefix: '__hm_', valueClass: '__H', live: '__hlive', value: '__hv',
+  one: (r, o, d, dd) => `__h1(${r}, ${o}, ${d}, ${dd})`,
+  two: (r, a, b, dx, dy, dxx, dxy, dyy) => `__h2(${r}, ${a}, ${b}, ${dx}, ${dy}, ${dxx}, ${dxy}, ${dyy})`,
+};
+
+/** This runtime's function for each operation the differentiated module destructures (OP_NAMES). */
+function secondOrder(op: string): string {
+  if (op === '__M') return 'M';
+  if (op === '__fast' || op === '__fwd' || op === '__hfast') return '__hnoop';
+  if (op === '__nondiff') return op;
+  return op.startsWith('__m_') ? `__hm_${op.slice(4)}` : `__h${op.slice(2)}`;
+}
+const OPS = `{ ${OP_NAMES.map((op) => `${op}: ${secondOrder(op)}`).join(', ')} }`;
 
 /** Lanes: directions pushed through one evaluation (the Hessian of ≤ 8 parameters in one pass). */
 export const HESSIAN_LANES = 8;
@@ -119,99 +105,10 @@ function __h2(v, a, b, da, db, daa, dab, dbb) {
   }
   return new __H(v, i, __hep);
 }
-function __hother(a, b, op) {
-  if ((typeof a === 'string' || typeof b === 'string') && (a instanceof __H || b instanceof __H)) {
-    throw new NotDifferentiable('a string operation on a value that depends on the parameters');
-  }
-  switch (op) {
-    case 0: return a + b; case 1: return a - b; case 2: return a * b; case 3: return a / b; case 4: return a % b; default: return a ** b;
-  }
-}
-function __hadd(a, b) {
-  if (typeof a === 'number') {
-    if (typeof b === 'number') return a + b;
-    if (__hlive(b)) return __h1(a + b.v, b, 1, 0);
-  } else if (__hlive(a)) {
-    if (typeof b === 'number') return __h1(a.v + b, a, 1, 0);
-    if (__hlive(b)) return __h2(a.v + b.v, a, b, 1, 1, 0, 0, 0);
-  }
-  return __hother(a, b, 0);
-}
-function __hsub(a, b) {
-  if (typeof a === 'number') {
-    if (typeof b === 'number') return a - b;
-    if (__hlive(b)) return __h1(a - b.v, b, -1, 0);
-  } else if (__hlive(a)) {
-    if (typeof b === 'number') return __h1(a.v - b, a, 1, 0);
-    if (__hlive(b)) return __h2(a.v - b.v, a, b, 1, -1, 0, 0, 0);
-  }
-  return __hother(a, b, 1);
-}
-function __hmul(a, b) {
-  if (typeof a === 'number') {
-    if (typeof b === 'number') return a * b;
-    if (__hlive(b)) return __h1(a * b.v, b, a, 0);
-  } else if (__hlive(a)) {
-    if (typeof b === 'number') return __h1(a.v * b, a, b, 0);
-    if (__hlive(b)) return __h2(a.v * b.v, a, b, b.v, a.v, 0, 1, 0);
-  }
-  return __hother(a, b, 2);
-}
-// r = a/b: ∂a = 1/b, ∂b = −r/b; ∂a∂b = −1/b², ∂b² = 2r/b².
-function __hdiv(a, b) {
-  if (typeof a === 'number') {
-    if (typeof b === 'number') return a / b;
-    if (__hlive(b)) { const r = a / b.v; return __h1(r, b, -r / b.v, 2 * r / (b.v * b.v)); }
-  } else if (__hlive(a)) {
-    if (typeof b === 'number') return __h1(a.v / b, a, 1 / b, 0);
-    if (__hlive(b)) { const r = a.v / b.v; return __h2(r, a, b, 1 / b.v, -r / b.v, 0, -1 / (b.v * b.v), 2 * r / (b.v * b.v)); }
-  }
-  return __hother(a, b, 3);
-}
-// a % b = a − trunc(a/b)·b: piecewise linear, no second derivative.
-function __hmod(a, b) {
-  if (typeof a === 'number' && typeof b === 'number') return a % b;
-  if ((__hlive(a) || typeof a === 'number') && (__hlive(b) || typeof b === 'number')) {
-    const av = +a, bv = +b, r = av % bv, q = -Math.trunc(av / bv);
-    if (__hlive(a) && __hlive(b)) return __h2(r, a, b, 1, q, 0, 0, 0);
-    return __hlive(a) ? __h1(r, a, 1, 0) : __h1(r, b, q, 0);
-  }
-  return __hother(a, b, 4);
-}
-// a ** b, with the first-order conventions of runtime.ts at a = 0 (the ln a terms taken as 0).
-function __hpow(a, b) {
-  if (typeof a === 'number') {
-    if (typeof b === 'number') return a ** b;
-    if (__hlive(b)) { const r = a ** b.v, l = a === 0 ? 0 : Math.log(a); return __h1(r, b, r * l, r * l * l); }
-  } else if (__hlive(a)) {
-    if (typeof b === 'number') {
-      if (b === 2) return __h1(a.v * a.v, a, 2 * a.v, 2);
-      return __h1(a.v ** b, a, b === 0 ? 0 : b * a.v ** (b - 1), b === 0 || b === 1 ? 0 : b * (b - 1) * a.v ** (b - 2));
-    }
-    if (__hlive(b)) {
-      const x = a.v, y = b.v, r = x ** y, l = x === 0 ? 0 : Math.log(x);
-      const da = y === 0 ? 0 : y * x ** (y - 1);
-      const daa = y === 0 || y === 1 ? 0 : y * (y - 1) * x ** (y - 2);
-      const dab = x === 0 ? 0 : x ** (y - 1) * (1 + y * l);
-      return __h2(r, a, b, da, r * l, daa, dab, r * l * l);
-    }
-  }
-  return __hother(a, b, 5);
-}
-function __hneg(a) { return __hlive(a) ? __h1(-a.v, a, -1, 0) : -a; }
-function __hpos(a) { return a instanceof __H ? a : +a; }
-function __ht(a) { return a instanceof __H ? (a.v !== 0 && a.v === a.v) : a; }
-${UNARY_SOURCE}
-// atan2(y, x): ∂y = x/s, ∂x = −y/s (s = x² + y²); ∂y² = −2xy/s², ∂y∂x = (y² − x²)/s², ∂x² = 2xy/s².
-function __hm_atan2(y, x) {
-  const yv = __hv(y), xv = __hv(x), r = M.atan2(yv, xv);
-  const ly = __hlive(y), lx = __hlive(x);
-  if (!ly && !lx) return r;
-  const s = xv * xv + yv * yv, s2 = s * s;
-  const dy = xv / s, dx = -yv / s, dyy = -2 * xv * yv / s2, dyx = (yv * yv - xv * xv) / s2, dxx = 2 * xv * yv / s2;
-  if (ly && lx) return __h2(r, y, x, dy, dx, dyy, dyx, dxx);
-  return ly ? __h1(r, y, dy, dyy) : __h1(r, x, dx, dxx);
-}
+${binaryOperationsSource(TAPE_WITH_TANGENTS)}
+${valueOperationsSource(TAPE_WITH_TANGENTS)}
+${unaryMathSource(TAPE_WITH_TANGENTS)}
+function __hm_pow(a, b) { return __hpow(a, b); }
 // hypot(x₁…xₙ) = √(Σxₖ²): the sum of squares on the tape, then the root (value: Math.hypot's own).
 function __hm_hypot(...xs) {
   const r = M.hypot(...xs.map(__hv));
@@ -220,25 +117,6 @@ function __hm_hypot(...xs) {
   if (!__hlive(q)) return r;
   return r === 0 ? __h1(r, q, 0, 0) : __h1(r, q, 0.5 / r, -0.25 / (r * r * r));
 }
-// min/max: the result's derivative split evenly between tied arguments (runtime.ts's __extreme).
-function __hextreme(xs, m) {
-  let k = 0, active = 0;
-  for (let j = 0; j < xs.length; j++) {
-    const v = +__hv(xs[j]);
-    if (v === m || (m !== m && v !== v)) { k++; if (__hlive(xs[j])) active++; }
-  }
-  if (active === 0) return m;
-  if (k === 1) for (let j = 0; j < xs.length; j++) if (__hlive(xs[j]) && +xs[j].v === m) return xs[j];
-  let out = null;
-  for (let j = 0; j < xs.length; j++) {
-    const x = xs[j];
-    if (!__hlive(x) || !(x.v === m || (m !== m && x.v !== x.v))) continue;
-    out = out === null ? __h1(m, x, 1 / k, 0) : __h2(m, out, x, 1, 1 / k, 0, 0, 0);
-  }
-  return out;
-}
-function __hm_min(...xs) { return __hextreme(xs, M.min(...xs.map(__hv))); }
-function __hm_max(...xs) { return __hextreme(xs, M.max(...xs.map(__hv))); }
 const __hops = Object.freeze(${OPS});
 
 // ---- the Hessian's entry points ----

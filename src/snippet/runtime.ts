@@ -16,23 +16,17 @@
  * last node down (Griewank & Walther, "Evaluating Derivatives", ch. 3). An active value is an
  * `__N { v, i }` (value, tape index); inactive values stay plain numbers, and every operator has
  * a fast path for two plain numbers, so code that does not depend on the params (loop counters,
- * indices, data) runs at plain speed.
+ * indices, data) runs at plain speed. The operations are generated from the derivative rules
+ * (derivativeRules.ts) that the second-order tape (hessianRuntime.ts) reads too.
  */
-/** One-argument Math functions and f′ as an expression of the argument `x` and the result `r`. */
-const UNARY_MATH: readonly (readonly [string, string])[] = [
-  ['sin', 'M.cos(x)'], ['cos', '-M.sin(x)'], ['tan', '1 + r * r'],
-  ['asin', '1 / M.sqrt(1 - x * x)'], ['acos', '-1 / M.sqrt(1 - x * x)'], ['atan', '1 / (1 + x * x)'],
-  ['sinh', 'M.cosh(x)'], ['cosh', 'M.sinh(x)'], ['tanh', '1 - r * r'],
-  ['asinh', '1 / M.sqrt(x * x + 1)'], ['acosh', '1 / M.sqrt(x * x - 1)'], ['atanh', '1 / (1 - x * x)'],
-  ['exp', 'r'], ['expm1', 'M.exp(x)'], ['log', '1 / x'], ['log1p', '1 / (1 + x)'],
-  ['log2', '1 / (x * M.LN2)'], ['log10', '1 / (x * M.LN10)'], ['sqrt', '0.5 / r'], ['cbrt', '1 / (3 * r * r)'],
-  ['abs', 'x > 0 ? 1 : x < 0 ? -1 : 0'],
-];
-// One function per Math function (not a shared closure), so each call site stays monomorphic.
-const UNARY_MATH_SOURCE = UNARY_MATH.map(([f, d]) => `function __m_${f}(a) {
-  if (__live(a)) { const x = a.v, r = M.${f}(x); return __node(r, a.i, ${d}, 0, 0); }
-  return M.${f}(a);
-}`).join('\n');
+import { binaryOperationsSource, DIFFERENTIABLE_MATH, type NodeShape, OPERATION_NAMES, unaryMathSource, valueOperationsSource } from './derivativeRules';
+
+/** How the tape records a node: `__node(value, parent₀, partial₀, parent₁, partial₁)` (second partials unused). */
+const TAPE: NodeShape = {
+  prefix: '__', mathPrefix: '__m_', valueClass: '__N', live: '__live', value: '__v',
+  one: (r, o, d) => `__node(${r}, ${o}.i, ${d}, 0, 0)`,
+  two: (r, a, b, dx, dy) => `__node(${r}, ${a}.i, ${dx}, ${b}.i, ${dy})`,
+};
 
 /**
  * The operations the differentiated code calls, handed to each module (see sandbox.ts): the tape's
@@ -40,9 +34,8 @@ const UNARY_MATH_SOURCE = UNARY_MATH.map(([f, d]) => `function __m_${f}(a) {
  * `__fast`/`__fwd`, with which the differentiated module registers its fast-path gradients.
  */
 export const OP_NAMES: readonly string[] = [
-  '__M', '__fast', '__fwd', '__hfast', '__add', '__sub', '__mul', '__div', '__mod', '__pow', '__neg', '__pos', '__t', '__lt', '__le', '__gt', '__ge',
-  '__eq', '__ne', '__leq', '__lne', '__isFinite', '__isNaN', '__isInteger', '__nondiff',
-  ...['sign', 'floor', 'ceil', 'round', 'trunc', 'pow', 'atan2', 'hypot', 'min', 'max', ...UNARY_MATH.map(([f]) => f)].map((f) => `__m_${f}`),
+  '__M', '__fast', '__fwd', '__hfast', ...OPERATION_NAMES, '__nondiff',
+  ...[...DIFFERENTIABLE_MATH].map((f) => `__m_${f}`),
 ];
 
 export const SANDBOX_RUNTIME: string = String.raw`
@@ -89,114 +82,15 @@ function __node(v, a0, d0, a1, d1) {
   A0[i] = a0; D0[i] = d0; A1[i] = a1; D1[i] = d1;
   return new __N(v, i, __ep);
 }
-const __un = (v, a, d) => __node(v, a.i, d, 0, 0);
-function __other(a, b, op) {
-  if (typeof a === 'string' || typeof b === 'string') {
-    if (a instanceof __N || b instanceof __N) throw new NotDifferentiable('a string operation on a value that depends on the parameters');
-  }
-  switch (op) {
-    case 0: return a + b; case 1: return a - b; case 2: return a * b; case 3: return a / b; case 4: return a % b; default: return a ** b;
-  }
-}
-function __add(a, b) {
-  if (typeof a === 'number') {
-    if (typeof b === 'number') return a + b;
-    if (__live(b)) return __node(a + b.v, b.i, 1, 0, 0);
-  } else if (__live(a)) {
-    if (typeof b === 'number') return __node(a.v + b, a.i, 1, 0, 0);
-    if (__live(b)) return __node(a.v + b.v, a.i, 1, b.i, 1);
-  }
-  return __other(a, b, 0);
-}
-function __sub(a, b) {
-  if (typeof a === 'number') {
-    if (typeof b === 'number') return a - b;
-    if (__live(b)) return __node(a - b.v, b.i, -1, 0, 0);
-  } else if (__live(a)) {
-    if (typeof b === 'number') return __node(a.v - b, a.i, 1, 0, 0);
-    if (__live(b)) return __node(a.v - b.v, a.i, 1, b.i, -1);
-  }
-  return __other(a, b, 1);
-}
-function __mul(a, b) {
-  if (typeof a === 'number') {
-    if (typeof b === 'number') return a * b;
-    if (__live(b)) return __node(a * b.v, b.i, a, 0, 0);
-  } else if (__live(a)) {
-    if (typeof b === 'number') return __node(a.v * b, a.i, b, 0, 0);
-    if (__live(b)) return __node(a.v * b.v, a.i, b.v, b.i, a.v);
-  }
-  return __other(a, b, 2);
-}
-function __div(a, b) {
-  if (typeof a === 'number') {
-    if (typeof b === 'number') return a / b;
-    if (__live(b)) { const r = a / b.v; return __node(r, b.i, -r / b.v, 0, 0); }
-  } else if (__live(a)) {
-    if (typeof b === 'number') return __node(a.v / b, a.i, 1 / b, 0, 0);
-    if (__live(b)) { const r = a.v / b.v; return __node(r, a.i, 1 / b.v, b.i, -r / b.v); }
-  }
-  return __other(a, b, 3);
-}
-// a % b = a − trunc(a / b)·b: ∂/∂a = 1, ∂/∂b = −trunc(a / b).
-function __mod(a, b) {
-  if (typeof a === 'number' && typeof b === 'number') return a % b;
-  if ((__live(a) || typeof a === 'number') && (__live(b) || typeof b === 'number')) {
-    const av = +a, bv = +b, r = av % bv;
-    return __node(r, __live(a) ? a.i : 0, 1, __live(b) ? b.i : 0, -Math.trunc(av / bv));
-  }
-  return __other(a, b, 4);
-}
-// a ** b: ∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln a (taken as 0 where a = 0, as the limit along a > 0).
-function __pow(a, b) {
-  if (typeof a === 'number') {
-    if (typeof b === 'number') return a ** b;
-    if (__live(b)) { const r = a ** b.v; return __node(r, b.i, a === 0 ? 0 : r * Math.log(a), 0, 0); }
-  } else if (__live(a)) {
-    if (typeof b === 'number') {
-      if (b === 2) return __node(a.v * a.v, a.i, 2 * a.v, 0, 0);
-      return __node(a.v ** b, a.i, b === 0 ? 0 : b * a.v ** (b - 1), 0, 0);
-    }
-    if (__live(b)) {
-      const r = a.v ** b.v;
-      return __node(r, a.i, b.v === 0 ? 0 : b.v * a.v ** (b.v - 1), b.i, a.v === 0 ? 0 : r * Math.log(a.v));
-    }
-  }
-  return __other(a, b, 5);
-}
-function __neg(a) { return __live(a) ? __node(-a.v, a.i, -1, 0, 0) : -a; }
-function __pos(a) { return a instanceof __N ? a : +a; }
+${binaryOperationsSource(TAPE)}
 function __v(a) { return a instanceof __N ? a.v : a; }
-function __t(a) { return a instanceof __N ? (a.v !== 0 && a.v === a.v) : a; }
-function __lt(a, b) { return __v(a) < __v(b); }
-function __le(a, b) { return __v(a) <= __v(b); }
-function __gt(a, b) { return __v(a) > __v(b); }
-function __ge(a, b) { return __v(a) >= __v(b); }
-function __eq(a, b) { return __v(a) === __v(b); }
-function __ne(a, b) { return __v(a) !== __v(b); }
-function __leq(a, b) { return __v(a) == __v(b); }
-function __lne(a, b) { return __v(a) != __v(b); }
-function __isFinite(a) { return Number.isFinite(__v(a)); }
-function __isNaN(a) { return Number.isNaN(__v(a)); }
-function __isInteger(a) { return Number.isInteger(__v(a)); }
+${valueOperationsSource(TAPE)}
 // Math's functions as they are before any snippet runs: the derivatives below and the fast paths'
 // generated code call these, whatever a snippet does to the global Math.
 const M = Object.freeze(Object.fromEntries(Object.getOwnPropertyNames(Math).map((k) => [k, Math[k]])));
 const __M = M;
-${UNARY_MATH_SOURCE}
-// Piecewise-constant functions: derivative 0, so the result is a plain number.
-const __m_sign = (a) => M.sign(__v(a));
-const __m_floor = (a) => M.floor(__v(a));
-const __m_ceil = (a) => M.ceil(__v(a));
-const __m_round = (a) => M.round(__v(a));
-const __m_trunc = (a) => M.trunc(__v(a));
+${unaryMathSource(TAPE)}
 function __m_pow(a, b) { return __pow(a, b); }
-function __m_atan2(y, x) {
-  const yv = __v(y), xv = __v(x), r = M.atan2(yv, xv);
-  if (!(__live(y)) && !(__live(x))) return r;
-  const s = xv * xv + yv * yv;
-  return __node(r, __live(y) ? y.i : 0, xv / s, __live(x) ? x.i : 0, -yv / s);
-}
 // hypot(x₁…xₙ): ∂/∂xₖ = xₖ / hypot, one chained node per active argument.
 function __m_hypot(...xs) {
   const vs = xs.map(__v), r = M.hypot(...vs);
@@ -210,26 +104,6 @@ function __m_hypot(...xs) {
   }
   return out;
 }
-// min/max: the result's derivative is split evenly between the arguments equal to it (ties; the
-// NaN arguments when it is NaN), as torch.amax/amin and torch.maximum/minimum do.
-function __extreme(xs, m) {
-  let k = 0, active = 0;
-  for (let j = 0; j < xs.length; j++) {
-    const v = +__v(xs[j]);
-    if (v === m || (m !== m && v !== v)) { k++; if (__live(xs[j])) active++; }
-  }
-  if (active === 0) return m;
-  let out = null;
-  if (k === 1) for (let j = 0; j < xs.length; j++) if (__live(xs[j]) && +xs[j].v === m) return xs[j];
-  for (let j = 0; j < xs.length; j++) {
-    const x = xs[j];
-    if (!(__live(x)) || !(x.v === m || (m !== m && x.v !== x.v))) continue;
-    out = out === null ? __node(m, x.i, 1 / k, 0, 0) : __node(m, out.i, 1, x.i, 1 / k);
-  }
-  return out;
-}
-function __m_min(...xs) { return __extreme(xs, M.min(...xs.map(__v))); }
-function __m_max(...xs) { return __extreme(xs, M.max(...xs.map(__v))); }
 function __nondiff(what) { throw new NotDifferentiable(what); }
 // Called by the differentiated module while it loads (see compile.ts): its fast-path gradients.
 let registeredFast = null, registeredFwd = null, registeredFwdDim = 0, registeredHessian = null;
@@ -382,11 +256,7 @@ export const SANDBOX_API = String.raw`{
 }`;
 
 /** Names the differentiated code calls, for `Math.f` (see `__m_*` in the runtime). */
-export const DIFFERENTIABLE_MATH: ReadonlySet<string> = new Set([
-  'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh',
-  'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'sqrt', 'cbrt', 'pow', 'hypot', 'abs', 'sign', 'min', 'max',
-  'floor', 'ceil', 'round', 'trunc',
-]);
+export { DIFFERENTIABLE_MATH };
 
 /** The name generated code uses for runtime operation `op` (`__add` → `$adadd`) in namespace `ns` (bindings.ts). */
 export function opName(ns: string, op: string): string {

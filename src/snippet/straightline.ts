@@ -11,27 +11,8 @@
  */
 import ts from 'typescript';
 import type { SnippetBindings } from './bindings';
-import { MATH_CONSTANTS, mathMemberOf, straightLineFunction, type StraightLineFunction } from './straightlineShape';
-
-/** Unary Math functions: f'(x) as an expression of the argument `a`, the result `r` and Math's binding `M`. */
-const UNARY: Readonly<Record<string, (a: string, r: string, M: string) => string>> = {
-  sin: (a, _r, M) => `${M}.cos(${a})`,
-  cos: (a, _r, M) => `-${M}.sin(${a})`,
-  tan: (_a, r) => `(1 + ${r} * ${r})`,
-  asin: (a, _r, M) => `(1 / ${M}.sqrt(1 - ${a} * ${a}))`,
-  acos: (a, _r, M) => `(-1 / ${M}.sqrt(1 - ${a} * ${a}))`,
-  atan: (a) => `(1 / (1 + ${a} * ${a}))`,
-  sinh: (a, _r, M) => `${M}.cosh(${a})`,
-  cosh: (a, _r, M) => `${M}.sinh(${a})`,
-  tanh: (_a, r) => `(1 - ${r} * ${r})`,
-  exp: (_a, r) => r,
-  expm1: (a, _r, M) => `${M}.exp(${a})`,
-  log: (a) => `(1 / ${a})`,
-  log1p: (a) => `(1 / (1 + ${a}))`,
-  sqrt: (_a, r) => `(0.5 / ${r})`,
-  cbrt: (_a, r) => `(1 / (3 * ${r} * ${r}))`,
-  abs: (a) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : 0)`,
-};
+import { BINARY_RULES, type BinaryRule, UNARY_RULES } from './derivativeRules';
+import { MATH_CONSTANTS, mathMemberOf, STRAIGHT_LINE_MATH, straightLineFunction, type StraightLineFunction } from './straightlineShape';
 
 class NotStraight extends Error {}
 
@@ -116,6 +97,15 @@ class Emitter {
     this.backward.push(`${this.adjoint(of.name)} ${negate ? '-=' : '+='} ${term};`);
   }
 
+  /** r = f(a, b) with f's partials (derivativeRules.ts); `squared`: b is the literal 2. */
+  private byRule(rule: BinaryRule, value: string, a: Value, b: Value, squared = false): Value {
+    const out = this.local(value, a.active || b.active);
+    const M = this.M;
+    this.pull(a, out, squared && rule.squared ? rule.squared.dx(a.name) : rule.dx(a.name, b.name, out.name, M));
+    this.pull(b, out, rule.dy(a.name, b.name, out.name, M));
+    return out;
+  }
+
   /** Whether `e` is `Math.<member>` with the built-in Math. */
   private mathMember(e: ts.Expression): string | undefined {
     return mathMemberOf(e, (n) => this.locals.has(n), (id) => this.bindings.isBuiltin(id));
@@ -161,26 +151,12 @@ class Emitter {
           this.pull(a, out, null); this.pull(b, out, null, true);
           return out;
         }
-        case ts.SyntaxKind.AsteriskToken: {
-          const out = this.local(`${a.name} * ${b.name}`, active);
-          this.pull(a, out, b.name); this.pull(b, out, a.name);
-          return out;
-        }
-        case ts.SyntaxKind.SlashToken: {
-          const out = this.local(`${a.name} / ${b.name}`, active);
-          this.pull(a, out, `(1 / ${b.name})`); this.pull(b, out, `(-${out.name} / ${b.name})`);
-          return out;
-        }
-        case ts.SyntaxKind.AsteriskAsteriskToken: {
-          const out = this.local(`${a.name} ** ${b.name}`, active);
-          // Same partials as the tape: b·a^(b−1) (2a for b = 2), and a^b·ln a (0 at a = 0).
-          if (a.active) {
-            const two = ts.isNumericLiteral(e.right) && Number(e.right.text) === 2;
-            this.pull(a, out, two ? `(2 * ${a.name})` : `(${b.name} === 0 ? 0 : ${b.name} * ${a.name} ** (${b.name} - 1))`);
-          }
-          this.pull(b, out, `(${a.name} === 0 ? 0 : ${out.name} * ${M}.log(${a.name}))`);
-          return out;
-        }
+        case ts.SyntaxKind.AsteriskToken:
+          return this.byRule(BINARY_RULES.mul, `${a.name} * ${b.name}`, a, b);
+        case ts.SyntaxKind.SlashToken:
+          return this.byRule(BINARY_RULES.div, `${a.name} / ${b.name}`, a, b);
+        case ts.SyntaxKind.AsteriskAsteriskToken:
+          return this.byRule(BINARY_RULES.pow, `${a.name} ** ${b.name}`, a, b, ts.isNumericLiteral(e.right) && Number(e.right.text) === 2);
         default: throw new NotStraight();
       }
     }
@@ -188,27 +164,14 @@ class Emitter {
     if (f !== undefined && ts.isCallExpression(e)) {
       const args = e.arguments.map((x) => this.expr(x));
       const active = args.some((x) => x.active);
-      if (UNARY[f] && args.length === 1) {
+      if (STRAIGHT_LINE_MATH.has(f) && args.length === 1) {
         const [a] = args;
         const out = this.local(`${M}.${f}(${a.name})`, active);
-        if (a.active) this.pull(a, out, UNARY[f](a.name, out.name, M));
+        if (a.active) this.pull(a, out, UNARY_RULES[f].d1(a.name, out.name, M));
         return out;
       }
-      if (f === 'pow' && args.length === 2) {
-        const [a, b] = args;
-        const out = this.local(`${M}.pow(${a.name}, ${b.name})`, active);
-        this.pull(a, out, `(${b.name} === 0 ? 0 : ${b.name} * ${a.name} ** (${b.name} - 1))`);
-        this.pull(b, out, `(${a.name} === 0 ? 0 : ${out.name} * ${M}.log(${a.name}))`);
-        return out;
-      }
-      if (f === 'atan2' && args.length === 2) {
-        const [y, x] = args;
-        const out = this.local(`${M}.atan2(${y.name}, ${x.name})`, active);
-        const s = this.local(`${x.name} * ${x.name} + ${y.name} * ${y.name}`, false);
-        this.pull(y, out, `(${x.name} / ${s.name})`);
-        this.pull(x, out, `(-${y.name} / ${s.name})`);
-        return out;
-      }
+      if (f === 'pow' && args.length === 2) return this.byRule(BINARY_RULES.pow, `${M}.pow(${args[0].name}, ${args[1].name})`, args[0], args[1]);
+      if (f === 'atan2' && args.length === 2) return this.byRule(BINARY_RULES.atan2, `${M}.atan2(${args[0].name}, ${args[1].name})`, args[0], args[1]);
       throw new NotStraight();
     }
     throw new NotStraight();

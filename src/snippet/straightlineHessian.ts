@@ -15,12 +15,8 @@
  */
 import ts from 'typescript';
 import type { SnippetBindings } from './bindings';
-import { SECOND_DERIVATIVES } from './hessianRuntime';
-import { MATH_CONSTANTS, mathMemberOf, straightLineFunction, type StraightLineFunction } from './straightlineShape';
-
-/** Unary Math functions the straight-line path accepts (straightline.ts's set). */
-const UNARY = new Set(['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'expm1', 'log', 'log1p',
-  'sqrt', 'cbrt', 'abs']);
+import { BINARY_RULES, type BinaryRule, UNARY_RULES } from './derivativeRules';
+import { MATH_CONSTANTS, mathMemberOf, STRAIGHT_LINE_MATH, straightLineFunction, type StraightLineFunction } from './straightlineShape';
 
 const OPERATORS: ReadonlyMap<ts.SyntaxKind, string> = new Map([
   [ts.SyntaxKind.PlusToken, '+'], [ts.SyntaxKind.MinusToken, '-'], [ts.SyntaxKind.AsteriskToken, '*'],
@@ -168,19 +164,10 @@ class HyperEmitter {
           };
           return this.local(v, this.params.map((_p, i) => combine(i, 'd')), this.pairs.map((_p, k) => combine(k, 'h')));
         }
-        case ts.SyntaxKind.AsteriskToken:
-          if (!b.d) return this.unary(v, a, b.v, '0');
-          if (!a.d) return this.unary(v, b, a.v, '0');
-          return this.binary(v, a, b, b.v, a.v, '0', '1', '0');
-        case ts.SyntaxKind.SlashToken: {
-          if (!b.d) return this.unary(v, a, `1 / ${b.v}`, '0');
-          const r = this.scalar(v);
-          const inv = `1 / ${b.v}`;
-          if (!a.d) return this.unary(r, b, `-${r} / ${b.v}`, `2 * ${r} / (${b.v} * ${b.v})`);
-          return this.binary(r, a, b, inv, `-${r} / ${b.v}`, '0', `-1 / (${b.v} * ${b.v})`, `2 * ${r} / (${b.v} * ${b.v})`);
-        }
+        case ts.SyntaxKind.AsteriskToken: return this.byRule(BINARY_RULES.mul, v, a, b);
+        case ts.SyntaxKind.SlashToken: return this.byRule(BINARY_RULES.div, v, a, b);
         case ts.SyntaxKind.AsteriskAsteriskToken:
-          return this.power(v, a, b, ts.isNumericLiteral(e.right) && Number(e.right.text) === 2);
+          return this.byRule(BINARY_RULES.pow, v, a, b, ts.isNumericLiteral(e.right) && Number(e.right.text) === 2);
         default: throw new NotStraight();
       }
     }
@@ -188,44 +175,28 @@ class HyperEmitter {
     if (f !== undefined && ts.isCallExpression(e)) {
       const args = e.arguments.map((x) => this.expr(x));
       const v = `${M}.${f}(${args.map((x) => x.v).join(', ')})`;
-      if (!args.some((x) => x.d)) {
-        if (!(UNARY.has(f) && args.length === 1) && !((f === 'pow' || f === 'atan2') && args.length === 2)) throw new NotStraight();
-        return this.local(v, null, null);
-      }
-      if (UNARY.has(f) && args.length === 1) {
-        const [f1, f2] = SECOND_DERIVATIVES[f];
-        const a = args[0];
+      const unary = STRAIGHT_LINE_MATH.has(f) && args.length === 1, binary = (f === 'pow' || f === 'atan2') && args.length === 2;
+      if (!unary && !binary) throw new NotStraight();
+      if (!args.some((x) => x.d)) return this.local(v, null, null);
+      if (unary) {
+        const rule = UNARY_RULES[f], a = args[0];
         const x = this.scalar(a.v), r = this.scalar(v);
-        const fill = (code: string, d = ''): string => code.replace(/\bM\./g, `${M}.`).replace(/\bx\b/g, x).replace(/\br\b/g, r).replace(/\bd\b/g, d);
-        const d1 = this.scalar(fill(f1));
-        return this.unary(r, a, d1, fill(f2, d1));
+        const d1 = this.scalar(rule.d1(x, r, M));
+        return this.unary(r, a, d1, rule.d2(x, r, d1, M));
       }
-      if (f === 'pow' && args.length === 2) return this.power(v, args[0], args[1], false);
-      if (f === 'atan2' && args.length === 2) {
-        const [y, x] = args;
-        const s = this.scalar(`${x.v} * ${x.v} + ${y.v} * ${y.v}`), s2 = `(${s} * ${s})`;
-        const [dy, dx, dyy, dyx, dxx] = [`${x.v} / ${s}`, `-${y.v} / ${s}`, `-2 * ${x.v} * ${y.v} / ${s2}`,
-          `(${y.v} * ${y.v} - ${x.v} * ${x.v}) / ${s2}`, `2 * ${x.v} * ${y.v} / ${s2}`];
-        if (y.d && x.d) return this.binary(v, y, x, dy, dx, dyy, dyx, dxx);
-        return y.d ? this.unary(v, y, dy, dyy) : this.unary(v, x, dx, dxx);
-      }
+      return this.byRule(BINARY_RULES[f as 'pow' | 'atan2'], v, args[0], args[1]);
     }
     throw new NotStraight();
   }
 
-  /** a ** b (and Math.pow), with the tape's partials: b·a^(b−1) (2a for the literal 2), a^b·ln a (0 at a = 0). */
-  private power(v: string, a: Hyper, b: Hyper, squared: boolean): Hyper {
+  /** r = f(a, b) with f's partials (derivativeRules.ts), one or both active; `squared`: b is the literal 2. */
+  private byRule(rule: BinaryRule, v: string, a: Hyper, b: Hyper, squared = false): Hyper {
     const M = this.M;
-    if (!b.d) {
-      if (squared) return this.unary(v, a, `2 * ${a.v}`, '2');
-      return this.unary(v, a, `(${b.v} === 0 ? 0 : ${b.v} * ${a.v} ** (${b.v} - 1))`,
-        `(${b.v} === 0 || ${b.v} === 1 ? 0 : ${b.v} * (${b.v} - 1) * ${a.v} ** (${b.v} - 2))`);
-    }
+    if (!b.d && squared && rule.squared) return this.unary(v, a, rule.squared.dx(a.v), rule.squared.dxx);
     const r = this.scalar(v);
-    const l = this.scalar(`(${a.v} === 0 ? 0 : ${M}.log(${a.v}))`);
-    if (!a.d) return this.unary(r, b, `${r} * ${l}`, `${r} * ${l} * ${l}`);
-    return this.binary(r, a, b, `(${b.v} === 0 ? 0 : ${b.v} * ${a.v} ** (${b.v} - 1))`, `${r} * ${l}`,
-      `(${b.v} === 0 || ${b.v} === 1 ? 0 : ${b.v} * (${b.v} - 1) * ${a.v} ** (${b.v} - 2))`,
-      `(${a.v} === 0 ? 0 : ${a.v} ** (${b.v} - 1) * (1 + ${b.v} * ${l}))`, `${r} * ${l} * ${l}`);
+    const code = (f: BinaryRule['dx']): string => f(a.v, b.v, r, M);
+    if (!b.d) return this.unary(r, a, code(rule.dx), code(rule.dxx));
+    if (!a.d) return this.unary(r, b, code(rule.dy), code(rule.dyy));
+    return this.binary(r, a, b, code(rule.dx), code(rule.dy), code(rule.dxx), code(rule.dxy), code(rule.dyy));
   }
 }

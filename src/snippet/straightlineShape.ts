@@ -60,5 +60,8 @@ export function mathMemberOf(e: ts.Expression, isLocal: (name: string) => boolea
     && ts.isIdentifier(e.name) && !isLocal('Math') && isBuiltin(e.expression) ? e.name.text : undefined;
 }
 
+/** The one-argument Math functions the straight-line paths (gradient and Hessian) differentiate. */
+export const STRAIGHT_LINE_MATH: ReadonlySet<string> = new Set(['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh',
+  'exp', 'expm1', 'log', 'log1p', 'sqrt', 'cbrt', 'abs']);
 /** Math's constants the straight-line paths read as numbers. */
 export const MATH_CONSTANTS: ReadonlySet<string> = new Set(['PI', 'E', 'LN2', 'LN10', 'LOG2E', 'LOG10E', 'SQRT2', 'SQRT1_2']);
