@@ -9,6 +9,7 @@ import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { webviewDefines } from './webview-build.mjs';
 import { preloadChunks } from './webview-preload.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,7 +48,7 @@ const entries = [
   // dist/chunks/ and are imported relative to dist/webview.js (they inherit its CSP nonce).
   { bundle: true, platform: 'browser', target: 'es2022', format: 'esm', splitting: true, sourcemap: true, minify: production, logLevel: 'warning',
     entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'dist', chunkNames: 'chunks/[name]-[hash]', metafile: true,
-    plugins: [preloadManifest] },
+    define: webviewDefines(root), plugins: [preloadManifest] },
 ].filter((e) => existsSync(join(root, Array.isArray(e.entryPoints) ? e.entryPoints[0] : Object.values(e.entryPoints)[0])));
 
 // Stylesheets and fonts the webview loads from the extension's own folder (no CDN, no injected <style>).

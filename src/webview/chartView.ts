@@ -1,5 +1,5 @@
 /**
- * One chart of the panel: a Vega-Lite spec embedded with vega-embed into an element, and the
+ * One chart of the panel: a Vega-Lite spec compiled and embedded as a Vega view into an element, and the
  * queue that streams rows into its named data sources.
  *
  * The spec is embedded once per change of its structure (theme, layers); a spec that differs from
@@ -16,7 +16,7 @@ import { GRAD_START_SIGNAL, HEATMAP_SOURCE, HOVER_SIGNAL, LOSS_START_SIGNAL, spe
 import { ChangesetQueue } from './changesetQueue';
 import { compiledKey, keepSpec, keptSpec, withValues } from './compiledSpecs';
 import { frameOfItsOwn, inAFrameOfItsOwn } from './frames';
-import { loadVega, type Libraries } from './vegaLibraries';
+import { embedVega, loadVega, loadVegaLite, type Libraries } from './vegaLibraries';
 import { trySignal, ViewUpdater, type Row } from './viewUpdater';
 
 export type { Row } from './viewUpdater';
@@ -25,6 +25,8 @@ export type { Row } from './viewUpdater';
 const MAX_ROWS_PER_UPDATE = 200;
 /** Shortest time between two updates of one view (each costs time in proportion to the rows it holds). */
 const MIN_UPDATE_INTERVAL_MS = 100;
+/** Updates longer than this are listed in `stats().slow`. */
+const SLOW_UPDATE_MS = 50;
 
 export class ChartView {
   private updater: ViewUpdater | undefined;
@@ -44,6 +46,8 @@ export class ChartView {
   private pointerCame = false;
   private plotted = false;
   private readonly counts = { embeds: 0, reuses: 0, fromCache: 0, runMsTotal: 0, runMsMax: 0 };
+  /** Updates over SLOW_UPDATE_MS since the last `resetStats`, with what they did (the benchmarks print them). */
+  private slow: string[] = [];
   /** Called with the Vega view after each embed (the surface's interactions attach there). */
   onEmbed: ((view: View, libs: Libraries) => void) | undefined;
   /** Called with each spec this view compiled: the panel hands them to the host to keep. */
@@ -85,7 +89,7 @@ export class ChartView {
       const libs = await loadVega();
       let vegaSpec: unknown;
       try {
-        vegaSpec = this.compile(libs, spec, parts);
+        vegaSpec = await this.compile(libs, spec, parts);
       } catch (e) {
         this.onError?.(`${this.name} chart: ${e instanceof Error ? e.message : String(e)}`);
         return;
@@ -94,15 +98,12 @@ export class ChartView {
       if (generation !== this.generation) return;
       this.teardown();
       try {
-        const result = await libs.embed(this.element, vegaSpec as never, {
-          mode: 'vega', renderer: 'canvas', actions: false, ast: true, expr: libs.expressionInterpreter, defaultStyle: false,
-          tooltip: libs.tooltip.call, logLevel: libs.vega.Error,
-        });
+        const view = await embedVega(libs, this.element, vegaSpec);
         if (generation !== this.generation) {
-          result.finalize();
+          view.finalize();
           return;
         }
-        const updater = new ViewUpdater(libs, result.view, (row) => {
+        const updater = new ViewUpdater(libs, view, (row) => {
           this.queue?.clear(HEATMAP_SOURCE);
           if (row) this.queue?.insert(HEATMAP_SOURCE, [row]);
         }, (m) => this.onError?.(`${this.name} chart: ${m}`));
@@ -112,9 +113,9 @@ export class ChartView {
         this.counts.embeds++;
         this.queue = new ChangesetQueue<Row>((changes) => this.run(updater, changes), (flush) => this.scheduleFlush(flush),
           (source) => (source === 'points' ? MAX_ROWS_PER_UPDATE : Infinity));
-        for (const [name, value] of this.signals) trySignal(result.view, name, value);
+        for (const [name, value] of this.signals) trySignal(view, name, value);
         this.load(data(), false);
-        this.onEmbed?.(result.view, libs);
+        this.onEmbed?.(view, libs);
         await this.queue.whenIdle();
       } catch (e) {
         this.onError?.(`${this.name} chart: ${e instanceof Error ? e.message : String(e)}`);
@@ -123,15 +124,16 @@ export class ChartView {
     return this.embedding;
   }
 
-  /** Vega-Lite → Vega, unless an earlier panel compiled this structure. */
-  private compile(libs: Libraries, spec: TopLevelSpec, parts: SpecSignals): unknown {
+  /** Vega-Lite → Vega, unless an earlier panel compiled this structure (then Vega-Lite is not even loaded). */
+  private async compile(libs: Libraries, spec: TopLevelSpec, parts: SpecSignals): Promise<unknown> {
     const key = compiledKey(libs.vegaLiteVersion, parts);
     const kept = keptSpec(key);
     if (kept !== undefined) {
       this.counts.fromCache++;
       return withValues(kept, parts);
     }
-    const vegaSpec = libs.compile(spec as never).spec;
+    const compile = await loadVegaLite();
+    const vegaSpec = compile(spec as never).spec;
     keepSpec(key, vegaSpec);
     this.onCompiled?.(key, vegaSpec as Record<string, unknown>);
     performance.mark(`op:compiled:${this.name}`);
@@ -149,6 +151,7 @@ export class ChartView {
     }
     this.counts.runMsTotal += ms;
     this.counts.runMsMax = Math.max(this.counts.runMsMax, ms);
+    if (ms > SLOW_UPDATE_MS && this.slow.length < 40) this.slow.push(`${ms.toFixed(0)} ms (${updater.lastUpdate})`);
   }
 
   /** A spec's value signals and size become the latest wishes (set in the next update, kept for later embeds). */
@@ -269,8 +272,8 @@ export class ChartView {
     return this.updater?.rows(source) ?? [];
   }
 
-  stats(): { embeds: number; reuses: number; fromCache: number; applications: number; rowsApplied: number; runMsTotal: number; runMsMax: number } {
-    return { ...this.counts, runMsTotal: Math.round(this.counts.runMsTotal), runMsMax: Math.round(this.counts.runMsMax),
+  stats(): { embeds: number; reuses: number; fromCache: number; applications: number; rowsApplied: number; runMsTotal: number; runMsMax: number; slow: string[] } {
+    return { ...this.counts, slow: [...this.slow], runMsTotal: Math.round(this.counts.runMsTotal), runMsMax: Math.round(this.counts.runMsMax),
       applications: this.queue?.applications ?? 0, rowsApplied: this.queue?.rowsApplied ?? 0 };
   }
 
@@ -278,6 +281,7 @@ export class ChartView {
   resetStats(): void {
     this.counts.runMsTotal = 0;
     this.counts.runMsMax = 0;
+    this.slow = [];
   }
 
   private teardown(): void {

@@ -7,11 +7,12 @@
  */
 // Vega and its helpers are imported here statically, so that they download with this module (in
 // parallel chunks), not after it: the first plotted point needs them. vegaLibraries.ts imports them
-// again dynamically, which then resolves at once. CodeMirror and KaTeX stay behind dynamic imports
-// (editorSlot.ts, formula.ts) and load after the first point.
+// again dynamically, which then resolves at once. Vega-Lite, CodeMirror and KaTeX stay behind dynamic
+// imports (vegaLibraries.ts, editorSlot.ts, formula.ts): Vega-Lite loads when a spec must be compiled
+// (not when the host kept it compiled), the others after the first point.
 import 'vega';
-import 'vega-embed';
 import 'vega-interpreter';
+import 'vega-tooltip';
 import { PageDataSchema, check, gradientFallbackDiagnostic, runErrorDiagnostic, type PageData } from '../protocol';
 import './app';
 import type { App } from './app';

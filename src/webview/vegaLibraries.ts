@@ -1,31 +1,64 @@
 /**
- * Vega, its expression interpreter, vega-embed, vega-tooltip and Vega-Lite, loaded once (they are
- * ESM; the bundle inlines them). main.ts imports the first ones statically so they download with
- * the panel's module; here they resolve at once.
+ * Vega, its expression interpreter and vega-tooltip (the runtime every chart needs: main.ts imports
+ * them statically so they download with the panel's module, and here they resolve at once), and
+ * Vega-Lite, loaded only when a spec must be compiled: a panel whose compiled specs the host kept
+ * (compiledSpecs.ts) draws its first chart without downloading the compiler.
  */
 type Vega = typeof import('vega', { with: { 'resolution-mode': 'import' } });
-type Embed = typeof import('vega-embed', { with: { 'resolution-mode': 'import' } });
 type Interpreter = typeof import('vega-interpreter', { with: { 'resolution-mode': 'import' } });
 type VegaLite = typeof import('vega-lite', { with: { 'resolution-mode': 'import' } });
 type Tooltip = typeof import('vega-tooltip', { with: { 'resolution-mode': 'import' } });
 
+/** Vega-Lite's version, written in by the build (scripts/webview-build.mjs): the compiled specs' key, known without loading Vega-Lite. */
+declare const VEGA_LITE_VERSION: string;
+
 export interface Libraries {
   readonly vega: Vega;
-  readonly embed: Embed['default'];
   readonly expressionInterpreter: Interpreter['expressionInterpreter'];
-  readonly compile: VegaLite['compile'];
   readonly vegaLiteVersion: string;
   /** The charts' one tooltip (styled by media/panel.css): chart views and the surface's own tooltip show through it. */
   readonly tooltip: InstanceType<Tooltip['Handler']>;
 }
 
 let libraries: Promise<Libraries> | undefined;
+let compiler: Promise<VegaLite['compile']> | undefined;
 
 export function loadVega(): Promise<Libraries> {
-  libraries ??= Promise.all([import('vega'), import('vega-embed'), import('vega-interpreter'), import('vega-lite'), import('vega-tooltip')])
-    .then(([vega, embed, interp, vl, tip]) => ({
-      vega, embed: embed.default, expressionInterpreter: interp.expressionInterpreter, compile: vl.compile, vegaLiteVersion: vl.version,
+  libraries ??= Promise.all([import('vega'), import('vega-interpreter'), import('vega-tooltip')])
+    .then(([vega, interp, tip]) => ({
+      vega, expressionInterpreter: interp.expressionInterpreter, vegaLiteVersion: VEGA_LITE_VERSION,
       tooltip: new tip.Handler({ disableDefaultStyle: true, theme: 'custom' }),
     }));
   return libraries;
+}
+
+/** Vega-Lite's compiler (its chunk downloads on the first call). */
+export function loadVegaLite(): Promise<VegaLite['compile']> {
+  compiler ??= import('vega-lite').then((vl) => {
+    if (vl.version !== VEGA_LITE_VERSION) throw new Error(`Vega-Lite ${vl.version} loaded, the build says ${VEGA_LITE_VERSION}`);
+    return vl.compile;
+  });
+  return compiler;
+}
+
+/**
+ * A Vega view of `spec` in `element`, as vega-embed would make it with the panel's options (Vega's
+ * spec as it is, the expression interpreter for the strict CSP, the canvas renderer, hover
+ * highlighting, the panel's tooltip, no action menu, no injected stylesheet).
+ */
+export async function embedVega(libs: Libraries, element: HTMLElement, spec: unknown): Promise<InstanceType<Vega['View']>> {
+  const { vega } = libs;
+  const runtime = vega.parse(spec as never, undefined, { ast: true });
+  const view = new vega.View(runtime, { renderer: 'canvas', expr: libs.expressionInterpreter as never, logLevel: vega.Error });
+  view.tooltip(libs.tooltip.call);
+  view.hover();
+  element.classList.add('vega-embed');
+  element.replaceChildren();
+  try {
+    await view.initialize(element).runAsync();
+  } catch (e) {
+    view.finalize();
+    throw e;
+  }
+  return view;
 }

@@ -62,6 +62,9 @@ export class ViewUpdater {
     return this.hasData(source) ? this.view.data(source) as Row[] : [];
   }
 
+  /** What the last update did (the benchmarks print the slow ones): rows inserted, and whether it laid the view out. */
+  lastUpdate = '';
+
   /** One update: signals, size, rows, a run of the dataflow, a layout when due. */
   async apply(changes: ReadonlyMap<string, SourceChange<Row>>, signals: ReadonlyMap<string, unknown>, size: { width?: number; height?: number }): Promise<void> {
     const view = this.view;
@@ -80,6 +83,7 @@ export class ViewUpdater {
     if (laidOut) view.resize();
     await view.runAsync();
     const axes = axisKey(view);
+    const axesChanged = axes !== this.axes && !laidOut;
     if (axes !== this.axes) {
       // An axis changed (its labels may be wider): lay the view out again (not on every update).
       this.axes = axes;
@@ -88,6 +92,8 @@ export class ViewUpdater {
         await view.runAsync();
       }
     }
+    this.lastUpdate = `${[...changes].map(([source, c]) => `${source} ${c.clear ? 'clear ' : ''}${c.remove.length > 0 ? '−… ' : ''}+${c.insert.length}`).join(', ') || 'signals'}`
+      + `${laidOut ? ', laid out' : ''}${axesChanged ? ', axes changed: laid out again' : ''}`;
     if ((changes.has('surface') || changes.has('contours')) && this.hasData(HEATMAP_SOURCE)) {
       // In a frame of its own: this update may have moved the window (every mark encoded again).
       this.heatmapPending = new Promise<void>((resolve) => inAFrameOfItsOwn(() => resolve(this.drawHeatmap())));

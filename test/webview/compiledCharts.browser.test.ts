@@ -4,10 +4,11 @@
  * (`compiledCharts`, written by the host: src/extension/panel.ts) embeds those charts without
  * compiling, draws the same points, and posts nothing to keep. The key is the spec's structure
  * (src/charts/specs.ts `specSignals`), so a kept spec serves other runs and sizes with their own
- * values written in; a key of another Vega-Lite version is not used.
+ * values written in; a key of another Vega-Lite version is not used. A panel that compiles nothing
+ * does not download Vega-Lite.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { chromiumSession, type ChromiumSession } from '../chromium';
 import { parseFromWebview, type PanelExperiment } from '../../src/protocol';
@@ -40,13 +41,15 @@ describe('webview: charts compiled by an earlier panel', function () {
   });
 
   /** A panel whose page carries `compiledCharts`, fed the scenario's messages until every chart is drawn. */
-  async function panel(compiledCharts?: unknown, exp = experiment): Promise<{ page: Page; posted: PageProbe['posted']; errors: string[] }> {
+  async function panel(compiledCharts?: unknown, exp = experiment): Promise<{ page: Page; posted: PageProbe['posted']; errors: string[]; chunks: string[] }> {
     const scenario = buildScenario(exp);
     const server = await servePanel({ nonce: NONCE, initial: { experiment: exp, panelId: 'cache-test', ...(compiledCharts ? { compiledCharts } : {}) } });
     servers.push(server);
     const page = await browser.newPage({ viewport: { width: 1440, height: 1300 }, deviceScaleFactor: 1 });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
+    const chunks: string[] = [];
+    page.on('request', (r) => { const m = /\/dist\/(chunks\/[^?/]+\.js)/.exec(r.url()); if (m) chunks.push(m[1]!); });
     await fakeVsCode(page);
     await page.goto(`${server.origin}/panel.html`);
     await page.waitForFunction(() => '__optimizerPlayground' in window);
@@ -54,8 +57,14 @@ describe('webview: charts compiled by an earlier panel', function () {
     await page.waitForFunction((n) => (window as unknown as Debug).__optimizerPlayground.data('loss', 'points').length === n, scenario.totalPoints);
     await settled(page);
     const posted = await page.evaluate(() => (window as unknown as { __probe: PageProbe }).__probe.posted);
-    return { page, posted, errors };
+    return { page, posted, errors, chunks };
   }
+
+  /** The chunks among `chunks` that hold Vega-Lite (the only ones with its version string in them). */
+  const vegaLiteChunks = (chunks: readonly string[]): string[] => {
+    const version = (JSON.parse(readFileSync(repoPath('node_modules/vega-lite/package.json'), 'utf8')) as { version: string }).version;
+    return chunks.filter((c) => readFileSync(repoPath('dist', c), 'utf8').includes(`"${version}"`));
+  };
 
   const stats = (page: Page): Promise<Record<string, { embeds: number; fromCache: number }>> => page.evaluate(() =>
     Object.fromEntries(['loss', 'paths', 'lr', 'gradNorm'].map((c) => [c, (window as unknown as Debug).__optimizerPlayground.stats(c)])));
@@ -73,6 +82,8 @@ describe('webview: charts compiled by an earlier panel', function () {
     assert.deepEqual(Object.values(await stats(second.page)).map((s) => [s.embeds, s.fromCache]), [[1, 1], [1, 1], [1, 1], [1, 1]],
       'each chart embedded once, from the kept spec');
     assert.equal(second.posted.filter((m) => m.type === 'compiledChart').length, 0, 'nothing compiled, nothing to keep');
+    assert.equal(vegaLiteChunks(first.chunks).length, 1, `the first panel, compiling, loaded Vega-Lite (${first.chunks.join(', ')})`);
+    assert.deepEqual(vegaLiteChunks(second.chunks), [], 'the second panel never downloaded Vega-Lite');
     for (const c of ['loss', 'paths', 'lr', 'gradNorm']) {
       const rows = (p: Page): Promise<number> => p.evaluate((name) => (window as unknown as Debug).__optimizerPlayground.data(name, 'points').length, c);
       assert.equal(await rows(second.page), await rows(first.page), `${c}: the same rows`);

@@ -31,11 +31,12 @@ export async function bundleWebview(dir: string, options: { srcRoot?: string; mi
   const { preloadChunks } = await import(pathToFileURL(repoPath('scripts/webview-preload.mjs')).href) as {
     preloadChunks(outputs: Record<string, unknown>, entry: string): string[];
   };
+  const { webviewDefines } = await import(pathToFileURL(repoPath('scripts/webview-build.mjs')).href) as { webviewDefines(root: string): Record<string, string> };
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const result = await esbuild.build({ bundle: true, platform: 'browser', target: 'es2022', format: 'esm', splitting: true, sourcemap: true,
     minify: options.minify ?? true, logLevel: 'warning', entryPoints: { webview: join(options.srcRoot ?? repoPath(), 'src/webview/main.ts') },
-    outdir: dir, chunkNames: 'chunks/[name]-[hash]', metafile: true, nodePaths: [repoPath('node_modules')] });
+    outdir: dir, chunkNames: 'chunks/[name]-[hash]', metafile: true, nodePaths: [repoPath('node_modules')], define: webviewDefines(repoPath()) });
   const outputs = result.metafile.outputs;
   const script = join(dir, 'webview.js');
   const entry = Object.keys(outputs).find((k) => resolve(k) === script);

@@ -410,11 +410,12 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
       await settledIn(p);
       if (cdp) { const { profile } = await cdp.send('Profiler.stop'); (await import('node:fs')).writeFileSync(process.env.PANEL_PROFILE!, JSON.stringify(profile)); }
       const stats = await p.evaluate(() => Object.fromEntries(['loss', 'paths', 'lr', 'gradNorm'].map((c) =>
-        [c, (window as unknown as { __optimizerPlayground: { stats(c: string): { runMsMax: number; applications: number; embeds: number } } }).__optimizerPlayground.stats(c)])));
+        [c, (window as unknown as { __optimizerPlayground: { stats(c: string): { runMsMax: number; applications: number; embeds: number; slow: string[] } } }).__optimizerPlayground.stats(c)])));
       const longTasks = (await p.evaluate(() => (window as unknown as { __probe: PageProbe }).__probe.longTasks)).sort((a, b) => b - a);
       const points = [...scenario.pointsPerRun.values()];
       console.log(`      streamed ${points.join(' + ')} points; runMsMax ${Object.entries(stats).map(([c, s]) => `${c} ${s.runMsMax} ms (${s.applications} updates, ${s.embeds} embeds)`).join(', ')}; `
         + `longest tasks ${longTasks.slice(0, 5).join(', ') || 'none'} ms`);
+      for (const [c, s] of Object.entries(stats)) if (s.slow.length > 0) console.log(`      ${c} updates over 50 ms: ${s.slow.join('; ')}`);
       assert.ok(points.every((n) => n > 9000), `every run streams most of its steps (${points.join(', ')})`);
       // Hover layers come back chart by chart, when the pointer first comes over one (not all at the stream's end).
       assert.deepEqual(await hover(), [false, false, false, false], 'no hover layer switched on by the stream\'s end itself');
