@@ -211,6 +211,8 @@ export const LOG_AXIS = {
   labelExpr: "indexof([1, 2, 5], round(datum.value / pow(10, floor(log(datum.value) / LN10 + 1e-9)))) < 0 ? ''"
     + " : datum.value >= 0.001 && datum.value < 1e4 ? format(datum.value, '~g') : format(datum.value, '.0e')",
 };
+/** A y axis' title written across the top of the plot, from its left edge, held to the plot's width. */
+const TITLE_ACROSS_THE_TOP = { titleAngle: 0, titleAlign: 'left', titleBaseline: 'bottom', titleX: 0, titleY: -8, titleLimit: { expr: 'width' } };
 /** Steps are counts: 0, 250, 1,000, 1M. */
 export const STEP_AXIS = { labelExpr: "datum.value >= 1e6 ? format(datum.value, '.3~s') : format(datum.value, ',~d')" };
 
@@ -456,9 +458,10 @@ export function lossChart(o: LossChartOptions): TopLevelSpec {
   const liveScale = live ? liveLogScale('loss', 'loss', plot, cap) : undefined;
   // Live, the title is LOSS_TITLE_SIGNAL: Vega-Lite 6 passes an ExprRef axis title through as a
   // Vega signal title (not in its JSON schema; test/charts/specs.test.ts checks the compiled axis).
-  // The title is held to the plot's height (ellipsis): a long one would make a short chart taller than its plot.
+  // Live, the title reads across the top of the plot (held to its width) rather than up its side: the
+  // panel's loss plot is short, and a title along it (as long as 'loss − min + ε (log scale, …)') was cut.
   const y = { field: 'plotLoss', type: 'quantitative', title: live ? 'loss' : title,
-    axis: live ? { ...LOG_AXIS, title: { expr: LOSS_TITLE_SIGNAL }, titleLimit: { expr: 'height' } } : LOG_AXIS,
+    axis: live ? { ...LOG_AXIS, title: { expr: LOSS_TITLE_SIGNAL }, ...TITLE_ACROSS_THE_TOP } : LOG_AXIS,
     scale: { type: 'log', ...(liveScale ? { domain: liveScale.domain } : ceiling !== undefined ? { domainMax: ceiling } : {}) } };
   const params = live
     ? [...steps.params, ...shiftParams, { name: LOSS_START_SIGNAL, value: null }, { name: c, value: ceiling ?? null }, ...(liveScale?.params ?? [])]

@@ -91,7 +91,7 @@ export class App extends LitElement {
     const d = s.surface ?? undefined;
     const aspect = d && d.ys.length > 1 && d.xs.length > 1 ? (d.ys[d.ys.length - 1]! - d.ys[0]!) / (d.xs[d.xs.length - 1]! - d.xs[0]!) : s.info?.domain
       ? (s.info.domain.y[1] - s.info.domain.y[0]) / (s.info.domain.x[1] - s.info.domain.x[0]) : 1;
-    const layout = panelLayout(document.documentElement.clientWidth, document.documentElement.clientHeight, header, aspect);
+    const layout = panelLayout(document.documentElement.clientWidth, document.documentElement.clientHeight, header, aspect, s.experiment?.runs.length);
     if (JSON.stringify(layout) !== JSON.stringify(s.layout)) this.parts.store.update({ layout });
   }
 }

@@ -49,7 +49,7 @@ export class ChartsArea extends LitElement {
       </section>`;
     const secondary = CHART_NAMES.filter((n) => !PRIMARY_CHARTS.includes(n));
     return html`
-      <div class="chart-grid primary ${s.layout.sideBySide ? 'two-columns' : ''}">${PRIMARY_CHARTS.map((n) => card(n, n === 'paths' ? this.dimsPicker() : nothing))}</div>
+      <div class="chart-grid primary ${s.layout.sideBySide ? 'two-columns' : ''} ${s.layout.stickyCharts ? 'sticky' : ''}">${PRIMARY_CHARTS.map((n) => card(n, n === 'paths' ? this.dimsPicker() : nothing))}</div>
       <div class="chart-grid secondary ${s.layout.mode === 'wide' && s.layout.sideBySide ? 'two-columns' : ''}">${secondary.map((n) => card(n, n === 'rateMap' ? this.rateMapHint() : nothing))}</div>`;
   }
 

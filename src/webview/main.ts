@@ -71,7 +71,7 @@ function start(): void {
   const app = document.createElement('op-app') as App;
   app.parts = { store, model, clock, charts, editor, editorHost, formulaHost, theme: () => charts.theme };
   root.appendChild(app);
-  store.watch((s) => [s.surface, s.info], () => app.measure());
+  store.watch((s) => [s.surface, s.info, s.experiment?.runs.length], () => app.measure());
   // The loss chart can be embedded now, from the experiment saved or in the page, while the host's snapshot is on its way.
   model.restore(page.experiment);
   const startup = new Startup({
