@@ -1,5 +1,5 @@
 /**
- * `node out/bench/webviewStream.js [--profile FILE] [--runs N] [--steps-per-tick N] [--no-edit] [--curvature]`:
+ * `node out/bench/webviewStream.js [--profile FILE] [--trace FILE] [--runs N] [--steps-per-tick N] [--no-edit] [--curvature] [--src DIR]`:
  * the panel's frames while 4 runs × 10,000 steps stream in, outside VS Code. The webview bundle
  * (src/webview/main.ts, built here with esbuild into `webview-bundle` beside this compiled script,
  * so that builds of dist/ or from other out dirs do not interfere) runs in headless Chromium in a
@@ -14,10 +14,14 @@
  * `runStart` and, while the points stream, surfaces over a few other windows (the host follows the
  * paths): each chart's embeds during the stream are printed (layout changes that re-embedded it,
  * with what changed). `--no-edit`: the four runs from the panel's first `init`, no new window.
+ * `--src DIR`: the webview of another checkout (e.g. main's, to compare before and after a change).
  *
  * Prints the longest requestAnimationFrame gap, frames over 50 and 100 ms, long tasks, each
- * chart's longest update, and (with --profile) the functions with the most self and total time
- * from a CDP CPU profile, written to FILE (open it in Chromium's devtools). Figures, not a test.
+ * chart's longest update (and those over 50 ms, with what they did), and (with --profile) the
+ * functions with the most self and total time from a CDP CPU profile, written to FILE (open it in
+ * Chromium's devtools); with --trace FILE, the main thread's time by trace event and its longest
+ * tasks by CPU time beside their wall time (on a loaded machine the wall time is mostly waiting
+ * for a core). Figures, not a test.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -104,7 +108,30 @@ function summarize(profile: Profile, top = 25): string {
   return `self time:\n${fmt(selfBy)}\ntotal time:\n${fmt(totalBy)}`;
 }
 
-interface TraceEvent { name: string; ph: string; dur?: number; tid: number; pid: number; ts: number; args?: { name?: string } }
+interface TraceEvent { name: string; ph: string; dur?: number; tdur?: number; tid: number; pid: number; ts: number; args?: { name?: string } }
+
+/**
+ * The page's main-thread tasks by CPU time (the trace's thread duration) beside their wall time: on a
+ * loaded machine a task's wall time counts the time other processes held the core, its CPU time is
+ * the page's own work.
+ */
+function tasksByCpu(trace: { traceEvents: TraceEvent[] }): string {
+  const threads = new Map<string, string>();
+  for (const e of trace.traceEvents) if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name) threads.set(`${e.pid}:${e.tid}`, e.args.name);
+  const count = new Map<string, number>();
+  for (const e of trace.traceEvents) {
+    const t = `${e.pid}:${e.tid}`;
+    if (e.ph === 'X' && threads.get(t) === 'CrRendererMain') count.set(t, (count.get(t) ?? 0) + 1);
+  }
+  const main = [...count].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const tasks = trace.traceEvents.filter((e) => e.ph === 'X' && `${e.pid}:${e.tid}` === main && e.name === 'ThreadControllerImpl::RunTask' && e.dur !== undefined);
+  const ms = (us: number | undefined): string => ((us ?? 0) / 1000).toFixed(0);
+  const byCpu = [...tasks].sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0));
+  const byWall = [...tasks].sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0));
+  return `main-thread tasks: ${tasks.length}; longest by CPU ${byCpu.slice(0, 6).map((e) => `${ms(e.tdur)} (wall ${ms(e.dur)})`).join(', ')} ms; `
+    + `by wall ${byWall.slice(0, 6).map((e) => `${ms(e.dur)} (CPU ${ms(e.tdur)})`).join(', ')} ms; `
+    + `CPU > 50 ms: ${tasks.filter((e) => (e.tdur ?? 0) > 50_000).length}, > 100 ms: ${tasks.filter((e) => (e.tdur ?? 0) > 100_000).length}`;
+}
 
 /** Main-thread time by event name (complete events, self time not separated), in ms. */
 function summarizeTrace(trace: { traceEvents: TraceEvent[] }, top = 20): string {
@@ -122,7 +149,8 @@ function summarizeTrace(trace: { traceEvents: TraceEvent[] }, top = 20): string 
 
 async function main(): Promise<void> {
   const dir = join(__dirname, 'webview-bundle');
-  await bundleWebview(dir, { minify: !process.argv.includes('--readable') });
+  const srcRoot = arg('--src');
+  await bundleWebview(dir, { minify: !process.argv.includes('--readable'), ...(srcRoot ? { srcRoot } : {}) });
   const server = await servePanel({ nonce: NONCE, bundleDir: dir });
   const origin = server.origin;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
@@ -190,7 +218,9 @@ async function main(): Promise<void> {
       const ms = Date.now() - t0;
       if (traceFile) {
         await browser.stopTracing();
-        console.log(summarizeTrace(JSON.parse(readFileSync(traceFile, 'utf8')) as { traceEvents: TraceEvent[] }));
+        const trace = JSON.parse(readFileSync(traceFile, 'utf8')) as { traceEvents: TraceEvent[] };
+        console.log(summarizeTrace(trace));
+        console.log(tasksByCpu(trace));
       }
       if (cdp && profileFile) {
         const { profile } = await cdp.send('Profiler.stop');

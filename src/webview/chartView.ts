@@ -1,19 +1,20 @@
 /**
- * One chart of the panel: a Vega-Lite spec compiled and embedded as a Vega view into an element, and the
- * queue that streams rows into its named data sources.
+ * One chart of the panel: a Vega-Lite spec compiled and embedded as a Vega view into an element,
+ * and the queue that streams rows into its named data sources.
  *
  * The spec is embedded once per change of its structure (theme, layers); a spec that differs from
  * the one shown only in its value signals (`specSignals` in src/charts/specs.ts) and its plot size
  * keeps the view and sets those in its next update. Rows go in as changesets through a
  * `ChangesetQueue`, at most one update in flight, at most one update per view every
- * MIN_UPDATE_INTERVAL_MS, one view per frame (frames.ts). Embedding follows the strict CSP: Vega's
- * expression interpreter (`ast: true`), no stylesheet injected (media/panel.css has the rules),
- * the canvas renderer, no action menu.
+ * MIN_UPDATE_INTERVAL_MS (longer after a slow update), one view per frame (frames.ts). Embedding
+ * follows the strict CSP: Vega's expression interpreter (`ast: true`), no stylesheet injected
+ * (media/panel.css has the rules), the canvas renderer, no action menu.
  */
 import type { View } from 'vega' with { 'resolution-mode': 'import' };
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
-import { GRAD_START_SIGNAL, HEATMAP_SOURCE, HOVER_SIGNAL, LOSS_START_SIGNAL, specSignals, type SpecSignals } from '../charts';
+import { HEATMAP_SOURCE, HOVER_SIGNAL, specSignals, type SpecSignals } from '../charts';
 import { ChangesetQueue } from './changesetQueue';
+import { RunStarts } from './runStarts';
 import { compiledKey, keepSpec, keptSpec, withValues } from './compiledSpecs';
 import { frameOfItsOwn, inAFrameOfItsOwn } from './frames';
 import { embedVega, loadVega, loadVegaLite, type Libraries } from './vegaLibraries';
@@ -25,6 +26,13 @@ export type { Row } from './viewUpdater';
 const MAX_ROWS_PER_UPDATE = 200;
 /** Shortest time between two updates of one view (each costs time in proportion to the rows it holds). */
 const MIN_UPDATE_INTERVAL_MS = 100;
+/**
+ * A view waits at least this many times its last update's duration before the next, and at most
+ * MAX_UPDATE_INTERVAL_MS: on a busy machine (or a slow chart) the views' updates take a bounded share
+ * of the thread, which the webview shares with VS Code's window, instead of every frame of it.
+ */
+const UPDATE_COST_FACTOR = 5;
+const MAX_UPDATE_INTERVAL_MS = 400;
 /** Updates longer than this are listed in `stats().slow`. */
 const SLOW_UPDATE_MS = 50;
 
@@ -40,7 +48,10 @@ export class ChartView {
   private givenValues: ReadonlyMap<string, unknown> | undefined;
   private size: { width?: number; height?: number } = {};
   private lastFlush = -Infinity;
-  private readonly starts = { loss: new Map<number, number>(), gradNorm: new Map<number, number>() };
+  /** How long the last update took (ms, wall clock: it grows when the machine is busy). */
+  private lastRunMs = 0;
+  /** The runs' starts (the ceilings of the loss and gradient-norm axes). */
+  private readonly starts = new RunStarts();
   /** The hover layers switch on when the pointer first comes over the chart (see `setSignal`). */
   private hoverWanted: unknown = true;
   private pointerCame = false;
@@ -106,7 +117,7 @@ export class ChartView {
         const updater = new ViewUpdater(libs, view, (row) => {
           this.queue?.clear(HEATMAP_SOURCE);
           if (row) this.queue?.insert(HEATMAP_SOURCE, [row]);
-        }, (m) => this.onError?.(`${this.name} chart: ${m}`));
+        }, (m) => this.onError?.(`${this.name} chart: ${m}`), () => this.queue?.touch());
         this.updater = updater;
         this.embeddedStructure = parts.structure;
         performance.mark(`op:embedded:${this.name}`);
@@ -144,6 +155,7 @@ export class ChartView {
     const t0 = performance.now();
     await updater.apply(changes, this.signals, this.size);
     const ms = performance.now() - t0;
+    this.lastRunMs = ms;
     if (!this.plotted && updater.rows('points').length > 0) {
       this.plotted = true;
       performance.mark(`op:plotted:${this.name}`);
@@ -169,7 +181,8 @@ export class ChartView {
   }
 
   private scheduleFlush(flush: () => void): void {
-    const wait = this.lastFlush + MIN_UPDATE_INTERVAL_MS - performance.now();
+    const interval = Math.min(MAX_UPDATE_INTERVAL_MS, Math.max(MIN_UPDATE_INTERVAL_MS, UPDATE_COST_FACTOR * this.lastRunMs));
+    const wait = this.lastFlush + interval - performance.now();
     const go = (): void => inAFrameOfItsOwn(() => {
       this.lastFlush = performance.now();
       flush();
@@ -180,10 +193,9 @@ export class ChartView {
 
   /** Queues `data`'s rows (each source replacing what it holds, when `replace`), and the runs' starts they give. */
   private load(data: ReadonlyMap<string, readonly Row[]>, replace: boolean): void {
-    this.starts.loss.clear();
-    this.starts.gradNorm.clear();
+    this.starts.clear();
     for (const [source, rows] of data) {
-      this.noteStarts(source, rows);
+      if (source === 'points') this.starts.note(rows);
       if (!this.updater?.accepts(source)) continue;
       if (replace) this.queue?.clear(source);
       if (rows.length > 0) this.queue?.insert(source, rows);
@@ -191,29 +203,13 @@ export class ChartView {
     this.putStarts();
   }
 
-  /** Step-0 rows give the runs' starting loss and gradient norm: the ceilings of those charts' axes. */
-  private noteStarts(source: string, rows: readonly Row[]): void {
-    if (source !== 'points') return;
-    for (const r of rows) {
-      if (r.step !== 0 || typeof r.run !== 'number') continue;
-      if (typeof r.loss === 'number') this.starts.loss.set(r.run, r.loss);
-      if (typeof r.gradNorm === 'number') this.starts.gradNorm.set(r.run, r.gradNorm);
-    }
-  }
-
   private putStarts(): void {
-    const highest = (m: Map<number, number>): number | null => {
-      let top = -Infinity;
-      for (const v of m.values()) if (Number.isFinite(v) && v > top) top = v;
-      return top === -Infinity ? null : top;
-    };
-    this.putSignal(LOSS_START_SIGNAL, highest(this.starts.loss));
-    this.putSignal(GRAD_START_SIGNAL, highest(this.starts.gradNorm));
+    for (const [name, value] of this.starts.signals()) this.putSignal(name, value);
   }
 
   insert(source: string, rows: readonly Row[]): void {
     if (source === 'points' && rows.some((r) => r.step === 0)) {
-      this.noteStarts(source, rows);
+      this.starts.note(rows);
       this.putStarts();
     }
     this.queue?.insert(source, rows);
@@ -225,8 +221,7 @@ export class ChartView {
 
   clear(source: string): void {
     if (source === 'points') {
-      this.starts.loss.clear();
-      this.starts.gradNorm.clear();
+      this.starts.clear();
       this.putStarts();
     }
     this.queue?.clear(source);

@@ -34,8 +34,16 @@ export class ViewUpdater {
   /** The heatmap image being made (the chart view's `settled` waits for it). */
   heatmapPending: Promise<void> = Promise.resolve();
 
+  /** Signal values set on the view, and the names it has no signal of (each set, or tried, once). */
+  private readonly signalsSet = new Map<string, unknown>();
+  private readonly signalsMissing = new Set<string>();
+
+  /**
+   * @param requestUpdate asks the chart view for another update (in a later frame): an axis that
+   *   changed is laid out there, not in the update that changed it (two dataflow runs and renders in one frame).
+   */
   constructor(private readonly libs: Libraries, readonly view: View, private readonly insertHeatmap: (row: Row | undefined) => void,
-    private readonly onError: (message: string) => void) {}
+    private readonly onError: (message: string) => void, private readonly requestUpdate: () => void = () => undefined) {}
 
   hasData(source: string): boolean {
     try {
@@ -68,7 +76,11 @@ export class ViewUpdater {
   /** One update: signals, size, rows, a run of the dataflow, a layout when due. */
   async apply(changes: ReadonlyMap<string, SourceChange<Row>>, signals: ReadonlyMap<string, unknown>, size: { width?: number; height?: number }): Promise<void> {
     const view = this.view;
-    for (const [name, value] of signals) trySignal(view, name, value);
+    for (const [name, value] of signals) {
+      if (this.signalsMissing.has(name) || (this.signalsSet.has(name) && this.signalsSet.get(name) === value)) continue;
+      if (trySignal(view, name, value)) this.signalsSet.set(name, value);
+      else this.signalsMissing.add(name);
+    }
     if (size.width !== undefined && view.width() !== size.width) {
       view.width(size.width);
       this.layoutDue = true;
@@ -84,16 +96,15 @@ export class ViewUpdater {
     await view.runAsync();
     const axes = axisKey(view);
     const axesChanged = axes !== this.axes && !laidOut;
-    if (axes !== this.axes) {
-      // An axis changed (its labels may be wider): lay the view out again (not on every update).
-      this.axes = axes;
-      if (!laidOut) {
-        view.resize();
-        await view.runAsync();
-      }
+    this.axes = axes;
+    if (axesChanged) {
+      // An axis changed (its labels may be wider): the view is laid out again in the next update
+      // (not on every update, and not in this one: its dataflow run and render took this frame).
+      this.layoutDue = true;
+      this.requestUpdate();
     }
     this.lastUpdate = `${[...changes].map(([source, c]) => `${source} ${c.clear ? 'clear ' : ''}${c.remove.length > 0 ? '−… ' : ''}+${c.insert.length}`).join(', ') || 'signals'}`
-      + `${laidOut ? ', laid out' : ''}${axesChanged ? ', axes changed: laid out again' : ''}`;
+      + `${laidOut ? ', laid out' : ''}${axesChanged ? ', axes changed (layout next)' : ''}`;
     if ((changes.has('surface') || changes.has('contours')) && this.hasData(HEATMAP_SOURCE)) {
       // In a frame of its own: this update may have moved the window (every mark encoded again).
       this.heatmapPending = new Promise<void>((resolve) => inAFrameOfItsOwn(() => resolve(this.drawHeatmap())));
