@@ -211,6 +211,8 @@ export const LOG_AXIS = {
   labelExpr: "indexof([1, 2, 5], round(datum.value / pow(10, floor(log(datum.value) / LN10 + 1e-9)))) < 0 ? ''"
     + " : datum.value >= 0.001 && datum.value < 1e4 ? format(datum.value, '~g') : format(datum.value, '.0e')",
 };
+/** A legend or axis label only for a finite value (the surface's legend before the surface has come reads no "NaN"). */
+const FINITE_LABEL = "isFinite(datum.value) ? datum.label : ''";
 /** A y axis' title written across the top of the plot, from its left edge, held to the plot's width. */
 const TITLE_ACROSS_THE_TOP = { titleAngle: 0, titleAlign: 'left', titleBaseline: 'bottom', titleX: 0, titleY: -8, titleLimit: { expr: 'width' } };
 /** Steps are counts: 0, 250, 1,000, 1M. */
@@ -597,7 +599,7 @@ function surfaceLayers(o: PathsChartOptions, x: Json, y: Json, xTitle: string, y
     { calculate: LOG_LOSS_EXPR, as: 'logLoss' },
   ];
   const fill = { field: 'logLoss', type: 'quantitative', title: 'log₁₀(loss − min)',
-    scale: { scheme: { name: o.theme.scheme, extent: [...o.theme.schemeExtent] }, zero: false, nice: false }, legend: o.heatmapLegend === false ? null : { orient: 'right', gradientLength: 120 } };
+    scale: { scheme: { name: o.theme.scheme, extent: [...o.theme.schemeExtent] }, zero: false, nice: false }, legend: o.heatmapLegend === false ? null : { orient: 'right', gradientLength: 120, labelExpr: FINITE_LABEL } };
   if (o.surfaceImage) {
     return [
       {

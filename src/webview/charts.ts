@@ -270,7 +270,9 @@ export class Charts {
       embedded.add(name);
       view.setSignal(SCRUB_SIGNAL, this.store.state.playback.step < this.revealed ? this.store.state.playback.step : -1);
       void view.embed(spec, () => new Map<string, readonly Row[]>([
-        ['points', this.points.runIndices().flatMap((run) => this.points.rowsFrom(run, 0, this.revealed).slice(0, this.inViews.get(run) ?? 0)) as unknown as Row[]],
+        // In step order: a view given many rows at once takes them over a few updates (chartView.ts), every run advancing together.
+        ['points', this.points.runIndices().flatMap((run) => this.points.rowsFrom(run, 0, this.revealed).slice(0, this.inViews.get(run) ?? 0))
+          .sort((a, b) => a.step - b.step) as unknown as Row[]],
         ['events', this.points.eventRows(this.store.state.results).filter((e) => e.step <= this.revealed) as unknown as Row[]],
         ['crossings', this.points.crossingRows(this.revealed) as unknown as Row[]],
         ...(name === 'paths' ? this.surfaceRows() : []),

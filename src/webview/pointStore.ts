@@ -56,7 +56,7 @@ export interface DisplayDelta {
 }
 
 /** Rows per run above which the display is thinned (2 rows per bucket). */
-export const DEFAULT_DISPLAY_CAP = 600;
+export const DEFAULT_DISPLAY_CAP = 400;
 
 export class PointStore {
   private runs = new Map<number, RunPoints>();

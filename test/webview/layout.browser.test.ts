@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { chromiumSession, type ChromiumSession } from '../chromium';
 import type { PanelExperiment } from '../../src/protocol';
 import { repoPath } from '../repoRoot';
-import { openPanelPage, servePanel, settled, type PanelServer } from './pageServer';
+import { openPanelPage, servePanel, type PanelServer } from './pageServer';
 import { buildScenario } from './scenario';
 
 const BUNDLE_DIR = process.env.OP_WEBVIEW_DIR;
@@ -29,7 +29,7 @@ const followed: PanelExperiment = {
 
 type Item = { text?: unknown; limit?: number; font?: string; fontSize?: number; fontWeight?: string | number; fontStyle?: string };
 type Node = Item & { role?: string; items?: Node[] };
-type Hook = { __optimizerPlayground: { chart(c: string): { width(): number; height(): number; scenegraph(): { root: Node } } } };
+type Hook = { __optimizerPlayground: { chart(c: string): { width(): number; height(): number; scenegraph(): { root: Node } }; data(c: string, source: string): unknown[] } };
 
 describe('panel layout beside a followed file (Chromium, 466 × 708)', function () {
   this.timeout(60_000);
@@ -53,8 +53,9 @@ describe('panel layout beside a followed file (Chromium, 466 × 708)', function 
     const page = await openPanelPage(browser, server, { page: { viewport, deviceScaleFactor: 1 } });
     const scenario = buildScenario(followed);
     await page.evaluate((ms) => { for (const m of ms) window.postMessage(m, '*'); }, [scenario.init, ...scenario.stream]);
-    await page.waitForFunction(() => document.querySelector('.panel')?.getAttribute('data-state') === 'idle');
-    await settled(page);
+    // Both charts embedded and drawn (not the editor and formula view, which load after them: `settled` would wait for those too).
+    await page.waitForFunction(() => ['loss', 'paths'].every((c) => ((window as unknown as Hook).__optimizerPlayground.data(c, 'points')?.length ?? 0) > 0));
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     for (const chart of ['loss', 'paths']) {
       const box = await page.locator(`.chart[data-chart="${chart}"] canvas`).boundingBox();
       assert.ok(box, `${chart}: drawn`);

@@ -135,6 +135,28 @@ describe('webview/panelCharts', () => {
     }
   });
 
+  it('labels the surface\'s colour legend only once there is a surface (no "NaN" before)', async () => {
+    const view = await panelView(specs().paths!);
+    try {
+      const labels = (): string[] => {
+        const out: string[] = [];
+        const visit = (n: { marktype?: string; role?: string; items?: unknown[]; text?: unknown }): void => {
+          if (n.marktype === 'text' && n.role === 'legend-label') for (const i of (n.items ?? []) as Array<{ text?: unknown }>) out.push(String(i.text));
+          for (const i of (n.items ?? []) as Array<{ items?: unknown[] }>) visit(i as never);
+        };
+        visit((view.scenegraph() as unknown as { root: never }).root);
+        return out.filter((t) => t !== '');
+      };
+      await view.runAsync();
+      assert.deepEqual(labels(), [], 'no surface yet: no label');
+      view.insert(HEATMAP_SOURCE, [{ url: '', x0: -2, x1: 2, y0: -1, y1: 3, lo: -2, hi: 3 }]);
+      await view.runAsync();
+      assert.ok(labels().length >= 2 && labels().every((t) => t !== 'NaN'), labels().join(', '));
+    } finally {
+      view.finalize();
+    }
+  });
+
   it('cuts the paths at the scrubbed step, keeping the start markers', async () => {
     const view = await panelView(specs().paths!);
     try {

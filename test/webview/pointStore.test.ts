@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { PointStore } from '../../src/webview/pointStore';
+import { DEFAULT_DISPLAY_CAP, PointStore } from '../../src/webview/pointStore';
 import type { PointSeries } from '../../src/protocol';
 
 const series = (run: number, steps: number[], replace = false): PointSeries => ({
@@ -52,7 +52,7 @@ describe('webview/PointStore', () => {
     store.add({ run: 0, steps, dim: 1, replace: false, loss: steps, params: steps, gradNorm: steps, lr: steps });
     assert.equal(store.pointCount, n);
     assert.equal(store.maxStep(), n - 1);
-    assert.ok(store.displayCount <= 600);
+    assert.ok(store.displayCount <= DEFAULT_DISPLAY_CAP);
   });
 
   it('thins what the charts show to the cap, keeping the lowest and highest losses and the last point', () => {
