@@ -33,7 +33,10 @@ import { bundleWebview, fakeVsCode, servePanel, settled, type PageProbe } from '
 import { buildScenario, fourRuns } from '../test/webview/scenario';
 
 /** `--curvature`: the four runs with `"curvature": true` (every point's sharpness streams, and the sharpness chart). */
-const experiment: PanelExperiment = process.argv.includes('--curvature') ? { ...fourRuns, curvature: true } : fourRuns;
+const curvature = process.argv.includes('--curvature');
+const experiment: PanelExperiment = curvature ? { ...fourRuns, curvature: true } : fourRuns;
+/** The charts whose updates are reported: the per-step charts, and the sharpness chart with `--curvature`. */
+const REPORTED_CHARTS = ['loss', 'paths', 'lr', 'gradNorm', ...(curvature ? ['sharpness'] : [])];
 
 /** The experiment the panel shows before the edit: the first of the four runs, 300 steps. */
 const oneRun: PanelExperiment = { ...experiment, title: 'Rosenbrock, one run', steps: 300, runs: experiment.runs.slice(0, 1) };
@@ -188,10 +191,9 @@ async function main(): Promise<void> {
       const traceFile = arg('--trace');
       if (traceFile) await browser.startTracing(page, { path: traceFile, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'blink', 'cc', 'gpu', 'v8.execute'] });
       const t0 = Date.now();
-      const result = await page.evaluate(async ({ flushMs, edited }) => {
+      const result = await page.evaluate(async ({ flushMs, edited, names }) => {
         const w = window as unknown as { __probe: PageProbe; __optimizerPlayground: Record<string, (...a: unknown[]) => unknown>; __benchStream: unknown[] };
         const stream = w.__benchStream;
-        const names = ['loss', 'paths', 'lr', 'gradNorm'];
         const embeds = (): number[] => names.map((c) => (w.__optimizerPlayground.stats!(c) as { embeds: number } | undefined)?.embeds ?? 0);
         w.__probe.longTasks.length = 0;
         w.__optimizerPlayground.resetStats!();
@@ -217,7 +219,7 @@ async function main(): Promise<void> {
         const after = embeds();
         const reEmbeds = Object.fromEntries(names.map((c, i) => [c, after[i]! - embedsBefore[i]!]));
         return { gaps, longTasks: [...w.__probe.longTasks], charts, reEmbeds, editMs, displayed: w.__optimizerPlayground.displayCount!() as number };
-      }, { flushMs: 33, edited: edit ? experiment : undefined });
+      }, { flushMs: 33, edited: edit ? experiment : undefined, names: REPORTED_CHARTS });
       const ms = Date.now() - t0;
       if (traceFile) {
         await browser.stopTracing();
