@@ -67,21 +67,23 @@ export function lossError(kind: LossError['kind'], text: string): LossError {
 const MAX_PROTOTYPE_DEPTH = 32;
 
 /**
- * This realm's error prototypes by name: with frozen built-ins their `name` is an accessor (so
- * that derived objects can still set their own), recognised here by identity instead.
+ * The value behind a locked built-in prototype's accessor (intrinsics.ts; Node's own frozen
+ * built-ins do the same): its getter carries the value as its own data property `value`, read here
+ * without calling it. Only for an inherited property — an error's own accessor stays unread.
  */
-const OWN_ERROR_NAMES = new Map<object, string>(
-  [Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError, AggregateError].map((c) => [c.prototype, c.name]),
-);
+function lockedValue(getter: unknown, inherited: boolean): string | undefined {
+  if (!inherited || typeof getter !== 'function' || types.isProxy(getter)) return undefined;
+  const d = Reflect.getOwnPropertyDescriptor(getter, 'value');
+  return d !== undefined && 'value' in d && typeof d.value === 'string' ? d.value : undefined;
+}
 
-/** A string data property of `o` or of its prototypes (undefined for getters, Proxies, non-strings). */
+/** A string data property of `o` or of its prototypes (undefined for getters but a locked built-in's, Proxies, non-strings). */
 function dataString(o: object, key: string): string | undefined {
   let at: object | null = o;
   for (let depth = 0; at !== null && depth < MAX_PROTOTYPE_DEPTH; depth++) {
     if (types.isProxy(at)) return undefined;
-    if (key === 'name' && OWN_ERROR_NAMES.has(at)) return OWN_ERROR_NAMES.get(at);
     const d = Reflect.getOwnPropertyDescriptor(at, key);
-    if (d) return 'value' in d && typeof d.value === 'string' ? d.value : undefined;
+    if (d) return 'value' in d ? (typeof d.value === 'string' ? d.value : undefined) : lockedValue(d.get, at !== o);
     at = Reflect.getPrototypeOf(at);
   }
   return undefined;

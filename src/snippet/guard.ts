@@ -13,7 +13,8 @@
  */
 import * as vm from 'node:vm';
 import { formatParams } from './format';
-import type { EvaluationHooks, ContextApi, ApiEntry } from './sandbox';
+import type { EvaluationHooks } from './sandbox';
+import type { ApiEntry, ContextApi } from './sandboxContext';
 import type { LossError } from './types';
 import type { Vec } from '../engine/types';
 

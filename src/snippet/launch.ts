@@ -7,8 +7,8 @@
  *
  * - `--disallow-code-generation-from-strings`: `Function('…')` and `eval` fail in every realm of
  *   the process, so a built-in that leaks out of the `vm` context cannot compile code.
- * - `--frozen-intrinsics` (the loss's process only): the process's own built-ins are frozen; a
- *   leaked `Error` cannot install a stack-trace hook and no built-in can be polluted.
+ * (The loss's process locks its own built-ins itself, intrinsics.ts, rather than with
+ * `--frozen-intrinsics`, whose Object.freeze made every typed-array store of the engine slow.)
  * - the permission model (`--experimental-permission`, `--permission` from Node 22.13 / 23.5):
  *   file reads only under the extension's own folder, no file writes, child processes, workers or
  *   native addons.
@@ -113,7 +113,6 @@ export function launchPlan(role: ProcessRole, heapMb: number, tier: number): Lau
   const script = scriptPath(role);
   const execArgv = [`--max-old-space-size=${Math.max(16, Math.round(heapMb))}`];
   if (tier <= 1) execArgv.push('--disallow-code-generation-from-strings');
-  if (tier <= 1 && role === 'sandbox') execArgv.push('--frozen-intrinsics');
   const stackKb = role === 'compiler' ? compilerStackKb() : undefined;
   if (stackKb !== undefined) execArgv.push(`--stack-size=${stackKb}`);
   const permission = permissionFlag();

@@ -8,7 +8,8 @@ import { getProblem } from '../engine/problems';
 import type { Experiment, Objective } from '../engine/types';
 import { checkDeterminism } from './determinism';
 import type { Loaded } from './requests';
-import { Sandbox, SnippetError, type EvaluationHooks, type SandboxContext } from './sandbox';
+import { Sandbox, SnippetError, type EvaluationHooks } from './sandbox';
+import type { SandboxContext } from './sandboxContext';
 import type { CompiledSnippet, SessionInfo } from './types';
 
 export interface LoadedLoss extends Loaded {

@@ -1,6 +1,7 @@
 /**
  * The sandbox process's entry (dist/sandboxMain.js): started by the host (sandboxProcess.ts) with
- * the flags of launch.ts, it checks and hardens itself (harden.ts), prepares a context for the
+ * the flags of launch.ts, it locks its own built-ins (intrinsics.ts), checks and hardens itself
+ * (harden.ts), prepares a context for the
  * next snippet while it waits (a warm spare), says 'ready', then serves one session
  * (sandboxSession.ts) over the channel on fd 3. It exits when the host closes the channel.
  */
@@ -8,13 +9,15 @@ import * as net from 'node:net';
 import { openChannel } from './channel';
 import { describeThrown, lossError } from './format';
 import { checkIsolation, hardenProcess } from './harden';
+import { lockProcessIntrinsics } from './intrinsics';
 import type { FromSandbox, ToSandbox } from './protocol';
-import { createSandboxContext } from './sandbox';
+import { createSandboxContext } from './sandboxContext';
 import { SandboxSession } from './sandboxSession';
 
 /** Longest message accepted from the host (a start message carries the compiled snippet). */
 const MAX_FRAME_BYTES = 64 << 20;
 
+lockProcessIntrinsics();
 const isolation = checkIsolation();
 hardenProcess({ closeFiles: true });
 

@@ -51,16 +51,30 @@ export const init = [1];`);
     assert.match(runError(o), /: EvalError: Code generation from strings disallowed for this context at params \[1\]$/);
   });
 
-  it('a leaked Error of the process cannot install a stack-trace hook (its built-ins are frozen)', async () => {
+  it('a leaked object of the process cannot install a stack-trace hook nor change any of the process\'s built-ins (they are locked)', async () => {
     const o = await runSnippet(`${LEAK}export default function loss([x]: number[]): number {
   for (let k = 0; k < 20 && !leaked; k++) deep(0);
   if (!leaked) throw new Error('nothing leaked');
+  let HostObjectPrototype = leaked;
+  while (Object.getPrototypeOf(HostObjectPrototype) !== null) HostObjectPrototype = Object.getPrototypeOf(HostObjectPrototype);
+  const HostObject = HostObjectPrototype.constructor;
+  const HostArrayPrototype = Object.getPrototypeOf(HostObject.keys({ a: 1 }));
+  const attempts: [any, string][] = [[HostObjectPrototype, 'then'], [HostObjectPrototype, 'toString'], [HostArrayPrototype, 'map'],
+    [HostArrayPrototype, 'push'], [HostObject, 'keys']];
+  const changed: string[] = [];
+  const fake = (): number => 0;
+  for (const [target, name] of attempts) {
+    try { target[name] = fake; } catch (e) { /* refused */ }
+    try { Object.defineProperty(target, name, { value: fake }); } catch (e) { /* refused */ }
+    if (target[name] === fake) changed.push(name);
+  }
   const HostError = Object.getPrototypeOf(Object.getPrototypeOf(leaked)).constructor;
-  HostError.prepareStackTrace = (_e: unknown, sites: any[]) => sites.map((s) => typeof s.getThis()).join();
-  throw new Error('hooked: ' + String(new HostError('y').stack).slice(0, 40));
+  let hook = 'installed';
+  try { HostError.prepareStackTrace = (_e: unknown, sites: any[]) => sites.map((s) => typeof s.getThis()).join(); } catch (e: any) { hook = e.message; }
+  throw new Error('changed: [' + changed.join() + '] host realm: ' + (HostArrayPrototype !== Array.prototype) + '; hook: ' + hook);
 }
 export const init = [1];`);
-    assert.match(runError(o), /^the loss threw at line \d+, column \d+: TypeError: Cannot (assign to read only property 'prepareStackTrace'|add property prepareStackTrace, object is not extensible)/);
+    assert.match(runError(o), /: Error: changed: \[\] host realm: true; hook: Cannot (assign to read only property 'prepareStackTrace'|add property prepareStackTrace, object is not extensible)/);
   });
 
   it('replacing globalThis.Error cannot get around the stack-hook lock', async () => {

@@ -56,16 +56,42 @@ describe('sandbox', () => {
       assert.equal(leaked, 0);
     });
 
-    it('prototype pollution stays inside the sandbox', () => {
-      evaluate(`(Object.prototype as any).polluted = 1;
-  (Array.prototype as any).push = null;
-  (Math as any).sin = () => 42;
-  return 0;`);
+    it('built-ins are locked: each change a loss tries is a TypeError, and the host keeps its own', () => {
+      const attempts = ['(Object.prototype as any).polluted = 1', '(Array.prototype as any).push = null',
+        '(Array.prototype as any).map = () => []', '(Float64Array.prototype as any).set = () => undefined',
+        '(Object.getPrototypeOf(Float64Array.prototype) as any).fill = () => undefined', '(Math as any).sin = () => 42',
+        'Object.defineProperty(Array.prototype, Symbol.iterator, { value: null })', 'delete (Math as any).cos'];
+      const refused = evaluate(`let refused = 0;
+  ${attempts.map((a) => `try { ${a}; } catch (e) { if (e instanceof TypeError) refused++; }`).join('\n  ')}
+  return refused;`);
+      assert.equal(refused, attempts.length);
       assert.equal(({} as Record<string, unknown>).polluted, undefined);
       const a: number[] = [];
       a.push(1);
       assert.deepEqual(a, [1]);
       assert.equal(Math.sin(0), 0);
+    });
+
+    it('a loss cannot change the built-ins the runtime\'s tape uses: the gradient stays exact, evaluation after evaluation', () => {
+      // The tape grows with TypedArray.prototype.set and clears its adjoints with fill: were they
+      // replaced, the second gradient would carry the first's adjoints (or none at all).
+      const s = sandbox(`export default function loss(p: number[]): number {
+  const T = Object.getPrototypeOf(Float64Array.prototype);
+  try { T.fill = function () { return this; }; } catch (e) { /* locked */ }
+  try { T.set = function () { /* nothing */ }; } catch (e) { /* locked */ }
+  let s = 0;
+  for (let i = 0; i < p.length; i++) s += p[i] * p[i];
+  return s;
+}`, undefined, { fastPaths: false, typeCheck: false });
+      const at = Array.from({ length: 600 }, (_, i) => i / 100);
+      for (let k = 0; k < 2; k++) assert.deepEqual(valueAndGrad(s, at).grad, at.map((x) => 2 * x));
+    });
+
+    it('user code can still set its own errors\' name and message and its objects\' toString (the built-ins\' are accessors)', () => {
+      assert.throws(() => evaluate(`class Bad extends Error { constructor() { super('m'); this.name = 'Bad'; this.message = 'own'; } }
+  const o: any = {}; o.toString = () => 'mine';
+  throw new Bad();`), /the loss threw at line 4, column \d+: Bad: own at params \[1\]$/);
+      assert.throws(() => evaluate('return (null as any).x;'), /: TypeError: Cannot read properties of null \(reading 'x'\) at params \[1\]$/);
     });
 
     it('the runtime\'s internals are out of the snippet\'s reach', () => {
