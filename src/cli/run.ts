@@ -95,14 +95,18 @@ async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
   const file = command.file;
   const full = command.fullMessages === true;
   const fromFile = await readExperiment(file, full);
+  const startOptions = { baseDir: path.dirname(path.resolve(file)) };
   if (!('preset' in fromFile.loss)) {
-    // The compiler process loads TypeScript (most of a second) while the rest starts.
-    (await import('../snippet/compiler.js')).startCompiler();
+    // The compiler process loads TypeScript (most of a second) while the rest starts — unless an
+    // earlier run compiled the same loss (the cache, in the user's cache folder).
+    const [{ startCompiler }, { defaultCacheDirectory, useCompileCache }, { lossSource }] = await Promise.all([
+      import('../snippet/compiler.js'), import('../snippet/compileCache.js'), import('../snippet/lossSource.js')]);
+    useCompileCache(defaultCacheDirectory());
+    void lossSource(fromFile, startOptions).then((source) => { if (source !== null) startCompiler(source); }, () => undefined);
   }
   const outDir = command.outDir;
   if (outDir !== undefined) await prepareOutDir(outDir).catch((e: unknown) => { throw writeFailure(outDir, e); });
 
-  const startOptions = { baseDir: path.dirname(path.resolve(file)) };
   const tuned = await tuneFirst(fromFile, startOptions, interrupted).catch((e: unknown) => {
     throw e instanceof TuningFailed ? new CliError(describeLossError(file, fromFile, e.error, full)) : e;
   });

@@ -17,6 +17,7 @@
  * host alive. A compile that takes more than `COMPILE_DEADLINE_MS` stops the process.
  */
 import type { CompileOptions } from './compile';
+import { readCachedCompile, writeCachedCompile } from './compileCache';
 import { cut, lossError, oneLine } from './format';
 import type { CompileReply, FromCompiler, ToCompiler } from './protocol';
 import { SandboxProcess, type ProcessEnd } from './sandboxProcess';
@@ -99,12 +100,22 @@ const WARM_UP = [
 ];
 
 /**
- * Starts the compiler process if it is not running, without waiting for it: a host that is about
- * to compile (the CLI, as soon as it has read an experiment with a loss in TypeScript) lets the
- * process load the compiler meanwhile.
+ * Starts the compiler process if it is not running, without waiting for it — unless `source`'s
+ * compile is in the cache (compileCache.ts): a host that is about to compile (the CLI, as soon as
+ * it has read the loss) lets the process load the compiler meanwhile.
  */
-export function startCompiler(): void {
-  start();
+export function startCompiler(source: string): void {
+  if (cached(source, {}) === undefined) start();
+}
+
+/** `source`'s compile from the cache, kept as the last compile too. */
+function cached(source: string, options: CompileOptions): Promise<CompileResult> | undefined {
+  const key = JSON.stringify([source, options]);
+  if (last?.key === key) return last.result;
+  const hit = readCachedCompile(source, options);
+  if (hit === undefined) return undefined;
+  last = { key, result: Promise.resolve(hit) };
+  return last.result;
 }
 
 /**
@@ -128,13 +139,18 @@ export function disposeCompiler(): void {
  * back). Never rejects: failures of the process itself come back as a LossError too.
  */
 export function compileOffThread(source: string, options: CompileOptions = {}): Promise<CompileResult> {
-  // The same loss asked again (tuning's processes, then the tuned runs' session) is compiled once.
+  // The same loss asked again (tuning's processes, then the tuned runs' session) is compiled once;
+  // a loss compiled by an earlier run of the CLI comes from the cache.
+  const hit = cached(source, options);
+  if (hit) return hit;
   const key = JSON.stringify([source, options]);
-  if (last?.key === key) return last.result;
   const result = compileNow(source, options);
   last = { key, result };
   // Only what compiled is kept: a failure (the process's, or the code's) is asked again.
-  void result.then((r) => { if (!r.ok && last?.result === result) last = undefined; });
+  void result.then((r) => {
+    if (r.ok) writeCachedCompile(source, options, r);
+    else if (last?.result === result) last = undefined;
+  });
   return result;
 }
 
