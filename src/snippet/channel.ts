@@ -83,12 +83,17 @@ export class FrameReader {
   }
 }
 
-/** One message as a frame (header and body). */
-export function encodeFrame(message: unknown): Buffer {
+/** One message as a frame's header and body (written one after the other: no copy of the body). */
+function frameParts(message: unknown): [Buffer, Buffer] {
   const body = serialize(message);
   const header = Buffer.allocUnsafe(HEADER_BYTES);
   header.writeUInt32BE(body.length, 0);
-  return Buffer.concat([header, body]);
+  return [header, body];
+}
+
+/** One message as a frame (header and body). */
+export function encodeFrame(message: unknown): Buffer {
+  return Buffer.concat(frameParts(message));
 }
 
 export interface Channel {
@@ -105,7 +110,12 @@ export function openChannel(stream: Duplex, options: ChannelOptions): Channel {
   return {
     send(message: unknown): boolean {
       if (stream.destroyed || !stream.writable) return false;
-      return stream.write(encodeFrame(message));
+      const [header, body] = frameParts(message);
+      stream.cork();
+      stream.write(header);
+      const room = stream.write(body);
+      stream.uncork();
+      return room;
     },
     drained(): Promise<void> {
       if (stream.writableLength === 0 || stream.destroyed) return Promise.resolve();
