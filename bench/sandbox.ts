@@ -38,7 +38,7 @@ function parseRate(text: string): number {
   return Number(m[1]) * (m[2] === 'M' ? 1e6 : m[2] === 'k' ? 1e3 : 1);
 }
 
-function benchCli(): void {
+export function benchCli(): void {
   const cli = process.env.BENCH_CLI ?? path.join(__dirname, '..', '..', 'dist', 'cli.js');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-cli-'));
   const steps = 2_000_000;

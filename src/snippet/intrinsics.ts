@@ -94,6 +94,13 @@ const LOCK_INTRINSICS = String.raw`(function lockIntrinsics(extraRoots) {
   for (const root of roots) enqueue(root);
   for (let k = 0; k < queue.length; k++) {
     const o = queue[k];
+    // Most are methods with a length and a name only: frozen without reading their descriptors.
+    const keys = typeof o === 'function' ? ownKeys(o) : null;
+    if (keys !== null && keys.length === 2 && keys[0] === 'length' && keys[1] === 'name') {
+      freeze(o);
+      enqueue(getPrototypeOf(o));
+      continue;
+    }
     const readOnly = chain.has(o);
     if (readOnly) seal(o); else freeze(o);
     const descriptors = getOwnPropertyDescriptors(o);
