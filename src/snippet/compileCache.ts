@@ -1,8 +1,10 @@
 /**
  * Compiled snippets kept on disk by the host (the CLI), so that running the same loss again skips
  * the compiler process — whose first compile loads TypeScript and parses its library, most of a
- * second — and, with it, the CPU it would take from the sandbox processes. The sandbox and
- * compiler processes never see the cache: they may not write files (launch.ts).
+ * second — and, with it, the CPU it would take from the sandbox processes; and V8's code cache of
+ * the TypeScript compiler, which a compiler process sends after its first compile and receives
+ * when it starts (compilerMain.ts), so that a new loss compiles sooner. The sandbox and compiler
+ * processes never touch the folder: they may not write files (launch.ts).
  *
  * An entry is found by a key over the source, the compile options, the cache's format and the
  * compiler's identity (the package's version and compile.js's size and modification time: a
@@ -25,7 +27,10 @@ const MAX_ENTRIES = 200;
 const MAX_ENTRY_BYTES = 32 << 20;
 
 let directory: string | undefined;
+let codeDirectory: string | undefined;
 let identity: string | undefined;
+/** Largest code cache kept (V8's for the TypeScript compiler is ~4 MB). */
+const MAX_CODE_CACHE_BYTES = 48 << 20;
 
 /**
  * The folder the CLI keeps its cache in: `OPTIMIZER_PLAYGROUND_CACHE` when set (empty: no cache),
@@ -40,9 +45,10 @@ export function defaultCacheDirectory(env: NodeJS.ProcessEnv = process.env): str
   return path.join(env.XDG_CACHE_HOME ?? path.join(home, '.cache'), 'optimizer-playground');
 }
 
-/** Keeps compiled snippets under `dir` from now on (undefined: no cache, the default). */
+/** Keeps compiled snippets and the compiler's code cache under `dir` from now on (undefined: no cache, the default). */
 export function useCompileCache(dir: string | undefined): void {
   directory = dir === undefined ? undefined : path.join(dir, 'compiled');
+  codeDirectory = dir === undefined ? undefined : path.join(dir, 'code');
 }
 
 /** The compiler's identity: the package's version, and compile.js's size and time (beside this module). */
@@ -122,4 +128,46 @@ function prune(dir: string): void {
   if (entries.length <= MAX_ENTRIES) return;
   const aged = entries.map((f) => ({ f, t: statSync(path.join(dir, f)).mtimeMs })).sort((a, b) => a.t - b.t);
   for (const { f } of aged.slice(0, entries.length - MAX_ENTRIES)) unlinkSync(path.join(dir, f));
+}
+
+/**
+ * V8's code cache of the TypeScript compiler (made by a compiler process, kept by the host): one
+ * file per runtime and compiler, its SHA-256 first. V8 checks its own version, flags and the
+ * source's hash, but not the payload: the hash here does, and a file that does not match is removed.
+ */
+function codeCacheFile(): string | undefined {
+  if (codeDirectory === undefined) return undefined;
+  const key = createHash('sha256').update(JSON.stringify([FORMAT, compilerIdentity(), process.version, process.versions.v8, process.arch])).digest('hex');
+  return path.join(codeDirectory, `${key}.bin`);
+}
+
+const DIGEST_BYTES = 32;
+
+/** The kept code cache, or undefined. */
+export function readCodeCache(): Uint8Array | undefined {
+  const file = codeCacheFile();
+  if (file === undefined) return undefined;
+  let bytes: Buffer;
+  try {
+    if (statSync(file).size > MAX_CODE_CACHE_BYTES + DIGEST_BYTES) throw new Error('too large');
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  const data = bytes.subarray(DIGEST_BYTES);
+  if (bytes.length > DIGEST_BYTES && createHash('sha256').update(data).digest().equals(bytes.subarray(0, DIGEST_BYTES))) return data;
+  try { unlinkSync(file); } catch { /* gone already */ }
+  return undefined;
+}
+
+/** Keeps `data` as the code cache (a failure to write is ignored). */
+export function writeCodeCache(data: Uint8Array): void {
+  const file = codeCacheFile();
+  if (file === undefined || !(data instanceof Uint8Array) || data.byteLength === 0 || data.byteLength > MAX_CODE_CACHE_BYTES) return;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, Buffer.concat([createHash('sha256').update(data).digest(), data]), { mode: 0o600 });
+    renameSync(temporary, file);
+  } catch { /* read-only or full disk: no cache */ }
 }

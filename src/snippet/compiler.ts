@@ -17,7 +17,7 @@
  * host alive. A compile that takes more than `COMPILE_DEADLINE_MS` stops the process.
  */
 import type { CompileOptions } from './compile';
-import { readCachedCompile, writeCachedCompile } from './compileCache';
+import { readCachedCompile, readCodeCache, writeCachedCompile, writeCodeCache } from './compileCache';
 import { cut, lossError, oneLine } from './format';
 import type { CompileReply, FromCompiler, ToCompiler } from './protocol';
 import { SandboxProcess, type ProcessEnd } from './sandboxProcess';
@@ -67,8 +67,14 @@ function start(): Compiler {
     silenceLimitMs: COMPILE_DEADLINE_MS, maxFrameBytes: 64 << 20,
   });
   const c: Compiler = { process, waiting: new Map() };
+  // First of all, before any compile: load TypeScript, with the code cache an earlier process made.
+  void process.ready.then(() => {
+    const codeCache = readCodeCache();
+    process.send({ type: 'load', ...(codeCache ? { codeCache } : {}) } satisfies ToCompiler);
+  }, () => undefined);
   process.onMessage((raw) => {
     const m = raw as FromCompiler;
+    if (m?.type === 'codeCache') writeCodeCache(m.data);
     if (m?.type !== 'compiled') return;
     const w = c.waiting.get(m.id);
     if (!w) return;

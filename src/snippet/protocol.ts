@@ -33,11 +33,16 @@ export type FromSandbox =
   /** Still working (sent when nothing else was for a while: the host's silence watchdog). */
   | { readonly type: 'alive' };
 
-export type ToCompiler = { readonly type: 'compile'; readonly id: number; readonly source: string; readonly options: CompileOptions };
+export type ToCompiler =
+  /** Load the TypeScript compiler (first, once), with V8's code cache of it from an earlier process when the host has one. */
+  | { readonly type: 'load'; readonly codeCache?: Uint8Array }
+  | { readonly type: 'compile'; readonly id: number; readonly source: string; readonly options: CompileOptions };
 
 export type CompileReply = CompiledSnippet | { readonly ok: false; readonly error: LossError };
 
 export type FromCompiler =
-  /** The TypeScript compiler is loaded (prewarmCompiler warms it up). */
+  /** The process started (it loads the TypeScript compiler when told: 'load'). */
   | { readonly type: 'ready'; readonly isolation: SandboxIsolation }
-  | { readonly type: 'compiled'; readonly id: number; readonly result: CompileReply };
+  | { readonly type: 'compiled'; readonly id: number; readonly result: CompileReply }
+  /** V8's code cache of the TypeScript compiler, after a first compile, when the host gave none that V8 accepted. */
+  | { readonly type: 'codeCache'; readonly data: Uint8Array };

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { defaultCacheDirectory, readCachedCompile, useCompileCache, writeCachedCompile } from '../../src/snippet/compileCache';
+import { defaultCacheDirectory, readCachedCompile, readCodeCache, useCompileCache, writeCachedCompile, writeCodeCache } from '../../src/snippet/compileCache';
 import { compiled } from './helpers';
 
 const SOURCE = 'export default function loss([x, y]: number[]): number {\n  return x * x + 3 * y * y;\n}\nexport const init = [1, 1];\n';
@@ -40,6 +40,19 @@ describe('compile cache (the CLI\'s compiled snippets on disk)', () => {
     writeCachedCompile(SOURCE, {}, compiled(SOURCE));
     writeFileSync(entry(), readFileSync(entry(), 'utf8').slice(0, 100));
     assert.equal(readCachedCompile(SOURCE, {}), undefined);
+  });
+
+  it('keeps the compiler\'s code cache with its hash: a changed byte and the file is ignored and removed', () => {
+    assert.equal(readCodeCache(), undefined);
+    const data = Uint8Array.from({ length: 1000 }, (_, i) => i % 251);
+    writeCodeCache(data);
+    assert.deepEqual(new Uint8Array(readCodeCache() ?? []), data);
+    const file = path.join(dir, 'code', readdirSync(path.join(dir, 'code'))[0]);
+    const bytes = readFileSync(file);
+    bytes[500] ^= 1;
+    writeFileSync(file, bytes);
+    assert.equal(readCodeCache(), undefined);
+    assert.equal(existsSync(file), false);
   });
 
   it('keeps nothing without a folder; the folder is OPTIMIZER_PLAYGROUND_CACHE when set, none when it is empty', () => {
