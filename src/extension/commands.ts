@@ -17,7 +17,8 @@ import { toExperimentFile, toPanelExperiment } from './convert';
 import {
   LOSS_TEMPLATE, compareLearningRateRuns, compareOptimizerRuns, defaultExperiment, demoRun, exportFolderName, parseLearningRates,
 } from './defaults';
-import { PlaygroundPanel, STATE_KEY, lastOrigin, type PanelServices } from './panel';
+import { PlaygroundPanel, type PanelServices } from './panel';
+import { lastOrigin, STATE_KEY } from './panelStorage';
 import { loadPytorch } from '../pytorch/load';
 import { exportPoints } from './results';
 import { originOfExperimentFile } from './trust';

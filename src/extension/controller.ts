@@ -8,70 +8,21 @@
  * messages a second), thinned for display when runs are long. The webview plays them back at a pace
  * a person can follow (src/webview/playback.ts); the host never waits for it.
  *
- * No `vscode` import: the panel (panel.ts) wires it to a webview, and the tests drive it directly.
+ * No `vscode` import: the panel (panel.ts) wires it to a webview, and the tests drive it directly
+ * (its dependencies: controllerDeps.ts).
  */
-import type { Experiment, RunnerEvent, RunStatus } from '../engine/types';
-import type {
-  HostState, InspectResult, LossInfo, PanelError, PanelExperiment, RunResult, SurfaceData, ToWebview,
-} from '../protocol';
 import * as os from 'node:os';
-import { toWire, wireNumber, type WireNumber } from '../protocol';
-import type { ExperimentSession, InspectResult as SnippetInspectResult, LossError, SessionInfo, StartOptions } from '../snippet/types';
-import { validatePanelExperiment, type Validator } from './convert';
-import { ResultsStore } from './results';
+import type { Experiment, RunnerEvent, RunStatus } from '../engine/types';
+import type { HostState, InspectResult, LossInfo, PanelError, PanelExperiment, RunResult, SurfaceData } from '../protocol';
+import type { ExperimentSession, SessionInfo } from '../snippet/types';
+import type { ControllerDeps, ControllerEvents } from './controllerDeps';
+import { validatePanelExperiment } from './convert';
+import { surfaceData, surfaceGrid } from './lossSurface';
+import { ResultsStore, takeUnshown } from './results';
+import { inspectToWire, lossErrorToPanel, lossInfo } from './sessionToPanel';
 import { trustRefusal, type LossOrigin } from './trust';
 
-export interface ControllerDeps {
-  /** `startExperiment` from src/snippet/session.ts. */
-  readonly start: (experiment: Experiment, options?: StartOptions) => ExperimentSession;
-  /** `validateExperiment` from src/engine/experiment.ts. */
-  readonly validate: Validator;
-  /** Sends a message to the webview (dropped when there is none). */
-  readonly post: (message: ToWebview) => void;
-  /** Writes a line to the output channel. */
-  readonly log: (line: string) => void;
-  /** Options for each session (baseDir of loss files, Workspace Trust). */
-  readonly startOptions?: () => StartOptions;
-  /** Where the loss's code comes from and whether the workspace is trusted. */
-  readonly trust?: () => { readonly origin: LossOrigin; readonly trusted: boolean };
-  readonly debounceMs?: number;
-  readonly flushMs?: number;
-  /** Grid size of the loss surface per axis. */
-  readonly surfaceSize?: number;
-  /** Folder where long runs' exact points spill to files (the extension's storage; default: the OS's temporary folder). */
-  readonly pointStorage?: string;
-}
-
-/** What the controller reports to the panel (status bar, editor diagnostics, progress). */
-export interface ControllerEvents {
-  status?(state: HostState, stepsPerSecond: number): void;
-  errors?(errors: readonly PanelError[]): void;
-  runEnded?(ended: number, total: number): void;
-  /** A session ran to its end (or was cancelled) and everything was shown. */
-  idle?(): void;
-}
-
-/** An inspect result as the protocol carries it: non-finite values (a diverged run's) as wire numbers. */
-function inspectToWire(r: SnippetInspectResult): InspectResult {
-  const state: Record<string, Record<string, WireNumber | boolean | WireNumber[]>> = {};
-  for (const [name, fields] of Object.entries(r.state)) {
-    state[name] = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'boolean' ? v : typeof v === 'number' ? wireNumber(v) : toWire(v)]));
-  }
-  return {
-    step: r.step, params: toWire(r.params), grad: toWire(r.grad), lr: wireNumber(r.lr), state,
-    ...(r.gradUsed ? { gradUsed: toWire(r.gradUsed) } : {}), ...(r.prevParams ? { prevParams: toWire(r.prevParams) } : {}),
-    ...(r.gradAtPrev ? { gradAtPrev: toWire(r.gradAtPrev) } : {}),
-    ...(r.hessian ? { hessian: toWire(r.hessian) } : {}),
-  };
-}
-
-function lossErrorToPanel(e: unknown): PanelError[] {
-  if (e && typeof e === 'object' && 'kind' in e && 'message' in e) {
-    const le = e as LossError;
-    return [{ kind: le.kind, message: le.message, ...(le.diagnostics ? { diagnostics: le.diagnostics } : {}) }];
-  }
-  return [{ kind: 'internal', message: e instanceof Error ? e.message : String(e) }];
-}
+export type { ControllerDeps, ControllerEvents } from './controllerDeps';
 
 /** A session being started: its events are buffered until the loss compiled. */
 interface Pending {
@@ -226,9 +177,7 @@ export class PlaygroundController {
     this.session = pending.session;
     this.running = pending.experiment;
     this.sessionDone = false;
-    const q = info.curvature?.quadratic;
-    this.info = { dim: info.dim, init: [...info.init], ...(info.domain ? { domain: info.domain } : {}), dataSize: info.dataSize, gradient: info.gradient,
-      ...(q ? { quadratic: { eigenvalues: [...q.eigenvalues], minimum: q.minimum, ...(q.stochastic ? { stochastic: q.stochastic } : {}) } } : {}) };
+    this.info = lossInfo(info);
     const labels = pending.experiment.runs.map((r) => r.label);
     this.store?.dispose();
     this.store = new ResultsStore(labels, info.dim, {
@@ -284,22 +233,7 @@ export class PlaygroundController {
   flush(): void {
     const store = this.store;
     if (store) {
-      const series = [];
-      for (let run = 0; run < store.runs.length; run++) {
-        const s = store.takeDisplay(run);
-        if (s) series.push(s);
-      }
-      if (series.length > 0) this.deps.post({ type: 'points', series });
-      store.runs.forEach((r, run) => {
-        const res = this.results[run];
-        if (res) this.results[run] = { ...res, steps: Math.max(0, r.shown - 1) };
-        if (r.status !== 'running' && !this.endPosted[run] && r.shown >= r.count) {
-          this.endPosted[run] = true;
-          const status = r.status as Exclude<RunStatus, 'running'>;
-          this.results[run] = { ...this.results[run], status, ...(r.message ? { message: r.message } : {}) };
-          this.deps.post({ type: 'runEnd', run, status, steps: Math.max(0, r.count - 1), ...(r.message ? { message: r.message } : {}) });
-        }
-      });
+      for (const m of takeUnshown(store, this.results, this.endPosted)) this.deps.post(m);
       const now = Date.now();
       if (now - this.rate.at >= 500) {
         const total = store.totalPoints;
@@ -351,24 +285,13 @@ export class PlaygroundController {
   async requestSurface(info: LossInfo | SessionInfo | undefined = this.info): Promise<void> {
     const session = this.session;
     if (!info || info.dim < 2 || !session) return;
-    const n = this.deps.surfaceSize ?? 64;
-    const [a, b] = this.surfaceDims;
     const at = this.scrubPoint ?? info.init;
-    const span = (c: number): [number, number] => [c - Math.max(1, 2 * Math.abs(c)), c + Math.max(1, 2 * Math.abs(c))];
-    const xr = info.domain && a === 0 ? info.domain.x : info.domain && a === 1 ? info.domain.y : span(at[a]);
-    const yr = info.domain && b === 1 ? info.domain.y : info.domain && b === 0 ? info.domain.x : span(at[b]);
-    const grid = (r: readonly [number, number]): Float64Array => Float64Array.from({ length: n }, (_, i) => r[0] + ((r[1] - r[0]) * i) / (n - 1));
-    const xs = grid(xr), ys = grid(yr);
+    const grid = surfaceGrid(info, this.surfaceDims, at, this.deps.surfaceSize ?? 64);
     this.surfaceRequests++;
     try {
-      const values = await session.surface({ xs, ys, at: [...at], dims: [a, b] });
+      const values = await session.surface({ ...grid, at: [...at], dims: this.surfaceDims });
       if (session !== this.session) return;
-      const minima = 'minima' in info && info.minima ? info.minima : undefined;
-      this.surface = {
-        dims: [a, b], xs: Array.from(xs), ys: Array.from(ys),
-        loss: Array.from(values, (v) => (Number.isFinite(v) ? v : null)), at: [...at],
-        ...(minima ? { minima: minima.map((m) => ({ params: [...m.params], loss: m.loss })) } : {}),
-      };
+      this.surface = surfaceData(info, grid, this.surfaceDims, at, values);
       this.deps.post({ type: 'surface', surface: this.surface });
     } catch (e) {
       this.deps.log(`loss surface: ${e instanceof Error ? e.message : String(e)}`);

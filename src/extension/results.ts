@@ -16,7 +16,7 @@
  * from the store), so its memory does not grow with the runs' length.
  */
 import type { PointBatch, RunStatus } from '../engine/types';
-import { toWire, type PointSeries } from '../protocol';
+import { toWire, type PointSeries, type RunResult, type ToWebview } from '../protocol';
 import { LOSS, PARAMS, GRAD_NORM, LR, PointStore } from '../points/store';
 import { ChunkedWriter, writePointsCsv, writePointsJson } from '../points/writers';
 import { writeInPlace } from '../points/safeWrite';
@@ -240,4 +240,30 @@ export async function exportPoints(store: ResultsStore, dir: string, runs: reado
     });
     return ['points.csv', 'runs.json'];
   });
+}
+
+/**
+ * What the panel has not been shown yet, as messages: every run's new points (one `points`
+ * message) and the end of each run whose points have all been shown (once: `ended[run]` marks it).
+ * Updates `results` in place (the steps shown, how each run ended).
+ */
+export function takeUnshown(store: ResultsStore, results: RunResult[], ended: boolean[]): ToWebview[] {
+  const messages: ToWebview[] = [];
+  const series = [];
+  for (let run = 0; run < store.runs.length; run++) {
+    const s = store.takeDisplay(run);
+    if (s) series.push(s);
+  }
+  if (series.length > 0) messages.push({ type: 'points', series });
+  store.runs.forEach((r, run) => {
+    const res = results[run];
+    if (res) results[run] = { ...res, steps: Math.max(0, r.shown - 1) };
+    if (r.status !== 'running' && !ended[run] && r.shown >= r.count) {
+      ended[run] = true;
+      const status = r.status as Exclude<RunStatus, 'running'>;
+      results[run] = { ...results[run], status, ...(r.message ? { message: r.message } : {}) };
+      messages.push({ type: 'runEnd', run, status, steps: Math.max(0, r.count - 1), ...(r.message ? { message: r.message } : {}) });
+    }
+  });
+  return messages;
 }
