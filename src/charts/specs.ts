@@ -47,6 +47,8 @@ export interface ChartOptions {
   readonly liveDomains?: boolean;
   /** The live panel's scrubber layers (overlays.ts): the step shown marked on every run, later steps faded or cut. */
   readonly scrubber?: boolean;
+  /** Labels of reference runs, drawn faint and dotted (a tuned comparison's runs at their defaults). */
+  readonly faintRuns?: readonly string[];
 }
 
 /**
@@ -105,9 +107,12 @@ export const LOSS_CEILING_SIGNAL = 'lossCeiling';
 /** The live loss chart's axis title (it says how the loss is shifted, which follows the floor). */
 export const LOSS_TITLE_SIGNAL = 'lossTitle';
 
+/** Labels of the runs drawn faint and dotted (ChartOptions.faintRuns). */
+export const FAINT_RUNS_SIGNAL = 'faintRuns';
+
 /** Every signal a spec carries the value of (see above); STEP_MAX_SIGNAL is one. */
 export const VALUE_SIGNALS: ReadonlySet<string> = new Set([
-  RUN_LABELS_SIGNAL, LEGEND_COLUMNS_SIGNAL, WINDOW_X_SIGNAL, WINDOW_Y_SIGNAL, SURFACE_CELLS_SIGNAL,
+  RUN_LABELS_SIGNAL, FAINT_RUNS_SIGNAL, LEGEND_COLUMNS_SIGNAL, WINDOW_X_SIGNAL, WINDOW_Y_SIGNAL, SURFACE_CELLS_SIGNAL,
   STEP_MAX_SIGNAL, LOSS_FLOOR_SIGNAL, LOSS_CEILING_SIGNAL, LOSS_TITLE_SIGNAL,
 ]);
 
@@ -243,7 +248,19 @@ function runParams(o: ChartOptions, width: number): Json[] {
   const longest = Math.max(1, ...o.runs.map((r) => r.length));
   const columnWidth = 28 + longest * o.theme.fontSize * 0.62;
   const columns = Math.max(1, Math.min(o.runs.length, Math.floor((o.width ?? width) / columnWidth)));
-  return [{ name: RUN_LABELS_SIGNAL, value: [...o.runs] }, { name: LEGEND_COLUMNS_SIGNAL, value: columns }];
+  return [{ name: RUN_LABELS_SIGNAL, value: [...o.runs] }, { name: LEGEND_COLUMNS_SIGNAL, value: columns }, { name: FAINT_RUNS_SIGNAL, value: [...(o.faintRuns ?? [])] }];
+}
+
+/** Opacity of a faint run's line (FAINT_RUNS_SIGNAL), on top of the scrubber's fading. */
+export const FAINT_OPACITY = 0.45;
+const isFaint = `indexof(${FAINT_RUNS_SIGNAL}, datum.label) >= 0`;
+
+/** A per-run line's encodings that draw the faint runs faint and dotted (stroke opacity multiplies the mark's opacity). */
+function faintStroke(dotted: boolean): Json {
+  return {
+    strokeOpacity: { condition: { test: isFaint, value: FAINT_OPACITY }, value: 1 },
+    ...(dotted ? { strokeDash: { condition: { test: isFaint, value: [3, 3] }, value: [1, 0] } } : {}),
+  };
 }
 
 export function topLevel(o: ChartOptions, width: number, height: number, body: Json, params: Json[] = []): TopLevelSpec {
@@ -472,7 +489,7 @@ export function lossChart(o: LossChartOptions): TopLevelSpec {
     data: named('points'),
     transform,
     mark: { type: 'line', clip: true, ...rowAria(o) },
-    encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' } },
+    encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' }, ...faintStroke(true) },
   };
   const body = overlaid(o, [line, ...hoverLayer(o, 'lossHover', x, y, transform), ...divergenceLayers(o, x)], line, params);
   return topLevel(o, W, 280, { layer: body.layer }, body.params);
@@ -547,7 +564,7 @@ export function pathsChart(o: PathsChartOptions): TopLevelSpec {
     data: named('points'),
     transform: [inPlane],
     mark: { type: 'line', clip: true, strokeWidth: 2.2, point: false, ...rowAria(o) },
-    encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' } },
+    encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' }, ...faintStroke(true) },
   };
   const layers: Json[] = [
     ...surfaceLayers(o, x, y, xTitle, yTitle),
@@ -562,7 +579,7 @@ export function pathsChart(o: PathsChartOptions): TopLevelSpec {
       data: named('points'),
       transform: [inPlane],
       mark: { type: 'line', clip: true, strokeWidth: 4.5, opacity: 1, aria: false },
-      encoding: { x, y, stroke: casingEncoding(o.theme, { expr: RUN_LABELS_SIGNAL }), detail: { field: 'label', type: 'nominal' }, order: { field: 'step', type: 'quantitative' } },
+      encoding: { x, y, stroke: casingEncoding(o.theme, { expr: RUN_LABELS_SIGNAL }), detail: { field: 'label', type: 'nominal' }, order: { field: 'step', type: 'quantitative' }, ...faintStroke(false) },
     },
     line,
     ...hoverLayer(o, 'pathHover', x, y, [inPlane]),

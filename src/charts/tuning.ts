@@ -8,10 +8,25 @@
  * CLI inlines them (`withTuningData`).
  */
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import { tunableSymbol, type Tunable } from '../engine/tune';
+import type { TuneObjective } from '../engine/types';
 import { formatNumber } from './rows';
 import { runColor, themeConfig, type ChartTheme } from './theme';
 
 type Json = Record<string, unknown>;
+
+/** The objective in words, as tables and axes say it. */
+export function objectiveTitle(objective: TuneObjective): string {
+  return objective === 'finalLoss' ? 'final loss' : objective === 'meanLoss' ? 'mean loss' : `steps to loss ≤ ${formatNumber(objective.stepsTo)}`;
+}
+
+/** A tuned hyperparameter as an axis says it: `learning rate η`, `momentum μ`, `β₁`. */
+export function tunedAxisTitle(t: Tunable): string {
+  const symbol = tunableSymbol(t).text;
+  const words: Record<string, string> = { lr: 'learning rate', momentum: 'momentum', weightDecay: 'weight decay', beta1: 'β₁' };
+  const word = words[t.name] ?? t.name;
+  return word === symbol ? word : `${word} ${symbol}`;
+}
 
 /** What the charts read of one run's tuning, complete or while its grid fills in. */
 export interface TuningChartInput {
@@ -68,7 +83,7 @@ export function plotShift(inputs: readonly TuningChartInput[], log: boolean): nu
 }
 
 /** A cell value in the phase diagram's axes: 3 significant digits (distinct grid values stay distinct). */
-function cellName(values: readonly number[]): string[] {
+export function cellName(values: readonly number[]): string[] {
   const short = values.map((v) => String(Number(v.toPrecision(3))));
   return new Set(short).size === new Set(values).size ? short : values.map(formatNumber);
 }
@@ -151,6 +166,9 @@ export interface PhaseDiagramOptions extends TuningChartOptions {
   readonly yValues: readonly number[];
 }
 
+/** Where the sensitivity chart draws diverged points: at the plot's top, this many px down. */
+export const DIVERGED_MARK_Y = 6;
+
 /** The names of the tuning charts' data sources. */
 export const TUNING_SOURCES = ['sensitivity', 'phase'] as const;
 
@@ -207,7 +225,7 @@ export function sensitivityChart(o: TuningChartOptions): TopLevelSpec {
         data: named('sensitivity'),
         transform: [kind('point'), { filter: 'datum.diverged' }],
         mark: { type: 'point', shape: 'cross', angle: 45, filled: true, size: 70, clip: true },
-        encoding: { x, y: { value: 6 }, color, ...(interactive ? { tooltip: [{ field: 'label', type: 'nominal', title: 'diverged' }, { field: 'value', type: 'quantitative', title: o.axisTitles[0], format: '.4~g' }] } : {}) },
+        encoding: { x, y: { value: DIVERGED_MARK_Y }, color, ...(interactive ? { tooltip: [{ field: 'label', type: 'nominal', title: 'diverged' }, { field: 'value', type: 'quantitative', title: o.axisTitles[0], format: '.4~g' }] } : {}) },
       },
       {
         data: named('sensitivity'),

@@ -8,12 +8,14 @@ import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import'
 import { formatNumber } from '../charts/rows';
 import type { ChartTheme } from '../charts/theme';
 import {
-  phaseDiagram, phaseRows, sensitivityChart, sensitivityRows, withTuningData, type TuningChartInput,
+  objectiveTitle, phaseDiagram, phaseRows, sensitivityChart, sensitivityRows, tunedAxisTitle, withTuningData, type TuningChartInput,
 } from '../charts/tuning';
 import { median } from '../engine/score';
 import { tunableSymbol } from '../engine/tune';
 import type { TuningPlan, TuningResult } from '../engine/tuning';
 import type { TuneObjective } from '../engine/types';
+
+export { objectiveTitle } from '../charts/tuning';
 
 /** JSON has no Infinity: a score of +∞ (diverged, or never reached the target) is written null. */
 const score = (v: number): number | null => (Number.isFinite(v) ? v : null);
@@ -26,11 +28,6 @@ export function tuningJson(results: readonly TuningResult[]): unknown[] {
     best: r.best && { hyperparameters: r.best.hyperparameters, objective: score(r.best.objective) },
     default: { hyperparameters: r.default.hyperparameters, objective: score(r.default.objective) },
   }));
-}
-
-/** The objective in words, as tables and axes say it. */
-export function objectiveTitle(objective: TuneObjective): string {
-  return objective === 'finalLoss' ? 'final loss' : objective === 'meanLoss' ? 'mean loss' : `steps to loss ≤ ${formatNumber(objective.stepsTo)}`;
 }
 
 /** A score in a table: +∞ as what it means. */
@@ -91,15 +88,6 @@ export interface NamedChart {
   readonly spec: TopLevelSpec;
 }
 
-/** An axis title: `learning rate η`, `momentum μ`, `β₁`. */
-function axisTitle(plan: TuningPlan, k: number): string {
-  const t = plan.axes[k].tunable;
-  const symbol = tunableSymbol(t).text;
-  const words: Record<string, string> = { lr: 'learning rate', momentum: 'momentum', weightDecay: 'weight decay', beta1: 'β₁' };
-  const word = words[t.name] ?? t.name;
-  return word === symbol ? word : `${word} ${symbol}`;
-}
-
 /**
  * The tuning charts: a sensitivity chart per group of runs tuning the same first hyperparameter
  * by the same objective (`sensitivity`, then `sensitivity-2`, …), and a phase diagram per group
@@ -118,11 +106,11 @@ export function tuningCharts(plans: readonly TuningPlan[], results: readonly Tun
     const inputs = group.map((i) => chartInput(plans[i], results[i]));
     const log = typeof objective !== 'object';
     const rows = sensitivityRows(inputs, log);
-    const title = `${objectiveTitle(objective)} against ${axisTitle(p, 0)}`;
+    const title = `${objectiveTitle(objective)} against ${tunedAxisTitle(p.axes[0].tunable)}`;
     const best = group.map((i) => `${results[i].label}: ${results[i].best ? `best ${valuesCell(plans[i], results[i].best!.hyperparameters)} → ${scoreCell(results[i].best!.objective, objective)}` : 'no finite score'}`);
     const description = `Sensitivity: ${title}, one line per run. ${best.join('; ')}.`;
     const spec = sensitivityChart({
-      theme, runs: inputs.map((t) => t.label), axisTitles: [axisTitle(p, 0)], scoreTitle: objectiveTitle(objective), logScore: log,
+      theme, runs: inputs.map((t) => t.label), axisTitles: [tunedAxisTitle(p.axes[0].tunable)], scoreTitle: objectiveTitle(objective), logScore: log,
       logValues: group.every((i) => results[i].grid[0].every((v) => v > 0)), interactive: false, title: `Sensitivity: ${title}`, description,
     });
     charts.push({ name: named('sensitivity', k), spec: withTuningData(spec, { sensitivity: rows }) });
@@ -131,11 +119,11 @@ export function tuningCharts(plans: readonly TuningPlan[], results: readonly Tun
     const p = plans[group[0]], r = results[group[0]];
     const inputs = group.map((i) => chartInput(plans[i], results[i]));
     const log = typeof r.objective !== 'object';
-    const title = `${objectiveTitle(r.objective)} over ${axisTitle(p, 0)} × ${axisTitle(p, 1)}`;
+    const title = `${objectiveTitle(r.objective)} over ${tunedAxisTitle(p.axes[0].tunable)} × ${tunedAxisTitle(p.axes[1].tunable)}`;
     const description = `Phase diagram: ${title}, one grid per run; diverged cells crossed, the best outlined. `
       + group.map((i) => `${results[i].label}: ${results[i].values.filter((v) => !Number.isFinite(median(v))).length} of ${results[i].values.length} cells diverged`).join('; ') + '.';
     const spec = phaseDiagram({
-      theme, runs: inputs.map((t) => t.label), axisTitles: [axisTitle(p, 0), axisTitle(p, 1)], scoreTitle: objectiveTitle(r.objective), logScore: log,
+      theme, runs: inputs.map((t) => t.label), axisTitles: [tunedAxisTitle(p.axes[0].tunable), tunedAxisTitle(p.axes[1].tunable)], scoreTitle: objectiveTitle(r.objective), logScore: log,
       logValues: true, interactive: false, title: `Phase diagram: ${title}`, description, xValues: r.grid[0], yValues: r.grid[1],
     });
     charts.push({ name: named('phase', k), spec: withTuningData(spec, { phase: phaseRows(inputs, log) }) });

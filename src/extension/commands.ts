@@ -22,6 +22,8 @@ import { lastOrigin, STATE_KEY } from './panelStorage';
 import { loadPytorch } from '../pytorch/load';
 import { exportPoints } from './results';
 import { originOfExperimentFile } from './trust';
+import { withLearningRateTune } from './panelTuning';
+import { askCompareHow, tuneInPanel } from './tuneInPanel';
 
 /** The experiment to start from: the current panel's, the last saved one, or Rosenbrock with Adam. */
 function currentExperiment(s: PanelServices): PanelExperiment {
@@ -82,11 +84,14 @@ export async function runLossInEditor(s: PanelServices, uri?: vscode.Uri, runs?:
  * them, or replace them (which "Undo" in the notification reverses). Asked only when there are runs.
  */
 export type CompareMode = 'beside' | 'replace';
+/** Whether Compare Optimizers tunes each optimizer's learning rate on the loss first, or runs them at their defaults. */
+export type CompareHow = 'tuned' | 'defaults';
 
 /** The experiment a comparison replaced, for its Undo. */
 let replacedByCompare: { panel: PlaygroundPanel; experiment: PanelExperiment } | undefined;
 
-export async function compareOptimizers(s: PanelServices, uri?: vscode.Uri, ids?: readonly string[], mode?: CompareMode): Promise<PlaygroundPanel | undefined> {
+export async function compareOptimizers(s: PanelServices, uri?: vscode.Uri, ids?: readonly string[], mode?: CompareMode,
+  how?: CompareHow): Promise<PlaygroundPanel | undefined> {
   if (!ids) {
     const picks = await vscode.window.showQuickPick(
       OPTIMIZERS.map((o) => ({ label: o.name, description: o.id, detail: o.summary, id: o.id, picked: ['gd', 'momentum', 'adam'].includes(o.id) })),
@@ -94,9 +99,16 @@ export async function compareOptimizers(s: PanelServices, uri?: vscode.Uri, ids?
     );
     if (!picks || picks.length === 0) return undefined;
     ids = picks.map((p) => p.id);
+    how ??= await askCompareHow();
+    if (!how) return undefined;
   }
-  const runs = compareOptimizerRuns(ids);
-  if (uri instanceof vscode.Uri) return runLossInEditor(s, uri, runs);
+  const tuned = how === 'tuned';
+  const runs = compareOptimizerRuns(ids).map((r) => (tuned ? withLearningRateTune(r) : r));
+  if (uri instanceof vscode.Uri) {
+    const inEditor = await runLossInEditor(s, uri, runs.map(({ tune: _tune, ...r }) => r));
+    if (tuned && inEditor) await tuneInPanel(inEditor, { ...inEditor.controller.experiment, runs }, `Tuning the learning rate of ${runs.length} optimizers`);
+    return inEditor;
+  }
   const current = PlaygroundPanel.current;
   const before = currentExperiment(s);
   if (current && before.runs.length > 0 && mode === undefined) {
@@ -108,13 +120,15 @@ export async function compareOptimizers(s: PanelServices, uri?: vscode.Uri, ids?
     mode = pick.mode;
   }
   const next = { ...before, runs: mode === 'beside' ? [...before.runs, ...runs] : runs };
-  const panel = PlaygroundPanel.showOrCreate(s, next);
+  const atDefaults = { ...next, runs: next.runs.map(({ tune: _tune, ...r }) => r) };
+  const panel = PlaygroundPanel.showOrCreate(s, tuned ? atDefaults : next);
   if (current && mode !== 'beside' && before.runs.length > 0) {
     replacedByCompare = { panel, experiment: before };
     void vscode.window.showInformationMessage(`Compare Optimizers replaced the ${before.runs.length} earlier runs.`, 'Undo')
       .then((choice) => { if (choice === 'Undo') undoCompare(); });
   }
-  return withSweepProgress(panel, 'Comparing optimizers');
+  if (tuned && !(await tuneInPanel(panel, next, `Tuning the learning rate of ${runs.length} optimizers`))) return panel;
+  return withSweepProgress(panel, tuned ? 'Comparing tuned optimizers' : 'Comparing optimizers');
 }
 
 /** Puts back the runs the last Compare Optimizers replaced (its notification's Undo). */
@@ -269,9 +283,13 @@ export async function openExperimentFile(s: PanelServices, uri?: vscode.Uri): Pr
   const experiment = toPanelExperiment(parsed.experiment);
   // Code in an experiment file is the file's, not the panel's: it runs only in a trusted workspace.
   const origin = originOfExperimentFile(uri.fsPath, s.context.extensionUri.fsPath, parsed.experiment.loss);
-  const panel = PlaygroundPanel.current ?? PlaygroundPanel.create(s, experiment, { run: false, origin });
-  panel.setExperiment(experiment, { origin, baseDir: path.dirname(uri.fsPath) });
+  // Runs with a tune play as written while they are tuned, then the tuned comparison replaces them.
+  const asWritten = { ...experiment, runs: experiment.runs.map(({ tune: _tune, ...r }) => r) };
+  const tuned = experiment.runs.filter((r) => r.tune).length;
+  const panel = PlaygroundPanel.current ?? PlaygroundPanel.create(s, asWritten, { run: false, origin });
+  panel.setExperiment(asWritten, { origin, baseDir: path.dirname(uri.fsPath) });
   panel.panel.reveal(undefined, true);
+  if (tuned > 0) void tuneInPanel(panel, experiment, `Tuning ${tuned} run${tuned === 1 ? '' : 's'} of ${path.basename(uri.fsPath)}`);
   return panel;
 }
 

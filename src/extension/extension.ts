@@ -63,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): PlaygroundApi {
   register('open', async (experiment?: never) => (await commands()).openPlayground(services, experiment));
   register('openPreset', async (name?: string) => (await commands()).openPreset(services, name));
   register('runLossInEditor', async (uri?: vscode.Uri) => (await commands()).runLossInEditor(services, uri));
-  register('compareOptimizers', async (uri?: vscode.Uri, ids?: readonly string[], mode?: 'beside' | 'replace') => (await commands()).compareOptimizers(services, uri, ids, mode));
+  register('compareOptimizers', async (uri?: vscode.Uri, ids?: readonly string[], mode?: 'beside' | 'replace', how?: 'tuned' | 'defaults') => (await commands()).compareOptimizers(services, uri, ids, mode, how));
   // Not in the palette: the Undo of Compare Optimizers' notification (and the tests).
   register('undoCompare', async () => (await commands()).undoCompare());
   register('compareLearningRates', async (args?: { optimizer?: string; lrs?: readonly number[] }) => (await commands()).compareLearningRates(services, args));

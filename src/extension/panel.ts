@@ -17,8 +17,10 @@ import {
 } from '../protocol';
 import { pruneSpillFolders } from '../points/store';
 import { prewarmWorker, startExperiment } from '../snippet/session';
+import type { StartOptions } from '../snippet/types';
 import { PlaygroundController } from './controller';
 import { FollowedDocument, showLossInEditor } from './followedDocument';
+import { tuneRun } from './tuneInPanel';
 import { pageHtml, webviewOptions } from './panelPage';
 import { showStatus } from './panelStatus';
 import {
@@ -44,6 +46,8 @@ export class PlaygroundPanel {
   private static readonly all = new Set<PlaygroundPanel>();
 
   readonly controller: PlaygroundController;
+  /** The tuning under way for this panel (tuneInPanel.ts); Stop cancels it. */
+  tuning: { cancel(): void } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private baseDir?: string;
   /** The host's answers to the webview's requests (inspect). */
@@ -113,10 +117,7 @@ export class PlaygroundPanel {
       validate: validateExperiment,
       post: (m) => this.post(m),
       log: (line) => services.output.warn(line),
-      startOptions: () => ({
-        ...(this.baseDir ? { baseDir: this.baseDir } : {}),
-        allowFiles: vscode.workspace.isTrusted,
-      }),
+      startOptions: () => this.startOptions(),
       trust: () => ({ origin: this.origin(), trusted: vscode.workspace.isTrusted }),
       pointStorage: pointStorage(services.context),
     });
@@ -150,6 +151,11 @@ export class PlaygroundPanel {
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.controller.run()),
     );
     this.save();
+  }
+
+  /** Options of the panel's sandbox sessions: where loss files are, whether files may be read (Workspace Trust). */
+  startOptions(): StartOptions {
+    return { ...(this.baseDir ? { baseDir: this.baseDir } : {}), allowFiles: vscode.workspace.isTrusted };
   }
 
   /** Where the code the panel runs came from (trust.ts). */
@@ -220,7 +226,8 @@ export class PlaygroundPanel {
         return;
       case 'run': c.run(); return;
       case 'reset': c.reset(); return;
-      case 'stop': c.stop(); return;
+      case 'stop': this.tuning?.cancel(); c.stop(); return;
+      case 'tuneRun': await tuneRun(this, m.run); return;
       case 'scrub': c.scrub(m.step, m.run); return;
       case 'pickDims': c.pickDims(m.dims); return;
       case 'request': await this.answerRequest(m); return;

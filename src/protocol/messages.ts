@@ -16,7 +16,7 @@ import { describeValue, isRecord } from '../engine/values';
 import { HOST_METHODS, replySchema, requestSchema, WEBVIEW_METHODS } from './requests';
 import {
   CHART_NAMES, count, finite, FollowedFileSchema, HOST_STATES, list, LossInfoSchema, PanelErrorSchema, PanelExperimentSchema,
-  PointSeriesSchema, PreferencesSchema, RunResultSchema, SurfaceDataSchema, text,
+  PointSeriesSchema, PreferencesSchema, RunResultSchema, SurfaceDataSchema, text, TunedRunSchema, TUNING_STATES,
 } from './shapes';
 
 /** Longest `compiledChart` spec the host keeps (JSON characters); the panel's are 10–20 thousand. */
@@ -60,6 +60,11 @@ const TO_WEBVIEW = {
     error: { errors: list(PanelErrorSchema) },
     /** A (new) loss surface for the paths chart. */
     surface: { surface: SurfaceDataSchema },
+    /** A tuning's scores so far (sent as grid points finish), and how it stands; `objective` in words for the score axis. */
+    tuning: {
+      state: v.picklist(TUNING_STATES), done: count(0), total: count(0),
+      scoreTitle: text, logScore: v.boolean(), runs: list(TunedRunSchema),
+    },
   }),
   request: requestSchema(WEBVIEW_METHODS),
   reply: replySchema(HOST_METHODS),
@@ -77,6 +82,8 @@ const FROM_WEBVIEW = {
     stop: {},
     /** Stop and forget the results. */
     reset: {},
+    /** Tune run `run`'s learning rate on the loss (its tune, else η over its optimizer's grid), then show it at its best beside its run as written. */
+    tuneRun: { run: count(0) },
     /** The step shown moved (for more than two parameters the surface is the slice through that step's point). */
     scrub: { step: count(0), run: v.optional(count(0)) },
     /** For more than two parameters: which two are on the paths chart's axes. */

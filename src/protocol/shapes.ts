@@ -77,6 +77,8 @@ export const PanelRunSchema = v.object({
   enabled: v.optional(v.boolean('expected true or false')),
   /** This run's own tuning (replaces the experiment's). */
   tune: v.optional(tuneSpec),
+  /** A reference run drawn faint in the loss and paths charts: a tuned comparison's run as written (src/extension/panelTuning.ts). */
+  ghost: v.optional(v.boolean('expected true or false')),
 });
 export type PanelRun = v.InferOutput<typeof PanelRunSchema>;
 
@@ -144,6 +146,28 @@ export const RunResultSchema = v.object({
 export type RunResult = v.InferOutput<typeof RunResultSchema>;
 
 /** What the host is doing: computing runs, or nothing. */
+/** How a tuning stands (DESIGN "Tuning"): scoring, every score in, cancelled, or stopped by the loss. */
+export const TUNING_STATES = ['running', 'done', 'cancelled', 'failed'] as const;
+
+/** One tuned run's scores so far, as the sensitivity chart and the phase diagram read them (charts/tuning.ts TuningChartInput). */
+export const TunedRunSchema = v.object({
+  /** The run's index in the experiment (its tuned run keeps it), and its name without the tuned values. */
+  run: count(0),
+  label: text,
+  /** The tuned hyperparameters' tune names (`lr`, `momentum`, `beta1`, `weightDecay`) and axis titles, in order. */
+  parameters: list(text),
+  axisTitles: list(text),
+  /** The values of each, the first varying slowest. */
+  grid: list(list(finite)),
+  /** Per grid point (row-major): the median score over seeds; null while not scored, "Infinity" when it diverged. */
+  scores: wireColumn,
+  /** The best grid point so far, −1 when none is finite. */
+  best: v.pipe(v.number(), v.integer(), v.minValue(-1)),
+  /** The run as written: its value of the first tuned hyperparameter and its score (null while not scored). */
+  default: v.object({ value: finite, score: v.custom<WireNumber>((x) => firstNonWire([x]) < 0, 'expected a number, null or "Infinity"') }),
+});
+export type TunedRun = v.InferOutput<typeof TunedRunSchema>;
+
 export const HOST_STATES = ['running', 'idle'] as const;
 export type HostState = (typeof HOST_STATES)[number];
 

@@ -9,6 +9,7 @@ import type { ChartTheme } from '../charts/theme';
 import './announcer';
 import './banner';
 import { panelLayout } from './chartLayout';
+import type { HostChannel } from './channel';
 import type { Charts } from './charts';
 import './chartsArea';
 import type { EditorSlot } from './editorSlot';
@@ -25,6 +26,8 @@ export interface AppParts {
   readonly model: PanelModel;
   readonly clock: PlaybackClock;
   readonly charts: Charts;
+  /** The host's messages, for parts that subscribe to their own (the tuning card). */
+  readonly channel: HostChannel;
   readonly editor: EditorSlot;
   readonly editorHost: HTMLElement;
   readonly formulaHost: HTMLElement;
@@ -73,7 +76,7 @@ export class App extends LitElement {
         <op-announcer .parts=${{ store, points: charts.points }}></op-announcer>
       </header>
       <div class="layout">
-        <main class="charts" id="charts" aria-label="Charts"><op-charts .parts=${{ store, model, charts }}></op-charts></main>
+        <main class="charts" id="charts" aria-label="Charts"><op-charts .parts=${{ store, model, charts, channel: this.parts.channel, theme: this.parts.theme }}></op-charts></main>
         <aside class="settings" id="settings" aria-label="Settings" tabindex="-1">
           <op-settings .parts=${{ store, model, editor: this.parts.editor, editorHost: this.parts.editorHost, formulaHost: this.parts.formulaHost, theme: this.parts.theme }}></op-settings>
         </aside>

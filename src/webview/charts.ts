@@ -247,6 +247,7 @@ export class Charts {
     const reach = rateMapReach(s, dots);
     const specs = panelChartSpecs({
       theme: this.theme, runs: s.results.length > 0 ? [...s.results].sort((a, b) => a.run - b.run).map((r) => r.label) : labels(s),
+      faintRuns: s.experiment.runs.flatMap((r, i) => (r.ghost ? [this.labelOf(i)] : [])),
       layout: s.layout, steps: s.experiment.steps, surface: s.initialized ? surfaceLayout(s) : undefined,
       lossFloor: problem && problem.minima.length > 0 ? Math.min(...problem.minima.map((m) => m.loss)) : undefined,
       curvature: s.experiment.curvature === true,

@@ -3,11 +3,14 @@
  * data table (chartAlt.ts) and the element its Vega view is embedded in (charts.ts fills them; Vega
  * names it `graphics-document` with the spec's description). The loss and paths charts come first;
  * the others follow. Later charts add a card here, a name to CHART_NAMES and their words to CHART_TEXTS.
+ * A tuning's sensitivity chart has a card of its own between them (tuningView.ts).
  */
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { CHART_NAMES, type ChartName } from '../protocol';
 import { chartSummaryId } from './chartAlt';
 import './chartAlt';
+import type { ChartTheme } from '../charts/theme';
+import type { HostChannel } from './channel';
 import type { Charts } from './charts';
 import { CHART_TEXTS } from './chartText';
 import type { PanelModel } from './model';
@@ -16,6 +19,7 @@ import { selectField } from './selects';
 import { rateMapEigenvalues, rateMapRefusal } from './rateMapView';
 import type { PanelState } from './state';
 import { StoreController, type Store } from './store';
+import './tuningView';
 
 const TITLES: Readonly<Record<ChartName, string>> = {
   loss: 'Loss', paths: 'Paths over the loss surface', lr: 'Learning rate', gradNorm: 'Gradient norm', sharpness: 'Sharpness and stability', rateMap: 'Convergence rate over (η, β)',
@@ -24,7 +28,7 @@ const TITLES: Readonly<Record<ChartName, string>> = {
 export const PRIMARY_CHARTS: readonly ChartName[] = ['loss', 'paths'];
 
 export class ChartsArea extends LitElement {
-  declare parts: { store: Store<PanelState>; model: PanelModel; charts: Charts };
+  declare parts: { store: Store<PanelState>; model: PanelModel; charts: Charts; channel: HostChannel; theme(): ChartTheme };
   private slice!: StoreController<PanelState, unknown>;
   private attached = false;
 
@@ -50,7 +54,8 @@ export class ChartsArea extends LitElement {
     const secondary = CHART_NAMES.filter((n) => !PRIMARY_CHARTS.includes(n));
     return html`
       <div class="chart-grid primary ${s.layout.sideBySide ? 'two-columns' : ''} ${s.layout.stickyCharts ? 'sticky' : ''}">${PRIMARY_CHARTS.map((n) => card(n, n === 'paths' ? this.dimsPicker() : nothing))}</div>
-      <div class="chart-grid secondary ${s.layout.mode === 'wide' && s.layout.sideBySide ? 'two-columns' : ''}">${secondary.map((n) => card(n, n === 'rateMap' ? this.rateMapHint() : nothing))}</div>`;
+      <div class="chart-grid secondary ${s.layout.mode === 'wide' && s.layout.sideBySide ? 'two-columns' : ''}">
+        <op-tuning .parts=${{ store: this.parts.store, model: this.parts.model, channel: this.parts.channel, theme: this.parts.theme }}></op-tuning>${secondary.map((n) => card(n, n === 'rateMap' ? this.rateMapHint() : nothing))}</div>`;
   }
 
   protected override firstUpdated(): void {

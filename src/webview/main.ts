@@ -69,7 +69,7 @@ function start(): void {
   const codicons = document.querySelector<HTMLLinkElement>('link[rel="stylesheet"][href*="codicon"]');
   if (codicons && !codicons.id) codicons.id = 'vscode-codicon-stylesheet';
   const app = document.createElement('op-app') as App;
-  app.parts = { store, model, clock, charts, editor, editorHost, formulaHost, theme: () => charts.theme };
+  app.parts = { store, model, clock, charts, channel, editor, editorHost, formulaHost, theme: () => charts.theme };
   root.appendChild(app);
   store.watch((s) => [s.surface, s.info, s.experiment?.runs.length], () => app.measure());
   // The loss chart can be embedded now, from the experiment saved or in the page, while the host's snapshot is on its way.

@@ -14,6 +14,8 @@ export interface PanelChartOptions {
   readonly theme: ChartTheme;
   /** Run labels in run order (the colour legend). */
   readonly runs: readonly string[];
+  /** Labels of reference runs drawn faint in the loss and paths charts (a tuned comparison's runs at their defaults). */
+  readonly faintRuns?: readonly string[];
   readonly layout: PanelLayout;
   /** The known minimum loss (presets), for the log scale's floor. */
   readonly lossFloor?: number;
@@ -31,7 +33,7 @@ export interface PanelChartOptions {
 
 /** The specs of the charts there are (no paths chart without a surface). */
 export function panelChartSpecs(o: PanelChartOptions): Partial<Record<ChartName, TopLevelSpec>> {
-  const base = { theme: o.theme, runs: o.runs, liveDomains: true, scrubber: true, ...(o.steps !== undefined ? { steps: o.steps } : {}) };
+  const base = { theme: o.theme, runs: o.runs, faintRuns: o.faintRuns ?? [], liveDomains: true, scrubber: true, ...(o.steps !== undefined ? { steps: o.steps } : {}) };
   const size = o.layout.charts;
   const specs: Partial<Record<ChartName, TopLevelSpec>> = {
     loss: lossChart({ ...base, ...size.loss, lossFloor: o.lossFloor, lossCeiling: o.lossCeiling }),

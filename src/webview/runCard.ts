@@ -30,6 +30,8 @@ export interface RunsContext {
   select(index: number): void;
   /** A card is going (its remove button was pressed): the focus goes where the run list says. */
   removed(index: number, control: string): void;
+  /** Asks the host to tune run `index` (its learning rate by default) and show it at its best. */
+  tune(index: number): void;
 }
 
 const STATUS_ICON: Record<string, string> = {
@@ -116,7 +118,7 @@ export class RunCard extends LitElement {
           format: (v) => v, parse: (t) => ({ ok: true, value: t }), onValue: (v) => edit(setRunProperty(ctx.experiment(), index, 'label', v)),
         })}
         ${this.status()}
-        <span class="run-actions">${tool('copy', 'duplicate', 'Duplicate run', duplicate)}${tool('trash', 'remove', 'Remove run', remove)}</span>
+        <span class="run-actions">${run.ghost ? nothing : tool('beaker', 'tune', 'Tune this run\'s learning rate on the loss', () => ctx.tune(index))}${tool('copy', 'duplicate', 'Duplicate run', duplicate)}${tool('trash', 'remove', 'Remove run', remove)}</span>
       </div>
       <div class="run-optimizer-row">
         ${selectField({ ariaLabel: 'Optimizer', className: 'run-optimizer', control: 'optimizer', value: run.optimizer,

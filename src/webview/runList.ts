@@ -50,6 +50,7 @@ export class RunList extends LitElement {
     experiment: () => this.parts.store.state.experiment!,
     ids: () => this.parts.store.state.runIds,
     edit: (next, ids) => this.parts.model.edit(next, ids),
+    tune: (index) => this.parts.model.post({ type: 'tuneRun', run: index }),
     select: (index) => this.parts.model.setView({ selectedRun: index }),
     removed: (index, control) => { this.focusAfter = { index, control }; },
   };

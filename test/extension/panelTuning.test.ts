@@ -1,0 +1,86 @@
+import * as assert from 'node:assert/strict';
+import { validateExperiment } from '../../src/engine/experiment';
+import { optimizerSpec } from '../../src/engine/hyperparameters';
+import { tunables } from '../../src/engine/tune';
+import { startPanelTuning, tunedComparison, withLearningRateTune, type PanelTuning } from '../../src/extension/panelTuning';
+import type { PanelExperiment } from '../../src/protocol';
+import { startTuning } from '../../src/snippet/tuning';
+
+/** Gradient descent and Adam on Rosenbrock, each tuning η over three values (and one run that is not tuned). */
+const EXPERIMENT: PanelExperiment = {
+  loss: { preset: 'rosenbrock' }, steps: 60, seed: 0,
+  runs: [
+    { optimizer: 'gd', hyperparameters: { lr: 0.0001 }, tune: { lr: [0.0001, 0.0005, 0.001] } },
+    { optimizer: 'adam', hyperparameters: {}, tune: { lr: [0.001, 0.01, 0.1] } },
+    { optimizer: 'momentum', hyperparameters: { lr: 0.001 }, label: 'mine' },
+  ],
+};
+
+function started(e: PanelExperiment): PanelTuning {
+  const t = startPanelTuning(e, { validate: validateExperiment, start: startTuning, options: { workers: 1 } });
+  assert.ok(!('issues' in t), 'the experiment is valid');
+  return t;
+}
+
+describe('tuning in the panel (host, real sandbox)', () => {
+  it('shows each tuned run at its arg-min η, the untuned run as it was, and each tuned run as written as a faint ghost', async function () {
+    this.timeout(30_000);
+    const t = started(EXPERIMENT);
+    const progress: number[] = [];
+    t.onProgress((done) => progress.push(done));
+    const comparison = await t.comparison;
+    const results = await t.session.results;
+    // Every configuration reported: 3 grid points and the run as written, per tuned run.
+    assert.equal(t.total, 8);
+    assert.equal(progress[progress.length - 1], 8);
+    assert.deepEqual(comparison.runs.map((r) => r.optimizer), ['gd', 'adam', 'momentum', 'gd', 'adam']);
+    results.forEach((r, k) => {
+      const scores = r.values.map((seeds) => seeds[0]);
+      const argmin = scores.indexOf(Math.min(...scores));
+      assert.equal(comparison.runs[k].hyperparameters.lr, r.grid[0][argmin], `${r.label}: the tuned η is the arg-min`);
+      assert.equal(comparison.runs[k].tune, undefined);
+      assert.equal(comparison.runs[k].ghost, undefined);
+    });
+    assert.deepEqual(comparison.runs[2], { optimizer: 'momentum', hyperparameters: { lr: 0.001 }, label: 'mine' });
+    assert.deepEqual(comparison.runs.slice(3).map((r) => [r.ghost, r.label, r.hyperparameters.lr, r.tune]),
+      [[true, 'Gradient descent η=0.0001 (as written)', 0.0001, undefined], [true, 'Adam η=0.001 (as written)', undefined, undefined]]);
+    // What the panel runs next is a valid experiment without tunes.
+    const next = validateExperiment(JSON.parse(JSON.stringify({ ...comparison, runs: comparison.runs.map(({ hyperparameters, ghost: _g, ...r }) => ({ ...r, ...hyperparameters })) })));
+    assert.ok(next.ok, 'the comparison validates');
+  });
+
+  it('cancelling rejects the comparison and scores nothing more', async function () {
+    this.timeout(30_000);
+    const t = started({ ...EXPERIMENT, steps: 2000, runs: [withLearningRateTune({ optimizer: 'adam', hyperparameters: {} })] });
+    let after = 0;
+    t.session.cancel();
+    t.onProgress(() => { after++; });
+    await assert.rejects(t.comparison);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(after, 0);
+  });
+
+  it('an experiment the engine refuses is not tuned: its issues name the field', () => {
+    const t = startPanelTuning({ ...EXPERIMENT, runs: [{ optimizer: 'adam', hyperparameters: {}, tune: { lr: { min: 1, max: 0.1, count: 4 } } }] },
+      { validate: validateExperiment, start: startTuning });
+    assert.ok('issues' in t);
+    assert.match(t.issues[0].path, /^runs\[0\]\.tune\.lr/);
+  });
+
+  it('withLearningRateTune tunes η over the optimizer\'s declared grid, and keeps a tune the run has', () => {
+    const grid = tunables(optimizerSpec('sgd')!).find((x) => x.name === 'lr')!.grid;
+    assert.deepEqual(withLearningRateTune({ optimizer: 'sgd', hyperparameters: {} }).tune, { lr: grid });
+    const own = { optimizer: 'sgd', hyperparameters: {}, tune: { lr: [0.1, 0.2] } };
+    assert.equal(withLearningRateTune(own), own);
+  });
+
+  it('a run no grid point of which scored finite stays as written beside its ghost', () => {
+    const e: PanelExperiment = { ...EXPERIMENT, runs: [EXPERIMENT.runs[0]] };
+    const checked = validateExperiment({ loss: e.loss, steps: e.steps, seed: 0, runs: [{ optimizer: 'gd', lr: 0.0001, tune: { lr: [0.0001, 0.0005, 0.001] } }] });
+    assert.ok(checked.ok);
+    const plan = { run: 0, axes: [{ tunable: tunables(optimizerSpec('gd')!)[0], values: [0.0001, 0.0005, 0.001] }] };
+    const result = { best: null, bestPoint: -1 };
+    const out = tunedComparison(e, checked.experiment, [plan] as never, [result] as never);
+    assert.deepEqual(out.runs.map((r) => [r.hyperparameters.lr, r.ghost === true]), [[0.0001, false], [0.0001, true]]);
+  });
+});

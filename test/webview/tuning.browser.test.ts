@@ -1,0 +1,111 @@
+/**
+ * The tuning card (issue 13 item 4) in the real panel bundle in Chromium under its CSP: the host's
+ * `tuning` messages (built by the host's own `tuningMessage` from a plan's scores) fill the
+ * sensitivity chart in as grid points finish, the best is ringed and said in the text alternative,
+ * and the keyboard (focus, arrows, Enter) runs a configuration: the run's η becomes that grid value.
+ * The scores are inputs chosen here (a valley in log η, gradient descent diverging at the top):
+ * what is checked is what the panel makes of them. Saves test-results/tuning.png.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { sensitivityRows } from '../../src/charts/tuning';
+import { validateExperiment } from '../../src/engine/experiment';
+import { PlanScores, tuningPlans } from '../../src/engine/tuning';
+import { validatePanelExperiment } from '../../src/extension/convert';
+import { tuningMessage } from '../../src/extension/panelTuning';
+import type { PanelExperiment } from '../../src/protocol';
+import { chromiumSession, type ChromiumSession } from '../chromium';
+import { repoPath } from '../repoRoot';
+import { openPanelPage, servePanel, settled, type PageProbe, type PanelServer } from './pageServer';
+import { buildScenario } from './scenario';
+import { chartInput } from '../../src/webview/tuningModel';
+
+const experiment: PanelExperiment = {
+  title: 'Tuned comparison', loss: { preset: 'rosenbrock' }, steps: 40, seed: 0,
+  runs: [
+    { optimizer: 'gd', hyperparameters: { lr: 0.001 }, tune: { lr: { min: 1e-5, max: 1, count: 11 } } },
+    { optimizer: 'adam', hyperparameters: {}, tune: { lr: { min: 1e-4, max: 1, count: 9 } } },
+  ],
+};
+
+/** The score given to a configuration: a valley around η = `best`, +∞ from `diverges` up. */
+const score = (lr: number, best: number, diverges: number): number => (lr >= diverges ? Infinity : 0.01 + (Math.log10(lr) - Math.log10(best)) ** 2);
+
+describe('webview: the tuning card in Chromium', function () {
+  this.timeout(90_000);
+  let server: PanelServer;
+  let browser: ChromiumSession;
+  let page: Page;
+
+  before(async () => {
+    assert.ok(existsSync(repoPath('dist/webview.js')), 'dist/webview.js is missing: run `npm run build` first');
+    server = await servePanel({ nonce: 'tuningnonce0123456789' });
+    browser = await chromiumSession();
+    page = await openPanelPage(browser, server);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const send = (messages: readonly unknown[]): Promise<void> => page.evaluate((ms) => { for (const m of ms) window.postMessage(m, '*'); }, messages);
+  const rows = (): Promise<Array<Record<string, unknown>>> => page.evaluate(async () => {
+    const card = document.querySelector('op-tuning') as unknown as { settled(): Promise<void>; rows(c: string): object[] };
+    await card.settled();
+    return card.rows('sensitivity').map((r) => ({ ...r })) as Array<Record<string, unknown>>;
+  });
+
+  it('fills the sensitivity chart in as scores arrive, rings each best, and Enter runs that η (one panel page, ~7 s: init, two tuning messages, a keyboard edit)', async () => {
+    const scenario = buildScenario({ ...experiment, runs: experiment.runs.map(({ tune: _t, ...r }) => r) });
+    await send([scenario.init]);
+    await settled(page);
+    const checked = validatePanelExperiment(experiment, validateExperiment);
+    assert.ok(checked.ok);
+    const plans = tuningPlans(checked.experiment);
+    const boards = plans.map((p) => new PlanScores(p));
+    const fill = (upTo: number): void => boards.forEach((b, k) => {
+      const [best, diverges] = k === 0 ? [0.01, 0.1] : [0.03, 10];
+      for (let p = -1; p < Math.min(upTo, b.plan.points); p++) b.set(p, 0, score(p < 0 ? 0.001 : b.plan.axes[0].values[p], best, diverges));
+    });
+    const total = plans.reduce((n, p) => n + p.points + 1, 0);
+
+    fill(4);
+    await send([tuningMessage('running', 10, total, boards)]);
+    await page.waitForSelector('op-tuning .chart-tuning');
+    assert.match(await page.locator('op-tuning .tuning-progress').textContent() ?? '', new RegExp(`Tuning: 10 of ${total} configurations scored`));
+    assert.equal(await page.locator('op-tuning .cancel-tuning').count(), 1);
+    const partial = await rows();
+    assert.equal(partial.filter((r) => r.kind === 'point').length, 8, 'four points of each run so far');
+
+    fill(Infinity);
+    const done = tuningMessage('done', total, total, boards);
+    await send([done]);
+    await page.waitForFunction(() => /Tuned:/.test(document.querySelector('op-tuning .tuning-progress')?.textContent ?? ''));
+    const all = await rows();
+    const expected = sensitivityRows(done.runs.map(chartInput), true);
+    assert.equal(all.length, expected.length);
+    const best = all.filter((r) => r.kind === 'best').map((r) => [r.label, r.value]);
+    assert.deepEqual(best, boards.map((b) => [done.runs[boards.indexOf(b)].label, b.plan.axes[0].values[b.bestPoint()]]));
+    assert.equal(all.filter((r) => r.kind === 'point' && r.diverged).length, plans[0].axes[0].values.filter((v) => v >= 0.1).length, 'gradient descent diverged from η = 0.1 up');
+    assert.equal(await page.locator('op-tuning .cancel-tuning').count(), 0);
+    const summary = await page.locator('#tuning-summary').textContent() ?? '';
+    assert.match(summary, /Gradient descent: best lr 0\.01 → 0\.01/);
+
+    // The keyboard: focused, the cursor starts at gradient descent's best; → is the next η; Enter runs it.
+    const chart = page.locator('op-tuning .tuning-chart[data-chart="sensitivity"]');
+    await chart.focus();
+    await page.keyboard.press('ArrowRight');
+    const gd = plans[0].axes[0].values;
+    const next = gd[gd.indexOf(0.01) + 1];
+    assert.match(await chart.getAttribute('aria-label') ?? '', new RegExp(`^Gradient descent, lr ${String(next).replace('.', '\\.')}: final loss`));
+    await page.keyboard.press('Enter');
+    const edit = await page.waitForFunction(() => (window as unknown as { __probe: PageProbe }).__probe.posted.filter((m) => m.type === 'editExperiment').pop());
+    const posted = await edit.jsonValue() as unknown as { experiment: PanelExperiment };
+    assert.equal(posted.experiment.runs[0].hyperparameters.lr, next);
+    assert.equal(posted.experiment.runs[1].hyperparameters.lr, undefined, 'the other run is as it was');
+
+    mkdirSync(repoPath('test-results'), { recursive: true });
+    await page.locator('op-tuning .chart-tuning').screenshot({ path: repoPath('test-results/tuning.png') });
+  });
+});
