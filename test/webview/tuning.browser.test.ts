@@ -56,7 +56,7 @@ describe('webview: the tuning card in Chromium', function () {
     return card.rows('sensitivity').map((r) => ({ ...r })) as Array<Record<string, unknown>>;
   });
 
-  it('fills the sensitivity chart in as scores arrive, rings each best, and Enter runs that η (one panel page, ~7 s: init, two tuning messages, a keyboard edit)', async () => {
+  it('fills the sensitivity chart in as scores arrive, rings each best, and Enter runs that η; a run card\'s Tune asks the host (one panel page, ~7 s: init, two tuning messages, a keyboard edit)', async () => {
     const scenario = buildScenario({ ...experiment, runs: experiment.runs.map(({ tune: _t, ...r }) => r) });
     await send([scenario.init]);
     await settled(page);
@@ -104,6 +104,10 @@ describe('webview: the tuning card in Chromium', function () {
     const posted = await edit.jsonValue() as unknown as { experiment: PanelExperiment };
     assert.equal(posted.experiment.runs[0].hyperparameters.lr, next);
     assert.equal(posted.experiment.runs[1].hyperparameters.lr, undefined, 'the other run is as it was');
+
+    // A run card's Tune control asks the host to tune that run.
+    await page.locator('op-run-card[data-run="1"] vscode-toolbar-button[data-control="tune"]').click();
+    await page.waitForFunction(() => (window as unknown as { __probe: PageProbe }).__probe.posted.some((m) => m.type === 'tuneRun' && m.run === 1));
 
     mkdirSync(repoPath('test-results'), { recursive: true });
     await page.locator('op-tuning .chart-tuning').screenshot({ path: repoPath('test-results/tuning.png') });
