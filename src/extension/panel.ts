@@ -48,6 +48,8 @@ export class PlaygroundPanel {
   readonly controller: PlaygroundController;
   /** The tuning under way for this panel (tuneInPanel.ts); Stop cancels it. */
   tuning: { cancel(): void } | undefined;
+  /** The last tuning's scores, for a page that says `ready` after they were sent. */
+  private lastTuning: ToWebviewOf<'tuning'> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private baseDir?: string;
   /** The host's answers to the webview's requests (inspect). */
@@ -176,6 +178,7 @@ export class PlaygroundPanel {
   /** Posts to the webview once it said `ready` (earlier messages are superseded by the `init` snapshot). */
   post(message: ToWebview): void {
     this.following.notice(message, this.controller.errors);
+    if (message.type === 'tuning') this.lastTuning = message;
     this.connection.post(message);
   }
 
@@ -220,6 +223,8 @@ export class PlaygroundPanel {
     switch (m.type) {
       case 'ready':
         this.connection.opened(this.snapshot());
+        // A page new since (a panel still starting, shown again) gets the tuning's scores too.
+        if (this.lastTuning) this.connection.post(this.lastTuning);
         return;
       case 'editExperiment':
         this.setExperiment(m.experiment, { fromWebview: true });
