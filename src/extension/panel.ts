@@ -252,6 +252,8 @@ export class PlaygroundPanel {
    * commands. Saved in the workspace state on every change (the webview keeps it in its own state).
    */
   setExperiment(experiment: PanelExperiment, o: { fromWebview?: boolean; origin?: LossOrigin; baseDir?: string }): void {
+    // A command's experiment replaces what a tuning under way would show.
+    if (!o.fromWebview) this.tuning?.cancel();
     if (o.origin !== undefined) {
       // A command replaced the experiment: its code is of that origin now (else the origin stays).
       this.following.stop();
