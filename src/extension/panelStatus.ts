@@ -4,18 +4,13 @@
  * finite-differences fallback, at their line and column).
  */
 import * as vscode from 'vscode';
-import { formatRate } from '../charts/names';
 import type { PanelError } from '../protocol';
+import { statusText } from './statusText';
 
 export function showStatus(bar: vscode.StatusBarItem, state: string, stepsPerSecond: number): void {
-  if (state === 'idle') {
-    bar.text = '$(graph-line) Optimizer Playground';
-    bar.tooltip = 'Optimizer Playground: idle';
-  } else {
-    const rate = formatRate(stepsPerSecond);
-    bar.text = state === 'running' ? `$(sync~spin) Optimizing ${rate} steps/s` : '$(debug-pause) Optimizer paused';
-    bar.tooltip = `Optimizer Playground: ${state}${state === 'running' ? `, ${rate} steps per second` : ''}. Click to stop.`;
-  }
+  const { text, tooltip } = statusText(state, stepsPerSecond);
+  bar.text = text;
+  bar.tooltip = tooltip;
   bar.command = state === 'idle' ? 'optimizerPlayground.open' : 'optimizerPlayground.stop';
   bar.show();
 }
