@@ -17,7 +17,7 @@ import { chromiumSession, type ChromiumSession } from '../chromium';
 import { heatmapBounds, surfaceGrid } from '../../src/charts';
 import { getProblem } from '../../src/engine/problems';
 import { toWire, type PanelExperiment, type ToWebview } from '../../src/protocol';
-import { bundleWebview, fakeVsCode, servePanel, settled, type PageProbe, type PanelServer } from './pageServer';
+import { bundleWebview, openPanelPage, servePanel, settled, type PanelServer } from './pageServer';
 import { buildScenario } from './scenario';
 
 const NONCE = 'signalsnonce0123456789';
@@ -106,11 +106,7 @@ describe('panel charts: new runs and a new window are signals, not re-embeds (Ch
     await bundleWebview(dir);
     server = await servePanel({ nonce: NONCE, bundleDir: dir });
     browser = await chromiumSession();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1300 }, deviceScaleFactor: 1 });
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await fakeVsCode(page);
-    await page.goto(`${server.origin}/panel.html`);
-    await page.waitForFunction(() => (window as unknown as { __probe: PageProbe }).__probe.posted.some((m) => m.type === 'ready'));
+    page = await openPanelPage(browser, server, { watch: (p) => p.on('pageerror', (e) => pageErrors.push(String(e))) });
   });
 
   after(async () => {

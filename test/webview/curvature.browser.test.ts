@@ -8,13 +8,12 @@
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { PanelExperiment } from '../../src/protocol';
+import { chromiumSession, type ChromiumSession } from '../chromium';
 import { repoPath } from '../repoRoot';
-import { fakeVsCode, servePanel, settled as settledIn, type PageProbe, type PanelServer } from './pageServer';
+import { openPanelPage, servePanel, settled as settledIn, type PageProbe, type PanelServer } from './pageServer';
 import { buildScenario } from './scenario';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const experiment: PanelExperiment = {
   title: 'Gradient descent: too small, good, too large', loss: { preset: 'booth' }, steps: 60, seed: 0, curvature: true,
@@ -28,20 +27,21 @@ const experiment: PanelExperiment = {
 describe('webview: sharpness and stability (curvature) in Chromium', function () {
   this.timeout(90_000);
   let server: PanelServer | undefined;
-  let browser: Browser;
+  let browser: ChromiumSession;
   let page: Page;
   const errors: string[] = [];
 
   before(async () => {
     assert.ok(existsSync(repoPath('dist/webview.js')), 'dist/webview.js is missing: run `npm run build` first');
     server = await servePanel({ nonce: 'curvaturenonce0123456' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 1400 }, deviceScaleFactor: 1 });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    await fakeVsCode(page);
-    await page.goto(`${server.origin}/panel.html`);
-    await page.waitForFunction(() => (window as unknown as { __probe: PageProbe }).__probe.posted.some((m) => m.type === 'ready'));
+    browser = await chromiumSession();
+    page = await openPanelPage(browser, server, {
+      page: { viewport: { width: 1280, height: 1400 } },
+      watch: (p) => {
+        p.on('pageerror', (e) => errors.push(String(e)));
+        p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      },
+    });
   });
   after(async () => {
     await browser?.close();

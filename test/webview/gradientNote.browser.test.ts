@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { chromiumSession, type ChromiumSession } from '../chromium';
 import type { PanelExperiment, ToWebview } from '../../src/protocol';
 import { repoPath } from '../repoRoot';
-import { fakeVsCode, servePanel, type PageProbe, type PanelServer } from './pageServer';
+import { openPanelPage, servePanel, type PanelServer } from './pageServer';
 import { buildScenario } from './scenario';
 
 
@@ -31,10 +31,7 @@ describe('the finite-differences fallback in the panel (Chromium)', function () 
     assert.ok(existsSync(join(repoPath('dist'), 'webview.js')), 'dist/webview.js is missing: run `npm run build` first');
     server = await servePanel({ nonce: 'gradnote0123456789ab' });
     browser = await chromiumSession();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await fakeVsCode(page);
-    await page.goto(`${server.origin}/panel.html`);
-    await page.waitForFunction(() => (window as unknown as { __probe: PageProbe }).__probe.posted.some((m) => m.type === 'ready'));
+    page = await openPanelPage(browser, server, { page: { viewport: { width: 1400, height: 1000 } } });
   });
   after(async () => {
     await browser?.close();
