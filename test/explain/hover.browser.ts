@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { OPTIMIZERS } from '../../src/engine/hyperparameters';
-import { setColorTheme } from '../integration/workbench';
+import { openFile as openFromQuickOpen, setColorTheme } from '../integration/workbench';
 
 export interface HoverContext {
   readonly page: Page;
@@ -30,6 +30,7 @@ const EVERY_OPTIMIZER = `{\n  "loss": { "preset": "rosenbrock" },\n  "runs": [\n
 /** Words of every optimizer's θ update line (the line a hover must show before it scrolls). */
 const UPDATE_LINE = 'θₜ = θₜ₋₁';
 
+/** Shows file `name`: its tab when it is open, otherwise from Quick Open. */
 async function openFile(page: Page, name: string, marker: string): Promise<void> {
   await page.keyboard.press('Escape');
   const tab = page.locator('.tabs-container .tab', { hasText: name }).first();
@@ -38,13 +39,7 @@ async function openFile(page: Page, name: string, marker: string): Promise<void>
     await page.locator('.monaco-editor .view-line', { hasText: marker }).first().waitFor({ timeout: 30_000 });
     return;
   }
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 45_000 });
-  await page.keyboard.press('Enter');
-  await page.locator('.monaco-editor .view-line', { hasText: marker }).first().waitFor({ timeout: 30_000 });
+  await openFromQuickOpen(page, name, marker);
 }
 
 /** The screen box of the first occurrence of `needle` in the editor line that contains it. */
