@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { chromiumSession, type ChromiumSession } from '../chromium';
 import type { PanelExperiment } from '../../src/protocol';
 import { repoPath } from '../repoRoot';
-import { fakeVsCode, servePanel, settled, type PageProbe, type PanelServer } from './pageServer';
+import { openPanelPage, servePanel, settled, type PageProbe, type PanelServer } from './pageServer';
 import { buildScenario } from './scenario';
 
 const BUNDLE_DIR = process.env.OP_WEBVIEW_DIR;
@@ -44,13 +44,8 @@ describe('panel state that never goes stale, edits never lost (Chromium)', funct
     await playingServer?.close();
   });
 
-  async function open(state?: unknown, o: { playing?: boolean } = {}): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await fakeVsCode(page, state);
-    await page.goto(`${(o.playing ? playingServer : server).origin}/panel.html`);
-    await page.waitForFunction(() => (window as unknown as { __probe: PageProbe }).__probe.posted.some((m) => m.type === 'ready'));
-    return page;
-  }
+  const open = (state?: unknown, o: { playing?: boolean } = {}): Promise<Page> =>
+    openPanelPage(browser, o.playing ? playingServer : server, { state, page: { viewport: { width: 1400, height: 1000 } } });
   const send = (page: Page, messages: readonly unknown[]): Promise<void> => page.evaluate((ms) => { for (const m of ms) window.postMessage(m, '*'); }, messages);
   const scrubSignal = (page: Page): Promise<unknown> => page.evaluate(() => (window as unknown as Hook).__optimizerPlayground.chart('loss').signal('scrubStep'));
   const edits = async (page: Page): Promise<PanelExperiment[]> => (await page.evaluate(() => (window as unknown as { __probe: PageProbe }).__probe.posted))
