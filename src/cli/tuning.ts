@@ -1,7 +1,7 @@
 /**
  * What the CLI writes about tuning (DESIGN "Tuning"): the `tuning` array of `--json`, the table
  * `--summary` prints before the runs (per run: the run as written and its score, the tuned values
- * and their score, the rank), and the charts `--out` writes — the sensitivity chart and, for two
+ * and their score, the rank; then each best that is an end of its grid), and the charts `--out` writes — the sensitivity chart and, for two
  * tuned hyperparameters, the phase diagram — as Vega-Lite specs with their rows inlined.
  */
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
@@ -12,6 +12,8 @@ import {
 } from '../charts/tuning';
 import { median } from '../engine/score';
 import { tunableSymbol } from '../engine/tune';
+import { gridEdgeNote } from '../engine/tuneEdges';
+import { safeMessage } from './text';
 import type { TuningPlan, TuningResult } from '../engine/tuning';
 import type { TuneObjective } from '../engine/types';
 
@@ -67,7 +69,9 @@ export function tuningTable(plans: readonly TuningPlan[], results: readonly Tuni
   const seeds = [...new Set(plans.map((p) => p.seeds))];
   const configurations = plans.reduce((n, p) => n + (p.points + 1) * p.seeds, 0);
   const how = `${objectives.join(', ')}${seeds.some((s) => s > 1) ? `, median of ${seeds.join('/')} seeds` : ''}`;
-  return [`tuning: ${how}; ${configurations.toLocaleString('en-US')} configurations`, line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+  // A best at an end of its grid may not be the best there is: said under the table, in run order.
+  const edges = results.flatMap((r, i) => gridEdgeNote(plans[i], r) ?? []).map((note) => safeMessage(note, false));
+  return [`tuning: ${how}; ${configurations.toLocaleString('en-US')} configurations`, line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line), ...edges].join('\n') + '\n';
 }
 
 /** One run's tuning as the charts read it. */

@@ -96,6 +96,18 @@ describe('cli: tuning', function () {
     assert.match(r.stdout, /^run +status +steps +final loss/m, 'the runs follow, at their best');
   });
 
+  it('--summary: a best that is an end of its grid is said under the table (the comparison may not be fair yet), one inside it is not', async () => {
+    const f = file('edge', {
+      loss: { preset: 'rosenbrock' }, steps: 100,
+      runs: [{ optimizer: 'gd', tune: { lr: { min: 1e-7, max: 1e-5, count: 3 } } }, { optimizer: 'adam', tune: { lr: { min: 1e-3, max: 10, count: 5 } } }],
+    });
+    const r = await cli(['run', f, '--summary']);
+    assert.equal(r.status, 0, r.stderr);
+    // Gradient descent still gains from larger steps at 1e-5 on Rosenbrock in 100 steps; Adam's best is inside 1e-3…10.
+    assert.match(r.stdout, /^Gradient descent: the best η = 0\.00001 is the largest on its grid; a better one may lie beyond it \(widen the grid\)$/m);
+    assert.doesNotMatch(r.stdout, /^Adam: the best/m);
+  });
+
   it('--out: the sensitivity chart and the phase diagram as SVG, with their text alternatives', async () => {
     const f = file('charts', {
       loss: { preset: 'rosenbrock' }, steps: 100,
