@@ -6,7 +6,7 @@
  * changeset per message. Prints, per chart, the longest and total `runAsync` CPU time, the axis
  * (and legend) domains it went through (each change re-encodes every mark), with SLOW=ms the updates
  * slower than that, and what a change of runs (and of the paths window) costs once every row is
- * shown: set as value signals on the view (src/charts/specs.ts `specSignals`, what the panel does)
+ * shown: set as value signals on the view (src/charts/specs/signals.ts `specSignals`, what the panel does)
  * or as a re-embed of the changed spec. A quick, rendering-free companion to bench/webviewStream.ts.
  */
 import { contourRows, defaultDarkTheme, heatmapBounds, minimumRows, specSignals, surfaceRows } from '../src/charts';

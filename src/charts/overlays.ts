@@ -1,5 +1,5 @@
 /**
- * Overlay layers the charts' builders add to their own layers (specs.ts), for the live panel.
+ * Overlay layers the charts' builders add to their own layers (specs/), for the live panel.
  *
  * The scrubber: one Vega signal, SCRUB_SIGNAL, shared by every chart, is the step shown (−1: the
  * latest point). Each chart gets a layer marking every run's point at that step (the last point
@@ -8,8 +8,8 @@
  * it (the whole line faint, the part up to the step drawn again over it); on the paths chart the
  * paths stop at the step. At −1 nothing is faded or cut, and the layer drawn again holds no rows.
  */
-// specs.ts builds the charts with these layers; its signal names are read when a chart is built.
-import { RUN_LABELS_SIGNAL } from './specs';
+// specs/ builds the charts with these layers; its signal names are read when a chart is built.
+import { RUN_LABELS_SIGNAL } from './specs/signals';
 import { casingEncoding, RUN_SHAPES, type ChartTheme } from './theme';
 
 type Json = Record<string, unknown>;

@@ -3,7 +3,7 @@
  * and the queue that streams rows into its named data sources.
  *
  * The spec is embedded once per change of its structure (theme, layers); a spec that differs from
- * the one shown only in its value signals (`specSignals` in src/charts/specs.ts) and its plot size
+ * the one shown only in its value signals (`specSignals` in src/charts/specs/signals.ts) and its plot size
  * keeps the view and sets those in its next update. Rows go in as changesets through a
  * `ChangesetQueue`, at most one update in flight, at most one update per view every
  * MIN_UPDATE_INTERVAL_MS (longer after a slow update), one view per frame (frames.ts). Embedding

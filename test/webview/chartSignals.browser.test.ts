@@ -4,7 +4,7 @@
  * `npm run build` and never races one) in Chromium under the panel's CSP (pageServer.ts). One run
  * streams; then a person's edit replaces it by four runs, the host starts them and sends a surface
  * over another window. No chart is embedded again (the runs, the window and its plot height are
- * signals set on the views shown: src/charts/specs.ts `specSignals`), and the charts show the new
+ * signals set on the views shown: src/charts/specs/signals.ts `specSignals`), and the charts show the new
  * state: the legend's four labels in the palette's first four colours, each run's line in its
  * colour, the paths chart's axes over the new window.
  *

@@ -3,7 +3,7 @@
  * chart's compiled Vega spec (`compiledChart`); a later panel whose page carries them
  * (`compiledCharts`, written by the host: src/extension/panel.ts) embeds those charts without
  * compiling, draws the same points, and posts nothing to keep. The key is the spec's structure
- * (src/charts/specs.ts `specSignals`), so a kept spec serves other runs and sizes with their own
+ * (src/charts/specs/signals.ts `specSignals`), so a kept spec serves other runs and sizes with their own
  * values written in; a key of another Vega-Lite version is not used. A panel that compiles nothing
  * does not download Vega-Lite.
  */
