@@ -8,6 +8,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseExperiment } from '../engine/experiment';
+import type { RunSummaryEntry } from '../engine/runSummary';
 import type { Experiment, RunnerEvent } from '../engine/types';
 import { spaceShortfall, csvBytes, spillBytes } from '../points/space';
 import { DEFAULT_MEMORY_BYTES, PointStore } from '../points/store';
@@ -113,11 +114,18 @@ async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
   const experiment = tuned?.experiment ?? fromFile;
   // Loaded only now: the snippet room brings the TypeScript compiler, which --help does not need.
   const { disposeSpareWorker, startExperiment } = await import('../snippet/session.js');
-  const session = startExperiment(experiment, startOptions);
+  // Only the summary table needs no point: the sandbox process then sends the runs' summaries instead.
+  const summaryOnly = command.output !== 'json' && outDir === undefined;
+  const session = startExperiment(experiment, { ...startOptions, summaryOnly });
   const enabled = experiment.runs.filter((r) => r.enabled !== false);
   const progress = new ProgressBar(enabled.length * (experiment.steps + 1));
   // Events that arrive before the store is ready wait here.
-  const sink: { collector?: ResultCollector; early: RunnerEvent[]; failure?: unknown } = { early: [] };
+  const sink: { collector?: ResultCollector; early: RunnerEvent[]; earlySummaries: RunSummaryEntry[]; failure?: unknown } = { early: [], earlySummaries: [] };
+  session.onSummary((summary) => {
+    if (!sink.collector) { sink.earlySummaries.push(summary); return; }
+    sink.collector.handleSummary(summary);
+    progress.update(sink.collector.received);
+  });
   session.onEvent((event) => {
     if (sink.failure !== undefined) return;
     if (!sink.collector) {
@@ -170,6 +178,7 @@ async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
     }
     const collector = new ResultCollector(experiment.runs, info.dim, store, curvature, info.curvature?.quadratic);
     try {
+      for (const summary of sink.earlySummaries.splice(0)) collector.handleSummary(summary);
       for (const event of sink.early.splice(0)) collector.handle(event);
     } catch (e) {
       sink.failure = e;

@@ -43,130 +43,43 @@
  * MAX_CURVATURE_PARAMETERS is refused.
  *
  * Hot loop: no allocation per step. Parameters, gradients and updates live in preallocated
- * Float64Arrays; points go into preallocated columnar buffers that are handed off (and replaced)
- * when full, and at the end of every `advance` call (trimmed copies), so consumers see every point
- * of a slice as soon as it returns.
+ * Float64Arrays; points go into preallocated columnar buffers (runState.ts) that are handed off
+ * when full and at the end of every `advance` call, so consumers see every point of a slice as
+ * soon as it returns: given away in `points` events (full buffers replaced, the rest as trimmed
+ * copies), or lent to `RunnerOptions.onPoints` (no allocation at all).
  */
-import { runStability } from './curvature/ofRun';
 import { curvatureRefusal, missingCurvature, SharpnessMeter } from './curvature/sharpness';
-import { CurvatureTrack } from './curvature/track';
-import { BatchSampler, Random, streamSeed } from './random';
-import { createOptimizer, type Optimizer } from './optimizers';
+import { RunState, short, showParams } from './runState';
 import { applyUpdates, copyState } from './transforms';
-import type { Experiment, Objective, PointBatch, RunnerEvent, RunStatus, RunSpec } from './types';
+import type { Experiment, Objective, PointBatch, RunnerEvent, RunStatus } from './types';
+
+export { NOISE_STREAM, short } from './runState';
 
 export interface RunnerOptions {
   /** Points per batch handed off (default 256). */
   batchSize?: number;
+  /**
+   * Where batches go as they are handed off, instead of into `points` events: lent, valid only
+   * during the call (the runner refills the same buffers), so that a consumer that folds or copies
+   * them (a score, a summary, a message) costs no allocation per batch.
+   */
+  onPoints?: (batch: PointBatch) => void;
 }
 
 /** The divergence threshold: loss > DIVERGENCE_FACTOR × max(|start loss|, DIVERGENCE_FLOOR). */
 export const DIVERGENCE_FACTOR = 1e12;
 export const DIVERGENCE_FLOOR = 1e-6;
-/** The stream of the experiment's seed that draws gradient noise (mini-batches draw from the seed itself). */
-export const NOISE_STREAM = 1;
 /** Most consecutive steps one run takes before the next run's turn. */
 const QUANTUM = 32;
 
 type EndStatus = Exclude<RunStatus, 'running'>;
-
-/** A number in a message: short, exact enough to recognise. */
-export function short(x: number): string {
-  if (!Number.isFinite(x) || x === 0) return String(x);
-  const a = Math.abs(x);
-  return a >= 1e6 || a < 1e-4 ? x.toExponential(2).replace(/\.?0+e/, 'e') : String(Number(x.toPrecision(4)));
-}
-function showParams(p: Float64Array): string {
-  const shown = Array.from(p.subarray(0, 6), short).join(', ');
-  return `[${shown}${p.length > 6 ? `, … (${p.length} parameters)` : ''}]`;
-}
-
-class RunState {
-  readonly params: Float64Array;
-  /** Where the next evaluation writes the gradient. */
-  grad: Float64Array;
-  /**
-   * The gradient the last update used (raw: before clipping), on that step's mini-batch: after
-   * each update the two buffers swap, so keeping it costs no copy in the hot loop.
-   */
-  applied: Float64Array;
-  readonly updates: Float64Array;
-  readonly optimizer: Optimizer;
-  readonly transformState: Parameters<Optimizer['transform']['update']>[1];
-  readonly sampler: BatchSampler | null;
-  /** Gradient noise: its standard deviation and its stream, or null without noise. */
-  readonly noise: { readonly sigma: number; readonly random: Random } | null;
-  /** Updates done so far (= the step being evaluated next). */
-  count = 0;
-  status: RunStatus = 'running';
-  message: string | undefined;
-  startLoss = NaN;
-  /** Step of the last recorded point, −1 before the first. */
-  lastStep = -1;
-  // The point buffer being filled.
-  fromStep = 0;
-  filled = 0;
-  loss!: Float64Array;
-  points!: Float64Array;
-  gradNorm!: Float64Array;
-  lr!: Float64Array;
-  /** Sharpness per point, when the experiment asks for curvature. */
-  readonly curvature: CurvatureTrack | null;
-
-  constructor(readonly index: number, readonly spec: RunSpec, experiment: Experiment, objective: Objective,
-    init: readonly number[], readonly capacity: number, meter: SharpnessMeter | null) {
-    const dim = objective.dim;
-    this.params = Float64Array.from(init);
-    this.grad = new Float64Array(dim);
-    this.applied = new Float64Array(dim);
-    this.updates = new Float64Array(dim);
-    this.optimizer = createOptimizer(spec, experiment.steps);
-    this.transformState = this.optimizer.transform.init(this.params);
-    const b = experiment.batchSize;
-    this.sampler = objective.dataSize > 0 && b !== undefined && b < objective.dataSize
-      ? new BatchSampler(objective.dataSize, b, experiment.seed) : null;
-    const sigma = experiment.noise ?? 0;
-    this.noise = sigma > 0 ? { sigma, random: new Random(streamSeed(experiment.seed, NOISE_STREAM)) } : null;
-    this.curvature = meter ? new CurvatureTrack(meter, runStability(spec), capacity) : null;
-    this.allocate(dim);
-  }
-
-  allocate(dim: number): void {
-    this.loss = new Float64Array(this.capacity);
-    this.points = new Float64Array(this.capacity * dim);
-    this.gradNorm = new Float64Array(this.capacity);
-    this.lr = new Float64Array(this.capacity);
-    this.filled = 0;
-  }
-
-  /** The filled part of the buffer as a batch: the buffers themselves when full, trimmed copies otherwise. */
-  handOff(dim: number): PointBatch | undefined {
-    const count = this.filled;
-    if (count === 0) return undefined;
-    const full = count === this.capacity;
-    const batch: PointBatch = {
-      run: this.index, fromStep: this.fromStep, count,
-      loss: full ? this.loss : this.loss.slice(0, count),
-      params: full ? this.points : this.points.slice(0, count * dim),
-      gradNorm: full ? this.gradNorm : this.gradNorm.slice(0, count),
-      lr: full ? this.lr : this.lr.slice(0, count),
-      ...(this.curvature ? this.curvature.columns(count) : {}),
-    };
-    if (full) {
-      this.allocate(dim);
-      this.curvature?.allocate();
-    }
-    else this.filled = 0;
-    this.fromStep += count;
-    return batch;
-  }
-}
 
 export class Runner {
   private readonly runs: RunState[] = [];
   private readonly active: RunState[] = [];
   private readonly dim: number;
   private readonly batches: PointBatch[] = [];
+  private readonly onPoints: ((batch: PointBatch) => void) | undefined;
   private readonly ended: RunState[] = [];
   private cursor = 0;
   private done = false;
@@ -182,6 +95,7 @@ export class Runner {
     if (init.length !== objective.dim) {
       throw new Error(`the start point has ${init.length} numbers, but the loss has ${objective.dim} parameters`);
     }
+    this.onPoints = options.onPoints;
     const capacity = Math.max(1, Math.floor(options.batchSize ?? 256));
     let meter: SharpnessMeter | null = null;
     if (experiment.curvature) {
@@ -257,8 +171,7 @@ export class Runner {
 
   private collect(): RunnerEvent[] {
     for (const run of this.runs) {
-      const batch = run.handOff(this.dim);
-      if (batch) this.batches.push(batch);
+      this.handOff(run);
     }
     const events: RunnerEvent[] = [];
     if (this.batches.length) events.push({ type: 'points', batches: this.batches.splice(0) });
@@ -270,6 +183,14 @@ export class Runner {
       events.push({ type: 'done' });
     }
     return events;
+  }
+
+  /** Hands off the points `run` recorded: to `onPoints` (lent), else to the next `points` event. */
+  private handOff(run: RunState): void {
+    const onPoints = this.onPoints;
+    const batch = run.handOff(this.dim, onPoints !== undefined);
+    if (!batch) return;
+    if (onPoints) onPoints(batch); else this.batches.push(batch);
   }
 
   private end(run: RunState, status: EndStatus, message?: string): void {
@@ -314,8 +235,7 @@ export class Runner {
 
       // Record the point of step k.
       if (run.filled === run.capacity) {
-        const full = run.handOff(dim);
-        if (full) this.batches.push(full);
+        this.handOff(run);
       }
       const at = run.filled;
       run.loss[at] = loss;

@@ -82,7 +82,8 @@ export interface ConfigurationScore {
 
 /**
  * Steps one configuration alone, in slices (`advance`), and scores it. Points are read as the
- * Runner hands them off and dropped: memory stays one point buffer whatever the step count.
+ * Runner lends them (RunnerOptions.onPoints) and dropped: memory stays one point buffer whatever
+ * the step count, and no buffer is allocated after the first.
  */
 export class ConfigurationRun {
   private readonly runner: Runner;
@@ -91,8 +92,11 @@ export class ConfigurationRun {
 
   constructor(experiment: Experiment, objective: Objective, init: readonly number[], c: Configuration) {
     const alone = aloneExperiment(experiment, c);
-    this.runner = new Runner(alone, objective, init, { batchSize: Math.min(alone.steps + 1, 4096) });
-    this.score = new RunScore(c.objective, alone.steps);
+    const score = new RunScore(c.objective, alone.steps);
+    this.score = score;
+    this.runner = new Runner(alone, objective, init, {
+      batchSize: Math.min(alone.steps + 1, 4096), onPoints: (b) => score.add(b.loss, b.count, b.fromStep),
+    });
   }
 
   /** The score once the run ended, else undefined. */
@@ -104,9 +108,7 @@ export class ConfigurationRun {
   advance(maxSteps: number): ConfigurationScore | undefined {
     if (this.result) return this.result;
     for (const event of this.runner.advance(maxSteps)) {
-      if (event.type === 'points') {
-        for (const b of event.batches) this.score.add(b.loss, b.count, b.fromStep);
-      } else if (event.type === 'runEnd') {
+      if (event.type === 'runEnd') {
         this.result = { score: this.score.end(event.status, event.steps), status: event.status, steps: event.steps };
       }
     }

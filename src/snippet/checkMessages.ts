@@ -1,13 +1,15 @@
 /**
  * What the host accepts from a sandbox process, besides runner events (eventRelay.ts): the loss's
- * info, its fatal error, notices and replies — each checked for shape and cut to its length limits
+ * info, its fatal error, notices, replies and runs' summaries — each checked for shape and cut to its length limits
  * before anything of the host uses it. A process taken over by its loss could send anything; what
  * does not pass ends the process ('protocol').
  */
 import { DETAIL_MAX_CHARS, MESSAGE_MAX_CHARS, type CurvatureInfo, type GradientInfo, type InspectResult, type LossError, type SessionInfo, type SessionNotice } from './types';
 import { cut, lossError, oneLine } from './format';
 import type { ConfigurationScore } from '../engine/score';
-import type { QuadraticFacts } from '../engine/curvature/convergence';
+import type { ConvergenceRates, QuadraticFacts } from '../engine/curvature/convergence';
+import type { Crossing } from '../engine/curvature/crossing';
+import type { RunSummaryEntry } from '../engine/runSummary';
 
 const KINDS: ReadonlySet<string> = new Set(['compile', 'exports', 'runtime', 'timeout', 'memory', 'trust', 'io']);
 const GRADIENT_MODES: ReadonlySet<string> = new Set(['analytic', 'autodiff', 'user', 'finite-differences']);
@@ -102,4 +104,40 @@ export function checkScores(raw: unknown, count: number): ConfigurationScore[] |
 /** A request's error text from the process, cut to one line. */
 export function checkReplyError(raw: unknown): string {
   return typeof raw === 'string' ? cut(oneLine(raw), MESSAGE_MAX_CHARS) : 'the request failed';
+}
+
+const MEASURES: ReadonlySet<string> = new Set(['sharpness', 'preconditionedSharpness']);
+const isNumberOrNull = (x: unknown): x is number | null => x === null || isNumber(x);
+const shortText = (x: unknown): string | undefined => (typeof x === 'string' ? cut(oneLine(x), MESSAGE_MAX_CHARS) : undefined);
+
+function checkCrossing(raw: unknown): Crossing | undefined {
+  const c = raw as Partial<Crossing> | null;
+  if (typeof c !== 'object' || c === null || !Number.isInteger(c.step) || typeof c.measure !== 'string' || !MEASURES.has(c.measure)) return undefined;
+  const message = shortText(c.message);
+  if (!isNumber(c.value) || !isNumber(c.threshold) || message === undefined) return undefined;
+  return { step: c.step as number, measure: c.measure, value: c.value, threshold: c.threshold, message };
+}
+
+function checkRates(raw: unknown): ConvergenceRates | undefined {
+  const r = raw as Partial<ConvergenceRates> | null;
+  if (typeof r !== 'object' || r === null || !isNumberOrNull(r.analytic) || !isNumberOrNull(r.measured)) return undefined;
+  const note = shortText(r.note);
+  if (r.note !== undefined && note === undefined) return undefined;
+  return { analytic: r.analytic, measured: r.measured, ...(note !== undefined ? { note } : {}) };
+}
+
+/** A run's summary (StartOptions.summaryOnly) of `dim` parameters, copied field by field, or undefined when it is malformed. */
+export function checkSummary(raw: unknown, dim: number): RunSummaryEntry | undefined {
+  const s = raw as Partial<RunSummaryEntry> | null;
+  if (typeof s !== 'object' || s === null || !Number.isInteger(s.run) || !Number.isInteger(s.count)) return undefined;
+  if (!(s.finalParams instanceof Float64Array) || s.finalParams.length !== dim) return undefined;
+  if (![s.finalLoss, s.minLoss, s.maxFiniteLoss, s.lastCurvature].every(isNumber) || !isNumberOrNull(s.lastFiniteLoss)) return undefined;
+  const firstCrossing = s.firstCrossing === undefined ? undefined : checkCrossing(s.firstCrossing);
+  const convergenceRate = s.convergenceRate === undefined ? undefined : checkRates(s.convergenceRate);
+  if ((s.firstCrossing !== undefined && !firstCrossing) || (s.convergenceRate !== undefined && !convergenceRate)) return undefined;
+  return {
+    run: s.run as number, count: s.count as number, finalLoss: s.finalLoss as number, finalParams: s.finalParams,
+    minLoss: s.minLoss as number, maxFiniteLoss: s.maxFiniteLoss as number, lastFiniteLoss: s.lastFiniteLoss as number | null,
+    lastCurvature: s.lastCurvature as number, ...(firstCrossing ? { firstCrossing } : {}), ...(convergenceRate ? { convergenceRate } : {}),
+  };
 }

@@ -2,11 +2,13 @@
  * The session's runner events on the host side: checked (a sandbox process taken over by its loss
  * could send anything), then handed to the listeners in order, or kept until the first listener
  * comes. It knows where every run stands, so it can end the runs still going when the session
- * fails or is cancelled, and it refuses points that do not continue a run where it stood — so no
- * run ever gets more points than the experiment has steps.
+ * fails or is cancelled, and it refuses points (or summaries: StartOptions.summaryOnly) that do not
+ * continue a run where it stood — so no run ever gets more points than the experiment has steps.
  */
 import type { Experiment, PointBatch, RunnerEvent } from '../engine/types';
+import { checkSummary } from './checkMessages';
 import { cut, oneLine } from './format';
+import type { RunSummaryEntry } from '../engine/runSummary';
 
 const END_STATUSES: ReadonlySet<string> = new Set(['completed', 'converged', 'diverged', 'error', 'cancelled']);
 /** Longest run message kept (the runner's own words plus at most a quoted error). */
@@ -15,6 +17,8 @@ const RUN_MESSAGE_MAX_CHARS = 1000;
 export class EventRelay {
   private readonly listeners: ((event: RunnerEvent) => void)[] = [];
   private readonly backlog: RunnerEvent[] = [];
+  private readonly summaryListeners: ((summary: RunSummaryEntry) => void)[] = [];
+  private readonly summaryBacklog: RunSummaryEntry[] = [];
   private readonly ended = new Set<number>();
   /** The next step each run's points must start at. */
   private readonly nextStep = new Map<number, number>();
@@ -29,6 +33,37 @@ export class EventRelay {
   listen(listener: (event: RunnerEvent) => void): void {
     this.listeners.push(listener);
     if (this.listeners.length === 1) for (const e of this.backlog.splice(0)) listener(e);
+  }
+
+  listenSummaries(listener: (summary: RunSummaryEntry) => void): void {
+    this.summaryListeners.push(listener);
+    if (this.summaryListeners.length === 1) for (const s of this.summaryBacklog.splice(0)) listener(s);
+  }
+
+  /**
+   * Checks runs' summaries from the sandbox process (StartOptions.summaryOnly: they stand for the
+   * points, so they go on where each run stood, never past its steps) and relays them; returns why
+   * they were refused, if they were.
+   */
+  acceptSummaries(summaries: unknown): string | undefined {
+    if (!Array.isArray(summaries)) return 'summaries that are not a list';
+    const checked: RunSummaryEntry[] = [];
+    const next = new Map(this.nextStep);
+    for (const raw of summaries as unknown[]) {
+      const summary = checkSummary(raw, this.dim);
+      if (!summary) return 'a malformed run summary';
+      if (!this.isLiveRun(summary.run, this.ended)) return 'the summary of a run that is not going';
+      const count = summary.count, from = next.get(summary.run) ?? 0;
+      if (count < from || count - 1 > this.experiment.steps) return `a summary of run ${summary.run} with a wrong count`;
+      next.set(summary.run, count);
+      checked.push(summary);
+    }
+    for (const [run, step] of next) this.nextStep.set(run, step);
+    for (const summary of checked) {
+      if (this.summaryListeners.length === 0) this.summaryBacklog.push(summary);
+      else for (const l of this.summaryListeners) l(summary);
+    }
+    return undefined;
   }
 
   /** Checks `events` from the sandbox process and relays them; returns why they were refused, if they were. */

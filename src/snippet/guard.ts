@@ -5,7 +5,8 @@
  * regular expression — is stopped, wherever it was called from, and the session can say where.
  *
  * Two modes (`EvaluationMonitor.slow`), chosen from how long evaluations take:
- * - fast losses: a whole stepping slice (~20 ms of work) runs within deadline + slice;
+ * - fast losses: a whole stepping slice (~20 ms of work) runs within deadline + slice, and only
+ *   one evaluation in several reads the clock (`timeEvery`);
  * - slow losses (an evaluation of 1 ms or more, or steps of many evaluations): each evaluation
  *   runs within the deadline on its own (starting the timer costs ~0.1 ms, negligible there).
  * An interrupted slice cannot be resumed (the runner was stopped mid-step), so a deadline ends the
@@ -54,8 +55,19 @@ export class EvaluationMonitor implements EvaluationHooks {
   count = 0;
   /** An evaluation is running (it was interrupted when this is still true after a deadline). */
   busy = false;
-  /** performance.now() when the current (or last) evaluation started. */
+  /**
+   * performance.now() when the current (or last) evaluation started — in fast mode, when the last
+   * evaluation whose start was timed did (see `timeEvery`).
+   */
   startedAt = 0;
+  /**
+   * Fast mode times the start of one evaluation in this many (a clock read costs about as much as
+   * a small loss's evaluation); the scheduler sets it so that the evaluations between two reads
+   * take some microseconds, so `startedAt` is early by that much at most (the deadline's own
+   * slack is a millisecond). Slow mode times every evaluation.
+   */
+  timeEvery = 1;
+  private untilTimed = 0;
   /** The current evaluation's params (`dim` of them); dim −1 while the snippet loads. */
   readonly params = new Float64Array(MAX_RECORDED_PARAMS);
   dim = -1;
@@ -79,7 +91,10 @@ export class EvaluationMonitor implements EvaluationHooks {
     }
     this.count++;
     this.busy = true;
-    this.startedAt = performance.now();
+    if (--this.untilTimed <= 0) {
+      this.untilTimed = this.timeEvery;
+      this.startedAt = performance.now();
+    }
   }
 
   after(): void {
@@ -91,6 +106,7 @@ export class EvaluationMonitor implements EvaluationHooks {
   set slow(slow: boolean) {
     if (slow === this.slow) return;
     this.guarded = slow ? (api, entry) => this.evaluateWithin(api, entry) : null;
+    if (slow) this.timeEvery = this.untilTimed = 1;
   }
 
   private evaluateWithin(api: ContextApi, entry: ApiEntry): unknown {

@@ -7,14 +7,19 @@
 import type { Configuration, ConfigurationScore } from '../engine/score';
 import type { Experiment, RunnerEvent } from '../engine/types';
 import type { CompileOptions } from './compile';
+import type { RunSummaryEntry } from '../engine/runSummary';
 import type { SessionLimits } from './sandboxLimits';
 import type {
   CompiledSnippet, InspectResult, LossError, SandboxIsolation, SessionInfo, SessionNotice, SurfaceRequest,
 } from './types';
 
 export type ToSandbox =
-  /** Load the loss (a preset when `compiled` is null) and step every run of the experiment. */
-  | { readonly type: 'start'; readonly experiment: Experiment; readonly compiled: CompiledSnippet | null; readonly limits: SessionLimits }
+  /**
+   * Load the loss (a preset when `compiled` is null) and step every run of the experiment; with
+   * `summaryOnly`, send each run's summary instead of its points (StartOptions.summaryOnly).
+   */
+  | { readonly type: 'start'; readonly experiment: Experiment; readonly compiled: CompiledSnippet | null; readonly limits: SessionLimits;
+      readonly summaryOnly?: boolean }
   | { readonly type: 'surface'; readonly id: number; readonly request: SurfaceRequest }
   | { readonly type: 'inspect'; readonly id: number; readonly run: number; readonly step: number }
   /** Score each configuration alone on the loaded loss (tuning, engine/score.ts); the reply's `scores` are in the same order. */
@@ -26,7 +31,8 @@ export type FromSandbox =
   | { readonly type: 'info'; readonly info: SessionInfo }
   /** The loss could not be loaded, or stopped the session (a deadline, a memory limit); nothing more runs. */
   | { readonly type: 'fatal'; readonly error: LossError }
-  | { readonly type: 'events'; readonly events: readonly RunnerEvent[] }
+  /** The runner's events; with summaryOnly, the summaries of the runs that went on since the last message come first. */
+  | { readonly type: 'events'; readonly events: readonly RunnerEvent[]; readonly summaries?: readonly RunSummaryEntry[] }
   | { readonly type: 'notice'; readonly notice: SessionNotice }
   | { readonly type: 'reply'; readonly id: number; readonly surface?: Float64Array; readonly inspect?: InspectResult;
       readonly scores?: readonly ConfigurationScore[]; readonly error?: string }

@@ -7,13 +7,15 @@ import { Runner } from '../engine/runner';
 import { scoreConfigurations } from '../engine/score';
 import { describeThrown, lossError } from './format';
 import { DeadlineExceeded, EvaluationMonitor } from './guard';
+import { PendingPoints } from './batches';
 import { loadLoss, type LoadedLoss } from './loadLoss';
 import type { FromSandbox, ToSandbox } from './protocol';
 import { GeneratorJob, inspect, surface } from './requests';
 import { SnippetError } from './sandbox';
 import type { SandboxContext } from './sandboxContext';
 import { Scheduler } from './scheduler';
-import { Stepping } from './stepping';
+import { Stepping, type PointSink } from './stepping';
+import { RunSummaries } from './summaries';
 import type { LossError } from './types';
 
 export interface SessionChannel {
@@ -65,7 +67,7 @@ export class SandboxSession {
 
   private start(message: Extract<ToSandbox, { type: 'start' }>): void {
     if (this.scheduler) return;
-    const { experiment, compiled, limits } = message;
+    const { experiment, compiled, limits, summaryOnly } = message;
     const monitor = new EvaluationMonitor(limits.deadlineMs);
     monitor.slow = true;  // until the first slice says how long evaluations take
     const scheduler = new Scheduler({
@@ -79,7 +81,7 @@ export class SandboxSession {
     this.scheduler = scheduler;
     const prepared = this.prepared;
     this.prepared = undefined;
-    let loaded: LoadedLoss, runner: Runner;
+    let loaded: LoadedLoss, runner: Runner, sink: PointSink;
     try {
       loaded = loadLoss(experiment, compiled, {
         hooks: monitor, prepared, allocationBudget: limits.allocationBudget,
@@ -88,14 +90,17 @@ export class SandboxSession {
           if (this.stepping) this.stepping.note = text;
         },
       });
-      runner = new Runner(experiment, loaded.objective, loaded.init);
+      const dim = loaded.objective.dim;
+      const points = summaryOnly === true ? new RunSummaries(experiment, dim, loaded.info.curvature?.quadratic) : new PendingPoints(dim);
+      sink = points;
+      runner = new Runner(experiment, loaded.objective, loaded.init, { onPoints: (b) => points.append(b) });
     } catch (e) {
       this.fatal(e instanceof DeadlineExceeded || monitor.exceeded ? monitor.deadlineError(0) : toLossError(e));
       return;
     }
     this.loaded = loaded;
     this.send({ type: 'info', info: loaded.info });
-    this.stepping = new Stepping(runner, (events) => this.send({ type: 'events', events }), limits.batchIntervalMs);
+    this.stepping = new Stepping(runner, sink, (output) => this.send({ type: 'events', ...output }), limits.batchIntervalMs);
     scheduler.run(this.stepping);
   }
 

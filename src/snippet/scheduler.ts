@@ -22,6 +22,9 @@ export const SLICE_MS = 20;
 const SLOW_EVALUATION_MS = 1;
 const SLOW_SLICE_MS = 4 * SLICE_MS;
 const HEARTBEAT_MS = 250;
+/** Fast mode: the time between two clock reads of guard.ts (a few microseconds), and the most evaluations between them. */
+const TIMED_SPAN_MS = 0.005;
+const MAX_UNTIMED = 64;
 /** Bytes written and not yet read by the host after which stepping waits. */
 const MAX_UNREAD_BYTES = 8 << 20;
 
@@ -121,12 +124,17 @@ export class Scheduler {
     return finished;
   }
 
-  /** Slow mode from the time `evaluations` evaluations took (fast: the slice's CPU time; slow: without the timers' own cost). */
+  /**
+   * Slow mode from the time `evaluations` evaluations took (fast: the slice's CPU time; slow: without
+   * the timers' own cost); in fast mode, how many evaluations go between two clock reads (guard.ts
+   * `timeEvery`: about TIMED_SPAN_MS of them, the optimizer's own work counted in).
+   */
   private adapt(evaluations: number, ms: number): void {
     const monitor = this.setting.monitor;
     const each = evaluations > 0 ? ms / evaluations : 0;
     if (!monitor.slow && (each >= SLOW_EVALUATION_MS || ms >= SLOW_SLICE_MS)) monitor.slow = true;
     else if (monitor.slow && each < SLOW_EVALUATION_MS / 4 && ms < 2 * SLICE_MS) monitor.slow = false;
+    if (!monitor.slow) monitor.timeEvery = Math.max(1, Math.min(MAX_UNTIMED, Math.floor(TIMED_SPAN_MS / Math.max(each, 1e-6))));
   }
 
   private deadline(evaluations: number): undefined {

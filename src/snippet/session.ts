@@ -19,6 +19,7 @@ import { compileOffThread, prewarmCompiler } from './compiler';
 import { EventRelay } from './eventRelay';
 import { lossSource } from './lossSource';
 import type { FromSandbox, ToSandbox } from './protocol';
+import type { RunSummaryEntry } from '../engine/runSummary';
 import { DEFAULT_MEMORY_MB, describeEnd, sessionLimits, type SessionLimits } from './sandboxLimits';
 import type { ProcessEnd, SandboxProcess } from './sandboxProcess';
 import { disposeSpare, prewarmSandbox, takeSandbox } from './spare';
@@ -97,6 +98,10 @@ class Session implements ExperimentSession {
     this.relay.listen(listener);
   }
 
+  onSummary(listener: (summary: RunSummaryEntry) => void): void {
+    this.relay.listenSummaries(listener);
+  }
+
   onNotice(listener: (notice: SessionNotice) => void): void {
     this.noticeListeners.push(listener);
     for (const n of this.notices) listener(n);
@@ -154,7 +159,8 @@ class Session implements ExperimentSession {
       // Busy (its watchdogs on) from now: while the loss compiled, the process waited in silence.
       this.updateBusy();
       this.isolation = await p.ready;
-      if (!this.ended) p.send({ type: 'start', experiment: this.experiment, compiled, limits: this.limits } satisfies ToSandbox);
+      const summaryOnly = this.options.summaryOnly === true;
+      if (!this.ended) p.send({ type: 'start', experiment: this.experiment, compiled, limits: this.limits, summaryOnly } satisfies ToSandbox);
     } catch (e) {
       if (!isProcessEnd(e)) this.fail(asLossError(e));  // a process that ended said so through onEnd
     }
@@ -172,7 +178,9 @@ class Session implements ExperimentSession {
         return;
       }
       case 'events': {
-        const refused = this.phase === 'running' ? this.relay.accept(m.events) : 'events before the loss loaded';
+        const refused = this.phase !== 'running' ? 'events before the loss loaded'
+          : (m.summaries !== undefined) !== (this.options.summaryOnly === true) ? 'summaries where points were asked for, or the reverse'
+            : (m.summaries !== undefined ? this.relay.acceptSummaries(m.summaries) : undefined) ?? this.relay.accept(m.events);
         if (refused) { this.refuse(refused); return; }
         if (this.relay.done) { this.phase = 'idle'; this.resolveDone(); this.updateBusy(); }
         return;

@@ -4,6 +4,7 @@
  */
 import type { Configuration, ConfigurationScore } from '../engine/score';
 import type { QuadraticFacts } from '../engine/curvature/convergence';
+import type { RunSummaryEntry } from '../engine/runSummary';
 import type { Domain, Experiment, RunnerEvent } from '../engine/types';
 
 /** A position in the user's snippet, 1-based like an editor shows it. */
@@ -122,6 +123,11 @@ export interface StartOptions {
   readonly memoryLimitMb?: number;
   /** Points per batch message (default chosen for ~30 messages per second). */
   readonly batchIntervalMs?: number;
+  /**
+   * The caller keeps no points: the session sends no `points` events but each run's summary so far
+   * (`onSummary`), folded where the points are made — far less to send and receive.
+   */
+  readonly summaryOnly?: boolean;
 }
 
 /**
@@ -134,6 +140,11 @@ export interface ExperimentSession {
   readonly info: Promise<SessionInfo>;
   /** Runner events, in order, as they arrive from the sandbox process. */
   onEvent(listener: (event: RunnerEvent) => void): void;
+  /**
+   * With StartOptions.summaryOnly: each run's summary so far, checked, as runs go on (before their
+   * `runEnd` events); summaries before this call are replayed.
+   */
+  onSummary(listener: (summary: RunSummaryEntry) => void): void;
   /** Notices (see SessionNotice), each once, in order; notices before this call are replayed. */
   onNotice(listener: (notice: SessionNotice) => void): void;
   /** Ends the session and its process; runs still going end as `cancelled`. */

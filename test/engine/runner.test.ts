@@ -5,7 +5,7 @@ import { PROBLEMS } from '../../src/engine/problems';
 import { experiment } from './helpers';
 import { getProblem } from '../../src/engine/problems';
 import { Runner, type RunnerOptions } from '../../src/engine/runner';
-import type { Experiment, Objective, RunnerEvent } from '../../src/engine/types';
+import type { Experiment, Objective, PointBatch, RunnerEvent } from '../../src/engine/types';
 
 interface Trace {
   steps: number[];
@@ -296,5 +296,46 @@ describe('runner', () => {
       });
       assert.deepEqual(o.events.at(-1), { type: 'done' });
     }), { numRuns: 120 });
+  });
+});
+
+describe('runner: batches lent to onPoints', () => {
+  /** Every column of every run's points, concatenated, from batches as they come (copied at once). */
+  /** `e` is on Rosenbrock. */
+  function columns(e: Experiment, options: RunnerOptions, slice: number): { points: Map<string, number[]>; ends: RunnerEvent[]; buffers: Set<Float64Array> } {
+    const points = new Map<string, number[]>(), buffers = new Set<Float64Array>(), ends: RunnerEvent[] = [];
+    const take = (b: PointBatch): void => {
+      buffers.add(b.loss);
+      const dim = b.params.length / Math.max(1, b.loss.length);
+      for (const name of ['loss', 'gradNorm', 'lr', 'sharpness', 'preconditionedSharpness', 'params'] as const) {
+        const column = b[name];
+        if (!column) continue;
+        const key = `${b.run}:${name}`;
+        points.set(key, [...(points.get(key) ?? []), ...column.subarray(0, name === 'params' ? b.count * dim : b.count)]);
+      }
+    };
+    const problem = getProblem('rosenbrock');
+    assert.ok(problem);
+    const runner = new Runner(e, problem.objective(), problem.init, options.onPoints ? { ...options, onPoints: take } : options);
+    while (!runner.finished) {
+      for (const ev of runner.advance(slice)) {
+        if (ev.type === 'points') ev.batches.forEach(take); else ends.push(ev);
+      }
+    }
+    return { points, ends, buffers };
+  }
+
+  it('gives the same points and ends as batches given away, refilling the same buffers', () => {
+    const e = experiment({
+      loss: { preset: 'rosenbrock' }, steps: 60, curvature: true,
+      runs: [{ optimizer: 'adam', lr: 0.05 }, { optimizer: 'sgd', lr: 0.01 }, { optimizer: 'sgd', lr: 0.5 }],
+    });
+    const given = columns(e, { batchSize: 7 }, 13);
+    const lent = columns(e, { batchSize: 7, onPoints: () => undefined }, 13);
+    assert.deepEqual(lent.points, given.points);
+    assert.ok(lent.points.has('0:preconditionedSharpness') && lent.points.has('1:sharpness'));
+    assert.deepEqual(lent.ends, given.ends);
+    assert.equal(lent.buffers.size, 3, 'one loss buffer per run, lent again and again');
+    assert.ok(given.buffers.size > 3);
   });
 });

@@ -34,6 +34,15 @@ describe('hostile: hangs, getters, proxies and coercions', function () {
     });
   }
 
+  it('stops a fast loss that hangs after many steps (fast mode: not every evaluation reads the clock) and names its params', async () => {
+    const o = await runSnippet(loss(`  if (++calls > 50000) ${SPIN}\n  return x;`, 'let calls = 0;'), { deadlineMs: 400 },
+      { steps: 1_000_000, runs: [{ optimizer: 'sgd', lr: 1e-9 }] });
+    assert.equal(o.error?.kind, 'timeout');
+    assert.match(o.error?.message ?? '', /^the loss did not return within 400 ms \(at params \[0\.999\d*\]\)$/);
+    assert.equal(o.end()?.status, 'error');
+    assert.ok((o.end()?.steps ?? 0) > 20_000, `stopped at step ${o.end()?.steps}`);
+  });
+
   it('stops a loss that hangs at the start point before any run starts', async () => {
     const o = await runSnippet(loss(`  ${SPIN}`), { deadlineMs: 400 });
     assert.deepEqual(o.error, { kind: 'timeout', message: 'the loss did not return within 400 ms (at params [1])' });

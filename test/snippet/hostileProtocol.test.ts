@@ -1,13 +1,14 @@
 /**
  * Hostile suite, the host's side of the channel: a sandbox process taken over by its loss could
  * send anything. The host refuses a frame longer than its limit as soon as the length is read,
- * points that do not continue a run where it stood (so no run gets more points than the
- * experiment has steps), and cuts every text it is sent to its limits.
+ * points (or runs' summaries) that do not continue a run where it stood (so no run gets more points
+ * than the experiment has steps), and cuts every text it is sent to its limits.
  */
 import * as assert from 'node:assert/strict';
 import { encodeFrame, FrameReader } from '../../src/snippet/channel';
 import { checkInfo, checkLossError, checkNotice } from '../../src/snippet/checkMessages';
 import { EventRelay } from '../../src/snippet/eventRelay';
+import type { RunSummaryEntry } from '../../src/engine/runSummary';
 import type { PointBatch, RunnerEvent } from '../../src/engine/types';
 import { experiment as validated } from '../engine/helpers';
 
@@ -59,6 +60,36 @@ describe('hostile: what the host accepts from a sandbox process', () => {
     const end = seen[1] as Extract<RunnerEvent, { type: 'runEnd' }>;
     assert.equal(end.message?.length, 1000);
     assert.ok(end.message?.startsWith('x\\ny'));
+  });
+
+  it('relays only summaries (StartOptions.summaryOnly) that go on where each run stood, well formed, texts cut', () => {
+    const relay = new EventRelay(validated({ loss: { preset: 'booth' }, steps: 10, runs: [{ optimizer: 'sgd', lr: 0.1 }, { optimizer: 'sgd', lr: 0.1, enabled: false }] }));
+    relay.dim = 2;
+    const seen: RunSummaryEntry[] = [];
+    relay.listenSummaries((s) => seen.push(s));
+    const summary = (run: number, count: number): RunSummaryEntry => ({
+      run, count, finalLoss: 1, finalParams: Float64Array.of(1, 2), minLoss: 1, maxFiniteLoss: 3, lastFiniteLoss: 1, lastCurvature: NaN,
+    });
+    assert.equal(relay.acceptSummaries([summary(0, 4)]), undefined);
+    assert.equal(relay.acceptSummaries([summary(0, 3)]), 'a summary of run 0 with a wrong count');
+    assert.equal(relay.acceptSummaries([summary(0, 12)]), 'a summary of run 0 with a wrong count');
+    assert.equal(relay.acceptSummaries([summary(1, 1)]), 'the summary of a run that is not going');
+    assert.equal(relay.acceptSummaries([{ ...summary(0, 5), finalParams: [1, 2] }]), 'a malformed run summary');
+    assert.equal(relay.acceptSummaries([{ ...summary(0, 5), minLoss: '0' }]), 'a malformed run summary');
+    assert.equal(relay.acceptSummaries([{ ...summary(0, 5), firstCrossing: { step: 1, measure: 'pwned', value: 1, threshold: 1, message: 'x' } }]), 'a malformed run summary');
+    assert.equal(relay.acceptSummaries({ length: 1 }), 'summaries that are not a list');
+    const crossing = { step: 2, measure: 'sharpness', value: 30, threshold: 20, message: `c\u001b[2J${'c'.repeat(5000)}`, extra: 'dropped' };
+    assert.equal(relay.acceptSummaries([{ ...summary(0, 11), firstCrossing: crossing, convergenceRate: { analytic: 0.5, measured: null, note: 'n'.repeat(5000) } }]), undefined);
+    assert.deepEqual(seen.map((s) => s.count), [4, 11]);
+    assert.equal(seen[1]?.firstCrossing?.message.length, 500);
+    assert.ok(seen[1]?.firstCrossing?.message.startsWith('c\\x1b[2J'));
+    assert.equal('extra' in (seen[1]?.firstCrossing ?? {}), false);
+    assert.equal(seen[1]?.convergenceRate?.note?.length, 500);
+    // The run's ends count from where the summaries left it.
+    const ends: RunnerEvent[] = [];
+    relay.listen((e) => ends.push(e));
+    relay.endRuns('error', 'stopped');
+    assert.deepEqual(ends[0], { type: 'runEnd', run: 0, status: 'error', steps: 10, message: 'stopped' });
   });
 
   it('cuts a fatal error\'s and a notice\'s text, and refuses a malformed info', () => {

@@ -52,9 +52,9 @@ export class CurvatureTrack {
     this.afterUpdate(at, next);
   }
 
-  /** The columns of a batch of `count` points: the buffers themselves when full, trimmed copies otherwise. */
-  columns(count: number): { sharpness: Float64Array; preconditionedSharpness?: Float64Array } {
-    const full = count === this.capacity;
+  /** The columns of a batch of `count` points: the buffers themselves when full or `lent` (see RunState.handOff), trimmed copies otherwise. */
+  columns(count: number, lent = false): { sharpness: Float64Array; preconditionedSharpness?: Float64Array } {
+    const full = lent || count === this.capacity;
     const cut = (a: Float64Array): Float64Array => (full ? a : a.slice(0, count));
     return {
       sharpness: cut(this.sharpness),
