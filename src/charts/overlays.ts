@@ -10,7 +10,7 @@
  */
 // specs/ builds the charts with these layers; its signal names are read when a chart is built.
 import { RUN_LABELS_SIGNAL } from './specs/signals';
-import { casingEncoding, RUN_SHAPES, type ChartTheme } from './theme';
+import { RUN_SHAPES, type ChartTheme } from './theme';
 
 type Json = Record<string, unknown>;
 
@@ -34,10 +34,11 @@ const markOf = (l: Json): Json => (typeof l.mark === 'string' ? { type: l.mark }
 
 /**
  * `layers` (a chart's own, `line` among them: the runs' line) with the scrubber's layers, and the
- * scrubber's signal. `drawsPoints(l)`: the layers that draw `points` rows (cut at the step on the
+ * scrubber's signal. `casing`: the stroke channel of the runs' casings (the end markers are cased
+ * like the paths). `drawsPoints(l)`: the layers that draw `points` rows (cut at the step on the
  * paths chart). Every added mark is clipped to the plot, so none grows the view.
  */
-export function withScrubLayers(layers: readonly Json[], line: Json, theme: ChartTheme, drawsPoints: (l: Json) => boolean): { layers: Json[]; params: Json[] } {
+export function withScrubLayers(layers: readonly Json[], line: Json, theme: ChartTheme, casing: Json, drawsPoints: (l: Json) => boolean): { layers: Json[]; params: Json[] } {
   const enc = (line.encoding ?? {}) as Json;
   const x = enc.x as Json | undefined;
   const y = enc.y as Json | undefined;
@@ -58,7 +59,7 @@ export function withScrubLayers(layers: readonly Json[], line: Json, theme: Char
     // Each run's end in its colour and a shape of its own, cased like the paths.
     mark: { type: 'point', filled: true, size: 90, strokeWidth: 1.5, opacity: 1, clip: true },
     encoding: {
-      x, y, ...(enc.color ? { color: enc.color } : {}), stroke: casingEncoding(theme, { expr: RUN_LABELS_SIGNAL }), tooltip: TOOLTIP,
+      x, y, ...(enc.color ? { color: enc.color } : {}), stroke: casing, tooltip: TOOLTIP,
       shape: { field: 'endShape', type: 'nominal', scale: { domain: { expr: RUN_LABELS_SIGNAL }, range: [...RUN_SHAPES] }, legend: null },
     },
   };

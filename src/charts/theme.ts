@@ -103,16 +103,20 @@ export function pathCasingOf(theme: ChartTheme, color: string): string {
   return contrastRatio(theme.pathCasing, '#000000') < contrastRatio(theme.pathCasing, '#ffffff') ? '#ffffff' : '#000000';
 }
 
-/**
- * The stroke channel of casings and end markers: run labels onto the casing of each palette
- * colour (the colour scale's range beside it, cycled alike), no legend.
- */
-export function casingEncoding(theme: ChartTheme, runLabels: { readonly expr: string }): Record<string, unknown> {
-  const casings = (theme.palette.length > 0 ? theme.palette : [runColor(theme, 0)]).map((c) => pathCasingOf(theme, c));
-  return { field: 'label', type: 'nominal', scale: { domain: runLabels, range: casings }, legend: null };
-}
-
 /** The colour of run `index` in a theme's palette. */
 export function runColor(theme: ChartTheme, index: number): string {
   return theme.palette[index % theme.palette.length] ?? '#888888';
+}
+
+/**
+ * The palette position of each run's colour: its own position, except that a tuned comparison's run
+ * as written (`ghost`) takes the colour of its tuned run (`ghostOf`) while that run is still there
+ * with the same optimizer (a run removed or changed since leaves the ghost its own colour).
+ */
+export function colorPositions(runs: readonly { readonly optimizer: string; readonly ghost?: boolean; readonly ghostOf?: number }[]): number[] {
+  return runs.map((r, i) => {
+    const of = r.ghost ? r.ghostOf : undefined;
+    const tuned = of === undefined ? undefined : runs[of];
+    return tuned && !tuned.ghost && tuned.optimizer === r.optimizer ? of! : i;
+  });
 }

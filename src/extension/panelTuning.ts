@@ -66,7 +66,7 @@ export function startPanelTuning(experiment: PanelExperiment, deps: PanelTuningD
 /**
  * The experiment after tuning: each tuned run at its best grid point (as written when none scored
  * finite) without its tune, every other run as it was, then each tuned run as written, faint
- * (`ghost`), labelled "(as written)"; the tuned run keeps its own label, or its automatic one follows
+ * (`ghost`, `ghostOf` its tuned run, whose colour it takes), labelled "(as written)"; the tuned run keeps its own label, or its automatic one follows
  * the tuned values. `validated` is `experiment` as the engine validated it.
  */
 export function tunedComparison(experiment: PanelExperiment, validated: Experiment, plans: readonly TuningPlan[], results: readonly TuningResult[]): PanelExperiment {
@@ -77,7 +77,7 @@ export function tunedComparison(experiment: PanelExperiment, validated: Experime
     const k = plans.findIndex((p) => p.run === i);
     if (k < 0) return plain;
     const best = results[k].best;
-    ghosts.push({ ...plain, label: `${validated.runs[i].label} (as written)`, ghost: true });
+    ghosts.push({ ...plain, label: `${validated.runs[i].label} (as written)`, ghost: true, ghostOf: i });
     if (!best) return plain;
     let hyperparameters = { ...plain.hyperparameters };
     for (const a of plans[k].axes) hyperparameters = withTuned(hyperparameters, a.tunable, best.hyperparameters[a.tunable.name]);

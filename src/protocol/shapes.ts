@@ -79,6 +79,8 @@ export const PanelRunSchema = v.object({
   tune: v.optional(tuneSpec),
   /** A reference run drawn faint in the loss and paths charts: a tuned comparison's run as written (src/extension/panelTuning.ts). */
   ghost: v.optional(v.boolean('expected true or false')),
+  /** A ghost's tuned run (its index): the ghost is drawn in that run's colour. */
+  ghostOf: v.optional(count(0)),
 });
 export type PanelRun = v.InferOutput<typeof PanelRunSchema>;
 

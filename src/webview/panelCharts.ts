@@ -16,6 +16,8 @@ export interface PanelChartOptions {
   readonly runs: readonly string[];
   /** Labels of reference runs drawn faint in the loss and paths charts (a tuned comparison's runs at their defaults). */
   readonly faintRuns?: readonly string[];
+  /** Each run's colour, as a palette position (a ghost takes its tuned run's): ChartOptions.colorOf. */
+  readonly colorOf?: readonly number[];
   readonly layout: PanelLayout;
   /** The known minimum loss (presets), for the log scale's floor. */
   readonly lossFloor?: number;
@@ -33,14 +35,14 @@ export interface PanelChartOptions {
 
 /** The specs of the charts there are (no paths chart without a surface). */
 export function panelChartSpecs(o: PanelChartOptions): Partial<Record<ChartName, TopLevelSpec>> {
-  const base = { theme: o.theme, runs: o.runs, faintRuns: o.faintRuns ?? [], liveDomains: true, scrubber: true, ...(o.steps !== undefined ? { steps: o.steps } : {}) };
+  const base = { theme: o.theme, runs: o.runs, faintRuns: o.faintRuns ?? [], ...(o.colorOf ? { colorOf: o.colorOf } : {}), liveDomains: true, scrubber: true, ...(o.steps !== undefined ? { steps: o.steps } : {}) };
   const size = o.layout.charts;
   const specs: Partial<Record<ChartName, TopLevelSpec>> = {
     loss: lossChart({ ...base, ...size.loss, lossFloor: o.lossFloor, lossCeiling: o.lossCeiling }),
     lr: learningRateChart({ ...base, ...size.lr }),
     gradNorm: gradNormChart({ ...base, ...size.gradNorm }),
     ...(o.curvature ? { sharpness: sharpnessChart({ ...base, ...size.sharpness }) } : {}),
-    ...(o.rateMap ? { rateMap: rateMapChart({ theme: o.theme, runs: o.runs, ...size.rateMap, etaMax: o.rateMap.etaMax }) } : {}),
+    ...(o.rateMap ? { rateMap: rateMapChart({ theme: o.theme, runs: o.runs, ...(o.colorOf ? { colorOf: o.colorOf } : {}), ...size.rateMap, etaMax: o.rateMap.etaMax }) } : {}),
   };
   if (o.surface) {
     const { domain, resolution, axisTitles } = o.surface;

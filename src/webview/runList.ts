@@ -7,7 +7,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { runColor, type ChartTheme } from '../charts/theme';
+import { colorPositions, runColor, type ChartTheme } from '../charts/theme';
 import { addRun } from './experimentDraft';
 import type { PanelModel } from './model';
 import { RunCard, type RunsContext } from './runCard';
@@ -63,12 +63,13 @@ export class RunList extends LitElement {
     const theme = this.parts.theme();
     const general = this.parts.general();
     const add = (): void => this.parts.model.edit(addRun(exp), [...s.runIds, newRunId()]);
+    const colors = colorPositions(exp.runs);
     return html`
       ${general.length > 0 ? html`<div class="general-issues" role="alert">${general.map((t) => html`<div class="issue"><span class="codicon codicon-error" aria-hidden="true"></span><span>${t}</span></div>`)}</div>` : nothing}
       <div class="run-list">
         ${exp.runs.length === 0 ? html`<p class="empty-note">No runs yet. Add one to start optimizing.</p>` : nothing}
         ${repeat(exp.runs, (_, i) => s.runIds[i] ?? `at${i}`, (run, i) => html`<op-run-card .ctx=${this.ctx} .run=${run} .index=${i} .runId=${s.runIds[i] ?? `at${i}`}
-          .result=${s.results.find((r) => r.run === i)} .warning=${s.crossings.get(i)} .rate=${s.rates.get(i)} .color=${runColor(theme, i)} .selected=${s.view.selectedRun === i} .issues=${[s.refused, s.errors]}></op-run-card>`)}
+          .result=${s.results.find((r) => r.run === i)} .warning=${s.crossings.get(i)} .rate=${s.rates.get(i)} .color=${runColor(theme, colors[i] ?? i)} .selected=${s.view.selectedRun === i} .issues=${[s.refused, s.errors]}></op-run-card>`)}
       </div>
       <div class="run-list-actions"><vscode-button secondary icon="add" class="add-run" data-control="add" @click=${add}>Add run</vscode-button></div>`;
   }

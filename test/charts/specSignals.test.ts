@@ -3,7 +3,7 @@ import type { View } from 'vega' with { 'resolution-mode': 'import' };
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import {
   defaultDarkTheme, defaultLightTheme, LEGEND_COLUMNS_SIGNAL, lossChart, LOSS_CEILING_SIGNAL, LOSS_FLOOR_SIGNAL, LOSS_TITLE_SIGNAL, pathsChart,
-  runColor, RUN_LABELS_SIGNAL, specSignals, STEP_MAX_SIGNAL, SURFACE_CELLS_SIGNAL, surfaceGrid, surfaceRows, VALUE_SIGNALS, WINDOW_X_SIGNAL,
+  runColor, RUN_COLORS_SIGNAL, RUN_LABELS_SIGNAL, specSignals, STEP_MAX_SIGNAL, SURFACE_CELLS_SIGNAL, surfaceGrid, surfaceRows, VALUE_SIGNALS, WINDOW_X_SIGNAL,
   WINDOW_Y_SIGNAL, withDatasets,
 } from '../../src/charts';
 import { panelLayout } from '../../src/webview/chartLayout';
@@ -57,7 +57,7 @@ describe('charts: value signals (specSignals)', () => {
     }
     const color = loss.scales.find((s) => s.name === 'color')!;
     assert.deepEqual(color.domain, { signal: RUN_LABELS_SIGNAL });
-    assert.deepEqual(color.range, [...defaultDarkTheme.palette], 'the whole palette (an ordinal scale cycles it)');
+    assert.deepEqual(color.range, defaultDarkTheme.palette.map((_, i) => ({ signal: `${RUN_COLORS_SIGNAL}[${i}]` })), 'the whole palette (an ordinal scale cycles it), as signals');
     assert.deepEqual(loss.legends[0]!.columns, { signal: LEGEND_COLUMNS_SIGNAL });
     assert.ok(loss.axes.some((a) => JSON.stringify(a.title) === JSON.stringify({ signal: LOSS_TITLE_SIGNAL })), 'the loss axis title is a signal');
     const paths = vl.compile(specs.paths as never).spec as unknown as { scales: Json[] };

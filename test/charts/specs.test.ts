@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { View } from 'vega' with { 'resolution-mode': 'import' };
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import {
-  contourRows, defaultDarkTheme, defaultLightTheme, gradNormChart, learningRateChart, lossChart, minimumRows, pathsChart,
+  contourRows, defaultDarkTheme, runColor, defaultLightTheme, gradNormChart, learningRateChart, lossChart, minimumRows, pathsChart,
   HOVER_SIGNAL, pointRows, surfaceGrid, surfaceRows, withDatasets, type ChartData, type EventRow, type PointRow,
 } from '../../src/charts';
 import type { PointBatch } from '../../src/engine/types';
@@ -126,6 +126,29 @@ describe('charts: Vega-Lite specs', () => {
     assert.equal(countMarks(still, 'line'), contourCount + 2 * runs.length);
   });
 
+  it('draws a run as written (a faint ghost) in the colour of its tuned run, in the loss and paths charts and their casings and legend', async () => {
+    const vega = await import('vega');
+    const vl = await import('vega-lite');
+    const labels = [runs[0], runs[1], `${runs[0]} (as written)`] as string[];
+    const data = sampleData();
+    // The third run's rows: the first run's path, under the ghost's label.
+    const points = [...data.points.filter((p) => p.label !== runs[2]), ...data.points.filter((p) => p.label === runs[0]).map((p) => ({ ...p, run: 2, label: labels[2]! }))];
+    const domain = { x: [-2, 2], y: [-1, 3] } as const;
+    const theme = defaultLightTheme;
+    const o = { theme, runs: labels, faintRuns: [labels[2]!], colorOf: [0, 1, 0], interactive: false, scrubber: true };
+    for (const spec of [lossChart(o), pathsChart({ ...o, domain })]) {
+      const view = new vega.View(vega.parse(vl.compile(withDatasets(spec, { points, events: [] }) as never).spec), { renderer: 'none' });
+      await view.runAsync();
+      const strokes = lineStrokes(view);
+      assert.equal(strokes.get(labels[2]!)?.has(runColor(theme, 0)), true, `the ghost's line in run 0's colour (${[...strokes.get(labels[2]!) ?? []]})`);
+      assert.equal(strokes.get(labels[2]!)?.has(runColor(theme, 2)), false, 'not in the third colour');
+      assert.equal(strokes.get(labels[1]!)?.has(runColor(theme, 1)), true, 'the other runs keep theirs');
+      assert.deepEqual(view.scale('color').range(), [...Array(theme.palette.length).keys()].map((i) => runColor(theme, [0, 1, 0][i] ?? i)),
+        'the colour scale (and so the legend) maps the ghost to its tuned run\'s colour');
+      view.finalize();
+    }
+  });
+
   it('clips every mark of every chart to its plot, in the spec itself', () => {
     const domain = { x: [-2, 2], y: [-1, 3] } as const;
     const specs = {
@@ -170,4 +193,20 @@ function hoverPoints(view: View): number {
   };
   visit((view.scenegraph() as unknown as { root: never }).root);
   return n;
+}
+
+/** Every line item's stroke, by the label of the run it draws. */
+function lineStrokes(view: View): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const visit = (node: { marktype?: string; items?: unknown[] }): void => {
+    if (!node || !Array.isArray(node.items)) return;
+    for (const item of node.items as { datum?: { label?: string }; stroke?: string }[]) {
+      if (node.marktype === 'line' && item.datum?.label !== undefined && typeof item.stroke === 'string') {
+        out.set(item.datum.label, (out.get(item.datum.label) ?? new Set()).add(item.stroke));
+      }
+      visit(item as never);
+    }
+  };
+  visit((view.scenegraph() as unknown as { root: never }).root);
+  return out;
 }

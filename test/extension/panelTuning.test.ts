@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { colorPositions } from '../../src/charts/theme';
 import { validateExperiment } from '../../src/engine/experiment';
 import { optimizerSpec } from '../../src/engine/hyperparameters';
 import { tunables } from '../../src/engine/tune';
@@ -42,10 +43,13 @@ describe('tuning in the panel (host, real sandbox)', () => {
       assert.equal(comparison.runs[k].ghost, undefined);
     });
     assert.deepEqual(comparison.runs[2], { optimizer: 'momentum', hyperparameters: { lr: 0.001 }, label: 'mine' });
-    assert.deepEqual(comparison.runs.slice(3).map((r) => [r.ghost, r.label, r.hyperparameters.lr, r.tune]),
-      [[true, 'Gradient descent η=0.0001 (as written)', 0.0001, undefined], [true, 'Adam η=0.001 (as written)', undefined, undefined]]);
+    assert.deepEqual(comparison.runs.slice(3).map((r) => [r.ghost, r.ghostOf, r.label, r.hyperparameters.lr, r.tune]),
+      [[true, 0, 'Gradient descent η=0.0001 (as written)', 0.0001, undefined], [true, 1, 'Adam η=0.001 (as written)', undefined, undefined]]);
+    // Each ghost is drawn in its tuned run's colour.
+    assert.deepEqual(colorPositions(comparison.runs), [0, 1, 2, 0, 1]);
+    assert.deepEqual(colorPositions(comparison.runs.slice(1)), [0, 1, 2, 3], 'a ghost whose tuned run was removed keeps its own colour');
     // What the panel runs next is a valid experiment without tunes.
-    const next = validateExperiment(JSON.parse(JSON.stringify({ ...comparison, runs: comparison.runs.map(({ hyperparameters, ghost: _g, ...r }) => ({ ...r, ...hyperparameters })) })));
+    const next = validateExperiment(JSON.parse(JSON.stringify({ ...comparison, runs: comparison.runs.map(({ hyperparameters, ghost: _g, ghostOf: _o, ...r }) => ({ ...r, ...hyperparameters })) })));
     assert.ok(next.ok, 'the comparison validates');
   });
 

@@ -8,9 +8,9 @@
  */
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import { withScrubLayers } from '../overlays';
-import { runColor, themeConfig } from '../theme';
+import { pathCasingOf, runColor, themeConfig } from '../theme';
 import { named, type ChartOptions, type Json } from './options';
-import { FAINT_RUNS_SIGNAL, HOVER_SIGNAL, LEGEND_COLUMNS_SIGNAL, RUN_LABELS_SIGNAL } from './signals';
+import { FAINT_RUNS_SIGNAL, HOVER_SIGNAL, LEGEND_COLUMNS_SIGNAL, RUN_CASINGS_SIGNAL, RUN_COLORS_SIGNAL, RUN_LABELS_SIGNAL } from './signals';
 
 /** Default plot widths in px (the legend's column count depends on them). */
 export const LINE_WIDTH = 480;
@@ -35,24 +35,53 @@ const TOOLTIP = [
 ];
 
 /**
+ * The colour of each position of the colour scale's range: run i's is `runColor(theme, colorOf[i] ?? i)`.
+ * The range is as long as the palette, which an ordinal scale cycles (so that one structure serves
+ * any number of runs), unless a run past the palette's length would then take a colour not its
+ * own (a ghost there, or a ghost in the position it cycles to): then one position per run.
+ */
+export function runColors(o: ChartOptions): string[] {
+  const colorOf = (i: number): string => runColor(o.theme, o.colorOf?.[i] ?? i);
+  const p = Math.max(1, o.theme.palette.length);
+  const cycled = o.runs.every((_, i) => i < p || colorOf(i) === colorOf(i % p));
+  return Array.from({ length: cycled ? p : o.runs.length }, (_, i) => colorOf(i));
+}
+
+/** A scale range read from the array signal `signal`, one element per position. */
+function signalRange(signal: string, n: number): Json[] {
+  return Array.from({ length: n }, (_, i) => ({ expr: `${signal}[${i}]` }));
+}
+
+/**
  * The colour channel shared by every per-run mark: the run labels (RUN_LABELS_SIGNAL) onto the
- * theme's whole palette, which an ordinal scale cycles, so run i gets `runColor(theme, i)`
- * whatever the number of runs; the legend gets as many columns as fit (LEGEND_COLUMNS_SIGNAL).
+ * runs' colours (RUN_COLORS_SIGNAL: `runColors`), so run i gets `runColor(theme, i)` — or, drawn
+ * as written beside its tuned run, that run's colour; the legend gets as many columns as fit
+ * (LEGEND_COLUMNS_SIGNAL).
  */
 export function runColorEncoding(o: ChartOptions): Json {
-  const palette = o.theme.palette.length > 0 ? [...o.theme.palette] : [runColor(o.theme, 0)];
   return {
     field: 'label', type: 'nominal',
-    scale: { domain: { expr: RUN_LABELS_SIGNAL }, range: palette },
+    scale: { domain: { expr: RUN_LABELS_SIGNAL }, range: signalRange(RUN_COLORS_SIGNAL, runColors(o).length) },
     legend: { title: null, orient: 'bottom', columns: { expr: LEGEND_COLUMNS_SIGNAL }, symbolType: 'stroke', symbolOpacity: 1, labelLimit: 0 },
   };
 }
-/** The run signals' values: the labels, and the legend's columns for the plot width. */
+
+/** The stroke channel of casings and end markers: each run's colour's casing (theme.ts `pathCasingOf`), no legend. */
+export function runCasingEncoding(o: ChartOptions): Json {
+  return { field: 'label', type: 'nominal', scale: { domain: { expr: RUN_LABELS_SIGNAL }, range: signalRange(RUN_CASINGS_SIGNAL, runColors(o).length) }, legend: null };
+}
+
+/** The run signals' values: the labels, their colours and casings, and the legend's columns for the plot width. */
 function runParams(o: ChartOptions, width: number): Json[] {
   const longest = Math.max(1, ...o.runs.map((r) => r.length));
   const columnWidth = 28 + longest * o.theme.fontSize * 0.62;
   const columns = Math.max(1, Math.min(o.runs.length, Math.floor((o.width ?? width) / columnWidth)));
-  return [{ name: RUN_LABELS_SIGNAL, value: [...o.runs] }, { name: LEGEND_COLUMNS_SIGNAL, value: columns }, { name: FAINT_RUNS_SIGNAL, value: [...(o.faintRuns ?? [])] }];
+  const colors = runColors(o);
+  return [
+    { name: RUN_LABELS_SIGNAL, value: [...o.runs] },
+    { name: RUN_COLORS_SIGNAL, value: colors }, { name: RUN_CASINGS_SIGNAL, value: colors.map((c) => pathCasingOf(o.theme, c)) },
+    { name: LEGEND_COLUMNS_SIGNAL, value: columns }, { name: FAINT_RUNS_SIGNAL, value: [...(o.faintRuns ?? [])] },
+  ];
 }
 
 /** Opacity of a faint run's line (FAINT_RUNS_SIGNAL), on top of the scrubber's fading. */
@@ -114,6 +143,6 @@ export function hoverLayer(o: ChartOptions, name: string, x: Json, y: Json, tran
 /** `layers` with the scrubber's overlay when the chart is live (`o.scrubber`), and the params it needs. */
 export function overlaid(o: ChartOptions, layers: Json[], line: Json, params: Json[]): { layer: Json[]; params: Json[] } {
   if (!o.scrubber) return { layer: layers, params };
-  const s = withScrubLayers(layers, line, o.theme, (l) => (l.data as { name?: string } | undefined)?.name === 'points');
+  const s = withScrubLayers(layers, line, o.theme, runCasingEncoding(o), (l) => (l.data as { name?: string } | undefined)?.name === 'points');
   return { layer: s.layers, params: [...params, ...s.params] };
 }

@@ -39,6 +39,11 @@ export interface ChartOptions {
   readonly scrubber?: boolean;
   /** Labels of reference runs, drawn faint and dotted (a tuned comparison's runs at their defaults). */
   readonly faintRuns?: readonly string[];
+  /**
+   * For each run, the position in the palette of its colour (default its own position): a tuned
+   * comparison's run as written takes its tuned run's colour.
+   */
+  readonly colorOf?: readonly number[];
 }
 
 export type Json = Record<string, unknown>;

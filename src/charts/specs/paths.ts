@@ -2,10 +2,10 @@
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import type { Domain } from '../../engine/types';
 import { LOG_LOSS_EXPR } from '../heatmap';
-import { casingEncoding, pathCasingOf } from '../theme';
-import { faintStroke, hoverLayer, overlaid, rowAria, runColorEncoding, topLevel } from './layers';
+import { pathCasingOf } from '../theme';
+import { faintStroke, hoverLayer, overlaid, rowAria, runCasingEncoding, runColorEncoding, topLevel } from './layers';
 import { named, type ChartOptions, type Json } from './options';
-import { HEATMAP_SOURCE, HEATMAP_STYLE_SIGNAL, RUN_LABELS_SIGNAL, SURFACE_CELLS_SIGNAL, WINDOW_X_SIGNAL, WINDOW_Y_SIGNAL } from './signals';
+import { HEATMAP_SOURCE, HEATMAP_STYLE_SIGNAL, SURFACE_CELLS_SIGNAL, WINDOW_X_SIGNAL, WINDOW_Y_SIGNAL } from './signals';
 
 /** Contour line width in px. */
 const CONTOUR_WIDTH = 0.8;
@@ -72,7 +72,7 @@ export function pathsChart(o: PathsChartOptions): TopLevelSpec {
       data: named('points'),
       transform: [inPlane],
       mark: { type: 'line', clip: true, strokeWidth: 4.5, opacity: 1, aria: false },
-      encoding: { x, y, stroke: casingEncoding(o.theme, { expr: RUN_LABELS_SIGNAL }), detail: { field: 'label', type: 'nominal' }, order: { field: 'step', type: 'quantitative' }, ...faintStroke(false) },
+      encoding: { x, y, stroke: runCasingEncoding(o), detail: { field: 'label', type: 'nominal' }, order: { field: 'step', type: 'quantitative' }, ...faintStroke(false) },
     },
     line,
     ...hoverLayer(o, 'pathHover', x, y, [inPlane]),

@@ -47,6 +47,9 @@ export const LOSS_CEILING_DECADES = 3;
  */
 /** Run labels in run order: the colour scale's domain (its range is the theme's palette, cycled). */
 export const RUN_LABELS_SIGNAL = 'runLabels';
+/** The colour of each run (and its casing under a path), by position: the colour scale's range (ChartOptions.colorOf). */
+export const RUN_COLORS_SIGNAL = 'runColors';
+export const RUN_CASINGS_SIGNAL = 'runCasings';
 /** Columns of the colour legend (as many as fit the plot's width). */
 export const LEGEND_COLUMNS_SIGNAL = 'legendColumns';
 /** The paths chart's plotted window: [x₀, x₁] and [y₀, y₁] in parameter units. */
@@ -66,7 +69,7 @@ export const FAINT_RUNS_SIGNAL = 'faintRuns';
 
 /** Every signal a spec carries the value of (see above); STEP_MAX_SIGNAL is one. */
 export const VALUE_SIGNALS: ReadonlySet<string> = new Set([
-  RUN_LABELS_SIGNAL, FAINT_RUNS_SIGNAL, LEGEND_COLUMNS_SIGNAL, WINDOW_X_SIGNAL, WINDOW_Y_SIGNAL, SURFACE_CELLS_SIGNAL,
+  RUN_LABELS_SIGNAL, RUN_COLORS_SIGNAL, RUN_CASINGS_SIGNAL, FAINT_RUNS_SIGNAL, LEGEND_COLUMNS_SIGNAL, WINDOW_X_SIGNAL, WINDOW_Y_SIGNAL, SURFACE_CELLS_SIGNAL,
   STEP_MAX_SIGNAL, LOSS_FLOOR_SIGNAL, LOSS_CEILING_SIGNAL, LOSS_TITLE_SIGNAL,
 ]);
 
