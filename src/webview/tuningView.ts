@@ -176,6 +176,11 @@ export class TuningCard extends LitElement {
     return best;
   }
 
+  /** A tuning chart's Vega view (the tests find its marks on the page). */
+  chartView(chart: 'sensitivity' | 'phase'): View | undefined {
+    return this[chart]?.currentView;
+  }
+
   /** The rows a tuning chart holds (the tests' view of it). */
   rows(chart: 'sensitivity' | 'phase'): Row[] {
     return this[chart]?.data(chart) ?? [];

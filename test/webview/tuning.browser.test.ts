@@ -112,4 +112,49 @@ describe('webview: the tuning card in Chromium', function () {
     mkdirSync(repoPath('test-results'), { recursive: true });
     await page.locator('op-tuning .chart-tuning').screenshot({ path: repoPath('test-results/tuning.png') });
   });
+
+  it('a click on a phase-diagram cell (η × momentum) runs that configuration (same page, ~2 s)', async () => {
+    const two: PanelExperiment = {
+      title: 'Phase diagram', loss: { preset: 'rosenbrock' }, steps: 40, seed: 0,
+      runs: [{ optimizer: 'momentum', hyperparameters: { lr: 0.001, momentum: 0.9 }, tune: { lr: [0.0001, 0.001, 0.01], momentum: [0, 0.5, 0.9] } }],
+    };
+    await send([buildScenario({ ...two, runs: two.runs.map(({ tune: _t, ...r }) => r) }).init]);
+    await settled(page);
+    const checked = validatePanelExperiment(two, validateExperiment);
+    assert.ok(checked.ok);
+    const board = new PlanScores(tuningPlans(checked.experiment)[0]!);
+    // Scores: best at (η 0.001, momentum 0.9); the largest η diverges at momentum 0.9.
+    for (let p = -1; p < board.plan.points; p++) board.set(p, 0, p === 8 ? Infinity : p === 5 ? 0.01 : 1 + p);
+    const posted = await page.evaluate(() => (window as unknown as { __probe: PageProbe }).__probe.posted.length);
+    await send([tuningMessage('done', board.plan.points + 1, board.plan.points + 1, [board])]);
+    await page.waitForSelector('op-tuning .tuning-chart[data-chart="phase"] canvas');
+    // The cell (η 0.01, momentum 0.5), found in the phase diagram's scenegraph, its centre in page pixels.
+    const target = await page.waitForFunction(() => {
+      type Item = { x?: number; y?: number; width?: number; height?: number; datum?: Record<string, unknown>; items?: Item[]; marktype?: string };
+      const card = document.querySelector('op-tuning') as unknown as { chartView(c: string): { scenegraph(): { root: Item }; origin(): number[]; container(): HTMLElement } | undefined };
+      const view = card.chartView('phase');
+      if (!view) return undefined;
+      const rect = view.container().querySelector('canvas')!.getBoundingClientRect();
+      const [ox, oy] = view.origin();
+      let found: { x: number; y: number } | undefined;
+      const visit = (node: Item, dx: number, dy: number): void => {
+        for (const item of node.items ?? []) {
+          const d = item.datum;
+          if (node.marktype === 'rect' && d && d.x === '0.01' && d.y === '0.5' && typeof item.width === 'number' && item.width > 0) {
+            found ??= { x: rect.left + ox! + dx + item.x! + item.width / 2, y: rect.top + oy! + dy + item.y! + item.height! / 2 };
+          }
+          if (node.marktype === 'group') visit(item, dx + (item.x ?? 0), dy + (item.y ?? 0));
+          else visit(item, dx, dy);
+        }
+      };
+      visit(view.scenegraph().root, 0, 0);
+      return found;
+    });
+    const { x, y } = await target.jsonValue() as { x: number; y: number };
+    await page.mouse.click(x, y);
+    const edit = await page.waitForFunction((n) => (window as unknown as { __probe: PageProbe }).__probe.posted.slice(n).filter((m) => m.type === 'editExperiment').pop(),
+      posted, { timeout: 5_000 });
+    const run = (await edit.jsonValue() as unknown as { experiment: PanelExperiment }).experiment.runs[0]!;
+    assert.deepEqual([run.optimizer, run.hyperparameters.lr, run.hyperparameters.momentum], ['momentum', 0.01, 0.5]);
+  });
 });
