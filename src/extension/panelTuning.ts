@@ -12,7 +12,7 @@ import { objectiveTitle, tunedAxisTitle } from '../charts/tuning';
 import { optimizerSpec } from '../engine/hyperparameters';
 import { tunables, tunedValue, withTuned } from '../engine/tune';
 import { PlanScores, tuningLabel, type TuningPlan, type TuningResult } from '../engine/tuning';
-import type { Experiment, ValidationIssue } from '../engine/types';
+import type { Experiment, TuneObjective, ValidationIssue } from '../engine/types';
 import { toWire, wireNumber, type PanelExperiment, type PanelRun, type TUNING_STATES, type ToWebviewOf, type TunedRun } from '../protocol';
 import type { ScoredJob, TuningOptions, TuningSession } from '../snippet/tuning';
 import { validatePanelExperiment, type Validator } from './convert';
@@ -40,9 +40,18 @@ export interface PanelTuning {
   done(): number;
 }
 
-/** `run` with every run's own tune (lr over its optimizer's declared grid) unless it has one. */
+/**
+ * What the panel's own learning-rate tunes minimise (Compare Optimizers… tuned, a run card's Tune):
+ * the mean loss over the run, the area under the loss curve the person watches — how fast a run
+ * gets low. The final loss alone picked η at the edge of stability, a run that got there by flying
+ * far outside the plotted window and back (Adam η = 6.4 on Rosenbrock: |θ| up to 20, loss up to
+ * 9·10⁴, final 3·10⁻⁵); the excursion's losses weigh in the mean, so a steadier η wins.
+ */
+export const PANEL_TUNE_OBJECTIVE: TuneObjective = 'meanLoss';
+
+/** `run` with every run's own tune (lr over its optimizer's declared grid, by PANEL_TUNE_OBJECTIVE) unless it has one. */
 export function withLearningRateTune(run: PanelRun): PanelRun {
-  return run.tune ? run : { ...run, tune: { lr: tunables(optimizerSpec(run.optimizer)!).find((t) => t.name === 'lr')!.grid } };
+  return run.tune ? run : { ...run, tune: { lr: tunables(optimizerSpec(run.optimizer)!).find((t) => t.name === 'lr')!.grid, objective: PANEL_TUNE_OBJECTIVE } };
 }
 
 /** Starts tuning `experiment`'s tuned runs; the validator's issues when it is not valid. */

@@ -18,7 +18,7 @@ const PROGRESS_MS = 100;
 /** Asks how Compare Optimizers compares: tuned (first, the default) or at defaults. */
 export async function askCompareHow(): Promise<'tuned' | 'defaults' | undefined> {
   const pick = await vscode.window.showQuickPick([
-    { label: 'Tuned', description: 'fair', detail: 'Tunes each optimizer\'s learning rate on this loss first, then runs each at its best (its default run drawn faint).', how: 'tuned' as const },
+    { label: 'Tuned', description: 'fair', detail: 'Tunes each optimizer\'s learning rate on this loss first (the lowest mean loss over the run), then runs each at its best (its default run drawn faint).', how: 'tuned' as const },
     { label: 'At defaults', detail: 'Runs each optimizer at its default learning rate.', how: 'defaults' as const },
   ], { title: 'Compare Optimizers', placeHolder: 'Compare each optimizer tuned on this loss, or at its defaults?' });
   return pick?.how;

@@ -3,7 +3,14 @@ import { colorPositions } from '../../src/charts/theme';
 import { validateExperiment } from '../../src/engine/experiment';
 import { optimizerSpec } from '../../src/engine/hyperparameters';
 import { tunables } from '../../src/engine/tune';
-import { startPanelTuning, tunedComparison, withLearningRateTune, type PanelTuning } from '../../src/extension/panelTuning';
+import { PANEL_TUNE_OBJECTIVE, startPanelTuning, tunedComparison, withLearningRateTune, type PanelTuning } from '../../src/extension/panelTuning';
+import { validatePanelExperiment } from '../../src/extension/convert';
+import { compareOptimizerRuns, defaultExperiment } from '../../src/extension/defaults';
+import { getProblem } from '../../src/engine/problems';
+import { Runner } from '../../src/engine/runner';
+import { scoreConfigurations } from '../../src/engine/score';
+import { tuningJobs, tuningPlans } from '../../src/engine/tuning';
+import type { TuneObjective } from '../../src/engine/types';
 import type { PanelExperiment } from '../../src/protocol';
 import { startTuning } from '../../src/snippet/tuning';
 
@@ -71,9 +78,41 @@ describe('tuning in the panel (host, real sandbox)', () => {
     assert.match(t.issues[0].path, /^runs\[0\]\.tune\.lr/);
   });
 
-  it('withLearningRateTune tunes η over the optimizer\'s declared grid, and keeps a tune the run has', () => {
+  it('the panel\'s learning-rate tune (mean loss) picks, for Adam on Rosenbrock, an η whose path stays near the plot; the final loss picked one that flies far off it', () => {
+    const problem = getProblem('rosenbrock')!;
+    const [adam] = compareOptimizerRuns(['adam']).map(withLearningRateTune);
+    const tunedReach = (objective: TuneObjective): { lr: number; reach: number } => {
+      const checked = validatePanelExperiment(defaultExperiment({ preset: 'rosenbrock' }, [{ ...adam!, tune: { ...adam!.tune!, objective } }]), validateExperiment);
+      assert.ok(checked.ok);
+      const plans = tuningPlans(checked.experiment);
+      const jobs = tuningJobs(checked.experiment, plans);
+      const scoring = scoreConfigurations(checked.experiment, problem.objective(), problem.init, jobs);
+      let r = scoring.next();
+      while (!r.done) r = scoring.next();
+      const scores = r.value.map((x) => x.score);
+      const best = jobs[scores.indexOf(Math.min(...scores))]!;
+      // How far the best run's path reaches, in multiples of the plotted window's half-width.
+      const runner = new Runner({ ...checked.experiment, runs: [best.run] }, problem.objective(), problem.init);
+      let reach = 0;
+      const { x, y } = problem.domain;
+      const out = (v: number, [lo, hi]: readonly [number, number]): number => Math.abs(v - (lo + hi) / 2) / ((hi - lo) / 2);
+      for (let done = false; !done;) {
+        for (const e of runner.advance(1000)) {
+          if (e.type === 'points') for (const b of e.batches) for (let i = 0; i < b.count; i++) reach = Math.max(reach, out(b.params[2 * i]!, x), out(b.params[2 * i + 1]!, y));
+          if (e.type === 'runEnd') done = true;
+        }
+      }
+      return { lr: best.run.hyperparameters.lr as number, reach };
+    };
+    assert.equal(adam!.tune!.objective, PANEL_TUNE_OBJECTIVE);
+    const mean = tunedReach(PANEL_TUNE_OBJECTIVE), final = tunedReach('finalLoss');
+    assert.ok(final.reach > 5, `the final loss's best η = ${final.lr} flies ${final.reach.toFixed(1)} half-windows out`);
+    assert.ok(mean.reach < 1.5, `the mean loss's best η = ${mean.lr} stays within ${mean.reach.toFixed(2)} half-windows`);
+  });
+
+  it('withLearningRateTune tunes η over the optimizer\'s declared grid by the mean loss, and keeps a tune the run has', () => {
     const grid = tunables(optimizerSpec('sgd')!).find((x) => x.name === 'lr')!.grid;
-    assert.deepEqual(withLearningRateTune({ optimizer: 'sgd', hyperparameters: {} }).tune, { lr: grid });
+    assert.deepEqual(withLearningRateTune({ optimizer: 'sgd', hyperparameters: {} }).tune, { lr: grid, objective: 'meanLoss' });
     const own = { optimizer: 'sgd', hyperparameters: {}, tune: { lr: [0.1, 0.2] } };
     assert.equal(withLearningRateTune(own), own);
   });
