@@ -54,8 +54,10 @@ export class ChartsArea extends LitElement {
     const secondary = CHART_NAMES.filter((n) => !PRIMARY_CHARTS.includes(n));
     return html`
       <div class="chart-grid primary ${s.layout.sideBySide ? 'two-columns' : ''} ${s.layout.stickyCharts ? 'sticky' : ''}">${PRIMARY_CHARTS.map((n) => card(n, n === 'paths' ? this.dimsPicker() : nothing))}</div>
-      <div class="chart-grid secondary ${s.layout.mode === 'wide' && s.layout.sideBySide ? 'two-columns' : ''}">
-        <op-tuning .parts=${{ store: this.parts.store, model: this.parts.model, channel: this.parts.channel, theme: this.parts.theme }}></op-tuning>${secondary.map((n) => card(n, n === 'rateMap' ? this.rateMapHint() : nothing))}</div>`;
+      <div class="secondary-column">
+        <div class="chart-grid tuning"><op-tuning .parts=${{ store: this.parts.store, model: this.parts.model, channel: this.parts.channel, theme: this.parts.theme }}></op-tuning></div>
+        <div class="chart-grid secondary ${s.layout.mode === 'wide' && s.layout.sideBySide ? 'two-columns' : ''}">${secondary.map((n) => card(n, n === 'rateMap' ? this.rateMapHint() : nothing))}</div>
+      </div>`;
   }
 
   protected override firstUpdated(): void {

@@ -113,6 +113,23 @@ describe('webview: the tuning card in Chromium', function () {
     await page.locator('op-tuning .chart-tuning').screenshot({ path: repoPath('test-results/tuning.png') });
   });
 
+  it('in a narrow panel (470 px, beside the Welcome page) the tuning card comes right after the loss and paths charts, before the settings (same page, ~1 s)', async () => {
+    await page.setViewportSize({ width: 470, height: 708 });
+    try {
+      await page.waitForSelector('.panel[data-mode="narrow"]');
+      await page.waitForSelector('op-tuning .chart-tuning');
+      const top = async (selector: string): Promise<number> => (await page.locator(selector).first().boundingBox())!.y;
+      const [card, settings, primary] = [await top('op-tuning .chart-tuning'), await top('aside.settings'), await top('.chart-grid.primary')];
+      assert.ok(primary < card && card < settings, `primary charts (${primary}) < tuning card (${card}) < settings (${settings})`);
+      const below = (await page.locator('.chart-grid.primary').boundingBox())!;
+      assert.ok(card - (below.y + below.height) < 24, `the card follows the primary charts (${card} vs ${below.y + below.height})`);
+      mkdirSync(repoPath('test-results'), { recursive: true });
+      await page.screenshot({ path: repoPath('test-results/tuning-narrow.png'), fullPage: true });
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 1300 });
+    }
+  });
+
   it('a click on a phase-diagram cell (η × momentum) runs that configuration (same page, ~2 s)', async () => {
     const two: PanelExperiment = {
       title: 'Phase diagram', loss: { preset: 'rosenbrock' }, steps: 40, seed: 0,
@@ -128,6 +145,7 @@ describe('webview: the tuning card in Chromium', function () {
     const posted = await page.evaluate(() => (window as unknown as { __probe: PageProbe }).__probe.posted.length);
     await send([tuningMessage('done', board.plan.points + 1, board.plan.points + 1, [board])]);
     await page.waitForSelector('op-tuning .tuning-chart[data-chart="phase"] canvas');
+    await page.locator('op-tuning .tuning-chart[data-chart="phase"]').scrollIntoViewIfNeeded();
     // The cell (η 0.01, momentum 0.5), found in the phase diagram's scenegraph, its centre in page pixels.
     const target = await page.waitForFunction(() => {
       type Item = { x?: number; y?: number; width?: number; height?: number; datum?: Record<string, unknown>; items?: Item[]; marktype?: string };
