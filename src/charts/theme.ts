@@ -108,15 +108,33 @@ export function runColor(theme: ChartTheme, index: number): string {
   return theme.palette[index % theme.palette.length] ?? '#888888';
 }
 
+/** What colorPositions and seedGroups read of a run (the panel's PanelRun). */
+export interface RunKin { readonly optimizer: string; readonly ghost?: boolean; readonly ghostOf?: number; readonly seedOf?: number }
+
 /**
- * The palette position of each run's colour: its own position, except that a tuned comparison's run
- * as written (`ghost`) takes the colour of its tuned run (`ghostOf`) while that run is still there
- * with the same optimizer (a run removed or changed since leaves the ghost its own colour).
+ * The run `r` (at `i`) is drawn with: a tuned comparison's run as written (`ghost`, `ghostOf`) or a
+ * repeat over another seed (`seedOf`) goes with its tuned run while that run is still there with the
+ * same optimizer (a run removed or changed since leaves it on its own).
  */
-export function colorPositions(runs: readonly { readonly optimizer: string; readonly ghost?: boolean; readonly ghostOf?: number }[]): number[] {
-  return runs.map((r, i) => {
-    const of = r.ghost ? r.ghostOf : undefined;
-    const tuned = of === undefined ? undefined : runs[of];
-    return tuned && !tuned.ghost && tuned.optimizer === r.optimizer ? of! : i;
+function kinOf(runs: readonly RunKin[], r: RunKin): number | undefined {
+  const of = r.ghost ? r.ghostOf : r.seedOf;
+  const tuned = of === undefined ? undefined : runs[of];
+  return tuned && !tuned.ghost && tuned.seedOf === undefined && tuned.optimizer === r.optimizer ? of : undefined;
+}
+
+/** The palette position of each run's colour: its own, or its tuned run's for a ghost or a repeat over seeds (kinOf). */
+export function colorPositions(runs: readonly RunKin[]): number[] {
+  return runs.map((r, i) => kinOf(runs, r) ?? i);
+}
+
+/**
+ * Each run's seed group (ChartOptions.seedGroups): the label of the run whose seeds it is one of (a
+ * repeat's tuned run, or the tuned run itself when it has repeats), else null.
+ */
+export function seedGroups(runs: readonly RunKin[], labelOf: (run: number) => string): (string | null)[] {
+  const groups = runs.map((r) => (r.ghost ? undefined : kinOf(runs, r)));
+  return runs.map((_, i) => {
+    const g = groups[i] ?? (groups.includes(i) ? i : undefined);
+    return g === undefined ? null : labelOf(g);
   });
 }

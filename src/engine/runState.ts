@@ -66,10 +66,11 @@ export class RunState {
     this.optimizer = createOptimizer(spec, experiment.steps);
     this.transformState = this.optimizer.transform.init(this.params);
     const b = experiment.batchSize;
+    const seed = spec.seed ?? experiment.seed;
     this.sampler = objective.dataSize > 0 && b !== undefined && b < objective.dataSize
-      ? new BatchSampler(objective.dataSize, b, experiment.seed) : null;
+      ? new BatchSampler(objective.dataSize, b, seed) : null;
     const sigma = experiment.noise ?? 0;
-    this.noise = sigma > 0 ? { sigma, random: new Random(streamSeed(experiment.seed, NOISE_STREAM)) } : null;
+    this.noise = sigma > 0 ? { sigma, random: new Random(streamSeed(seed, NOISE_STREAM)) } : null;
     this.curvature = meter ? new CurvatureTrack(meter, runStability(spec), capacity) : null;
     this.allocate(dim);
   }

@@ -65,6 +65,11 @@ export interface RunSpec {
   readonly enabled?: boolean;
   /** Tune this run's hyperparameters before it runs (its own `tune`, else the experiment's). */
   readonly tune?: TuneSpec;
+  /**
+   * The seed of this run's mini-batches and gradient noise (absent: the experiment's `seed`). Not
+   * in experiment files: the panel sets it on a tuned comparison's repeats of a run over seeds.
+   */
+  readonly seed?: number;
 }
 
 /** Where the loss comes from. */

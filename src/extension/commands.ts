@@ -22,7 +22,7 @@ import { lastOrigin, STATE_KEY } from './panelStorage';
 import { loadPytorch } from '../pytorch/load';
 import { exportPoints } from './results';
 import { originOfExperimentFile } from './trust';
-import { withLearningRateTune } from './panelTuning';
+import { panelTuneSeeds, withLearningRateTune } from './panelTuning';
 import { askCompareHow, tuneInPanel } from './tuneInPanel';
 
 /** The experiment to start from: the current panel's, the last saved one, or Rosenbrock with Adam. */
@@ -103,7 +103,9 @@ export async function compareOptimizers(s: PanelServices, uri?: vscode.Uri, ids?
     if (!how) return undefined;
   }
   const tuned = how === 'tuned';
-  const runs = compareOptimizerRuns(ids).map((r) => (tuned ? withLearningRateTune(r) : r));
+  // On a stochastic loss (the current experiment's noise or mini-batches), each η is scored over seeds.
+  const seeds = panelTuneSeeds(currentExperiment(s));
+  const runs = compareOptimizerRuns(ids).map((r) => (tuned ? withLearningRateTune(r, seeds) : r));
   if (uri instanceof vscode.Uri) {
     const inEditor = await runLossInEditor(s, uri, runs.map(({ tune: _tune, ...r }) => r));
     if (tuned && inEditor) await tuneInPanel(inEditor, { ...inEditor.controller.experiment, runs }, `Tuning the learning rate of ${runs.length} optimizers`);

@@ -46,8 +46,8 @@ function automaticLabelOf(r: RunSpec): string | undefined {
 export type Validator = (raw: unknown) => { ok: true; experiment: Experiment } | { ok: false; issues: ValidationIssue[] };
 
 /**
- * Validates a panel experiment with the engine's validator. `enabled` is kept by run index (the
- * panel never sweeps, so runs map one to one) even if the validator does not know the field.
+ * Validates a panel experiment with the engine's validator. `enabled` and a run's own `seed` (not
+ * an experiment file's field) are kept by run index (the panel never sweeps, so runs map one to one).
  */
 export function validatePanelExperiment(
   e: PanelExperiment, validate: Validator,
@@ -56,7 +56,10 @@ export function validatePanelExperiment(
   file.runs = (file.runs as Record<string, unknown>[]).map(({ enabled: _enabled, ...rest }) => rest);
   const result = validate(file);
   if (!result.ok) return result;
-  const runs: RunSpec[] = result.experiment.runs.map((r, i) =>
-    (e.runs[i]?.enabled === false ? { ...r, enabled: false } : r));
+  const runs: RunSpec[] = result.experiment.runs.map((r, i) => ({
+    ...r,
+    ...(e.runs[i]?.enabled === false ? { enabled: false } : {}),
+    ...(e.runs[i]?.seed !== undefined ? { seed: e.runs[i]!.seed } : {}),
+  }));
   return { ok: true, experiment: { ...result.experiment, runs } };
 }

@@ -9,7 +9,8 @@
  * No `vscode` import: the commands wrap it in VS Code's progress, the tests drive it directly.
  */
 import { objectiveTitle, tunedAxisTitle } from '../charts/tuning';
-import { optimizerSpec } from '../engine/hyperparameters';
+import { defaultHyperparameters, optimizerSpec } from '../engine/hyperparameters';
+import { automaticLabel } from '../engine/labels';
 import { tunables, tunedValue, withTuned } from '../engine/tune';
 import { PlanScores, tuningLabel, type TuningPlan, type TuningResult } from '../engine/tuning';
 import type { Experiment, TuneObjective, ValidationIssue } from '../engine/types';
@@ -49,9 +50,22 @@ export interface PanelTuning {
  */
 export const PANEL_TUNE_OBJECTIVE: TuneObjective = 'meanLoss';
 
-/** `run` with every run's own tune (lr over its optimizer's declared grid, by PANEL_TUNE_OBJECTIVE) unless it has one. */
-export function withLearningRateTune(run: PanelRun): PanelRun {
-  return run.tune ? run : { ...run, tune: { lr: tunables(optimizerSpec(run.optimizer)!).find((t) => t.name === 'lr')!.grid, objective: PANEL_TUNE_OBJECTIVE } };
+/** Seeds the panel's own tunes run on a stochastic loss (gradient noise, mini-batches): each score is their median. */
+export const PANEL_TUNE_SEEDS = 5;
+
+/** How many seeds the panel's own tunes of `e` run: PANEL_TUNE_SEEDS when its gradients are random, else 1. */
+export function panelTuneSeeds(e: Pick<PanelExperiment, 'noise' | 'batchSize'>): number {
+  return (e.noise ?? 0) > 0 || e.batchSize !== undefined ? PANEL_TUNE_SEEDS : 1;
+}
+
+/**
+ * `run` with every run's own tune (lr over its optimizer's declared grid, by PANEL_TUNE_OBJECTIVE,
+ * over `seeds`: the comparison then shows the median over them with its band) unless it has one.
+ */
+export function withLearningRateTune(run: PanelRun, seeds = 1): PanelRun {
+  return run.tune ? run : {
+    ...run, tune: { lr: tunables(optimizerSpec(run.optimizer)!).find((t) => t.name === 'lr')!.grid, objective: PANEL_TUNE_OBJECTIVE, ...(seeds > 1 ? { seeds } : {}) },
+  };
 }
 
 /** Starts tuning `experiment`'s tuned runs; the validator's issues when it is not valid. */
@@ -76,24 +90,30 @@ export function startPanelTuning(experiment: PanelExperiment, deps: PanelTuningD
  * The experiment after tuning: each tuned run at its best grid point (as written when none scored
  * finite) without its tune, every other run as it was, then each tuned run as written, faint
  * (`ghost`, `ghostOf` its tuned run, whose colour it takes), labelled "(as written)"; the tuned run keeps its own label, or its automatic one follows
- * the tuned values. `validated` is `experiment` as the engine validated it.
+ * the tuned values. A tune over `seeds` > 1 adds, after them, each tuned run again with seed s
+ * (the experiment's + s, s = 1 … seeds − 1, as the tuning scored it; `seedOf` its tuned run): the
+ * charts draw the median over the seeds with its inter-quartile band, and the other seeds' paths
+ * faint. `validated` is `experiment` as the engine validated it.
  */
 export function tunedComparison(experiment: PanelExperiment, validated: Experiment, plans: readonly TuningPlan[], results: readonly TuningResult[]): PanelExperiment {
   const { tune: _tune, ...rest } = experiment;
   const ghosts: PanelRun[] = [];
+  const repeats: PanelRun[] = [];
   const runs = experiment.runs.map((run, i): PanelRun => {
     const { tune: _own, ...plain } = run;
     const k = plans.findIndex((p) => p.run === i);
     if (k < 0) return plain;
     const best = results[k].best;
     ghosts.push({ ...plain, label: `${validated.runs[i].label} (as written)`, ghost: true, ghostOf: i });
-    if (!best) return plain;
     let hyperparameters = { ...plain.hyperparameters };
-    for (const a of plans[k].axes) hyperparameters = withTuned(hyperparameters, a.tunable, best.hyperparameters[a.tunable.name]);
+    if (best) for (const a of plans[k].axes) hyperparameters = withTuned(hyperparameters, a.tunable, best.hyperparameters[a.tunable.name]);
     // An automatic label (absent) follows the tuned values; a run's own label stays.
-    return { ...plain, hyperparameters };
+    const tuned = { ...plain, hyperparameters };
+    const label = plain.label ?? automaticLabel(optimizerSpec(plain.optimizer)!, { ...defaultHyperparameters(plain.optimizer), ...hyperparameters });
+    for (let s = 1; s < plans[k].seeds; s++) repeats.push({ ...tuned, label: `${label} (seed ${s + 1})`, seed: validated.seed + s, seedOf: i });
+    return tuned;
   });
-  return { ...rest, runs: [...runs, ...ghosts] };
+  return { ...rest, runs: [...runs, ...ghosts, ...repeats] };
 }
 
 /** The scores of every plan so far as the webview's `tuning` message carries them (its charts fill in from it). */

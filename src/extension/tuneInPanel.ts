@@ -9,7 +9,7 @@ import { validateExperiment } from '../engine/experiment';
 import type { PanelExperiment } from '../protocol';
 import { startTuning } from '../snippet/tuning';
 import type { PlaygroundPanel } from './panel';
-import { startPanelTuning, tuningMessage, withLearningRateTune } from './panelTuning';
+import { panelTuneSeeds, startPanelTuning, tuningMessage, withLearningRateTune } from './panelTuning';
 import { trustRefusal } from './trust';
 
 /** Shortest time between two progress messages to the webview. */
@@ -29,7 +29,7 @@ export async function tuneRun(panel: PlaygroundPanel, run: number): Promise<bool
   const e = panel.controller.experiment;
   const r = e.runs[run];
   if (!r || r.ghost) return false;
-  const runs = e.runs.map((x, i) => (i === run ? withLearningRateTune(x) : x));
+  const runs = e.runs.map((x, i) => (i === run ? withLearningRateTune(x, panelTuneSeeds(e)) : x));
   return tuneInPanel(panel, { ...e, runs }, `Tuning ${r.label ?? `run ${run + 1}`}`);
 }
 

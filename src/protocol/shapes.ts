@@ -81,6 +81,10 @@ export const PanelRunSchema = v.object({
   ghost: v.optional(v.boolean('expected true or false')),
   /** A ghost's tuned run (its index): the ghost is drawn in that run's colour. */
   ghostOf: v.optional(count(0)),
+  /** This run's own seed (mini-batches, gradient noise); absent: the experiment's. */
+  seed: v.optional(finite),
+  /** A repeat of run `seedOf` (its index) over another seed: the charts draw the median of the two and their band. */
+  seedOf: v.optional(count(0)),
 });
 export type PanelRun = v.InferOutput<typeof PanelRunSchema>;
 

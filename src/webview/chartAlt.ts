@@ -9,6 +9,7 @@
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
+import { seedGroups } from '../charts/theme';
 import { chartRun, type ChartFacts, type ChartText, type ChartWords } from './chartText';
 import type { PointStore } from './pointStore';
 import { rateMapEigenvalues, rateMapRunDots } from './rateMapView';
@@ -33,8 +34,12 @@ export function chartFacts(s: PanelState, points: PointStore): ChartFacts | unde
   const dim = lossShape(exp, s.info).dim;
   const [dx, dy] = s.surface?.dims ?? s.view.dims;
   const eigenvalues = rateMapEigenvalues(s);
+  const groups = seedGroups(exp.runs, (r) => chartRun(r, exp.runs[r]!, s.results.find((x) => x.run === r), step).label);
+  const seeded = [...new Set(groups.filter((g): g is string => g !== null))]
+    .map((label) => ({ label, runs: groups.flatMap((g, i) => (g === label && exp.runs[i]!.enabled !== false ? [i] : [])) }));
   return {
     runs, step, totalSteps: exp.steps,
+    ...(seeded.length > 0 ? { seedGroups: seeded } : {}),
     axes: [{ index: dx, name: thetaName(dx) }, { index: dim > 1 ? dy : dx, name: thetaName(dim > 1 ? dy : dx) }],
     pointAt: (run, at) => points.pointAt(run, at),
     ...(eigenvalues ? { rateMap: { eigenvalues, dots: rateMapRunDots(s, (r) => chartRun(r, exp.runs[r]!, s.results.find((x) => x.run === r), step).label) } } : {}),

@@ -51,6 +51,11 @@ export interface ChartFacts {
   readonly axes: readonly [{ readonly index: number; readonly name: string }, { readonly index: number; readonly name: string }];
   /** Run `run`'s point at the last step at or before `step`, if it has one. */
   pointAt(run: number, step: number): ChartPoint | undefined;
+  /**
+   * Runs repeated over seeds, by group (ChartOptions.seedGroups): the group's label and its runs'
+   * indices; the loss chart draws their median and inter-quartile band, and says so (seedBandWords).
+   */
+  readonly seedGroups?: readonly { readonly label: string; readonly runs: readonly number[] }[];
   /** On a quadratic loss (curvature on): its Hessian's eigenvalues, and the runs the convergence-rate map places. */
   readonly rateMap?: { readonly eigenvalues: readonly number[]; readonly dots: readonly RateMapDot[] };
 }
@@ -121,12 +126,35 @@ export function runStatusWords(r: ChartRun, step: number): string {
   return r.status === 'running' ? `running, at step ${Math.min(step, r.steps)}` : endingWords(r);
 }
 
+/** The `p`-quantile of ascending `v` as the charts draw it (Vega's: linear between order statistics). */
+export function quantile(v: readonly number[], p: number): number {
+  const h = (v.length - 1) * p, i = Math.floor(h);
+  return v[i]! + (h - i) * ((v[i + 1] ?? v[i]!) - v[i]!);
+}
+
+/**
+ * The band of each group of runs repeated over seeds, in words: "Adam η=0.18 over 5 seeds: median
+ * loss 0.12 at step 300, inter-quartile range 0.1 to 0.15 (the band)."
+ */
+export function seedBandWords(f: ChartFacts, quantity: string, value: (p: ChartPoint) => number | null): string[] {
+  return (f.seedGroups ?? []).map((g) => {
+    const points = g.runs.map((r) => f.pointAt(r, f.step)).filter((p): p is ChartPoint => p !== undefined);
+    const values = points.map(value).filter((v): v is number => v !== null && Number.isFinite(v)).sort((a, b) => a - b);
+    if (values.length === 0) return `${g.label} over ${g.runs.length} seeds: no finite ${quantity} yet.`;
+    const at = Math.max(...points.map((p) => p.step));
+    const missing = g.runs.length - values.length;
+    return `${g.label} over ${g.runs.length} seeds: median ${quantity} ${formatValue(quantile(values, 0.5))} at step ${at},`
+      + ` inter-quartile range ${formatValue(quantile(values, 0.25))} to ${formatValue(quantile(values, 0.75))} (the band)`
+      + `${missing === 0 ? '' : `, ${missing} seed${missing === 1 ? '' : 's'} without a finite ${quantity}`}.`;
+  });
+}
+
 /**
  * The describer of a chart plotting one quantity per step per run: its summary gives each run's
  * value at the step shown (and the best value so far, for losses), its table the value at about
  * ten steps (rows) for every run (columns).
  */
-export function stepChartText(o: { title: string; quantity: string; value(p: ChartPoint): number | null; best?: boolean }): ChartDescriber {
+export function stepChartText(o: { title: string; quantity: string; value(p: ChartPoint): number | null; best?: boolean; bands?: boolean }): ChartDescriber {
   return (f) => {
     const parts = f.runs.map((r) => {
       const p = f.pointAt(r.index, f.step);
@@ -135,7 +163,7 @@ export function stepChartText(o: { title: string; quantity: string; value(p: Cha
     });
     const head = `${o.title}, ${f.runs.length === 1 ? 'one run' : `${f.runs.length} runs`}, step ${f.step} of ${f.totalSteps}.`;
     return {
-      summary: [head, ...parts].join(' '),
+      summary: [head, ...parts, ...(o.bands ? seedBandWords(f, o.quantity, o.value) : [])].join(' '),
       table: {
         caption: `${o.title}: ${o.quantity} by step`,
         columns: ['step', ...f.runs.map((r) => r.label)],
@@ -203,7 +231,7 @@ export const describeRateMap: ChartDescriber = (f) => {
 
 /** The panel's charts in words (a new chart adds its entry here). */
 export const CHART_TEXTS: Readonly<Record<ChartName, ChartWords>> = {
-  loss: { name: 'Loss by step, log scale', describe: stepChartText({ title: 'Loss', quantity: 'loss', value: (p) => p.loss }) },
+  loss: { name: 'Loss by step, log scale', describe: stepChartText({ title: 'Loss', quantity: 'loss', value: (p) => p.loss, bands: true }) },
   paths: { name: 'Paths over the loss surface', describe: describePaths },
   lr: { name: 'Learning rate by step', describe: stepChartText({ title: 'Learning rate', quantity: 'η', value: (p) => p.lr }) },
   gradNorm: { name: 'Gradient norm by step, log scale', describe: stepChartText({ title: 'Gradient norm', quantity: '‖∇J‖', value: (p) => p.gradNorm }) },

@@ -6,7 +6,7 @@
  * embedded again only when its spec's structure changed (theme, layout mode); runs, windows and
  * sizes are set on the views shown.
  */
-import { colorPositions, contourRows, ellipseRows, heatmapBounds, HOVER_SIGNAL, minimumRows, SCRUB_SIGNAL, STEP_MAX_SIGNAL, surfaceRows, type ChartTheme } from '../charts';
+import { colorPositions, contourRows, seedGroups, ellipseRows, heatmapBounds, HOVER_SIGNAL, minimumRows, SCRUB_SIGNAL, STEP_MAX_SIGNAL, surfaceRows, type ChartTheme } from '../charts';
 import { symmetricEigen } from '../engine/curvature/eigen';
 import { CHART_NAMES, fromWire, type ChartName, type InspectResult, type RenderedChart, type SurfaceData } from '../protocol';
 import type { HostChannel } from './channel';
@@ -248,6 +248,7 @@ export class Charts {
     const specs = panelChartSpecs({
       theme: this.theme, runs: s.results.length > 0 ? [...s.results].sort((a, b) => a.run - b.run).map((r) => r.label) : labels(s),
       faintRuns: s.experiment.runs.flatMap((r, i) => (r.ghost ? [this.labelOf(i)] : [])), colorOf: colorPositions(s.experiment.runs),
+      seedGroups: seedGroups(s.experiment.runs, (r) => this.labelOf(r)),
       layout: s.layout, steps: s.experiment.steps, surface: s.initialized ? surfaceLayout(s) : undefined,
       lossFloor: problem && problem.minima.length > 0 ? Math.min(...problem.minima.map((m) => m.loss)) : undefined,
       curvature: s.experiment.curvature === true,

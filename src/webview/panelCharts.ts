@@ -18,6 +18,8 @@ export interface PanelChartOptions {
   readonly faintRuns?: readonly string[];
   /** Each run's colour, as a palette position (a ghost takes its tuned run's): ChartOptions.colorOf. */
   readonly colorOf?: readonly number[];
+  /** Each run's seed group (ChartOptions.seedGroups): the loss chart's band, the paths chart's median path. */
+  readonly seedGroups?: readonly (string | null)[];
   readonly layout: PanelLayout;
   /** The known minimum loss (presets), for the log scale's floor. */
   readonly lossFloor?: number;
@@ -35,7 +37,7 @@ export interface PanelChartOptions {
 
 /** The specs of the charts there are (no paths chart without a surface). */
 export function panelChartSpecs(o: PanelChartOptions): Partial<Record<ChartName, TopLevelSpec>> {
-  const base = { theme: o.theme, runs: o.runs, faintRuns: o.faintRuns ?? [], ...(o.colorOf ? { colorOf: o.colorOf } : {}), liveDomains: true, scrubber: true, ...(o.steps !== undefined ? { steps: o.steps } : {}) };
+  const base = { theme: o.theme, runs: o.runs, faintRuns: o.faintRuns ?? [], ...(o.colorOf ? { colorOf: o.colorOf } : {}), ...(o.seedGroups ? { seedGroups: o.seedGroups } : {}), liveDomains: true, scrubber: true, ...(o.steps !== undefined ? { steps: o.steps } : {}) };
   const size = o.layout.charts;
   const specs: Partial<Record<ChartName, TopLevelSpec>> = {
     loss: lossChart({ ...base, ...size.loss, lossFloor: o.lossFloor, lossCeiling: o.lossCeiling }),

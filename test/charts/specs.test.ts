@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { View } from 'vega' with { 'resolution-mode': 'import' };
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import {
-  contourRows, defaultDarkTheme, runColor, defaultLightTheme, gradNormChart, learningRateChart, lossChart, minimumRows, pathsChart,
+  contourRows, defaultDarkTheme, runColor, SEED_OPACITY, defaultLightTheme, gradNormChart, learningRateChart, lossChart, minimumRows, pathsChart,
   HOVER_SIGNAL, pointRows, surfaceGrid, surfaceRows, withDatasets, type ChartData, type EventRow, type PointRow,
 } from '../../src/charts';
 import type { PointBatch } from '../../src/engine/types';
@@ -149,6 +149,45 @@ describe('charts: Vega-Lite specs', () => {
     }
   });
 
+  it('draws a run repeated over seeds as its median loss with the inter-quartile band, and its median path over the seeds\' faint paths', async () => {
+    const vega = await import('vega');
+    const vl = await import('vega-lite');
+    const labels = ['A', 'B', 'A (seed 2)', 'A (seed 3)'];
+    // Three seeds of A (runs 0, 2, 3) and B alone.
+    const points = [0, 1, 2, 3].flatMap((k) => pointRows(fakeBatch(k, 20, false), labels[k]!, 2).map((p) => ({ ...p, run: k })));
+    const o = { theme: defaultLightTheme, runs: labels, seedGroups: ['A', null, 'A', 'A'], interactive: false, lossFloor: 1e-9 };
+    const seedsOf = (step: number, f: (p: PointRow) => number): number[] => points.filter((p) => p.step === step && p.label !== 'B').map(f).sort((a, b) => a - b);
+    // Vega's quartiles: linear interpolation between order statistics (R-7); of three values, halfway.
+    const q = (v: number[], p: number): number => { const h = (v.length - 1) * p, i = Math.floor(h); return v[i]! + (h - i) * ((v[i + 1] ?? v[i]!) - v[i]!); };
+    const loss = new vega.View(vega.parse(vl.compile(withDatasets(lossChart(o), { points, events: [] }) as never).spec), { renderer: 'none' });
+    await loss.runAsync();
+    const items = markItems(loss);
+    const band = items.filter((it) => it.marktype === 'area').flatMap((it) => it.datums);
+    const median = items.filter((it) => it.marktype === 'line').flatMap((it) => it.datums).filter((d) => 'median' in d);
+    assert.equal(band.length, 20, 'one band row per step');
+    for (const d of band) {
+      const v = seedsOf(d.step as number, (p) => p.loss as number);
+      assert.equal(d.label, 'A');
+      assert.deepEqual([d.q1, d.median, d.q3], [q(v, 0.25), v[1], q(v, 0.75)], `step ${d.step}`);
+    }
+    assert.equal(median.length, 20, 'the median line');
+    const lines = lineStrokes(loss);
+    assert.deepEqual([...lines.keys()].sort(), ['A', 'B'], 'the seeds\' own loss lines are not drawn; the group\'s median is, under its label');
+    assert.equal(lines.get('A')?.has(runColor(defaultLightTheme, 0)), true, 'in its run\'s colour');
+    loss.finalize();
+    const domain = { x: [-2, 2], y: [-1, 3] } as const;
+    const paths = new vega.View(vega.parse(vl.compile(withDatasets(pathsChart({ ...o, domain }), { points, events: [] }) as never).spec), { renderer: 'none' });
+    await paths.runAsync();
+    const medianPath = markItems(paths).filter((it) => it.marktype === 'line').flatMap((it) => it.datums).filter((d) => d.label === 'A' && !('run' in d));
+    assert.equal(medianPath.length, 20, 'the median path: a point per step');
+    for (const d of medianPath) {
+      assert.deepEqual([d.x, d.y], [seedsOf(d.step as number, (p) => p.x as number)[1], seedsOf(d.step as number, (p) => p.y as number)[1]], `median path at step ${d.step}`);
+    }
+    const faint = markItems(paths).filter((it) => it.marktype === 'line' && it.strokeOpacity === SEED_OPACITY).map((it) => it.datums[0]?.label);
+    assert.deepEqual([...new Set(faint)].sort(), ['A', 'A (seed 2)', 'A (seed 3)'], 'every seed\'s path (and its casing) faint, B\'s not');
+    paths.finalize();
+  });
+
   it('clips every mark of every chart to its plot, in the spec itself', () => {
     const domain = { x: [-2, 2], y: [-1, 3] } as const;
     const specs = {
@@ -206,6 +245,24 @@ function lineStrokes(view: View): Map<string, Set<string>> {
       }
       visit(item as never);
     }
+  };
+  visit((view.scenegraph() as unknown as { root: never }).root);
+  return out;
+}
+
+/** Every mark item of a view: its mark type, stroke opacity, and the rows it draws (a line item draws its series). */
+function markItems(view: View): { marktype: string; strokeOpacity?: number; datums: Record<string, unknown>[] }[] {
+  const out: { marktype: string; strokeOpacity?: number; datums: Record<string, unknown>[] }[] = [];
+  const visit = (node: { marktype?: string; items?: unknown[] }): void => {
+    if (!node || !Array.isArray(node.items)) return;
+    const items = node.items as { datum?: Record<string, unknown>; strokeOpacity?: number }[];
+    if (node.marktype === 'line' || node.marktype === 'area') {
+      // A line or area item per series; each item's datum is one row of it.
+      const bySeries = new Map<number | undefined, Record<string, unknown>[]>();
+      for (const it of items) if (it.datum) (bySeries.get(it.strokeOpacity) ?? bySeries.set(it.strokeOpacity, []).get(it.strokeOpacity)!).push(it.datum);
+      for (const [strokeOpacity, datums] of bySeries) out.push({ marktype: node.marktype, strokeOpacity, datums });
+    }
+    for (const item of items) visit(item as never);
   };
   visit((view.scenegraph() as unknown as { root: never }).root);
   return out;

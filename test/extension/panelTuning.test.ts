@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { colorPositions } from '../../src/charts/theme';
+import { colorPositions, seedGroups } from '../../src/charts/theme';
 import { validateExperiment } from '../../src/engine/experiment';
 import { optimizerSpec } from '../../src/engine/hyperparameters';
 import { tunables } from '../../src/engine/tune';
-import { PANEL_TUNE_OBJECTIVE, startPanelTuning, tunedComparison, withLearningRateTune, type PanelTuning } from '../../src/extension/panelTuning';
+import { PANEL_TUNE_OBJECTIVE, PANEL_TUNE_SEEDS, panelTuneSeeds, startPanelTuning, tunedComparison, withLearningRateTune, type PanelTuning } from '../../src/extension/panelTuning';
 import { validatePanelExperiment } from '../../src/extension/convert';
 import { compareOptimizerRuns, defaultExperiment } from '../../src/extension/defaults';
 import { getProblem } from '../../src/engine/problems';
@@ -113,8 +113,34 @@ describe('tuning in the panel (host, real sandbox)', () => {
   it('withLearningRateTune tunes η over the optimizer\'s declared grid by the mean loss, and keeps a tune the run has', () => {
     const grid = tunables(optimizerSpec('sgd')!).find((x) => x.name === 'lr')!.grid;
     assert.deepEqual(withLearningRateTune({ optimizer: 'sgd', hyperparameters: {} }).tune, { lr: grid, objective: 'meanLoss' });
+    assert.deepEqual(withLearningRateTune({ optimizer: 'sgd', hyperparameters: {} }, panelTuneSeeds({ noise: 0.1 })).tune, { lr: grid, objective: 'meanLoss', seeds: PANEL_TUNE_SEEDS },
+      'on a noisy loss, over seeds');
+    assert.equal(panelTuneSeeds({ batchSize: 8 }), PANEL_TUNE_SEEDS, 'mini-batches too');
+    assert.equal(panelTuneSeeds({}), 1, 'a deterministic loss: one seed');
     const own = { optimizer: 'sgd', hyperparameters: {}, tune: { lr: [0.1, 0.2] } };
     assert.equal(withLearningRateTune(own), own);
+  });
+
+  it('a tune over 3 seeds (gradient noise) brings each tuned run back with seeds +1 and +2, each as the tuning scored that seed', async function () {
+    this.timeout(30_000);
+    const e: PanelExperiment = { ...EXPERIMENT, noise: 0.5, seed: 7, runs: [{ optimizer: 'adam', hyperparameters: {}, tune: { lr: [0.001, 0.01, 0.1], seeds: 3 } }] };
+    const t = started(e);
+    const comparison = await t.comparison;
+    const [result] = await t.session.results;
+    assert.deepEqual(comparison.runs.map((r) => [r.ghost === true, r.seed, r.seedOf]), [[false, undefined, undefined], [true, undefined, undefined], [false, 8, 0], [false, 9, 0]]);
+    assert.match(comparison.runs[2]!.label ?? '', /^Adam η=0\.\d+ \(seed 2\)$/);
+    assert.deepEqual(seedGroups(comparison.runs, (i) => `run ${i}`), ['run 0', null, 'run 0', 'run 0']);
+    assert.deepEqual(colorPositions(comparison.runs), [0, 0, 0, 0]);
+    // Each seed's run, as the panel runs the comparison, ends at the loss the tuning scored for that seed.
+    const checked = validatePanelExperiment(comparison, validateExperiment);
+    assert.ok(checked.ok);
+    const problem = getProblem('rosenbrock')!;
+    const runner = new Runner(checked.experiment, problem.objective(), problem.init);
+    const last: number[] = [];
+    while (!runner.finished) for (const ev of runner.advance(100_000)) if (ev.type === 'points') for (const b of ev.batches) last[b.run] = b.loss[b.count - 1]!;
+    const best = result!.grid[0]!.indexOf(comparison.runs[0]!.hyperparameters.lr as number);
+    assert.deepEqual([last[0], last[2], last[3]], result!.values[best], 'seeds 0, 1, 2 of the best η, bit for bit');
+    assert.notEqual(last[2], last[0], 'another seed, another trajectory');
   });
 
   it('a run no grid point of which scored finite stays as written beside its ghost', () => {

@@ -56,4 +56,17 @@ describe('chart texts (what a screen reader reads for each chart)', () => {
     assert.equal(formatValue(null), '—');
     assert.equal(formatValue(Infinity), 'Infinity');
   });
+
+  it('says the band of a run repeated over seeds: its median and inter-quartile range at the step shown', () => {
+    // Five seeds of one run, final losses 1, 2, 4, 8 and ∞ (one diverged); the loss chart's band is over the finite four.
+    const finals = [1, 2, 4, 8, Infinity];
+    const base = facts(4);
+    const f: ChartFacts = {
+      ...base, seedGroups: [{ label: 'Adam η=0.05', runs: [0, 2, 3, 4, 5] }],
+      pointAt: (run, at) => (run === 1 ? base.pointAt(run, at) : { step: Math.min(at, 4), loss: finals[[0, 2, 3, 4, 5].indexOf(run)]!, gradNorm: 1, lr: 0.05, params: [0, 0] }),
+    };
+    assert.match(CHART_TEXTS.loss.describe(f).summary,
+      /Adam η=0\.05 over 5 seeds: median loss 3 at step 4, inter-quartile range 1\.75 to 5 \(the band\), 1 seed without a finite loss\./);
+    assert.doesNotMatch(CHART_TEXTS.loss.describe(base).summary, /seeds/, 'no band, no words of one');
+  });
 });

@@ -11,4 +11,5 @@ export * from './scales';
 export * from './loss';
 export * from './stepCharts';
 export * from './paths';
+export * from './seeds';
 export * from './datasets';

@@ -10,7 +10,9 @@ import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import'
 import { withScrubLayers } from '../overlays';
 import { pathCasingOf, runColor, themeConfig } from '../theme';
 import { named, type ChartOptions, type Json } from './options';
-import { FAINT_RUNS_SIGNAL, HOVER_SIGNAL, LEGEND_COLUMNS_SIGNAL, RUN_CASINGS_SIGNAL, RUN_COLORS_SIGNAL, RUN_LABELS_SIGNAL } from './signals';
+import {
+  FAINT_RUNS_SIGNAL, HOVER_SIGNAL, LEGEND_COLUMNS_SIGNAL, RUN_CASINGS_SIGNAL, RUN_COLORS_SIGNAL, RUN_LABELS_SIGNAL, SEED_GROUPS_SIGNAL, SEEDED_RUNS_SIGNAL,
+} from './signals';
 
 /** Default plot widths in px (the legend's column count depends on them). */
 export const LINE_WIDTH = 480;
@@ -81,6 +83,10 @@ function runParams(o: ChartOptions, width: number): Json[] {
     { name: RUN_LABELS_SIGNAL, value: [...o.runs] },
     { name: RUN_COLORS_SIGNAL, value: colors }, { name: RUN_CASINGS_SIGNAL, value: colors.map((c) => pathCasingOf(o.theme, c)) },
     { name: LEGEND_COLUMNS_SIGNAL, value: columns }, { name: FAINT_RUNS_SIGNAL, value: [...(o.faintRuns ?? [])] },
+    ...(hasSeeds(o) ? [
+      { name: SEEDED_RUNS_SIGNAL, value: o.runs.filter((_, i) => typeof o.seedGroups?.[i] === 'string') },
+      { name: SEED_GROUPS_SIGNAL, value: o.runs.map((_, i) => o.seedGroups?.[i] ?? null) },
+    ] : []),
   ];
 }
 
@@ -88,10 +94,25 @@ function runParams(o: ChartOptions, width: number): Json[] {
 export const FAINT_OPACITY = 0.45;
 const isFaint = `indexof(${FAINT_RUNS_SIGNAL}, datum.label) >= 0`;
 
-/** A per-run line's encodings that draw the faint runs faint and dotted (stroke opacity multiplies the mark's opacity). */
-export function faintStroke(dotted: boolean): Json {
+/** Whether some run is one of a group's seeds (ChartOptions.seedGroups): the charts then draw the groups (seeds.ts). */
+export function hasSeeds(o: ChartOptions): boolean {
+  return o.seedGroups?.some((g) => typeof g === 'string') === true;
+}
+
+/** Opacity of a seed's own path, under its group's median path. */
+export const SEED_OPACITY = 0.3;
+/** Vega expression: the row is one of a group's seeds. */
+export const IS_SEEDED = `indexof(${SEEDED_RUNS_SIGNAL}, datum.label) >= 0`;
+
+/**
+ * A per-run line's encodings that draw the faint runs faint and dotted (stroke opacity multiplies
+ * the mark's opacity), and, with `seeds`, the seeds of a group faint (solid).
+ */
+export function faintStroke(dotted: boolean, seeds = false): Json {
   return {
-    strokeOpacity: { condition: { test: isFaint, value: FAINT_OPACITY }, value: 1 },
+    strokeOpacity: seeds
+      ? { condition: [{ test: isFaint, value: FAINT_OPACITY }, { test: IS_SEEDED, value: SEED_OPACITY }], value: 1 }
+      : { condition: { test: isFaint, value: FAINT_OPACITY }, value: 1 },
     ...(dotted ? { strokeDash: { condition: { test: isFaint, value: [3, 3] }, value: [1, 0] } } : {}),
   };
 }

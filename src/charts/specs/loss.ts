@@ -4,6 +4,7 @@ import { formatNumber } from '../rows';
 import { faintStroke, hoverLayer, LINE_WIDTH, LOG_AXIS, overlaid, rowAria, runColorEncoding, STEP_AXIS, topLevel } from './layers';
 import { named, type ChartOptions, type Json } from './options';
 import { ceilingAbove, extentOf, liveLogScale, stepScale } from './scales';
+import { lossBandLayers, withoutSeeds } from './seeds';
 import { LOSS_CEILING_SIGNAL, LOSS_FLOOR_SIGNAL, LOSS_START_SIGNAL, LOSS_TITLE_SIGNAL } from './signals';
 
 export interface LossChartOptions extends ChartOptions {
@@ -128,10 +129,10 @@ export function lossChart(o: LossChartOptions): TopLevelSpec {
     : steps.params;
   const line: Json = {
     data: named('points'),
-    transform,
+    transform: [...transform, ...withoutSeeds(o)],
     mark: { type: 'line', clip: true, ...rowAria(o) },
     encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' }, ...faintStroke(true) },
   };
-  const body = overlaid(o, [line, ...hoverLayer(o, 'lossHover', x, y, transform), ...divergenceLayers(o, x)], line, params);
+  const body = overlaid(o, [...lossBandLayers(o, x, y, transform), line, ...hoverLayer(o, 'lossHover', x, y, transform), ...divergenceLayers(o, x)], line, params);
   return topLevel(o, W, 280, { layer: body.layer }, body.params);
 }

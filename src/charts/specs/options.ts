@@ -44,6 +44,12 @@ export interface ChartOptions {
    * comparison's run as written takes its tuned run's colour.
    */
   readonly colorOf?: readonly number[];
+  /**
+   * For each run, the label of the run whose seeds it is one of (that run's own label for itself),
+   * or null: the loss chart draws each such group as its median over seeds with the inter-quartile
+   * band, the paths chart its median path with every seed's path faint (seeds.ts).
+   */
+  readonly seedGroups?: readonly (string | null)[];
 }
 
 export type Json = Record<string, unknown>;

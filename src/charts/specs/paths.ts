@@ -3,7 +3,8 @@ import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import'
 import type { Domain } from '../../engine/types';
 import { LOG_LOSS_EXPR } from '../heatmap';
 import { pathCasingOf } from '../theme';
-import { faintStroke, hoverLayer, overlaid, rowAria, runCasingEncoding, runColorEncoding, topLevel } from './layers';
+import { medianPathLayers } from './seeds';
+import { faintStroke, hasSeeds, hoverLayer, overlaid, rowAria, runCasingEncoding, runColorEncoding, topLevel } from './layers';
 import { named, type ChartOptions, type Json } from './options';
 import { HEATMAP_SOURCE, HEATMAP_STYLE_SIGNAL, SURFACE_CELLS_SIGNAL, WINDOW_X_SIGNAL, WINDOW_Y_SIGNAL } from './signals';
 
@@ -57,7 +58,7 @@ export function pathsChart(o: PathsChartOptions): TopLevelSpec {
     data: named('points'),
     transform: [inPlane],
     mark: { type: 'line', clip: true, strokeWidth: 2.2, point: false, ...rowAria(o) },
-    encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' }, ...faintStroke(true) },
+    encoding: { x, y, color: runColorEncoding(o), order: { field: 'step', type: 'quantitative' }, ...faintStroke(true, hasSeeds(o)) },
   };
   const layers: Json[] = [
     ...surfaceLayers(o, x, y, xTitle, yTitle),
@@ -72,9 +73,10 @@ export function pathsChart(o: PathsChartOptions): TopLevelSpec {
       data: named('points'),
       transform: [inPlane],
       mark: { type: 'line', clip: true, strokeWidth: 4.5, opacity: 1, aria: false },
-      encoding: { x, y, stroke: runCasingEncoding(o), detail: { field: 'label', type: 'nominal' }, order: { field: 'step', type: 'quantitative' }, ...faintStroke(false) },
+      encoding: { x, y, stroke: runCasingEncoding(o), detail: { field: 'label', type: 'nominal' }, order: { field: 'step', type: 'quantitative' }, ...faintStroke(false, hasSeeds(o)) },
     },
     line,
+    ...medianPathLayers(o, x, y, inPlane),
     ...hoverLayer(o, 'pathHover', x, y, [inPlane]),
     {
       data: named('points'),

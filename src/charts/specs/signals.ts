@@ -66,10 +66,13 @@ export const LOSS_TITLE_SIGNAL = 'lossTitle';
 
 /** Labels of the runs drawn faint and dotted (ChartOptions.faintRuns). */
 export const FAINT_RUNS_SIGNAL = 'faintRuns';
+/** Labels of the runs drawn as seeds of a group, and each run's group label by position (ChartOptions.seedGroups). */
+export const SEEDED_RUNS_SIGNAL = 'seededRuns';
+export const SEED_GROUPS_SIGNAL = 'seedGroups';
 
 /** Every signal a spec carries the value of (see above); STEP_MAX_SIGNAL is one. */
 export const VALUE_SIGNALS: ReadonlySet<string> = new Set([
-  RUN_LABELS_SIGNAL, RUN_COLORS_SIGNAL, RUN_CASINGS_SIGNAL, FAINT_RUNS_SIGNAL, LEGEND_COLUMNS_SIGNAL, WINDOW_X_SIGNAL, WINDOW_Y_SIGNAL, SURFACE_CELLS_SIGNAL,
+  RUN_LABELS_SIGNAL, RUN_COLORS_SIGNAL, RUN_CASINGS_SIGNAL, FAINT_RUNS_SIGNAL, SEEDED_RUNS_SIGNAL, SEED_GROUPS_SIGNAL, LEGEND_COLUMNS_SIGNAL, WINDOW_X_SIGNAL, WINDOW_Y_SIGNAL, SURFACE_CELLS_SIGNAL,
   STEP_MAX_SIGNAL, LOSS_FLOOR_SIGNAL, LOSS_CEILING_SIGNAL, LOSS_TITLE_SIGNAL,
 ]);
 
