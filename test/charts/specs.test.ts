@@ -174,6 +174,15 @@ describe('charts: Vega-Lite specs', () => {
     const lines = lineStrokes(loss);
     assert.deepEqual([...lines.keys()].sort(), ['A', 'B'], 'the seeds\' own loss lines are not drawn; the group\'s median is, under its label');
     assert.equal(lines.get('A')?.has(runColor(defaultLightTheme, 0)), true, 'in its run\'s colour');
+    const entries: string[] = [];
+    const read = (n: { items?: { text?: unknown }[]; role?: string }): void => {
+      for (const c of n.items ?? []) {
+        if (n.role === 'legend-label' && typeof c.text === 'string') entries.push(c.text);
+        read(c as never);
+      }
+    };
+    read((loss.scenegraph() as unknown as { root: never }).root);
+    assert.deepEqual(entries, ['A', 'B'], 'the legend lists the group once, not its repeats');
     loss.finalize();
     const domain = { x: [-2, 2], y: [-1, 3] } as const;
     const paths = new vega.View(vega.parse(vl.compile(withDatasets(pathsChart({ ...o, domain }), { points, events: [] }) as never).spec), { renderer: 'none' });

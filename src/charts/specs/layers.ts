@@ -12,6 +12,7 @@ import { pathCasingOf, runColor, themeConfig } from '../theme';
 import { named, type ChartOptions, type Json } from './options';
 import {
   FAINT_RUNS_SIGNAL, HOVER_SIGNAL, LEGEND_COLUMNS_SIGNAL, RUN_CASINGS_SIGNAL, RUN_COLORS_SIGNAL, RUN_LABELS_SIGNAL, SEED_GROUPS_SIGNAL, SEEDED_RUNS_SIGNAL,
+  LEGEND_RUNS_SIGNAL,
 } from './signals';
 
 /** Default plot widths in px (the legend's column count depends on them). */
@@ -64,7 +65,8 @@ export function runColorEncoding(o: ChartOptions): Json {
   return {
     field: 'label', type: 'nominal',
     scale: { domain: { expr: RUN_LABELS_SIGNAL }, range: signalRange(RUN_COLORS_SIGNAL, runColors(o).length) },
-    legend: { title: null, orient: 'bottom', columns: { expr: LEGEND_COLUMNS_SIGNAL }, symbolType: 'stroke', symbolOpacity: 1, labelLimit: 0 },
+    legend: { title: null, orient: 'bottom', columns: { expr: LEGEND_COLUMNS_SIGNAL }, symbolType: 'stroke', symbolOpacity: 1, labelLimit: 0,
+      ...(hasSeeds(o) ? { values: { expr: LEGEND_RUNS_SIGNAL } } : {}) },
   };
 }
 
@@ -86,6 +88,7 @@ function runParams(o: ChartOptions, width: number): Json[] {
     ...(hasSeeds(o) ? [
       { name: SEEDED_RUNS_SIGNAL, value: o.runs.filter((_, i) => typeof o.seedGroups?.[i] === 'string') },
       { name: SEED_GROUPS_SIGNAL, value: o.runs.map((_, i) => o.seedGroups?.[i] ?? null) },
+      { name: LEGEND_RUNS_SIGNAL, value: o.runs.filter((r, i) => (o.seedGroups?.[i] ?? r) === r) },
     ] : []),
   ];
 }

@@ -69,10 +69,12 @@ export const FAINT_RUNS_SIGNAL = 'faintRuns';
 /** Labels of the runs drawn as seeds of a group, and each run's group label by position (ChartOptions.seedGroups). */
 export const SEEDED_RUNS_SIGNAL = 'seededRuns';
 export const SEED_GROUPS_SIGNAL = 'seedGroups';
+/** With seeds, the runs the colour legend lists: all but a group's repeats (the group is listed once, under its run's label). */
+export const LEGEND_RUNS_SIGNAL = 'legendRuns';
 
 /** Every signal a spec carries the value of (see above); STEP_MAX_SIGNAL is one. */
 export const VALUE_SIGNALS: ReadonlySet<string> = new Set([
-  RUN_LABELS_SIGNAL, RUN_COLORS_SIGNAL, RUN_CASINGS_SIGNAL, FAINT_RUNS_SIGNAL, SEEDED_RUNS_SIGNAL, SEED_GROUPS_SIGNAL, LEGEND_COLUMNS_SIGNAL, WINDOW_X_SIGNAL, WINDOW_Y_SIGNAL, SURFACE_CELLS_SIGNAL,
+  RUN_LABELS_SIGNAL, RUN_COLORS_SIGNAL, RUN_CASINGS_SIGNAL, FAINT_RUNS_SIGNAL, SEEDED_RUNS_SIGNAL, SEED_GROUPS_SIGNAL, LEGEND_RUNS_SIGNAL, LEGEND_COLUMNS_SIGNAL, WINDOW_X_SIGNAL, WINDOW_Y_SIGNAL, SURFACE_CELLS_SIGNAL,
   STEP_MAX_SIGNAL, LOSS_FLOOR_SIGNAL, LOSS_CEILING_SIGNAL, LOSS_TITLE_SIGNAL,
 ]);
 
