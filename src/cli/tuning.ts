@@ -12,7 +12,7 @@ import {
 } from '../charts/tuning';
 import { median } from '../engine/score';
 import { tunableSymbol } from '../engine/tune';
-import { gridEdgeNote } from '../engine/tuneEdges';
+import { gridEdgeNote, gridEdges } from '../engine/tuneEdges';
 import { safeMessage } from './text';
 import type { TuningPlan, TuningResult } from '../engine/tuning';
 import type { TuneObjective } from '../engine/types';
@@ -70,7 +70,7 @@ export function tuningTable(plans: readonly TuningPlan[], results: readonly Tuni
   const configurations = plans.reduce((n, p) => n + (p.points + 1) * p.seeds, 0);
   const how = `${objectives.join(', ')}${seeds.some((s) => s > 1) ? `, median of ${seeds.join('/')} seeds` : ''}`;
   // A best at an end of its grid may not be the best there is: said under the table, in run order.
-  const edges = results.flatMap((r, i) => gridEdgeNote(plans[i], r) ?? []).map((note) => safeMessage(note, false));
+  const edges = results.flatMap((r, i) => gridEdgeNote(r.label, plans[i].axes.map((a) => tunableSymbol(a.tunable).text), gridEdges(r.grid, r.bestPoint)) ?? []).map((note) => safeMessage(note, false));
   return [`tuning: ${how}; ${configurations.toLocaleString('en-US')} configurations`, line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line), ...edges].join('\n') + '\n';
 }
 

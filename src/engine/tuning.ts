@@ -49,11 +49,15 @@ export function tuningPlans(experiment: Experiment): TuningPlan[] {
 
 /** The index of each axis at grid point `point` (row-major: the last axis varies fastest). */
 export function pointIndices(plan: TuningPlan, point: number): number[] {
-  const out = new Array<number>(plan.axes.length);
-  for (let k = plan.axes.length - 1; k >= 0; k--) {
-    const n = plan.axes[k].values.length;
-    out[k] = point % n;
-    point = Math.floor(point / n);
+  return gridIndices(plan.axes.map((a) => a.values.length), point);
+}
+
+/** The index along each axis of a grid of `sizes` at its point `point` (row-major: the last axis varies fastest). */
+export function gridIndices(sizes: readonly number[], point: number): number[] {
+  const out = new Array<number>(sizes.length);
+  for (let k = sizes.length - 1; k >= 0; k--) {
+    out[k] = point % sizes[k];
+    point = Math.floor(point / sizes[k]);
   }
   return out;
 }

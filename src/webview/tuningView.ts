@@ -9,6 +9,7 @@
 import type { View } from 'vega';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { cellName, DIVERGED_MARK_Y, type ChartTheme } from '../charts';
+import { gridEdgeNote, gridEdges } from '../engine/tuneEdges';
 import { fromWire } from '../protocol';
 import type { HostChannel } from './channel';
 import { formatValue } from './chartText';
@@ -76,6 +77,7 @@ export class TuningCard extends LitElement {
           ${running ? html`<vscode-button secondary class="cancel-tuning" @click=${() => this.parts.model.post({ type: 'stop' })}>Cancel tuning</vscode-button>` : nothing}</div>
         <p class="chart-hint tuning-progress" role="status">${STATE_WORDS[m.state]}: ${m.done} of ${m.total} configurations scored.
           ${m.state === 'done' ? 'Each tuned run plays at its best; its run as written is drawn faint.' : ''}</p>
+        ${m.state === 'done' ? this.edgeNotes(m).map((note) => html`<p class="chart-hint tuning-edge">${note}</p>`) : nothing}
         <p class="chart-hint">Click a point (or focus the chart, arrow keys, Enter) to run that configuration.</p>
         <div class="chart tuning-chart" data-chart="sensitivity" tabindex="0" role="application" aria-roledescription="sensitivity chart"
           aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown Enter Space" aria-describedby="tuning-summary"
@@ -84,6 +86,11 @@ export class TuningCard extends LitElement {
         <p class="visually-hidden" id="tuning-summary">${this.summary(m)}</p>
         <details class="tuning-table"><summary>Every score as a table</summary>${this.table(m)}</details>
       </section>`;
+  }
+
+  /** Each tuned run whose best is an end of its grid, in words: a better value may lie beyond it (tuneEdges.ts). */
+  private edgeNotes(m: TuningMessage): string[] {
+    return m.runs.flatMap((t) => gridEdgeNote(t.label, t.axisTitles, gridEdges(t.grid, t.best)) ?? []);
   }
 
   /** Each run's best so far, in words (the chart's text alternative). */

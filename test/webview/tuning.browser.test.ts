@@ -113,6 +113,23 @@ describe('webview: the tuning card in Chromium', function () {
     await page.locator('op-tuning .chart-tuning').screenshot({ path: repoPath('test-results/tuning.png') });
   });
 
+  it('says a best at the end of its grid under the chart, and no such note when every best is inside its grid (same page, ~1 s)', async () => {
+    assert.equal(await page.locator('op-tuning .tuning-edge').count(), 0, 'the first test\'s bests (η 0.01 and 0.03) lie inside their grids');
+    const checked = validatePanelExperiment(experiment, validateExperiment);
+    assert.ok(checked.ok);
+    const boards = tuningPlans(checked.experiment).map((p) => new PlanScores(p));
+    // Adam's valley now lies at η = 10, beyond its grid's largest value 1; gradient descent's stays inside.
+    boards.forEach((b, k) => {
+      const [best, diverges] = k === 0 ? [0.01, 0.1] : [10, Infinity];
+      for (let p = -1; p < b.plan.points; p++) b.set(p, 0, score(p < 0 ? 0.001 : b.plan.axes[0].values[p], best, diverges));
+    });
+    const total = boards.reduce((n, b) => n + b.plan.points + 1, 0);
+    await send([tuningMessage('done', total, total, boards)]);
+    await page.waitForSelector('op-tuning .tuning-edge');
+    const notes = await page.locator('op-tuning .tuning-edge').allTextContents();
+    assert.deepEqual(notes.map((n) => n.trim()), ['Adam: the best learning rate η = 1 is the largest on its grid; a better one may lie beyond it (widen the grid)']);
+  });
+
   it('in a narrow panel (470 px, beside the Welcome page) the tuning card comes right after the loss and paths charts, before the settings (same page, ~1 s)', async () => {
     await page.setViewportSize({ width: 470, height: 708 });
     try {
@@ -145,6 +162,8 @@ describe('webview: the tuning card in Chromium', function () {
     const posted = await page.evaluate(() => (window as unknown as { __probe: PageProbe }).__probe.posted.length);
     await send([tuningMessage('done', board.plan.points + 1, board.plan.points + 1, [board])]);
     await page.waitForSelector('op-tuning .tuning-chart[data-chart="phase"] canvas');
+    // Both charts drawn (the sensitivity chart above may still change height, moving the diagram), then in view.
+    await page.evaluate(() => (document.querySelector('op-tuning') as unknown as { settled(): Promise<void> }).settled());
     await page.locator('op-tuning .tuning-chart[data-chart="phase"]').scrollIntoViewIfNeeded();
     // The cell (η 0.01, momentum 0.5), found in the phase diagram's scenegraph, its centre in page pixels.
     const target = await page.waitForFunction(() => {
