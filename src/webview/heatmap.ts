@@ -1,12 +1,15 @@
 /**
  * The paths chart's heatmap image in the browser: the loss surface coloured by the theme's scheme
- * (as the chart's colour legend maps it), the contour lines over it, as a PNG `data:` URL for the
+ * (as the chart's colour legend maps it), the contour lines over it, as an SVG `data:` URL for the
  * chart's `image` mark (the panel's CSP allows `img-src data:`). The numbers are
- * src/charts/heatmap.ts's; this file only owns the canvases.
+ * src/charts/heatmap.ts's; this file only owns the image.
  *
- * The image is twice the plot's size (sharp on high-density screens and in the 2× PNG export):
- * one pixel per grid cell scaled up without smoothing (cells stay crisp, as the CLI's
- * rectangles), then the contours drawn at that size.
+ * The SVG holds the grid as a PNG of one pixel per cell, scaled up without smoothing (cells stay
+ * crisp, as the CLI's rectangles), and the contours as vector paths over it, in a view box twice the
+ * plot's size (the contour width as drawn at that size). Nothing plot-sized is encoded: a PNG of
+ * the whole plot took tens of milliseconds synchronously (`toDataURL`) or, asynchronously
+ * (`toBlob`), waited for the page's idle time, which a playing panel does not have — the surface
+ * then came seconds after the first points.
  */
 import {
   contourPaths, gridOfRows, heatmapBounds, heatmapPixels, logLossValues, schemeColor,
@@ -27,8 +30,7 @@ export type HeatmapRow = HeatmapBounds & { readonly url: string; readonly lo: nu
 
 /**
  * The `heatmap` row of a surface and its contours, for a plot `plotWidth × plotHeight` px.
- * Undefined without a finite loss. The pixels are drawn at once; the PNG is encoded off the main
- * thread (`toBlob`; a synchronous `toDataURL` of a plot-sized canvas takes tens of milliseconds).
+ * Undefined without a finite loss.
  */
 export async function heatmapRow(surface: readonly SurfaceRow[], contours: readonly ContourRow[], style: HeatmapStyle,
   scheme: (t: number) => string, plotWidth: number, plotHeight: number): Promise<HeatmapRow | undefined> {
@@ -46,31 +48,28 @@ export async function heatmapRow(surface: readonly SurfaceRow[], contours: reado
   cellContext.putImageData(image, 0, 0);
 
   const scale = 2;
-  const canvas = document.createElement('canvas');
-  canvas.width = Math.max(cells.width, Math.round(plotWidth * scale));
-  canvas.height = Math.max(cells.height, Math.round(plotHeight * scale));
-  const context = canvas.getContext('2d');
-  if (!context) return undefined;
-  context.imageSmoothingEnabled = false;
-  context.drawImage(cells, 0, 0, canvas.width, canvas.height);
+  const width = Math.max(cells.width, Math.round(plotWidth * scale));
+  const height = Math.max(cells.height, Math.round(plotHeight * scale));
   const bounds = heatmapBounds(grid.xs, grid.ys);
-  context.strokeStyle = style.contourColor;
-  context.lineWidth = style.contourWidth * (canvas.width / Math.max(1, plotWidth));
-  context.lineJoin = 'round';
-  context.beginPath();
-  for (const path of contourPaths(contours, bounds, canvas.width, canvas.height)) {
-    context.moveTo(path[0]!, path[1]!);
-    for (let k = 2; k < path.length; k += 2) context.lineTo(path[k]!, path[k + 1]!);
+  let d = '';
+  for (const path of contourPaths(contours, bounds, width, height)) {
+    d += `M${coordinate(path[0]!)} ${coordinate(path[1]!)}`;
+    for (let k = 2; k < path.length; k += 2) d += `L${coordinate(path[k]!)} ${coordinate(path[k + 1]!)}`;
   }
-  context.stroke();
-  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
-  if (!blob) return undefined;
+  const lineWidth = style.contourWidth * (width / Math.max(1, plotWidth));
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`
+    + `<image href="${cells.toDataURL('image/png')}" width="${width}" height="${height}" preserveAspectRatio="none" image-rendering="pixelated" style="image-rendering:pixelated"/>`
+    + (d ? `<path d="${d}" fill="none" stroke="${attribute(style.contourColor)}" stroke-width="${coordinate(lineWidth)}" stroke-linejoin="round"/>` : '')
+    + '</svg>';
   // A data: URL, not a blob: one: the exported SVG carries the image itself.
-  const url = await new Promise<string>((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(reader.error ?? new Error('the heatmap image could not be read'));
-    reader.readAsDataURL(blob);
-  });
-  return { url, ...bounds, lo, hi };
+  return { url: `data:image/svg+xml;base64,${btoa(svg)}`, ...bounds, lo, hi };
+}
+
+/** A coordinate in the image, to a tenth of its (doubled) pixel. */
+function coordinate(v: number): string {
+  return String(Math.round(v * 10) / 10);
+}
+
+function attribute(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }

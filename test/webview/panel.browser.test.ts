@@ -123,7 +123,13 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
     assert.ok((await data('paths', 'surface')).length > 3000, 'the surface heatmap has its grid');
     const heatmap = await data('paths', 'heatmap');
     assert.equal(heatmap.length, 1, 'the heatmap is one image');
-    assert.match(String(heatmap[0]!.url), /^data:image\/png;base64,/);
+    // An SVG: the grid as a cell-per-pixel PNG and the contours as paths, nothing plot-sized to encode
+    // (a PNG of the plot waited for the page's idle time, which a playing panel does not have).
+    const url = String(heatmap[0]!.url);
+    assert.match(url, /^data:image\/svg\+xml;base64,/);
+    const svg = Buffer.from(url.slice(url.indexOf(',') + 1), 'base64').toString('utf8');
+    assert.match(svg, /<image href="data:image\/png;base64,[^"]+"[^>]*image-rendering="pixelated"/, 'the cells, crisp');
+    assert.match(svg, /<path d="M[\d.]+ [\d.]+L/, 'the contour lines');
     assert.deepEqual([heatmap[0]!.x0, heatmap[0]!.x1, heatmap[0]!.y0, heatmap[0]!.y1].map((v) => Math.round((v as number) * 1000) / 1000), [-2, 2, -1, 3],
       'over the whole plotted window');
     assert.ok((await data('paths', 'contours')).length > 0, 'the contour lines are there');
@@ -300,7 +306,7 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
       assert.match(c.png ?? '', /^data:image\/png;base64,/, `${c.name} PNG`);
     }
     const paths = charts.find((c) => c.name === 'paths')!;
-    assert.match(paths.svg ?? '', /<image[^>]*href="data:image\/png;base64,/, 'the exported paths chart has the heatmap image');
+    assert.match(paths.svg ?? '', /<image[^>]*href="data:image\/svg\+xml;base64,/, 'the exported paths chart has the heatmap image');
     assert.match(paths.svg ?? '', /log₁₀\(loss − min\)/, 'and its colour legend');
     // The PNG: the plot is covered by the heatmap (opaque, many colours), not just the paths over the background.
     const cover = await page.evaluate(async (png) => {
