@@ -1,10 +1,9 @@
 /**
  * The chunks the panel's HTML lists as `<link rel="modulepreload">` (src/extension/html.ts), from an
- * esbuild metafile of the webview build: those `entry` imports statically (transitively), and Vega's,
- * which main.ts imports statically and vegaLibraries.ts dynamically — the dynamic imports resolve to
- * tiny re-export chunks that the first embed would otherwise wait for. Vega-Lite's chunk (the largest)
- * stays out: the first chart needs it only when the host kept no compiled spec for it. CodeMirror's
- * and KaTeX's chunks stay out too: they load after the first point. Used by scripts/build.mjs (dist/webview-preload.json)
+ * esbuild metafile of the webview build: those `entry` imports statically (transitively), Vega's
+ * among them (src/webview/vegaLibraries.ts). The dynamically imported chunks stay out: Vega-Lite's
+ * (the first chart needs it only when the host kept no compiled spec for it), CodeMirror's and
+ * KaTeX's (they load after the first point). Used by scripts/build.mjs (dist/webview-preload.json)
  * and bench/webviewStartup.ts.
  *
  * @param {Record<string, {imports: {path: string, kind: string}[], entryPoint?: string}>} outputs metafile.outputs
@@ -21,11 +20,5 @@ export function preloadChunks(outputs, entry) {
     }
   };
   visit(entry);
-  for (const i of outputs[entry]?.imports ?? []) {
-    if (i.kind === 'dynamic-import' && /node_modules\/vega(?!-lite\/)/.test(outputs[i.path]?.entryPoint ?? '') && !seen.has(i.path)) {
-      seen.add(i.path);
-      visit(i.path);
-    }
-  }
   return [...seen];
 }

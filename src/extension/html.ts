@@ -20,8 +20,15 @@ export interface WebviewHtmlOptions {
    * worker waiting 30 s for it, and the next webview's start with it.
    */
   readonly fonts?: readonly string[];
-  /** Webview URIs of the stylesheets, in cascade order (codicons, katex, panel, …). */
+  /** Webview URIs of the stylesheets, in cascade order (codicons, panel, …). */
   readonly styles: readonly string[];
+  /**
+   * Stylesheets and fonts the first chart does not need (KaTeX's, the icons' font): listed in an
+   * inert `<template id="op-later">` that the webview puts into the page once the loss chart has
+   * drawn its first points (src/webview/startup.ts), so that they do not share the first moments'
+   * downloads with the panel's modules (code-server relays every resource through its window).
+   */
+  readonly later?: { readonly styles?: readonly string[]; readonly fonts?: readonly string[] };
   /** A fresh nonce per HTML (tests pass a fixed one). */
   readonly nonce?: string;
   /**
@@ -96,11 +103,14 @@ export const BOOT_SCRIPT = `(() => {
 /** The whole document. The body holds only the mount point; `dist/webview.js` builds the panel. */
 export function webviewHtml(o: WebviewHtmlOptions): string {
   const nonce = o.nonce ?? makeNonce();
+  const font = (href: string): string => `  <link rel="preload" as="font" crossorigin href="${escapeAttr(href)}">`;
+  const style = (href: string): string => `  <link rel="stylesheet" href="${escapeAttr(href)}">`;
   const links = [
     ...(o.preload ?? []).map((href) => `  <link rel="modulepreload" nonce="${nonce}" href="${escapeAttr(href)}">`),
-    ...(o.fonts ?? []).map((href) => `  <link rel="preload" as="font" crossorigin href="${escapeAttr(href)}">`),
-    ...o.styles.map((href) => `  <link rel="stylesheet" href="${escapeAttr(href)}">`),
+    ...(o.fonts ?? []).map(font),
+    ...o.styles.map(style),
   ].join('\n');
+  const later = [...(o.later?.fonts ?? []).map(font), ...(o.later?.styles ?? []).map(style)];
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -114,7 +124,7 @@ ${links}
 </head>
 <body>
   <div id="app" data-nonce="${nonce}"></div>
-${o.initial !== undefined ? `  <script type="application/json" id="op-initial">${scriptJson(o.initial)}</script>\n` : ''}  <script type="module" nonce="${nonce}" src="${escapeAttr(o.script)}"></script>
+${later.length > 0 ? `  <template id="op-later">\n${later.join('\n')}\n  </template>\n` : ''}${o.initial !== undefined ? `  <script type="application/json" id="op-initial">${scriptJson(o.initial)}</script>\n` : ''}  <script type="module" nonce="${nonce}" src="${escapeAttr(o.script)}"></script>
 </body>
 </html>`;
 }

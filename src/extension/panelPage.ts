@@ -9,7 +9,11 @@ import * as vscode from 'vscode';
 import { webviewHtml } from './html';
 
 /** The webview's files besides dist/webview.js, relative to the extension (those that exist). */
-interface WebviewFiles { readonly styles: string[]; readonly fonts: string[]; readonly preload: string[] }
+interface WebviewFiles {
+  readonly styles: string[]; readonly preload: string[];
+  /** Put into the page after the first chart (html.ts `later`). */
+  readonly later: { readonly styles: string[]; readonly fonts: string[] };
+}
 let webviewFilesCache: { root: string; files: WebviewFiles } | undefined;
 
 /**
@@ -25,9 +29,12 @@ function webviewFiles(root: string): WebviewFiles {
     if (Array.isArray(manifest.chunks)) preload = manifest.chunks.filter((c): c is string => typeof c === 'string').map((c) => `dist/${c}`);
   } catch { /* no manifest: the chunks load after dist/webview.js, a little later */ }
   const files = {
-    styles: existing(['dist/media/codicons/codicon.css', 'dist/media/katex/katex.min.css', 'media/panel.css', 'dist/webview.css']),
-    fonts: existing(['dist/media/codicons/codicon.ttf', 'dist/media/katex/fonts/KaTeX_Main-Regular.woff2', 'dist/media/katex/fonts/KaTeX_Math-Italic.woff2']),
+    styles: existing(['dist/media/codicons/codicon.css', 'media/panel.css', 'dist/webview.css']),
     preload,
+    later: {
+      styles: existing(['dist/media/katex/katex.min.css']),
+      fonts: existing(['dist/media/codicons/codicon.ttf', 'dist/media/katex/fonts/KaTeX_Main-Regular.woff2', 'dist/media/katex/fonts/KaTeX_Math-Italic.woff2']),
+    },
   };
   webviewFilesCache = { root, files };
   return files;
@@ -47,8 +54,8 @@ export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, init
     cspSource: webview.cspSource,
     script: uri('dist/webview.js'),
     preload: files.preload.map(uri),
-    fonts: files.fonts.map(uri),
     styles: files.styles.map(uri),
+    later: { styles: files.later.styles.map(uri), fonts: files.later.fonts.map(uri) },
     initial,
   });
 }

@@ -13,3 +13,14 @@ export function onNextFrame(f: () => void): { cancel(): void } {
   const id = setTimeout(f, 16);
   return { cancel: () => clearTimeout(id) };
 }
+
+/**
+ * Puts what the page keeps for later (its `<template id="op-later">`: KaTeX's stylesheet, fonts to
+ * preload; src/extension/html.ts) into its head, where they load.
+ */
+export function adoptLaterResources(): void {
+  const later = document.getElementById('op-later');
+  if (!(later instanceof HTMLTemplateElement)) return;
+  document.head.append(later.content);
+  later.remove();
+}

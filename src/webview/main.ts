@@ -5,14 +5,10 @@
  * module loaded and kept the host's answer, which is applied first; without a boot script (tests),
  * this says `ready`.
  */
-// Vega and its helpers are imported here statically, so that they download with this module (in
-// parallel chunks), not after it: the first plotted point needs them. vegaLibraries.ts imports them
-// again dynamically, which then resolves at once. Vega-Lite, CodeMirror and KaTeX stay behind dynamic
-// imports (vegaLibraries.ts, editorSlot.ts, formula.ts): Vega-Lite loads when a spec must be compiled
-// (not when the host kept it compiled), the others after the first point.
-import 'vega';
-import 'vega-interpreter';
-import 'vega-tooltip';
+// Vega downloads with this module, in parallel chunks (vegaLibraries.ts imports it statically): the
+// first plotted point needs it. Vega-Lite, CodeMirror and KaTeX stay behind dynamic imports
+// (vegaLibraries.ts, editorSlot.ts, formula.ts): Vega-Lite loads when a spec must be compiled (not
+// when the host kept it compiled), the others after the first point.
 import { PageDataSchema, check, gradientFallbackDiagnostic, runErrorDiagnostic, type PageData } from '../protocol';
 import './app';
 import type { App } from './app';

@@ -6,7 +6,7 @@
 import type { View } from 'vega' with { 'resolution-mode': 'import' };
 import { fromWire, type SurfaceData } from '../protocol';
 import { thetaName } from './problemForm';
-import type { Libraries } from './vegaLibraries';
+import type { Libraries } from './vegaTypes';
 
 /** A path's point is "under" the pointer within this distance; farther, the heatmap's tooltip shows. */
 const HOVER_NEAR_PX = 16;

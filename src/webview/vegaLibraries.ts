@@ -1,34 +1,30 @@
 /**
- * Vega, its expression interpreter and vega-tooltip (the runtime every chart needs: main.ts imports
- * them statically so they download with the panel's module, and here they resolve at once), and
- * Vega-Lite, loaded only when a spec must be compiled: a panel whose compiled specs the host kept
- * (compiledSpecs.ts) draws its first chart without downloading the compiler.
+ * Vega (the panel's part of it, vegaRuntime.ts), its expression interpreter and vega-tooltip: the
+ * runtime every chart needs, imported statically so that their chunks download with the panel's
+ * module (the page preloads them); and Vega-Lite, loaded only when a spec must be compiled: a panel
+ * whose compiled specs the host kept (compiledSpecs.ts) draws its first chart without downloading
+ * the compiler.
  */
-type Vega = typeof import('vega', { with: { 'resolution-mode': 'import' } });
-type Interpreter = typeof import('vega-interpreter', { with: { 'resolution-mode': 'import' } });
+import { expressionInterpreter } from 'vega-interpreter';
+import { Handler } from 'vega-tooltip';
+import type { Libraries } from './vegaTypes';
+import * as vegaRuntime from './vegaRuntime';
+
 type VegaLite = typeof import('vega-lite', { with: { 'resolution-mode': 'import' } });
-type Tooltip = typeof import('vega-tooltip', { with: { 'resolution-mode': 'import' } });
 
 /** Vega-Lite's version, written in by the build (scripts/webview-build.mjs): the compiled specs' key, known without loading Vega-Lite. */
 declare const VEGA_LITE_VERSION: string;
 
-export interface Libraries {
-  readonly vega: Vega;
-  readonly expressionInterpreter: Interpreter['expressionInterpreter'];
-  readonly vegaLiteVersion: string;
-  /** The charts' one tooltip (styled by media/panel.css): chart views and the surface's own tooltip show through it. */
-  readonly tooltip: InstanceType<Tooltip['Handler']>;
-}
+export type { Libraries };
 
 let libraries: Promise<Libraries> | undefined;
 let compiler: Promise<VegaLite['compile']> | undefined;
 
 export function loadVega(): Promise<Libraries> {
-  libraries ??= Promise.all([import('vega'), import('vega-interpreter'), import('vega-tooltip')])
-    .then(([vega, interp, tip]) => ({
-      vega, expressionInterpreter: interp.expressionInterpreter, vegaLiteVersion: VEGA_LITE_VERSION,
-      tooltip: new tip.Handler({ disableDefaultStyle: true, theme: 'custom' }),
-    }));
+  libraries ??= Promise.resolve({
+    vega: vegaRuntime, expressionInterpreter, vegaLiteVersion: VEGA_LITE_VERSION,
+    tooltip: new Handler({ disableDefaultStyle: true, theme: 'custom' }),
+  });
   return libraries;
 }
 
@@ -46,10 +42,10 @@ export function loadVegaLite(): Promise<VegaLite['compile']> {
  * spec as it is, the expression interpreter for the strict CSP, the canvas renderer, hover
  * highlighting, the panel's tooltip, no action menu, no injected stylesheet).
  */
-export async function embedVega(libs: Libraries, element: HTMLElement, spec: unknown): Promise<InstanceType<Vega['View']>> {
+export async function embedVega(libs: Libraries, element: HTMLElement, spec: unknown): Promise<InstanceType<Libraries['vega']['View']>> {
   const { vega } = libs;
   const runtime = vega.parse(spec as never, undefined, { ast: true });
-  const view = new vega.View(runtime, { renderer: 'canvas', expr: libs.expressionInterpreter as never, logLevel: vega.Error });
+  const view = new vega.View(runtime, { renderer: 'canvas', expr: libs.expressionInterpreter as never, logLevel: vega.ErrorLevel });
   view.tooltip(libs.tooltip.call);
   view.hover();
   element.classList.add('vega-embed');

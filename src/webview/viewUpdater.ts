@@ -9,7 +9,7 @@ import { HEATMAP_SOURCE, HEATMAP_STYLE_SIGNAL, type ContourRow, type SurfaceRow 
 import { reconcileReplace, type SourceChange } from './changesetQueue';
 import { inAFrameOfItsOwn } from './frames';
 import { heatmapRow, type HeatmapStyle } from './heatmap';
-import type { Libraries } from './vegaLibraries';
+import type { Libraries } from './vegaTypes';
 
 export type Row = Record<string, unknown>;
 

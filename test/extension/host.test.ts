@@ -47,6 +47,20 @@ describe('webview HTML', () => {
   });
 });
 
+describe('webview HTML, what loads later', () => {
+  it('lists the stylesheets and fonts for later in an inert template, not among what the page fetches first', () => {
+    const html = webviewHtml({ cspSource: 'https://x.vscode-cdn.net', script: 'https://x/dist/webview.js', styles: ['https://x/media/panel.css'], nonce: 'abc',
+      later: { styles: ['https://x/katex.min.css'], fonts: ['https://x/KaTeX_Main.woff2'] } });
+    const template = /<template id="op-later">([^]*?)<\/template>/.exec(html);
+    assert.ok(template, 'the template is there');
+    assert.match(template[1], /<link rel="stylesheet" href="https:\/\/x\/katex.min.css">/);
+    assert.match(template[1], /<link rel="preload" as="font" crossorigin href="https:\/\/x\/KaTeX_Main.woff2">/);
+    const outside = html.replace(template[0], '');
+    assert.doesNotMatch(outside, /katex|KaTeX/);
+    assert.match(outside, /<link rel="stylesheet" href="https:\/\/x\/media\/panel.css">/);
+  });
+});
+
 describe('experiments between panel and engine', () => {
   it('writes the panel experiment in file form and validates it with the engine, keeping enabled', () => {
     const file = toExperimentFile(experiment) as { runs: Record<string, unknown>[] };

@@ -142,6 +142,26 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
     assert.ok(stats.applications < pointMessages + 3, `streamed batches were coalesced (${stats.applications} runs for ${pointMessages} messages)`);
   });
 
+  it('fetches KaTeX\'s stylesheet and the fonts only once the loss chart\'s first points are drawn (or their wait is over), then uses them', async () => {
+    await settled();
+    const r = await page.evaluate(() => {
+      // The start-up's second half (startup.ts): after the first points, or a while after the host's snapshot without them.
+      const plotted = performance.getEntriesByName('op:start-rest')[0]?.startTime ?? NaN;
+      const script = performance.getEntriesByName('op:script')[0]?.startTime ?? NaN;
+      const fetched = (name: string): number => performance.getEntriesByType('resource').find((e) => e.name.includes(name))?.startTime ?? NaN;
+      const katex = document.querySelector('.katex');
+      return {
+        plotted, script, css: fetched('katex.min.css'), font: fetched('codicon.ttf'), template: document.getElementById('op-later') !== null,
+        katexFont: katex ? getComputedStyle(katex).fontFamily : '',
+      };
+    });
+    assert.ok(r.plotted > 0, 'the start-up went on past the loss chart');
+    assert.ok(r.css >= r.plotted, `KaTeX's stylesheet was fetched after that (${r.css} ≥ ${r.plotted})`);
+    assert.ok(r.font >= r.script, `the icons' font is not preloaded with the panel's modules: fetched when the panel ran (${r.font} ≥ ${r.script})`);
+    assert.equal(r.template, false, 'what the page kept for later is in its head now');
+    assert.match(r.katexFont, /KaTeX_Main/, 'the update rule is typeset in KaTeX\'s fonts');
+  });
+
   it('refuses an invalid hyperparameter in place and posts valid edits', async () => {
     const before = (await probe()).posted.length;
     const lr = page.locator('vscode-textfield[data-path="runs[0].lr"]');
