@@ -23,7 +23,7 @@ export interface WebviewHtmlOptions {
   /** Webview URIs of the stylesheets, in cascade order (codicons, panel, …). */
   readonly styles: readonly string[];
   /**
-   * Stylesheets and fonts the first chart does not need (KaTeX's, the icons' font): listed in an
+   * Stylesheets and fonts the first chart does not need (KaTeX's): listed in an
    * inert `<template id="op-later">` that the webview puts into the page once the loss chart has
    * drawn its first points (src/webview/startup.ts), so that they do not share the first moments'
    * downloads with the panel's modules (code-server relays every resource through its window).

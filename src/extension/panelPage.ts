@@ -33,7 +33,8 @@ function webviewFiles(root: string): WebviewFiles {
     preload,
     later: {
       styles: existing(['dist/media/katex/katex.min.css']),
-      fonts: existing(['dist/media/codicons/codicon.ttf', 'dist/media/katex/fonts/KaTeX_Main-Regular.woff2', 'dist/media/katex/fonts/KaTeX_Math-Italic.woff2']),
+      // (The icons' font is fetched by codicon.css as soon as the panel draws its first icon.)
+      fonts: existing(['dist/media/katex/fonts/KaTeX_Main-Regular.woff2', 'dist/media/katex/fonts/KaTeX_Math-Italic.woff2']),
     },
   };
   webviewFilesCache = { root, files };

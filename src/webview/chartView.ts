@@ -12,7 +12,7 @@
  */
 import type { View } from 'vega' with { 'resolution-mode': 'import' };
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
-import { HEATMAP_SOURCE, HOVER_SIGNAL, specSignals, type SpecSignals } from '../charts';
+import { HOVER_SIGNAL, specSignals, type SpecSignals } from '../charts';
 import { ChangesetQueue } from './changesetQueue';
 import { RunStarts } from './runStarts';
 import { compiledKey, keepSpec, keptSpec, withValues } from './compiledSpecs';
@@ -114,10 +114,7 @@ export class ChartView {
           view.finalize();
           return;
         }
-        const updater = new ViewUpdater(libs, view, (row) => {
-          this.queue?.clear(HEATMAP_SOURCE);
-          if (row) this.queue?.insert(HEATMAP_SOURCE, [row]);
-        }, (m) => this.onError?.(`${this.name} chart: ${m}`), () => this.queue?.touch());
+        const updater = new ViewUpdater(libs, view, (m) => this.onError?.(`${this.name} chart: ${m}`), () => this.queue?.touch());
         this.updater = updater;
         this.embeddedStructure = parts.structure;
         performance.mark(`op:embedded:${this.name}`);
@@ -157,7 +154,7 @@ export class ChartView {
     const ms = performance.now() - t0;
     this.lastRunMs = ms;
     // For bench:vscode's timeline: when the surface's image first reached the view.
-    if (changes.has(HEATMAP_SOURCE) && !performance.getEntriesByName(`op:heatmap:${this.name}`).length) performance.mark(`op:heatmap:${this.name}`);
+    if (updater.heatmapShown && !performance.getEntriesByName(`op:heatmap:${this.name}`).length) performance.mark(`op:heatmap:${this.name}`);
     if (!this.plotted && updater.rows('points').length > 0) {
       this.plotted = true;
       performance.mark(`op:plotted:${this.name}`);
@@ -256,11 +253,9 @@ export class ChartView {
     return this.embedding;
   }
 
-  /** Resolves when the embed, every queued change and a heatmap image being made are applied. */
+  /** Resolves when the embed and every queued change are applied. */
   async settled(): Promise<void> {
     await this.embedding;
-    await this.queue?.whenIdle();
-    await this.updater?.heatmapPending;
     await this.queue?.whenIdle();
   }
 

@@ -32,8 +32,8 @@ export type HeatmapRow = HeatmapBounds & { readonly url: string; readonly lo: nu
  * The `heatmap` row of a surface and its contours, for a plot `plotWidth × plotHeight` px.
  * Undefined without a finite loss.
  */
-export async function heatmapRow(surface: readonly SurfaceRow[], contours: readonly ContourRow[], style: HeatmapStyle,
-  scheme: (t: number) => string, plotWidth: number, plotHeight: number): Promise<HeatmapRow | undefined> {
+export function heatmapRow(surface: readonly SurfaceRow[], contours: readonly ContourRow[], style: HeatmapStyle,
+  scheme: (t: number) => string, plotWidth: number, plotHeight: number): HeatmapRow | undefined {
   if (surface.length === 0) return undefined;
   const grid = gridOfRows(surface);
   const { lo, hi } = logLossValues(grid.losses);

@@ -2,7 +2,7 @@
  * Start-up order, so that the first points are plotted as early as they can be: the loss chart is
  * embedded first (even before the host's `init`, from the experiment in the page); once it has
  * drawn its first points (or after START_FALLBACK_MS, when there are none to draw) the page's
- * later stylesheets and fonts load (KaTeX's, the icons'), the settings' forms render, the other
+ * later stylesheets and fonts load (KaTeX's), the settings' forms render, the other
  * charts are embedded one after another, then CodeMirror and the formula view (KaTeX) load. Before that the loss's code shows as plain text in the editor's place.
  */
 import { CHART_NAMES } from '../protocol';

@@ -1,13 +1,13 @@
 /**
  * Applies queued changes to one embedded Vega view: rows into its data sources as changesets,
  * the signals and plot size the chart view wants, a layout when an axis or a size changed, and the
- * heatmap image (heatmap.ts) when the surface changed. The surface and contour rows of a chart
- * with a heatmap image never enter its dataflow: they are kept here and drawn into the image.
+ * heatmap image (heatmap.ts) when the surface changed, in the same update. The surface and contour
+ * rows of a chart with a heatmap image never enter its dataflow: they are kept here and drawn into
+ * the image.
  */
 import type { View } from 'vega' with { 'resolution-mode': 'import' };
 import { HEATMAP_SOURCE, HEATMAP_STYLE_SIGNAL, type ContourRow, type SurfaceRow } from '../charts';
 import { reconcileReplace, type SourceChange } from './changesetQueue';
-import { inAFrameOfItsOwn } from './frames';
 import { heatmapRow, type HeatmapStyle } from './heatmap';
 import type { Libraries } from './vegaTypes';
 
@@ -30,9 +30,8 @@ export class ViewUpdater {
   private surfaceRows: SurfaceRow[] = [];
   private contourRows: ContourRow[] = [];
   private heatmapDrawn: { surface: readonly SurfaceRow[]; contours: readonly ContourRow[] } | undefined;
-  private heatmapDrawing = 0;
-  /** The heatmap image being made (the chart view's `settled` waits for it). */
-  heatmapPending: Promise<void> = Promise.resolve();
+  /** Whether the view has been given a heatmap image. */
+  heatmapShown = false;
 
   /** Signal values set on the view, and the names it has no signal of (each set, or tried, once). */
   private readonly signalsSet = new Map<string, unknown>();
@@ -42,8 +41,7 @@ export class ViewUpdater {
    * @param requestUpdate asks the chart view for another update (in a later frame): an axis that
    *   changed is laid out there, not in the update that changed it (two dataflow runs and renders in one frame).
    */
-  constructor(private readonly libs: Libraries, readonly view: View, private readonly insertHeatmap: (row: Row | undefined) => void,
-    private readonly onError: (message: string) => void, private readonly requestUpdate: () => void = () => undefined) {}
+  constructor(private readonly libs: Libraries, readonly view: View, private readonly onError: (message: string) => void, private readonly requestUpdate: () => void = () => undefined) {}
 
   hasData(source: string): boolean {
     try {
@@ -90,6 +88,7 @@ export class ViewUpdater {
       this.layoutDue = true;
     }
     for (const [source, change] of changes) this.change(source, change);
+    if ((changes.has('surface') || changes.has('contours')) && this.hasData(HEATMAP_SOURCE)) this.drawHeatmap();
     const laidOut = this.layoutDue;
     this.layoutDue = false;
     if (laidOut) view.resize();
@@ -105,10 +104,6 @@ export class ViewUpdater {
     }
     this.lastUpdate = `${[...changes].map(([source, c]) => `${source} ${c.clear ? 'clear ' : ''}${c.remove.length > 0 ? '−… ' : ''}+${c.insert.length}`).join(', ') || 'signals'}`
       + `${laidOut ? ', laid out' : ''}${axesChanged ? ', axes changed (layout next)' : ''}`;
-    if ((changes.has('surface') || changes.has('contours')) && this.hasData(HEATMAP_SOURCE)) {
-      // In a frame of its own: this update may have moved the window (every mark encoded again).
-      this.heatmapPending = new Promise<void>((resolve) => inAFrameOfItsOwn(() => resolve(this.drawHeatmap())));
-    }
   }
 
   private change(source: string, change: SourceChange<Row>): void {
@@ -138,14 +133,15 @@ export class ViewUpdater {
   }
 
   /**
-   * Draws the heatmap image (surface and contours) and hands its row to the chart view, unless the
-   * surface and contours are the ones already drawn (the host sends the same surface with each run).
+   * Draws the heatmap image (surface and contours, at the view's plot size) into the view's
+   * `heatmap` source, unless the surface and contours are the ones already drawn (the host sends
+   * the same surface with each run).
    */
-  private drawHeatmap(): Promise<void> {
+  private drawHeatmap(): void {
     const surface = this.surfaceRows;
     const contours = this.contourRows;
     const drawn = this.heatmapDrawn;
-    if (drawn && sameRows(drawn.surface, surface, SURFACE_FIELDS) && sameRows(drawn.contours, contours, CONTOUR_FIELDS)) return Promise.resolve();
+    if (drawn && sameRows(drawn.surface, surface, SURFACE_FIELDS) && sameRows(drawn.contours, contours, CONTOUR_FIELDS)) return;
     this.heatmapDrawn = { surface, contours };
     let style: HeatmapStyle | undefined;
     try {
@@ -156,13 +152,14 @@ export class ViewUpdater {
     const whole = style ? this.libs.vega.scheme(style.scheme) as unknown : undefined;
     const [e0, e1] = style?.schemeExtent ?? [0, 1];
     const scheme = typeof whole === 'function' ? (t: number): string => (whole as (t: number) => string)(e0 + t * (e1 - e0)) : undefined;
-    const drawing = ++this.heatmapDrawing;
-    const made = style && scheme
-      ? heatmapRow(surface, contours, style, scheme, this.view.width(), this.view.height())
-      : Promise.resolve(undefined);
-    return made.then((row) => {
-      if (drawing === this.heatmapDrawing) this.insertHeatmap(row as unknown as Row | undefined);
-    }, (e: unknown) => this.onError(`the heatmap image failed: ${e instanceof Error ? e.message : String(e)}`));
+    let row: Row | undefined;
+    try {
+      row = style && scheme ? heatmapRow(surface, contours, style, scheme, this.view.width(), this.view.height()) as unknown as Row | undefined : undefined;
+    } catch (e) {
+      this.onError(`the heatmap image failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.view.change(HEATMAP_SOURCE, this.libs.vega.changeset().remove(() => true).insert(row ? [row] : []));
+    this.heatmapShown = row !== undefined;
   }
 }
 

@@ -69,7 +69,7 @@ export async function servePanel(options: {
     ...(options.preload ? { preload: options.preload.map((c) => base() + c) } : {}),
     styles: [`${origin}/test/webview/fixtures/vscode-theme.css`, `${origin}/dist/media/codicons/codicon.css`, `${origin}/media/panel.css`],
     // As the extension's page (src/extension/panelPage.ts): KaTeX's stylesheet and fonts after the first chart.
-    later: { styles: [`${origin}/dist/media/katex/katex.min.css`], fonts: ['codicons/codicon.ttf', 'katex/fonts/KaTeX_Main-Regular.woff2'].map((f) => `${origin}/dist/media/${f}`) },
+    later: { styles: [`${origin}/dist/media/katex/katex.min.css`], fonts: [`${origin}/dist/media/katex/fonts/KaTeX_Main-Regular.woff2`] },
   });
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');

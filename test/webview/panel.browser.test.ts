@@ -102,8 +102,22 @@ describe('webview panel in Chromium (dist/webview.js under the panel CSP)', func
 
   it('renders the init snapshot and every streamed point in the charts', async () => {
     const scenario = buildScenario(experiment);
+    // Every frame: whether the paths chart holds the surface without its image (it must come in the same update).
+    await page.evaluate(() => {
+      const w = window as unknown as { __optimizerPlayground: { data(c: string, s: string): unknown[] }; __surfaceWithoutImage: number; __sampling: boolean };
+      w.__surfaceWithoutImage = 0;
+      w.__sampling = true;
+      const sample = (): void => {
+        const h = w.__optimizerPlayground;
+        if (h.data('paths', 'surface').length > 0 && h.data('paths', 'heatmap').length === 0) w.__surfaceWithoutImage++;
+        if (w.__sampling) requestAnimationFrame(sample);
+      };
+      requestAnimationFrame(sample);
+    });
     await dispatch([scenario.init]);
     await settled();
+    assert.equal(await page.evaluate(() => { const w = window as unknown as { __surfaceWithoutImage: number; __sampling: boolean }; w.__sampling = false; return w.__surfaceWithoutImage; }), 0,
+      'no frame showed the paths chart with its surface but not its image');
     // Stream in message-sized pieces, as the host does, without waiting between them.
     for (let i = 0; i < scenario.stream.length; i += 4) await dispatch(scenario.stream.slice(i, i + 4));
     await page.waitForFunction((n) => (window as unknown as { __optimizerPlayground: { data(c: string, s: string): unknown[] } })
