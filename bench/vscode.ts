@@ -178,7 +178,8 @@ async function markdownPreviewMs(page: Page, workspace: string): Promise<{ total
 
 async function streamFrames(page: Page, frame: Frame): Promise<Record<string, unknown>> {
   const hookEval = <T>(js: string): Promise<T> => frame.evaluate(js) as Promise<T>;
-  const idle = async (): Promise<boolean> => /idle/i.test(await hookEval<string>('document.querySelector(".status-text")?.textContent ?? ""'));
+  // The host's state (the status may say "Playing" after the host is done).
+  const idle = async (): Promise<boolean> => (await hookEval<string>('document.querySelector(".status-text")?.dataset.state ?? ""')) === 'idle';
   while (!(await idle())) await page.waitForTimeout(20);
   await hookEval('window.__optimizerPlayground.settled()');
   await hookEval('window.__optimizerPlayground.resetStats()');

@@ -14,6 +14,11 @@ import { StoreController, type Store } from './store';
 /** Step counts with thousands separators. */
 const STEP_FORMAT = new Intl.NumberFormat('en-US');
 
+/** Where the playback stands: "step k / N" (N: the experiment's steps, or more when more came). */
+export function stepLabel(p: PanelState['playback']): string {
+  return `step ${STEP_FORMAT.format(p.step)} / ${STEP_FORMAT.format(Math.max(p.total, p.received))}`;
+}
+
 const SPEED_LABELS: Readonly<Record<PlaybackSpeed, string>> = { slow: 'Slow', normal: 'Normal', fast: 'Fast', instant: 'Instant' };
 
 export class PlaybackBar extends LitElement {
@@ -35,10 +40,9 @@ export class PlaybackBar extends LitElement {
     void this.slice.value;
     const { store, clock } = this.parts;
     const p = store.state.playback;
-    const total = Math.max(p.total, p.received);
     const playing = p.playing && p.speed !== 'instant';
     const nothingYet = p.received === 0;
-    const label = `step ${STEP_FORMAT.format(p.step)} / ${STEP_FORMAT.format(total)}`;
+    const label = stepLabel(p);
     return html`<div class="playback-buttons" role="toolbar" aria-label="Playback">
       <vscode-button class="play-button" icon=${playing ? 'debug-pause' : 'play'} secondary title=${playing ? 'Pause the playback' : 'Play the runs'}
         ?disabled=${p.speed === 'instant' && p.ended} @click=${() => (playing ? clock.pause() : clock.play())}>${playing ? 'Pause' : 'Play'}</vscode-button>

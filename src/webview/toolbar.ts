@@ -1,11 +1,14 @@
 /**
- * The toolbar: run the experiment again or stop it, what the host is doing, and the panel's
- * commands (open the loss in an editor, export, copy as PyTorch).
+ * The toolbar: run the experiment again or stop it, what the panel is doing (running, playing the
+ * runs back, paused partway, idle: a live region) and where the playback stands ("step k / N", not
+ * announced at every step), and the panel's commands (open the loss in an editor, export, copy as
+ * PyTorch).
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { formatRate } from '../charts/names';
 import type { PanelModel } from './model';
+import { stepLabel } from './playbackBar';
 import { RovingButtons } from './rovingFocus';
 import type { PanelState } from './state';
 import { StoreController, type Store } from './store';
@@ -22,7 +25,7 @@ export class Toolbar extends LitElement {
   }
 
   override connectedCallback(): void {
-    this.slice = new StoreController(this, this.parts.store, (s) => [s.hostState, s.stepsPerSecond, s.experiment?.runs.length]);
+    this.slice = new StoreController(this, this.parts.store, (s) => [s.hostState, s.stepsPerSecond, s.experiment?.runs.length, s.playback]);
     super.connectedCallback();
   }
 
@@ -33,14 +36,18 @@ export class Toolbar extends LitElement {
     const button = (icon: string, label: string, title: string, onClick: () => void, o: { secondary?: boolean; disabled?: boolean; cls?: string } = {}): TemplateResult =>
       html`<vscode-button icon=${icon} ?secondary=${o.secondary !== false} title=${title} class=${o.cls ?? nothing} ?disabled=${o.disabled === true} @click=${onClick}><span class="button-label">${label}</span></vscode-button>`;
     const rate = running && store.state.stepsPerSecond > 0 ? ` · ${formatRate(store.state.stepsPerSecond)} steps/s` : '';
+    const p = store.state.playback;
+    const playing = p.playing && p.speed !== 'instant' && !p.ended;
+    const paused = !p.playing && p.received > 0 && p.step < p.received;
+    const [icon, words] = running ? ['loading codicon-modifier-spin', `Running…${rate}`] : playing ? ['play', 'Playing'] : paused ? ['debug-pause', 'Paused'] : ['circle-large-outline', 'Idle'];
     return html`
       <div class="toolbar-group">
         ${running ? button('debug-stop', 'Stop', 'Stop computing (keeps the results so far)', () => model.post({ type: 'stop' }), { cls: 'stop-button' })
           : button('debug-restart', 'Run again', 'Run the experiment again from the start', () => model.post({ type: 'run' }), { cls: 'run-button' })}
       </div>
-      <span class="status-text" role="status" data-state=${store.state.hostState}>
-        ${running ? html`<span class="codicon codicon-loading codicon-modifier-spin" aria-hidden="true"></span><span>Running…${rate}</span>`
-          : html`<span class="codicon codicon-circle-large-outline" aria-hidden="true"></span><span>Idle</span>`}
+      <span class="status-text" data-state=${store.state.hostState}>
+        <span class="codicon codicon-${icon}" aria-hidden="true"></span><span role="status">${words}</span>
+        ${running || playing || paused ? html`<span class="status-step">· ${stepLabel(p)}</span>` : nothing}
       </span>
       <div class="toolbar-group toolbar-end" role="toolbar" aria-label="Panel actions">
         ${button('go-to-file', 'Open in Editor', 'Open the loss as a TypeScript document', () => model.post({ type: 'openInEditor' }))}

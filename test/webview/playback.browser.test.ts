@@ -27,6 +27,7 @@ type Playback = { step: number; received: number; playing: boolean; ended: boole
 const playback = (page: Page): Promise<Playback> => page.evaluate(() =>
   (window as unknown as { __optimizerPlayground: { state(): { playback: Playback } } }).__optimizerPlayground.state().playback);
 const label = (page: Page): Promise<string> => page.locator('.scrub-label').textContent().then((t) => t ?? '');
+const status = (page: Page): Promise<string> => page.locator('.status-text').textContent().then((t) => (t ?? '').replace(/\s+/g, ' ').trim());
 const lossRows = (page: Page): Promise<number> => page.evaluate(() =>
   (window as unknown as { __optimizerPlayground: { data(c: string, s: string): unknown[] } }).__optimizerPlayground.data('loss', 'points').length);
 
@@ -66,10 +67,14 @@ describe('playback: runs a person can watch (Chromium)', function () {
     assert.equal(early.speed, 'normal');
     assert.ok(early.playing && early.step > 0 && early.step < 300, `playing, partway (step ${early.step})`);
     assert.match(await label(page), new RegExp(`^step \\d+ / 300$`));
+    // The host is idle (every point came at once): the status says the runs are playing, and where, not "Idle".
+    assert.match(await status(page), /^Playing · step \d+ \/ 300$/);
+    assert.equal(await page.locator('.status-text [role="status"]').textContent(), 'Playing', 'the live region says only the state, not every step');
     assert.ok(await lossRows(page) < 2 * 301, 'only the steps played are drawn');
     await page.waitForFunction(() => (window as unknown as { __optimizerPlayground: { state(): { playback: Playback } } })
       .__optimizerPlayground.state().playback.ended, undefined, { timeout: 30_000 });
     assert.equal(await label(page), 'step 300 / 300');
+    assert.equal(await status(page), 'Idle');
     await page.waitForFunction((n) => (window as unknown as { __optimizerPlayground: { data(c: string, s: string): unknown[] } })
       .__optimizerPlayground.data('loss', 'points').length === n, 2 * 301);
     await page.close();
@@ -87,6 +92,7 @@ describe('playback: runs a person can watch (Chromium)', function () {
     const stepped = await playback(page);
     assert.equal(stepped.step, paused.step + 1, 'Step: the next point (every step is a point in a 300-step run)');
     assert.equal(await label(page), `step ${stepped.step} / 300`);
+    assert.equal(await status(page), `Paused · step ${stepped.step} / 300`);
     await page.locator('.scrubber').evaluate((e) => {
       const input = e as HTMLInputElement;
       input.value = '7';
