@@ -106,6 +106,51 @@ describe('webview/panelCharts', () => {
     }
   });
 
+  it('draws a run\'s end marker at the last step whole, inside the plot (the step axis reaches a little beyond)', async () => {
+    for (const chart of ['loss', 'lr', 'gradNorm'] as const) {
+      const spec = panelChartSpecs({ theme: defaultDarkTheme, runs: ['Adam', 'SGD'], layout: panelLayout(600, 900, 90), lossFloor: 0, steps: 300, surface })[chart]!;
+      const view = await panelView(spec);
+      try {
+        view.insert('points', [0, 100, 200, 300].flatMap((s) => [point(0, s, 10 - s / 100), point(1, s, 8 - s / 100)]));
+        await view.runAsync();
+        const ends = ([...itemsByMark(view).values()].find((its) => its.some((i) => i.datum.head !== undefined)) ?? []) as unknown as Array<{ datum: Json; bounds: { x1: number; x2: number } }>;
+        assert.equal(ends.length, 2, `${chart}: a marker per run`);
+        for (const e of ends) {
+          assert.equal(e.datum.step, 300);
+          assert.ok(e.bounds.x2 <= view.width() && e.bounds.x1 >= 0, `${chart}: the marker [${e.bounds.x1}, ${e.bounds.x2}] lies within the plot's ${view.width()} px`);
+        }
+      } finally {
+        view.finalize();
+      }
+    }
+  });
+
+  it('draws the log axes\' grid lines at the powers of ten only', async () => {
+    for (const chart of ['loss', 'gradNorm'] as const) {
+      const view = await panelView(specs()[chart]!);
+      try {
+        // Losses and gradient norms from 0.02 to 500: four decades and more.
+        view.insert('points', [0, 10, 20, 30].flatMap((s) => [point(0, s, 500 / 10 ** (s / 10)), point(1, s, 300 / 10 ** (s / 10))]).map((r) => ({ ...r, gradNorm: r.loss })));
+        await view.runAsync();
+        const lines: Array<{ value: number; opacity: number }> = [];
+        const visit = (node: { role?: string; items?: unknown[] }, inYAxis: boolean): void => {
+          for (const item of (node.items ?? []) as Array<{ items?: unknown[]; datum?: { value?: number }; opacity?: number; orient?: string; role?: string }>) {
+            const y = inYAxis || (node.role === 'axis' && (item.orient === 'left' || item.orient === 'right'));
+            if (node.role === 'axis-grid' && inYAxis && item.datum?.value !== undefined) lines.push({ value: item.datum.value, opacity: item.opacity ?? 1 });
+            if (item.items) for (const child of item.items) visit(child as never, y);
+          }
+        };
+        visit((view.scenegraph() as unknown as { root: never }).root, false);
+        const shown = lines.filter((l) => l.opacity > 0).map((l) => l.value).sort((a, b) => a - b);
+        assert.ok(lines.length > shown.length, `${chart}: there are ticks between the decades (${lines.length})`);
+        assert.ok(shown.length >= 4, `${chart}: a line at each decade (${shown.join(', ')})`);
+        for (const v of shown) assert.ok(Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9, `${chart}: a grid line at ${v}, not a power of ten`);
+      } finally {
+        view.finalize();
+      }
+    }
+  });
+
   it('fades a per-step chart\'s lines after the scrubbed step, and draws nothing more while following the latest', async () => {
     for (const chart of ['loss', 'lr', 'gradNorm'] as const) {
       const view = await panelView(specs()[chart]!);
@@ -179,7 +224,8 @@ describe('webview/panelCharts', () => {
     const view = await panelView(specs().loss!);
     try {
       const y = (): number[] => (view.scale('y') as unknown as { domain(): number[] }).domain();
-      const x = (): number[] => (view.scale('x') as unknown as { domain(): number[] }).domain();
+      // The steps the axis spans (its scale reaches a few pixels beyond them: room for the end markers).
+      const x = (): number[] => [0, view.signal('stepHi') as number];
       view.insert('points', [point(0, 0, 12), point(0, 1, 3), point(1, 0, 9)]);
       await view.runAsync();
       assert.deepEqual(y(), [1, 100], 'losses 3…12: decades 1 to 100');

@@ -19,12 +19,14 @@ import {
 export const LINE_WIDTH = 480;
 
 /**
- * Log-axis labels: only mantissas 1, 2 and 5 (the other ticks keep their grid line), plain between
- * 0.001 and 10⁴, exponent form outside (1e-7, 1e+6).
+ * Log-axis labels: only mantissas 1, 2 and 5, plain between 0.001 and 10⁴, exponent form outside
+ * (1e-7, 1e+6); grid lines at the powers of ten only (the log scales' domains start and end at
+ * one): a line at every tick, 1 to 9 per decade, filled the plot.
  */
 export const LOG_AXIS = {
   labelExpr: "indexof([1, 2, 5], round(datum.value / pow(10, floor(log(datum.value) / LN10 + 1e-9)))) < 0 ? ''"
     + " : datum.value >= 0.001 && datum.value < 1e4 ? format(datum.value, '~g') : format(datum.value, '.0e')",
+  gridOpacity: { condition: { test: 'abs(log(datum.value) / LN10 - round(log(datum.value) / LN10)) < 1e-6', value: 1 }, value: 0 },
 };
 /** Steps are counts: 0, 250, 1,000, 1M. */
 export const STEP_AXIS = { labelExpr: "datum.value >= 1e6 ? format(datum.value, '.3~s') : format(datum.value, ',~d')" };

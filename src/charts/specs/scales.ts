@@ -23,6 +23,9 @@ export const ceilingAbove = (signal: string, plotted: string): string => `(isVal
 /** Vega expression: [min, max] of a field of every streamed row (NaN and null skipped). */
 export const extentOf = (field: string): string => `extent(pluck(data('points'), '${field}'))`;
 
+/** Pixels the panel's step axis reaches beyond its first and last step: room for a run's end marker there (marks are clipped to the plot). */
+const STEP_PADDING = 9;
+
 /**
  * The step axis: [0, STEP_MAX_SIGNAL] (the experiment's steps, the `steps` option, or live set by
  * the panel per run) and, live while that is unknown, [0, a 1–2–5 step above the data]; static
@@ -35,7 +38,7 @@ export function stepScale(o: ChartOptions): { scale?: Json; params: Json[] } {
     return { scale: { domain: [0, { expr: STEP_MAX_SIGNAL }], nice: false, zero: true }, params: [{ name: STEP_MAX_SIGNAL, value: steps }] };
   }
   return {
-    scale: { domain: [0, { expr: 'stepHi' }], nice: false },
+    scale: { domain: [0, { expr: 'stepHi' }], nice: false, padding: STEP_PADDING },
     params: [
       { name: STEP_MAX_SIGNAL, value: steps },
       { name: 'stepExtent', expr: extentOf('step') },
