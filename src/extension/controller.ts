@@ -17,7 +17,7 @@ import type { HostState, InspectResult, LossInfo, PanelError, PanelExperiment, R
 import type { ExperimentSession, SessionInfo } from '../snippet/types';
 import type { ControllerDeps, ControllerEvents } from './controllerDeps';
 import { validatePanelExperiment } from './convert';
-import { surfaceData, surfaceGrid } from './lossSurface';
+import { PathExtent, surfaceData, surfaceGrid, widenedWindow, type SurfaceWindow } from './lossSurface';
 import { ResultsStore, takeUnshown } from './results';
 import { inspectToWire, lossErrorToPanel, lossInfo } from './sessionToPanel';
 import { trustRefusal, type LossOrigin } from './trust';
@@ -44,6 +44,11 @@ export class PlaygroundController {
   errors: readonly PanelError[] = [];
   surfaceDims: readonly [number, number] = [0, 1];
   private scrubPoint?: readonly number[];
+  /**
+   * A 2-parameter loss without a declared domain: where the runs went, and the window the surface
+   * was widened to once they ended (their paths may leave the window around the start).
+   */
+  private paths?: { readonly extent: PathExtent; surfaced: boolean; window?: SurfaceWindow };
   private session?: ExperimentSession;
   private pending?: Pending;
   private debounce?: ReturnType<typeof setTimeout>;
@@ -190,6 +195,7 @@ export class PlaygroundController {
     this.rate = { at: Date.now(), points: 0, value: 0 };
     this.scrubPoint = undefined;
     if (this.surfaceDims[0] >= info.dim || this.surfaceDims[1] >= info.dim) this.surfaceDims = [0, 1];
+    this.paths = info.dim === 2 && !info.domain ? { extent: new PathExtent(this.surfaceDims, info.dim), surfaced: false } : undefined;
     this.setErrors([]);
     this.deps.post({ type: 'runStart', results: this.results, info: this.info });
     this.setState('running');
@@ -204,12 +210,15 @@ export class PlaygroundController {
     this.sessionDone = true;
     // Runs the worker never ended (cancelled sessions) end as cancelled.
     this.store?.runs.forEach((r) => { if (r.status === 'running') r.status = 'cancelled'; });
+    // Before the flush, which may settle: a widened surface is part of what idle waits for.
+    this.widenSurface();
     this.flush();
   }
 
   private onRunnerEvent(ev: RunnerEvent): void {
     if (!this.store) return;
     if (ev.type === 'points') {
+      this.paths?.extent.add(ev.batches);
       const refused = this.store.append(ev.batches);
       for (const b of refused) this.deps.log(`points of run ${b.run} from step ${b.fromStep} do not continue the run; ignored`);
     } else if (ev.type === 'runEnd') {
@@ -278,6 +287,7 @@ export class PlaygroundController {
   pickDims(dims: readonly [number, number]): void {
     if (!this.info || dims[0] >= this.info.dim || dims[1] >= this.info.dim) return;
     this.surfaceDims = dims;
+    this.paths = undefined;
     void this.requestSurface();
   }
 
@@ -286,19 +296,31 @@ export class PlaygroundController {
     const session = this.session;
     if (!info || info.dim < 2 || !session) return;
     const at = this.scrubPoint ?? info.init;
-    const grid = surfaceGrid(info, this.surfaceDims, at, this.deps.surfaceSize ?? 64);
+    const grid = surfaceGrid(info, this.surfaceDims, at, this.deps.surfaceSize ?? 64, this.paths?.window);
     this.surfaceRequests++;
     try {
       const values = await session.surface({ ...grid, at: [...at], dims: this.surfaceDims });
       if (session !== this.session) return;
       this.surface = surfaceData(info, grid, this.surfaceDims, at, values);
       this.deps.post({ type: 'surface', surface: this.surface });
+      if (this.paths) this.paths.surfaced = true;
+      this.widenSurface();
     } catch (e) {
       this.deps.log(`loss surface: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       this.surfaceRequests--;
       if (this.isIdle()) for (const w of this.idleWaiters.splice(0)) w();
     }
+  }
+
+  /** Once the runs ended and their surface came: widened once to take in their paths, if they left it. */
+  private widenSurface(): void {
+    const paths = this.paths;
+    if (!paths || !paths.surfaced || paths.window || !this.sessionDone || !this.surface) return;
+    const window = widenedWindow({ xs: Float64Array.from(this.surface.xs), ys: Float64Array.from(this.surface.ys) }, paths.extent.window);
+    if (!window) return;
+    paths.window = window;
+    void this.requestSurface();
   }
 
   /** Run `run`'s optimizer state at `step`, for the formula view (the webview's `inspect` request). */

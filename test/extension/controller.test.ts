@@ -84,6 +84,25 @@ describe('panel controller (real snippet worker)', function () {
     c.dispose();
   });
 
+  it('widens the surface of a loss without a domain to take in the runs\' paths, once they ended', async () => {
+    // Momentum overshoots the valley's floor (y = -2) to y ≈ -3.5, out of the window around the start [3, 3] ([-3, 9]).
+    const { c, posted } = controller({
+      loss: { source: 'export default function loss([x, y]: number[]): number {\n  return (x - 1) ** 2 + 10 * (y + 2) ** 2;\n}\nexport const init = [3, 3];\n' },
+      steps: 300, seed: 0, runs: [{ label: 'Momentum', optimizer: 'momentum', hyperparameters: { lr: 0.001, momentum: 0.9 } }],
+    });
+    c.run();
+    await c.whenIdle();
+    const surfaces = posted.filter((m): m is ToWebviewOf<'surface'> => m.type === 'surface').map((m) => m.surface);
+    const ys = (c.store!.runs[0].count > 0 ? Array.from({ length: c.store!.runs[0].count }, (_, step) => c.store!.paramsAt(0, step)[1]!) : []);
+    const least = Math.min(...ys);
+    assert.ok(least < surfaces[0]!.ys[0]!, `the path (down to y = ${least}) left the first surface (from y = ${surfaces[0]!.ys[0]})`);
+    assert.equal(surfaces.length, 2, 'one surface more, widened');
+    const last = surfaces[1]!;
+    assert.ok(last.ys[0]! < least && last.ys[last.ys.length - 1]! >= 3, `the widened surface [${last.ys[0]}, ${last.ys[last.ys.length - 1]}] takes in the path`);
+    assert.equal(c.surface, last);
+    c.dispose();
+  });
+
   it('an edit that does not compile keeps the last results and shows the error', async () => {
     const { c, posted } = controller(experiment);
     c.run();
