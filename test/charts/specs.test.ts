@@ -162,9 +162,11 @@ describe('charts: Vega-Lite specs', () => {
     const loss = new vega.View(vega.parse(vl.compile(withDatasets(lossChart(o), { points, events: [] }) as never).spec), { renderer: 'none' });
     await loss.runAsync();
     const items = markItems(loss);
+    // (markItems gives an entry per mark node: a line or area drawn as one path is one entry.)
     const band = items.filter((it) => it.marktype === 'area').flatMap((it) => it.datums);
     const median = items.filter((it) => it.marktype === 'line').flatMap((it) => it.datums).filter((d) => 'median' in d);
     assert.equal(band.length, 20, 'one band row per step');
+    assert.equal(items.filter((it) => it.marktype === 'area').length, 1, 'one band (an area), not an area per step');
     for (const d of band) {
       const v = seedsOf(d.step as number, (p) => p.loss as number);
       assert.equal(d.label, 'A');

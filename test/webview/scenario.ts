@@ -64,7 +64,9 @@ export function buildScenario(experiment: PanelExperiment, stepsPerMessage = 40,
   if (!valid.ok) throw new Error(`scenario experiment is invalid: ${valid.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
   const objective = problem.objective();
   const init = experiment.init ?? problem.init;
-  const runner = new Runner(valid.experiment, objective, init);
+  // A run's own seed (a tuned comparison's repeats over seeds) is the panel's, not the file's: kept by index.
+  const runs = valid.experiment.runs.map((r, i) => (experiment.runs[i]?.seed !== undefined ? { ...r, seed: experiment.runs[i]!.seed } : r));
+  const runner = new Runner({ ...valid.experiment, runs }, objective, init);
 
   const { xs, ys } = surfaceGrid(problem.domain, 60);
   const values: number[] = [];

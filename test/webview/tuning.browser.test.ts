@@ -147,6 +147,42 @@ describe('webview: the tuning card in Chromium', function () {
     }
   });
 
+  it('a run repeated over seeds (gradient noise) shows its median loss with the inter-quartile band and its median path, listed once (same page, ~2 s)', async () => {
+    const runs = [
+      { optimizer: 'adam', hyperparameters: { lr: 0.18 } }, { optimizer: 'gd', hyperparameters: { lr: 0.001 } },
+      ...[1, 2, 3, 4].map((s) => ({ optimizer: 'adam', hyperparameters: { lr: 0.18 }, label: `Adam η=0.18 (seed ${s + 1})`, seed: s, seedOf: 0 })),
+    ];
+    const noisy: PanelExperiment = { title: 'Noisy Rosenbrock', loss: { preset: 'rosenbrock' }, steps: 60, seed: 0, noise: 20, runs };
+    const scenario = buildScenario(noisy);
+    await send([scenario.init, ...scenario.stream]);
+    await settled(page);
+    type Node = { marktype?: string; role?: string; items?: Node[]; datum?: Record<string, unknown>; text?: string };
+    const drawn = await page.evaluate(() => {
+      const h = (window as unknown as { __optimizerPlayground: { chart(c: string): { scenegraph(): { root: Node } } } }).__optimizerPlayground;
+      const count = (chart: string): { areas: number; medians: number; legend: string[] } => {
+        const out = { areas: 0, medians: 0, legend: [] as string[] };
+        const visit = (n: Node): void => {
+          for (const c of n.items ?? []) {
+            if (n.marktype === 'area' && c.datum?.label === 'Adam η=0.18') out.areas++;
+            if (n.marktype === 'line' && c.datum && 'median' in c.datum) out.medians++;
+            if (n.marktype === 'line' && c.datum && c.datum.label === 'Adam η=0.18' && !('run' in c.datum) && chart === 'paths') out.medians++;
+            if (n.role === 'legend-label' && typeof c.text === 'string') out.legend.push(c.text);
+            visit(c);
+          }
+        };
+        visit(h.chart(chart).scenegraph().root);
+        return out;
+      };
+      return { loss: count('loss'), paths: count('paths') };
+    });
+    assert.ok(drawn.loss.areas > 50, `the band: a point per step (${drawn.loss.areas})`);
+    assert.ok(drawn.loss.medians > 50, `the median line (${drawn.loss.medians})`);
+    assert.ok(drawn.paths.medians > 50, `the median path (${drawn.paths.medians})`);
+    assert.deepEqual(drawn.loss.legend, ['Adam η=0.18', 'Gradient descent η=0.001'], 'the group listed once');
+    mkdirSync(repoPath('test-results'), { recursive: true });
+    await page.locator('.chart-grid.primary').screenshot({ path: repoPath('test-results/tuning-seeds.png') });
+  });
+
   it('a click on a phase-diagram cell (η × momentum) runs that configuration (same page, ~2 s)', async () => {
     const two: PanelExperiment = {
       title: 'Phase diagram', loss: { preset: 'rosenbrock' }, steps: 40, seed: 0,
@@ -189,8 +225,9 @@ describe('webview: the tuning card in Chromium', function () {
     });
     const { x, y } = await target.jsonValue() as { x: number; y: number };
     await page.mouse.click(x, y);
-    const edit = await page.waitForFunction((n) => (window as unknown as { __probe: PageProbe }).__probe.posted.slice(n).filter((m) => m.type === 'editExperiment').pop(),
-      posted, { timeout: 5_000 });
+    // The edit the click makes (not one the page may post as the new experiment settles in).
+    const edit = await page.waitForFunction((n) => (window as unknown as { __probe: PageProbe }).__probe.posted.slice(n)
+      .filter((m) => m.type === 'editExperiment' && (m.experiment as PanelExperiment).runs[0]?.hyperparameters.momentum === 0.5).pop(), posted, { timeout: 5_000 });
     const run = (await edit.jsonValue() as unknown as { experiment: PanelExperiment }).experiment.runs[0]!;
     assert.deepEqual([run.optimizer, run.hyperparameters.lr, run.hyperparameters.momentum], ['momentum', 0.01, 0.5]);
   });

@@ -11,7 +11,7 @@ import { named, type ChartOptions, type Json } from './options';
 import { RUN_LABELS_SIGNAL, SEED_GROUPS_SIGNAL } from './signals';
 
 /** Opacity of the inter-quartile band. */
-export const BAND_OPACITY = 0.22;
+export const BAND_OPACITY = 0.3;
 
 /** A filter leaving out the seeds' rows (their group is drawn instead), when some run has seeds. */
 export function withoutSeeds(o: ChartOptions): Json[] {
@@ -38,8 +38,9 @@ export function lossBandLayers(o: ChartOptions, x: Json, y: Json, plotted: reado
   return [
     {
       data: named('points'), transform,
+      // No `order` here: on an area it is the stack's order, and Vega-Lite would draw an area per step.
       mark: { type: 'area', clip: true, opacity: BAND_OPACITY, aria: false },
-      encoding: { x, y: { ...y, field: 'q1' }, y2: { field: 'q3' }, color: runColorEncoding(o), order },
+      encoding: { x, y: { ...y, field: 'q1' }, y2: { field: 'q3' }, color: runColorEncoding(o) },
     },
     {
       data: named('points'), transform,
