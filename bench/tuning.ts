@@ -7,10 +7,12 @@
  * 2. A 64 × 64 (η, β) phase diagram of heavy-ball momentum × 500 steps (2 M steps). Target ≤ 3 s.
  * Also, for scale: the same CLI on one 1,000-step run (what starting a CLI, compiling the loss and
  * one sandbox process cost), and the stepping alone in this thread (CPU seconds of every
- * configuration scored one after another, engine/score.ts).
+ * configuration scored one after another, engine/score.ts). Then where each case's best run spent
+ * its wall time: the moments the CLI notes with OPTIMIZER_PLAYGROUND_TRACE (src/snippet/startupTrace.ts),
+ * in ms since the CLI's process started, and the CPU seconds of the CLI and its processes together.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -36,6 +38,35 @@ const ONE = { loss: { file: 'loss.ts' }, steps: 1000, tolerance: 1e-300, runs: [
 
 const fmt = (x: number, digits = 3): string => Number(x.toPrecision(digits)).toLocaleString('en-US');
 
+/** One CLI run: its wall seconds, the moments it noted (name → ms since its start) and the CPU seconds of it and its children. */
+interface CliRun {
+  readonly seconds: number;
+  readonly marks: ReadonlyMap<string, number>;
+  readonly cpuSeconds: number;
+}
+
+/** The moments of a breakdown, in order: [column, the mark (its first occurrence, or `last:` its last)]. */
+const MOMENTS: readonly (readonly [string, string])[] = [
+  ['CLI main', 'cli main'], ['sandbox ready', 'sandbox ready'], ['compiler ready', 'compiler ready'],
+  ['compiled', 'compiled'], ['cache hit', 'compile cache hit'], ['loss loaded', 'session info'], ['first score', 'scores'],
+  ['last score', 'last:scores'], ['runs done', 'last:session done'], ['output', 'output written'], ['exit', 'exit'],
+];
+
+function moment(marks: ReadonlyMap<string, number>, key: string): number | undefined {
+  if (!key.startsWith('last:')) return marks.get(key);
+  const base = key.slice(5);
+  let last: number | undefined;
+  for (const [name, ms] of marks) if (name === base || name.startsWith(`${base} #`)) last = ms;
+  return last;
+}
+
+/** The `trace <ms> <name>` lines of the CLI's stderr. */
+function parseTrace(stderr: string): Map<string, number> {
+  const marks = new Map<string, number>();
+  for (const m of stderr.matchAll(/^trace ([\d.]+) (.+)$/gm)) marks.set(m[2], Number(m[1]));
+  return marks;
+}
+
 function experiment(raw: Record<string, unknown>): Experiment {
   const r = validateExperiment(raw);
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
@@ -48,24 +79,40 @@ function experiment(raw: Record<string, unknown>): Experiment {
  * compiler's code cache but not this loss (a run after an edit of the loss), 'warm' this loss
  * compiled (the same loss run again).
  */
-function cliSeconds(cli: string, dir: string, name: string, raw: unknown, cache: 'cold' | 'edited' | 'warm', n = 3): number {
+function cliRun(cli: string, dir: string, name: string, raw: unknown, cache: 'cold' | 'edited' | 'warm', n = 3): CliRun {
   writeFileSync(path.join(dir, `${name}.optim.json`), JSON.stringify(raw));
   const kept = mkdtempSync(path.join(os.tmpdir(), 'bench-cache-'));
+  // CPU of the CLI and the processes it started and reaped: /proc/self/stat's cutime + cstime of this process, before and after.
+  const childTicks = (): number => {
+    try {
+      const fields = readFileSync('/proc/self/stat', 'latin1').replace(/^.*\) /, '').split(' ');
+      return Number(fields[13]) + Number(fields[14]);
+    } catch {
+      return NaN;
+    }
+  };
   const run = (cacheDir: string): ReturnType<typeof spawnSync> => spawnSync(process.execPath, [cli, 'run', `${name}.optim.json`, '--summary'],
-    { cwd: dir, encoding: 'utf8', env: { ...process.env, OPTIMIZER_PLAYGROUND_CACHE: cacheDir } });
+    { cwd: dir, encoding: 'utf8', env: { ...process.env, OPTIMIZER_PLAYGROUND_CACHE: cacheDir, OPTIMIZER_PLAYGROUND_TRACE: '1' } });
   if (cache !== 'cold') run(kept);
-  let best = Infinity;
+  let best: CliRun = { seconds: Infinity, marks: new Map(), cpuSeconds: NaN };
   for (let k = 0; k < n; k++) {
     const cacheDir = cache === 'cold' ? mkdtempSync(path.join(os.tmpdir(), 'bench-cache-')) : kept;
     if (cache === 'edited') writeFileSync(path.join(dir, 'loss.ts'), `${LOSS}// edit ${k}\n`);
+    const ticks = childTicks();
     const t0 = performance.now();
     const r = run(cacheDir);
-    const s = (performance.now() - t0) / 1000;
-    if (r.status !== 0) throw new Error(`${name}: ${r.stderr}`);
-    best = Math.min(best, s);
+    const seconds = (performance.now() - t0) / 1000;
+    if (r.status !== 0) throw new Error(`${name}: ${String(r.stderr)}`);
+    if (seconds < best.seconds) best = { seconds, marks: parseTrace(String(r.stderr)), cpuSeconds: (childTicks() - ticks) / 100 };
   }
   writeFileSync(path.join(dir, 'loss.ts'), LOSS);
   return best;
+}
+
+/** The breakdown table's row for one case. */
+function breakdownRow(what: string, run: CliRun): string {
+  const cells = MOMENTS.map(([, key]) => moment(run.marks, key)).map((ms) => (ms === undefined ? '' : fmt(ms, 3)));
+  return `| ${what} | ${cells.join(' | ')} | ${fmt(run.seconds * 1000)} | ${fmt(run.cpuSeconds, 2)} |`;
 }
 
 /** CPU seconds of scoring every configuration of `raw` one after another in this thread (the stepping alone). */
@@ -92,12 +139,16 @@ export function benchTuning(): void {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-tuning-'));
   writeFileSync(path.join(dir, 'loss.ts'), LOSS);
   const load = os.loadavg()[0];
-  const one = cliSeconds(cli, dir, 'one', ONE, 'cold');
-  const sweep = cliSeconds(cli, dir, 'sweep', SWEEP, 'cold');
-  const sweepEdited = cliSeconds(cli, dir, 'sweep', SWEEP, 'edited');
-  const sweepCached = cliSeconds(cli, dir, 'sweep', SWEEP, 'warm');
-  const phase = cliSeconds(cli, dir, 'phase', PHASE, 'cold');
-  const phaseCached = cliSeconds(cli, dir, 'phase', PHASE, 'warm');
+  const runs = {
+    one: cliRun(cli, dir, 'one', ONE, 'cold'),
+    sweep: cliRun(cli, dir, 'sweep', SWEEP, 'cold'),
+    sweepEdited: cliRun(cli, dir, 'sweep', SWEEP, 'edited'),
+    sweepCached: cliRun(cli, dir, 'sweep', SWEEP, 'warm'),
+    phase: cliRun(cli, dir, 'phase', PHASE, 'cold'),
+    phaseCached: cliRun(cli, dir, 'phase', PHASE, 'warm'),
+  };
+  const [one, sweep, sweepEdited, sweepCached, phase, phaseCached] = [runs.one, runs.sweep, runs.sweepEdited, runs.sweepCached, runs.phase, runs.phaseCached]
+    .map((r) => r.seconds);
   const sweepStepping = steppingSeconds(SWEEP);
   const phaseStepping = steppingSeconds(PHASE);
   console.log(`\nTuning through the CLI (${os.availableParallelism()} cores, load average ${fmt(load, 2)} at the start; wall seconds, best of 3)`);
@@ -111,6 +162,15 @@ export function benchTuning(): void {
   console.log(`| the same, loss compiled by an earlier run (cache) | ${fmt(phaseCached)} s | 3 s | ${fmt(phaseCached / 3, 2)} | |`);
   console.log(`targets: sweep ${sweep <= 1 ? 'met' : 'NOT met'} (edited: ${sweepEdited <= 1 ? 'met' : 'NOT met'}, cached: ${sweepCached <= 1 ? 'met' : 'NOT met'}), `
     + `phase diagram ${phase <= 3 ? 'met' : 'NOT met'} (cached: ${phaseCached <= 3 ? 'met' : 'NOT met'})`);
+  console.log('\nWhere the wall time goes (each case\'s best run: ms since the CLI process started; CPU s of the CLI and the processes it reaped)');
+  console.log(`| case | ${MOMENTS.map(([title]) => title).join(' | ')} | wall ms | CPU s |`);
+  console.log(`| --- |${' ---: |'.repeat(MOMENTS.length + 2)}`);
+  console.log(breakdownRow('1 Adam run', runs.one));
+  console.log(breakdownRow('sweep, compiled', runs.sweep));
+  console.log(breakdownRow('sweep, edited', runs.sweepEdited));
+  console.log(breakdownRow('sweep, cached', runs.sweepCached));
+  console.log(breakdownRow('phase, compiled', runs.phase));
+  console.log(breakdownRow('phase, cached', runs.phaseCached));
 }
 
 if (require.main === module) benchTuning();

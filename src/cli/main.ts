@@ -11,11 +11,13 @@
 import packageJson from '../../package.json';
 import { parseArgs, USAGE, UsageError } from './args';
 import { CliError, readExperiment, runCommand } from './run';
+import { mark } from '../snippet/startupTrace';
 import { terminalText } from './text';
 
 const NAME = 'optimizer-playground';
 
 export async function main(argv: readonly string[]): Promise<number> {
+  mark('cli main');
   try {
     const command = parseArgs(argv);
     if (command.kind === 'help') {

@@ -19,6 +19,7 @@ import { describeIssues, readExperimentFile } from './experimentFile';
 import { chartSpecs, prepareOutDir, SURFACE_RESOLUTION, writeOutDir } from './files';
 import { summaryTable, writeJson } from './output';
 import { gradientLine, gradientWarning } from './gradient';
+import { mark } from '../snippet/startupTrace';
 import { ProgressBar } from './progress';
 import { ResultCollector } from './results';
 import { safeMessage, tableLabel, terminalText } from './text';
@@ -96,6 +97,7 @@ async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
   const file = command.file;
   const full = command.fullMessages === true;
   const fromFile = await readExperiment(file, full);
+  mark('experiment read');
   const startOptions = { baseDir: path.dirname(path.resolve(file)) };
   if (!('preset' in fromFile.loss)) {
     // The compiler process loads TypeScript (most of a second) while the rest starts — unless an
@@ -225,6 +227,7 @@ async function run(command: Extract<Command, { kind: 'run' }>): Promise<void> {
     } else {
       const title = experiment.title ? `${safeMessage(experiment.title, full)}\n\n` : '';
       const tuning = tuned ? `${tuningTable(tuned.plans, tuned.results, tableLabel)}\n` : '';
+      mark('output written');
       process.stdout.write(`${title}${tuning}${summaryTable(collector.runs, full)}${terminalText(gradientLine(info.gradient, lossWhere(file, experiment)))}\n`);
     }
 

@@ -31,9 +31,9 @@ export async function tuneFirst(experiment: Experiment, options: StartOptions, o
   if (tuningPlans(experiment).length === 0) return undefined;
   // Loaded only now, as run.ts loads the session: it brings the TypeScript compiler.
   const [{ startTuning }, { prewarmWorker }] = await Promise.all([import('../snippet/tuning.js'), import('../snippet/session.js')]);
-  // The compiler and a spare sandbox process start together (a session starts its process only
-  // once the loss compiled); the spare taken, the next one is ready for the tuned runs' session.
-  void prewarmWorker();
+  // A spare sandbox process: the first tuning session takes it, and the next one is ready for the
+  // tuned runs' session. (run.ts started the compiler, unless the loss's compile is cached.)
+  void prewarmWorker(undefined, { compiler: false });
   const tuning = startTuning(experiment, options);
   const steps = experiment.steps + 1;
   const progress = new ProgressBar(tuning.jobs.length * steps);

@@ -16,6 +16,12 @@ const VIEW_TYPE = 'optimizerPlayground.panel';
 
 type Host = typeof import('./host');
 let host: Host | undefined;
+/**
+ * Where the host keeps compiled snippets and V8's code cache of the TypeScript compiler
+ * (src/snippet/compileCache.ts), in the extension's global storage: a reopened panel, a window
+ * reload or a tune run again skips compiling a loss compiled before.
+ */
+let compileCacheDirectory: string | undefined;
 
 /**
  * The heavy half (src/extension/host.ts), loaded once on first use. A computed path, so esbuild
@@ -23,8 +29,11 @@ let host: Host | undefined;
  * `dist/extension.js` (and `host.js` beside `extension.js` in tsc's output).
  */
 function loadHost(): Host {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  host ??= require(path.join(__dirname, 'host.js')) as Host;
+  if (!host) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    host = require(path.join(__dirname, 'host.js')) as Host;
+    host.useCompileCache(compileCacheDirectory);
+  }
   return host;
 }
 
@@ -36,10 +45,14 @@ export interface PlaygroundApi {
   panels(): Promise<typeof import('./panel')>;
   /** Revives a webview panel as the serializer does after a window reload (the integration tests). */
   revive(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
+  /** Where compiled snippets are kept (in the extension's global storage). */
+  readonly compileCacheDirectory: string;
 }
 
 export function activate(context: vscode.ExtensionContext): PlaygroundApi {
   const t0 = performance.now();
+  const cacheDirectory = path.join(context.globalStorageUri.fsPath, 'compile-cache');
+  compileCacheDirectory = cacheDirectory;
   const output = vscode.window.createOutputChannel('Optimizer Playground', { log: true });
   const diagnostics = vscode.languages.createDiagnosticCollection('optimizerPlayground');
   const statusBar = vscode.window.createStatusBarItem('optimizerPlayground.status', vscode.StatusBarAlignment.Left, 10);
@@ -87,7 +100,7 @@ export function activate(context: vscode.ExtensionContext): PlaygroundApi {
 
   const activationMs = performance.now() - t0;
   output.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, panels: async () => loadHost().panel, revive: async (panel, state) => loadHost().revivePanel(panel, services, state) };
+  return { activationMs, compileCacheDirectory: cacheDirectory, panels: async () => loadHost().panel, revive: async (panel, state) => loadHost().revivePanel(panel, services, state) };
 }
 
 export function deactivate(): void {

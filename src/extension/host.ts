@@ -14,6 +14,8 @@ import * as panel from './panel';
 import { lastOrigin, readSavedExperiment, STATE_KEY } from './panelStorage';
 
 export { commands, panel };
+/** Where compiled snippets are kept across reloads (extension.ts sets the extension's global storage). */
+export { useCompileCache } from '../snippet/compileCache';
 
 /** The panel serializer's body: revives a panel from its saved state (or the last experiment). */
 export function revivePanel(webviewPanel: vscode.WebviewPanel, services: panel.PanelServices, state: unknown): void {

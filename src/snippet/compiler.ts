@@ -19,6 +19,7 @@
 import type { CompileOptions } from './compile';
 import { readCachedCompile, readCodeCache, writeCachedCompile, writeCodeCache } from './compileCache';
 import { cut, lossError, oneLine } from './format';
+import { mark } from './startupTrace';
 import type { CompileReply, FromCompiler, ToCompiler } from './protocol';
 import { SandboxProcess, type ProcessEnd } from './sandboxProcess';
 import { MESSAGE_MAX_CHARS, type LossError } from './types';
@@ -76,6 +77,7 @@ function start(): Compiler {
     const m = raw as FromCompiler;
     if (m?.type === 'codeCache') writeCodeCache(m.data);
     if (m?.type !== 'compiled') return;
+    mark('compiled');
     const w = c.waiting.get(m.id);
     if (!w) return;
     c.waiting.delete(m.id);
@@ -120,6 +122,7 @@ function cached(source: string, options: CompileOptions): Promise<CompileResult>
   if (last?.key === key) return last.result;
   const hit = readCachedCompile(source, options);
   if (hit === undefined) return undefined;
+  mark('compile cache hit');
   last = { key, result: Promise.resolve(hit) };
   return last.result;
 }

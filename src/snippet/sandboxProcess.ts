@@ -20,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { openChannel, type Channel } from './channel';
 import { LAUNCH_TIERS, launchPlan, type ProcessRole } from './launch';
+import { mark } from './startupTrace';
 import type { SandboxIsolation } from './types';
 
 export type ProcessEnd =
@@ -161,6 +162,7 @@ export class SandboxProcess {
 
   private start(tier: number): void {
     const plan = launchPlan(this.options.role, this.options.heapMb, tier);
+    mark(`${this.options.role} spawn`);
     const child = spawn(plan.execPath, [...plan.execArgv, plan.script], {
       env: plan.env, detached: plan.detached, stdio: ['ignore', 'ignore', 'pipe', 'pipe'], windowsHide: true,
     });
@@ -203,6 +205,7 @@ export class SandboxProcess {
         return;
       }
       this.isReady = true;
+      mark(`${this.options.role} ready`);
       warnOnce(m.isolation);
       this.resolveReady(m.isolation);
       return;

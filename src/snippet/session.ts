@@ -18,6 +18,7 @@ import { checkInfo, checkInspect, checkLossError, checkNotice, checkReplyError, 
 import { compileOffThread, prewarmCompiler } from './compiler';
 import { EventRelay } from './eventRelay';
 import { lossSource } from './lossSource';
+import { mark } from './startupTrace';
 import type { FromSandbox, ToSandbox } from './protocol';
 import type { RunSummaryEntry } from '../engine/runSummary';
 import { DEFAULT_MEMORY_MB, describeEnd, sessionLimits, type SessionLimits } from './sandboxLimits';
@@ -32,10 +33,13 @@ import type {
  * Starts a spare sandbox process now, so the next `startExperiment` skips its start-up, and the
  * compiler process, so that the first snippet does not wait for the TypeScript compiler to load;
  * resolves when both are ready. The host calls it when a panel opens. Once called, a new spare is
- * started each time one is taken. Idle processes don't keep the host alive.
+ * started each time one is taken. Idle processes don't keep the host alive. `compiler: false`
+ * warms the sandbox only: a host that compiles one loss (the CLI) has the compiler started for
+ * it when needed (compiler.ts's `startCompiler`), and its warm-up compiles would only take CPU
+ * from the sandbox processes.
  */
-export function prewarmWorker(memoryLimitMb = DEFAULT_MEMORY_MB): Promise<void> {
-  return Promise.all([prewarmSandbox(memoryLimitMb), prewarmCompiler()]).then(() => undefined);
+export function prewarmWorker(memoryLimitMb = DEFAULT_MEMORY_MB, { compiler = true }: { readonly compiler?: boolean } = {}): Promise<void> {
+  return Promise.all([prewarmSandbox(memoryLimitMb), compiler ? prewarmCompiler() : undefined]).then(() => undefined);
 }
 
 /** Stops the spare sandbox process, if any, and starts no more (tests and shutdown). */
@@ -174,6 +178,7 @@ class Session implements ExperimentSession {
         if (!info || this.phase !== 'loading') { this.refuse('an info message that does not fit'); return; }
         this.dim = this.relay.dim = info.dim;
         this.phase = 'running';
+        mark('session info');
         this.resolveInfo(this.isolation ? { ...info, isolation: this.isolation } : info);
         return;
       }
@@ -182,7 +187,7 @@ class Session implements ExperimentSession {
           : (m.summaries !== undefined) !== (this.options.summaryOnly === true) ? 'summaries where points were asked for, or the reverse'
             : (m.summaries !== undefined ? this.relay.acceptSummaries(m.summaries) : undefined) ?? this.relay.accept(m.events);
         if (refused) { this.refuse(refused); return; }
-        if (this.relay.done) { this.phase = 'idle'; this.resolveDone(); this.updateBusy(); }
+        if (this.relay.done) { mark('session done'); this.phase = 'idle'; this.resolveDone(); this.updateBusy(); }
         return;
       }
       case 'fatal': this.fail(checkLossError(m.error)); return;

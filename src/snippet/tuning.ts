@@ -16,6 +16,7 @@ import type { ConfigurationScore } from '../engine/score';
 import { PlanScores, tuningJobs, tuningPlans, type TuningJob, type TuningPlan, type TuningResult } from '../engine/tuning';
 import type { Experiment } from '../engine/types';
 import { startExperiment } from './session';
+import { mark } from './startupTrace';
 import type { ExperimentSession, LossError, SessionInfo, StartOptions } from './types';
 
 export interface TuningOptions extends StartOptions {
@@ -117,6 +118,7 @@ export function startTuning(experiment: Experiment, options: TuningOptions = {})
       if (stopped) return;
       const scored = chunk.map((index, k): ScoredJob => ({ job: jobs[index], index, score: scores[k] }));
       for (const s of scored) boards[s.job.plan].set(s.job.point, s.job.seedIndex, s.score.score);
+      mark('scores');
       for (const l of listeners) l(scored, boards);
     }
   };

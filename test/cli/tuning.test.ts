@@ -48,9 +48,16 @@ describe('cli: tuning', function () {
       loss: { file: 'ravine.ts' }, steps: 200,
       runs: [{ optimizer: 'gd', tune: { lr: { min: 1e-4, max: 1, count: 9 }, objective: 'finalLoss' } }, { optimizer: 'adam', tune: { lr: [0.01, 0.1, 1], beta1: [0, 0.9], objective: 'finalLoss', seeds: 1 } }, { optimizer: 'sgd', lr: 0.01 }],
     });
-    const r = await cli(['run', f, '--json']);
+    // Traced (src/snippet/startupTrace.ts, what bench/tuning.ts reads): the moments go to stderr, in order, stdout stays the JSON.
+    const r = await cli(['run', f, '--json'], { OPTIMIZER_PLAYGROUND_TRACE: '1' });
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout) as JsonOut;
+    const trace = [...r.stderr.matchAll(/^trace ([\d.]+) (.+)$/gm)].map((m) => [m[2], Number(m[1])] as const);
+    const at = (name: string): number => trace.find(([n]) => n === name)?.[1] ?? Infinity;
+    const runsDone = Math.max(...trace.filter(([n]) => /^session done( #\d+)?$/.test(n)).map(([, ms]) => ms));
+    assert.ok(at('cli main') < at('experiment read') && at('experiment read') < at('sandbox ready') && at('sandbox ready') < at('scores'), r.stderr);
+    assert.ok(Math.min(at('compiled'), at('compile cache hit')) < at('session info'), 'the loss compiled (or came from the cache) before it loaded');
+    assert.ok(at('scores') < runsDone && runsDone < at('exit') && at('exit') < Infinity, r.stderr);
     assert.deepEqual(out.tuning.map((t) => [t.run, t.label, t.parameters, t.objective]), [[0, 'Gradient descent', ['lr'], 'finalLoss'], [1, 'Adam', ['lr', 'beta1'], 'finalLoss']]);
     const gd = out.tuning[0];
     assert.equal(gd.grid.length, 1);

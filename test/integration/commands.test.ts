@@ -97,6 +97,10 @@ describe('commands', function () {
     await waitFor('a re-run after the edit', () => (panel.controller.store !== first ? true : undefined));
     assert.match(JSON.stringify(panel.controller.experiment.loss), /edited/);
     await panel.controller.whenIdle();
+    // The edited loss's compile is kept in the extension's storage, for a reopened panel or a reload.
+    const compiled = path.join((await api()).compileCacheDirectory, 'compiled');
+    const kept = fs.existsSync(compiled) ? fs.readdirSync(compiled).filter((f) => f.endsWith('.json')) : [];
+    assert.ok(kept.some((f) => fs.readFileSync(path.join(compiled, f), 'utf8').includes('// edited')), `no compile of the edited loss in ${compiled}: ${kept.join(', ')}`);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
