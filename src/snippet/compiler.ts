@@ -19,7 +19,9 @@
 import type { CompileOptions } from './compile';
 import { readCachedCompile, readCodeCache, writeCachedCompile, writeCodeCache } from './compileCache';
 import { cut, lossError, oneLine } from './format';
+import { COMPILER_HEAP_MB } from './launch';
 import { mark } from './startupTrace';
+import { WARM_UP_SNIPPETS } from './warmUpSnippets';
 import type { CompileReply, FromCompiler, ToCompiler } from './protocol';
 import { SandboxProcess, type ProcessEnd } from './sandboxProcess';
 import { MESSAGE_MAX_CHARS, type LossError } from './types';
@@ -28,7 +30,6 @@ export type CompileResult = CompileReply;
 
 /** Longest a compile may take before the compiler process is stopped (a cold start under load included). */
 export const COMPILE_DEADLINE_MS = 20_000;
-const COMPILER_MEMORY_MB = 1024;
 /** Most diagnostics passed on from one compile. */
 const MAX_DIAGNOSTICS = 100;
 
@@ -44,7 +45,7 @@ let nextId = 1;
 
 function describeCompilerEnd(end: ProcessEnd): LossError {
   if (end.cause === 'exit' && end.outOfMemory) {
-    return { kind: 'compile', message: `the loss is too large to compile: the compiler needed more than ${COMPILER_MEMORY_MB} MB` };
+    return { kind: 'compile', message: `the loss is too large to compile: the compiler needed more than ${COMPILER_HEAP_MB} MB` };
   }
   if (end.cause === 'stopped') return { kind: 'runtime', message: 'the snippet compiler was stopped' };
   if (end.cause === 'exit') return { kind: 'runtime', message: `the snippet compiler stopped (${end.signal ? `signal ${end.signal}` : `exit code ${String(end.code)}`})` };
@@ -64,7 +65,7 @@ function checkResult(raw: CompileResult): CompileResult {
 function start(): Compiler {
   if (compiler) return compiler;
   const process = new SandboxProcess({
-    role: 'compiler', heapMb: COMPILER_MEMORY_MB, residentLimitMb: COMPILER_MEMORY_MB + 512,
+    role: 'compiler', heapMb: COMPILER_HEAP_MB, residentLimitMb: COMPILER_HEAP_MB + 512,
     silenceLimitMs: COMPILE_DEADLINE_MS, maxFrameBytes: 64 << 20,
   });
   const c: Compiler = { process, waiting: new Map() };
@@ -96,18 +97,6 @@ function start(): Compiler {
 }
 
 /**
- * Snippets compiled ahead of time by `prewarmCompiler`: the straight-line path, and the tape and
- * forward-mode paths. A process's first compile parses TypeScript's library and builds the
- * checker (most of a second); after these, a compile takes 10–30 ms.
- */
-const WARM_UP = [
-  'export default function loss([x, y]: number[]): number {\n  return (1 - x) ** 2 + 100 * (y - x * x) ** 2;\n}\nexport const init = [-1.5, 2];\n',
-  'const sq = (v: number) => v * v;\nexport default function loss(p: number[]): number {\n  let s = 0;\n'
-    + '  for (let i = 0; i < p.length; i++) s += sq(p[i]) + Math.cos(2 * Math.PI * p[i]);\n  return p.map((v) => v * 2).reduce((a, b) => a + b, s);\n}\n'
-    + 'export const init = [1, 2, 3];\n',
-];
-
-/**
  * Starts the compiler process if it is not running, without waiting for it — unless `source`'s
  * compile is in the cache (compileCache.ts): a host that is about to compile (the CLI, as soon as
  * it has read the loss) lets the process load the compiler meanwhile.
@@ -134,7 +123,7 @@ function cached(source: string, options: CompileOptions): Promise<CompileResult>
 export function prewarmCompiler(): Promise<void> {
   const c = start();
   c.process.setKeepAlive(true);
-  const warm = WARM_UP.reduce<Promise<unknown>>((done, source) => done.then(() => compileNow(source, {})), c.process.ready);
+  const warm = WARM_UP_SNIPPETS.reduce<Promise<unknown>>((done, source) => done.then(() => compileNow(source, {})), c.process.ready);
   return warm.then(() => undefined, () => undefined).finally(() => c.process.setKeepAlive(false));
 }
 

@@ -19,8 +19,12 @@
  *   thread (too deep still is refused with the statement's line: compile.ts).
  * - an empty environment (nothing of the user's secrets), its own process group on POSIX (a
  *   Ctrl+C in the terminal reaches the CLI, which ends the process itself).
+ *
+ * The compiler starts from a startup snapshot (`--snapshot-blob`, compilerSnapshot.ts) when the
+ * build made one for this very runtime and these V8 flags (V8 refuses a snapshot built otherwise);
+ * else, or when a process started from it ends before it is ready, from its script.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 
 export type ProcessRole = 'sandbox' | 'compiler';
@@ -28,6 +32,8 @@ export type ProcessRole = 'sandbox' | 'compiler';
 export interface LaunchPlan {
   readonly execPath: string;
   readonly script: string;
+  /** The startup snapshot the process starts from instead of `script` (the compiler's, when there is a usable one). */
+  readonly snapshot?: string;
   readonly execArgv: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly detached: boolean;
@@ -108,14 +114,58 @@ function minimalEnv(): Record<string, string> {
   return env;
 }
 
-/** How to start a process of `role` with a heap of `heapMb` MB, at protection tier `tier`. */
-export function launchPlan(role: ProcessRole, heapMb: number, tier: number): LaunchPlan {
-  const script = scriptPath(role);
-  const execArgv = [`--max-old-space-size=${Math.max(16, Math.round(heapMb))}`];
-  if (tier <= 1) execArgv.push('--disallow-code-generation-from-strings');
+/** The compiler process's V8 heap limit. */
+export const COMPILER_HEAP_MB = 1024;
+
+/** The V8 flags of a process of `role` at `tier` (a startup snapshot must be built with the same). */
+export function v8Flags(role: ProcessRole, heapMb: number, tier: number): string[] {
+  const flags = [`--max-old-space-size=${Math.max(16, Math.round(heapMb))}`];
+  if (tier <= 1) flags.push('--disallow-code-generation-from-strings');
   const stackKb = role === 'compiler' ? compilerStackKb() : undefined;
-  if (stackKb !== undefined) execArgv.push(`--stack-size=${stackKb}`);
+  if (stackKb !== undefined) flags.push(`--stack-size=${stackKb}`);
+  return flags;
+}
+
+/** The compiler's startup snapshot and the file that says what it was built for (compilerSnapshotBuild.ts), beside the scripts. */
+export const SNAPSHOT_FILES = { entry: 'compilerSnapshot.cjs', blob: 'compiler.blob', manifest: 'compiler.blob.json' } as const;
+
+/** What a snapshot was built for: this runtime, these flags, this entry (its size and time). */
+export interface SnapshotManifest {
+  readonly node: string;
+  readonly v8: string;
+  readonly arch: string;
+  readonly flags: readonly string[];
+  readonly entry: string;
+}
+
+/** What a snapshot built now, by this runtime with `flags`, from the entry in `dir`, would be built for. */
+export function snapshotManifest(dir: string, flags: readonly string[]): SnapshotManifest {
+  const s = statSync(path.join(dir, SNAPSHOT_FILES.entry));
+  return { node: process.version, v8: process.versions.v8, arch: process.arch, flags, entry: `${s.size}:${s.mtimeMs}` };
+}
+
+/** The compiler's snapshot in `dir` when it was built for this runtime and `flags`; else undefined. */
+export function usableSnapshot(dir: string, flags: readonly string[]): string | undefined {
+  try {
+    const kept = readFileSync(path.join(dir, SNAPSHOT_FILES.manifest), 'utf8');
+    if (kept !== JSON.stringify(snapshotManifest(dir, flags))) return undefined;
+    const blob = path.join(dir, SNAPSHOT_FILES.blob);
+    return existsSync(blob) ? blob : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How to start a process of `role` with a heap of `heapMb` MB, at protection tier `tier`; the
+ * compiler from its startup snapshot when there is a usable one, unless `snapshot` is false.
+ */
+export function launchPlan(role: ProcessRole, heapMb: number, tier: number, { snapshot = true }: { readonly snapshot?: boolean } = {}): LaunchPlan {
+  const script = scriptPath(role);
+  const flags = v8Flags(role, heapMb, tier);
+  const blob = role === 'compiler' && snapshot && process.versions.electron === undefined ? usableSnapshot(path.dirname(script), flags) : undefined;
+  const execArgv = [...flags];
   const permission = permissionFlag();
   if (tier === 0 && permission) execArgv.push(permission, `--allow-fs-read=${readableRoot(role, script)}`);
-  return { execPath: process.execPath, script, execArgv, env: minimalEnv(), detached: process.platform !== 'win32' };
+  return { execPath: process.execPath, script, execArgv, env: minimalEnv(), detached: process.platform !== 'win32', ...(blob ? { snapshot: blob } : {}) };
 }

@@ -13,7 +13,9 @@
  *
  * While it works (`setBusy(true)`) it keeps the host process alive; otherwise it does not. A
  * process that ends before it said 'ready' is started again with fewer protections (launch.ts's
- * tiers); the protections it then lacks are warned about once.
+ * tiers); the protections it then lacks are warned about once — except a compiler started from
+ * its startup snapshot, which is started again from its script, with the same protections (and
+ * the snapshot is not used again by this host).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -55,6 +57,8 @@ const BAD_OPTION = /bad option|not allowed in NODE_OPTIONS|unknown option|is not
 
 /** The launch tier that works on this runtime, per role (see launch.ts). */
 const workingTier: Record<ProcessRole, number> = { sandbox: 0, compiler: 0 };
+/** A process started from the startup snapshot ended before it was ready: this host starts no more from it. */
+let snapshotRefused = false;
 let warnedMissing = false;
 
 /** Resident memory of process `pid` in MB (Linux), or undefined where it cannot be read. */
@@ -161,9 +165,10 @@ export class SandboxProcess {
   }
 
   private start(tier: number): void {
-    const plan = launchPlan(this.options.role, this.options.heapMb, tier);
-    mark(`${this.options.role} spawn`);
-    const child = spawn(plan.execPath, [...plan.execArgv, plan.script], {
+    const plan = launchPlan(this.options.role, this.options.heapMb, tier, { snapshot: !snapshotRefused });
+    mark(`${this.options.role} spawn${plan.snapshot ? ' (snapshot)' : ''}`);
+    const args = plan.snapshot ? [...plan.execArgv, '--snapshot-blob', plan.snapshot] : [...plan.execArgv, plan.script];
+    const child = spawn(plan.execPath, args, {
       env: plan.env, detached: plan.detached, stdio: ['ignore', 'ignore', 'pipe', 'pipe'], windowsHide: true,
     });
     this.child = child;
@@ -183,6 +188,11 @@ export class SandboxProcess {
     child.on('error', () => { /* spawn failures end in 'close' too */ });
     child.on('close', (code, signal) => {
       if (this.child !== child || this.ended) return;
+      if (!this.isReady && plan.snapshot) {
+        snapshotRefused = true;
+        this.start(tier);
+        return;
+      }
       if (!this.isReady && tier + 1 < LAUNCH_TIERS) {
         // It could not start with these protections (a runtime that refuses a flag exits with 9,
         // "bad option"): one tier lower, remembered for the next process; the first says what is missing.

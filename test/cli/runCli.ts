@@ -12,10 +12,13 @@ export function cliSync(args: readonly string[], cwd = repoPath()): CliResult {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs the CLI without blocking the test process (whose timers and other children go on meanwhile); `env` adds to the environment. */
-export function cli(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<CliResult> {
+/**
+ * Runs the CLI (`cliFile`: another copy of it) without blocking the test process (whose timers and
+ * other children go on meanwhile); `env` adds to the environment.
+ */
+export function cli(args: readonly string[], env: Readonly<Record<string, string>> = {}, cliFile = CLI): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [cliFile, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '', stderr = '';
     child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
     child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
