@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the benchmarks (not tests — figures vary with the machine). The engine's
  * table first, then the snippet room's (bench/snippet.ts), the sandbox process's (bench/sandbox.ts),
- * the cost of curvature (bench/curvature.ts), tuning through the CLI (bench/tuning.ts), then the panel charts' streamed
+ * the cost of curvature (bench/curvature.ts), tuning through the CLI (bench/tuning.ts) and the panel's first tuning
+ * score (bench/tuningFirstPoint.ts), then the panel charts' streamed
  * updates (bench/chartUpdates.ts), the run list's structural edits (bench/runListRender.ts), then the panel's own start in headless Chromium
  * (bench/webviewStartup.ts), in the same process and run. In a real VS Code: `npm run bench:vscode`.
  */
@@ -12,6 +13,7 @@ import { benchRunListRender } from './runListRender';
 import { benchSandbox } from './sandbox';
 import { benchSnippets } from './snippet';
 import { benchTuning } from './tuning';
+import { benchTuningFirstPoint } from './tuningFirstPoint';
 import { benchWebviewStartup } from './webviewStartup';
 
 async function main(): Promise<void> {
@@ -23,6 +25,8 @@ async function main(): Promise<void> {
   benchCurvature();
   // Tuning through the CLI: the 12 × 32 sweep and the 64 × 64 phase diagram (bench/tuning.ts, ~1 min).
   benchTuning();
+  // The panel's first sensitivity point after Compare Optimizers… → Tuned, headless (bench/tuningFirstPoint.ts, ~15 s).
+  await benchTuningFirstPoint();
   // The panel charts' updates while 4 × 10,000 steps stream (bench/chartUpdates.ts, ~5 s).
   await benchChartUpdates();
   // The run list's structural edits in Chromium (bench/runListRender.ts, ~1 min).

@@ -125,11 +125,12 @@ export class PlaygroundPanel {
     });
     this.controller.events.status = (state, sps) => this.showStatus(state, sps);
     // Once the first run is over and the webview has started (so as not to compete with its start-up
-    // for the CPU): a spare sandbox worker, and the compiler worker loading TypeScript, for the
-    // snippet edits to come.
+    // for the CPU): two spare sandbox workers (Compare Optimizers… → Tuned starts two sessions at
+    // once: the runs at their defaults and the tuning), and the compiler worker loading TypeScript,
+    // for the snippet edits to come.
     this.controller.events.idle = () => {
       this.controller.events.idle = undefined;
-      void this.whenReady().then(() => setTimeout(() => void prewarmWorker(), 2000).unref());
+      void this.whenReady().then(() => setTimeout(() => void prewarmWorker(undefined, { spares: 2 }), 2000).unref());
     };
     this.controller.events.errors = (errors) => {
       this.following.showErrors(errors);

@@ -36,10 +36,10 @@ import type {
  * started each time one is taken. Idle processes don't keep the host alive. `compiler: false`
  * warms the sandbox only: a host that compiles one loss (the CLI) has the compiler started for
  * it when needed (compiler.ts's `startCompiler`), and its warm-up compiles would only take CPU
- * from the sandbox processes.
+ * from the sandbox processes. `spares`: how many sandbox processes to keep ready (spare.ts).
  */
-export function prewarmWorker(memoryLimitMb = DEFAULT_MEMORY_MB, { compiler = true }: { readonly compiler?: boolean } = {}): Promise<void> {
-  return Promise.all([prewarmSandbox(memoryLimitMb), compiler ? prewarmCompiler() : undefined]).then(() => undefined);
+export function prewarmWorker(memoryLimitMb = DEFAULT_MEMORY_MB, { compiler = true, spares = 1 }: { readonly compiler?: boolean; readonly spares?: number } = {}): Promise<void> {
+  return Promise.all([prewarmSandbox(memoryLimitMb, spares), compiler ? prewarmCompiler() : undefined]).then(() => undefined);
 }
 
 /** Stops the spare sandbox process, if any, and starts no more (tests and shutdown). */

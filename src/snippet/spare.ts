@@ -1,7 +1,7 @@
 /**
- * Sandbox processes for sessions, and a warm spare: a process started ahead of time (Node's start
+ * Sandbox processes for sessions, and warm spares: processes started ahead of time (Node's start
  * and the context's preparation, ~50–100 ms) so that the next session's first point does not wait
- * for it. Once `prewarmSandbox` was called, a new spare is started shortly after each one is taken.
+ * for one. Once `prewarmSandbox` was called, a new spare is started shortly after each one is taken.
  * A spare never keeps the host alive, except while someone awaits `prewarmSandbox`.
  */
 import { SandboxProcess } from './sandboxProcess';
@@ -16,8 +16,10 @@ interface Spare {
   readonly process: SandboxProcess;
   readonly heapMb: number;
 }
-let spare: Spare | undefined;
-let keepSpare = false;
+/** The spares ready or starting (all of the same heap). */
+let spares: Spare[] = [];
+/** How many spares to keep once `prewarmSandbox` was called (0: none, the default). */
+let keep = 0;
 
 /** The silence after which the host ends a working process: well past the process's own deadline. */
 export function silenceLimitMs(deadlineMs: number): number {
@@ -31,32 +33,38 @@ function spawn(heapMb: number): SandboxProcess {
   });
 }
 
-/** Starts a spare process with a heap of `heapMb` MB if there is none; resolves when it is ready (or failed to start). */
-export function prewarmSandbox(heapMb: number): Promise<void> {
-  keepSpare = true;
-  if (spare && spare.heapMb !== heapMb) { spare.process.kill(); spare = undefined; }
-  if (!spare) {
+/**
+ * Starts spare processes with a heap of `heapMb` MB until there are `count` (default 1; the
+ * panel keeps 2, so that a command starting two sessions at once — Compare Optimizers… → Tuned
+ * starts the runs at their defaults and the tuning — finds a process ready for each); resolves
+ * when they are ready (or failed to start). From then on, a taken spare is replaced.
+ */
+export function prewarmSandbox(heapMb: number, count = 1): Promise<void> {
+  keep = Math.max(1, count);
+  for (const s of spares.filter((x) => x.heapMb !== heapMb)) s.process.kill();
+  spares = spares.filter((x) => x.heapMb === heapMb && x.process.alive);
+  while (spares.length < keep) {
     const s: Spare = { process: spawn(heapMb), heapMb };
-    s.process.onEnd(() => { if (spare === s) spare = undefined; });
-    spare = s;
+    s.process.onEnd(() => { spares = spares.filter((x) => x !== s); });
+    spares.push(s);
   }
-  const { process: p } = spare;
-  p.setKeepAlive(true);
-  return p.ready.then(() => undefined, () => undefined).finally(() => p.setKeepAlive(false));
+  return Promise.all(spares.map(({ process: p }) => {
+    p.setKeepAlive(true);
+    return p.ready.then(() => undefined, () => undefined).finally(() => p.setKeepAlive(false));
+  })).then(() => undefined);
 }
 
-/** Stops the spare, and starts no more (tests and shutdown). */
+/** Stops the spares, and starts no more (tests and shutdown). */
 export function disposeSpare(): void {
-  keepSpare = false;
-  spare?.process.kill();
-  spare = undefined;
+  keep = 0;
+  for (const s of spares) s.process.kill();
+  spares = [];
 }
 
 /** A process for a session with `limits`: the spare when it fits, else a new one. */
 export function takeSandbox(limits: SessionLimits): SandboxProcess {
-  const s = spare;
-  spare = undefined;
-  if (keepSpare) setTimeout(() => { if (!spare && keepSpare) void prewarmSandbox(limits.memoryLimitMb); }, REPLACE_AFTER_MS).unref();
+  const s = spares.shift();
+  if (keep > 0) setTimeout(() => { if (keep > 0 && spares.length < keep) void prewarmSandbox(limits.memoryLimitMb, keep); }, REPLACE_AFTER_MS).unref();
   let p: SandboxProcess;
   if (s && s.heapMb === limits.memoryLimitMb && s.process.alive) {
     p = s.process;
