@@ -27,8 +27,8 @@ import { startTuning } from '../src/snippet/tuning';
 
 const LOSS = 'export default function loss([x, y]: number[]): number {\n  const across = y - Math.sin(x);\n  return 0.1 * x * x + 10 * across * across;\n}\n'
   + 'export const init = [-3, 1.5];\nexport const domain = { x: [-4.5, 1.5], y: [-2, 2] };\n';
-/** The spare sandbox processes the panel keeps (panel.ts). */
-const SPARES = 2;
+/** The spare sandbox processes the panel keeps (panel.ts); BENCH_PANEL_SPARES=1 measures the panel as it was with one. */
+const SPARES = Number(process.env.BENCH_PANEL_SPARES ?? 2);
 /** Compare Optimizers' default picks (commands.ts), on the panel's default 300 steps. */
 const OPTIMIZERS = ['gd', 'momentum', 'adam'];
 
@@ -81,7 +81,7 @@ export async function benchTuningFirstPoint(): Promise<void> {
   disposeSpareWorker();
   disposeCompiler();
   console.log(`\nThe panel's first sensitivity point, headless (Compare Optimizers… → Tuned: ${OPTIMIZERS.join(', ')} × their η grid, 300 steps; `
-    + `load average ${load.toFixed(1)}; ms from the command to the host's first score, best of 3; excludes the quick picks and the webview's drawing)`);
+    + `${SPARES} spare process${SPARES === 1 ? '' : 'es'}; load average ${load.toFixed(1)}; ms from the command to the host's first score, best of 3; excludes the quick picks and the webview's drawing)`);
   console.log('| the panel open on | first score | all scored | configurations | target (first) |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
   for (const [what, r] of rows) console.log(`| ${what} | ${r.first.toFixed(0)} ms | ${r.last.toFixed(0)} ms | ${r.configurations} | 300 ms |`);
