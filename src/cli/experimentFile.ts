@@ -7,7 +7,7 @@ import { open } from 'node:fs/promises';
 import { formatIssue } from '../engine/experiment';
 import type { ValidationIssue } from '../engine/types';
 import { UsageError } from './args';
-import { ISSUE_LIMIT, safeMessage, terminalText } from './text';
+import { grouped, ISSUE_LIMIT, safeMessage, terminalText } from './text';
 
 /** The largest experiment file read (an inline loss and 100,000 start values fit many times over). */
 export const EXPERIMENT_FILE_LIMIT = 16 << 20;
@@ -75,8 +75,8 @@ export function describeIssues(file: string, issues: readonly ValidationIssue[],
     return `  ${safeMessage(formatIssue(issue), full)}`;
   });
   if (listed.length < issues.length) {
-    lines.push(`  … and ${(issues.length - listed.length).toLocaleString('en-US')} more problems (--full-messages lists all)`);
+    lines.push(`  … and ${grouped(issues.length - listed.length)} more problems (--full-messages lists all)`);
   }
-  const count = issues.length === 1 ? '1 problem' : `${issues.length.toLocaleString('en-US')} problems`;
+  const count = issues.length === 1 ? '1 problem' : `${grouped(issues.length)} problems`;
   return lines[0]?.startsWith('  ') ? `${name}: invalid experiment (${count}):\n${lines.join('\n')}` : lines.join('\n');
 }

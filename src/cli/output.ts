@@ -11,7 +11,7 @@ import type { PointStore } from '../points/store';
 import { writePointsJson, type ChunkedWriter } from '../points/writers';
 import type { ConvergenceRates } from '../engine/curvature/convergence';
 import type { RunResult } from './results';
-import { jsonText, safeMessage, tableLabel, truncated } from './text';
+import { grouped, jsonText, safeMessage, tableLabel, truncated } from './text';
 
 /** The head of one run's JSON object, up to its `points` array. */
 function runHead(run: RunResult, gradient: GradientInfo, fullMessages: boolean): string {
@@ -96,7 +96,7 @@ export function summaryTable(runs: readonly RunResult[], fullMessages: boolean):
   const total = runs.reduce((n, r) => n + r.steps, 0);
   const seconds = Math.max(0, ...runs.map((r) => r.elapsedMs)) / 1000;
   if (runs.length > 1 && seconds > 0) {
-    out.push('', `${runs.length} runs, ${total.toLocaleString('en-US')} steps in ${seconds.toFixed(2)} s: ${formatRate(total / seconds)} steps/s in all`);
+    out.push('', `${runs.length} runs, ${grouped(total)} steps in ${seconds.toFixed(2)} s: ${formatRate(total / seconds)} steps/s in all`);
   }
   const notes = runs.flatMap((r) => [
     ...(r.firstCrossing ? [`${tableLabel(r.spec.label)}: ${r.firstCrossing.message}`] : []),

@@ -2,6 +2,8 @@
  * A one-line progress bar on stderr, drawn only when stderr is a terminal (pipes and files get
  * nothing), redrawn at most ten times a second, erased when the run ends.
  */
+import { grouped } from './text';
+
 export class ProgressBar {
   private last = 0;
   private drawn = false;
@@ -23,7 +25,7 @@ export class ProgressBar {
     const filled = Math.round(fraction * width);
     const rate = done / Math.max(1e-3, (now - this.started) / 1000);
     const text = `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${(fraction * 100).toFixed(0).padStart(3)}%  ` +
-      `${done.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')} steps  ${Math.round(rate).toLocaleString('en-US')} steps/s`;
+      `${grouped(done)}/${grouped(this.total)} steps  ${grouped(rate)} steps/s`;
     this.stream.write(`\r${text}\x1b[K`);
     this.drawn = true;
   }

@@ -13,7 +13,7 @@ import {
 import { median } from '../engine/score';
 import { tunableSymbol } from '../engine/tune';
 import { gridEdgeNote, gridEdges } from '../engine/tuneEdges';
-import { safeMessage } from './text';
+import { grouped, safeMessage } from './text';
 import type { TuningPlan, TuningResult } from '../engine/tuning';
 import type { TuneObjective } from '../engine/types';
 
@@ -71,7 +71,7 @@ export function tuningTable(plans: readonly TuningPlan[], results: readonly Tuni
   const how = `${objectives.join(', ')}${seeds.some((s) => s > 1) ? `, median of ${seeds.join('/')} seeds` : ''}`;
   // A best at an end of its grid may not be the best there is: said under the table, in run order.
   const edges = results.flatMap((r, i) => gridEdgeNote(r.label, plans[i].axes.map((a) => tunableSymbol(a.tunable).text), gridEdges(r.grid, r.bestPoint)) ?? []).map((note) => safeMessage(note, false));
-  return [`tuning: ${how}; ${configurations.toLocaleString('en-US')} configurations`, line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line), ...edges].join('\n') + '\n';
+  return [`tuning: ${how}; ${grouped(configurations)} configurations`, line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line), ...edges].join('\n') + '\n';
 }
 
 /** One run's tuning as the charts read it. */

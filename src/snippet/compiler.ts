@@ -144,9 +144,10 @@ export function compileOffThread(source: string, options: CompileOptions = {}): 
   const key = JSON.stringify([source, options]);
   const result = compileNow(source, options);
   last = { key, result };
-  // Only what compiled is kept: a failure (the process's, or the code's) is asked again.
+  // Only what compiled is kept: a failure (the process's, or the code's) is asked again. Written
+  // once those waiting for the compile have had it (the write is not on their way).
   void result.then((r) => {
-    if (r.ok) writeCachedCompile(source, options, r);
+    if (r.ok) setImmediate(() => writeCachedCompile(source, options, r));
     else if (last?.result === result) last = undefined;
   });
   return result;

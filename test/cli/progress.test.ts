@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ProgressBar } from '../../src/cli/progress';
+import { grouped } from '../../src/cli/text';
 
 /** A terminal-like stream that records what is written (the bar's only dependency). */
 function terminal(isTTY: boolean): NodeJS.WriteStream & { text: string } {
@@ -24,5 +25,13 @@ describe('cli: progress bar', () => {
     bar.update(1000);
     bar.clear();
     assert.equal(pipe.text, '');
+  });
+});
+
+describe('cli: counts', () => {
+  it('group their thousands by commas, as en-US writes them, without loading locale data', () => {
+    for (const n of [0, 7, 999, 1000, 12_345, 384_000, 1_234_567, 1e9, -4_321, 99.6]) {
+      assert.equal(grouped(n), Math.round(n).toLocaleString('en-US'), String(n));
+    }
   });
 });
