@@ -6,26 +6,26 @@
  * embedded again only when its spec's structure changed (theme, layout mode); runs, windows and
  * sizes are set on the views shown.
  */
-import { colorPositions, contourRows, seedGroups, ellipseRows, heatmapBounds, HOVER_SIGNAL, minimumRows, SCRUB_SIGNAL, STEP_MAX_SIGNAL, surfaceRows, type ChartTheme } from '../charts';
-import { symmetricEigen } from '../engine/curvature/eigen';
-import { CHART_NAMES, fromWire, type ChartName, type InspectResult, type RenderedChart, type SurfaceData } from '../protocol';
+import { colorPositions, seedGroups, HOVER_SIGNAL, SCRUB_SIGNAL, STEP_MAX_SIGNAL, type ChartTheme } from '../charts';
+import { CHART_NAMES, type ChartName, type InspectResult, type RenderedChart } from '../protocol';
 import type { HostChannel } from './channel';
 import { ChartView, type Row } from './chartView';
-import { engineLabels, setField } from './experimentDraft';
-import { formatNumber } from './fieldValidation';
+import { renderCharts } from './chartExport';
+import { curvatureEllipse, startPointAt, SurfaceRows, surfaceLayout } from './chartsSurface';
+import { engineLabels } from './experimentDraft';
 import type { PanelModel } from './model';
 import { panelChartSpecs } from './panelCharts';
 import { observeThemeChanges, readChartTheme } from './panelTheme';
 import type { PlaybackClock } from './playback';
 import { PointStore } from './pointStore';
-import { lossShape, presetOf, thetaName } from './problemForm';
+import { presetOf } from './problemForm';
 import type { PanelState } from './state';
 import type { Store } from './store';
 import { runStability } from '../engine/curvature/ofRun';
 import type { RunSpec } from '../engine/types';
 
 type RunSpecPart = Pick<RunSpec, 'optimizer' | 'hyperparameters'>;
-import { attachSurfaceInteraction, surfaceValues } from './surfaceInteraction';
+import { attachSurfaceInteraction } from './surfaceInteraction';
 import { rateMapEigenvalues, rateMapReach, rateMapRunDots, RateMapView, rateNotes } from './rateMapView';
 
 export class Charts {
@@ -39,7 +39,7 @@ export class Charts {
   private readonly specKeys = new Map<ChartName, string>();
   /** Charts that may be embedded now (startup.ts lets them in one by one). */
   private readonly allowed = new Set<ChartName>(['loss']);
-  private surfaceCache: { surface: SurfaceData; rows: Array<[string, readonly Row[]]> } | undefined;
+  private readonly surfaceRows = new SurfaceRows();
   /** The convergence-rate map's cells, cursor and moves (a quadratic loss, curvature on). */
   private rateMap: RateMapView | undefined;
   /** Called once the loss chart has first drawn points (startup.ts). */
@@ -213,20 +213,8 @@ export class Charts {
   showCurvature(run: number, reply: InspectResult): void {
     const view = this.views.get('paths');
     if (!view) return;
-    const s = this.store.state;
-    const hessian = reply.hessian ? fromWire(reply.hessian) : undefined;
-    const params = fromWire(reply.params);
-    const n = params.length;
-    const [dx, dy] = s.surface?.dims ?? s.view.dims;
-    const layout = surfaceLayout(s);
-    let rows: Row[] = [];
-    if (hessian && hessian.length === n * n && n >= 2 && layout && run === s.view.selectedRun) {
-      const size = 0.16 * Math.min(layout.domain.x[1] - layout.domain.x[0], layout.domain.y[1] - layout.domain.y[0]);
-      const { values } = symmetricEigen(hessian, n);
-      rows = ellipseRows([params[dx]!, params[dy]!], [hessian[dx * n + dx]!, hessian[dx * n + dy]!, hessian[dy * n + dy]!], size, values) as unknown as Row[];
-    }
     view.clear('ellipse');
-    view.insert('ellipse', rows);
+    view.insert('ellipse', curvatureEllipse(this.store.state, run, reply));
   }
 
   private labelOf(run: number): string {
@@ -277,7 +265,7 @@ export class Charts {
           .sort((a, b) => a.step - b.step) as unknown as Row[]],
         ['events', this.points.eventRows(this.store.state.results).filter((e) => e.step <= this.revealed) as unknown as Row[]],
         ['crossings', this.points.crossingRows(this.revealed) as unknown as Row[]],
-        ...(name === 'paths' ? this.surfaceRows() : []),
+        ...(name === 'paths' ? this.surfaceRows.of(this.store.state.surface) : []),
         ...(name === 'rateMap' ? this.rateMapRows(reach, dots) : []),
       ]));
     }
@@ -290,24 +278,10 @@ export class Charts {
     return [['rateMap', this.rateMap.cellRows(eigenvalues, reach)], ['rateDots', dots as Row[]], ['rateCursor', this.rateMap.cursorRows()]];
   }
 
-  private surfaceRows(): Array<[string, readonly Row[]]> {
-    const s = this.store.state.surface;
-    if (!s) return [];
-    if (this.surfaceCache?.surface !== s) {
-      const values = surfaceValues(s);
-      this.surfaceCache = { surface: s, rows: [
-        ['surface', surfaceRows(s.xs, s.ys, values) as unknown as Row[]],
-        ['contours', contourRows(s.xs, s.ys, values) as unknown as Row[]],
-        ['minima', minimumRows(s.minima ?? [], s.dims) as unknown as Row[]],
-      ] };
-    }
-    return this.surfaceCache.rows;
-  }
-
   private loadSurface(): void {
     const view = this.views.get('paths');
     if (!view) return;
-    for (const [source, rows] of this.surfaceRows()) {
+    for (const [source, rows] of this.surfaceRows.of(this.store.state.surface)) {
       view.clear(source);
       view.insert(source, rows);
     }
@@ -315,35 +289,13 @@ export class Charts {
 
   /** A click on the surface sets the start point there (other coordinates stay). */
   private setStart(x: number, y: number): void {
-    const s = this.store.state;
-    if (!s.experiment) return;
-    const init = [...(s.experiment.init ?? lossShape(s.experiment, s.info).init)];
-    const [dx, dy] = s.surface?.dims ?? s.view.dims;
-    init[dx] = round(x);
-    init[dy] = round(y);
-    this.model.edit(setField(s.experiment, 'init', init));
+    const edited = startPointAt(this.store.state, x, y);
+    if (edited) this.model.edit(edited);
   }
 
   /** Every chart as SVG and PNG (Export Results). */
-  async render(): Promise<RenderedChart[]> {
-    const out: RenderedChart[] = [];
-    for (const [name, chart] of this.views) {
-      // As they stand now (the runs may still be playing), with the heatmap image of the current embed.
-      await chart.settled();
-      const view = chart.currentView;
-      if (!view) continue;
-      // On the panel's background, not transparent: an exported image is looked at elsewhere.
-      const background = view.background();
-      try {
-        view.background(getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim() || background);
-        out.push({ name, svg: await view.toSVG(), png: await view.toImageURL('png', 2) });
-      } catch (e) {
-        this.model.log('warn', `rendering the ${name} chart for export failed: ${e instanceof Error ? e.message : String(e)}`);
-      } finally {
-        view.background(background);
-      }
-    }
-    return out;
+  render(): Promise<RenderedChart[]> {
+    return renderCharts(this.views, (m) => this.model.log('warn', m));
   }
 
   /** Resolves when every chart has applied what it was given. */
@@ -358,18 +310,4 @@ function labels(s: PanelState): readonly string[] {
   if (!s.experiment) return [];
   if (labelCache?.experiment !== s.experiment) labelCache = { experiment: s.experiment, labels: engineLabels(s.experiment) };
   return labelCache.labels;
-}
-
-/** The paths chart's window (the grid's cells, half a cell beyond its first and last points), resolution and axis titles. */
-function surfaceLayout(s: PanelState): { domain: { x: [number, number]; y: [number, number] }; resolution: number; axisTitles: [string, string] } | undefined {
-  const surface = s.surface;
-  const dim = s.experiment ? lossShape(s.experiment, s.info).dim : 0;
-  if (!surface || dim < 2 || surface.xs.length < 2 || surface.ys.length < 2) return undefined;
-  const b = heatmapBounds(surface.xs, surface.ys);
-  return { domain: { x: [b.x0, b.x1], y: [b.y0, b.y1] }, resolution: surface.xs.length, axisTitles: [thetaName(surface.dims[0]), thetaName(surface.dims[1])] };
-}
-
-/** A clicked coordinate, to 3 significant digits, so the start point reads well. */
-function round(v: number): number {
-  return Number(formatNumber(Number(v.toPrecision(3))));
 }

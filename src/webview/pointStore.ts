@@ -16,36 +16,13 @@
  * buckets are fixed step ranges sized for the whole run instead, so a row once shown stays: no
  * rebuild while streaming (each one removed half of the rows of every chart at once).
  */
-import { crossingRows, extremaIndices, formatParams, withCurvature, type CrossingRow, type EventRow, type PointRow } from '../charts';
+import { crossingRows, formatParams, withCurvature, type CrossingRow, type EventRow, type PointRow } from '../charts';
 import { measuredColumn } from '../engine/curvature/crossing';
 import type { RunSpec } from '../engine/types';
 import { fromWire, type PointSeries, type RunResult } from '../protocol';
+import { bucketRows, closeBuckets, curvatureColumns, firstAfter, indexOf, pushAll, rethin, type RunPoints } from './runPoints';
 
-interface RunPoints {
-  dim: number;
-  steps: number[];
-  loss: number[];
-  params: number[];
-  gradNorm: number[];
-  lr: number[];
-  /** With curvature: λmax(H) per point, and λmax(P⁻¹H) for adaptive optimizers (empty without). */
-  sharpness: number[];
-  preconditionedSharpness: number[];
-  /** Points per display bucket (when `stepWidth` is 0). */
-  span: number;
-  /**
-   * Steps per display bucket, for a run of known length: buckets are fixed step ranges
-   * [k·w, (k+1)·w) from the start, sized so the whole run fits the cap, so rows once shown are
-   * final (no thinning again, no `replace`). 0: buckets of `span` points, doubled as needed.
-   */
-  stepWidth: number;
-  /** Raw index where the first incomplete bucket starts. */
-  bucketStart: number;
-  /** Rows shown in the charts. */
-  display: PointRow[];
-  /** The run ended: its last point is shown too. */
-  finished: boolean;
-}
+type RunSpecPart = Pick<RunSpec, 'optimizer' | 'hyperparameters'>;
 
 /** What changed in the charts' rows of one run. */
 export interface DisplayDelta {
@@ -88,7 +65,7 @@ export class PointStore {
   /** Plots other coordinates; every shown row is rebuilt (read them with `allRows`). */
   setDims(dims: readonly [number, number]): void {
     this.dims = dims;
-    for (const run of this.runs.values()) run.display = run.display.map((r) => this.makeRow(r.run, this.indexOf(run, r.step)));
+    for (const run of this.runs.values()) run.display = run.display.map((r) => this.makeRow(r.run, indexOf(run, r.step)));
   }
 
   /**
@@ -109,8 +86,8 @@ export class PointStore {
     pushAll(run.lr, fromWire(series.lr));
     if (series.sharpness) pushAll(run.sharpness, fromWire(series.sharpness));
     if (series.preconditionedSharpness) pushAll(run.preconditionedSharpness, fromWire(series.preconditionedSharpness));
-    const rows = this.closeBuckets(series.run, run);
-    if (run.display.length > this.cap) return { run: series.run, replace: true, rows: this.rethin(series.run, run) };
+    const rows = closeBuckets(run, (i) => this.makeRow(series.run, i));
+    if (run.display.length > this.cap) return { run: series.run, replace: true, rows: rethin(run, this.cap, (i) => this.makeRow(series.run, i)) };
     return { run: series.run, replace: series.replace, rows };
   }
 
@@ -119,7 +96,7 @@ export class PointStore {
     const run = this.runs.get(runIndex);
     if (!run || run.finished) return { run: runIndex, replace: false, rows: [] };
     run.finished = true;
-    const rows = this.bucketRows(runIndex, run, run.bucketStart, run.steps.length);
+    const rows = bucketRows(run, run.bucketStart, run.steps.length, (i) => this.makeRow(runIndex, i));
     const last = run.steps.length - 1;
     if (last >= 0 && !rows.some((r) => r.step === run.steps[last]) && run.display[run.display.length - 1]?.step !== run.steps[last]) {
       rows.push(this.makeRow(runIndex, last));
@@ -127,72 +104,6 @@ export class PointStore {
     run.bucketStart = run.steps.length;
     pushAll(run.display, rows);
     return { run: runIndex, replace: false, rows };
-  }
-
-  /** Emits the min/max rows of every complete bucket. */
-  private closeBuckets(runIndex: number, run: RunPoints): PointRow[] {
-    const out: PointRow[] = [];
-    for (let end = this.bucketEnd(run, run.bucketStart); end !== undefined; end = this.bucketEnd(run, run.bucketStart)) {
-      pushAll(out, this.bucketRows(runIndex, run, run.bucketStart, end));
-      run.bucketStart = end;
-    }
-    pushAll(run.display, out);
-    return out;
-  }
-
-  /** Where the bucket starting at raw index `start` ends (exclusive), or undefined while it is incomplete. */
-  private bucketEnd(run: RunPoints, start: number): number | undefined {
-    const n = run.steps.length;
-    if (start >= n) return undefined;
-    if (run.stepWidth > 0) {
-      const limit = (Math.floor(run.steps[start]! / run.stepWidth) + 1) * run.stepWidth;
-      let i = start;
-      while (i < n && run.steps[i]! < limit) i++;
-      return i < n ? i : undefined;
-    }
-    return start + run.span <= n ? start + run.span : undefined;
-  }
-
-  /** Doubles the bucket size until the run's rows fit under the cap, rebuilding them. */
-  private rethin(runIndex: number, run: RunPoints): PointRow[] {
-    while (run.display.length > this.cap) {
-      if (run.stepWidth > 0) run.stepWidth *= 2;
-      else run.span *= 2;
-      run.bucketStart = 0;
-      run.display = [];
-      this.closeBuckets(runIndex, run);
-    }
-    return [...run.display];
-  }
-
-  /**
-   * Rows of the lowest- and highest-loss points of raw indices [from, to), in step order; the
-   * run's first point is always among them (the start marker and the loss ceiling read it).
-   */
-  private bucketRows(runIndex: number, run: RunPoints, from: number, to: number): PointRow[] {
-    if (to <= from) return [];
-    if (from === 0) {
-      const rest = this.bucketRows(runIndex, run, 1, to);
-      return [this.makeRow(runIndex, 0), ...rest];
-    }
-    const extrema = extremaIndices(run.loss, from, to);
-    if (!extrema) return [this.makeRow(runIndex, from)];
-    const [lo, hi] = extrema;
-    if (lo === hi) return [this.makeRow(runIndex, lo)];
-    const [a, b] = lo < hi ? [lo, hi] : [hi, lo];
-    return [this.makeRow(runIndex, a), this.makeRow(runIndex, b)];
-  }
-
-  private indexOf(run: RunPoints, step: number): number {
-    // Steps are ascending: binary search.
-    let lo = 0;
-    let hi = run.steps.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (run.steps[mid]! < step) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 
   private makeRow(runIndex: number, i: number): PointRow {
@@ -213,7 +124,7 @@ export class PointStore {
     const run = this.runs.get(runIndex);
     const spec = run && run.sharpness.length > 0 ? this.specOf(runIndex) : undefined;
     if (!run || !spec || run.steps.length === 0) return undefined;
-    let i = this.indexOf(run, step);
+    let i = indexOf(run, step);
     if (run.steps[i]! > step) i--;
     if (i < 0) return undefined;
     const { values } = measuredColumn(spec, curvatureColumns(run));
@@ -286,7 +197,7 @@ export class PointStore {
   paramsAt(runIndex: number, step: number): number[] | undefined {
     const run = this.runs.get(runIndex);
     if (!run || run.steps.length === 0) return undefined;
-    let k = this.indexOf(run, step);
+    let k = indexOf(run, step);
     if (run.steps[k]! > step && k > 0) k--;
     return run.params.slice(k * run.dim, (k + 1) * run.dim);
   }
@@ -295,7 +206,7 @@ export class PointStore {
   pointAt(runIndex: number, step: number): { step: number; loss: number; gradNorm: number; lr: number; params: number[]; sharpness?: number } | undefined {
     const run = this.runs.get(runIndex);
     if (!run || run.steps.length === 0 || run.steps[0]! > step) return undefined;
-    let k = this.indexOf(run, step);
+    let k = indexOf(run, step);
     if (k >= run.steps.length || run.steps[k]! > step) k--;
     const point = { step: run.steps[k]!, loss: run.loss[k]!, gradNorm: run.gradNorm[k]!, lr: run.lr[k]!, params: run.params.slice(k * run.dim, (k + 1) * run.dim) };
     const spec = run.sharpness.length > 0 ? this.specOf(runIndex) : undefined;
@@ -337,31 +248,4 @@ export class PointStore {
     for (const run of this.runs.values()) n += run.display.length;
     return n;
   }
-}
-
-/** The index of the first row whose step is after `step` (rows in ascending steps). */
-function firstAfter(rows: readonly PointRow[], step: number): number {
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (rows[mid]!.step <= step) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** `target.push(...source)` without the argument-count limit of a spread. */
-function pushAll<T>(target: T[], source: readonly T[]): void {
-  for (let i = 0; i < source.length; i++) target.push(source[i]!);
-}
-
-type RunSpecPart = Pick<RunSpec, 'optimizer' | 'hyperparameters'>;
-
-/** A run's points as curvature columns (src/engine/curvature/crossing.ts). */
-function curvatureColumns(run: RunPoints): { steps: number[]; count: number; lr: number[]; sharpness: number[]; preconditionedSharpness?: number[] } {
-  return {
-    steps: run.steps, count: run.steps.length, lr: run.lr, sharpness: run.sharpness,
-    ...(run.preconditionedSharpness.length > 0 ? { preconditionedSharpness: run.preconditionedSharpness } : {}),
-  };
 }
