@@ -136,8 +136,14 @@ export class TuningCard extends LitElement {
         this.specKeys[name] = key;
         void view.embed(spec, () => new Map([[name, data]]));
       } else {
-        view.clear(name);
-        view.insert(name, data);
+        // Once embedded: rows given to a view still embedding would be lost, and a tuning may well
+        // end (every score sent) before its chart's first embed is done.
+        const shown = view;
+        void shown.embedded().then(() => {
+          if (this[name] !== shown) return;
+          shown.clear(name);
+          shown.insert(name, data);
+        });
       }
     }
   }

@@ -183,6 +183,23 @@ describe('webview: the tuning card in Chromium', function () {
     await page.locator('.chart-grid.primary').screenshot({ path: repoPath('test-results/tuning-seeds.png') });
   });
 
+  it('a tuning that ends before its chart is embedded shows every score (same page, ~1 s)', async () => {
+    const three: PanelExperiment = { ...experiment, runs: [...experiment.runs, { optimizer: 'momentum', hyperparameters: { lr: 0.001 }, tune: { lr: [0.001, 0.01] } }] };
+    await send([buildScenario({ ...three, runs: three.runs.map(({ tune: _t, ...r }) => r) }).init]);
+    await settled(page);
+    const checked = validatePanelExperiment(three, validateExperiment);
+    assert.ok(checked.ok);
+    const boards = tuningPlans(checked.experiment).map((p) => new PlanScores(p));
+    const total = boards.reduce((n, b) => n + b.plan.points + 1, 0);
+    const first = tuningMessage('running', 0, total, boards);
+    boards.forEach((b) => { for (let p = -1; p < b.plan.points; p++) b.set(p, 0, 1 + p); });
+    // The first message (nothing scored: a new chart, three runs) and the last (all scored) in one go, as a fast tuning sends them.
+    await send([first, tuningMessage('done', total, total, boards)]);
+    await page.waitForFunction(() => /Tuned:/.test(document.querySelector('op-tuning .tuning-progress')?.textContent ?? ''));
+    const points = (await rows()).filter((r) => r.kind === 'point').length;
+    assert.equal(points, boards.reduce((n, b) => n + b.plan.points, 0), 'a point per grid point of every run');
+  });
+
   it('a click on a phase-diagram cell (η × momentum) runs that configuration (same page, ~2 s)', async () => {
     const two: PanelExperiment = {
       title: 'Phase diagram', loss: { preset: 'rosenbrock' }, steps: 40, seed: 0,
