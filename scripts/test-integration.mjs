@@ -8,7 +8,8 @@
 //           loaded with the extensionDevelopmentPath/extensionTestsPath payload; exit code from
 //           window.codeAutomationExit
 // untrusted the same suite's Workspace Trust part, in a workspace VS Code does not trust
-// browser    drives the panel as a person (out/test/integration/browser.js), screenshot in test-results/;
+// browser    drives the panel as a person (out/test/integration/browser.js), then Compare Optimizers… → Tuned in the
+//           same window (out/test/integration/tuned.js), screenshots in test-results/;
 //           then a new user's first screen at 1280×800 and 1920×1080 (out/test/integration/firstScreen.js)
 // a11y      axe-core inside the panel in Light, Dark and High Contrast, and the tab order (out/test/integration/a11y.js);
 //           not in the default set (CI's 15-minute budget): `--only a11y`. The Chromium unit tests run axe on every npm test.
@@ -216,7 +217,10 @@ try {
   if (only.has('untrusted') && (await runSuite(browser, { trusted: false, name: 'untrusted' })) !== 0) failures.push('untrusted');
   if (only.has('browser')) {
     const { drivePanelAsAPerson } = await loadModule('test/integration/browser.js');
-    if ((await withWorkbench(browser, 'browser', drivePanelAsAPerson)) !== 0) failures.push('browser');
+    const { compareTunedAsAPerson } = await loadModule('test/integration/tuned.js');
+    // The tuned comparison reuses the panel and code-server the person's drive leaves.
+    const drive = async (ctx) => { await drivePanelAsAPerson(ctx); await compareTunedAsAPerson(ctx); };
+    if ((await withWorkbench(browser, 'browser', drive)) !== 0) failures.push('browser');
     // A new user's first screen (fresh profile, Welcome page open) at laptop and desktop sizes.
     const { checkFirstScreen } = await loadModule('test/integration/firstScreen.js');
     for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
