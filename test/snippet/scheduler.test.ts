@@ -55,10 +55,13 @@ function spin(ms: number): void {
 
 describe('sandbox scheduler: fast and slow mode', () => {
   it('stays fast when slices take long by the clock but not in CPU (a loaded machine)', async () => {
-    // Each slice: 10 evaluations, each kept waiting 12 ms (120 ms of clock, four times the slow-slice mark).
-    const monitor = await schedule(3, 10, () => waitForCore(12));
+    // Each slice: 60 evaluations, each kept waiting 2 ms (120 ms of clock, more than the slow-slice mark of 80 ms).
+    // Many short waits rather than a few long ones: the CPU time measured is the whole process's, and
+    // mocha's own garbage collector threads may use some of it meanwhile (10 ms of theirs over 10
+    // evaluations read as 1 ms each, the slow mark; over 60 they would need 60 ms).
+    const monitor = await schedule(3, 60, () => waitForCore(2));
     assert.equal(monitor.slow, false);
-    assert.equal(monitor.count, 30);
+    assert.equal(monitor.count, 180);
   });
 
   it('turns slow when the evaluations use the CPU for a millisecond or more', async () => {
