@@ -11,6 +11,7 @@ import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import'
 import { tunableSymbol, type Tunable } from '../engine/tune';
 import type { TuneObjective } from '../engine/types';
 import { formatNumber } from './rows';
+import { LOG_AXIS } from './specs/layers';
 import { runColor, themeConfig, type ChartTheme } from './theme';
 
 type Json = Record<string, unknown>;
@@ -201,10 +202,11 @@ function topLevel(o: TuningChartOptions, width: number, height: number, body: Js
 /** Score against the first tuned hyperparameter, one line per run: diverged points marked, the best ringed, the run as written a diamond. */
 export function sensitivityChart(o: TuningChartOptions): TopLevelSpec {
   const interactive = o.interactive !== false;
+  // Log axes as the loss chart draws them (LOG_AXIS): labels at 1, 2, 5 of each decade, grid lines at the decades only.
   const x = { field: 'value', type: 'quantitative', title: `${o.axisTitles[0]}${o.logValues ? ' (log scale)' : ''}`,
-    scale: o.logValues ? { type: 'log' } : { zero: false } };
+    scale: o.logValues ? { type: 'log' } : { zero: false }, ...(o.logValues ? { axis: LOG_AXIS } : {}) };
   const y = { field: 'plotScore', type: 'quantitative', title: `${o.scoreTitle}${o.logScore ? ' (log scale)' : ''}`,
-    scale: o.logScore ? { type: 'log' } : { zero: true } };
+    scale: o.logScore ? { type: 'log' } : { zero: true }, ...(o.logScore ? { axis: LOG_AXIS } : {}) };
   const color = colorEncoding(o);
   const tooltip = (what: string): Json => (interactive ? { tooltip: [
     { field: 'label', type: 'nominal', title: 'run' },
