@@ -6,6 +6,10 @@
  */
 import { CONTROL_CHARACTERS, oneLine } from '../snippet/format';
 import { MESSAGE_MAX_CHARS } from '../snippet/types';
+import { grouped } from '../engine/values';
+
+/** Counts with their thousands grouped (12,345): the engine's, for the CLI's output. */
+export { grouped };
 
 /** Characters of a message shown before it is cut (`--full-messages` shows all). */
 export const MESSAGE_LIMIT = MESSAGE_MAX_CHARS;
@@ -13,15 +17,6 @@ export const MESSAGE_LIMIT = MESSAGE_MAX_CHARS;
 export const LABEL_LIMIT = 60;
 /** Problems listed when an experiment is invalid (`--full-messages` lists all). */
 export const ISSUE_LIMIT = 50;
-
-/**
- * A count with its thousands grouped by commas (12,345), as `toLocaleString('en-US')` writes it —
- * without loading ICU's locale data, whose first use costs tens of milliseconds of a CLI run.
- */
-export function grouped(n: number): string {
-  const digits = Math.abs(Math.round(n)).toString();
-  return `${n < 0 ? '-' : ''}${digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
-}
 
 /** `s` on one line with every control character written as an escape (the snippet room's `oneLine`). */
 export const terminalText: (s: string) => string = oneLine;

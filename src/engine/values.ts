@@ -33,8 +33,15 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
 /** `"a", "b", "c"`. */
 export const quoted = (names: readonly string[]): string => names.map((n) => `"${n}"`).join(', ');
 
-/** 10,000,000: thousands separated, without Intl (slow to start, and absent in some runtimes). */
-export const grouped = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+/**
+ * 10,000,000: rounded to a whole number, thousands separated by commas as `toLocaleString('en-US')`
+ * writes them, without Intl (its locale data costs tens of milliseconds at first use, and some
+ * runtimes lack it).
+ */
+export function grouped(n: number): string {
+  const digits = Math.abs(Math.round(n)).toString();
+  return `${n < 0 ? '-' : ''}${digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
+}
 
 /** A deep copy of plain JSON data, −0 normalised, keys defined as own data (never setters). */
 export function plainCopy(x: unknown): unknown {
